@@ -1,0 +1,177 @@
+// Elementwise kernels: unary maps, their backward, broadcasting binary ops, and the broadcast
+// reduction that binary backward needs.
+// Shapes are padded on the left to rank 4. Strides of a broadcast dimension are 0.
+// Dispatch: 1-D grid of 256-wide workgroups, folded into (x, y) when above 65535 groups;
+// the linear index is wid.x + wid.y * num_workgroups.x.
+//
+// unary_main          @0 uniform {n, alpha}  @1 x: f32[n]             @2 y: f32[n]
+// unary_backward_main @0 uniform {n, alpha}  @1 x  @2 y  @3 dy        @4 dx: f32[n]
+// binary_main         @0 uniform Broadcast   @1 a  @2 b                @3 out
+// reduce_to_shape     @0 uniform Reduce      @1 g: f32[out shape]      @2 r: f32[target shape]
+// fill_main           @0 uniform {n, alpha}  @1 y: f32[n]
+// accumulate_main     @0 uniform {n, alpha}  @1 x: f32[n]             @2 y: f32[n]   (y += alpha * x)
+
+override OP: u32 = 0u;
+
+struct Scalar { n: u32, alpha: f32 }
+
+struct Broadcast {
+  n: u32,
+  _pad0: u32, _pad1: u32, _pad2: u32,
+  shape: vec4<u32>,
+  a_strides: vec4<u32>,
+  b_strides: vec4<u32>,
+}
+
+// target_shape: the reduced (target) shape; reduce_shape: sizes of the summed-over dims (1 elsewhere);
+// g_strides_keep / g_strides_sum: g's strides along kept dims and along summed dims.
+struct Reduce {
+  n: u32,
+  count: u32,
+  _pad0: u32, _pad1: u32,
+  target_shape: vec4<u32>,
+  reduce_shape: vec4<u32>,
+  g_strides_keep: vec4<u32>,
+  g_strides_sum: vec4<u32>,
+}
+
+fn linear_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
+  return (wid.x + wid.y * nwg.x) * 256u + lid;
+}
+
+fn unravel(i: u32, shape: vec4<u32>) -> vec4<u32> {
+  var rest = i;
+  var idx: vec4<u32>;
+  idx.w = rest % shape.w; rest = rest / shape.w;
+  idx.z = rest % shape.z; rest = rest / shape.z;
+  idx.y = rest % shape.y; rest = rest / shape.y;
+  idx.x = rest;
+  return idx;
+}
+
+// Unary op codes: 0 exp, 1 log, 2 tanh, 3 sigmoid, 4 relu, 5 gelu (tanh form), 6 scale, 7 neg, 8 square, 9 sqrt
+const GELU_C: f32 = 0.7978845608028654; // sqrt(2/pi)
+
+fn stable_tanh(x: f32) -> f32 {
+  // WGSL's tanh may return NaN for large |x| on some drivers; clamp first.
+  let c = clamp(x, -15.0, 15.0);
+  let e = exp(2.0 * c);
+  return (e - 1.0) / (e + 1.0);
+}
+
+fn unary(x: f32, alpha: f32) -> f32 {
+  switch OP {
+    case 0u: { return exp(x); }
+    case 1u: { return log(x); }
+    case 2u: { return stable_tanh(x); }
+    case 3u: { return select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0); }
+    case 4u: { return max(x, 0.0); }
+    case 5u: { return 0.5 * x * (1.0 + stable_tanh(GELU_C * (x + 0.044715 * x * x * x))); }
+    case 6u: { return alpha * x; }
+    case 7u: { return -x; }
+    case 8u: { return x * x; }
+    default: { return sqrt(x); }
+  }
+}
+
+fn unary_derivative(x: f32, y: f32, alpha: f32) -> f32 {
+  switch OP {
+    case 0u: { return y; }
+    case 1u: { return 1.0 / x; }
+    case 2u: { return 1.0 - y * y; }
+    case 3u: { return y * (1.0 - y); }
+    case 4u: { return select(0.0, 1.0, x > 0.0); }
+    case 5u: {
+      let inner = GELU_C * (x + 0.044715 * x * x * x);
+      let t = stable_tanh(inner);
+      let d_inner = GELU_C * (1.0 + 3.0 * 0.044715 * x * x);
+      return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * d_inner;
+    }
+    case 6u: { return alpha; }
+    case 7u: { return -1.0; }
+    case 8u: { return 2.0 * x; }
+    default: { return 0.5 / y; }
+  }
+}
+
+// Binary op codes: 0 add, 1 sub, 2 mul, 3 div
+fn binary(a: f32, b: f32) -> f32 {
+  switch OP {
+    case 0u: { return a + b; }
+    case 1u: { return a - b; }
+    case 2u: { return a * b; }
+    default: { return a / b; }
+  }
+}
+
+@group(0) @binding(0) var<uniform> scalar: Scalar;
+
+@group(0) @binding(1) var<storage, read> unary_x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> unary_y: array<f32>;
+
+@compute @workgroup_size(256)
+fn unary_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) lid: u32) {
+  let i = linear_index(wid, nwg, lid);
+  if (i < scalar.n) { unary_y[i] = unary(unary_x[i], scalar.alpha); }
+}
+
+@compute @workgroup_size(256)
+fn fill_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+             @builtin(local_invocation_index) lid: u32) {
+  let i = linear_index(wid, nwg, lid);
+  if (i < scalar.n) { fill_y[i] = scalar.alpha; }
+}
+@group(0) @binding(1) var<storage, read_write> fill_y: array<f32>;
+
+@compute @workgroup_size(256)
+fn accumulate_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                   @builtin(local_invocation_index) lid: u32) {
+  let i = linear_index(wid, nwg, lid);
+  if (i < scalar.n) { unary_y[i] = unary_y[i] + scalar.alpha * unary_x[i]; }
+}
+
+@group(0) @binding(1) var<storage, read> ub_x: array<f32>;
+@group(0) @binding(2) var<storage, read> ub_y: array<f32>;
+@group(0) @binding(3) var<storage, read> ub_dy: array<f32>;
+@group(0) @binding(4) var<storage, read_write> ub_dx: array<f32>;
+
+@compute @workgroup_size(256)
+fn unary_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                       @builtin(local_invocation_index) lid: u32) {
+  let i = linear_index(wid, nwg, lid);
+  if (i < scalar.n) { ub_dx[i] = ub_dy[i] * unary_derivative(ub_x[i], ub_y[i], scalar.alpha); }
+}
+
+@group(0) @binding(0) var<uniform> bc: Broadcast;
+@group(0) @binding(1) var<storage, read> bin_a: array<f32>;
+@group(0) @binding(2) var<storage, read> bin_b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> bin_out: array<f32>;
+
+@compute @workgroup_size(256)
+fn binary_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) lid: u32) {
+  let i = linear_index(wid, nwg, lid);
+  if (i >= bc.n) { return; }
+  let idx = unravel(i, bc.shape);
+  bin_out[i] = binary(bin_a[dot(idx, bc.a_strides)], bin_b[dot(idx, bc.b_strides)]);
+}
+
+@group(0) @binding(0) var<uniform> red: Reduce;
+@group(0) @binding(1) var<storage, read> red_g: array<f32>;
+@group(0) @binding(2) var<storage, read_write> red_r: array<f32>;
+
+// One invocation owns one target element and sums, in a fixed order, every g element that
+// broadcast from it: deterministic, no atomics.
+@compute @workgroup_size(256)
+fn reduce_to_shape(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                   @builtin(local_invocation_index) lid: u32) {
+  let i = linear_index(wid, nwg, lid);
+  if (i >= red.n) { return; }
+  let base = dot(unravel(i, red.target_shape), red.g_strides_keep);
+  var total = 0.0;
+  for (var k = 0u; k < red.count; k++) {
+    total += red_g[base + dot(unravel(k, red.reduce_shape), red.g_strides_sum)];
+  }
+  red_r[i] = total;
+}

@@ -1,0 +1,84 @@
+import { GpuError, fromGpuError, webGpuMissingHelp } from './errors';
+
+/** What the page and the self-test show about the adapter in use. */
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallback: boolean;
+  features: string[];
+  limits: Record<string, number>;
+}
+
+export interface GpuContext {
+  device: GPUDevice;
+  adapter: AdapterSummary;
+  hasTimestamps: boolean;
+  /** Resolves (never rejects) when the device is lost; a run watches it to pause cleanly. */
+  lost: Promise<GpuError>;
+  /** Errors the device raised outside any error scope, oldest first; `takeErrors` empties it. */
+  takeErrors(): GpuError[];
+  destroy(): void;
+}
+
+/** Limits the engine needs at the adapter's maximum: big matrices and wide bindings. */
+const wantedLimits = [
+  'maxBufferSize',
+  'maxStorageBufferBindingSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
+
+const shownLimits = [...wantedLimits, 'minUniformBufferOffsetAlignment', 'minStorageBufferOffsetAlignment'] as const;
+
+function summarise(adapter: GPUAdapter): AdapterSummary {
+  const info = adapter.info;
+  const limits: Record<string, number> = {};
+  for (const name of shownLimits) limits[name] = Number(adapter.limits[name]);
+  return {
+    vendor: info?.vendor || 'unknown',
+    architecture: info?.architecture || 'unknown',
+    device: info?.device || '',
+    description: info?.description || '',
+    isFallback: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter),
+    features: [...adapter.features].map(String).sort(),
+    limits,
+  };
+}
+
+export async function acquireGpu(gpu: GPU | undefined, options: GPURequestAdapterOptions = {}): Promise<GpuContext> {
+  if (!gpu) throw new GpuError('unavailable', webGpuMissingHelp);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', ...options });
+  if (!adapter) throw new GpuError('unavailable', `The browser exposes WebGPU but found no usable GPU adapter. ${webGpuMissingHelp}`);
+
+  const requiredLimits: Record<string, number> = {};
+  for (const name of wantedLimits) requiredLimits[name] = Number(adapter.limits[name]);
+  const hasTimestamps = adapter.features.has('timestamp-query');
+  const requiredFeatures: GPUFeatureName[] = hasTimestamps ? ['timestamp-query'] : [];
+
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'continuum' });
+  const pending: GpuError[] = [];
+  device.onuncapturederror = (event) => pending.push(fromGpuError(event.error, 'a GPU command'));
+  const lost = device.lost.then(
+    (info) =>
+      new GpuError(
+        'device-lost',
+        info.reason === 'destroyed'
+          ? 'The GPU device was released.'
+          : `The GPU device was lost (${info.message || 'no reason given'}). Recorded metrics are kept; resume from the last checkpoint.`,
+      ),
+  );
+  return {
+    device,
+    adapter: summarise(adapter),
+    hasTimestamps,
+    lost,
+    takeErrors: () => pending.splice(0, pending.length),
+    destroy: () => device.destroy(),
+  };
+}

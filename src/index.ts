@@ -1,0 +1,8 @@
+// Library entry: imports cleanly in a plain Node script (through tsx) and in the Vite app.
+// Node-only pieces (Dawn) live in src/gpu/nodeGpu.ts and are not re-exported here.
+export * from './gpu';
+export * from './tensor';
+export { deviation, type Deviation } from './math/compare';
+export { mulberry32, normalSampler, randomArray } from './math/random';
+export { allChecks, runCheck, runSelfTest, type KernelCheck, type KernelCheckResult } from './selftest';
+export { gradCheck, type GradInput, type GradCheckResult } from './selftest/gradcheck';

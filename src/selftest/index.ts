@@ -1,0 +1,36 @@
+import { deviation } from '../math/compare';
+import type { Engine } from '../tensor/engine';
+import { elementwiseChecks } from './checks/elementwise';
+import type { KernelCheck, KernelCheckResult } from './types';
+
+export type { KernelCheck, KernelCheckResult } from './types';
+
+/** Every kernel family's checks; a new family adds its list here. */
+export const allChecks: KernelCheck[] = [...elementwiseChecks];
+
+export async function runCheck(engine: Engine, check: KernelCheck): Promise<KernelCheckResult> {
+  const base = { kernel: check.kernel, sizes: check.sizes, tolerance: check.tolerance };
+  try {
+    const { actual, reference } = await check.run(engine);
+    const d = deviation(actual, reference, check.floor ?? 1);
+    const gpuErrors = engine.gpu.takeErrors();
+    const error = gpuErrors.length ? gpuErrors.map((e) => e.message).join('; ') : d.nonFinite ? `${d.nonFinite} non-finite values` : undefined;
+    return { ...base, maxAbs: d.maxAbs, maxRel: d.maxRel, pass: !error && d.maxRel <= check.tolerance, ...(error ? { error } : {}) };
+  } catch (e) {
+    return { ...base, maxAbs: NaN, maxRel: NaN, pass: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+export async function runSelfTest(
+  engine: Engine,
+  checks: KernelCheck[] = allChecks,
+  onResult?: (result: KernelCheckResult, index: number, total: number) => void,
+): Promise<KernelCheckResult[]> {
+  const results: KernelCheckResult[] = [];
+  for (const check of checks) {
+    const result = await runCheck(engine, check);
+    results.push(result);
+    onResult?.(result, results.length, checks.length);
+  }
+  return results;
+}

@@ -1,0 +1,233 @@
+import {
+  BufferPool,
+  KernelTimer,
+  PipelineCache,
+  ReadbackRing,
+  StepRecorder,
+  UniformArena,
+  type GpuContext,
+  type PipelineKey,
+  type UniformField,
+  type Workgroups,
+} from '../gpu';
+import { backward, type TapeEntry } from './autograd';
+import { Tensor, describeShape, sizeOf, type DType, type HostArray, type Shape } from './tensor';
+
+export interface KernelCall extends PipelineKey {
+  /** Bound at @binding(0) when present; the buffers follow from @binding(1). */
+  uniforms?: UniformField[];
+  buffers: (Tensor | GPUBuffer)[];
+  workgroups: Workgroups;
+  label?: string;
+}
+
+export interface EngineOptions {
+  /** Time every dispatch with timestamp queries (one compute pass per dispatch; slower). */
+  timing?: boolean;
+}
+
+const maxGroups = 65535;
+
+/** Workgroup counts for `n` items, `perGroup` per workgroup, folded into 2-D past the 65535 limit. */
+export function grid1d(n: number, perGroup = 256): [number, number] {
+  const groups = Math.ceil(n / perGroup);
+  if (groups <= maxGroups) return [groups, 1];
+  const y = Math.ceil(groups / maxGroups);
+  return [Math.ceil(groups / y), y];
+}
+
+const hostArrayOf = { f32: Float32Array, i32: Int32Array, u32: Uint32Array } as const;
+
+function toHost(data: ArrayLike<number>, dtype: DType): HostArray {
+  const ArrayType = hostArrayOf[dtype];
+  return data instanceof ArrayType ? data : ArrayType.from(data);
+}
+
+/**
+ * Owns the GPU-side machinery for one device: pool, pipelines, the current step's recorder,
+ * readbacks, the autograd tape and tensor scopes. Everything recorded until `flush` is one submit.
+ */
+export class Engine {
+  readonly pool: BufferPool;
+  readonly pipelines: PipelineCache;
+  readonly recorder: StepRecorder;
+  readonly readback: ReadbackRing;
+  private uniforms: UniformArena;
+  tape: TapeEntry[] = [];
+  private gradientsOff = 0;
+  private scopes: Set<Tensor>[] = [];
+
+  constructor(
+    readonly gpu: GpuContext,
+    options: EngineOptions = {},
+  ) {
+    const { device, adapter } = gpu;
+    this.pool = new BufferPool(device, {
+      maxBufferSize: adapter.limits.maxBufferSize!,
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize!,
+    });
+    this.pipelines = new PipelineCache(device);
+    this.uniforms = new UniformArena(device, adapter.limits.minUniformBufferOffsetAlignment!);
+    const timer = options.timing && gpu.hasTimestamps ? new KernelTimer(device) : undefined;
+    this.recorder = new StepRecorder(device, this.uniforms, () => this.pool.recycle(), timer);
+    this.readback = new ReadbackRing(device);
+  }
+
+  get device(): GPUDevice {
+    return this.gpu.device;
+  }
+
+  // ---- tensors -------------------------------------------------------------------------------
+
+  private track(tensor: Tensor): Tensor {
+    this.scopes.at(-1)?.add(tensor);
+    return tensor;
+  }
+
+  /** An uninitialised tensor for a kernel to write. */
+  empty(shape: Shape, dtype: DType = 'f32', label = 'tensor'): Tensor {
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) throw new Error(`Tensor '${label}' has an invalid shape ${describeShape(shape)}`);
+    }
+    const buffer = this.pool.acquire(Math.max(4, sizeOf(shape) * 4), `${label} ${dtype}${describeShape(shape)}`);
+    return this.track(new Tensor(this, buffer, shape, dtype, false, label));
+  }
+
+  /** Uploads host data. The buffer is fresh or recycled after a submit, so the write cannot race. */
+  tensor(data: ArrayLike<number>, shape: Shape, dtype: DType = 'f32', label = 'tensor'): Tensor {
+    if (data.length !== sizeOf(shape)) {
+      throw new Error(`Tensor '${label}': ${data.length} values do not fill shape ${describeShape(shape)}`);
+    }
+    const t = this.empty(shape, dtype, label);
+    const host = toHost(data, dtype);
+    if (host.byteLength > 0) this.device.queue.writeBuffer(t.buffer, 0, host.buffer, host.byteOffset, host.byteLength);
+    return t;
+  }
+
+  /** A trainable tensor: never released by a scope, always collects a gradient. */
+  parameter(data: ArrayLike<number>, shape: Shape, label: string): Tensor {
+    const t = this.outsideScopes(() => this.tensor(data, shape, 'f32', label));
+    t.requiresGrad = true;
+    return t;
+  }
+
+  fill(shape: Shape, value: number, label = 'fill'): Tensor {
+    const t = this.empty(shape, 'f32', label);
+    this.run({
+      shader: 'elementwise',
+      entry: 'fill_main',
+      uniforms: [{ u32: t.size }, { f32: value }],
+      buffers: [t],
+      workgroups: grid1d(t.size),
+      label,
+    });
+    return t;
+  }
+
+  releaseBuffer(buffer: GPUBuffer): void {
+    this.pool.release(buffer);
+  }
+
+  // ---- scopes and steps ------------------------------------------------------------------------
+
+  private outsideScopes<T>(fn: () => T): T {
+    const saved = this.scopes;
+    this.scopes = [];
+    try {
+      return fn();
+    } finally {
+      this.scopes = saved;
+    }
+  }
+
+  /** Releases every tensor created inside `fn` except those it returns (bare, in an array or object). */
+  tidy<T>(fn: () => T): T {
+    const scope = new Set<Tensor>();
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } finally {
+      this.scopes.pop();
+    }
+    const kept = new Set<Tensor>();
+    collectTensors(result, kept);
+    for (const t of scope) {
+      if (kept.has(t)) this.scopes.at(-1)?.add(t);
+      else t.release();
+    }
+    return result;
+  }
+
+  /** Removes a tensor from the current scope so it outlives it. */
+  keep<T extends Tensor>(t: T): T {
+    for (const scope of this.scopes) scope.delete(t);
+    return t;
+  }
+
+  /** One training step: record everything `fn` does, release its temporaries, submit once. */
+  step<T>(fn: () => T): T {
+    const result = this.tidy(fn);
+    this.tape = [];
+    this.flush();
+    return result;
+  }
+
+  flush(): void {
+    this.recorder.submit();
+  }
+
+  // ---- autograd ------------------------------------------------------------------------------
+
+  get recordingGradients(): boolean {
+    return this.gradientsOff === 0;
+  }
+
+  withoutGradients<T>(fn: () => T): T {
+    this.gradientsOff++;
+    try {
+      return fn();
+    } finally {
+      this.gradientsOff--;
+    }
+  }
+
+  backward(loss: Tensor, seed?: Tensor): void {
+    backward(this, loss, seed);
+  }
+
+  // ---- kernels and reads ---------------------------------------------------------------------
+
+  run(call: KernelCall): void {
+    const pipeline = this.pipelines.get(call);
+    const bindings = call.buffers.map((b) => (b instanceof Tensor ? b.buffer : b));
+    const all = call.uniforms ? [this.uniforms.allocate(call.uniforms), ...bindings] : bindings;
+    this.recorder.dispatch(pipeline, all, call.workgroups, call.label ?? `${call.shader}:${call.entry ?? 'main'}`);
+  }
+
+  /** Schedules a copy to the CPU that settles after the current step's submit, without waiting now. */
+  readLater(t: Tensor): Promise<HostArray> {
+    const ArrayType = hostArrayOf[t.dtype];
+    return this.readback.read(this.recorder, t.buffer, 0, t.bytes).then((data): HostArray => new ArrayType(data));
+  }
+
+  async read(t: Tensor): Promise<HostArray> {
+    const pending = this.readLater(t);
+    this.flush();
+    return pending;
+  }
+
+  destroy(): void {
+    this.recorder.timer?.destroy();
+    this.pool.trim();
+    this.uniforms.destroy();
+  }
+}
+
+function collectTensors(value: unknown, into: Set<Tensor>): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
+  else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collectTensors(v, into);
+  }
+}

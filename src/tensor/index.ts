@@ -1,0 +1,4 @@
+export { Engine, grid1d, type KernelCall, type EngineOptions } from './engine';
+export { Tensor, sizeOf, type DType, type Shape, type HostArray } from './tensor';
+export { apply, type Op } from './autograd';
+export * from './ops';

@@ -1,0 +1,178 @@
+// Elementwise ops over f32 tensors of rank ≤ 4, with NumPy broadcasting for binary ops.
+import { apply, type Op } from '../autograd';
+import { grid1d, type Engine } from '../engine';
+import { describeShape, sizeOf, type Shape, type Tensor } from '../tensor';
+
+export const unaryCodes = { exp: 0, log: 1, tanh: 2, sigmoid: 3, relu: 4, gelu: 5, scale: 6, neg: 7, square: 8, sqrt: 9 } as const;
+export type UnaryName = keyof typeof unaryCodes;
+export const binaryCodes = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+export type BinaryName = keyof typeof binaryCodes;
+
+function padShape(shape: Shape): number[] {
+  if (shape.length > 4) throw new Error(`Elementwise ops support rank ≤ 4, got ${describeShape(shape)}`);
+  return [...Array(4 - shape.length).fill(1), ...shape];
+}
+
+function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+export function broadcastShapes(a: Shape, b: Shape): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`Shapes ${describeShape(a)} and ${describeShape(b)} do not broadcast`);
+    }
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** Strides of `shape` read as `outShape` (rank 4): 0 along broadcast dimensions. */
+function broadcastStrides(shape: Shape, outShape: readonly number[]): number[] {
+  const padded = padShape(shape);
+  const strides = contiguousStrides(padded);
+  return padded.map((d, i) => (d === 1 && outShape[i]! !== 1 ? 0 : strides[i]!));
+}
+
+function vec4(values: number[]): { u32: number }[] {
+  return values.map((u32) => ({ u32 }));
+}
+
+function runUnary(engine: Engine, name: UnaryName, x: Tensor, alpha: number): Tensor {
+  const y = engine.empty(x.shape, 'f32', name);
+  engine.run({
+    shader: 'elementwise',
+    entry: 'unary_main',
+    overrides: { OP: unaryCodes[name] },
+    uniforms: [{ u32: x.size }, { f32: alpha }],
+    buffers: [x, y],
+    workgroups: grid1d(x.size),
+    label: name,
+  });
+  return y;
+}
+
+function unaryOp(name: UnaryName): Op<[Tensor, number], { x: Tensor; y: Tensor; alpha: number }> {
+  return {
+    name,
+    forward(engine, x, alpha) {
+      const y = runUnary(engine, name, x, alpha);
+      return { out: y, saved: { x, y, alpha } };
+    },
+    backward(engine, dy, { x, y, alpha }) {
+      const dx = engine.empty(x.shape, 'f32', `d${name}`);
+      engine.run({
+        shader: 'elementwise',
+        entry: 'unary_backward_main',
+        overrides: { OP: unaryCodes[name] },
+        uniforms: [{ u32: x.size }, { f32: alpha }],
+        buffers: [x, y, dy, dx],
+        workgroups: grid1d(x.size),
+        label: `${name}.backward`,
+      });
+      return [dx];
+    },
+  };
+}
+
+function runBinary(engine: Engine, name: BinaryName, a: Tensor, b: Tensor): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape);
+  const padded = padShape(shape);
+  const out = engine.empty(shape, 'f32', name);
+  engine.run({
+    shader: 'elementwise',
+    entry: 'binary_main',
+    overrides: { OP: binaryCodes[name] },
+    uniforms: [
+      ...vec4([out.size, 0, 0, 0]),
+      ...vec4(padded),
+      ...vec4(broadcastStrides(a.shape, padded)),
+      ...vec4(broadcastStrides(b.shape, padded)),
+    ],
+    buffers: [a, b, out],
+    workgroups: grid1d(out.size),
+    label: name,
+  });
+  return out;
+}
+
+/** Sums `g` over the dimensions along which `target` was broadcast, giving a tensor of shape `target`. */
+export function sumToShape(engine: Engine, g: Tensor, target: Shape): Tensor {
+  if (sizeOf(target) === g.size && target.length <= g.rank) return g;
+  const gShape = padShape(g.shape);
+  const targetShape = padShape(target);
+  const gStrides = contiguousStrides(gShape);
+  const reduceShape = gShape.map((d, i) => (targetShape[i] === 1 && d !== 1 ? d : 1));
+  const out = engine.empty(target, 'f32', 'sum_to_shape');
+  engine.run({
+    shader: 'elementwise',
+    entry: 'reduce_to_shape',
+    uniforms: [
+      ...vec4([out.size, sizeOf(reduceShape), 0, 0]),
+      ...vec4(targetShape),
+      ...vec4(reduceShape),
+      ...vec4(gStrides.map((s, i) => (reduceShape[i] === 1 ? s : 0))),
+      ...vec4(gStrides.map((s, i) => (reduceShape[i] === 1 ? 0 : s))),
+    ],
+    buffers: [g, out],
+    workgroups: grid1d(out.size),
+    label: 'sum_to_shape',
+  });
+  return out;
+}
+
+type BinarySaved = { a: Tensor; b: Tensor };
+
+function binaryOp(name: BinaryName, grads: (e: Engine, g: Tensor, s: BinarySaved) => [() => Tensor, () => Tensor]): Op<[Tensor, Tensor], BinarySaved> {
+  return {
+    name,
+    forward(engine, a, b) {
+      return { out: runBinary(engine, name, a, b), saved: { a, b } };
+    },
+    backward(engine, g, saved, needs) {
+      const [da, db] = grads(engine, g, saved);
+      return [
+        needs[0] ? sumToShape(engine, da(), saved.a.shape) : undefined,
+        needs[1] ? sumToShape(engine, db(), saved.b.shape) : undefined,
+      ];
+    },
+  };
+}
+
+export const elementwiseOps = {
+  add: binaryOp('add', (_e, g) => [() => g, () => g]),
+  sub: binaryOp('sub', (e, g) => [() => g, () => runUnary(e, 'neg', g, 0)]),
+  mul: binaryOp('mul', (e, g, { a, b }) => [() => runBinary(e, 'mul', g, b), () => runBinary(e, 'mul', g, a)]),
+  div: binaryOp('div', (e, g, { a, b }) => [
+    () => runBinary(e, 'div', g, b),
+    // d(a/b)/db = -(a/b)/b
+    () => runUnary(e, 'neg', runBinary(e, 'mul', g, runBinary(e, 'div', runBinary(e, 'div', a, b), b)), 0),
+  ]),
+  exp: unaryOp('exp'),
+  log: unaryOp('log'),
+  tanh: unaryOp('tanh'),
+  sigmoid: unaryOp('sigmoid'),
+  relu: unaryOp('relu'),
+  gelu: unaryOp('gelu'),
+  scale: unaryOp('scale'),
+  neg: unaryOp('neg'),
+  square: unaryOp('square'),
+  sqrt: unaryOp('sqrt'),
+};
+
+export const add = (a: Tensor, b: Tensor) => apply(elementwiseOps.add, a, b);
+export const sub = (a: Tensor, b: Tensor) => apply(elementwiseOps.sub, a, b);
+export const mul = (a: Tensor, b: Tensor) => apply(elementwiseOps.mul, a, b);
+export const div = (a: Tensor, b: Tensor) => apply(elementwiseOps.div, a, b);
+export const unary = (name: Exclude<UnaryName, 'scale'>, x: Tensor) => apply(elementwiseOps[name], x, 0);
+export const scale = (x: Tensor, alpha: number) => apply(elementwiseOps.scale, x, alpha);

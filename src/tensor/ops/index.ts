@@ -1,0 +1,13 @@
+// Every differentiable op, by name. `Op` requires both `forward` and `backward`, so an entry
+// without a backward is a compile error; `satisfies` keeps each entry's precise type.
+import type { Op } from '../autograd';
+import { elementwiseOps } from './elementwise';
+
+export const ops = {
+  ...elementwiseOps,
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ops differ in arguments and saved state
+} satisfies Record<string, Op<any[], any>>;
+
+export type OpName = keyof typeof ops;
+
+export * from './elementwise';

@@ -1,6 +1,7 @@
 // Node only (CLI, tests): WebGPU through Dawn from npm `webgpu`. Never imported by the browser build.
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { GpuError } from './errors';
 import { acquireGpu, type GpuContext } from './device';
 
@@ -37,6 +38,8 @@ function createInstance(dawn: Dawn): GPU {
  * `chromium` package (the Vulkan loader reads VK_ICD_FILENAMES at every instance creation).
  */
 export async function acquireNodeGpu(): Promise<GpuContext> {
+  // The Vulkan loader complains on every start when XDG_RUNTIME_DIR is unset (CI, containers).
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
   const dawn = createRequire(import.meta.url)('webgpu') as Dawn;
   Object.assign(globalThis, dawn.globals);
   const forceSoftware = Boolean(process.env.CONTINUUM_FORCE_SWIFTSHADER);

@@ -1,0 +1,9 @@
+import type { Engine } from '../../tensor/engine';
+
+export interface BenchReport {
+  text: string;
+  json: unknown;
+}
+
+/** Benchmarks by name; `npm run bench -- NAME` runs one, no name runs all. */
+export const benchmarks: Record<string, (engine: Engine) => Promise<BenchReport>> = {};

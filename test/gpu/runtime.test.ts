@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { acquireNodeGpu } from '../../src/gpu/nodeGpu';
+import { GpuError } from '../../src/gpu';
+import { Engine } from '../../src/tensor/engine';
+import { add, scale, unary } from '../../src/tensor/ops/elementwise';
+import { getEngine } from '../helpers/gpu';
+
+describe('GPU runtime', () => {
+  it('records a whole step into one submit', async () => {
+    const engine = await getEngine();
+    const x = engine.tensor([1, 2, 3, 4], [4]);
+    const submitsBefore = engine.recorder.submits;
+    const dispatchesBefore = engine.recorder.dispatches;
+    const y = engine.step(() => engine.keep(add(unary('exp', x), scale(x, 2))));
+    expect(engine.recorder.submits - submitsBefore).toBe(1);
+    expect(engine.recorder.dispatches - dispatchesBefore).toBe(3);
+    const values = await y.read();
+    [1, 2, 3, 4].forEach((v, i) => expect(values[i]).toBeCloseTo(Math.exp(v) + 2 * v, 4));
+  });
+
+  it('reuses pooled buffers from the second identical step on', async () => {
+    const engine = await getEngine();
+    const x = engine.tensor(new Float32Array(1000).fill(0.5), [1000]);
+    const step = () => engine.step(() => void add(unary('tanh', x), scale(x, 3)));
+    step();
+    step();
+    const allocated = engine.pool.stats.allocatedBytes;
+    step();
+    step();
+    expect(engine.pool.stats.allocatedBytes).toBe(allocated);
+  });
+
+  it('spreads kernel parameters over several uniform chunks in a long step', async () => {
+    const engine = await getEngine();
+    const x = engine.tensor([1.5, -2, 3], [3]);
+    // 601 dispatches, more than two 256-slot chunks; an odd count of negations flips the sign.
+    const y = engine.step(() => {
+      let t = x;
+      for (let i = 0; i < 601; i++) t = scale(t, -1);
+      return t;
+    });
+    expect(Array.from(await y.read())).toEqual([-1.5, 2, -3]);
+  });
+
+  it('reads late without blocking the next step', async () => {
+    const engine = await getEngine();
+    const x = engine.tensor([1, 2], [2]);
+    const first = engine.readLater(x);
+    const y = engine.step(() => scale(x, 10));
+    const second = engine.readLater(y);
+    engine.flush();
+    expect(Array.from(await first)).toEqual([1, 2]);
+    expect(Array.from(await second)).toEqual([10, 20]);
+  });
+
+  it('refuses a tensor above the binding limit with a message naming it, before allocating', async () => {
+    const engine = await getEngine();
+    const limit = engine.gpu.adapter.limits.maxStorageBufferBindingSize!;
+    const allocated = engine.pool.stats.allocatedBytes;
+    let error: unknown;
+    try {
+      engine.empty([Math.ceil(limit / 4) + 1024], 'f32', 'huge logits');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GpuError);
+    expect((error as GpuError).kind).toBe('limit');
+    expect((error as GpuError).message).toMatch(/huge logits.*MiB.*maxStorageBufferBindingSize|huge logits.*MiB.*maxBufferSize/);
+    expect(engine.pool.stats.allocatedBytes).toBe(allocated);
+  });
+
+  it('times each kernel with timestamp queries when the adapter has them', async () => {
+    const gpu = (await getEngine()).gpu;
+    if (!gpu.hasTimestamps) return; // SwiftShader and Dawn here have it; a test on other adapters has nothing to time
+    const timed = new Engine(gpu, { timing: true });
+    const x = timed.tensor(new Float32Array(4096).fill(1), [4096]);
+    timed.step(() => void unary('exp', unary('tanh', x)));
+    const results = await timed.recorder.timer!.results();
+    expect(results.map((r) => r.label).sort()).toEqual(['exp', 'tanh']);
+    for (const r of results) {
+      expect(r.count).toBe(1);
+      expect(r.totalMs).toBeGreaterThanOrEqual(0);
+    }
+    timed.destroy();
+  });
+
+  it('reports a lost device as a typed error', async () => {
+    const gpu = await acquireNodeGpu();
+    gpu.destroy();
+    const error = await gpu.lost;
+    expect(error).toBeInstanceOf(GpuError);
+    expect(error.kind).toBe('device-lost');
+  });
+});

@@ -4,5 +4,17 @@ export * from './gpu';
 export * from './tensor';
 export { deviation, type Deviation } from './math/compare';
 export { mulberry32, normalSampler, randomArray } from './math/random';
+export { logBesselI, besselRatio, vmfLogNormalizer } from './math/bessel';
+export { logGamma } from './math/gamma';
+export {
+  vmfLossReference,
+  vmfPseudoLoss,
+  vmfNormaliserTerm,
+  vmfTerms,
+  stationaryKappa,
+  minKappa,
+  type VmfLossOptions,
+  type VmfRegularizer,
+} from './math/vmf';
 export { allChecks, runCheck, runSelfTest, type KernelCheck, type KernelCheckResult } from './selftest';
 export { gradCheck, type GradInput, type GradCheckResult } from './selftest/gradcheck';

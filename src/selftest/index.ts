@@ -1,12 +1,16 @@
 import { deviation } from '../math/compare';
 import type { Engine } from '../tensor/engine';
 import { elementwiseChecks } from './checks/elementwise';
+import { vmfChecks } from './checks/vmf';
 import type { KernelCheck, KernelCheckResult } from './types';
 
 export type { KernelCheck, KernelCheckResult } from './types';
 
 /** Every kernel family's checks; a new family adds its list here. */
-export const allChecks: KernelCheck[] = [...elementwiseChecks];
+export const allChecks: KernelCheck[] = [
+  ...elementwiseChecks,
+  ...vmfChecks,
+];
 
 export async function runCheck(engine: Engine, check: KernelCheck): Promise<KernelCheckResult> {
   const base = { kernel: check.kernel, sizes: check.sizes, tolerance: check.tolerance };

@@ -211,10 +211,14 @@ export class Engine {
     return this.readback.read(this.recorder, t.buffer, 0, t.bytes).then((data): HostArray => new ArrayType(data));
   }
 
+  /** Reads a tensor now; throws the first GPU error (invalid shader, out of memory …) raised meanwhile. */
   async read(t: Tensor): Promise<HostArray> {
     const pending = this.readLater(t);
     this.flush();
-    return pending;
+    const data = await pending;
+    const [error] = this.gpu.takeErrors();
+    if (error) throw error;
+    return data;
   }
 
   destroy(): void {

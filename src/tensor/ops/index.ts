@@ -2,12 +2,17 @@
 // without a backward is a compile error; `satisfies` keeps each entry's precise type.
 import type { Op } from '../autograd';
 import { elementwiseOps } from './elementwise';
+import { vmfLossOp } from './vmfLoss';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ops differ in arguments and saved state
+type AnyOp = Op<any[], any>;
 
 export const ops = {
   ...elementwiseOps,
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ops differ in arguments and saved state
-} satisfies Record<string, Op<any[], any>>;
+  vmfLoss: vmfLossOp,
+} satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof ops;
 
 export * from './elementwise';
+export * from './vmfLoss';

@@ -1,0 +1,136 @@
+import { besselRatio, vmfLogNormalizer } from '../../math/bessel';
+import { mulberry32, normalSampler } from '../../math/random';
+import { vmfLossReference, type VmfLossOptions } from '../../math/vmf';
+import type { Engine } from '../../tensor/engine';
+import { vmfLoss, vmfLogNormalizerGpu } from '../../tensor/ops/vmfLoss';
+import type { KernelCheck } from '../types';
+
+/** κ from 1e-6 to 1e5, eight points per decade: the documented range of the normaliser. */
+export const kappaGrid = Array.from({ length: 89 }, (_, i) => 10 ** (-6 + i / 8));
+export const normaliserDims = [2, 3, 4, 17, 18, 100, 300, 1024];
+
+export const vmfVariants: Record<string, VmfLossOptions> = {
+  NLLvMF: { regularizer: { kind: 'none' }, approximate: false },
+  reg1: { regularizer: { kind: 'reg1', lambda1: 0.02 }, approximate: false },
+  reg2: { regularizer: { kind: 'reg2', lambda2: 0.1 }, approximate: false },
+  'reg1+reg2': { regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false },
+  'log1p λ=0.2': { regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false },
+  'approx + log1p': { regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: true },
+};
+
+export interface VmfBatch {
+  pred: Float32Array;
+  table: Float32Array;
+  targets: Int32Array;
+  rows: number;
+  vocab: number;
+  m: number;
+}
+
+/**
+ * Random predictions with norms spread over the whole κ range (1e-6 … 1e5, some exactly 0), unit
+ * table rows, and a padding row (target −1).
+ */
+export function vmfBatch(rows: number, vocab: number, m: number, seed: number): VmfBatch {
+  const normal = normalSampler(seed);
+  const uniform = mulberry32(seed + 1);
+  const table = new Float32Array(vocab * m);
+  for (let w = 0; w < vocab; w++) {
+    const row = Array.from({ length: m }, normal);
+    const norm = Math.hypot(...row);
+    row.forEach((x, j) => (table[w * m + j] = x / norm));
+  }
+  const pred = new Float32Array(rows * m);
+  const targets = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    targets[r] = r === rows - 1 && rows > 1 ? -1 : Math.floor(uniform() * vocab);
+    const kappa = r === 0 ? 0 : 10 ** (-6 + 11 * uniform());
+    const row = Array.from({ length: m }, normal);
+    // Lean towards the target so cosines cover (−1, 1) rather than clustering near 0.
+    const lean = 3 * uniform() * Math.sqrt(m);
+    const t = Math.max(targets[r]!, 0);
+    row.forEach((x, j) => (row[j] = x + lean * table[t * m + j]!));
+    const norm = Math.hypot(...row);
+    row.forEach((x, j) => (pred[r * m + j] = (kappa * x) / norm));
+  }
+  return { pred, table, targets, rows, vocab, m };
+}
+
+export function vmfReference(batch: VmfBatch, options: VmfLossOptions): { loss: Float64Array; grad: Float64Array } {
+  const { pred, table, targets, rows, m } = batch;
+  const loss = new Float64Array(rows);
+  const grad = new Float64Array(rows * m);
+  for (let r = 0; r < rows; r++) {
+    if (targets[r]! < 0) continue;
+    const t = targets[r]!;
+    const out = vmfLossReference(pred.subarray(r * m, (r + 1) * m), table.subarray(t * m, (t + 1) * m), options);
+    loss[r] = out.loss;
+    grad.set(out.grad, r * m);
+  }
+  return { loss, grad };
+}
+
+export function runVmf(engine: Engine, batch: VmfBatch, options: VmfLossOptions): Promise<[Float32Array, Float32Array]> {
+  return engine.tidy(() => {
+    const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
+    pred.requiresGrad = true;
+    const loss = vmfLoss(pred, engine.tensor(batch.table, [batch.vocab, batch.m]), engine.tensor(batch.targets, [batch.rows], 'i32'), options);
+    engine.backward(loss);
+    return Promise.all([loss.read(), pred.grad!.read()]) as Promise<[Float32Array, Float32Array]>;
+  });
+}
+
+const lossDims = [2, 3, 100, 300, 1024];
+
+export const vmfChecks: KernelCheck[] = [
+  ...normaliserDims.map(
+    (m): KernelCheck => ({
+      kernel: 'vmf log C_m(κ)',
+      sizes: `m=${m}, κ=1e-6…1e5`,
+      tolerance: 1e-4,
+      async run(engine) {
+        const out = await engine.tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor(kappaGrid, [kappaGrid.length]))).read();
+        return { actual: out.filter((_, i) => i % 2 === 0), reference: kappaGrid.map((k) => vmfLogNormalizer(m, k)) };
+      },
+    }),
+  ),
+  ...normaliserDims.map(
+    (m): KernelCheck => ({
+      kernel: 'vmf ratio A(κ)',
+      sizes: `m=${m}, κ=1e-6…1e5`,
+      tolerance: 1e-4,
+      floor: 1e-30,
+      async run(engine) {
+        const out = await engine.tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor(kappaGrid, [kappaGrid.length]))).read();
+        return { actual: out.filter((_, i) => i % 2 === 1), reference: kappaGrid.map((k) => besselRatio(m / 2 - 1, k)) };
+      },
+    }),
+  ),
+  ...Object.entries(vmfVariants).flatMap(([name, options]) =>
+    lossDims
+      .filter((m) => m >= 3 || !options.approximate)
+      .flatMap((m): KernelCheck[] => {
+        const batch = () => vmfBatch(17, 33, m, m);
+        return [
+          {
+            kernel: `vmf loss ${name}`,
+            sizes: `N=17 V=33 m=${m}`,
+            tolerance: 1e-4,
+            async run(engine) {
+              const b = batch();
+              return { actual: (await runVmf(engine, b, options))[0], reference: vmfReference(b, options).loss };
+            },
+          },
+          {
+            kernel: `vmf grad ${name}`,
+            sizes: `N=17 V=33 m=${m}`,
+            tolerance: 1e-4,
+            async run(engine) {
+              const b = batch();
+              return { actual: (await runVmf(engine, b, options))[1], reference: vmfReference(b, options).grad };
+            },
+          },
+        ];
+      }),
+  ),
+];

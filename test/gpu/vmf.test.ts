@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/selftest';
+import { kappaGrid, normaliserDims, runVmf, vmfBatch, vmfChecks, vmfVariants } from '../../src/selftest/checks/vmf';
+import { gradCheck } from '../../src/selftest/gradcheck';
+import { vmfLoss, vmfLogNormalizerGpu } from '../../src/tensor/ops/vmfLoss';
+import { getEngine } from '../helpers/gpu';
+
+describe('vMF kernels against float64 references', () => {
+  it.each(vmfChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
+    const result = await runCheck(await getEngine(), check);
+    expect(result.error).toBeUndefined();
+    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
+  });
+
+  it('is finite everywhere on the grid, including κ = 0 and padding rows', async () => {
+    const engine = await getEngine();
+    for (const m of normaliserDims) {
+      const out = await engine.tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor([0, ...kappaGrid], [kappaGrid.length + 1]))).read();
+      expect(out.every(Number.isFinite), `m=${m}`).toBe(true);
+    }
+    for (const [name, options] of Object.entries(vmfVariants)) {
+      const [loss, grad] = await runVmf(engine, vmfBatch(9, 5, 300, 3), options);
+      expect(loss.every(Number.isFinite) && grad.every(Number.isFinite), name).toBe(true);
+      expect(loss[8]).toBe(0); // the padding row
+      expect(grad.subarray(8 * 300).every((g) => g === 0)).toBe(true);
+    }
+  });
+});
+
+describe('vMF gradients by finite differences', () => {
+  for (const [name, options] of Object.entries(vmfVariants)) {
+    it(name, async () => {
+      const engine = await getEngine();
+      const m = 6;
+      const batch = vmfBatch(4, 7, m, 11);
+      // Keep κ in a range where f32 central differences resolve the curvature.
+      const pred = batch.pred.map((_, i) => Math.sin(i + 1) * 2);
+      const r = await gradCheck(
+        engine,
+        ([p]) => vmfLoss(p!, engine.tensor(batch.table, [7, m]), engine.tensor(batch.targets, [4], 'i32'), options),
+        [{ data: pred, shape: [4, m] }],
+        { eps: 1e-2 },
+      );
+      expect(r.maxRelError).toBeLessThan(3e-3);
+    });
+  }
+});

@@ -2,6 +2,7 @@
 // Node-only pieces (Dawn) live in src/gpu/nodeGpu.ts and are not re-exported here.
 export * from './gpu';
 export * from './tensor';
+export { Adam, type AdamOptions, type ParamGroup } from './nn/adam';
 export { deviation, type Deviation } from './math/compare';
 export { mulberry32, normalSampler, randomArray } from './math/random';
 export { logBesselI, besselRatio, vmfLogNormalizer } from './math/bessel';

@@ -1,6 +1,9 @@
 import { deviation } from '../math/compare';
 import type { Engine } from '../tensor/engine';
 import { elementwiseChecks } from './checks/elementwise';
+import { embeddingChecks } from './checks/embedding';
+import { dropoutChecks } from './checks/dropout';
+import { adamChecks } from './checks/adam';
 import { vmfChecks } from './checks/vmf';
 import type { KernelCheck, KernelCheckResult } from './types';
 
@@ -9,6 +12,9 @@ export type { KernelCheck, KernelCheckResult } from './types';
 /** Every kernel family's checks; a new family adds its list here. */
 export const allChecks: KernelCheck[] = [
   ...elementwiseChecks,
+  ...embeddingChecks,
+  ...dropoutChecks,
+  ...adamChecks,
   ...vmfChecks,
 ];
 

@@ -2,6 +2,8 @@
 // without a backward is a compile error; `satisfies` keeps each entry's precise type.
 import type { Op } from '../autograd';
 import { elementwiseOps } from './elementwise';
+import { embeddingOps } from './embedding';
+import { dropoutOps } from './dropout';
 import { vmfLossOp } from './vmfLoss';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ops differ in arguments and saved state
@@ -9,10 +11,14 @@ type AnyOp = Op<any[], any>;
 
 export const ops = {
   ...elementwiseOps,
+  ...embeddingOps,
+  ...dropoutOps,
   vmfLoss: vmfLossOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof ops;
 
 export * from './elementwise';
+export * from './embedding';
+export * from './dropout';
 export * from './vmfLoss';

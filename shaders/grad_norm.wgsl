@@ -1,0 +1,68 @@
+// Global gradient norm for clipping, deterministic (fixed partition, fixed reduction tree, no atomics).
+// Pass 1, one dispatch per parameter: workgroup g sums the squares of elements [g·chunk, (g+1)·chunk)
+// of that parameter's gradient into slots[slot + g]. Pass 2, one workgroup: sums slots[0..count)
+// into the global norm and the clip scale the optimizer multiplies every gradient by.
+//
+// partial_main  @0 uniform {n, chunk, slot}    @1 grad: f32[n]   @2 slots: f32[≥ slot + groups]
+// finalize_main @0 uniform {count, clip_norm}  @1 slots: f32[count]
+//               @2 stats: f32[2] = [norm, scale]
+// scale = min(1, clip_norm / (norm + 1e-6)), or 1 when clip_norm ≤ 0 (clipping off). A non-finite
+// norm gives scale 0, which tells the optimizer to skip the step.
+
+const GROUP: u32 = 256u;
+
+struct Partial { n: u32, chunk: u32, slot: u32 }
+struct Finalize { count: u32, clip_norm: f32 }
+
+var<workgroup> shared_sums: array<f32, 256>;
+
+// Tree sum of one value per invocation; every invocation must call it (it has barriers).
+fn workgroup_sum(lid: u32, value: f32) -> f32 {
+  shared_sums[lid] = value;
+  workgroupBarrier();
+  for (var width = GROUP / 2u; width > 0u; width = width / 2u) {
+    if (lid < width) { shared_sums[lid] = shared_sums[lid] + shared_sums[lid + width]; }
+    workgroupBarrier();
+  }
+  return shared_sums[0];
+}
+
+@group(0) @binding(0) var<uniform> partial_sizes: Partial;
+@group(0) @binding(1) var<storage, read> partial_grad: array<f32>;
+@group(0) @binding(2) var<storage, read_write> partial_slots: array<f32>;
+
+@compute @workgroup_size(256)
+fn partial_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let start = wid.x * partial_sizes.chunk;
+  let end = min(partial_sizes.n, start + partial_sizes.chunk);
+  var sum = 0.0;
+  for (var i = start + lid; i < end; i += GROUP) {
+    let g = partial_grad[i];
+    sum += g * g;
+  }
+  let total = workgroup_sum(lid, sum);
+  if (lid == 0u) { partial_slots[partial_sizes.slot + wid.x] = total; }
+}
+
+@group(0) @binding(0) var<uniform> finalize_sizes: Finalize;
+@group(0) @binding(1) var<storage, read> finalize_slots: array<f32>;
+@group(0) @binding(2) var<storage, read_write> finalize_stats: array<f32>;
+
+fn is_finite(x: f32) -> bool {
+  // Bit test: WGSL lets compilers assume arithmetic never produces NaN or infinity, so x != x is unsafe.
+  return (bitcast<u32>(x) & 0x7F800000u) != 0x7F800000u;
+}
+
+@compute @workgroup_size(256)
+fn finalize_main(@builtin(local_invocation_index) lid: u32) {
+  var sum = 0.0;
+  for (var i = lid; i < finalize_sizes.count; i += GROUP) { sum += finalize_slots[i]; }
+  let total = workgroup_sum(lid, sum);
+  if (lid == 0u) {
+    let norm = sqrt(total);
+    var scale = 1.0;
+    if (finalize_sizes.clip_norm > 0.0) { scale = min(1.0, finalize_sizes.clip_norm / (norm + 1e-6)); }
+    finalize_stats[0] = norm;
+    finalize_stats[1] = select(0.0, scale, is_finite(total));
+  }
+}

@@ -1,0 +1,173 @@
+// Adam / AdamW with global gradient-norm clipping, recorded into the current step: no readback, no
+// submit. Per step: one sum-of-squares dispatch per parameter (shaders/grad_norm.wgsl), one pass that
+// turns the partial sums into the global norm and a clip scale, then one update dispatch per parameter
+// (shaders/adam.wgsl) that reads the scale from the GPU, so clipping never waits for the CPU.
+import { grid1d, type Engine } from '../tensor/engine';
+import type { Tensor } from '../tensor/tensor';
+
+export interface AdamOptions {
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+  /** true (default): AdamW, decay applied to the weights outside the adaptive step; false: L2 added to the gradient. */
+  decoupled?: boolean;
+  /** Clip the global gradient norm to this value; 0 or undefined: no clipping. */
+  clipNorm?: number;
+}
+
+/** Parameters sharing a learning rate and weight decay (e.g. PLIF slopes with their own lr). */
+export interface ParamGroup {
+  params: Tensor[];
+  lr?: number;
+  weightDecay?: number;
+}
+
+interface ParamState {
+  m: Tensor;
+  v: Tensor;
+  /** Updates applied so far; per parameter, since parameters without a gradient are skipped. */
+  steps: number;
+}
+
+const elementsPerPartial = 8192;
+const maxPartials = 256;
+
+/** How many workgroups sum the squares of an n-element gradient: a fixed partition, so a fixed sum order. */
+function partialsFor(n: number): number {
+  return Math.min(maxPartials, Math.ceil(n / elementsPerPartial));
+}
+
+export class Adam {
+  readonly groups: { params: Tensor[]; lr: number; weightDecay: number }[];
+  /** Multiplies every group's lr (learning-rate schedules set this each step). */
+  lrScale = 1;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly decoupled: boolean;
+  readonly clipNorm: number;
+  /**
+   * [global gradient norm, clip scale] of the latest step, on the GPU for `engine.readLater`. A
+   * non-finite norm (NaN guard) makes the scale 0 and that step leaves every parameter unchanged.
+   */
+  readonly clipStats: Tensor;
+  private states = new Map<Tensor, ParamState>();
+  private slots: Tensor;
+
+  constructor(
+    private engine: Engine,
+    params: Tensor[] | ParamGroup[],
+    options: AdamOptions,
+  ) {
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.eps = options.eps ?? 1e-8;
+    this.decoupled = options.decoupled ?? true;
+    this.clipNorm = options.clipNorm ?? 0;
+    const groups: ParamGroup[] = params.length > 0 && 'params' in params[0]! ? (params as ParamGroup[]) : [{ params: params as Tensor[] }];
+    this.groups = groups.map((g) => ({ params: g.params, lr: g.lr ?? options.lr, weightDecay: g.weightDecay ?? options.weightDecay ?? 0 }));
+
+    let partials = 0;
+    for (const param of this.groups.flatMap((g) => g.params)) {
+      if (this.states.has(param)) throw new Error(`Parameter ${param} appears twice in the optimizer`);
+      if (param.dtype !== 'f32') throw new Error(`Adam updates f32 parameters only, got ${param}`);
+      this.states.set(param, { m: this.zeros(param.shape, `${param.label}.adam_m`), v: this.zeros(param.shape, `${param.label}.adam_v`), steps: 0 });
+      partials += partialsFor(param.size);
+    }
+    this.slots = this.zeros([Math.max(1, partials)], 'adam.grad_norm_partials');
+    this.clipStats = this.zeros([2], 'adam.clip_stats');
+  }
+
+  private zeros(shape: readonly number[], label: string): Tensor {
+    const t = this.engine.keep(this.engine.empty(shape, 'f32', label));
+    this.engine.recorder.clearBuffer(t.buffer, 0, t.bytes);
+    return t;
+  }
+
+  /** GPU bytes of the optimizer state (moments and norm buffers). */
+  get stateBytes(): number {
+    let bytes = this.slots.bytes + this.clipStats.bytes;
+    for (const { m, v } of this.states.values()) bytes += m.bytes + v.bytes;
+    return bytes;
+  }
+
+  /**
+   * Records one update of every parameter that has a `.grad`, then clears those gradients (they are
+   * released with the step). Parameters without a gradient keep their weights, moments and step count.
+   */
+  step(): void {
+    const active = this.groups.flatMap((g) => g.params).filter((p) => p.grad);
+    if (active.length === 0) return;
+    this.recordGradNorm(active);
+    for (const group of this.groups) {
+      for (const param of group.params) {
+        if (!param.grad) continue;
+        this.recordUpdate(param, param.grad, group.lr * this.lrScale, group.weightDecay);
+        param.grad = undefined;
+      }
+    }
+  }
+
+  private recordGradNorm(active: Tensor[]): void {
+    let slot = 0;
+    for (const param of active) {
+      const grad = param.grad!;
+      if (grad.size !== param.size) throw new Error(`Gradient ${grad} does not match parameter ${param}`);
+      const groups = partialsFor(grad.size);
+      this.engine.run({
+        shader: 'grad_norm',
+        entry: 'partial_main',
+        uniforms: [{ u32: grad.size }, { u32: Math.ceil(grad.size / Math.max(1, groups)) }, { u32: slot }],
+        buffers: [grad, this.slots],
+        workgroups: [groups],
+        label: `grad_norm.${param.label}`,
+      });
+      slot += groups;
+    }
+    this.engine.run({
+      shader: 'grad_norm',
+      entry: 'finalize_main',
+      uniforms: [{ u32: slot }, { f32: this.clipNorm }],
+      buffers: [this.slots, this.clipStats],
+      workgroups: [1],
+      label: 'grad_norm.finalize',
+    });
+  }
+
+  private recordUpdate(param: Tensor, grad: Tensor, lr: number, weightDecay: number): void {
+    const state = this.states.get(param)!;
+    state.steps++;
+    this.engine.run({
+      shader: 'adam',
+      entry: 'adam_main',
+      uniforms: [
+        { u32: param.size },
+        { f32: lr },
+        { f32: this.beta1 },
+        { f32: this.beta2 },
+        { f32: 1 - this.beta1 },
+        { f32: 1 - this.beta2 },
+        { f32: this.eps },
+        { f32: weightDecay },
+        { f32: 1 - this.beta1 ** state.steps },
+        { f32: 1 - this.beta2 ** state.steps },
+        { u32: this.decoupled ? 1 : 0 },
+      ],
+      buffers: [param, grad, state.m, state.v, this.clipStats],
+      workgroups: grid1d(param.size),
+      label: `adam.${param.label}`,
+    });
+  }
+
+  /** Returns the optimizer's GPU buffers to the pool (end of a run). */
+  release(): void {
+    for (const { m, v } of this.states.values()) {
+      m.release();
+      v.release();
+    }
+    this.slots.release();
+    this.clipStats.release();
+  }
+}

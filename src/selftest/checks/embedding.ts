@@ -1,0 +1,70 @@
+import { mulberry32, randomArray } from '../../math/random';
+import { embeddingGather, embeddingScatterAdd } from '../../math/reference/embedding';
+import type { Engine } from '../../tensor/engine';
+import { embedding, uploadIndices } from '../../tensor/ops/embedding';
+import type { Shape } from '../../tensor/tensor';
+import type { KernelCheck } from '../types';
+
+/** Ids in [-1, V): repeats are likely, and -1 (padding) shows up about once in eight positions. */
+export function randomIds(count: number, rows: number, seed: number): Int32Array {
+  const uniform = mulberry32(seed);
+  return Int32Array.from({ length: count }, () => (uniform() < 0.125 ? -1 : Math.floor(uniform() * rows)));
+}
+
+export interface EmbeddingCase {
+  rows: number;
+  width: number;
+  idsShape: Shape;
+}
+
+/** Forward and backward of one lookup on the GPU: the gathered rows and the table gradient. */
+export async function embeddingOnGpu(engine: Engine, { rows, width, idsShape }: EmbeddingCase, seed: number) {
+  const count = idsShape.reduce((a, b) => a * b, 1);
+  const ids = randomIds(count, rows, seed);
+  const table = Float32Array.from(randomArray(rows * width, seed + 1));
+  const gradOut = Float32Array.from(randomArray(count * width, seed + 2));
+  const [out, gradTable] = engine.tidy(() => {
+    const t = engine.tensor(table, [rows, width], 'f32', 'table');
+    t.requiresGrad = true;
+    const y = embedding(t, uploadIndices(engine, ids, idsShape, rows));
+    engine.backward(y, engine.tensor(gradOut, y.shape, 'f32', 'grad_out'));
+    return [y, t.grad!];
+  });
+  const pending = Promise.all([engine.readLater(out), engine.readLater(gradTable)]);
+  engine.flush();
+  const [outData, gradData] = await pending;
+  out.release();
+  gradTable.release();
+  return { ids, table, gradOut, out: outData, gradTable: gradData, outShape: out.shape };
+}
+
+const cases: EmbeddingCase[] = [
+  { rows: 1, width: 1, idsShape: [1] },
+  { rows: 3, width: 17, idsShape: [5] },
+  { rows: 17, width: 33, idsShape: [3, 5] },
+  { rows: 65, width: 65, idsShape: [33] },
+  { rows: 257, width: 3, idsShape: [2, 3, 11] },
+];
+
+const describe = ({ rows, width, idsShape }: EmbeddingCase) => `V=${rows} d=${width} ids[${idsShape.join('×')}]`;
+
+export const embeddingChecks: KernelCheck[] = cases.flatMap((c, i): KernelCheck[] => [
+  {
+    kernel: 'embedding gather',
+    sizes: describe(c),
+    tolerance: 0,
+    async run(engine) {
+      const r = await embeddingOnGpu(engine, c, 100 + i);
+      return { actual: r.out, reference: embeddingGather(r.table, r.ids, c.width) };
+    },
+  },
+  {
+    kernel: 'embedding scatter-add (backward)',
+    sizes: describe(c),
+    tolerance: 1e-6,
+    async run(engine) {
+      const r = await embeddingOnGpu(engine, c, 200 + i);
+      return { actual: r.gradTable, reference: embeddingScatterAdd(r.gradOut, r.ids, c.rows, c.width) };
+    },
+  },
+]);

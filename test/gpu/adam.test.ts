@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { deviation } from '../../src/math/compare';
+import { randomArray } from '../../src/math/random';
+import { Adam } from '../../src/nn/adam';
+import { runCheck } from '../../src/selftest';
+import { adamChecks, adamOnGpu, adamReferenceFor, adamScenario, type AdamScenario } from '../../src/selftest/checks/adam';
+import { mul } from '../../src/tensor/ops/elementwise';
+import { getEngine } from '../helpers/gpu';
+
+describe('Adam against the float64 reference', () => {
+  it.each(adamChecks.map((c) => [c.kernel, c] as const))('%s: 5 GPU steps within 1e-5 relative', async (_name, check) => {
+    const result = await runCheck(await getEngine(), check);
+    expect(result.error).toBeUndefined();
+    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
+  });
+
+  it('clips exactly when the global norm exceeds clipNorm', async () => {
+    const scenario = adamScenario(true);
+    const { clipStats } = await adamOnGpu(await getEngine(), scenario);
+    const reference = adamReferenceFor(scenario);
+    const engaged = clipStats.map(([norm]) => norm! > scenario.hyper.clipNorm);
+    expect(engaged).toEqual(reference.norms.map((norm) => norm > scenario.hyper.clipNorm));
+    expect(engaged).toContain(true);
+    expect(engaged).toContain(false);
+    clipStats.forEach(([norm, scale], step) => {
+      if (engaged[step]) expect(scale! * norm!).toBeCloseTo(scenario.hyper.clipNorm, 4);
+      else expect(scale).toBe(1);
+    });
+  });
+});
+
+/** One step with zero gradients: only weight decay moves the weights. */
+async function zeroGradientStep(decoupled: boolean, initial: Float32Array): Promise<Float32Array> {
+  const scenario: AdamScenario = {
+    shapes: [[initial.length]],
+    initial: [initial],
+    groupOf: [0],
+    groups: [{ lr: 0.01, weightDecay: 0.5 }],
+    hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupled, clipNorm: 0 },
+    grads: [[new Float32Array(initial.length)]],
+  };
+  return (await adamOnGpu(await getEngine(), scenario)).values[0]!;
+}
+
+describe('weight decay semantics', () => {
+  const initial = Float32Array.from(randomArray(33, 3, 0.5, 2).map((v, i) => (i % 2 ? v : -v)));
+
+  it('AdamW shrinks each weight in proportion: w(1 − lr·λ)', async () => {
+    const after = await zeroGradientStep(true, initial);
+    expect(deviation(after, Array.from(initial, (w) => w * (1 - 0.01 * 0.5))).maxRel).toBeLessThan(1e-6);
+  });
+
+  it('Adam with L2 normalises the decay gradient: every weight moves by lr towards zero', async () => {
+    const after = await zeroGradientStep(false, initial);
+    expect(deviation(after, Array.from(initial, (w) => w - 0.01 * Math.sign(w))).maxAbs).toBeLessThan(1e-6);
+  });
+});
+
+describe('Adam inside a training step', () => {
+  it('consumes autograd gradients in one submit, clears them, and keeps its state on the GPU', async () => {
+    const engine = await getEngine();
+    const x = Float32Array.from(randomArray(3 * 17, 4));
+    const c = Float32Array.from(randomArray(3 * 17, 5));
+    const w = engine.parameter(x, [3, 17], 'w');
+    const frozen = engine.parameter(x, [3, 17], 'frozen');
+    const adam = new Adam(engine, [w, frozen], { lr: 0.1, clipNorm: 5 });
+    expect(adam.stateBytes).toBeGreaterThanOrEqual(2 * 2 * 3 * 17 * 4);
+    engine.flush();
+    const submits = engine.recorder.submits;
+    const stats = engine.step(() => {
+      engine.backward(mul(w, engine.tensor(c, [3, 17])), engine.fill([3, 17], 1));
+      adam.step();
+      return engine.readLater(adam.clipStats);
+    });
+    expect(engine.recorder.submits).toBe(submits + 1);
+    expect(w.grad).toBeUndefined();
+    const ref = adamReferenceFor({
+      shapes: [[3, 17], [3, 17]],
+      initial: [x, x],
+      groupOf: [0, 0],
+      groups: [{ lr: 0.1, weightDecay: 0 }],
+      hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupled: true, clipNorm: 5 },
+      grads: [[c, undefined]],
+    });
+    expect(deviation(await w.read(), ref.values[0]!, 1e-2).maxRel).toBeLessThan(1e-5);
+    expect([...(await frozen.read())]).toEqual([...x]);
+    expect((await stats)[0]).toBeCloseTo(ref.norms[0]!, 4);
+    w.release();
+    frozen.release();
+    adam.release();
+  });
+
+  it('skips a step whose gradient norm is not finite (NaN guard) and reports the norm', async () => {
+    const engine = await getEngine();
+    const x = Float32Array.from(randomArray(65, 6));
+    const w = engine.parameter(x, [65], 'w');
+    const adam = new Adam(engine, [w], { lr: 0.1 });
+    const grad = Float32Array.from(randomArray(65, 7));
+    grad[40] = NaN;
+    const stats = await engine.step(() => {
+      w.grad = engine.tensor(grad, [65]);
+      adam.step();
+      return engine.readLater(adam.clipStats);
+    });
+    expect(Number.isNaN(stats[0])).toBe(true);
+    expect(stats[1]).toBe(0);
+    expect([...(await w.read())]).toEqual([...x]);
+    w.release();
+    adam.release();
+  });
+
+  it('sums a gradient too large for one workgroup over several partial slots', async () => {
+    const shapes = [[17, 1447], [3]]; // 24599 elements: four partial sums of 6150, the last one short
+    const scenario: AdamScenario = {
+      shapes,
+      initial: shapes.map((shape, i) => Float32Array.from(randomArray(shape.reduce((a, b) => a * b), 80 + i))),
+      groupOf: [0, 0],
+      groups: [{ lr: 0.01, weightDecay: 0.01 }],
+      hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupled: true, clipNorm: 50 },
+      grads: [shapes.map((shape, i) => Float32Array.from(randomArray(shape.reduce((a, b) => a * b), 90 + i)))],
+    };
+    const gpu = await adamOnGpu(await getEngine(), scenario);
+    const ref = adamReferenceFor(scenario);
+    expect(Math.abs(gpu.clipStats[0]![0]! / ref.norms[0]! - 1)).toBeLessThan(1e-5);
+    expect(gpu.clipStats[0]![1]).toBeLessThan(1);
+    gpu.values.forEach((v, i) => expect(deviation(v, ref.values[i]!, 1e-2).maxRel).toBeLessThan(1e-5));
+  });
+
+  it('gives bit-identical norms on repeated runs (no atomics)', async () => {
+    const engine = await getEngine();
+    const scenario = adamScenario(true);
+    const first = await adamOnGpu(engine, scenario);
+    const second = await adamOnGpu(engine, scenario);
+    expect(second.clipStats.map((s) => [...s])).toEqual(first.clipStats.map((s) => [...s]));
+    expect(second.values.map((v) => [...v])).toEqual(first.values.map((v) => [...v]));
+  });
+});

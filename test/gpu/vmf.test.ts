@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/selftest';
-import { kappaGrid, normaliserDims, runVmf, vmfBatch, vmfChecks, vmfVariants } from '../../src/selftest/checks/vmf';
+import { kappaGrid, normaliserDims, runVmf, vmfChecks, vmfVariants } from '../../src/selftest/checks/vmf';
+import { predictionBatch } from '../../src/selftest/checks/predictionBatch';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { vmfLoss, vmfLogNormalizerGpu } from '../../src/tensor/ops/vmfLoss';
 import { getEngine } from '../helpers/gpu';
@@ -19,7 +20,7 @@ describe('vMF kernels against float64 references', () => {
       expect(out.every(Number.isFinite), `m=${m}`).toBe(true);
     }
     for (const [name, options] of Object.entries(vmfVariants)) {
-      const [loss, grad] = await runVmf(engine, vmfBatch(9, 5, 300, 3), options);
+      const [loss, grad] = await runVmf(engine, predictionBatch(9, 5, 300, 3), options);
       expect(loss.every(Number.isFinite) && grad.every(Number.isFinite), name).toBe(true);
       expect(loss[8]).toBe(0); // the padding row
       expect(grad.subarray(8 * 300).every((g) => g === 0)).toBe(true);
@@ -32,7 +33,7 @@ describe('vMF gradients by finite differences', () => {
     it(name, async () => {
       const engine = await getEngine();
       const m = 6;
-      const batch = vmfBatch(4, 7, m, 11);
+      const batch = predictionBatch(4, 7, m, 11);
       // Keep κ in a range where f32 central differences resolve the curvature.
       const pred = batch.pred.map((_, i) => Math.sin(i + 1) * 2);
       const r = await gradCheck(

@@ -57,3 +57,21 @@ describe('vmfLossReference', () => {
     }
   });
 });
+
+describe('embedding loss references', () => {
+  it('match central differences for every kind', async () => {
+    const { embeddingLossReference } = await import('../../src/math/embeddingLosses');
+    const pred = [0.3, -1.2, 2.0, 0.7];
+    const target = [0.5, -0.5, 0.5, 0.5];
+    const negative = [0.5, 0.5, -0.5, 0.5];
+    for (const kind of ['l2', 'cosine', 'max-margin', 'syn-margin-projection', 'syn-margin-difference'] as const) {
+      const options = { margin: 1.5, negative };
+      const { loss, grad } = embeddingLossReference(kind, pred, target, options);
+      expect(loss, kind).toBeGreaterThan(0);
+      pred.forEach((_, j) => {
+        const at = (d: number) => embeddingLossReference(kind, pred.map((x, k) => (k === j ? x + d : x)), target, options).loss;
+        expect(grad[j], `${kind} ∂/∂ê${j}`).toBeCloseTo((at(1e-6) - at(-1e-6)) / 2e-6, 6);
+      });
+    }
+  });
+});

@@ -1,9 +1,9 @@
 import { besselRatio, vmfLogNormalizer } from '../../math/bessel';
-import { mulberry32, normalSampler } from '../../math/random';
 import { vmfLossReference, type VmfLossOptions } from '../../math/vmf';
 import type { Engine } from '../../tensor/engine';
 import { vmfLoss, vmfLogNormalizerGpu } from '../../tensor/ops/vmfLoss';
 import type { KernelCheck } from '../types';
+import { predictionBatch, type PredictionBatch } from './predictionBatch';
 
 /** κ from 1e-6 to 1e5, eight points per decade: the documented range of the normaliser. */
 export const kappaGrid = Array.from({ length: 89 }, (_, i) => 10 ** (-6 + i / 8));
@@ -18,45 +18,7 @@ export const vmfVariants: Record<string, VmfLossOptions> = {
   'approx + log1p': { regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: true },
 };
 
-export interface VmfBatch {
-  pred: Float32Array;
-  table: Float32Array;
-  targets: Int32Array;
-  rows: number;
-  vocab: number;
-  m: number;
-}
-
-/**
- * Random predictions with norms spread over the whole κ range (1e-6 … 1e5, some exactly 0), unit
- * table rows, and a padding row (target −1).
- */
-export function vmfBatch(rows: number, vocab: number, m: number, seed: number): VmfBatch {
-  const normal = normalSampler(seed);
-  const uniform = mulberry32(seed + 1);
-  const table = new Float32Array(vocab * m);
-  for (let w = 0; w < vocab; w++) {
-    const row = Array.from({ length: m }, normal);
-    const norm = Math.hypot(...row);
-    row.forEach((x, j) => (table[w * m + j] = x / norm));
-  }
-  const pred = new Float32Array(rows * m);
-  const targets = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    targets[r] = r === rows - 1 && rows > 1 ? -1 : Math.floor(uniform() * vocab);
-    const kappa = r === 0 ? 0 : 10 ** (-6 + 11 * uniform());
-    const row = Array.from({ length: m }, normal);
-    // Lean towards the target so cosines cover (−1, 1) rather than clustering near 0.
-    const lean = 3 * uniform() * Math.sqrt(m);
-    const t = Math.max(targets[r]!, 0);
-    row.forEach((x, j) => (row[j] = x + lean * table[t * m + j]!));
-    const norm = Math.hypot(...row);
-    row.forEach((x, j) => (pred[r * m + j] = (kappa * x) / norm));
-  }
-  return { pred, table, targets, rows, vocab, m };
-}
-
-export function vmfReference(batch: VmfBatch, options: VmfLossOptions): { loss: Float64Array; grad: Float64Array } {
+export function vmfReference(batch: PredictionBatch, options: VmfLossOptions): { loss: Float64Array; grad: Float64Array } {
   const { pred, table, targets, rows, m } = batch;
   const loss = new Float64Array(rows);
   const grad = new Float64Array(rows * m);
@@ -70,7 +32,7 @@ export function vmfReference(batch: VmfBatch, options: VmfLossOptions): { loss: 
   return { loss, grad };
 }
 
-export function runVmf(engine: Engine, batch: VmfBatch, options: VmfLossOptions): Promise<[Float32Array, Float32Array]> {
+export function runVmf(engine: Engine, batch: PredictionBatch, options: VmfLossOptions): Promise<[Float32Array, Float32Array]> {
   return engine.tidy(() => {
     const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
     pred.requiresGrad = true;
@@ -110,7 +72,7 @@ export const vmfChecks: KernelCheck[] = [
     lossDims
       .filter((m) => m >= 3 || !options.approximate)
       .flatMap((m): KernelCheck[] => {
-        const batch = () => vmfBatch(17, 33, m, m);
+        const batch = () => predictionBatch(17, 33, m, m);
         return [
           {
             kernel: `vmf loss ${name}`,

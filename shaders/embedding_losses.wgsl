@@ -1,0 +1,149 @@
+// Losses of a predicted embedding ê against unit target rows (methods.md A1, A4), one workgroup per row.
+// Shape legend: N rows, m embedding dimension, V vocabulary. κ = ‖ê‖ (clamped ≥ min_kappa), μ = ê/κ,
+// u = e(w) the target row, cos_u = μ·u.
+//   KIND 0  L2            Σ(ê − u)²
+//   KIND 1  cosine        1 − cos_u
+//   KIND 2  max-margin    max(0, γ + cos(ê, e_n) − cos_u), e_n a table row chosen by the caller
+//   KIND 3  syn-margin    same with the synthetic negative n = normalize(ê − (ê·u)u)   (projection)
+//   KIND 4  syn-margin    same with n = normalize(ê − u)                               (difference)
+//
+// loss_main      @0 uniform Params  @1 pred f32[N,m]  @2 table f32[V,m]  @3 targets i32[N]  @4 negatives i32[N]  @5 loss f32[N]
+// backward_main  @0 uniform Params  @1 pred  @2 table  @3 targets  @4 negatives  @5 grad_loss f32[N]  @6 grad_pred f32[N,m]
+// Rows with a negative target (padding) give loss 0 and gradient 0. `negatives` is read only by KIND 2.
+// L2 is Σ(ê − u)², summed directly (no κ² − 2ê·u + 1 cancellation).
+
+override KIND: u32 = 0u;
+
+struct Params {
+  rows: u32,
+  m: u32,
+  margin: f32,
+  min_kappa: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> pred: array<f32>;
+@group(0) @binding(2) var<storage, read> table: array<f32>;
+@group(0) @binding(3) var<storage, read> targets: array<i32>;
+@group(0) @binding(4) var<storage, read> negatives: array<i32>;
+
+const WG: u32 = 64u;
+var<workgroup> partial: array<vec3<f32>, 64>;
+
+// Per-element third operand: the negative row for max-margin, w = ê − u for the difference variant.
+fn third(j: u32, x: f32, u: f32, negative_row: u32) -> f32 {
+  if (KIND == 2u) { return table[negative_row * p.m + j]; }
+  return x - u;
+}
+
+// (ê·ê, ê·u, z) of one row, reduced in a fixed order; z = ê·e_n (max-margin) or ‖ê − u‖² (others;
+// summed directly so that ê ≈ u does not cancel).
+fn row_stats(row: u32, target_row: u32, negative_row: u32, lid: u32) -> vec3<f32> {
+  var acc = vec3(0.0);
+  for (var j = lid; j < p.m; j += WG) {
+    let x = pred[row * p.m + j];
+    let u = table[target_row * p.m + j];
+    let t = third(j, x, u, negative_row);
+    acc += vec3(x * x, x * u, select(t * t, x * t, KIND == 2u));
+  }
+  partial[lid] = acc;
+  workgroupBarrier();
+  for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
+    if (lid < stride) { partial[lid] += partial[lid + stride]; }
+    workgroupBarrier();
+  }
+  return partial[0];
+}
+
+struct RowTerms {
+  loss: f32,
+  // dL/dê = coef.x·ê + coef.y·u + coef.z·third
+  coef: vec3<f32>,
+}
+
+// The negative is differentiated through (the synthetic ones depend on ê; the max-margin index is
+// piecewise constant), so the gradient is exact wherever the hinge is not at its kink.
+fn row_terms(stats: vec3<f32>) -> RowTerms {
+  let kappa = max(sqrt(stats.x), p.min_kappa);
+  let k2 = kappa * kappa;
+  let cos_u = stats.y / kappa;
+  // d cos_u/dê = (u − cos_u μ)/κ  →  ê: −cos_u/κ², u: 1/κ
+  let d_cos_u = vec3(-cos_u / k2, 1.0 / kappa, 0.0);
+  switch KIND {
+    case 0u: {
+      return RowTerms(stats.z, vec3(2.0, -2.0, 0.0));
+    }
+    case 1u: {
+      return RowTerms(1.0 - cos_u, -d_cos_u);
+    }
+    default: {
+      var cos_n: f32;
+      var d_cos_n: vec3<f32>;
+      if (KIND == 2u) {
+        cos_n = stats.z / kappa; // table rows are unit
+        d_cos_n = vec3(-cos_n / k2, 0.0, 1.0 / kappa);
+      } else if (KIND == 3u) {
+        // n = ê − (ê·u)u: cos(ê, n) = sin θ = √(1 − cos_u²), so d cos_n = −(cos_u/sin θ)·d cos_u.
+        // ê = 0 gives n = 0, whose cosine is 0 like every cosine with a zero vector.
+        let sin_u = select(sqrt(max((1.0 - cos_u) * (1.0 + cos_u), 0.0)), 0.0, stats.x == 0.0);
+        cos_n = sin_u;
+        d_cos_n = -(cos_u / max(sin_u, 1e-6)) * d_cos_u;
+      } else {
+        // n = w = ê − u, D = ‖w‖: d cos(ê, w) = (w + ê)/(κD) − cos_n·(ê/κ² + w/D²).
+        let D = max(sqrt(stats.z), p.min_kappa);
+        cos_n = (stats.x - stats.y) / (kappa * D);
+        d_cos_n = vec3(1.0 / (kappa * D) - cos_n / k2, 0.0, 1.0 / (kappa * D) - cos_n / (D * D));
+      }
+      let value = p.margin + cos_n - cos_u;
+      if (value <= 0.0) { return RowTerms(0.0, vec3(0.0)); }
+      return RowTerms(value, d_cos_n - d_cos_u);
+    }
+  }
+}
+
+fn row_index(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return wid.x + wid.y * nwg.x;
+}
+
+fn negative_of(row: u32) -> u32 {
+  if (KIND == 2u) { return u32(max(negatives[row], 0)); }
+  return u32(max(targets[row], 0));
+}
+
+@group(0) @binding(5) var<storage, read_write> loss_out: array<f32>;
+
+@compute @workgroup_size(64)
+fn loss_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+             @builtin(local_invocation_index) lid: u32) {
+  let row = row_index(wid, nwg);
+  if (row >= p.rows) { return; }
+  let target_id = targets[row];
+  let stats = row_stats(row, u32(max(target_id, 0)), negative_of(row), lid);
+  if (lid == 0u) {
+    loss_out[row] = select(row_terms(stats).loss, 0.0, target_id < 0);
+  }
+}
+
+@group(0) @binding(5) var<storage, read> grad_loss: array<f32>;
+@group(0) @binding(6) var<storage, read_write> grad_pred: array<f32>;
+var<workgroup> coefficients: vec3<f32>;
+
+@compute @workgroup_size(64)
+fn backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+  let row = row_index(wid, nwg);
+  if (row >= p.rows) { return; }
+  let target_id = targets[row];
+  let target_row = u32(max(target_id, 0));
+  let negative_row = negative_of(row);
+  let stats = row_stats(row, target_row, negative_row, lid);
+  if (lid == 0u) {
+    coefficients = select(grad_loss[row] * row_terms(stats).coef, vec3(0.0), target_id < 0);
+  }
+  let c = workgroupUniformLoad(&coefficients);
+  for (var j = lid; j < p.m; j += WG) {
+    let x = pred[row * p.m + j];
+    let u = table[target_row * p.m + j];
+    grad_pred[row * p.m + j] = c.x * x + c.y * u + c.z * third(j, x, u, negative_row);
+  }
+}

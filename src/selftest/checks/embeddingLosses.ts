@@ -1,0 +1,61 @@
+import { embeddingLossReference, mostInformativeNegative, type EmbeddingLossKind } from '../../math/embeddingLosses';
+import type { Engine } from '../../tensor/engine';
+import { embeddingLoss } from '../../tensor/ops/embeddingLoss';
+import type { KernelCheck } from '../types';
+import { predictionBatch, type PredictionBatch } from './predictionBatch';
+
+export const embeddingLossKinds: EmbeddingLossKind[] = ['l2', 'cosine', 'max-margin', 'syn-margin-projection', 'syn-margin-difference'];
+export const referenceMargin = 0.5;
+
+const rowOf = (data: Float32Array, row: number, m: number) => data.subarray(row * m, (row + 1) * m);
+
+/** Max-margin negatives by brute force on the CPU; padding rows keep −1. */
+export function referenceNegatives(batch: PredictionBatch): Int32Array {
+  const { pred, table, targets, m, vocab } = batch;
+  return Int32Array.from(targets, (t, r) => (t < 0 ? -1 : mostInformativeNegative(rowOf(pred, r, m), rowOf(table, t, m), table, vocab)));
+}
+
+export function embeddingLossBatchReference(kind: EmbeddingLossKind, batch: PredictionBatch, negatives: Int32Array) {
+  const { pred, table, targets, rows, m } = batch;
+  const loss = new Float64Array(rows);
+  const grad = new Float64Array(rows * m);
+  for (let r = 0; r < rows; r++) {
+    const t = targets[r]!;
+    if (t < 0) continue;
+    const out = embeddingLossReference(kind, rowOf(pred, r, m), rowOf(table, t, m), { margin: referenceMargin, negative: rowOf(table, negatives[r]!, m) });
+    loss[r] = out.loss;
+    grad.set(out.grad, r * m);
+  }
+  return { loss, grad };
+}
+
+export function runEmbeddingLoss(engine: Engine, kind: EmbeddingLossKind, batch: PredictionBatch, negatives: Int32Array): Promise<[Float32Array, Float32Array]> {
+  return engine.tidy(() => {
+    const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
+    pred.requiresGrad = true;
+    const table = engine.tensor(batch.table, [batch.vocab, batch.m]);
+    const targets = engine.tensor(batch.targets, [batch.rows], 'i32');
+    const loss = embeddingLoss(pred, table, targets, engine.tensor(negatives, [batch.rows], 'i32'), { kind, margin: referenceMargin });
+    engine.backward(loss);
+    return Promise.all([loss.read(), pred.grad!.read()]) as Promise<[Float32Array, Float32Array]>;
+  });
+}
+
+export const embeddingLossChecks: KernelCheck[] = embeddingLossKinds.flatMap((kind) =>
+  [3, 100, 300].flatMap((m): KernelCheck[] => {
+    const batch = () => predictionBatch(17, 33, m, 5 * m);
+    return (['loss', 'grad'] as const).map((part, index) => ({
+      kernel: `${kind} ${part}`,
+      sizes: `N=17 V=33 m=${m}`,
+      // Near κ = 1e-6 a cosine's gradient is ~1/κ and its two terms cancel in f32.
+      tolerance: part === 'grad' && kind !== 'l2' ? 3e-4 : 1e-4,
+      async run(engine) {
+        const b = batch();
+        const negatives = referenceNegatives(b);
+        const actual = (await runEmbeddingLoss(engine, kind, b, negatives))[index]!;
+        const reference = embeddingLossBatchReference(kind, b, negatives);
+        return { actual, reference: part === 'loss' ? reference.loss : reference.grad };
+      },
+    }));
+  }),
+);

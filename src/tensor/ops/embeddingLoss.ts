@@ -1,0 +1,55 @@
+// L2, cosine, max-margin and syn-margin losses on predicted embeddings (shaders/embedding_losses.wgsl).
+// Shape legend: N rows, m embedding dimension, V vocabulary.
+import { minKappa } from '../../math/vmf';
+import { embeddingLossCodes, type EmbeddingLossKind } from '../../math/embeddingLosses';
+import { apply, type Op } from '../autograd';
+import { grid1d } from '../engine';
+import { describeShape, type Tensor } from '../tensor';
+
+export interface EmbeddingLossOptions {
+  kind: EmbeddingLossKind;
+  /** γ of the margin losses (0.5 in the reference code). */
+  margin: number;
+}
+
+type Saved = { pred: Tensor; table: Tensor; targets: Tensor; negatives: Tensor; options: EmbeddingLossOptions };
+
+function call(entry: string, s: Saved, buffers: Tensor[]) {
+  const [rows, m] = s.pred.shape as [number, number];
+  return {
+    shader: 'embedding_losses',
+    entry,
+    overrides: { KIND: embeddingLossCodes[s.options.kind] },
+    uniforms: [{ u32: rows }, { u32: m }, { f32: s.options.margin }, { f32: minKappa }],
+    buffers: [s.pred, s.table, s.targets, s.negatives, ...buffers],
+    workgroups: grid1d(rows, 1),
+    label: `${s.options.kind}.${entry}`,
+  };
+}
+
+/**
+ * Per-row loss [N]; the gradient flows to the prediction only (the table is frozen).
+ * `negatives` (i32 [N]) holds the max-margin negative of each row; other kinds ignore it, so pass the
+ * targets there.
+ */
+export const embeddingLossOp: Op<[Tensor, Tensor, Tensor, Tensor, EmbeddingLossOptions], Saved> = {
+  name: 'embeddingLoss',
+  forward(engine, pred, table, targets, negatives, options) {
+    const [rows, m] = pred.shape;
+    if (pred.rank !== 2 || table.shape[1] !== m || targets.size !== rows || negatives.size !== rows || targets.dtype !== 'i32' || negatives.dtype !== 'i32') {
+      throw new Error(`${options.kind} loss expects pred [N,m], table [V,m], i32 targets [N] and negatives [N]; got ${describeShape(pred.shape)}, ${describeShape(table.shape)}, ${describeShape(targets.shape)}, ${describeShape(negatives.shape)}`);
+    }
+    const saved = { pred, table, targets, negatives, options };
+    const loss = engine.empty([rows!], 'f32', `${options.kind}-loss`);
+    engine.run(call('loss_main', saved, [loss]));
+    return { out: loss, saved };
+  },
+  backward(engine, gradLoss, saved) {
+    const gradPred = engine.empty(saved.pred.shape, 'f32', `${saved.options.kind}-grad`);
+    engine.run(call('backward_main', saved, [gradLoss, gradPred]));
+    return [gradPred, undefined, undefined, undefined];
+  },
+};
+
+export const embeddingLoss = (pred: Tensor, table: Tensor, targets: Tensor, negatives: Tensor, options: EmbeddingLossOptions) =>
+  apply(embeddingLossOp, pred, table, targets, negatives, options);

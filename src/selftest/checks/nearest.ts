@@ -1,0 +1,80 @@
+import { normalSampler } from '../../math/random';
+import { topKReference } from '../../math/reference/topk';
+import { topKByDot } from '../../tensor/ops/nearest';
+import type { KernelCheck } from '../types';
+
+interface Case {
+  n: number;
+  v: number;
+  m: number;
+  k: number;
+  cosine: boolean;
+}
+
+const cases: Case[] = [
+  { n: 1, v: 1, m: 1, k: 1, cosine: false },
+  { n: 3, v: 5, m: 3, k: 5, cosine: true },
+  { n: 17, v: 1025, m: 100, k: 5, cosine: true },
+  { n: 9, v: 2500, m: 17, k: 32, cosine: false },
+  { n: 33, v: 1023, m: 33, k: 1, cosine: true },
+];
+
+function unitRows(rows: number, m: number, seed: number): Float32Array {
+  const normal = normalSampler(seed);
+  const out = new Float32Array(rows * m);
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from({ length: m }, normal);
+    const norm = Math.hypot(...row);
+    row.forEach((x, j) => (out[r * m + j] = x / norm));
+  }
+  return out;
+}
+
+function label({ n, v, m, k, cosine }: Case): string {
+  return `N=${n} V=${v} m=${m} k=${k}${cosine ? ' cosine' : ''}`;
+}
+
+/**
+ * The ids check scores the GPU's picks in float64: a pick that differs from the brute force only
+ * inside an f32 near-tie costs ~1e-7, a wrong row costs the score gap.
+ */
+export const nearestChecks: KernelCheck[] = cases.flatMap((c): KernelCheck[] => {
+  const data = () => {
+    const queries = unitRows(c.n, c.m, c.n + c.v).map((x, i) => x * (1 + (i % 7)));
+    const table = unitRows(c.v, c.m, c.m + 1);
+    return { queries, table, reference: topKReference(queries, table, c.n, c.v, c.m, c.k, c.cosine) };
+  };
+  const expected = (c.v < c.k ? c.v : c.k);
+  return [
+    {
+      kernel: 'nearest top-k ids',
+      sizes: label(c),
+      tolerance: 1e-5,
+      async run(engine) {
+        const { queries, table, reference } = data();
+        const ids = await engine.tidy(() => topKByDot(engine, engine.tensor(queries, [c.n, c.m]), engine.tensor(table, [c.v, c.m]), c.k, { cosine: c.cosine }).ids).read();
+        const scoreOf = (q: number, row: number) => {
+          let s = 0;
+          let norm = 0;
+          for (let j = 0; j < c.m; j++) {
+            s += queries[q * c.m + j]! * table[row * c.m + j]!;
+            norm += queries[q * c.m + j]! ** 2;
+          }
+          return c.cosine ? s / Math.sqrt(norm) : s;
+        };
+        const actual = Array.from(ids, (row, i) => (row < 0 ? NaN : scoreOf(Math.floor(i / c.k), row)));
+        return { actual: actual.filter((_, i) => i % c.k < expected), reference: reference.scores.flat() };
+      },
+    },
+    {
+      kernel: 'nearest top-k scores',
+      sizes: label(c),
+      tolerance: 1e-5,
+      async run(engine) {
+        const { queries, table, reference } = data();
+        const scores = await engine.tidy(() => topKByDot(engine, engine.tensor(queries, [c.n, c.m]), engine.tensor(table, [c.v, c.m]), c.k, { cosine: c.cosine }).scores).read();
+        return { actual: Array.from(scores).filter((_, i) => i % c.k < expected), reference: reference.scores.flat() };
+      },
+    },
+  ];
+});

@@ -147,3 +147,21 @@ fn backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     grad_pred[row * p.m + j] = c.x * x + c.y * u + c.z * third(j, x, u, negative_row);
   }
 }
+
+// The max-margin search query q = μ − u: argmax_j q·e_j = argmax_j cos(ê, e_j) − cos(u, e_j) for
+// unit rows e_j (the reference code's "most informative" negative), found by nearest.wgsl.
+// margin_query_main  @0 uniform Params  @1 pred  @2 table  @3 targets  @4 negatives (unused: pass targets)  @5 query f32[N,m]
+@group(0) @binding(5) var<storage, read_write> query_out: array<f32>;
+
+@compute @workgroup_size(64)
+fn margin_query_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                     @builtin(local_invocation_index) lid: u32) {
+  let row = row_index(wid, nwg);
+  if (row >= p.rows) { return; }
+  let target_row = u32(max(targets[row], 0));
+  let stats = row_stats(row, target_row, negative_of(row), lid);
+  let inv_kappa = 1.0 / max(sqrt(stats.x), p.min_kappa);
+  for (var j = lid; j < p.m; j += WG) {
+    query_out[row * p.m + j] = pred[row * p.m + j] * inv_kappa - table[target_row * p.m + j];
+  }
+}

@@ -17,5 +17,11 @@ export {
   type VmfLossOptions,
   type VmfRegularizer,
 } from './math/vmf';
+export {
+  embeddingLossReference,
+  mostInformativeNegative,
+  syntheticNegative,
+  type EmbeddingLossKind,
+} from './math/embeddingLosses';
 export { allChecks, runCheck, runSelfTest, type KernelCheck, type KernelCheckResult } from './selftest';
 export { gradCheck, type GradInput, type GradCheckResult } from './selftest/gradcheck';

@@ -5,6 +5,11 @@ import { embeddingChecks } from './checks/embedding';
 import { dropoutChecks } from './checks/dropout';
 import { adamChecks } from './checks/adam';
 import { vmfChecks } from './checks/vmf';
+import { embeddingLossChecks } from './checks/embeddingLosses';
+import { nearestChecks } from './checks/nearest';
+import { reduceChecks } from './checks/reduce';
+import { softmaxXentChecks } from './checks/softmaxXent';
+import { layerNormChecks } from './checks/layernorm';
 import type { KernelCheck, KernelCheckResult } from './types';
 
 export type { KernelCheck, KernelCheckResult } from './types';
@@ -12,10 +17,15 @@ export type { KernelCheck, KernelCheckResult } from './types';
 /** Every kernel family's checks; a new family adds its list here. */
 export const allChecks: KernelCheck[] = [
   ...elementwiseChecks,
+  ...reduceChecks,
+  ...softmaxXentChecks,
+  ...layerNormChecks,
   ...embeddingChecks,
   ...dropoutChecks,
   ...adamChecks,
   ...vmfChecks,
+  ...embeddingLossChecks,
+  ...nearestChecks,
 ];
 
 export async function runCheck(engine: Engine, check: KernelCheck): Promise<KernelCheckResult> {

@@ -1,6 +1,6 @@
 import { embeddingLossReference, mostInformativeNegative, type EmbeddingLossKind } from '../../math/embeddingLosses';
 import type { Engine } from '../../tensor/engine';
-import { embeddingLoss } from '../../tensor/ops/embeddingLoss';
+import { embeddingLoss, mostInformativeNegatives } from '../../tensor/ops/embeddingLoss';
 import type { KernelCheck } from '../types';
 import { predictionBatch, type PredictionBatch } from './predictionBatch';
 
@@ -41,7 +41,7 @@ export function runEmbeddingLoss(engine: Engine, kind: EmbeddingLossKind, batch:
   });
 }
 
-export const embeddingLossChecks: KernelCheck[] = embeddingLossKinds.flatMap((kind) =>
+const lossChecks: KernelCheck[] = embeddingLossKinds.flatMap((kind) =>
   [3, 100, 300].flatMap((m): KernelCheck[] => {
     const batch = () => predictionBatch(17, 33, m, 5 * m);
     return (['loss', 'grad'] as const).map((part, index) => ({
@@ -59,3 +59,20 @@ export const embeddingLossChecks: KernelCheck[] = embeddingLossKinds.flatMap((ki
     }));
   }),
 );
+
+const marginNegativeCheck: KernelCheck = {
+  kernel: 'max-margin negative search',
+  sizes: 'N=17 V=1500 m=20',
+  tolerance: 0,
+  async run(engine) {
+    const b = predictionBatch(17, 1500, 20, 99);
+    const ids = await engine.tidy(() =>
+      mostInformativeNegatives(engine, engine.tensor(b.pred, [17, 20]), engine.tensor(b.table, [1500, 20]), engine.tensor(b.targets, [17], 'i32')),
+    ).read();
+    const reference = referenceNegatives(b);
+    // Padding rows have no negative.
+    return { actual: Array.from(ids, (id, r) => (b.targets[r]! < 0 ? -1 : id)), reference };
+  },
+};
+
+export const embeddingLossChecks: KernelCheck[] = [...lossChecks, marginNegativeCheck];

@@ -3,7 +3,8 @@
 import { minKappa } from '../../math/vmf';
 import { embeddingLossCodes, type EmbeddingLossKind } from '../../math/embeddingLosses';
 import { apply, type Op } from '../autograd';
-import { grid1d } from '../engine';
+import { grid1d, type Engine } from '../engine';
+import { topKByDot } from './nearest';
 import { describeShape, type Tensor } from '../tensor';
 
 export interface EmbeddingLossOptions {
@@ -53,3 +54,16 @@ export const embeddingLossOp: Op<[Tensor, Tensor, Tensor, Tensor, EmbeddingLossO
 
 export const embeddingLoss = (pred: Tensor, table: Tensor, targets: Tensor, negatives: Tensor, options: EmbeddingLossOptions) =>
   apply(embeddingLossOp, pred, table, targets, negatives, options);
+
+/**
+ * The reference code's max-margin negative of every row, argmax_j cos(ê, e_j) − cos(e(w), e_j) over
+ * the whole table (the target included), as i32 [N, 1]: one query kernel and one fused top-1 search.
+ */
+export function mostInformativeNegatives(engine: Engine, pred: Tensor, table: Tensor, targets: Tensor): Tensor {
+  const query = engine.empty(pred.shape, 'f32', 'margin-query');
+  engine.run(call('margin_query_main', { pred, table, targets, negatives: targets, options: { kind: 'max-margin', margin: 0 } }, [query]));
+  const { ids, scores } = topKByDot(engine, query, table, 1);
+  query.release();
+  scores.release();
+  return ids;
+}

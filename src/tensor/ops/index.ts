@@ -5,6 +5,10 @@ import { elementwiseOps } from './elementwise';
 import { embeddingOps } from './embedding';
 import { dropoutOps } from './dropout';
 import { vmfLossOp } from './vmfLoss';
+import { embeddingLossOp } from './embeddingLoss';
+import { reduceOps } from './reduce';
+import { softmaxXentOps } from './softmaxXent';
+import { layerNormOps } from './layernorm';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ops differ in arguments and saved state
 type AnyOp = Op<any[], any>;
@@ -14,6 +18,10 @@ export const ops = {
   ...embeddingOps,
   ...dropoutOps,
   vmfLoss: vmfLossOp,
+  embeddingLoss: embeddingLossOp,
+  ...reduceOps,
+  ...softmaxXentOps,
+  ...layerNormOps,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof ops;
@@ -22,3 +30,8 @@ export * from './elementwise';
 export * from './embedding';
 export * from './dropout';
 export * from './vmfLoss';
+export * from './embeddingLoss';
+export * from './nearest';
+export * from './reduce';
+export * from './softmaxXent';
+export * from './layernorm';

@@ -1,0 +1,122 @@
+// Reductions over the last axis of a row-major tensor viewed as [rows, width], and their backward.
+// Row kernels: one workgroup of WG invocations (a power of two, pipeline override) per row; the
+// workgroup index is folded into (x, y) past 65535 rows: row = wid.x + wid.y * num_workgroups.x.
+// Each invocation walks the columns lid, lid + WG, … in increasing order, then the WG partials are
+// combined by a fixed binary tree: the result does not depend on timing (deterministic).
+// Backward kernels: 1-D grid of 256-wide workgroups over rows·width elements, folded the same way.
+//
+// sum_rows_main       @0 uniform Rows  @1 x: f32[rows, width]  @2 out: f32[rows]   out = scale · Σ_c x
+// max_rows_main       @0 uniform Rows  @1 x: f32[rows, width]  @2 out: f32[rows]   @3 index: i32[rows]
+//                     (index = first column holding the maximum: ties go to the lowest index)
+// broadcast_rows_main @0 uniform Rows  @1 g: f32[rows]  @2 dx: f32[rows, width]     dx = scale · g[row]
+// route_max_main      @0 uniform Rows  @1 g: f32[rows]  @2 index: i32[rows]  @3 dx: f32[rows, width]
+//                     (dx = g[row] at column index[row], 0 elsewhere)
+
+override WG: u32 = 256u;
+
+struct Rows { rows: u32, width: u32, scale: f32 }
+
+@group(0) @binding(0) var<uniform> dims: Rows;
+
+fn row_of(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return wid.x + wid.y * nwg.x;
+}
+
+fn element_of(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
+  return (wid.x + wid.y * nwg.x) * 256u + lid;
+}
+
+// ---- sum ---------------------------------------------------------------------------------------
+
+@group(0) @binding(1) var<storage, read> sum_x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> sum_out: array<f32>;
+var<workgroup> partial_sums: array<f32, WG>;
+
+@compute @workgroup_size(WG)
+fn sum_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+  let row = row_of(wid, nwg);
+  if (row >= dims.rows) { return; }
+  let base = row * dims.width;
+  var total = 0.0;
+  for (var c = lid; c < dims.width; c += WG) { total += sum_x[base + c]; }
+  partial_sums[lid] = total;
+  workgroupBarrier();
+  for (var half = WG / 2u; half > 0u; half /= 2u) {
+    if (lid < half) { partial_sums[lid] += partial_sums[lid + half]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { sum_out[row] = dims.scale * partial_sums[0]; }
+}
+
+// ---- max with its index ------------------------------------------------------------------------
+
+@group(0) @binding(1) var<storage, read> max_x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> max_out: array<f32>;
+@group(0) @binding(3) var<storage, read_write> max_index: array<i32>;
+var<workgroup> partial_max: array<f32, WG>;
+var<workgroup> partial_index: array<u32, WG>;
+
+@compute @workgroup_size(WG)
+fn max_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+  let row = row_of(wid, nwg);
+  if (row >= dims.rows) { return; }
+  let base = row * dims.width;
+  // Invocations without a column (width < WG) hold column 0's value at index `width`: it never
+  // beats invocation 0, whose candidate is at least as large and has a lower index. (WGSL has no
+  // -inf constant to start from, and -FLT_MAX would lose to a column holding -inf.)
+  var best = max_x[base];
+  var best_index = dims.width;
+  for (var c = lid; c < dims.width; c += WG) {
+    let v = max_x[base + c];
+    // Columns arrive in increasing order, so a strict `>` keeps the first of equal values.
+    if (v > best || best_index == dims.width) { best = v; best_index = c; }
+  }
+  partial_max[lid] = best;
+  partial_index[lid] = best_index;
+  workgroupBarrier();
+  for (var half = WG / 2u; half > 0u; half /= 2u) {
+    if (lid < half) {
+      let v = partial_max[lid + half];
+      let i = partial_index[lid + half];
+      // The partner's candidate may sit at a lower column than ours: break ties by index.
+      if (v > partial_max[lid] || (v == partial_max[lid] && i < partial_index[lid])) {
+        partial_max[lid] = v;
+        partial_index[lid] = i;
+      }
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    max_out[row] = partial_max[0];
+    max_index[row] = i32(partial_index[0]);
+  }
+}
+
+// ---- backward ----------------------------------------------------------------------------------
+
+@group(0) @binding(1) var<storage, read> broadcast_g: array<f32>;
+@group(0) @binding(2) var<storage, read_write> broadcast_dx: array<f32>;
+
+@compute @workgroup_size(256)
+fn broadcast_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                       @builtin(local_invocation_index) lid: u32) {
+  let i = element_of(wid, nwg, lid);
+  if (i >= dims.rows * dims.width) { return; }
+  broadcast_dx[i] = dims.scale * broadcast_g[i / dims.width];
+}
+
+@group(0) @binding(1) var<storage, read> route_g: array<f32>;
+@group(0) @binding(2) var<storage, read> route_index: array<i32>;
+@group(0) @binding(3) var<storage, read_write> route_dx: array<f32>;
+
+@compute @workgroup_size(256)
+fn route_max_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                  @builtin(local_invocation_index) lid: u32) {
+  let i = element_of(wid, nwg, lid);
+  if (i >= dims.rows * dims.width) { return; }
+  let row = i / dims.width;
+  let column = i32(i - row * dims.width);
+  route_dx[i] = select(0.0, route_g[row], column == route_index[row]);
+}

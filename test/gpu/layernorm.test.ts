@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/selftest';
+import { layerNormChecks, layerNormInputs } from '../../src/selftest/checks/layernorm';
+import { gradCheck } from '../../src/selftest/gradcheck';
+import { layerNorm } from '../../src/tensor/ops/layernorm';
+import { getEngine } from '../helpers/gpu';
+
+describe('layer norm against float64 references', () => {
+  it.each(layerNormChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
+    const result = await runCheck(await getEngine(), check);
+    expect(result.error).toBeUndefined();
+    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
+  });
+
+  it('gives bit-identical parameter gradients on repeated runs', async () => {
+    const engine = await getEngine();
+    const shape = [300, 5];
+    const { x, gamma, beta } = layerNormInputs({ shape, offset: 0 }, 3);
+    const run = () =>
+      engine.tidy(() => {
+        const g = engine.tensor(gamma, [5]);
+        const b = engine.tensor(beta, [5]);
+        g.requiresGrad = b.requiresGrad = true;
+        engine.backward(layerNorm(engine.tensor(x, shape), g, b), engine.tensor(x, shape));
+        return Promise.all([g.grad!.read(), b.grad!.read()]);
+      });
+    expect(await run()).toEqual(await run());
+  });
+
+  it('rejects gamma of the wrong width', async () => {
+    const engine = await getEngine();
+    expect(() => engine.tidy(() => layerNorm(engine.empty([2, 4]), engine.empty([3]), engine.empty([4])))).toThrow(/gamma and beta of shape \[4\]/);
+  });
+});
+
+describe('layer norm gradients (finite differences)', () => {
+  for (const shape of [[3, 17], [2, 3, 5], [4, 1]]) {
+    it(`[${shape.join('×')}]`, async () => {
+      const { width, x, gamma, beta } = layerNormInputs({ shape, offset: 0 }, 17);
+      const r = await gradCheck(await getEngine(), ([a, g, b]) => layerNorm(a!, g!, b!), [
+        { data: x, shape },
+        { data: gamma, shape: [width] },
+        { data: beta, shape: [width] },
+      ]);
+      expect(r.maxRelError).toBeLessThan(2e-3);
+    });
+  }
+});

@@ -6,7 +6,7 @@
 // Pass 2 (merge_main): one invocation per query merges its tiles' lists by k selection rounds.
 // Order: higher score first, ties to the lower row id, so results are deterministic and match a brute force.
 //
-// topk_tiles_main  @0 uniform Params  @1 queries f32[N,m]  @2 table f32[V,m]  @3 partial_scores f32[N,tiles,k]  @4 partial_ids i32[N,tiles,k]
+// topk_tiles_main  @0 uniform Params  @1 queries f32[N,m]  @2 table f32[V,m]  @3 partial_scores f32[N,tiles,k]  @4 partial_ids i32[N,tiles,k]  @5 bias f32[V] (read when has_bias = 1: score = q·e_j + bias_j, a softmax head's logits)
 // merge_main       @0 uniform Params  @1 queries  @2 partial_scores  @3 partial_ids  @4 scores f32[N,k]  @5 ids i32[N,k]
 // With `cosine` set, merge_main divides scores by ‖query‖ (the table rows are unit).
 
@@ -17,6 +17,7 @@ struct Params {
   k: u32,
   tiles: u32,
   cosine: u32,
+  has_bias: u32,
 }
 
 const QB: u32 = 8u;
@@ -39,6 +40,7 @@ fn better(score_a: f32, id_a: i32, score_b: f32, id_b: i32) -> bool {
 @group(0) @binding(2) var<storage, read> table: array<f32>;
 @group(0) @binding(3) var<storage, read_write> partial_scores: array<f32>;
 @group(0) @binding(4) var<storage, read_write> partial_ids: array<i32>;
+@group(0) @binding(5) var<storage, read> bias: array<f32>;
 
 @compute @workgroup_size(64)
 fn topk_tiles_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -65,7 +67,8 @@ fn topk_tiles_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocat
     for (var qi = 0u; qi < QB; qi++) {
       for (var r = 0u; r < RPT; r++) {
         let row = row0 + lid + r * WG;
-        tile_scores[qi * SUB + lid + r * WG] = select(-3.4e38, acc[qi][r], row < p.v);
+        let row_bias = select(0.0, bias[min(row, p.v - 1u)], p.has_bias == 1u);
+        tile_scores[qi * SUB + lid + r * WG] = select(-3.4e38, acc[qi][r] + row_bias, row < p.v);
       }
     }
     workgroupBarrier();

@@ -1,5 +1,5 @@
 /** Brute-force float64 top-k of query·row for every query; ties go to the lower id. */
-export function topKReference(queries: ArrayLike<number>, table: ArrayLike<number>, n: number, v: number, m: number, k: number, cosine = false) {
+export function topKReference(queries: ArrayLike<number>, table: ArrayLike<number>, n: number, v: number, m: number, k: number, cosine = false, bias?: ArrayLike<number>) {
   const ids: number[][] = [];
   const scores: number[][] = [];
   for (let q = 0; q < n; q++) {
@@ -9,7 +9,7 @@ export function topKReference(queries: ArrayLike<number>, table: ArrayLike<numbe
     const all = Array.from({ length: v }, (_, row) => {
       let s = 0;
       for (let j = 0; j < m; j++) s += queries[q * m + j]! * table[row * m + j]!;
-      return { row, s: s * scale };
+      return { row, s: s * scale + (bias?.[row] ?? 0) };
     });
     all.sort((a, b) => b.s - a.s || a.row - b.row);
     ids.push(all.slice(0, k).map((e) => e.row));

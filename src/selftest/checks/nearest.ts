@@ -1,6 +1,7 @@
 import { normalSampler } from '../../math/random';
 import { topKReference } from '../../math/reference/topk';
 import { topKByDot } from '../../tensor/ops/nearest';
+import type { Engine } from '../../tensor/engine';
 import type { KernelCheck } from '../types';
 
 interface Case {
@@ -9,6 +10,7 @@ interface Case {
   m: number;
   k: number;
   cosine: boolean;
+  bias?: boolean;
 }
 
 const cases: Case[] = [
@@ -17,6 +19,7 @@ const cases: Case[] = [
   { n: 17, v: 1025, m: 100, k: 5, cosine: true },
   { n: 9, v: 2500, m: 17, k: 32, cosine: false },
   { n: 33, v: 1023, m: 33, k: 1, cosine: true },
+  { n: 5, v: 1100, m: 9, k: 3, cosine: false, bias: true },
 ];
 
 function unitRows(rows: number, m: number, seed: number): Float32Array {
@@ -30,8 +33,8 @@ function unitRows(rows: number, m: number, seed: number): Float32Array {
   return out;
 }
 
-function label({ n, v, m, k, cosine }: Case): string {
-  return `N=${n} V=${v} m=${m} k=${k}${cosine ? ' cosine' : ''}`;
+function label({ n, v, m, k, cosine, bias }: Case): string {
+  return `N=${n} V=${v} m=${m} k=${k}${cosine ? ' cosine' : ''}${bias ? ' bias' : ''}`;
 }
 
 /**
@@ -42,8 +45,14 @@ export const nearestChecks: KernelCheck[] = cases.flatMap((c): KernelCheck[] => 
   const data = () => {
     const queries = unitRows(c.n, c.m, c.n + c.v).map((x, i) => x * (1 + (i % 7)));
     const table = unitRows(c.v, c.m, c.m + 1);
-    return { queries, table, reference: topKReference(queries, table, c.n, c.v, c.m, c.k, c.cosine) };
+    const bias = c.bias ? unitRows(1, c.v, 3).map((x) => 20 * x) : undefined;
+    return { queries, table, bias, reference: topKReference(queries, table, c.n, c.v, c.m, c.k, c.cosine, bias) };
   };
+  const search = (engine: Engine, d: ReturnType<typeof data>) =>
+    topKByDot(engine, engine.tensor(d.queries, [c.n, c.m]), engine.tensor(d.table, [c.v, c.m]), c.k, {
+      cosine: c.cosine,
+      ...(d.bias ? { bias: engine.tensor(d.bias, [c.v]) } : {}),
+    });
   const expected = (c.v < c.k ? c.v : c.k);
   return [
     {
@@ -51,8 +60,9 @@ export const nearestChecks: KernelCheck[] = cases.flatMap((c): KernelCheck[] => 
       sizes: label(c),
       tolerance: 1e-5,
       async run(engine) {
-        const { queries, table, reference } = data();
-        const ids = await engine.tidy(() => topKByDot(engine, engine.tensor(queries, [c.n, c.m]), engine.tensor(table, [c.v, c.m]), c.k, { cosine: c.cosine }).ids).read();
+        const d = data();
+        const { queries, table, bias, reference } = d;
+        const ids = await engine.tidy(() => search(engine, d).ids).read();
         const scoreOf = (q: number, row: number) => {
           let s = 0;
           let norm = 0;
@@ -60,7 +70,7 @@ export const nearestChecks: KernelCheck[] = cases.flatMap((c): KernelCheck[] => 
             s += queries[q * c.m + j]! * table[row * c.m + j]!;
             norm += queries[q * c.m + j]! ** 2;
           }
-          return c.cosine ? s / Math.sqrt(norm) : s;
+          return (c.cosine ? s / Math.sqrt(norm) : s) + (bias?.[row] ?? 0);
         };
         const actual = Array.from(ids, (row, i) => (row < 0 ? NaN : scoreOf(Math.floor(i / c.k), row)));
         return { actual: actual.filter((_, i) => i % c.k < expected), reference: reference.scores.flat() };
@@ -71,9 +81,9 @@ export const nearestChecks: KernelCheck[] = cases.flatMap((c): KernelCheck[] => 
       sizes: label(c),
       tolerance: 1e-5,
       async run(engine) {
-        const { queries, table, reference } = data();
-        const scores = await engine.tidy(() => topKByDot(engine, engine.tensor(queries, [c.n, c.m]), engine.tensor(table, [c.v, c.m]), c.k, { cosine: c.cosine }).scores).read();
-        return { actual: Array.from(scores).filter((_, i) => i % c.k < expected), reference: reference.scores.flat() };
+        const d = data();
+        const scores = await engine.tidy(() => search(engine, d).scores).read();
+        return { actual: Array.from(scores).filter((_, i) => i % c.k < expected), reference: d.reference.scores.flat() };
       },
     },
   ];

@@ -15,25 +15,28 @@ export interface TopK {
 }
 
 /**
- * For each query row, the k table rows with the highest query·row (or cosine, with `cosine`, for a
- * table of unit rows). Cost: one pass over the table per 8 queries, plus a merge over V/1024 tiles.
+ * For each query row, the k table rows with the highest query·row (+ bias[row]: a softmax head's
+ * logits), or cosine with `cosine` for a table of unit rows. Cost: one pass over the table per 8 queries, plus a merge over V/1024 tiles.
  */
-export function topKByDot(engine: Engine, queries: Tensor, table: Tensor, k: number, { cosine = false } = {}): TopK {
+export function topKByDot(engine: Engine, queries: Tensor, table: Tensor, k: number, { cosine = false, bias }: { cosine?: boolean; bias?: Tensor } = {}): TopK {
   const [n, m] = queries.shape as [number, number];
   const [v] = table.shape as [number];
   if (queries.rank !== 2 || table.rank !== 2 || table.shape[1] !== m) {
     throw new Error(`topKByDot expects queries [N,m] and table [V,m], got ${describeShape(queries.shape)} and ${describeShape(table.shape)}`);
   }
   if (!Number.isInteger(k) || k < 1 || k > maxTopK) throw new Error(`k must be an integer from 1 to ${maxTopK}, got ${k}`);
+  if (bias && bias.size !== v) throw new Error(`topKByDot: bias has ${bias.size} values for ${v} table rows`);
+  if (bias && cosine) throw new Error('topKByDot: a bias makes no sense with cosine scores');
   const tiles = Math.max(1, Math.ceil(v / tileRows));
-  const uniforms = [{ u32: n }, { u32: v }, { u32: m }, { u32: k }, { u32: tiles }, { u32: cosine ? 1 : 0 }];
+  const uniforms = [{ u32: n }, { u32: v }, { u32: m }, { u32: k }, { u32: tiles }, { u32: cosine ? 1 : 0 }, { u32: bias ? 1 : 0 }];
   const partialScores = engine.empty([n, tiles, k], 'f32', 'topk-partial-scores');
   const partialIds = engine.empty([n, tiles, k], 'i32', 'topk-partial-ids');
   engine.run({
     shader: 'nearest',
     entry: 'topk_tiles_main',
     uniforms,
-    buffers: [queries, table, partialScores, partialIds],
+    // Without a bias any f32 buffer fills the binding; the kernel does not read it.
+    buffers: [queries, table, partialScores, partialIds, bias ?? table],
     workgroups: [Math.ceil(n / queriesPerGroup), tiles],
     label: 'topk.tiles',
   });

@@ -1,4 +1,4 @@
-import { GpuError, fromGpuError, webGpuMissingHelp } from './errors';
+import { GpuError, fromGpuError, webGpuHowTo, webGpuMissingHelp } from './errors';
 
 /** What the page and the self-test show about the adapter in use. */
 export interface AdapterSummary {
@@ -54,7 +54,7 @@ function summarise(adapter: GPUAdapter): AdapterSummary {
 export async function acquireGpu(gpu: GPU | undefined, options: GPURequestAdapterOptions = {}): Promise<GpuContext> {
   if (!gpu) throw new GpuError('unavailable', webGpuMissingHelp);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', ...options });
-  if (!adapter) throw new GpuError('unavailable', `The browser exposes WebGPU but found no usable GPU adapter. ${webGpuMissingHelp}`);
+  if (!adapter) throw new GpuError('unavailable', `WebGPU is present but offers no usable GPU adapter (it may be disabled, blocklisted for this GPU, or need a flag). ${webGpuHowTo}`);
 
   const requiredLimits: Record<string, number> = {};
   for (const name of wantedLimits) requiredLimits[name] = Number(adapter.limits[name]);

@@ -11,11 +11,14 @@ export class GpuError extends Error {
   }
 }
 
-export const webGpuMissingHelp =
-  'WebGPU is not available. Use Chrome or Edge 113+ (desktop), Chrome 121+ on Android, or Safari 26+; ' +
+/** Where to get WebGPU: browsers, flags, and the software fallback. */
+export const webGpuHowTo =
+  'Use Chrome or Edge 113+ (desktop), Chrome 121+ on Android, or Safari 26+; ' +
   'Firefox 141+ on Windows. On Linux Chrome, enable chrome://flags/#enable-unsafe-webgpu and ' +
   'chrome://flags/#enable-vulkan. Without a GPU, Chromium runs WebGPU on SwiftShader with ' +
   '--enable-unsafe-webgpu --use-webgpu-adapter=swiftshader.';
+
+export const webGpuMissingHelp = `WebGPU is not available. ${webGpuHowTo}`;
 
 /** Turns a GPUError from an error scope or uncapturederror event into a typed, readable error. */
 export function fromGpuError(error: GPUError, during: string): GpuError {

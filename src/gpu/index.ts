@@ -1,5 +1,5 @@
 export { acquireGpu, type AdapterSummary, type GpuContext } from './device';
-export { GpuError, webGpuMissingHelp, limitError, type GpuErrorKind } from './errors';
+export { GpuError, webGpuHowTo, webGpuMissingHelp, limitError, type GpuErrorKind } from './errors';
 export { BufferPool, bucketBytes, type PoolStats } from './bufferPool';
 export { PipelineCache, specialize, type PipelineKey, type ShaderConstants } from './pipelines';
 export { StepRecorder, type Binding, type Workgroups } from './recorder';

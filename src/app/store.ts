@@ -1,0 +1,73 @@
+import { create } from 'zustand';
+import { GpuError, acquireGpu, type AdapterSummary } from '../gpu';
+import { allChecks, runCheck, type KernelCheckResult } from '../selftest';
+import { Engine } from '../tensor/engine';
+
+export type GpuStatus =
+  | { status: 'detecting' }
+  | { status: 'ready'; adapter: AdapterSummary; engine: Engine }
+  /** `missing`: the browser has no WebGPU or no adapter; otherwise the device failed to start. */
+  | { status: 'unavailable'; missing: boolean; message: string };
+
+export interface SelfTestState {
+  running: boolean;
+  /** Results in check order; rows past its length are still waiting. */
+  results: KernelCheckResult[];
+  /** Wall-clock milliseconds of the last finished run. */
+  elapsedMs?: number;
+}
+
+interface AppState {
+  gpu: GpuStatus;
+  /** Set when the device is lost after start-up; the adapter panel stays, the self-test stops. */
+  deviceLost?: string;
+  selfTest: SelfTestState;
+  detectGpu(): Promise<void>;
+  runSelfTest(): Promise<void>;
+}
+
+/** A macrotask boundary: lets React commit and the browser paint before the next GPU check. */
+const yieldToBrowser = () => new Promise<void>((resolve) => setTimeout(resolve));
+
+export const useAppStore = create<AppState>()((set, get) => ({
+  gpu: { status: 'detecting' },
+  selfTest: { running: false, results: [] },
+
+  async detectGpu() {
+    const previous = get().gpu;
+    if (previous.status === 'ready') {
+      previous.engine.destroy();
+      previous.engine.gpu.destroy();
+    }
+    set({ gpu: { status: 'detecting' }, deviceLost: undefined, selfTest: { running: false, results: [] } });
+    try {
+      const gpu = await acquireGpu(globalThis.navigator?.gpu);
+      const engine = new Engine(gpu);
+      set({ gpu: { status: 'ready', adapter: gpu.adapter, engine } });
+      void gpu.lost.then((error) => {
+        const current = get().gpu;
+        if (current.status === 'ready' && current.engine === engine) set({ deviceLost: error.message });
+      });
+    } catch (e) {
+      const missing = e instanceof GpuError && e.kind === 'unavailable';
+      const message = e instanceof Error ? e.message : String(e);
+      set({ gpu: { status: 'unavailable', missing, message } });
+    }
+  },
+
+  async runSelfTest() {
+    const { gpu, selfTest } = get();
+    if (gpu.status !== 'ready' || selfTest.running) return;
+    set({ selfTest: { running: true, results: [] } });
+    const started = performance.now();
+    // runSelfTest() offers no pause between checks, so the page walks the list with runCheck
+    // and yields after each one: every result becomes a table row as soon as it exists.
+    for (const check of allChecks) {
+      if (get().deviceLost) break;
+      const result = await runCheck(gpu.engine, check);
+      set((s) => ({ selfTest: { ...s.selfTest, results: [...s.selfTest.results, result] } }));
+      await yieldToBrowser();
+    }
+    set((s) => ({ selfTest: { ...s.selfTest, running: false, elapsedMs: performance.now() - started } }));
+  },
+}));

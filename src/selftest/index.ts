@@ -10,6 +10,7 @@ import { nearestChecks } from './checks/nearest';
 import { reduceChecks } from './checks/reduce';
 import { softmaxXentChecks } from './checks/softmaxXent';
 import { layerNormChecks } from './checks/layernorm';
+import { matmulChecks } from './checks/matmul';
 import type { KernelCheck, KernelCheckResult } from './types';
 
 export type { KernelCheck, KernelCheckResult } from './types';
@@ -26,6 +27,7 @@ export const allChecks: KernelCheck[] = [
   ...vmfChecks,
   ...embeddingLossChecks,
   ...nearestChecks,
+  ...matmulChecks,
 ];
 
 export async function runCheck(engine: Engine, check: KernelCheck): Promise<KernelCheckResult> {

@@ -1,4 +1,6 @@
 import type { Engine } from '../../tensor/engine';
+import { headsBenchReport } from './heads';
+import { matmulBenchReport } from './matmul';
 
 export interface BenchReport {
   text: string;
@@ -6,4 +8,7 @@ export interface BenchReport {
 }
 
 /** Benchmarks by name; `npm run bench -- NAME` runs one, no name runs all. */
-export const benchmarks: Record<string, (engine: Engine) => Promise<BenchReport>> = {};
+export const benchmarks: Record<string, (engine: Engine) => Promise<BenchReport>> = {
+  matmul: (engine) => matmulBenchReport(engine),
+  heads: (engine) => headsBenchReport(engine),
+};

@@ -9,6 +9,7 @@ import { embeddingLossOp } from './embeddingLoss';
 import { reduceOps } from './reduce';
 import { softmaxXentOps } from './softmaxXent';
 import { layerNormOps } from './layernorm';
+import { matmulOps } from './matmul';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ops differ in arguments and saved state
 type AnyOp = Op<any[], any>;
@@ -22,6 +23,7 @@ export const ops = {
   ...reduceOps,
   ...softmaxXentOps,
   ...layerNormOps,
+  ...matmulOps,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof ops;
@@ -35,3 +37,6 @@ export * from './nearest';
 export * from './reduce';
 export * from './softmaxXent';
 export * from './layernorm';
+export * from './matmul';
+export { chooseMatmulVariant, matmulChoice, setMatmulVariant, matmulVariants, type MatmulChoice, type MatmulVariant } from './matmulVariants';
+export { matmulKernels, type MatmulKernelName } from './matmulKernels';

@@ -1,0 +1,59 @@
+// Workgroup-memory tiled matmul (appended to matmul_common.wgsl): a 16×16 workgroup computes a
+// 64×64 output tile, 4×4 outputs per invocation, staging 64×16 slices of A and 16×64 of B in
+// workgroup memory (8 KiB) so each global value is loaded once per workgroup. What wins on real
+// GPUs; on SwiftShader the barriers cost more than the reuse saves (see platform.md).
+// Out-of-range elements are staged as 0, so edge tiles need no special inner loop.
+
+const TILE = 64u;
+const TILE_K = 16u;
+const PER_THREAD = 4u;
+
+// tile_a[k][m] and tile_b[k][n]: the inner loop reads a row of each.
+var<workgroup> tile_a: array<f32, 1024>;
+var<workgroup> tile_b: array<f32, 1024>;
+
+fn load_a(t: u32, row: u32, k: u32) -> f32 {
+  if (row >= dims.m || k >= dims.k) { return 0.0; }
+  return a[t * dims.a_batch + row * dims.a_m + k * dims.a_k];
+}
+
+fn load_b(t: u32, k: u32, col: u32) -> f32 {
+  if (k >= dims.k || col >= dims.n) { return 0.0; }
+  return b[t * dims.b_batch + k * dims.b_k + col * dims.b_n];
+}
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+        @builtin(local_invocation_index) lindex: u32) {
+  let tile_row = wid.y * TILE;
+  let tile_col = wid.x * TILE;
+  let row0 = lid.y * PER_THREAD;
+  let col0 = lid.x * PER_THREAD;
+  var acc: array<vec4<f32>, 4>;
+  for (var r = 0u; r < dims.reduce; r++) {
+    let t = wid.z * dims.reduce + r;
+    for (var k0 = 0u; k0 < dims.k; k0 += TILE_K) {
+      // 256 invocations stage 1024 values of each tile, 4 each; consecutive invocations take
+      // consecutive m (or n) so untransposed B and transposed A are read coalesced.
+      for (var i = 0u; i < 4u; i++) {
+        let slot = i * 256u + lindex;
+        let kk = slot / TILE;
+        let mm = slot % TILE;
+        tile_a[slot] = load_a(t, tile_row + mm, k0 + kk);
+        tile_b[slot] = load_b(t, k0 + kk, tile_col + mm);
+      }
+      workgroupBarrier();
+      for (var kk = 0u; kk < TILE_K; kk++) {
+        let bv = vec4<f32>(tile_b[kk * TILE + col0], tile_b[kk * TILE + col0 + 1u],
+                           tile_b[kk * TILE + col0 + 2u], tile_b[kk * TILE + col0 + 3u]);
+        for (var i = 0u; i < PER_THREAD; i++) {
+          acc[i] += tile_a[kk * TILE + row0 + i] * bv;
+        }
+      }
+      workgroupBarrier();
+    }
+  }
+  for (var i = 0u; i < PER_THREAD; i++) {
+    store_row4(wid.z, tile_row + row0 + i, tile_col + col0, acc[i]);
+  }
+}

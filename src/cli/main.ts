@@ -4,11 +4,13 @@ import { acquireNodeGpu } from '../gpu/nodeGpu';
 import { GpuError } from '../gpu';
 import { Engine } from '../tensor/engine';
 import { allChecks, runSelfTest } from '../selftest';
+import { chooseMatmulVariant } from '../tensor/ops/matmulVariants';
 import { adapterLine, selfTestTable } from './format';
 import { benchmarks } from './bench';
 
 async function selfTest(options: { json?: boolean; filter?: string }): Promise<number> {
   const engine = new Engine(await acquireNodeGpu());
+  const matmul = await chooseMatmulVariant(engine);
   const checks = options.filter ? allChecks.filter((c) => c.kernel.includes(options.filter!)) : allChecks;
   const results = await runSelfTest(engine, checks, (r, i, n) => {
     if (!options.json && process.stderr.isTTY) process.stderr.write(`\r${i}/${n} ${r.kernel}`.padEnd(60));
@@ -16,9 +18,10 @@ async function selfTest(options: { json?: boolean; filter?: string }): Promise<n
   if (!options.json && process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
   const failed = results.filter((r) => !r.pass).length;
   if (options.json) {
-    console.log(JSON.stringify({ adapter: engine.gpu.adapter, passed: results.length - failed, failed, results }, null, 2));
+    console.log(JSON.stringify({ adapter: engine.gpu.adapter, matmul, passed: results.length - failed, failed, results }, null, 2));
   } else {
     console.log(adapterLine(engine.gpu.adapter));
+    console.log(`Matmul variant chosen for this adapter: ${matmul.variant} (timed at ${matmul.size}³: ${Object.entries(matmul.timings ?? {}).map(([v, ms]) => `${v} ${ms.toFixed(1)} ms`).join(', ')})`);
     console.log(selfTestTable(results));
     console.log(`${results.length - failed} passed, ${failed} failed`);
   }

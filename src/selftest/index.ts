@@ -7,6 +7,7 @@ import { adamChecks } from './checks/adam';
 import { vmfChecks } from './checks/vmf';
 import { embeddingLossChecks } from './checks/embeddingLosses';
 import { nearestChecks } from './checks/nearest';
+import { headChecks } from './checks/heads';
 import { reduceChecks } from './checks/reduce';
 import { softmaxXentChecks } from './checks/softmaxXent';
 import { layerNormChecks } from './checks/layernorm';
@@ -27,6 +28,7 @@ export const allChecks: KernelCheck[] = [
   ...vmfChecks,
   ...embeddingLossChecks,
   ...nearestChecks,
+  ...headChecks,
   ...matmulChecks,
 ];
 

@@ -2,17 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { deviation } from '../../src/math/compare';
 import { randomArray } from '../../src/math/random';
 import { Adam } from '../../src/nn/adam';
-import { runCheck } from '../../src/selftest';
 import { adamChecks, adamOnGpu, adamReferenceFor, adamScenario, type AdamScenario } from '../../src/selftest/checks/adam';
 import { mul } from '../../src/tensor/ops/elementwise';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('Adam against the float64 reference', () => {
-  it.each(adamChecks.map((c) => [c.kernel, c] as const))('%s: 5 GPU steps within 1e-5 relative', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(adamChecks);
 
   it('clips exactly when the global norm exceeds clipNorm', async () => {
     const scenario = adamScenario(true);

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { randomArray } from '../../src/math/random';
 import { dropoutApply, dropoutMask, philox4x32, randomWords } from '../../src/math/reference/dropout';
-import { runCheck } from '../../src/selftest';
 import { dropoutChecks } from '../../src/selftest/checks/dropout';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { dropout } from '../../src/tensor/ops/dropout';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('Philox-4x32-10 CPU reference', () => {
   // Known-answer vectors published with Random123 (kat_vectors, philox4x32 with 10 rounds).
@@ -19,11 +18,7 @@ describe('Philox-4x32-10 CPU reference', () => {
 });
 
 describe('dropout kernels against float64 references', () => {
-  it.each(dropoutChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(dropoutChecks);
 });
 
 /** The GPU keep mask of a stream: dropout of a tensor of ones is 1/(1−p) where kept, 0 where dropped. */

@@ -3,16 +3,11 @@ import { add, div, mul, scale, sub, unary } from '../../src/tensor/ops/elementwi
 import { randomArray } from '../../src/math/random';
 import { deviation } from '../../src/math/compare';
 import { elementwiseChecks } from '../../src/selftest/checks/elementwise';
-import { runCheck } from '../../src/selftest';
 import { gradCheck } from '../../src/selftest/gradcheck';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('elementwise kernels against float64 references', () => {
-  it.each(elementwiseChecks.map((c) => [c.kernel, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(elementwiseChecks);
 
   it('handles awkward sizes including a 2-D dispatch grid', async () => {
     const engine = await getEngine();

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { randomArray } from '../../src/math/random';
-import { runCheck } from '../../src/selftest';
 import { embeddingChecks, embeddingOnGpu, randomIds } from '../../src/selftest/checks/embedding';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { embedding, invertIndices, uploadIndices } from '../../src/tensor/ops/embedding';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('embedding kernels against float64 references', () => {
-  it.each(embeddingChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(embeddingChecks);
 
   it('gives [...ids.shape, d] and zero rows for padding ids', async () => {
     const engine = await getEngine();

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../src/selftest';
 import { embeddingLossChecks, embeddingLossKinds, referenceMargin } from '../../src/selftest/checks/embeddingLosses';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { embeddingLoss } from '../../src/tensor/ops/embeddingLoss';
 import { predictionBatch } from '../../src/selftest/checks/predictionBatch';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('embedding losses against float64 references', () => {
-  it.each(embeddingLossChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(embeddingLossChecks);
 });
 
 describe('embedding loss gradients by finite differences', () => {

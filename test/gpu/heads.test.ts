@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createHead } from '../../src/heads';
 import { randomArray } from '../../src/math/random';
-import { runCheck } from '../../src/selftest';
 import { headChecks, headHidden, headShapes, headSpecs, makeHead } from '../../src/selftest/checks/heads';
 import { gradCheck } from '../../src/selftest/gradcheck';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 const { N, d, V, m } = headShapes;
 
 describe('output layers against float64 references', () => {
-  it.each(headChecks.map((c) => [c.kernel, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(headChecks);
 });
 
 describe('output layers', () => {

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../src/selftest';
 import { layerNormChecks, layerNormInputs } from '../../src/selftest/checks/layernorm';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { layerNorm } from '../../src/tensor/ops/layernorm';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('layer norm against float64 references', () => {
-  it.each(layerNormChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(layerNormChecks);
 
   it('gives bit-identical parameter gradients on repeated runs', async () => {
     const engine = await getEngine();

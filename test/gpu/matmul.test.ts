@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { randomArray } from '../../src/math/random';
-import { runCheck } from '../../src/selftest';
 import { matmulCases, matmulChecks, operandShapes, describeCase, transpositions } from '../../src/selftest/checks/matmul';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { matmul } from '../../src/tensor/ops/matmul';
 import { matmulSource } from '../../src/tensor/ops/matmulKernels';
 import { chooseMatmulVariant, kernelFor, matmulChoice, matmulVariants, setMatmulVariant } from '../../src/tensor/ops/matmulVariants';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('matmul kernels against the float64 reference', () => {
-  it.each(matmulChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(matmulChecks);
 });
 
 describe('matmul shapes', () => {

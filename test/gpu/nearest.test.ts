@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../src/selftest';
 import { nearestChecks } from '../../src/selftest/checks/nearest';
 import { topKByDot } from '../../src/tensor/ops/nearest';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('nearest-neighbour top-k against a float64 brute force', () => {
-  it.each(nearestChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(nearestChecks);
 
   it('breaks exact ties by the lower id, across tiles, and pads with −1 when V < k', async () => {
     const engine = await getEngine();

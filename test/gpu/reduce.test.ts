@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { randomArray } from '../../src/math/random';
-import { runCheck } from '../../src/selftest';
 import { reduceChecks } from '../../src/selftest/checks/reduce';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { argmaxRows, maxRows, meanRows, sumAll, sumRows } from '../../src/tensor/ops/reduce';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('row reductions against float64 references', () => {
-  it.each(reduceChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(reduceChecks);
 
   it('folds more than 65535 rows into a 2-D grid', async () => {
     const engine = await getEngine();

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { randomArray } from '../../src/math/random';
-import { runCheck } from '../../src/selftest';
 import { softmaxXentChecks, xentTargets } from '../../src/selftest/checks/softmaxXent';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { softmaxCrossEntropy } from '../../src/tensor/ops/softmaxXent';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('softmax cross-entropy against float64 references', () => {
-  it.each(softmaxXentChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(softmaxXentChecks);
 
   it('gives NaN for a target outside [0, V) that is not the ignore index', async () => {
     const engine = await getEngine();

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../src/selftest';
 import { kappaGrid, normaliserDims, runVmf, vmfChecks, vmfVariants } from '../../src/selftest/checks/vmf';
 import { predictionBatch } from '../../src/selftest/checks/predictionBatch';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { vmfLoss, vmfLogNormalizerGpu } from '../../src/tensor/ops/vmfLoss';
-import { getEngine } from '../helpers/gpu';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('vMF kernels against float64 references', () => {
-  it.each(vmfChecks.map((c) => [`${c.kernel} ${c.sizes}`, c] as const))('%s', async (_name, check) => {
-    const result = await runCheck(await getEngine(), check);
-    expect(result.error).toBeUndefined();
-    expect(result.maxRel).toBeLessThanOrEqual(check.tolerance);
-  });
+  itPassesChecks(vmfChecks);
 
   it('is finite everywhere on the grid, including κ = 0 and padding rows', async () => {
     const engine = await getEngine();

@@ -75,12 +75,16 @@ async function benchHead(engine: Engine, vocab: number, spec: HeadSpec, m: numbe
   }
 }
 
-export async function benchHeads(engine: Engine, vocabs = [1000, 10000, 50000], reps = 3): Promise<HeadBenchRow[]> {
+export async function benchHeads(engine: Engine, onRow: (row: HeadBenchRow) => void = () => {}, vocabs = [1000, 10000, 50000], reps = 3): Promise<HeadBenchRow[]> {
   const vmf: HeadSpec = { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false };
   const rows: HeadBenchRow[] = [];
+  const add = (row: HeadBenchRow) => {
+    rows.push(row);
+    onRow(row);
+  };
   for (const vocab of vocabs) {
-    rows.push(await benchHead(engine, vocab, { kind: 'softmax' }, undefined, reps));
-    for (const m of [100, 300]) rows.push(await benchHead(engine, vocab, vmf, m, reps));
+    add(await benchHead(engine, vocab, { kind: 'softmax' }, undefined, reps));
+    for (const m of [100, 300]) add(await benchHead(engine, vocab, vmf, m, reps));
   }
   return rows;
 }
@@ -88,7 +92,8 @@ export async function benchHeads(engine: Engine, vocabs = [1000, 10000, 50000], 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
 
 export async function headsBenchReport(engine: Engine): Promise<BenchReport> {
-  const rows = await benchHeads(engine);
+  // A 50k softmax step takes tens of seconds on a software GPU: show progress as rows finish.
+  const rows = await benchHeads(engine, (r) => process.stderr.write(`  V=${r.vocab} ${r.head}${r.m ? ` m=${r.m}` : ''}: ${r.stepMs.toFixed(0)} ms/step\n`));
   const table = new Table({
     head: ['V', 'head', 'm', 'ms/step', 'tokens/s', '× softmax', 'decode tok/s', 'params MiB', 'Adam MiB', 'frozen MiB'],
     style: { compact: true },

@@ -12,6 +12,7 @@ import { reduceChecks } from './checks/reduce';
 import { softmaxXentChecks } from './checks/softmaxXent';
 import { layerNormChecks } from './checks/layernorm';
 import { matmulChecks } from './checks/matmul';
+import { spmmChecks } from './checks/spmm';
 import type { KernelCheck, KernelCheckResult } from './types';
 
 export type { KernelCheck, KernelCheckResult } from './types';
@@ -30,6 +31,7 @@ export const allChecks: KernelCheck[] = [
   ...nearestChecks,
   ...headChecks,
   ...matmulChecks,
+  ...spmmChecks,
 ];
 
 export async function runCheck(engine: Engine, check: KernelCheck): Promise<KernelCheckResult> {

@@ -1,4 +1,5 @@
 import type { Engine } from '../../tensor/engine';
+import { embeddingsBenchReport } from './embeddings';
 import { headsBenchReport } from './heads';
 import { matmulBenchReport } from './matmul';
 
@@ -11,4 +12,5 @@ export interface BenchReport {
 export const benchmarks: Record<string, (engine: Engine) => Promise<BenchReport>> = {
   matmul: (engine) => matmulBenchReport(engine),
   heads: (engine) => headsBenchReport(engine),
+  embeddings: (engine) => embeddingsBenchReport(engine),
 };

@@ -27,8 +27,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read> targets: array<i32>;
 @group(0) @binding(4) var<storage, read> negatives: array<i32>;
 
-const WG: u32 = 64u;
-var<workgroup> partial: array<vec3<f32>, 64>;
+// Invocations per row (a power of two): src/tensor/engine.ts rowWorkgroupSize.
+override WG: u32 = 64u;
+var<workgroup> partial: array<vec3<f32>, WG>;
 
 // Per-element third operand: the negative row for max-margin, w = ê − u for the difference variant.
 fn third(j: u32, x: f32, u: f32, negative_row: u32) -> f32 {
@@ -112,7 +113,7 @@ fn negative_of(row: u32) -> u32 {
 
 @group(0) @binding(5) var<storage, read_write> loss_out: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn loss_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
   let row = row_index(wid, nwg);
@@ -128,7 +129,7 @@ fn loss_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
 @group(0) @binding(6) var<storage, read_write> grad_pred: array<f32>;
 var<workgroup> coefficients: vec3<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
   let row = row_index(wid, nwg);
@@ -153,7 +154,7 @@ fn backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 // margin_query_main  @0 uniform Params  @1 pred  @2 table  @3 targets  @4 negatives (unused: pass targets)  @5 query f32[N,m]
 @group(0) @binding(5) var<storage, read_write> query_out: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn margin_query_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                      @builtin(local_invocation_index) lid: u32) {
   let row = row_index(wid, nwg);

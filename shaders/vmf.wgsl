@@ -140,9 +140,10 @@ fn log_normalizer_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(n
   normalizers[i] = vec2(exact.x - p.half_m_log_2pi, exact.y);
 }
 
-const WG: u32 = 64u;
-var<workgroup> partial_sq: array<f32, 64>;
-var<workgroup> partial_dot: array<f32, 64>;
+// Invocations per row (a power of two): src/tensor/engine.ts rowWorkgroupSize.
+override WG: u32 = 64u;
+var<workgroup> partial_sq: array<f32, WG>;
+var<workgroup> partial_dot: array<f32, WG>;
 
 @group(0) @binding(1) var<storage, read> pred: array<f32>;
 @group(0) @binding(2) var<storage, read> table: array<f32>;
@@ -175,7 +176,7 @@ fn row_index(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return wid.x + wid.y * nwg.x;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn loss_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
   let row = row_index(wid, nwg);
@@ -195,7 +196,7 @@ fn loss_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
 var<workgroup> coefficients: vec2<f32>;
 
 // dL/dê = μ·[N'(κ) + a + c(λ − cos)/(1+κ) + c·log(1+κ)·cos/κ] − e·[b + c·log(1+κ)/κ], μ = ê/κ.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
   let row = row_index(wid, nwg);

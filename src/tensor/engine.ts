@@ -36,6 +36,20 @@ export function grid1d(n: number, perGroup = 256): [number, number] {
   return [Math.ceil(groups / y), y];
 }
 
+/** SwiftShader, llvmpipe/lavapipe and any adapter that calls itself a fallback run on the CPU. */
+export function isSoftwareAdapter(adapter: GpuContext['adapter']): boolean {
+  return adapter.isFallback || /swiftshader|llvmpipe|lavapipe/i.test(`${adapter.architecture} ${adapter.device} ${adapter.description}`);
+}
+
+/**
+ * Invocations per workgroup for kernels that give one workgroup to each row of `width` values: 16
+ * on software adapters; elsewhere the smallest power of two ≥ width within [32, 256].
+ */
+export function rowWorkgroupSize(engine: Engine, width: number): number {
+  if (engine.smallWorkgroups) return 16;
+  return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(width))));
+}
+
 const hostArrayOf = { f32: Float32Array, i32: Int32Array, u32: Uint32Array } as const;
 
 function toHost(data: ArrayLike<number>, dtype: DType): HostArray {
@@ -54,6 +68,13 @@ export class Engine {
   readonly readback: ReadbackRing;
   private uniforms: UniformArena;
   tape: TapeEntry[] = [];
+  /**
+   * Row kernels (reductions, softmax, layer norm, the embedding losses) use few invocations per
+   * workgroup on a CPU-emulated adapter: SwiftShader runs a workgroup as coroutines that switch at
+   * every barrier, so 16 invocations per row ran a 1024×1000 softmax 20× faster than 256 did.
+   * Real GPUs want wide workgroups. Tests flip this to cover both paths on one adapter.
+   */
+  smallWorkgroups: boolean;
   private gradientsOff = 0;
   private scopes: Set<Tensor>[] = [];
 
@@ -71,6 +92,7 @@ export class Engine {
     const timer = options.timing && gpu.hasTimestamps ? new KernelTimer(device) : undefined;
     this.recorder = new StepRecorder(device, this.uniforms, () => this.pool.recycle(), timer);
     this.readback = new ReadbackRing(device);
+    this.smallWorkgroups = isSoftwareAdapter(adapter);
   }
 
   get device(): GPUDevice {

@@ -6,7 +6,7 @@ import { predictionBatch } from '../../src/selftest/checks/predictionBatch';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('embedding losses against float64 references', () => {
-  itPassesChecks(embeddingLossChecks);
+  itPassesChecks(embeddingLossChecks, { bothWorkgroupSizes: true });
 });
 
 describe('embedding loss gradients by finite differences', () => {

@@ -3,7 +3,7 @@
 import { minKappa } from '../../math/vmf';
 import { embeddingLossCodes, type EmbeddingLossKind } from '../../math/embeddingLosses';
 import { apply, type Op } from '../autograd';
-import { grid1d, type Engine } from '../engine';
+import { grid1d, rowWorkgroupSize, type Engine } from '../engine';
 import { topKByDot } from './nearest';
 import { describeShape, type Tensor } from '../tensor';
 
@@ -15,12 +15,12 @@ export interface EmbeddingLossOptions {
 
 type Saved = { pred: Tensor; table: Tensor; targets: Tensor; negatives: Tensor; options: EmbeddingLossOptions };
 
-function call(entry: string, s: Saved, buffers: Tensor[]) {
+function call(engine: Engine, entry: string, s: Saved, buffers: Tensor[]) {
   const [rows, m] = s.pred.shape as [number, number];
   return {
     shader: 'embedding_losses',
     entry,
-    overrides: { KIND: embeddingLossCodes[s.options.kind] },
+    overrides: { KIND: embeddingLossCodes[s.options.kind], WG: rowWorkgroupSize(engine, m) },
     uniforms: [{ u32: rows }, { u32: m }, { f32: s.options.margin }, { f32: minKappa }],
     buffers: [s.pred, s.table, s.targets, s.negatives, ...buffers],
     workgroups: grid1d(rows, 1),
@@ -42,12 +42,12 @@ export const embeddingLossOp: Op<[Tensor, Tensor, Tensor, Tensor, EmbeddingLossO
     }
     const saved = { pred, table, targets, negatives, options };
     const loss = engine.empty([rows!], 'f32', `${options.kind}-loss`);
-    engine.run(call('loss_main', saved, [loss]));
+    engine.run(call(engine, 'loss_main', saved, [loss]));
     return { out: loss, saved };
   },
   backward(engine, gradLoss, saved) {
     const gradPred = engine.empty(saved.pred.shape, 'f32', `${saved.options.kind}-grad`);
-    engine.run(call('backward_main', saved, [gradLoss, gradPred]));
+    engine.run(call(engine, 'backward_main', saved, [gradLoss, gradPred]));
     return [gradPred, undefined, undefined, undefined];
   },
 };
@@ -61,7 +61,7 @@ export const embeddingLoss = (pred: Tensor, table: Tensor, targets: Tensor, nega
  */
 export function mostInformativeNegatives(engine: Engine, pred: Tensor, table: Tensor, targets: Tensor): Tensor {
   const query = engine.empty(pred.shape, 'f32', 'margin-query');
-  engine.run(call('margin_query_main', { pred, table, targets, negatives: targets, options: { kind: 'max-margin', margin: 0 } }, [query]));
+  engine.run(call(engine, 'margin_query_main', { pred, table, targets, negatives: targets, options: { kind: 'max-margin', margin: 0 } }, [query]));
   const { ids, scores } = topKByDot(engine, query, table, 1);
   query.release();
   scores.release();

@@ -1,9 +1,9 @@
 // Layer normalisation over the last axis with gamma/beta (shaders/layernorm.wgsl).
 // Shape legend: x [..., d] read as [R, d]; gamma, beta [d]; mean, rstd [R].
 import { apply, type Op } from '../autograd';
-import { grid1d } from '../engine';
+import { grid1d, rowWorkgroupSize } from '../engine';
 import type { Tensor } from '../tensor';
-import { lastAxisLayout, rowWorkgroupSize } from './reduce';
+import { lastAxisLayout } from './reduce';
 
 type LayerNormSaved = { x: Tensor; gamma: Tensor; mean: Tensor; rstd: Tensor; rows: number; width: number };
 
@@ -20,7 +20,7 @@ const layerNormOp: Op<[Tensor, Tensor, Tensor, number], LayerNormSaved> = {
     engine.run({
       shader: 'layernorm',
       entry: 'layernorm_forward_main',
-      overrides: { WG: rowWorkgroupSize(width) },
+      overrides: { WG: rowWorkgroupSize(engine, width) },
       uniforms: [{ u32: rows }, { u32: width }, { f32: eps }],
       buffers: [x, gamma, beta, y, mean, rstd],
       workgroups: grid1d(rows, 1),
@@ -36,7 +36,7 @@ const layerNormOp: Op<[Tensor, Tensor, Tensor, number], LayerNormSaved> = {
       engine.run({
         shader: 'layernorm',
         entry: 'layernorm_backward_main',
-        overrides: { WG: rowWorkgroupSize(width) },
+        overrides: { WG: rowWorkgroupSize(engine, width) },
         uniforms,
         buffers: [x, gamma, mean, rstd, dy, dx],
         workgroups: grid1d(rows, 1),

@@ -1,7 +1,7 @@
 // Reductions over the last axis (shaders/reduce.wgsl). A tensor of shape [..., width] is read as
 // [rows, width] with rows = the product of the leading dimensions; the output drops the last axis.
 import { apply, type Op } from '../autograd';
-import { grid1d, type Engine } from '../engine';
+import { grid1d, rowWorkgroupSize, type Engine } from '../engine';
 import { describeShape, type Shape, type Tensor } from '../tensor';
 
 /** Rows of a [rows, width] view and the shape of one value per row. */
@@ -24,20 +24,12 @@ function wholeTensorLayout(shape: Shape, what: string): RowLayout {
   return { rows: 1, width, outShape: [1] };
 }
 
-/**
- * Invocations per row: the smallest power of two ≥ width within [32, 256]. Narrow rows then leave
- * few invocations idle, and at most four pipeline variants exist per entry point.
- */
-export function rowWorkgroupSize(width: number): number {
-  return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(width))));
-}
-
 function runRowSum(engine: Engine, x: Tensor, { rows, width, outShape }: RowLayout, scale: number, label: string): Tensor {
   const out = engine.empty(outShape, 'f32', label);
   engine.run({
     shader: 'reduce',
     entry: 'sum_rows_main',
-    overrides: { WG: rowWorkgroupSize(width) },
+    overrides: { WG: rowWorkgroupSize(engine, width) },
     uniforms: [{ u32: rows }, { u32: width }, { f32: scale }],
     buffers: [x, out],
     workgroups: grid1d(rows, 1),
@@ -53,7 +45,7 @@ function runRowMax(engine: Engine, x: Tensor, { rows, width, outShape }: RowLayo
   engine.run({
     shader: 'reduce',
     entry: 'max_rows_main',
-    overrides: { WG: rowWorkgroupSize(width) },
+    overrides: { WG: rowWorkgroupSize(engine, width) },
     uniforms: [{ u32: rows }, { u32: width }, { f32: 0 }],
     buffers: [x, values, indices],
     workgroups: grid1d(rows, 1),

@@ -1,8 +1,7 @@
 // Fused softmax cross-entropy (shaders/softmax_xent.wgsl). Shape legend: N rows (tokens), V classes.
 import { apply, type Op } from '../autograd';
-import { grid1d } from '../engine';
+import { grid1d, rowWorkgroupSize } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
-import { rowWorkgroupSize } from './reduce';
 
 export interface SoftmaxCrossEntropyOptions {
   /** Rows whose target equals this get loss 0 and no gradient (padding). Default −1. */
@@ -26,7 +25,7 @@ const softmaxCrossEntropyOp: Op<[Tensor, Tensor, number], XentSaved> = {
     engine.run({
       shader: 'softmax_xent',
       entry: 'xent_forward_main',
-      overrides: { WG: rowWorkgroupSize(width) },
+      overrides: { WG: rowWorkgroupSize(engine, width) },
       uniforms: [{ u32: rows }, { u32: width }, { i32: ignoreIndex }],
       buffers: [logits, targets, loss, lse],
       workgroups: grid1d(rows, 1),

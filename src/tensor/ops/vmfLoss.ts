@@ -4,7 +4,7 @@ import type { UniformField } from '../../gpu';
 import { logGamma } from '../../math/gamma';
 import { minKappa, vmfTerms, type VmfLossOptions } from '../../math/vmf';
 import { apply, type Op } from '../autograd';
-import { grid1d, type Engine } from '../engine';
+import { grid1d, rowWorkgroupSize, type Engine } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
 
 function params(rows: number, m: number, options: VmfLossOptions): UniformField[] {
@@ -40,6 +40,7 @@ export const vmfLossOp: Op<[Tensor, Tensor, Tensor, VmfLossOptions], Saved> = {
     engine.run({
       shader: 'vmf',
       entry: 'loss_main',
+      overrides: { WG: rowWorkgroupSize(engine, m) },
       uniforms: params(rows, m, options),
       buffers: [pred, table, targets, loss],
       workgroups: grid1d(rows, 1),
@@ -53,6 +54,7 @@ export const vmfLossOp: Op<[Tensor, Tensor, Tensor, VmfLossOptions], Saved> = {
     engine.run({
       shader: 'vmf',
       entry: 'backward_main',
+      overrides: { WG: rowWorkgroupSize(engine, m) },
       uniforms: params(rows, m, options),
       buffers: [pred, table, targets, gradLoss, gradPred],
       workgroups: grid1d(rows, 1),

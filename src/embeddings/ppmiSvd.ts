@@ -42,8 +42,8 @@ export const defaultEigenvalueWeighting = 0.5;
 
 /** Products with A and Aᵀ through the WGSL kernel; each result read back for the float64 QR. */
 function gpuOperator(engine: Engine, operand: SparseOperand): LinearOperator {
-  // The previous product's time: the wait sleeps through most of it instead of letting npm
-  // `webgpu` busy-poll a core that SwiftShader needs (see tensor/timing).
+  // 80 % of the previous product's time: the wait sleeps through most of it instead of letting
+  // npm `webgpu` busy-poll a core that SwiftShader needs (see tensor/timing).
   let expectedMs = 0;
   const product = async (x: Float64Array, width: number, transpose: boolean) => {
     const inner = transpose ? operand.matrix.rows : operand.matrix.cols;
@@ -53,7 +53,7 @@ function gpuOperator(engine: Engine, operand: SparseOperand): LinearOperator {
     const x32 = new Float32Array(inner * padded);
     for (let i = 0; i < inner; i++) for (let j = 0; j < width; j++) x32[i * padded + j] = x[i * width + j]!;
     let y: Tensor | undefined;
-    expectedMs = await timeSubmitted(
+    expectedMs = 0.8 * await timeSubmitted(
       engine,
       () => (y = engine.tidy(() => sparseTimesDense(engine, operand, engine.tensor(x32, [inner, padded], 'f32', 'svd.block'), { transpose }))),
       expectedMs,

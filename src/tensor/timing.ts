@@ -4,14 +4,15 @@ import type { Engine } from './engine';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Wall time of the work `record` encodes, submitted at once. It sleeps for most of `expectedMs`
- * before asking the queue, because npm `webgpu` busy-polls a core while a GPU promise is pending.
+ * Wall time of the work `record` encodes, submitted at once. It sleeps `expectedMs` (pass less
+ * than the work can take) before asking the queue, because npm `webgpu` busy-polls a core while
+ * a GPU promise is pending.
  */
 export async function timeSubmitted(engine: Engine, record: () => void, expectedMs = 0): Promise<number> {
   const started = performance.now();
   record();
   engine.flush();
-  if (expectedMs > 2) await sleep(expectedMs * 0.9);
+  if (expectedMs > 2) await sleep(expectedMs);
   await engine.device.queue.onSubmittedWorkDone();
   return performance.now() - started;
 }
@@ -20,4 +21,16 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Median wall time of `record`'s work over `reps` submits, after one untimed warm-up that compiles
+ * its pipelines and fills the buffer pool. Each timed run sleeps for 80 % of the fastest run so far,
+ * never longer, so the sleep that spares a core from npm webgpu's polling cannot inflate a figure.
+ */
+export async function medianSubmitMs(engine: Engine, record: () => void, reps: number): Promise<number> {
+  await timeSubmitted(engine, record);
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) times.push(await timeSubmitted(engine, record, times.length ? 0.8 * Math.min(...times) : 0));
+  return median(times);
 }

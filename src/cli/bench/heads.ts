@@ -7,7 +7,7 @@ import { mulberry32, normalSampler } from '../../math/random';
 import { Adam } from '../../nn/adam';
 import type { Engine } from '../../tensor/engine';
 import { sumAll } from '../../tensor/ops/reduce';
-import { median, timeSubmitted } from '../../tensor/timing';
+import { medianSubmitMs } from '../../tensor/timing';
 import type { BenchReport } from './index';
 
 export interface HeadBenchRow {
@@ -36,13 +36,6 @@ function unitTable(vocab: number, m: number, seed: number): Float32Array {
   return table;
 }
 
-async function timeRepeated(engine: Engine, record: () => void, reps: number): Promise<number> {
-  const warmupMs = await timeSubmitted(engine, record); // compiles pipelines, fills the pool
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) times.push(await timeSubmitted(engine, record, times.length ? median(times) : warmupMs));
-  return median(times);
-}
-
 async function benchHead(engine: Engine, vocab: number, spec: HeadSpec, m: number | undefined, reps: number): Promise<HeadBenchRow> {
   const random = mulberry32(vocab);
   const hidden = engine.parameter(Float32Array.from({ length: tokens * hiddenSize }, () => random() - 0.5), [tokens, hiddenSize], 'bench.hidden');
@@ -51,12 +44,12 @@ async function benchHead(engine: Engine, vocab: number, spec: HeadSpec, m: numbe
   const head = createHead(engine, spec, { hidden: hiddenSize, vocab, initSeed: 1, ...(table ? { targetTable: table } : {}) });
   const optimizer = new Adam(engine, head.parameters(), { lr: 1e-3, clipNorm: 5 });
   try {
-    const stepMs = await timeRepeated(engine, () => engine.tidy(() => {
+    const stepMs = await medianSubmitMs(engine, () => engine.tidy(() => {
       engine.backward(sumAll(head.loss(hidden, targets)));
       optimizer.step();
       hidden.grad = undefined;
     }), reps);
-    const decodeMs = await timeRepeated(engine, () => engine.tidy(() => void head.decode(hidden, 1)), reps);
+    const decodeMs = await medianSubmitMs(engine, () => engine.tidy(() => void head.decode(hidden, 1)), reps);
     return {
       vocab,
       head: head.label,

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UploadError, parseAlignedPair, parseCorpus, parseParallelTsv, parseVec } from '../../src/data/upload';
+import { chunked } from '../helpers/upload';
 
 const maxBytes = 4096;
 const runs = 150;
@@ -55,9 +56,6 @@ function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
-}
 
 type Outcome<T> = { value: T } | { problem: string; line: number | undefined; file: string };
 

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { UploadError, parseAlignedPair, parseCorpus, parseParallelTsv } from '../../src/data/upload';
+import { parseAlignedPair, parseCorpus, parseParallelTsv } from '../../src/data/upload';
+import { chunked, rejection, utf8, where } from '../helpers/upload';
 
-const utf8 = (text: string) => new TextEncoder().encode(text);
 const limit = { maxBytes: 1e6 };
-
-async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<UploadError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof UploadError)) throw new Error(`expected an UploadError, got ${String(error)}`);
-  return error;
-}
-
-const where = (error: UploadError) => ({ file: error.file, line: error.line, problem: error.problem });
 
 describe('reading an upload as lines', () => {
   it('reads LF, CRLF, a BOM and a missing final newline alike', async () => {

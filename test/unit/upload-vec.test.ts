@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { UploadError, parseVec } from '../../src/data/upload';
+import { parseVec } from '../../src/data/upload';
+import { chunked, rejection, utf8, where } from '../helpers/upload';
 
-const utf8 = (text: string) => new TextEncoder().encode(text);
 const options = { file: 'words.vec', maxBytes: 1e6 };
-
-async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
-}
 
 const parse = (text: string, chunkSize = 5, extra: { maxWords?: number; maxBytes?: number } = {}) =>
   parseVec(chunked(utf8(text), chunkSize), { ...options, ...extra });
-
-async function rejection(promise: Promise<unknown>): Promise<UploadError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof UploadError)) throw new Error(`expected an UploadError, got ${String(error)}`);
-  return error;
-}
-
-const where = (error: UploadError) => ({ file: error.file, line: error.line, problem: error.problem });
 
 describe('parseVec: accepted files', () => {
   it('reads word2vec/fastText text with a header, CRLF and fastText trailing spaces', async () => {

@@ -178,6 +178,11 @@ export class Engine {
       if (kept.has(t)) this.scopes.at(-1)?.add(t);
       else t.release();
     }
+    // Forward passes outside a training step (decoding, evaluation of a model with parameters)
+    // still record on the tape. When the outermost scope closes, entries whose output is gone can
+    // never receive a gradient. (Inside a step, a released tensor's buffer stays intact until the
+    // submit, so an inner scope may release intermediates that backward still reads.)
+    if (this.scopes.length === 0 && this.tape.length > 0) this.tape = this.tape.filter((entry) => !entry.output.released);
     return result;
   }
 

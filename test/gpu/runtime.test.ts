@@ -92,3 +92,20 @@ describe('GPU runtime', () => {
     expect(error.kind).toBe('device-lost');
   });
 });
+
+describe('autograd tape', () => {
+  it('forgets forward passes whose outputs a scope released (decoding outside a step)', async () => {
+    const engine = await getEngine();
+    const w = engine.parameter([1, 2, 3], [3], 'w');
+    const x = engine.tensor([1, 1, 1], [3]);
+    const before = engine.tape.length;
+    const kept = engine.tidy(() => {
+      void add(unary('exp', w), x); // released at the end of the scope
+      return add(w, x);
+    });
+    expect(engine.tape.length - before).toBe(1); // only the op whose output survived
+    engine.tidy(() => engine.backward(kept));
+    expect(engine.tape.length).toBe(0);
+    w.release();
+  });
+});

@@ -20,9 +20,10 @@ const files: Record<string, FileEntry> = {};
 async function writeGzip(name: string, text: string | Uint8Array): Promise<string> {
   const path = `${name}.gz`;
   // Node's gzip header carries no timestamp or file name, so the same input gives the same bytes.
-  const bytes = new Uint8Array(gzipSync(text, { level: 9 }));
+  const content = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  const bytes = new Uint8Array(gzipSync(content, { level: 9 }));
   writeFileSync(join(outDir, path), bytes);
-  files[path] = { sha256: await sha256Hex(bytes), bytes: bytes.length };
+  files[path] = { sha256: await sha256Hex(bytes), contentSha256: await sha256Hex(content), bytes: bytes.length };
   return path;
 }
 

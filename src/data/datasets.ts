@@ -41,20 +41,26 @@ async function readManifest(read: ReadAsset): Promise<Manifest> {
   return manifest;
 }
 
-/** A shipped file's bytes after checking them against the manifest, un-gzipped when the name ends in .gz. */
+/**
+ * A shipped file's content after checking it against the manifest, un-gzipped when the name ends in
+ * .gz. A .gz file may arrive already decompressed (a server that sends it with Content-Encoding:
+ * gzip), so the check follows what arrived: the shipped hash for gzip bytes, the content hash else.
+ */
 export async function readVerified(read: ReadAsset, path: string): Promise<Uint8Array> {
   const manifest = await loadManifest(read);
   const entry = manifest.files[path];
   if (!entry) throw new Error(`Data file '${path}' is not listed in manifest.json`);
   const bytes = await read(path);
+  const gzipped = path.endsWith('.gz') && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const expected = gzipped || !path.endsWith('.gz') ? entry.sha256 : entry.contentSha256;
   const actual = await sha256Hex(bytes);
-  if (actual !== entry.sha256) {
+  if (actual !== expected) {
     throw new Error(
-      `Data file '${path}' is corrupt or out of date: SHA-256 ${actual} (${bytes.length} bytes), ` +
-        `manifest expects ${entry.sha256} (${entry.bytes} bytes). Re-run scripts/prepare-data or reload without cache.`,
+      `Data file '${path}' is corrupt or out of date: SHA-256 ${actual} (${bytes.length} bytes ${gzipped ? 'gzipped' : 'as received'}), ` +
+        `manifest expects ${expected}. Re-run scripts/prepare-data or reload without cache.`,
     );
   }
-  return path.endsWith('.gz') ? gunzipSync(bytes) : bytes;
+  return gzipped ? gunzipSync(bytes) : bytes;
 }
 
 async function readVerifiedLines(read: ReadAsset, path: string): Promise<string[]> {

@@ -8,6 +8,11 @@ export const splits: readonly Split[] = ['train', 'valid', 'test'];
 export interface FileEntry {
   /** Lower-case hex SHA-256 of the bytes as shipped (compressed). */
   sha256: string;
+  /**
+   * SHA-256 of the content after gunzip. Some servers (Vite's among them) send a .gz file with
+   * `Content-Encoding: gzip`, so the browser hands the page the decompressed bytes.
+   */
+  contentSha256: string;
   bytes: number;
 }
 

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReadAsset } from '../../src/data/assets';
 import { readNodeAsset } from '../../src/data/assetsNode';
@@ -34,7 +35,8 @@ describe('shipped files', () => {
     expect(paths.length).toBeGreaterThanOrEqual(17);
     for (const path of paths) {
       const bytes = await readNodeAsset(path);
-      expect({ path, sha256: await sha256Hex(bytes), bytes: bytes.length }).toEqual({ path, ...manifest.files[path] });
+      const content = await sha256Hex(gunzipSync(bytes));
+      expect({ path, sha256: await sha256Hex(bytes), contentSha256: content, bytes: bytes.length }).toEqual({ path, ...manifest.files[path] });
     }
     const total = Object.values(manifest.files).reduce((sum, file) => sum + file.bytes, 0);
     expect(total).toBeLessThan(25e6);
@@ -47,6 +49,17 @@ describe('shipped files', () => {
       return bytes;
     };
     await expect(loadCorpus(corrupting, 'moby-dick', 'valid')).rejects.toThrow(/'moby-dick\.valid\.txt\.gz' is corrupt/);
+  });
+
+  it('load from a server that decompresses .gz files on the way (Content-Encoding: gzip), still verified', async () => {
+    const decoding: ReadAsset = async (path) => (path.endsWith('.gz') ? gunzipSync(await readNodeAsset(path)) : readNodeAsset(path));
+    expect(await loadCorpus(decoding, 'moby-dick', 'valid')).toEqual(await loadCorpus(readNodeAsset, 'moby-dick', 'valid'));
+    const tampering: ReadAsset = async (path) => {
+      const bytes = await decoding(path);
+      if (path === 'moby-dick.valid.txt.gz') bytes[5] ^= 1;
+      return bytes;
+    };
+    await expect(loadCorpus(tampering, 'moby-dick', 'valid')).rejects.toThrow(/'moby-dick\.valid\.txt\.gz' is corrupt/);
   });
 });
 

@@ -23,5 +23,6 @@ export {
   syntheticNegative,
   type EmbeddingLossKind,
 } from './math/embeddingLosses';
+export { bleu, bleuWithAndWithoutDuplicates, bleuWorkedExample, removeConsecutiveDuplicates, tokenize13a, type BleuResult, type BleuWithAndWithoutDuplicates } from './math/bleu';
 export { allChecks, runCheck, runSelfTest, type KernelCheck, type KernelCheckResult } from './selftest';
 export { gradCheck, type GradInput, type GradCheckResult } from './selftest/gradcheck';

@@ -10,6 +10,7 @@ import { nearestChecks } from './checks/nearest';
 import { headChecks } from './checks/heads';
 import { reduceChecks } from './checks/reduce';
 import { softmaxXentChecks } from './checks/softmaxXent';
+import { softmaxChecks } from './checks/softmax';
 import { layerNormChecks } from './checks/layernorm';
 import { matmulChecks } from './checks/matmul';
 import { spmmChecks } from './checks/spmm';
@@ -22,6 +23,7 @@ export const allChecks: KernelCheck[] = [
   ...elementwiseChecks,
   ...reduceChecks,
   ...softmaxXentChecks,
+  ...softmaxChecks,
   ...layerNormChecks,
   ...embeddingChecks,
   ...dropoutChecks,

@@ -8,6 +8,7 @@ import { vmfLossOp } from './vmfLoss';
 import { embeddingLossOp } from './embeddingLoss';
 import { reduceOps } from './reduce';
 import { softmaxXentOps } from './softmaxXent';
+import { softmaxOps } from './softmax';
 import { layerNormOps } from './layernorm';
 import { matmulOps } from './matmul';
 
@@ -22,6 +23,7 @@ export const ops = {
   embeddingLoss: embeddingLossOp,
   ...reduceOps,
   ...softmaxXentOps,
+  ...softmaxOps,
   ...layerNormOps,
   ...matmulOps,
 } satisfies Record<string, AnyOp>;
@@ -36,6 +38,7 @@ export * from './embeddingLoss';
 export * from './nearest';
 export * from './reduce';
 export * from './softmaxXent';
+export * from './softmax';
 export * from './layernorm';
 export * from './matmul';
 export { chooseMatmulVariant, matmulChoice, setMatmulVariant, matmulVariants, type MatmulChoice, type MatmulVariant } from './matmulVariants';

@@ -4,6 +4,12 @@ import { matmul } from '../tensor/ops/matmul';
 import type { Tensor } from '../tensor/tensor';
 import { parameterSeed, uniformValues, xavierScale } from './init';
 
+/** y = x·Wᵀ + b for W [out, in], x [N, in] or [Z, N, in]: Linear's map on tensors it does not own. */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor {
+  const y = matmul(x, weight, { transposeB: true });
+  return bias ? add(y, bias) : y;
+}
+
 export interface LinearOptions {
   bias?: boolean;
   initSeed: number;
@@ -31,8 +37,7 @@ export class Linear {
   }
 
   forward(x: Tensor): Tensor {
-    const y = matmul(x, this.weight, { transposeB: true });
-    return this.bias ? add(y, this.bias) : y;
+    return linear(x, this.weight, this.bias);
   }
 
   parameters(): Tensor[] {

@@ -1,6 +1,7 @@
 import { mulberry32 } from '../math/random';
 import type { Engine } from '../tensor/engine';
 import type { Shape, Tensor } from '../tensor/tensor';
+import type { KernelCheck } from './types';
 
 export interface GradInput {
   data: Float32Array;
@@ -79,4 +80,38 @@ export async function gradCheck(
     maxRelError = Math.max(maxRelError, Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), floor));
   }
   return { maxRelError, analytic, numeric };
+}
+
+/** What a gradient self-test differentiates, built on the check's engine; `release` frees what `build` made. */
+export interface GradientSubject {
+  f: (inputs: Tensor[]) => Tensor;
+  release?: () => void;
+}
+
+/**
+ * `gradCheck` as a self-test entry: the analytic directional derivatives are the "actual" values,
+ * the finite differences the "reference", so the report shows their worst relative gap.
+ */
+export function gradientCheck(
+  kernel: string,
+  sizes: string,
+  inputs: GradInput[],
+  build: (engine: Engine) => GradientSubject,
+  { tolerance = 2e-3, floor = 1e-2, eps = 1e-2 } = {},
+): KernelCheck {
+  return {
+    kernel: `${kernel} gradient (finite differences)`,
+    sizes,
+    tolerance,
+    floor,
+    async run(engine) {
+      const { f, release } = build(engine);
+      try {
+        const { analytic, numeric } = await gradCheck(engine, f, inputs, { eps, floor });
+        return { actual: analytic, reference: numeric };
+      } finally {
+        release?.();
+      }
+    },
+  };
 }

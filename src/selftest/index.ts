@@ -14,6 +14,9 @@ import { softmaxChecks } from './checks/softmax';
 import { layerNormChecks } from './checks/layernorm';
 import { matmulChecks } from './checks/matmul';
 import { spmmChecks } from './checks/spmm';
+import { shapeChecks } from './checks/shape';
+import { lstmChecks } from './checks/lstm';
+import { attentionChecks } from './checks/attention';
 import type { KernelCheck, KernelCheckResult } from './types';
 
 export type { KernelCheck, KernelCheckResult } from './types';
@@ -34,6 +37,9 @@ export const allChecks: KernelCheck[] = [
   ...headChecks,
   ...matmulChecks,
   ...spmmChecks,
+  ...shapeChecks,
+  ...lstmChecks,
+  ...attentionChecks,
 ];
 
 export async function runCheck(engine: Engine, check: KernelCheck): Promise<KernelCheckResult> {

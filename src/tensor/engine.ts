@@ -76,7 +76,10 @@ export class Engine {
    */
   smallWorkgroups: boolean;
   private gradientsOff = 0;
+  private phase: string | undefined;
   private scopes: Set<Tensor>[] = [];
+  /** Live tensors per buffer, for buffers shared by views (≥ 2); absent means one owner. */
+  private bufferHolders = new Map<GPUBuffer, number>();
 
   constructor(
     readonly gpu: GpuContext,
@@ -146,8 +149,24 @@ export class Engine {
     return t;
   }
 
+  /**
+   * A tensor of another shape over `base`'s buffer (a zero-copy reshape). The buffer goes back to
+   * the pool only when the base and every view of it are released, whatever the order.
+   */
+  view(base: Tensor, shape: Shape, label = 'view'): Tensor {
+    if (base.released) throw new Error(`Cannot view released ${base}`);
+    if (sizeOf(shape) !== base.size) {
+      throw new Error(`Cannot view ${base} (${base.size} elements) as ${describeShape(shape)} (${sizeOf(shape)} elements)`);
+    }
+    this.bufferHolders.set(base.buffer, (this.bufferHolders.get(base.buffer) ?? 1) + 1);
+    return this.track(new Tensor(this, base.buffer, shape, base.dtype, false, label));
+  }
+
   releaseBuffer(buffer: GPUBuffer): void {
-    this.pool.release(buffer);
+    const holders = this.bufferHolders.get(buffer);
+    if (holders === undefined) this.pool.release(buffer);
+    else if (holders > 2) this.bufferHolders.set(buffer, holders - 1);
+    else this.bufferHolders.delete(buffer);
   }
 
   // ---- scopes and steps ------------------------------------------------------------------------
@@ -229,7 +248,22 @@ export class Engine {
     const pipeline = this.pipelines.get(call);
     const bindings = call.buffers.map((b) => (b instanceof Tensor ? b.buffer : b));
     const all = call.uniforms ? [this.uniforms.allocate(call.uniforms), ...bindings] : bindings;
-    this.recorder.dispatch(pipeline, all, call.workgroups, call.label ?? `${call.shader}:${call.entry ?? 'main'}`);
+    const label = call.label ?? `${call.shader}:${call.entry ?? 'main'}`;
+    this.recorder.dispatch(pipeline, all, call.workgroups, this.phase ? `${this.phase}|${label}` : label);
+  }
+
+  /**
+   * Runs `fn` with its dispatches labelled `phase|…`, so per-kernel timings (EngineOptions.timing)
+   * can be summed by phase: forward, backward, optimizer.
+   */
+  inPhase<T>(phase: string, fn: () => T): T {
+    const outer = this.phase;
+    this.phase = phase;
+    try {
+      return fn();
+    } finally {
+      this.phase = outer;
+    }
   }
 
   /** Schedules a copy to the CPU that settles after the current step's submit, without waiting now. */

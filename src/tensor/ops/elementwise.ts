@@ -13,7 +13,7 @@ function padShape(shape: Shape): number[] {
   return [...Array(4 - shape.length).fill(1), ...shape];
 }
 
-function contiguousStrides(shape: readonly number[]): number[] {
+export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {

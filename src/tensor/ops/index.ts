@@ -11,6 +11,8 @@ import { softmaxXentOps } from './softmaxXent';
 import { softmaxOps } from './softmax';
 import { layerNormOps } from './layernorm';
 import { matmulOps } from './matmul';
+import { shapeOps } from './shape';
+import { lstmOps } from './lstm';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ops differ in arguments and saved state
 type AnyOp = Op<any[], any>;
@@ -26,6 +28,8 @@ export const ops = {
   ...softmaxOps,
   ...layerNormOps,
   ...matmulOps,
+  ...shapeOps,
+  ...lstmOps,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof ops;
@@ -41,5 +45,7 @@ export * from './softmaxXent';
 export * from './softmax';
 export * from './layernorm';
 export * from './matmul';
+export * from './shape';
+export * from './lstm';
 export { chooseMatmulVariant, matmulChoice, setMatmulVariant, matmulVariants, type MatmulChoice, type MatmulVariant } from './matmulVariants';
 export { matmulKernels, type MatmulKernelName } from './matmulKernels';

@@ -1,0 +1,97 @@
+// Multi-head scaled dot-product attention (Vaswani et al. 2017).
+// Shape legend: B batch, T_q query positions, T_k key positions, d model width, H heads, d_h = d/H.
+import type { Engine } from '../tensor/engine';
+import { scale } from '../tensor/ops/elementwise';
+import { matmul } from '../tensor/ops/matmul';
+import { permute, reshape } from '../tensor/ops/shape';
+import { softmaxRows } from '../tensor/ops/softmax';
+import { describeShape, type Tensor } from '../tensor/tensor';
+import { Linear, linear } from './linear';
+
+export interface AttentionOptions {
+  /** Query position i sees keys 0..i only (self-attention in a decoder). */
+  causal?: boolean;
+  /** i32 [B]: keys at positions ≥ keyLengths[b] are padding. */
+  keyLengths?: Tensor;
+}
+
+/** A projection's tensors (a `Linear` is one). */
+export interface Projection {
+  readonly weight: Tensor;
+  readonly bias: Tensor | undefined;
+}
+
+export interface AttentionProjections {
+  q: Projection;
+  k: Projection;
+  v: Projection;
+  out: Projection;
+}
+
+/** [B, T, d] → [B·H, T, d_h]: the heads of one batch entry are contiguous, as softmaxRows's keyLengths expects. */
+function splitHeads(x: Tensor, heads: number): Tensor {
+  const [b, t, d] = x.shape as [number, number, number];
+  return reshape(permute(reshape(x, [b, t, heads, d / heads]), [0, 2, 1, 3]), [b * heads, t, d / heads]);
+}
+
+/** [B·H, T, d_h] → [B, T, d]. */
+function mergeHeads(x: Tensor, heads: number): Tensor {
+  const [bh, t, dh] = x.shape as [number, number, number];
+  return reshape(permute(reshape(x, [bh / heads, heads, t, dh]), [0, 2, 1, 3]), [bh / heads, t, heads * dh]);
+}
+
+/**
+ * softmax(Q·Kᵀ/√d_h)·V per head with Q, K, V the projections of query [B, T_q, d] and keyValue
+ * [B, T_k, d], heads merged and projected again: [B, T_q, d]. The model's tensors are arguments,
+ * so a test can differentiate with respect to a weight it passes in.
+ */
+export function multiHeadAttention(query: Tensor, keyValue: Tensor, p: AttentionProjections, heads: number, { causal = false, keyLengths }: AttentionOptions = {}): Tensor {
+  const [b, , d] = query.shape;
+  if (query.rank !== 3 || keyValue.rank !== 3 || keyValue.shape[0] !== b || keyValue.shape[2] !== d || d! % heads !== 0) {
+    throw new Error(`attention needs query [B, T_q, d] and keyValue [B, T_k, d] with ${heads} heads dividing d, got ${describeShape(query.shape)} and ${describeShape(keyValue.shape)}`);
+  }
+  if (keyLengths && (keyLengths.rank !== 1 || keyLengths.size !== b)) {
+    throw new Error(`attention needs keyLengths [${b}] for query ${describeShape(query.shape)}, got ${keyLengths}`);
+  }
+  const q = splitHeads(linear(query, p.q.weight, p.q.bias), heads);
+  const k = splitHeads(linear(keyValue, p.k.weight, p.k.bias), heads);
+  const v = splitHeads(linear(keyValue, p.v.weight, p.v.bias), heads);
+  const scores = scale(matmul(q, k, { transposeB: true }), 1 / Math.sqrt(d! / heads));
+  const weights = softmaxRows(scores, { causal, ...(keyLengths ? { keyLengths } : {}) });
+  const context = mergeHeads(matmul(weights, v), heads);
+  return linear(context, p.out.weight, p.out.bias);
+}
+
+/** Multi-head attention with its own Q, K, V and output projections (d → d, Xavier init, zero bias). */
+export class MultiHeadAttention implements AttentionProjections {
+  readonly q: Linear;
+  readonly k: Linear;
+  readonly v: Linear;
+  readonly out: Linear;
+  readonly heads: number;
+
+  constructor(engine: Engine, readonly name: string, { dModel, heads, initSeed }: { dModel: number; heads: number; initSeed: number }) {
+    if (!Number.isInteger(heads) || heads < 1 || dModel % heads !== 0) {
+      throw new Error(`MultiHeadAttention '${name}': ${heads} heads do not divide dModel ${dModel}`);
+    }
+    this.heads = heads;
+    const projection = (part: string) => new Linear(engine, `${name}.${part}`, dModel, dModel, { initSeed });
+    this.q = projection('q');
+    this.k = projection('k');
+    this.v = projection('v');
+    this.out = projection('out');
+  }
+
+  /** query [B, T_q, d], keyValue [B, T_k, d] → [B, T_q, d]. */
+  forward(query: Tensor, keyValue: Tensor, options: AttentionOptions = {}): Tensor {
+    return multiHeadAttention(query, keyValue, this, this.heads, options);
+  }
+
+  parameters(): Tensor[] {
+    return [this.q, this.k, this.v, this.out].flatMap((projection) => projection.parameters());
+  }
+
+  get paramCount(): number {
+    return this.parameters().reduce((total, t) => total + t.size, 0);
+  }
+}

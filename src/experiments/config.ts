@@ -1,0 +1,246 @@
+// The experiment configuration: one declarative schema drives validation, the TypeScript types and
+// (through overrides.ts) parsing of dotted settings and automatic run labels, as in the TensorFlow
+// Playground's property list. Every range lives here once, so a message can always say which field
+// is wrong and what it accepts.
+import { z } from 'zod';
+import { syntheticDatasets } from './synthetic';
+
+/** Dataset names by kind; passed in so validation never reads the manifest (uploads add names). */
+export interface DatasetCatalog {
+  parallel: readonly string[];
+  corpora: readonly string[];
+}
+
+/** The datasets in public/data/manifest.json (a unit test keeps the two in step) and the built-in synthetic tasks. */
+export const shippedDatasets: DatasetCatalog = {
+  parallel: ['bible-es-en', 'bible-kjv-en', ...Object.keys(syntheticDatasets)],
+  corpora: ['sotu', 'brown', 'moby-dick'],
+};
+
+/** The shipped GloVe vectors are 100-dimensional; in-app (PPMI-SVD) tables may be any size in this range. */
+export const gloveDimension = 100;
+export const inAppDimensions = { min: 16, max: 300 } as const;
+
+/** A value as it goes into a message; never throws, whatever the input (cycles, BigInt, null prototypes). */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    try {
+      text = String(value);
+    } catch {
+      text = `a ${typeof value}`;
+    }
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+type Issue = { input?: unknown };
+
+/** An integer in [min, max]; every failure gives the same message with the whole range. */
+function int(min: number, max: number) {
+  const error = (issue: Issue) => `must be an integer from ${min} to ${max}, got ${show(issue.input)}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A number in [min, max], or (min, max] with `aboveMin`. */
+function real(min: number, max: number, aboveMin = false) {
+  const error = (issue: Issue) =>
+    `must be a number ${aboveMin ? `above ${min}` : `from ${min}`} ${aboveMin ? 'and at most' : 'to'} ${max}, got ${show(issue.input)}`;
+  const number = z.number({ error });
+  return (aboveMin ? number.gt(min, { error }) : number.min(min, { error })).max(max, { error });
+}
+
+const seed = int(0, 2 ** 32 - 1);
+
+const vmfRegularizerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('reg1'), lambda1: real(0, 10) }),
+  // λ2 = 0 would drop the cosine term entirely, leaving a loss that only shrinks κ.
+  z.strictObject({ kind: z.literal('reg2'), lambda2: real(0, 10, true) }),
+  z.strictObject({ kind: z.literal('reg1+reg2'), lambda1: real(0, 10), lambda2: real(0, 10, true) }),
+  z.strictObject({ kind: z.literal('log1p'), lambda: real(-1, 1) }),
+]);
+
+/** Exactly HeadSpec from src/heads (test/unit/config.test.ts checks each type is assignable to the other). */
+export const headSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('softmax'), tied: z.boolean().optional() }),
+  // `approximate` defaults to the exact normaliser so `head={"kind":"vmf","regularizer":…}` is enough.
+  z.strictObject({ kind: z.literal('vmf'), regularizer: vmfRegularizerSchema, approximate: z.boolean().default(false) }),
+  z.strictObject({ kind: z.literal('l2') }),
+  z.strictObject({ kind: z.literal('cosine') }),
+  // A cosine margin: cosines differ by at most 2.
+  z.strictObject({ kind: z.enum(['max-margin', 'syn-margin-projection', 'syn-margin-difference']), margin: real(0, 2, true) }),
+]);
+
+const shape = z.strictObject({
+  version: z.literal(1),
+  task: z.enum(['translation', 'language-model']),
+  dataset: z.string().min(1, { error: 'must name a dataset' }),
+  data: z.strictObject({
+    sourceVocab: int(16, 200_000),
+    targetVocab: int(16, 200_000),
+    maxLength: int(2, 1024),
+    /** 0 = every training sentence. */
+    trainSentences: int(0, 10_000_000),
+    validSentences: int(1, 100_000),
+  }),
+  /** The target embedding table for continuous heads. */
+  embeddings: z.strictObject({
+    source: z.enum(['glove', 'in-app']),
+    dimension: int(inAppDimensions.min, inAppDimensions.max),
+  }),
+  model: z.strictObject({
+    backbone: z.enum(['transformer', 'lstm']),
+    encoderLayers: int(0, 48),
+    decoderLayers: int(1, 48),
+    dModel: int(4, 8192),
+    heads: int(1, 128),
+    ffn: int(4, 32_768),
+    positions: z.enum(['learned', 'sinusoidal']),
+    dropout: real(0, 0.9),
+    tiedInput: z.boolean(),
+  }),
+  head: headSchema,
+  train: z.strictObject({
+    steps: int(1, 10_000_000),
+    batchSentences: int(1, 65_536),
+    learningRate: real(0, 1, true),
+    warmupSteps: int(0, 10_000_000),
+    decay: z.enum(['none', 'linear', 'inverse-sqrt', 'cosine']),
+    /** Global gradient-norm clip; 0 = off. */
+    clip: real(0, 1e6),
+    weightDecay: real(0, 1),
+    /** 0 = no evaluation during training. */
+    evalEvery: int(0, 10_000_000),
+    logEvery: int(1, 10_000_000),
+    dataSeed: seed,
+    initSeed: seed,
+    /** 0 = off. */
+    checkpointEvery: int(0, 10_000_000),
+  }),
+});
+
+/** Checks between fields that need no outside knowledge (the dataset names are checked in parseConfig). */
+export const configSchema = shape.superRefine((c, ctx) => {
+  const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
+  // LSTM layers have no attention heads, so only a transformer constrains the pair.
+  if (c.model.backbone === 'transformer' && c.model.dModel % c.model.heads !== 0) {
+    fail('model.heads', `must divide model.dModel (${c.model.dModel}), got ${c.model.heads}`);
+  }
+  if (c.embeddings.source === 'glove' && c.embeddings.dimension !== gloveDimension) {
+    fail('embeddings.dimension', `must be ${gloveDimension} with embeddings.source "glove" (the shipped vectors are ${gloveDimension}-d), got ${c.embeddings.dimension}`);
+  }
+  // A setting that silently does nothing would mislead a comparison, so the LM rejects an encoder.
+  if (c.task === 'translation' && c.model.encoderLayers === 0) {
+    fail('model.encoderLayers', 'must be at least 1 for task "translation" (the source needs an encoder), got 0');
+  }
+  if (c.task === 'language-model' && c.model.encoderLayers !== 0) {
+    fail('model.encoderLayers', `must be 0 for task "language-model" (a decoder-only model), got ${c.model.encoderLayers}`);
+  }
+});
+
+export type ExperimentConfig = z.output<typeof configSchema>;
+/** What parseConfig accepts before defaults inside the schema (vMF `approximate`) are filled. */
+export type ExperimentConfigInput = z.input<typeof configSchema>;
+export type Task = ExperimentConfig['task'];
+
+/** Partial configs for presets and merges; arrays and primitives are replaced whole. */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+export const defaultConfig: ExperimentConfig = {
+  version: 1,
+  task: 'translation',
+  dataset: 'bible-es-en',
+  data: { sourceVocab: 8000, targetVocab: 8000, maxLength: 40, trainSentences: 0, validSentences: 200 },
+  embeddings: { source: 'glove', dimension: gloveDimension },
+  model: {
+    backbone: 'transformer',
+    encoderLayers: 2,
+    decoderLayers: 2,
+    dModel: 256,
+    heads: 4,
+    ffn: 1024,
+    positions: 'sinusoidal',
+    dropout: 0.1,
+    tiedInput: false,
+  },
+  head: { kind: 'softmax' },
+  train: {
+    steps: 2000,
+    batchSentences: 32,
+    learningRate: 5e-4,
+    warmupSteps: 200,
+    decay: 'inverse-sqrt',
+    clip: 5,
+    weightDecay: 0,
+    evalEvery: 200,
+    logEvery: 10,
+    dataSeed: 1,
+    initSeed: 1,
+    checkpointEvery: 0,
+  },
+};
+
+/** A config that failed validation; `errors` holds one readable line per problem. */
+export class ConfigError extends Error {
+  constructor(readonly errors: string[]) {
+    super(`Invalid experiment configuration:\n  ${errors.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `runs[0].config.model.heads` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+}
+
+const quoteAll = (values: readonly unknown[]) => values.map((v) => show(v)).join(', ');
+
+/**
+ * One line per issue, always naming the field; parse with `reportInput: true` so the bad value shows.
+ * Messages written in this file start with "must" and are kept; zod's own are rephrased.
+ */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.flatMap((issue) => {
+    const at = formatPath(issue.path);
+    const field = at || 'the value';
+    const got = 'input' in issue ? `, got ${show(issue.input)}` : '';
+    if (issue.message.startsWith('must ')) return [`${field} ${issue.message}`];
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        return issue.keys.map((key) => `${at ? `${at}.` : ''}${key} is not a known setting`);
+      case 'invalid_value':
+        return [`${field} must be ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${quoteAll(issue.values)}`}${got}`];
+      case 'invalid_union': {
+        const options = (issue as { options?: unknown[] }).options;
+        return [options ? `${field} must be one of ${quoteAll(options)}${got}` : `${field} ${issue.message}`];
+      }
+      case 'invalid_type':
+        return [issue.input === undefined ? `${field} is missing (expected ${issue.expected})` : `${field} must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}${got}`];
+      case 'invalid_format':
+        return [`${field} must be ${issue.format === 'datetime' ? 'an ISO 8601 date and time' : `in ${issue.format} format`}${got}`];
+      case 'too_small':
+      case 'too_big': {
+        const [word, bound] = issue.code === 'too_small' ? ['at least', issue.minimum] : ['at most', issue.maximum];
+        return [`${field} must be ${issue.inclusive ? word : word === 'at least' ? 'above' : 'below'} ${bound}${got}`];
+      }
+      default:
+        return [`${field} ${issue.message}`];
+    }
+  });
+}
+
+/** Validates a whole config against the schema and the dataset catalogue; never throws. */
+export function parseConfig(input: unknown, datasets: DatasetCatalog = shippedDatasets): { config: ExperimentConfig } | { errors: string[] } {
+  const result = configSchema.safeParse(input, { reportInput: true });
+  if (!result.success) return { errors: formatIssues(result.error) };
+  const config = result.data;
+  const [kind, names] = config.task === 'translation' ? ['parallel', datasets.parallel] : ['corpus', datasets.corpora];
+  if (!names.includes(config.dataset)) {
+    return { errors: [`dataset must be a ${kind} dataset for task "${config.task}" (${quoteAll(names)}), got ${show(config.dataset)}`] };
+  }
+  return { config };
+}

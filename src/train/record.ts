@@ -1,0 +1,124 @@
+// The run record: what `continuum train/compare` writes and what the page exports and imports.
+// One file holds one run or a comparison of several; a reader always gets a comparison back.
+//
+// A diverged run has a NaN or infinite loss, which JSON cannot hold: toJson writes those as the
+// strings "NaN", "Infinity" and "-Infinity", and the schemas read them back as numbers.
+import { z } from 'zod';
+import { configSchema, formatIssues, show } from '../experiments/config';
+
+const nonFinite: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+/** Any number, including NaN and ±Infinity written as strings by toJson. */
+const measured = z.preprocess(
+  (value) => (typeof value === 'string' && Object.hasOwn(nonFinite, value) ? nonFinite[value] : value),
+  z.custom<number>((value) => typeof value === 'number', {
+    error: (issue) => `must be a number (or "NaN", "Infinity", "-Infinity"), got ${show(issue.input)}`,
+  }),
+);
+const count = z.number().int().nonnegative();
+const duration = z.number().nonnegative();
+
+export const metricPointSchema = z.object({
+  step: count,
+  wallMs: duration,
+  tokens: count,
+  loss: measured,
+  learningRate: z.number(),
+  gradNorm: measured.optional(),
+  tokensPerSecond: measured.optional(),
+});
+
+export const evalPointSchema = z.object({
+  step: count,
+  wallMs: duration,
+  validLoss: measured,
+  accuracy1: z.number().min(0).max(1),
+  accuracy5: z.number().min(0).max(1),
+  perplexity: measured.optional(),
+  bleu: z.number().optional(),
+  bleuNoDuplicates: z.number().optional(),
+  samples: z.array(z.object({ source: z.string(), reference: z.string(), hypothesis: z.string() })).optional(),
+});
+
+export const runRecordSchema = z.object({
+  format: z.literal('continuum-run'),
+  formatVersion: z.literal(1),
+  label: z.string(),
+  // Structure and field ranges only: a record may name an uploaded dataset this machine lacks.
+  config: configSchema,
+  adapter: z.string(),
+  startedAt: z.iso.datetime({ offset: true }),
+  status: z.enum(['running', 'finished', 'stopped', 'failed']),
+  error: z.string().optional(),
+  metrics: z.array(metricPointSchema),
+  evals: z.array(evalPointSchema),
+  speed: z
+    .object({
+      tokensPerSecond: measured,
+      compileMs: duration,
+      warmupMs: duration,
+      msPerStep: z.object({ total: duration, forward: duration.optional(), backward: duration.optional(), optimizer: duration.optional() }),
+    })
+    .optional(),
+  memory: z
+    .object({ parameters: count, optimizerState: count, activations: count, frozen: count, outputLayerParams: count })
+    .optional(),
+});
+
+export const comparisonRecordSchema = z.object({
+  format: z.literal('continuum-comparison'),
+  formatVersion: z.literal(1),
+  preset: z.string().optional(),
+  runs: z.array(runRecordSchema),
+});
+
+export type MetricPoint = z.output<typeof metricPointSchema>;
+export type EvalPoint = z.output<typeof evalPointSchema>;
+export type RunRecord = z.output<typeof runRecordSchema>;
+export type ComparisonRecord = z.output<typeof comparisonRecordSchema>;
+
+/** Reads a run file (one run or a comparison); never throws, and names the first problem and where it is. */
+export function parseRunFile(text: string): { ok: true; value: ComparisonRecord } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `Not a run file: the text is not valid JSON (${(error as Error).message})` };
+  }
+  const format = typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
+  const schema = format === 'continuum-run' ? runRecordSchema : format === 'continuum-comparison' ? comparisonRecordSchema : undefined;
+  if (!schema) {
+    return { ok: false, error: `Not a run file: "format" must be "continuum-run" or "continuum-comparison", got ${show(format)}` };
+  }
+  const result = schema.safeParse(json, { reportInput: true });
+  if (!result.success) return { ok: false, error: `Invalid ${format} file: ${formatIssues(result.error)[0]}` };
+  const value = result.data;
+  return { ok: true, value: value.format === 'continuum-run' ? { format: 'continuum-comparison', formatVersion: 1, runs: [value] } : value };
+}
+
+/** Pretty JSON that parseRunFile reads back, non-finite numbers included. */
+export function toJson(record: RunRecord | ComparisonRecord): string {
+  return JSON.stringify(record, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2);
+}
+
+/** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes; CRLF rows. */
+function csv(header: readonly string[], rows: readonly unknown[][]): string {
+  const field = (value: unknown) => {
+    const text = value === undefined || value === null ? '' : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [header, ...rows].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+}
+
+const metricColumns = ['step', 'wallMs', 'tokens', 'loss', 'learningRate', 'gradNorm', 'tokensPerSecond'] as const;
+const evalColumns = ['step', 'wallMs', 'validLoss', 'accuracy1', 'accuracy5', 'perplexity', 'bleu', 'bleuNoDuplicates'] as const;
+
+/** One row per metric point, the run's label in the first column; empty cells for missing values. */
+export function metricsCsv(comparison: ComparisonRecord): string {
+  return csv(['run', ...metricColumns], comparison.runs.flatMap((run) => run.metrics.map((point) => [run.label, ...metricColumns.map((c) => point[c])])));
+}
+
+/** One row per evaluation (decoded samples stay in the JSON). */
+export function evalsCsv(comparison: ComparisonRecord): string {
+  return csv(['run', ...evalColumns], comparison.runs.flatMap((run) => run.evals.map((point) => [run.label, ...evalColumns.map((c) => point[c])])));
+}

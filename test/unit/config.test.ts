@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ConfigError, defaultConfig, parseConfig, shippedDatasets, type ExperimentConfig } from '../../src/experiments/config';
+import { syntheticDatasets } from '../../src/experiments/synthetic';
+import { applyOverrides, differingSettings, parseAssignment, parseAssignments, runLabel } from '../../src/experiments/overrides';
+import type { HeadSpec } from '../../src/heads';
+
+const errorsOf = (input: unknown): string[] => {
+  const result = parseConfig(input);
+  return 'errors' in result ? result.errors : [];
+};
+const withChange = (path: string, value: unknown) => {
+  const copy = structuredClone(defaultConfig) as unknown as Record<string, Record<string, unknown>>;
+  const [group, key] = path.split('.');
+  if (key === undefined) (copy as Record<string, unknown>)[group!] = value;
+  else copy[group!]![key] = value;
+  return copy;
+};
+const vmf: HeadSpec = { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false };
+
+describe('the experiment config schema', () => {
+  it('types the head as HeadSpec, each assignable to the other', () => {
+    expectTypeOf<ExperimentConfig['head']>().toExtend<HeadSpec>();
+    expectTypeOf<HeadSpec>().toExtend<ExperimentConfig['head']>();
+  });
+
+  it('accepts the defaults unchanged', () => {
+    expect(parseConfig(defaultConfig)).toEqual({ config: defaultConfig });
+  });
+
+  it("lists the shipped manifest's datasets and the built-in synthetic tasks", () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../public/data/manifest.json', import.meta.url), 'utf8'));
+    expect([...shippedDatasets.parallel].sort()).toEqual([...Object.keys(manifest.parallel), ...Object.keys(syntheticDatasets)].sort());
+    expect([...shippedDatasets.corpora].sort()).toEqual(Object.keys(manifest.corpora).sort());
+  });
+
+  it.each([
+    ['train.steps', 0, 'train.steps must be an integer from 1 to'],
+    ['train.steps', 2.5, 'train.steps must be an integer from 1 to'],
+    ['train.steps', 'many', 'train.steps must be an integer from 1 to'],
+    ['model.dropout', 1.5, 'model.dropout must be a number from 0 to 0.9, got 1.5'],
+    ['train.learningRate', 0, 'train.learningRate must be a number above 0 and at most 1, got 0'],
+    ['model.heads', 3, 'model.heads must divide model.dModel (256), got 3'],
+    ['model.backbone', 'gru', 'model.backbone must be one of "transformer", "lstm", got "gru"'],
+    ['embeddings.dimension', 50, 'embeddings.dimension must be 100 with embeddings.source "glove"'],
+    ['head', { kind: 'plif' }, 'head.kind must be one of "softmax", "vmf"'],
+    ['head', { kind: 'max-margin' }, 'head.margin must be a number above 0 and at most 2, got nothing'],
+    ['head', { kind: 'vmf', regularizer: { kind: 'reg2', lambda2: 0 } }, 'head.regularizer.lambda2 must be a number above 0'],
+    ['dataset', 'sotu', 'dataset must be a parallel dataset for task "translation" ("bible-es-en", "bible-kjv-en", "synthetic-copy", "synthetic-reverse"), got "sotu"'],
+    ['version', 2, 'version must be 1, got 2'],
+  ])('names the field and the allowed values: %s = %j', (path, value, message) => {
+    const errors = errorsOf(withChange(path, value));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(message);
+  });
+
+  it('reports every problem at once, unknown settings included', () => {
+    const input = { ...withChange('train.steps', -1), extra: 1, data: { ...defaultConfig.data, vocab: 3 } };
+    expect(errorsOf(input)).toEqual(expect.arrayContaining([
+      expect.stringContaining('train.steps must be'),
+      'extra is not a known setting',
+      'data.vocab is not a known setting',
+    ]));
+  });
+
+  it('requires an encoder for translation and none for a language model', () => {
+    expect(errorsOf(withChange('model.encoderLayers', 0))).toEqual([expect.stringContaining('model.encoderLayers must be at least 1')]);
+    const lm = { ...defaultConfig, task: 'language-model', dataset: 'sotu' };
+    expect(errorsOf(lm)).toEqual([expect.stringContaining('model.encoderLayers must be 0 for task "language-model"')]);
+    expect(errorsOf({ ...lm, model: { ...defaultConfig.model, encoderLayers: 0 }, head: vmf })).toEqual([]);
+  });
+
+  it('checks datasets against a given catalogue', () => {
+    expect(parseConfig({ ...defaultConfig, dataset: 'mine' }, { parallel: ['mine'], corpora: [] })).toHaveProperty('config');
+  });
+
+  it('fills the vMF normaliser choice when it is left out', () => {
+    const result = parseConfig({ ...defaultConfig, head: { kind: 'vmf', regularizer: { kind: 'none' } } });
+    expect(result).toHaveProperty('config.head.approximate', false);
+  });
+
+  it('never throws, whatever it is given', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const input of [cyclic, Object.create(null), 10n, Symbol('x'), { ...defaultConfig, dataset: 10n }]) expect(() => parseConfig(input)).not.toThrow();
+    fc.assert(fc.property(fc.anything(), (input) => Array.isArray((parseConfig(input) as { errors?: string[] }).errors)));
+  });
+});
+
+describe('dotted overrides', () => {
+  it('parses values as JSON when they are JSON and as text otherwise', () => {
+    expect(parseAssignment('train.steps=500')).toEqual({ path: 'train.steps', value: 500 });
+    expect(parseAssignment('dataset=sotu')).toEqual({ path: 'dataset', value: 'sotu' });
+    expect(parseAssignment('head={"kind":"l2"}')).toEqual({ path: 'head', value: { kind: 'l2' } });
+    expect(parseAssignment('model.tiedInput=true')).toEqual({ path: 'model.tiedInput', value: true });
+    expect(parseAssignment('label=a=b')).toEqual({ path: 'label', value: 'a=b' });
+    expect(() => parseAssignment('train.steps')).toThrow(/path=value/);
+    expect(() => parseAssignment('.x=1')).toThrow(/path=value/);
+    expect(parseAssignments(['train.steps=1', 'train.steps=2'])).toEqual({ 'train.steps': 2 });
+  });
+
+  it('applies overrides without touching the original', () => {
+    const config = applyOverrides(defaultConfig, { 'train.steps': 500, 'model.dModel': 128, head: vmf });
+    expect(config.train.steps).toBe(500);
+    expect(config.model.dModel).toBe(128);
+    expect(config.head).toEqual(vmf);
+    expect(defaultConfig.train.steps).toBe(2000);
+  });
+
+  it('replaces an object whose kind changes and merges one whose kind stays', () => {
+    const config = applyOverrides(defaultConfig, { head: vmf });
+    expect(applyOverrides(config, { 'head.regularizer.lambda1': 0.05 }).head).toEqual({ ...vmf, regularizer: { kind: 'reg1+reg2', lambda1: 0.05, lambda2: 0.1 } });
+    expect(applyOverrides(config, { 'head.regularizer': { kind: 'reg1', lambda1: 0.1 } }).head).toEqual({ ...vmf, regularizer: { kind: 'reg1', lambda1: 0.1 } });
+    expect(applyOverrides(config, { 'head.kind': 'l2' }).head).toEqual({ kind: 'l2' });
+  });
+
+  it('throws a ConfigError listing unknown paths and bad values', () => {
+    let caught: unknown;
+    try {
+      applyOverrides(defaultConfig, { 'train.stepz': 5, 'model.heads': 7, 'train.steps': 'x' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const { errors, message } = caught as ConfigError;
+    expect(errors).toEqual(expect.arrayContaining(['train.stepz is not a known setting', expect.stringContaining('train.steps must be an integer')]));
+    expect(message).toContain('train.stepz');
+    expect(() => applyOverrides(defaultConfig, { train: 3, 'train.steps': 4 })).toThrow(/train.steps cannot be set/);
+  });
+
+  it('lists the differing settings as dotted paths, a changed head kind as one', () => {
+    const other = applyOverrides(defaultConfig, { 'train.learningRate': 1e-3, head: vmf });
+    expect(differingSettings(defaultConfig, other)).toEqual({ 'train.learningRate': 1e-3, head: vmf });
+    const lambda = applyOverrides(other, { 'head.regularizer.lambda2': 0.2 });
+    expect(differingSettings(other, lambda)).toEqual({ 'head.regularizer.lambda2': 0.2 });
+    expect(differingSettings(other, other)).toEqual({});
+  });
+
+  it('labels a run by how it differs', () => {
+    const other = applyOverrides(defaultConfig, { 'train.learningRate': 1e-3, head: vmf, dataset: 'bible-kjv-en' });
+    expect(runLabel(defaultConfig, other)).toBe('head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1, dataset: bible-kjv-en, train.learningRate: 0.001');
+    expect(runLabel(defaultConfig, defaultConfig)).toBe('baseline');
+    expect(runLabel(defaultConfig, defaultConfig, ['head'])).toBe('head: softmax');
+    expect(runLabel(defaultConfig, applyOverrides(defaultConfig, { 'head.tied': true }))).toBe('head: softmax (tied)');
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/experiments/config';
+import { differingSettings } from '../../src/experiments/overrides';
+import { presets, resolvePreset } from '../../src/experiments/presets';
+
+describe('presets', () => {
+  it.each(Object.keys(presets))('%s resolves into valid runs with distinct labels', (name) => {
+    const { base, runs } = resolvePreset(name);
+    expect(presets[name]!.name).toBe(name);
+    expect(runs).toHaveLength(presets[name]!.variants.length);
+    expect(parseConfig(base)).toEqual({ config: base });
+    for (const run of runs) expect(parseConfig(run.config)).toEqual({ config: run.config });
+    expect(new Set(runs.map((run) => run.label)).size).toBe(runs.length);
+    // Comparisons vary the head only; everything else is shared.
+    for (const run of runs) expect(Object.keys(differingSettings(base, run.config)).every((p) => p === 'head' || p.startsWith('head.'))).toBe(true);
+  });
+
+  it('labels the tiny demo by its heads', () => {
+    expect(resolvePreset('tiny-demo').runs.map((run) => run.label)).toEqual(['head: softmax', 'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1']);
+  });
+
+  it('keeps the tiny demo tiny', () => {
+    const { base } = resolvePreset('tiny-demo');
+    expect(base.model).toMatchObject({ encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128 });
+    expect(base.train.steps).toBeLessThanOrEqual(200);
+    expect(base.data.trainSentences).toBeGreaterThan(0);
+  });
+
+  it('ties neither run of the paper comparison, so only the head differs', () => {
+    const { runs } = resolvePreset('vmf-vs-softmax');
+    expect(runs.map((run) => run.config.model.tiedInput)).toEqual([false, false]);
+    expect(runs.map((run) => run.config.head.kind)).toEqual(['softmax', 'vmf']);
+  });
+
+  it('runs the language model decoder-only on a corpus', () => {
+    const { base } = resolvePreset('lm-sotu');
+    expect(base).toMatchObject({ task: 'language-model', dataset: 'sotu', model: { encoderLayers: 0 } });
+  });
+
+  it('covers every continuous loss in the zoo', () => {
+    expect(resolvePreset('loss-zoo').runs.map((run) => run.label)).toEqual([
+      'head: L2', 'head: cosine', 'head: max-margin γ=0.5', 'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1',
+    ]);
+  });
+
+  it('applies extra overrides to every run but lets the variants decide the head', () => {
+    const { runs } = resolvePreset('tiny-demo', { 'train.steps': 20, head: { kind: 'l2' } });
+    expect(runs.map((run) => run.config.train.steps)).toEqual([20, 20]);
+    expect(runs.map((run) => run.config.head.kind)).toEqual(['softmax', 'vmf']);
+  });
+
+  it('names the available presets when the name is unknown', () => {
+    expect(() => resolvePreset('nope')).toThrow(/Unknown preset "nope"; available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-sotu/);
+    expect(() => resolvePreset('toString')).toThrow(/Unknown preset/);
+    expect(() => resolvePreset('tiny-demo', { 'train.steps': 0 })).toThrow(/train.steps must be an integer/);
+  });
+});

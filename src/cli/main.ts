@@ -7,6 +7,8 @@ import { allChecks, runSelfTest } from '../selftest';
 import { chooseMatmulVariant } from '../tensor/ops/matmulVariants';
 import { adapterLine, selfTestTable } from './format';
 import { benchmarks } from './bench';
+import { evalCommand, trainCommand, type TrainCommandOptions } from './train';
+import { presets } from '../experiments/presets';
 
 async function selfTest(options: { json?: boolean; filter?: string }): Promise<number> {
   const engine = new Engine(await acquireNodeGpu());
@@ -64,11 +66,44 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (names: string[], options: { json?: boolean }) => {
       exitCode = await bench(names, options);
     });
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  const integer = (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got '${value}'`);
+    return n;
+  };
+  const trainingOptions = (command: Command) =>
+    command
+      .requiredOption('--preset <name>', `experiment preset (${Object.keys(presets).join(', ')})`)
+      .option('--set <path=value>', 'override a setting, e.g. --set train.steps=500 (repeatable)', collect)
+      .option('--out <file.json>', 'write the run record as JSON, with .metrics.csv and .evals.csv beside it')
+      .option('--checkpoint-dir <dir>', 'where to write checkpoints (every train.checkpointEvery steps)')
+      .option('--resume <file.ckpt>', 'continue from a checkpoint')
+      .option('--decode <n>', 'validation sentences decoded greedily for BLEU at each evaluation', integer)
+      .option('--quiet', 'no progress bar');
+  trainingOptions(program.command('train').description("train one variant of a preset (the first unless --variant) on this machine's GPU"))
+    .option('--variant <index>', 'which variant of the preset to train', integer, 0)
+    .action(async (options: TrainCommandOptions) => {
+      exitCode = await trainCommand(options);
+    });
+  trainingOptions(program.command('compare').description('train every variant of a preset side by side, interleaved, on the same batches'))
+    .action(async (options: Omit<TrainCommandOptions, 'variant'>) => {
+      exitCode = await trainCommand(options);
+    });
+  program
+    .command('eval')
+    .description('evaluate a checkpoint on its validation set (loss, accuracy, perplexity, BLEU)')
+    .requiredOption('--checkpoint <file.ckpt>', 'checkpoint written by train or compare')
+    .option('--out <file.json>', 'write the record as JSON and CSV')
+    .option('--decode <n>', 'validation sentences decoded greedily for BLEU', integer)
+    .action(async (options: { checkpoint: string; out?: string; decode?: number }) => {
+      exitCode = await evalCommand(options);
+    });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof GpuError) {
+    if (error instanceof GpuError || error instanceof Error) {
       console.error(`continuum: ${error.message}`);
       return 1;
     }

@@ -20,6 +20,8 @@ export interface PoolStats {
   allocatedBytes: number;
   /** Bytes currently handed out. */
   inUseBytes: number;
+  /** The most bytes handed out at once since the last `resetPeak`. */
+  peakInUseBytes: number;
   buffers: number;
 }
 
@@ -32,7 +34,7 @@ export class BufferPool {
   private free = new Map<number, GPUBuffer[]>();
   private releasedThisStep: GPUBuffer[] = [];
   private live = new Set<GPUBuffer>();
-  private stats_: PoolStats = { allocatedBytes: 0, inUseBytes: 0, buffers: 0 };
+  private stats_: PoolStats = { allocatedBytes: 0, inUseBytes: 0, peakInUseBytes: 0, buffers: 0 };
 
   constructor(
     private device: GPUDevice,
@@ -56,6 +58,7 @@ export class BufferPool {
       this.stats_.buffers++;
     }
     this.stats_.inUseBytes += buffer.size;
+    this.stats_.peakInUseBytes = Math.max(this.stats_.peakInUseBytes, this.stats_.inUseBytes);
     return buffer;
   }
 
@@ -85,6 +88,11 @@ export class BufferPool {
       }
     }
     this.free.clear();
+  }
+
+  /** Starts a new peak measurement from the bytes in use now. */
+  resetPeak(): void {
+    this.stats_.peakInUseBytes = this.stats_.inUseBytes;
   }
 
   get stats(): PoolStats {

@@ -161,6 +161,22 @@ export class Adam {
     });
   }
 
+  /** A parameter's moments and update count (for checkpoints). */
+  stateOf(param: Tensor): Readonly<ParamState> {
+    return this.lookup(param);
+  }
+
+  /** Restores a parameter's update count; its moments are restored by writing into `stateOf(param)`. */
+  restoreUpdateCount(param: Tensor, steps: number): void {
+    this.lookup(param).steps = steps;
+  }
+
+  private lookup(param: Tensor): ParamState {
+    const state = this.states.get(param);
+    if (!state) throw new Error(`${param} is not updated by this optimizer`);
+    return state;
+  }
+
   /** Returns the optimizer's GPU buffers to the pool (end of a run). */
   release(): void {
     for (const { m, v } of this.states.values()) {

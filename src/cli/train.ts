@@ -1,0 +1,165 @@
+// `continuum train | compare | eval`: the comparison runner headless through Dawn, with a progress
+// bar on stderr, a summary table on stdout, and the run record as JSON plus CSV files.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import cliProgress from 'cli-progress';
+import Table from 'cli-table3';
+import { readNodeAsset } from '../data/assetsNode';
+import { parseAssignment } from '../experiments/overrides';
+import { resolvePreset } from '../experiments/presets';
+import { prepareTask } from '../experiments/task';
+import { acquireNodeGpu } from '../gpu/nodeGpu';
+import { Engine } from '../tensor/engine';
+import { checkpointRecord, restoreCheckpoint } from '../train/checkpoint';
+import { runComparison, type ProgressEvent, type RunSpec } from '../train/compare';
+import { evaluate } from '../train/evaluate';
+import { evalsCsv, metricsCsv, toJson, type ComparisonRecord, type RunRecord } from '../train/record';
+import { TrainingRun } from '../train/run';
+import { adapterLine } from './format';
+
+export interface TrainCommandOptions {
+  preset: string;
+  set?: string[];
+  out?: string;
+  /** Only this variant of the preset (train); all variants when undefined (compare). */
+  variant?: number;
+  resume?: string;
+  checkpointDir?: string;
+  decode?: number;
+  quiet?: boolean;
+}
+
+function overridesOf(assignments: string[] = []): Record<string, unknown> {
+  return Object.fromEntries(assignments.map((a) => {
+    const { path, value } = parseAssignment(a);
+    return [path, value];
+  }));
+}
+
+function fixed(value: number | undefined, digits: number): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+}
+
+export function summaryTable(record: ComparisonRecord): string {
+  const table = new Table({
+    head: ['run', 'status', 'steps', 'train loss', 'valid loss', 'acc@1', 'acc@5', 'ppl', 'BLEU', 'BLEU dedup', 'tok/s', 'ms/step', 'out-layer params', 'param+opt MB'],
+  });
+  for (const run of record.runs) {
+    const last = run.metrics.at(-1);
+    const evalPoint = run.evals.at(-1);
+    const mb = run.memory ? (run.memory.parameters + run.memory.optimizerState) / 2 ** 20 : undefined;
+    table.push([
+      run.label,
+      run.status,
+      String(last?.step ?? 0),
+      fixed(last?.loss, 3),
+      fixed(evalPoint?.validLoss, 3),
+      fixed(evalPoint && 100 * evalPoint.accuracy1, 1),
+      fixed(evalPoint && 100 * evalPoint.accuracy5, 1),
+      fixed(evalPoint?.perplexity, 1),
+      fixed(evalPoint?.bleu, 2),
+      fixed(evalPoint?.bleuNoDuplicates, 2),
+      fixed(run.speed?.tokensPerSecond, 0),
+      fixed(run.speed?.msPerStep.total, 1),
+      run.memory ? run.memory.outputLayerParams.toLocaleString('en-US') : '–',
+      fixed(mb, 1),
+    ]);
+  }
+  return table.toString();
+}
+
+/** Writes the record as JSON and, beside it, `.metrics.csv` and `.evals.csv`. */
+async function writeRecord(path: string, record: ComparisonRecord | RunRecord, comparison: ComparisonRecord): Promise<string[]> {
+  await mkdir(dirname(path), { recursive: true });
+  const stem = path.replace(/\.json$/i, '');
+  const files = [path, `${stem}.metrics.csv`, `${stem}.evals.csv`];
+  await Promise.all([writeFile(files[0]!, toJson(record)), writeFile(files[1]!, metricsCsv(comparison)), writeFile(files[2]!, evalsCsv(comparison))]);
+  return files;
+}
+
+function progressReporter(quiet: boolean) {
+  if (quiet) return { onProgress: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { format: '{bar} {value}/{total} steps | {status}', hideCursor: true, clearOnComplete: false, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  const onProgress = (event: ProgressEvent) => {
+    if (event.kind === 'prepared') {
+      bar.start(event.steps, 0, { status: 'compiling shaders and warming up' });
+      started = true;
+    } else if (event.kind === 'step') {
+      const status = event.runs
+        .map((run) => `${run.record.label}: ${fixed(run.record.metrics.at(-1)?.loss, 3)}${run.record.status === 'failed' ? ' (failed)' : ''}`)
+        .join(' · ');
+      bar.update(event.step, { status });
+    } else if (event.kind === 'eval') {
+      const p = event.point;
+      bar.update({ status: `eval ${event.run.record.label} @${p.step}: valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%${p.bleu === undefined ? '' : `, BLEU ${fixed(p.bleu, 2)}`}` });
+    }
+  };
+  return { onProgress, stop: () => started && bar.stop() };
+}
+
+export async function trainCommand(options: TrainCommandOptions): Promise<number> {
+  const { runs, base } = resolvePreset(options.preset, overridesOf(options.set));
+  const chosen = options.variant === undefined ? runs : [runs[options.variant] ?? badVariant(options.variant, runs.length)];
+  const engine = new Engine(await acquireNodeGpu());
+  const adapter = adapterLine(engine.gpu.adapter);
+  if (!options.quiet) console.error(adapter);
+  const resume = options.resume ? new Uint8Array(await readFile(options.resume)) : undefined;
+  const specs: RunSpec[] = chosen.map((run) => ({ ...run, ...(resume ? { resume } : {}) }));
+  const progress = progressReporter(options.quiet ?? false);
+  const checkpoints: string[] = [];
+  const record = await runComparison({
+    engine,
+    read: readNodeAsset,
+    adapter,
+    runs: specs,
+    preset: options.preset,
+    evaluation: { decodeSentences: options.decode ?? Math.min(base.data.validSentences, 100) },
+    onProgress: async (event) => {
+      progress.onProgress(event);
+      if (event.kind === 'checkpoint' && options.checkpointDir) {
+        const index = chosen.findIndex((r) => r.label === event.run.record.label);
+        const file = join(options.checkpointDir, `run${index}-step${event.run.step}.ckpt`);
+        await mkdir(options.checkpointDir, { recursive: true });
+        await writeFile(file, event.bytes);
+        checkpoints.push(file);
+      }
+    },
+  });
+  progress.stop();
+  console.log(summaryTable(record));
+  for (const run of record.runs) if (run.error) console.error(`${run.label}: ${run.error}`);
+  if (options.out) {
+    const single = options.variant !== undefined && record.runs.length === 1 ? record.runs[0]! : record;
+    console.error(`Wrote ${(await writeRecord(options.out, single, record)).join(', ')}`);
+  }
+  if (checkpoints.length) console.error(`Checkpoints: ${checkpoints.join(', ')}`);
+  return record.runs.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+function badVariant(index: number, count: number): never {
+  throw new Error(`--variant ${index} does not exist: this preset has variants 0–${count - 1}`);
+}
+
+/** Evaluates a checkpoint on the validation set of the task it was trained on. */
+export async function evalCommand(options: { checkpoint: string; out?: string; decode?: number }): Promise<number> {
+  const bytes = new Uint8Array(await readFile(options.checkpoint));
+  const saved = checkpointRecord(bytes);
+  const engine = new Engine(await acquireNodeGpu());
+  const adapter = adapterLine(engine.gpu.adapter);
+  console.error(adapter);
+  const task = await prepareTask(readNodeAsset, saved.config, { engine });
+  const run = new TrainingRun(engine, task, saved.config, { label: saved.label, adapter });
+  restoreCheckpoint(run, bytes);
+  const point = await evaluate(run, { batchSentences: 32, decodeSentences: options.decode ?? 100, samples: 5 });
+  run.record.status = 'finished';
+  const record: ComparisonRecord = { format: 'continuum-comparison', formatVersion: 1, runs: [run.record] };
+  console.log(summaryTable(record));
+  for (const sample of point.samples ?? []) console.log(`\n  src: ${sample.source}\n  ref: ${sample.reference}\n  hyp: ${sample.hypothesis}`);
+  if (options.out) console.error(`Wrote ${(await writeRecord(options.out, run.record, record)).join(', ')}`);
+  run.release();
+  return 0;
+}

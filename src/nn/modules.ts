@@ -1,0 +1,145 @@
+// Small building blocks shared by the backbones. Shape legend: B batch, T positions, d width,
+// V vocabulary, m embedding dimension of a frozen table.
+import type { Engine } from '../tensor/engine';
+import { add, unary, scale } from '../tensor/ops/elementwise';
+import { embedding, uploadIndices, type IndexTensor } from '../tensor/ops/embedding';
+import { layerNorm } from '../tensor/ops/layernorm';
+import { dropout } from '../tensor/ops/dropout';
+import type { Tensor } from '../tensor/tensor';
+import { parameterSeed, uniformValues } from './init';
+import { Linear } from './linear';
+
+/** Anything that owns trainable tensors. */
+export interface Module {
+  parameters(): Tensor[];
+}
+
+export function countParameters(module: Module): number {
+  return module.parameters().reduce((n, t) => n + t.size, 0);
+}
+
+/** Training-time context: dropout masks depend on (site seed, step), so a resumed run repeats them. */
+export interface ForwardContext {
+  /** Present while training; absent in evaluation (no dropout). */
+  step?: number;
+  dropout: number;
+}
+
+/**
+ * Dropout at one call site. Each site derives its own seed from the run's init seed and its name,
+ * so two sites never share a mask.
+ */
+export function siteDropout(x: Tensor, context: ForwardContext, siteSeed: number): Tensor {
+  if (context.step === undefined || context.dropout === 0) return x;
+  return dropout(x, context.dropout, siteSeed, context.step);
+}
+
+export class LayerNorm implements Module {
+  readonly gamma: Tensor;
+  readonly beta: Tensor;
+
+  constructor(engine: Engine, name: string, width: number) {
+    this.gamma = engine.parameter(new Float32Array(width).fill(1), [width], `${name}.gamma`);
+    this.beta = engine.parameter(new Float32Array(width), [width], `${name}.beta`);
+  }
+
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.gamma, this.beta);
+  }
+
+  parameters(): Tensor[] {
+    return [this.gamma, this.beta];
+  }
+}
+
+/** Position-wise feed-forward: Linear → GELU → Linear. */
+export class FeedForward implements Module {
+  private readonly inner: Linear;
+  private readonly outer: Linear;
+
+  constructor(engine: Engine, name: string, width: number, hidden: number, initSeed: number) {
+    this.inner = new Linear(engine, `${name}.inner`, width, hidden, { initSeed });
+    this.outer = new Linear(engine, `${name}.outer`, hidden, width, { initSeed });
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.outer.forward(unary('gelu', this.inner.forward(x)));
+  }
+
+  parameters(): Tensor[] {
+    return [...this.inner.parameters(), ...this.outer.parameters()];
+  }
+}
+
+/**
+ * Token ids → vectors [.., d]. Either a trainable table [V, d] (scaled by √d, as in Vaswani et al.,
+ * so tokens and positions start at comparable sizes) or, "tied" as in Kumar & Tsvetkov's `-tie_emb`,
+ * a frozen target table [V, m] followed by a trainable projection m → d.
+ */
+export class TokenEmbedding implements Module {
+  private readonly table: Tensor;
+  private readonly projection: Linear | undefined;
+  private readonly outputScale: number;
+
+  constructor(engine: Engine, name: string, vocab: number, width: number, initSeed: number, frozenTable?: Tensor) {
+    if (frozenTable) {
+      if (frozenTable.rank !== 2 || frozenTable.shape[0] !== vocab) {
+        throw new Error(`${name}: a tied input needs a frozen table [${vocab}, m], got ${frozenTable}`);
+      }
+      this.table = frozenTable;
+      this.projection = new Linear(engine, `${name}.emb2input`, frozenTable.shape[1]!, width, { initSeed });
+      this.outputScale = 1;
+    } else {
+      const bound = Math.sqrt(3 / width);
+      this.table = engine.parameter(uniformValues(vocab * width, bound, parameterSeed(initSeed, `${name}.table`)), [vocab, width], `${name}.table`);
+      this.projection = undefined;
+      this.outputScale = Math.sqrt(width);
+    }
+  }
+
+  get vocab(): number {
+    return this.table.shape[0]!;
+  }
+
+  /** The trainable table [V, d] (a tied softmax can share it), or undefined for a frozen table. */
+  get trainableTable(): Tensor | undefined {
+    return this.projection ? undefined : this.table;
+  }
+
+  /** Uploads ids [..] for this table (validated against its size). */
+  upload(engine: Engine, ids: Int32Array, shape: readonly number[], label: string): IndexTensor {
+    return uploadIndices(engine, ids, shape, this.vocab, label);
+  }
+
+  forward(index: IndexTensor): Tensor {
+    const rows = embedding(this.table, index);
+    return this.projection ? this.projection.forward(rows) : scale(rows, this.outputScale);
+  }
+
+  parameters(): Tensor[] {
+    return this.projection ? this.projection.parameters() : [this.table];
+  }
+}
+
+/** Adds a position table's first T rows to x [B, T, d]: learned (trainable) or fixed sinusoids. */
+export class PositionTable implements Module {
+  constructor(
+    readonly table: Tensor,
+    private readonly trainable: boolean,
+  ) {}
+
+  get maxLength(): number {
+    return this.table.shape[0]!;
+  }
+
+  forward(engine: Engine, x: Tensor): Tensor {
+    const length = x.shape[x.rank - 2]!;
+    if (length > this.maxLength) throw new Error(`A sequence of ${length} positions exceeds the ${this.maxLength} the model was built for`);
+    const positions = uploadIndices(engine, Int32Array.from({ length }, (_, i) => i), [length], this.maxLength, 'positions');
+    return add(x, embedding(this.table, positions));
+  }
+
+  parameters(): Tensor[] {
+    return this.trainable ? [this.table] : [];
+  }
+}

@@ -1,0 +1,191 @@
+// Pre-LN Transformer (Xiong et al. 2020 placement: x + f(LN(x)), one final LN): an encoder–decoder
+// for translation, or decoder-only (no encoder, no cross-attention) for language modelling.
+// Shape legend: B batch, S source length, T decoder length, d width.
+import type { Engine } from '../tensor/engine';
+import { add } from '../tensor/ops/elementwise';
+import { reshape, slice } from '../tensor/ops/shape';
+import type { Tensor } from '../tensor/tensor';
+import { MultiHeadAttention } from './attention';
+import type { Backbone, IncrementalDecoder, SequenceBatch, SourceBatch } from './backbone';
+import { parameterSeed, uniformValues } from './init';
+import { FeedForward, LayerNorm, PositionTable, TokenEmbedding, siteDropout, type ForwardContext, type Module } from './modules';
+import { sinusoidalPositions } from './positions';
+
+export interface TransformerOptions {
+  sourceVocab: number;
+  targetVocab: number;
+  /** 0: decoder-only. */
+  encoderLayers: number;
+  decoderLayers: number;
+  dModel: number;
+  heads: number;
+  ffn: number;
+  positions: 'learned' | 'sinusoidal';
+  /** Longest sequence on either side. */
+  maxLength: number;
+  initSeed: number;
+  /** Frozen target table [V, m] for a tied decoder input. */
+  tiedTable?: Tensor;
+}
+
+interface Attend {
+  keyValue: Tensor;
+  keyLengths: Tensor;
+}
+
+/** One pre-LN block: self-attention, optional cross-attention, feed-forward, each with a residual. */
+class Block implements Module {
+  private readonly selfNorm: LayerNorm;
+  private readonly selfAttention: MultiHeadAttention;
+  private readonly cross: { norm: LayerNorm; attention: MultiHeadAttention } | undefined;
+  private readonly ffnNorm: LayerNorm;
+  private readonly ffn: FeedForward;
+  private readonly dropoutSeed: number;
+
+  constructor(engine: Engine, name: string, options: TransformerOptions, withCross: boolean) {
+    const { dModel, heads, initSeed } = options;
+    this.selfNorm = new LayerNorm(engine, `${name}.self_norm`, dModel);
+    this.selfAttention = new MultiHeadAttention(engine, `${name}.self`, { dModel, heads, initSeed });
+    this.cross = withCross
+      ? { norm: new LayerNorm(engine, `${name}.cross_norm`, dModel), attention: new MultiHeadAttention(engine, `${name}.cross`, { dModel, heads, initSeed }) }
+      : undefined;
+    this.ffnNorm = new LayerNorm(engine, `${name}.ffn_norm`, dModel);
+    this.ffn = new FeedForward(engine, `${name}.ffn`, dModel, options.ffn, initSeed);
+    this.dropoutSeed = parameterSeed(initSeed, `${name}.dropout`);
+  }
+
+  forward(x: Tensor, context: ForwardContext, self: { causal: boolean; keyLengths?: Tensor }, cross?: Attend): Tensor {
+    const residual = (base: Tensor, update: Tensor, site: number) => add(base, siteDropout(update, context, this.dropoutSeed + site));
+    const normed = this.selfNorm.forward(x);
+    let h = residual(x, this.selfAttention.forward(normed, normed, self), 0);
+    if (this.cross) {
+      if (!cross) throw new Error('A decoder block with cross-attention needs the encoder output');
+      h = residual(h, this.cross.attention.forward(this.cross.norm.forward(h), cross.keyValue, { keyLengths: cross.keyLengths }), 1);
+    }
+    return residual(h, this.ffn.forward(this.ffnNorm.forward(h)), 2);
+  }
+
+  parameters(): Tensor[] {
+    const cross = this.cross ? [...this.cross.norm.parameters(), ...this.cross.attention.parameters()] : [];
+    return [...this.selfNorm.parameters(), ...this.selfAttention.parameters(), ...cross, ...this.ffnNorm.parameters(), ...this.ffn.parameters()];
+  }
+}
+
+/** A stack of blocks over embedded tokens plus positions, closed by a final layer norm. */
+class Stack implements Module {
+  readonly blocks: Block[];
+  readonly finalNorm: LayerNorm;
+  private readonly inputDropoutSeed: number;
+
+  constructor(
+    engine: Engine,
+    name: string,
+    options: TransformerOptions,
+    layers: number,
+    withCross: boolean,
+    readonly embedding: TokenEmbedding,
+    private readonly positions: PositionTable,
+  ) {
+    this.blocks = Array.from({ length: layers }, (_, i) => new Block(engine, `${name}.${i}`, options, withCross));
+    this.finalNorm = new LayerNorm(engine, `${name}.final_norm`, options.dModel);
+    this.inputDropoutSeed = parameterSeed(options.initSeed, `${name}.input_dropout`);
+  }
+
+  /** ids [B, L] → states [B, L, d]. */
+  forward(engine: Engine, ids: Int32Array, batch: number, length: number, context: ForwardContext, self: { causal: boolean; keyLengths?: Tensor }, cross?: Attend): Tensor {
+    const tokens = this.embedding.forward(this.embedding.upload(engine, ids, [batch, length], 'token_ids'));
+    let x = siteDropout(this.positions.forward(engine, tokens), context, this.inputDropoutSeed);
+    for (const block of this.blocks) x = block.forward(x, context, self, cross);
+    return this.finalNorm.forward(x);
+  }
+
+  parameters(): Tensor[] {
+    return [...this.embedding.parameters(), ...this.blocks.flatMap((b) => b.parameters()), ...this.finalNorm.parameters()];
+  }
+}
+
+export class Transformer implements Backbone {
+  readonly hidden: number;
+  readonly maxLength: number;
+  private readonly encoder: Stack | undefined;
+  private readonly decoderStack: Stack;
+  private readonly positions: PositionTable;
+
+  constructor(engine: Engine, options: TransformerOptions) {
+    const { dModel, maxLength, initSeed } = options;
+    this.hidden = dModel;
+    this.maxLength = maxLength;
+    const learned = options.positions === 'learned';
+    const positionValues = learned ? uniformValues(maxLength * dModel, 0.1, parameterSeed(initSeed, 'positions')) : sinusoidalPositions(maxLength, dModel);
+    const table = learned ? engine.parameter(positionValues, [maxLength, dModel], 'positions') : engine.keep(engine.tensor(positionValues, [maxLength, dModel], 'f32', 'positions'));
+    this.positions = new PositionTable(table, learned);
+    const decoderEmbedding = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, dModel, initSeed, options.tiedTable);
+    if (options.encoderLayers > 0) {
+      const sourceEmbedding = new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, dModel, initSeed);
+      this.encoder = new Stack(engine, 'encoder', options, options.encoderLayers, false, sourceEmbedding, this.positions);
+    }
+    this.decoderStack = new Stack(engine, 'decoder', options, options.decoderLayers, this.encoder !== undefined, decoderEmbedding, this.positions);
+  }
+
+  private encode(engine: Engine, batch: SourceBatch, context: ForwardContext): Attend | undefined {
+    if (!this.encoder) return undefined;
+    if (!batch.source || !batch.sourceLengths) throw new Error('An encoder–decoder model needs source sentences');
+    const keyLengths = engine.tensor(batch.sourceLengths, [batch.size], 'i32', 'source_lengths');
+    const keyValue = this.encoder.forward(engine, batch.source, batch.size, batch.sourceLength, context, { causal: false, keyLengths });
+    return { keyValue, keyLengths };
+  }
+
+  forward(engine: Engine, batch: SequenceBatch, context: ForwardContext): Tensor {
+    const memory = this.encode(engine, batch, context);
+    const states = this.decoderStack.forward(engine, batch.input, batch.size, batch.length, context, { causal: true }, memory);
+    return reshape(states, [batch.size * batch.length, this.hidden]);
+  }
+
+  /** Without a key/value cache: each position re-runs the decoder over the prefix (fine at these sizes). */
+  decoder(engine: Engine, batch: SourceBatch): IncrementalDecoder {
+    const evaluation: ForwardContext = { dropout: 0 };
+    const memory = engine.withoutGradients(() => this.encode(engine, batch, evaluation));
+    if (memory) {
+      engine.keep(memory.keyValue);
+      engine.keep(memory.keyLengths);
+    }
+    const prefix: Int32Array[] = [];
+    const size = batch.size;
+    let last: Tensor | undefined;
+    return {
+      next: (ids) => {
+        last?.release();
+        if (ids.length !== size) throw new Error(`Expected ${size} ids, got ${ids.length}`);
+        prefix.push(Int32Array.from(ids));
+        const length = prefix.length;
+        const rows = new Int32Array(size * length);
+        prefix.forEach((column, t) => column.forEach((id, b) => (rows[b * length + t] = id)));
+        last = engine.withoutGradients(() =>
+          engine.tidy(() => {
+            const states = this.decoderStack.forward(engine, rows, size, length, evaluation, { causal: true }, memory);
+            return reshape(slice(states, 1, length - 1, 1), [size, this.hidden]);
+          }),
+        );
+        return engine.keep(last);
+      },
+      release: () => {
+        last?.release();
+        memory?.keyValue.release();
+        memory?.keyLengths.release();
+      },
+    };
+  }
+
+  get decoderEmbedding(): Tensor | undefined {
+    return this.decoderStack.embedding.trainableTable;
+  }
+
+  parameters(): Tensor[] {
+    return [...(this.encoder?.parameters() ?? []), ...this.decoderStack.parameters(), ...this.positions.parameters()];
+  }
+
+  release(): void {
+    for (const t of this.parameters()) t.release();
+    this.positions.table.release();
+  }
+}

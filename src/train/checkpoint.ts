@@ -1,0 +1,105 @@
+// Checkpoints: every parameter with its Adam moments and update count, the step reached and the
+// record so far, in one binary blob — a magic tag, a JSON header, then float32 data. Restoring into
+// a run built from the same configuration continues it exactly: batches and dropout masks depend
+// only on the seeds and the step.
+import type { Tensor } from '../tensor/tensor';
+import { runRecordSchema } from './record';
+import type { TrainingRun } from './run';
+
+const magic = 'CONTINUUM-CKPT-1';
+
+interface TensorEntry {
+  label: string;
+  shape: number[];
+  /** Adam updates applied to this parameter. */
+  updates: number;
+}
+
+interface Header {
+  step: number;
+  tokens: number;
+  record: unknown;
+  parameters: TensorEntry[];
+}
+
+/** Reads the run's state from the GPU (waits for its pending steps first). */
+export async function saveCheckpoint(run: TrainingRun): Promise<Uint8Array> {
+  await run.settle();
+  const params = run.parameters;
+  const tensors: Tensor[] = params.flatMap((p) => {
+    const state = run.optimizer.stateOf(p);
+    return [p, state.m, state.v];
+  });
+  const values = await Promise.all(tensors.map((t) => run.engine.read(t)));
+  const header: Header = {
+    step: run.step,
+    tokens: run.tokens,
+    record: run.record,
+    parameters: params.map((p) => ({ label: p.label, shape: [...p.shape], updates: run.optimizer.stateOf(p).steps })),
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerBytes = magic.length + 4 + json.length;
+  const dataOffset = Math.ceil(headerBytes / 4) * 4;
+  const floats = values.reduce((n, v) => n + v.length, 0);
+  const out = new Uint8Array(dataOffset + floats * 4);
+  out.set(new TextEncoder().encode(magic), 0);
+  new DataView(out.buffer).setUint32(magic.length, json.length, true);
+  out.set(json, magic.length + 4);
+  const data = new Float32Array(out.buffer, dataOffset, floats);
+  let offset = 0;
+  for (const v of values) {
+    data.set(v, offset);
+    offset += v.length;
+  }
+  return out;
+}
+
+function parseHeader(bytes: Uint8Array): { header: Header; data: Float32Array<ArrayBuffer> } {
+  const tag = new TextDecoder().decode(bytes.subarray(0, magic.length));
+  if (tag !== magic) throw new Error('This file is not a Continuum checkpoint (its first bytes are not the checkpoint tag)');
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(magic.length, true);
+  const end = magic.length + 4 + length;
+  if (end > bytes.length) throw new Error('The checkpoint is truncated (its header runs past the end of the file)');
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(magic.length + 4, end))) as Header;
+  const dataOffset = Math.ceil(end / 4) * 4;
+  const copy = bytes.slice(dataOffset);
+  return { header, data: new Float32Array(copy.buffer, 0, Math.floor(copy.length / 4)) };
+}
+
+/** The configuration and label a checkpoint was taken with, to rebuild its run. */
+export function checkpointRecord(bytes: Uint8Array) {
+  const parsed = runRecordSchema.safeParse(parseHeader(bytes).header.record);
+  if (!parsed.success) throw new Error(`The checkpoint's run record is invalid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+  return parsed.data;
+}
+
+/** Writes a checkpoint into a run built from the same configuration and sets its step and record. */
+export function restoreCheckpoint(run: TrainingRun, bytes: Uint8Array): void {
+  const { header, data } = parseHeader(bytes);
+  const params = run.parameters;
+  if (header.parameters.length !== params.length) {
+    throw new Error(`The checkpoint holds ${header.parameters.length} parameters but this model has ${params.length}: was it taken with another configuration?`);
+  }
+  let offset = 0;
+  const take = (t: Tensor) => {
+    if (offset + t.size > data.length) throw new Error('The checkpoint is truncated (fewer values than its parameters need)');
+    run.engine.device.queue.writeBuffer(t.buffer, 0, data, offset, t.size);
+    offset += t.size;
+  };
+  params.forEach((p, i) => {
+    const entry = header.parameters[i]!;
+    if (entry.label !== p.label || entry.shape.join() !== p.shape.join()) {
+      throw new Error(`Checkpoint parameter ${i} is ${entry.label} [${entry.shape.join('×')}] but the model has ${p.label} [${p.shape.join('×')}]`);
+    }
+    const state = run.optimizer.stateOf(p);
+    take(p);
+    take(state.m);
+    take(state.v);
+    run.optimizer.restoreUpdateCount(p, entry.updates);
+  });
+  const record = runRecordSchema.parse(header.record);
+  run.step = header.step;
+  run.tokens = header.tokens;
+  run.record.metrics = record.metrics;
+  run.record.evals = record.evals;
+}

@@ -1,0 +1,156 @@
+// Trains one or more runs on one device, interleaved step by step. Runs whose data settings agree
+// share one Task and one batch stream, so each step feeds every run the same batch; parameters
+// are seeded per name from the init seed, so the parts the runs share start from the same values.
+import type { ReadAsset } from '../data/assets';
+import { Batcher, type Batch } from '../data/batching';
+import type { ExperimentConfig } from '../experiments/config';
+import { prepareTask, taskKey, type Task } from '../experiments/task';
+import type { Engine } from '../tensor/engine';
+import { restoreCheckpoint, saveCheckpoint } from './checkpoint';
+import { evaluate, type EvaluationOptions } from './evaluate';
+import type { ComparisonRecord, EvalPoint } from './record';
+import { StepClock, TrainingRun } from './run';
+
+export interface RunSpec {
+  label: string;
+  config: ExperimentConfig;
+  /** A checkpoint of this run to continue from. */
+  resume?: Uint8Array;
+}
+
+export type ProgressEvent =
+  | { kind: 'prepared'; runs: number; steps: number }
+  | { kind: 'step'; step: number; runs: TrainingRun[] }
+  | { kind: 'eval'; run: TrainingRun; point: EvalPoint }
+  | { kind: 'checkpoint'; run: TrainingRun; bytes: Uint8Array };
+
+export interface ComparisonOptions {
+  engine: Engine;
+  read: ReadAsset;
+  adapter: string;
+  runs: RunSpec[];
+  preset?: string;
+  evaluation?: Partial<EvaluationOptions>;
+  onProgress?: (event: ProgressEvent) => void | Promise<void>;
+  /** Checked between steps: true stops every run, keeping what it recorded. */
+  shouldStop?: () => boolean;
+}
+
+/** Batches for one (task, data seed, batch size): the same sequence for every run that uses it. */
+class BatchStream {
+  private readonly batcher: Batcher;
+  private epoch: Iterator<Batch> | undefined;
+  private position = 0;
+  private current: Batch | undefined;
+
+  constructor(task: Task, config: ExperimentConfig) {
+    if (task.train.length === 0) throw new Error('The task has no training examples');
+    this.batcher = new Batcher(task.train, config.train.dataSeed, { size: { sentences: config.train.batchSentences } });
+  }
+
+  /** The batch of step `step` (0-based); steps must be asked in increasing order. */
+  at(step: number): Batch {
+    while (this.position <= step) {
+      let next = this.epoch?.next();
+      if (!next || next.done) {
+        this.epoch = this.batcher.nextEpoch()[Symbol.iterator]();
+        next = this.epoch.next();
+      }
+      this.current = next.value as Batch;
+      this.position++;
+    }
+    return this.current!;
+  }
+}
+
+export async function runComparison(options: ComparisonOptions): Promise<ComparisonRecord> {
+  const { engine, read, runs: specs } = options;
+  const evaluation: EvaluationOptions = { batchSentences: 32, decodeSentences: 100, samples: 5, ...options.evaluation };
+  const tasks = new Map<string, Promise<Task>>();
+  const streams = new Map<string, BatchStream>();
+  const origin = performance.now();
+  const runs: TrainingRun[] = [];
+  const streamOf = new Map<TrainingRun, BatchStream>();
+  for (const spec of specs) {
+    const key = taskKey(spec.config);
+    if (!tasks.has(key)) tasks.set(key, prepareTask(read, spec.config, { engine }));
+    const task = await tasks.get(key)!;
+    const run = new TrainingRun(engine, task, spec.config, { label: spec.label, adapter: options.adapter, startedAt: origin });
+    if (spec.resume) restoreCheckpoint(run, spec.resume);
+    const streamKey = JSON.stringify([key, spec.config.train.dataSeed, spec.config.train.batchSentences]);
+    if (!streams.has(streamKey)) streams.set(streamKey, new BatchStream(task, spec.config));
+    streamOf.set(run, streams.get(streamKey)!);
+    runs.push(run);
+  }
+  const steps = Math.max(...runs.map((r) => r.config.train.steps));
+  await options.onProgress?.({ kind: 'prepared', runs: runs.length, steps });
+
+  const clock = new StepClock();
+  const compilesBefore = engine.pipelines.compiles.length;
+  const memory = new Map<TrainingRun, number>();
+  const evaluateRun = async (run: TrainingRun) => {
+    await run.settle();
+    if (run.record.status !== 'running') return;
+    const point = await evaluate(run, evaluation);
+    await options.onProgress?.({ kind: 'eval', run, point });
+  };
+
+  try {
+    for (let step = Math.min(...runs.map((r) => r.step)); step < steps; step++) {
+      if (options.shouldStop?.()) {
+        for (const run of runs) if (run.record.status === 'running') run.record.status = 'stopped';
+        break;
+      }
+      for (const run of runs) {
+        if (run.finished || run.step !== step) continue;
+        const batch = streamOf.get(run)!.at(step);
+        const before = engine.pool.stats.inUseBytes;
+        engine.pool.resetPeak();
+        await run.trainStep(batch, clock);
+        if (!memory.has(run)) memory.set(run, engine.pool.stats.peakInUseBytes - before);
+        const { evalEvery, checkpointEvery } = run.config.train;
+        if (evalEvery > 0 && run.step % evalEvery === 0 && run.step < run.config.train.steps) await evaluateRun(run);
+        if (checkpointEvery > 0 && run.step % checkpointEvery === 0) await options.onProgress?.({ kind: 'checkpoint', run, bytes: await saveCheckpoint(run) });
+      }
+      await options.onProgress?.({ kind: 'step', step: step + 1, runs });
+    }
+    for (const run of runs) {
+      await evaluateRun(run);
+      if (run.record.status === 'running') run.record.status = 'finished';
+    }
+  } catch (error) {
+    // A GPU or data error ends every run still going; what they recorded stays in the record.
+    const message = error instanceof Error ? error.message : String(error);
+    for (const run of runs) if (run.record.status === 'running') run.fail(message);
+  }
+
+  const compileMs = engine.pipelines.compiles.slice(compilesBefore).reduce((sum, c) => sum + c.ms, 0);
+  for (const run of runs) {
+    await run.settle().catch(() => undefined);
+    describeCosts(run, compileMs, memory.get(run) ?? 0);
+  }
+  const record: ComparisonRecord = { format: 'continuum-comparison', formatVersion: 1, runs: runs.map((r) => r.record) };
+  if (options.preset) record.preset = options.preset;
+  for (const run of runs) run.release();
+  return record;
+}
+
+/** Speed and memory for the record; compile time is the comparison's, shared by its runs. */
+function describeCosts(run: TrainingRun, compileMs: number, activations: number): void {
+  const timed = run.timedSteps;
+  const head = run.model.head.bytes();
+  const backboneParams = run.model.backbone.parameters().reduce((n, t) => n + t.size, 0);
+  run.record.speed = {
+    tokensPerSecond: run.tokensPerSecond ?? 0,
+    compileMs,
+    warmupMs: run.warmupMs,
+    msPerStep: { total: timed.steps > 0 ? timed.ms / timed.steps : 0 },
+  };
+  run.record.memory = {
+    parameters: backboneParams * 4 + head.parameters,
+    optimizerState: run.optimizer.stateBytes,
+    activations,
+    frozen: run.model.targetTable?.bytes ?? 0,
+    outputLayerParams: run.model.head.paramCount,
+  };
+}

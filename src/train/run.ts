@@ -1,0 +1,188 @@
+// One training run: a model, its optimizer and its record. A step records forward, backward and the
+// optimizer into one submit; its loss and gradient norm are read back a few steps later, so the CPU
+// never waits for the GPU except to stay at most `maxInFlight` submits ahead.
+// Shape legend: B batch, T decoder length, N = B·T target slots.
+import type { Batch } from '../data/batching';
+import type { ExperimentConfig } from '../experiments/config';
+import { buildModel, type Model } from '../experiments/model';
+import type { Task } from '../experiments/task';
+import { Adam } from '../nn/adam';
+import type { SequenceBatch } from '../nn/backbone';
+import type { Engine } from '../tensor/engine';
+import { scale } from '../tensor/ops/elementwise';
+import { sumAll } from '../tensor/ops/reduce';
+import type { MetricPoint, RunRecord } from './record';
+import { learningRateAt } from './schedule';
+
+/** Steps whose time is left out of tokens/s: the first compiles every pipeline. */
+export const warmupSteps = 2;
+const maxInFlight = 3;
+
+export function sequenceBatch(batch: Batch): SequenceBatch {
+  return { size: batch.size, source: batch.source, sourceLength: batch.sourceLength, sourceLengths: batch.sourceLengths, input: batch.input, length: batch.length };
+}
+
+export function targetTokens(batch: Batch): number {
+  return batch.lengths.reduce((n, length) => n + length, 0);
+}
+
+export interface RunOptions {
+  label: string;
+  adapter: string;
+  /** Wall-clock origin of the comparison (ms, performance.now()). */
+  startedAt?: number;
+}
+
+export class TrainingRun {
+  readonly model: Model;
+  readonly optimizer: Adam;
+  readonly record: RunRecord;
+  /** Steps recorded so far. */
+  step = 0;
+  /** Target tokens trained on so far. */
+  tokens = 0;
+  private inFlight: Promise<void>[] = [];
+  private readonly origin: number;
+  /** GPU-busy time and tokens of the steps after warm-up (see `noteCompletion`). */
+  private timed = { ms: 0, tokens: 0, steps: 0 };
+  warmupMs = 0;
+
+  constructor(
+    readonly engine: Engine,
+    readonly task: Task,
+    readonly config: ExperimentConfig,
+    options: RunOptions,
+  ) {
+    this.model = buildModel(engine, config, task);
+    const params = [...this.model.backbone.parameters(), ...this.model.head.parameters()];
+    const { learningRate, clip, weightDecay } = config.train;
+    this.optimizer = new Adam(engine, params, { lr: learningRate, clipNorm: clip, weightDecay });
+    this.origin = options.startedAt ?? performance.now();
+    this.record = {
+      format: 'continuum-run',
+      formatVersion: 1,
+      label: options.label,
+      config,
+      adapter: options.adapter,
+      startedAt: new Date().toISOString(),
+      status: 'running',
+      metrics: [],
+      evals: [],
+    };
+  }
+
+  get finished(): boolean {
+    return this.record.status !== 'running' || this.step >= this.config.train.steps;
+  }
+
+  get parameters() {
+    return [...this.model.backbone.parameters(), ...this.model.head.parameters()];
+  }
+
+  /**
+   * Records and submits one step on `batch`. Resolves once fewer than `maxInFlight` of this run's
+   * steps are unfinished — never waiting for this step's own results.
+   */
+  async trainStep(batch: Batch, clock: StepClock): Promise<void> {
+    if (this.finished) return;
+    const { engine, config } = this;
+    const step = this.step;
+    const started = performance.now();
+    const tokens = targetTokens(batch);
+    const learningRate = learningRateAt(step, config.train);
+    this.optimizer.lrScale = learningRate / config.train.learningRate;
+    const logged = step % config.train.logEvery === 0 || step === config.train.steps - 1;
+    const reads = engine.step(() => {
+      const context = { step, dropout: config.model.dropout };
+      const loss = engine.inPhase('forward', () => {
+        const hidden = this.model.backbone.forward(engine, sequenceBatch(batch), context);
+        const targets = engine.tensor(batch.target, [batch.size * batch.length], 'i32', 'targets');
+        return scale(sumAll(this.model.head.loss(hidden, targets)), 1 / Math.max(1, tokens));
+      });
+      engine.inPhase('backward', () => engine.backward(loss));
+      engine.inPhase('optimizer', () => this.optimizer.step());
+      return logged ? { loss: engine.readLater(loss), stats: engine.readLater(this.optimizer.clipStats) } : undefined;
+    });
+    this.step++;
+    this.tokens += tokens;
+    const tokensSoFar = this.tokens;
+    const done = clock.completion(engine, started).then((busyMs) => this.noteCompletion(step, tokens, busyMs));
+    const metrics = reads
+      ? Promise.all([reads.loss, reads.stats, done]).then(([loss, stats]) => this.noteMetric(step, tokensSoFar, learningRate, loss[0]!, stats[0]!))
+      : done;
+    this.inFlight.push(metrics);
+    if (this.inFlight.length >= maxInFlight) await this.inFlight.shift();
+  }
+
+  private noteCompletion(step: number, tokens: number, busyMs: number): void {
+    if (step < warmupSteps) {
+      this.warmupMs += busyMs;
+      return;
+    }
+    this.timed.ms += busyMs;
+    this.timed.tokens += tokens;
+    this.timed.steps++;
+  }
+
+  private noteMetric(step: number, tokens: number, learningRate: number, loss: number, gradNorm: number): void {
+    if (this.record.status !== 'running') return;
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      const what = Number.isFinite(loss) ? `the gradient norm is ${gradNorm}` : `the loss is ${loss}`;
+      this.fail(`Step ${step + 1}: ${what} for the ${this.model.head.label} head. The run stopped; the metrics recorded before it are kept. Try a lower train.learningRate or train.clip.`);
+      return;
+    }
+    const point: MetricPoint = { step: step + 1, wallMs: performance.now() - this.origin, tokens, loss, learningRate, gradNorm };
+    const throughput = this.tokensPerSecond;
+    if (throughput !== undefined) point.tokensPerSecond = throughput;
+    this.record.metrics.push(point);
+  }
+
+  fail(message: string): void {
+    this.record.status = 'failed';
+    this.record.error = message;
+  }
+
+  /** Target tokens per second of device time, warm-up excluded; undefined until measured. */
+  get tokensPerSecond(): number | undefined {
+    return this.timed.ms > 0 ? (1000 * this.timed.tokens) / this.timed.ms : undefined;
+  }
+
+  get timedSteps(): { steps: number; ms: number } {
+    return { steps: this.timed.steps, ms: this.timed.ms };
+  }
+
+  /** Waits for every submitted step's results. */
+  async settle(): Promise<void> {
+    const pending = this.inFlight;
+    this.inFlight = [];
+    await Promise.all(pending);
+  }
+
+  get wallMs(): number {
+    return performance.now() - this.origin;
+  }
+
+  release(): void {
+    this.model.release();
+    this.optimizer.release();
+  }
+}
+
+/**
+ * Attributes time to steps. The queue runs submits in order, so the time from the previous step's
+ * completion (or this step's start of recording, if the device was idle meanwhile) to this step's
+ * completion is what this step cost — whichever run of a comparison it belongs to. Recording time
+ * counts when the device waited for it, as it would for a user.
+ */
+export class StepClock {
+  private lastCompletion = 0;
+
+  completion(engine: Engine, started: number): Promise<number> {
+    return engine.device.queue.onSubmittedWorkDone().then(() => {
+      const now = performance.now();
+      const busy = now - Math.max(started, this.lastCompletion);
+      this.lastCompletion = now;
+      return busy;
+    });
+  }
+}

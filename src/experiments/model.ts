@@ -6,7 +6,7 @@ import { Transformer } from '../nn/transformer';
 import type { Engine } from '../tensor/engine';
 import type { Tensor } from '../tensor/tensor';
 import type { ExperimentConfig } from './config';
-import type { Task } from './task';
+import { validationLengthLimit, type Task } from './task';
 
 export interface Model {
   backbone: Backbone;
@@ -16,9 +16,9 @@ export interface Model {
   release(): void;
 }
 
-/** Room for <bos> … <eos> around the longest sentence the task keeps. */
+/** Room for <bos> … <eos> around the longest sentence the task keeps (validation's limit). */
 export function sequenceLimit(config: ExperimentConfig): number {
-  return config.data.maxLength + 2;
+  return validationLengthLimit(config) + 2;
 }
 
 export function buildModel(engine: Engine, config: ExperimentConfig, task: Task): Model {

@@ -36,6 +36,15 @@ export function taskKey(config: ExperimentConfig): string {
 
 type Pair = { source: string[]; target: string[] };
 
+/**
+ * Validation keeps translation pairs up to twice data.maxLength: the shipped validation splits are
+ * small (213 verses for bible-es-en), and a short training limit would leave almost none of them.
+ * The model's position table covers this length (see sequenceLimit).
+ */
+export function validationLengthLimit(config: ExperimentConfig): number {
+  return 2 * config.data.maxLength;
+}
+
 /** Examples drawn for a synthetic task when data.trainSentences is 0 (all). */
 const syntheticDefaultCount = 5000;
 
@@ -52,10 +61,11 @@ async function translationPairs(read: ReadAsset, config: ExperimentConfig, split
     return syntheticPairs(config.dataset, { symbols: data.targetVocab - 4, maxLength: data.maxLength, count, seed });
   }
   const text = await loadParallel(read, config.dataset, split);
+  const limit = split === 'train' ? config.data.maxLength : validationLengthLimit(config);
   const pairs: Pair[] = [];
   for (let i = 0; i < text.src.length && (cap === 0 || pairs.length < cap); i++) {
     const pair = { source: tokenizeWords(text.src[i]!), target: tokenizeWords(text.tgt[i]!) };
-    if (fits(pair.source, config.data.maxLength) && fits(pair.target, config.data.maxLength)) pairs.push(pair);
+    if (fits(pair.source, limit) && fits(pair.target, limit)) pairs.push(pair);
   }
   return pairs;
 }

@@ -81,9 +81,9 @@ export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: num
   return outputs;
 }
 
-/** Longest output greedy decoding may produce: the model's position limit, or twice the longest kept sentence. */
+/** Longest output greedy decoding may produce: as long as the longest validation sentence, plus <eos>. */
 function decodeLimit(run: TrainingRun): number {
-  return Math.min(run.model.backbone.maxLength - 1, 2 * sequenceLimit(run.config));
+  return Math.min(run.model.backbone.maxLength, sequenceLimit(run.config)) - 1;
 }
 
 export async function evaluate(run: TrainingRun, options: EvaluationOptions): Promise<EvalPoint> {

@@ -16,20 +16,20 @@ describe('presets', () => {
   });
 
   it('labels the tiny demo by its heads', () => {
-    expect(resolvePreset('tiny-demo').runs.map((run) => run.label)).toEqual(['head: softmax', 'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1']);
+    expect(resolvePreset('tiny-demo').runs.map((run) => run.label)).toEqual(['head: softmax', 'head: NLLvMF log(1+κ)(λ−cos) λ=0.2']);
   });
 
   it('keeps the tiny demo tiny', () => {
     const { base } = resolvePreset('tiny-demo');
     expect(base.model).toMatchObject({ encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128 });
     expect(base.train.steps).toBeLessThanOrEqual(200);
-    expect(base.data.trainSentences).toBeGreaterThan(0);
+    expect(base.data.maxLength).toBeLessThanOrEqual(12);
   });
 
   it('ties neither run of the paper comparison, so only the head differs', () => {
     const { runs } = resolvePreset('vmf-vs-softmax');
-    expect(runs.map((run) => run.config.model.tiedInput)).toEqual([false, false]);
-    expect(runs.map((run) => run.config.head.kind)).toEqual(['softmax', 'vmf']);
+    expect(runs.map((run) => run.config.model.tiedInput)).toEqual([false, false, false]);
+    expect(runs.map((run) => run.config.head.kind)).toEqual(['softmax', 'vmf', 'vmf']);
   });
 
   it('runs the language model decoder-only on a corpus', () => {
@@ -39,7 +39,7 @@ describe('presets', () => {
 
   it('covers every continuous loss in the zoo', () => {
     expect(resolvePreset('loss-zoo').runs.map((run) => run.label)).toEqual([
-      'head: L2', 'head: cosine', 'head: max-margin γ=0.5', 'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1',
+      'head: L2', 'head: cosine', 'head: max-margin γ=0.5', 'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1', 'head: NLLvMF log(1+κ)(λ−cos) λ=0.2',
     ]);
   });
 

@@ -2,6 +2,7 @@ import type { Engine } from '../../tensor/engine';
 import { embeddingsBenchReport } from './embeddings';
 import { headsBenchReport } from './heads';
 import { matmulBenchReport } from './matmul';
+import { trainingBenchReport } from './training';
 
 export interface BenchReport {
   text: string;
@@ -13,4 +14,5 @@ export const benchmarks: Record<string, (engine: Engine) => Promise<BenchReport>
   matmul: (engine) => matmulBenchReport(engine),
   heads: (engine) => headsBenchReport(engine),
   embeddings: (engine) => embeddingsBenchReport(engine),
+  training: (engine) => trainingBenchReport(engine),
 };

@@ -80,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
       .option('--checkpoint-dir <dir>', 'where to write checkpoints (every train.checkpointEvery steps)')
       .option('--resume <file.ckpt>', 'continue from a checkpoint')
       .option('--decode <n>', 'validation sentences decoded greedily for BLEU at each evaluation', integer)
-      .option('--quiet', 'no progress bar');
+      .option('--quiet', 'no progress bar')
+      .option('--profile', 'time every kernel to split steps into forward / backward / optimizer (slower)');
   trainingOptions(program.command('train').description("train one variant of a preset (the first unless --variant) on this machine's GPU"))
     .option('--variant <index>', 'which variant of the preset to train', integer, 0)
     .action(async (options: TrainCommandOptions) => {

@@ -27,6 +27,8 @@ export interface TrainCommandOptions {
   checkpointDir?: string;
   decode?: number;
   quiet?: boolean;
+  /** Time every kernel with timestamp queries to split each step into forward/backward/optimizer (slower). */
+  profile?: boolean;
 }
 
 function overridesOf(assignments: string[] = []): Record<string, unknown> {
@@ -104,7 +106,8 @@ function progressReporter(quiet: boolean) {
 export async function trainCommand(options: TrainCommandOptions): Promise<number> {
   const { runs, base } = resolvePreset(options.preset, overridesOf(options.set));
   const chosen = options.variant === undefined ? runs : [runs[options.variant] ?? badVariant(options.variant, runs.length)];
-  const engine = new Engine(await acquireNodeGpu());
+  const engine = new Engine(await acquireNodeGpu(), { timing: options.profile ?? false });
+  if (options.profile && !engine.gpu.hasTimestamps) console.error('This adapter has no timestamp queries: --profile reports total step times only.');
   const adapter = adapterLine(engine.gpu.adapter);
   if (!options.quiet) console.error(adapter);
   const resume = options.resume ? new Uint8Array(await readFile(options.resume)) : undefined;
@@ -131,6 +134,10 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   });
   progress.stop();
   console.log(summaryTable(record));
+  for (const run of record.runs) {
+    const { forward, backward, optimizer } = run.speed?.msPerStep ?? {};
+    if (forward !== undefined) console.log(`${run.label}: GPU ms/step forward ${fixed(forward, 1)}, backward ${fixed(backward, 1)}, optimizer ${fixed(optimizer, 1)}`);
+  }
   for (const run of record.runs) if (run.error) console.error(`${run.label}: ${run.error}`);
   if (options.out) {
     const single = options.variant !== undefined && record.runs.length === 1 ? record.runs[0]! : record;

@@ -8,7 +8,8 @@ import { prepareTask, taskKey, type Task } from '../experiments/task';
 import type { Engine } from '../tensor/engine';
 import { restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { evaluate, type EvaluationOptions } from './evaluate';
-import type { ComparisonRecord, EvalPoint } from './record';
+import type { KernelTiming } from '../gpu';
+import type { ComparisonRecord, EvalPoint, RunRecord } from './record';
 import { StepClock, TrainingRun } from './run';
 
 export interface RunSpec {
@@ -75,7 +76,7 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
     const key = taskKey(spec.config);
     if (!tasks.has(key)) tasks.set(key, prepareTask(read, spec.config, { engine }));
     const task = await tasks.get(key)!;
-    const run = new TrainingRun(engine, task, spec.config, { label: spec.label, adapter: options.adapter, startedAt: origin });
+    const run = new TrainingRun(engine, task, spec.config, { label: spec.label, adapter: options.adapter, startedAt: origin, tag: `run${runs.length}` });
     if (spec.resume) restoreCheckpoint(run, spec.resume);
     const streamKey = JSON.stringify([key, spec.config.train.dataSeed, spec.config.train.batchSentences]);
     if (!streams.has(streamKey)) streams.set(streamKey, new BatchStream(task, spec.config));
@@ -125,27 +126,31 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   }
 
   const compileMs = engine.pipelines.compiles.slice(compilesBefore).reduce((sum, c) => sum + c.ms, 0);
-  for (const run of runs) {
-    await run.settle().catch(() => undefined);
-    describeCosts(run, compileMs, memory.get(run) ?? 0);
-  }
+  for (const run of runs) await run.settle().catch(() => undefined);
+  const kernelTimes = (await engine.recorder.timer?.results()) ?? [];
+  for (const run of runs) describeCosts(run, compileMs, memory.get(run) ?? 0, kernelTimes);
   const record: ComparisonRecord = { format: 'continuum-comparison', formatVersion: 1, runs: runs.map((r) => r.record) };
   if (options.preset) record.preset = options.preset;
   for (const run of runs) run.release();
   return record;
 }
 
-/** Speed and memory for the record; compile time is the comparison's, shared by its runs. */
-function describeCosts(run: TrainingRun, compileMs: number, activations: number): void {
+/**
+ * Speed and memory for the record; compile time is the comparison's, shared by its runs. With
+ * per-kernel timestamps (an engine created with `timing`), GPU time per step is split into forward,
+ * backward and optimizer, averaged over every step including warm-up.
+ */
+function describeCosts(run: TrainingRun, compileMs: number, activations: number, kernelTimes: KernelTiming[]): void {
   const timed = run.timedSteps;
   const head = run.model.head.bytes();
   const backboneParams = run.model.backbone.parameters().reduce((n, t) => n + t.size, 0);
-  run.record.speed = {
-    tokensPerSecond: run.tokensPerSecond ?? 0,
-    compileMs,
-    warmupMs: run.warmupMs,
-    msPerStep: { total: timed.steps > 0 ? timed.ms / timed.steps : 0 },
-  };
+  const msPerStep: NonNullable<RunRecord['speed']>['msPerStep'] = { total: timed.steps > 0 ? timed.ms / timed.steps : 0 };
+  for (const phase of ['forward', 'backward', 'optimizer'] as const) {
+    const prefix = `${run.tag}:${phase}|`;
+    const times = kernelTimes.filter((k) => k.label.startsWith(prefix));
+    if (times.length > 0 && run.step > 0) msPerStep[phase] = times.reduce((sum, k) => sum + k.totalMs, 0) / run.step;
+  }
+  run.record.speed = { tokensPerSecond: run.tokensPerSecond ?? 0, compileMs, warmupMs: run.warmupMs, msPerStep };
   run.record.memory = {
     parameters: backboneParams * 4 + head.parameters,
     optimizerState: run.optimizer.stateBytes,

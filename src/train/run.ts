@@ -28,6 +28,8 @@ export function targetTokens(batch: Batch): number {
 
 export interface RunOptions {
   label: string;
+  /** Prefix of this run's phase labels (`tag:forward` …) in per-kernel timings; default 'run'. */
+  tag?: string;
   adapter: string;
   /** Wall-clock origin of the comparison (ms, performance.now()). */
   startedAt?: number;
@@ -43,6 +45,7 @@ export class TrainingRun {
   tokens = 0;
   private inFlight: Promise<void>[] = [];
   private readonly origin: number;
+  readonly tag: string;
   /** GPU-busy time and tokens of the steps after warm-up (see `noteCompletion`). */
   private timed = { ms: 0, tokens: 0, steps: 0 };
   warmupMs = 0;
@@ -58,6 +61,7 @@ export class TrainingRun {
     const { learningRate, clip, weightDecay } = config.train;
     this.optimizer = new Adam(engine, params, { lr: learningRate, clipNorm: clip, weightDecay });
     this.origin = options.startedAt ?? performance.now();
+    this.tag = options.tag ?? 'run';
     this.record = {
       format: 'continuum-run',
       formatVersion: 1,
@@ -94,13 +98,13 @@ export class TrainingRun {
     const logged = step % config.train.logEvery === 0 || step === config.train.steps - 1;
     const reads = engine.step(() => {
       const context = { step, dropout: config.model.dropout };
-      const loss = engine.inPhase('forward', () => {
+      const loss = engine.inPhase(`${this.tag}:forward`, () => {
         const hidden = this.model.backbone.forward(engine, sequenceBatch(batch), context);
         const targets = engine.tensor(batch.target, [batch.size * batch.length], 'i32', 'targets');
         return scale(sumAll(this.model.head.loss(hidden, targets)), 1 / Math.max(1, tokens));
       });
-      engine.inPhase('backward', () => engine.backward(loss));
-      engine.inPhase('optimizer', () => this.optimizer.step());
+      engine.inPhase(`${this.tag}:backward`, () => engine.backward(loss));
+      engine.inPhase(`${this.tag}:optimizer`, () => this.optimizer.step());
       return logged ? { loss: engine.readLater(loss), stats: engine.readLater(this.optimizer.clipStats) } : undefined;
     });
     this.step++;

@@ -76,6 +76,23 @@ async function trainedRun(config: ExperimentConfig) {
   return { engine, task, batches, run: new TrainingRun(engine, task, config, { label: 'resume', adapter: 'test' }) };
 }
 
+describe('tied input embeddings', () => {
+  it('feed the decoder the frozen target table through a trainable projection; the table never changes', async () => {
+    const config = applyOverrides(tiny, { head: nllVmf, 'model.tiedInput': true, 'train.steps': 6 });
+    const { engine, batches, run } = await trainedRun(config);
+    const table = run.model.targetTable!;
+    expect(run.parameters).not.toContain(table);
+    expect(run.parameters.map((p) => p.label)).toContain('decoder.embedding.emb2input.weight');
+    const before = await engine.read(table);
+    const clock = new StepClock();
+    for (let step = 0; step < 6; step++) await run.trainStep(batches[step]!, clock);
+    await run.settle();
+    expect(await engine.read(table)).toEqual(before);
+    expect(run.record.metrics.at(-1)!.loss).toBeLessThan(run.record.metrics[0]!.loss);
+    run.release();
+  }, 120_000);
+});
+
 describe('checkpoints', () => {
   it('resume gives the same next-step loss as the uninterrupted run (dropout on)', async () => {
     const config = applyOverrides(tiny, { head: nllVmf, 'model.dropout': 0.1, 'train.logEvery': 1, 'train.steps': 10 });

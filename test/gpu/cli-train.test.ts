@@ -1,0 +1,55 @@
+// The `continuum` command end to end in its own process: compare writes a record the page can
+// import, with CSV beside it; bad settings fail with a message naming the field.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parseRunFile } from '../../src/train/record';
+
+const run = promisify(execFile);
+const bin = new URL('../../bin/continuum.mjs', import.meta.url).pathname;
+
+async function continuum(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const small = ['--set', 'dataset=synthetic-copy', '--set', 'data.maxLength=4', '--set', 'data.targetVocab=16', '--set', 'data.sourceVocab=16', '--set', 'train.steps=6', '--set', 'train.evalEvery=0'];
+
+describe('continuum compare / train', () => {
+  it('compares the tiny preset and writes JSON and CSV in the format the page imports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'continuum-cli-'));
+    const out = join(dir, 'run.json');
+    const result = await continuum('compare', '--preset', 'tiny-demo', ...small, '--decode', '4', '--quiet', '--out', out);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('head: softmax');
+    const parsed = parseRunFile(readFileSync(out, 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.value.preset).toBe('tiny-demo');
+    expect(parsed.value.runs.map((r) => r.status)).toEqual(['finished', 'finished']);
+    for (const record of parsed.value.runs) {
+      expect(record.metrics.at(-1)!.step).toBe(6);
+      expect(record.evals).toHaveLength(1);
+      expect(record.speed!.tokensPerSecond).toBeGreaterThan(0);
+    }
+    const csv = readFileSync(join(dir, 'run.metrics.csv'), 'utf8').split('\r\n');
+    expect(csv[0]).toBe('run,step,wallMs,tokens,loss,learningRate,gradNorm,tokensPerSecond');
+    expect(readFileSync(join(dir, 'run.evals.csv'), 'utf8')).toContain('accuracy1');
+  }, 240_000);
+
+  it('names the setting when an override is invalid, and lists presets when the name is unknown', async () => {
+    const bad = await continuum('train', '--preset', 'tiny-demo', '--set', 'model.heads=3');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('model.heads must divide model.dModel (64), got 3');
+    const unknown = await continuum('compare', '--preset', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-sotu');
+  }, 60_000);
+});

@@ -7,8 +7,12 @@ import { detokenize } from '../data/tokenize';
 import { specialIds } from '../data/vocabulary';
 import { sequenceLimit } from '../experiments/model';
 import { bleuWithAndWithoutDuplicates } from '../math/bleu';
-import { sumAll } from '../tensor/ops/reduce';
-import type { EvalPoint } from './record';
+import type { Task } from '../experiments/task';
+import { ContinuousHead } from '../heads/continuous';
+import { principalComponents, project, type Projection } from '../math/pca';
+import { unary } from '../tensor/ops/elementwise';
+import { sumAll, sumRows } from '../tensor/ops/reduce';
+import type { EvalPoint, RunRecord } from './record';
 import { sequenceBatch, type TrainingRun } from './run';
 
 export interface EvaluationOptions {
@@ -21,6 +25,46 @@ export interface EvaluationOptions {
 }
 
 const topK = 5;
+/** κ values kept per evaluation for the page's histogram. */
+const maxKappas = 2000;
+/** Most frequent target words placed on the embedding map. */
+const mapWords = 400;
+
+const maps = new WeakMap<Task, { projection: Projection; map: NonNullable<RunRecord['embeddingMap']> }>();
+
+/** A PCA map of the most frequent target words' vectors, computed once per task. */
+function embeddingMap(task: Task) {
+  let cached = maps.get(task);
+  if (!cached) {
+    const m = task.tableDimension;
+    const first = 4; // after <pad> <unk> <bos> <eos>
+    const count = Math.max(0, Math.min(mapWords, task.targetVocabulary.size - first));
+    const rows = task.targetTable.subarray(first * m, (first + count) * m);
+    const projection = principalComponents(rows, count, m);
+    const points = Array.from({ length: count }, (_, r) => project(projection, rows.subarray(r * m, (r + 1) * m)));
+    cached = { projection, map: { words: task.targetVocabulary.tokens.slice(first, first + count), x: points.map((p) => p[0] ?? 0), y: points.map((p) => p[1] ?? 0) } };
+    maps.set(task, cached);
+  }
+  return cached;
+}
+
+function describeStep(task: Task, step: DecodedStep, projection: Projection | undefined) {
+  const tokenOf = (id: number) => task.targetVocabulary.tokens[id] ?? '<unk>';
+  const described: NonNullable<NonNullable<EvalPoint['samples']>[number]['tokens']>[number] = {
+    token: tokenOf(step.id),
+    neighbours: step.neighbours.filter((n) => n.id >= 0).map((n) => ({ token: tokenOf(n.id), score: n.score })),
+  };
+  if (step.prediction) {
+    const kappa = Math.hypot(...step.prediction);
+    described.kappa = kappa;
+    if (projection && kappa > 0) {
+      const [x, y] = project(projection, step.prediction.map((v) => v / kappa));
+      described.x = x ?? 0;
+      described.y = y ?? 0;
+    }
+  }
+  return described;
+}
 
 interface TokenScores {
   lossSum: number;
@@ -29,20 +73,27 @@ interface TokenScores {
   correct5: number;
 }
 
-async function scoreBatch(run: TrainingRun, batch: Batch): Promise<TokenScores> {
+/** Continuous heads predict ê; their κ = ‖ê‖ and direction are worth showing. */
+function continuousHead(run: TrainingRun): ContinuousHead | undefined {
+  return run.model.head instanceof ContinuousHead ? run.model.head : undefined;
+}
+
+async function scoreBatch(run: TrainingRun, batch: Batch): Promise<TokenScores & { kappas: number[] }> {
   const { engine, model } = run;
   const n = batch.size * batch.length;
-  const [lossSum, topIds] = await engine.withoutGradients(() =>
+  const continuous = continuousHead(run);
+  const [lossSum, topIds, norms] = await engine.withoutGradients(() =>
     engine.tidy(() => {
       const hidden = model.backbone.forward(engine, sequenceBatch(batch), { dropout: 0 });
       const targets = engine.tensor(batch.target, [n], 'i32', 'targets');
       const loss = engine.readLater(sumAll(model.head.loss(hidden, targets)));
       const ids = engine.readLater(model.head.decode(hidden, topK).ids);
+      const kappas = continuous ? engine.readLater(unary('sqrt', sumRows(unary('square', continuous.predict(hidden))))) : undefined;
       engine.flush();
-      return Promise.all([loss, ids]);
+      return Promise.all([loss, ids, kappas]);
     }),
   );
-  const scores: TokenScores = { lossSum: lossSum[0]!, tokens: 0, correct1: 0, correct5: 0 };
+  const scores = { lossSum: lossSum[0]!, tokens: 0, correct1: 0, correct5: 0, kappas: [] as number[] };
   for (let i = 0; i < n; i++) {
     const target = batch.target[i]!;
     if (target === ignoredTarget) continue;
@@ -50,35 +101,60 @@ async function scoreBatch(run: TrainingRun, batch: Batch): Promise<TokenScores> 
     const row = topIds.subarray(i * topK, (i + 1) * topK);
     if (row[0] === target) scores.correct1++;
     if (row.includes(target)) scores.correct5++;
+    if (norms) scores.kappas.push(norms[i]!);
   }
   return scores;
 }
 
-/** Greedy decoding of one batch of sources: ids per row, without <bos> and <eos>. */
-export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: number): Promise<number[][]> {
+/** One greedy step of a detailed row: the chosen id, its top-k, and ê for continuous heads. */
+export interface DecodedStep {
+  id: number;
+  neighbours: { id: number; score: number }[];
+  prediction?: Float32Array;
+}
+
+/**
+ * Greedy decoding of one batch of sources: ids per row, without <bos> and <eos>. The first
+ * `detailRows` rows also keep each step's top-5 and prediction (for the page's samples table).
+ */
+export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: number, detailRows = 0): Promise<{ ids: number[][]; details: DecodedStep[][] }> {
   const { engine, model } = run;
+  const k = detailRows > 0 ? topK : 1;
+  const continuous = detailRows > 0 ? continuousHead(run) : undefined;
   const decoder = model.backbone.decoder(engine, sequenceBatch(batch));
   const outputs: number[][] = Array.from({ length: batch.size }, () => []);
+  const details: DecodedStep[][] = Array.from({ length: Math.min(detailRows, batch.size) }, () => []);
   const finished = new Array<boolean>(batch.size).fill(false);
   let ids = new Int32Array(batch.size).fill(specialIds.bos);
   try {
     for (let t = 0; t < maxSteps && finished.includes(false); t++) {
       const states = decoder.next(ids);
-      const best = engine.withoutGradients(() => engine.tidy(() => model.head.decode(states, 1)));
-      const read = engine.read(best.ids);
-      best.ids.release();
-      best.scores.release();
-      ids = Int32Array.from(await read);
+      const [top, scores, predictions] = await engine.withoutGradients(() =>
+        engine.tidy(() => {
+          const best = model.head.decode(states, k);
+          const reads = Promise.all([engine.readLater(best.ids), engine.readLater(best.scores), continuous ? engine.readLater(continuous.predict(states)) : undefined]);
+          engine.flush();
+          return reads;
+        }),
+      );
+      ids = Int32Array.from({ length: batch.size }, (_, b) => top[b * k]!);
       ids.forEach((id, b) => {
         if (finished[b]) return;
-        if (id === specialIds.eos) finished[b] = true;
-        else outputs[b]!.push(id);
+        if (id === specialIds.eos) {
+          finished[b] = true;
+          return;
+        }
+        outputs[b]!.push(id);
+        if (b >= details.length) return;
+        const neighbours = Array.from({ length: k }, (_, j) => ({ id: top[b * k + j]!, score: scores[b * k + j]! }));
+        const m = predictions ? predictions.length / batch.size : 0;
+        details[b]!.push({ id, neighbours, ...(predictions ? { prediction: Float32Array.from(predictions.subarray(b * m, (b + 1) * m)) } : {}) });
       });
     }
   } finally {
     decoder.release();
   }
-  return outputs;
+  return { ids: outputs, details };
 }
 
 /** Longest output greedy decoding may produce: as long as the longest validation sentence, plus <eos>. */
@@ -89,8 +165,10 @@ function decodeLimit(run: TrainingRun): number {
 export async function evaluate(run: TrainingRun, options: EvaluationOptions): Promise<EvalPoint> {
   const { task } = run;
   const totals: TokenScores = { lossSum: 0, tokens: 0, correct1: 0, correct5: 0 };
+  const kappas: number[] = [];
   for (const batch of evaluationBatches(task.valid, { sentences: options.batchSentences })) {
     const scores = await scoreBatch(run, batch);
+    kappas.push(...scores.kappas.slice(0, maxKappas - kappas.length));
     totals.lossSum += scores.lossSum;
     totals.tokens += scores.tokens;
     totals.correct1 += scores.correct1;
@@ -105,19 +183,29 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
     accuracy5: totals.correct5 / Math.max(1, totals.tokens),
   };
   if (run.model.head.kind === 'discrete') point.perplexity = Math.exp(validLoss);
+  if (kappas.length > 0) point.kappas = kappas;
+  if (continuousHead(run) && !run.record.embeddingMap) run.record.embeddingMap = embeddingMap(task).map;
   const decodeCount = Math.min(options.decodeSentences, task.valid.length);
   if (task.kind === 'translation' && decodeCount > 0) {
     const hypotheses: string[] = [];
+    const details: DecodedStep[][] = [];
     for (let start = 0; start < decodeCount; start += options.batchSentences) {
       const group = Array.from({ length: Math.min(options.batchSentences, decodeCount - start) }, (_, i) => start + i);
-      const decoded = await greedyDecode(run, buildBatch(task.valid, group), decodeLimit(run));
-      for (const ids of decoded) hypotheses.push(detokenize(task.targetVocabulary.decode(ids)));
+      const decoded = await greedyDecode(run, buildBatch(task.valid, group), decodeLimit(run), Math.max(0, options.samples - start));
+      for (const ids of decoded.ids) hypotheses.push(detokenize(task.targetVocabulary.decode(ids)));
+      details.push(...decoded.details);
     }
     const references = task.validText.slice(0, decodeCount).map((text) => text.reference);
     const scores = bleuWithAndWithoutDuplicates(hypotheses, references);
     point.bleu = scores.raw.score;
     point.bleuNoDuplicates = scores.deduplicated.score;
-    point.samples = hypotheses.slice(0, options.samples).map((hypothesis, i) => ({ source: task.validText[i]!.source, reference: references[i]!, hypothesis }));
+    const map = continuousHead(run) ? embeddingMap(task) : undefined;
+    point.samples = hypotheses.slice(0, options.samples).map((hypothesis, i) => ({
+      source: task.validText[i]!.source,
+      reference: references[i]!,
+      hypothesis,
+      tokens: (details[i] ?? []).map((step) => describeStep(task, step, map?.projection)),
+    }));
   }
   run.record.evals.push(point);
   return point;

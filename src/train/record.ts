@@ -28,6 +28,17 @@ export const metricPointSchema = z.object({
   tokensPerSecond: measured.optional(),
 });
 
+/** One output position of a decoded sample: its top-5 and, for continuous heads, κ and where μ = ê/κ falls on the embedding map. */
+const decodedTokenSchema = z.object({
+  token: z.string(),
+  neighbours: z.array(z.object({ token: z.string(), score: z.number() })),
+  kappa: z.number().optional(),
+  x: z.number().optional(),
+  y: z.number().optional(),
+});
+
+const sampleSchema = z.object({ source: z.string(), reference: z.string(), hypothesis: z.string(), tokens: z.array(decodedTokenSchema).optional() });
+
 export const evalPointSchema = z.object({
   step: count,
   wallMs: duration,
@@ -37,7 +48,9 @@ export const evalPointSchema = z.object({
   perplexity: measured.optional(),
   bleu: z.number().optional(),
   bleuNoDuplicates: z.number().optional(),
-  samples: z.array(z.object({ source: z.string(), reference: z.string(), hypothesis: z.string() })).optional(),
+  samples: z.array(sampleSchema).optional(),
+  /** ‖ê‖ (κ) of up to 2,000 validation target tokens: continuous heads only. */
+  kappas: z.array(z.number()).optional(),
 });
 
 export const runRecordSchema = z.object({
@@ -52,6 +65,8 @@ export const runRecordSchema = z.object({
   error: z.string().optional(),
   metrics: z.array(metricPointSchema),
   evals: z.array(evalPointSchema),
+  /** A 2-D PCA map of the most frequent target words' embeddings (continuous heads), for the page's embedding view. */
+  embeddingMap: z.object({ words: z.array(z.string()), x: z.array(z.number()), y: z.array(z.number()) }).optional(),
   speed: z
     .object({
       tokensPerSecond: measured,

@@ -1,0 +1,62 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { encodeExperiment, type ExperimentState } from '../share/url';
+
+interface Props {
+  /** The experiment to link to; whether the link starts training is this component's checkbox. */
+  experiment: Omit<ExperimentState, 'autostart'>;
+}
+
+type Outcome = { kind: 'idle' } | { kind: 'copied' } | { kind: 'manual'; url: string; why: string };
+
+/** How long "Link copied" stays before the button reads as ready again. */
+const confirmationMs = 3000;
+
+export function ShareButton({ experiment }: Props) {
+  const [autostart, setAutostart] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
+  const fallback = useRef<HTMLInputElement>(null);
+  const ids = useId();
+
+  useEffect(() => {
+    if (outcome.kind !== 'copied') return;
+    const timer = setTimeout(() => setOutcome({ kind: 'idle' }), confirmationMs);
+    return () => clearTimeout(timer);
+  }, [outcome]);
+
+  // Select the link so that Ctrl+C / ⌘C is the only step left when the clipboard was refused.
+  useEffect(() => {
+    if (outcome.kind === 'manual') fallback.current?.select();
+  }, [outcome]);
+
+  async function copy() {
+    const url = `${location.origin}${location.pathname}${encodeExperiment({ ...experiment, autostart })}`;
+    try {
+      // Undefined on plain http (no secure context); rejects when the user or a policy denies access.
+      if (!navigator.clipboard) throw new Error('this page has no clipboard access');
+      await navigator.clipboard.writeText(url);
+      setOutcome({ kind: 'copied' });
+    } catch (error) {
+      setOutcome({ kind: 'manual', url, why: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  return (
+    <div className="share">
+      <button type="button" onClick={() => void copy()} aria-describedby={`${ids}-status`}>
+        Copy link
+      </button>
+      <label>
+        <input type="checkbox" checked={autostart} onChange={(event) => setAutostart(event.target.checked)} /> start training when the link opens
+      </label>
+      <p id={`${ids}-status`} role="status" className="hint-inline">
+        {outcome.kind === 'copied' ? 'Link copied to the clipboard.' : outcome.kind === 'manual' ? `Could not copy (${outcome.why}); copy the link below.` : ''}
+      </p>
+      {outcome.kind === 'manual' && (
+        <p>
+          <label htmlFor={`${ids}-url`}>Link to this experiment</label>{' '}
+          <input id={`${ids}-url`} ref={fallback} type="text" readOnly value={outcome.url} size={60} onFocus={(event) => event.target.select()} />
+        </p>
+      )}
+    </div>
+  );
+}

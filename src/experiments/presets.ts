@@ -94,8 +94,18 @@ export interface ResolvedPreset {
 export function resolvePreset(name: string, extraOverrides: Record<string, unknown> = {}): ResolvedPreset {
   const preset = Object.hasOwn(presets, name) ? presets[name] : undefined;
   if (!preset) throw new Error(`Unknown preset ${JSON.stringify(name)}; available: ${Object.keys(presets).join(', ')}`);
-  const base = applyOverrides(mergeConfig(defaultConfig, preset.base), extraOverrides);
-  const configs = preset.variants.map((variant) => applyOverrides(base, variant));
+  const base = applyOverrides(presetBase(preset), extraOverrides);
+  return { base, runs: runsOf(base, preset.variants) };
+}
+
+/** A preset's shared configuration before any user edit: what a share link leaves out. */
+export function presetBase(preset: Preset): ExperimentConfig {
+  return mergeConfig(defaultConfig, preset.base);
+}
+
+/** One run per variant, each labelled by the settings that vary across the runs. Throws ConfigError on an invalid variant. */
+export function runsOf(base: ExperimentConfig, variants: readonly Record<string, unknown>[]): ResolvedPreset['runs'] {
+  const configs = variants.map((variant) => applyOverrides(base, variant));
   const varied = new Set(configs.flatMap((config) => Object.keys(differingSettings(base, config))));
-  return { base, runs: configs.map((config) => ({ label: runLabel(base, config, varied), config })) };
+  return configs.map((config) => ({ label: runLabel(base, config, varied), config }));
 }

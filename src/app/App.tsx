@@ -3,6 +3,7 @@ import { AdapterPanel } from './components/AdapterPanel';
 import { SelfTestPanel } from './components/SelfTestPanel';
 import { WebGpuHelp } from './components/WebGpuHelp';
 import { useAppStore } from './store';
+import { Workspace } from './Workspace';
 
 export function App() {
   const gpu = useAppStore((s) => s.gpu);
@@ -36,8 +37,12 @@ export function App() {
               </button>
             </p>
           )}
-          <AdapterPanel adapter={gpu.adapter} />
-          <SelfTestPanel checks={allChecks} state={selfTest} blockedBy={deviceLost} onRun={() => void runSelfTest()} />
+          <Workspace />
+          <details className="engine-details">
+            <summary>This GPU: adapter and kernel self-test</summary>
+            <AdapterPanel adapter={gpu.adapter} />
+            <SelfTestPanel checks={allChecks} state={selfTest} blockedBy={deviceLost} onRun={() => void runSelfTest()} />
+          </details>
         </>
       )}
     </main>

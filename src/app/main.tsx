@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { openFromUrl } from './startup';
 import { useAppStore } from './store';
 import './styles.css';
 
@@ -10,6 +11,7 @@ if (!root) throw new Error('index.html has no #root element');
 
 // Started here rather than in an effect: StrictMode runs effects twice, which would open two devices.
 void useAppStore.getState().detectGpu();
+openFromUrl(window.location.search);
 
 createRoot(root).render(
   <StrictMode>

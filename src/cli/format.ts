@@ -1,15 +1,13 @@
 import Table from 'cli-table3';
-import type { AdapterSummary } from '../gpu';
 import type { KernelCheckResult } from '../selftest';
+
+// Lives with the adapter summary: the page's training worker writes the same line into records.
+export { adapterLine } from '../gpu';
 
 export function formatError(value: number): string {
   return Number.isFinite(value) ? value.toExponential(2) : String(value);
 }
 
-export function adapterLine(adapter: AdapterSummary): string {
-  const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description].filter(Boolean).join(' / ');
-  return `Adapter: ${name}${adapter.isFallback ? ' (fallback)' : ''}`;
-}
 
 export function selfTestTable(results: KernelCheckResult[]): string {
   const table = new Table({ head: ['kernel', 'sizes', 'max abs err', 'max rel err', 'tolerance', 'result'], style: { compact: true } });

@@ -22,6 +22,12 @@ export interface GpuContext {
   destroy(): void;
 }
 
+/** One line naming the adapter: printed by the CLI and stored in run records. */
+export function adapterLine(adapter: AdapterSummary): string {
+  const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description].filter(Boolean).join(' / ');
+  return `Adapter: ${name}${adapter.isFallback ? ' (fallback)' : ''}`;
+}
+
 /** Limits the engine needs at the adapter's maximum: big matrices and wide bindings. */
 const wantedLimits = [
   'maxBufferSize',

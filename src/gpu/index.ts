@@ -1,4 +1,4 @@
-export { acquireGpu, type AdapterSummary, type GpuContext } from './device';
+export { acquireGpu, adapterLine, type AdapterSummary, type GpuContext } from './device';
 export { GpuError, webGpuHowTo, webGpuMissingHelp, limitError, type GpuErrorKind } from './errors';
 export { BufferPool, bucketBytes, type PoolStats } from './bufferPool';
 export { PipelineCache, specialize, type PipelineKey, type ShaderConstants } from './pipelines';

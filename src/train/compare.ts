@@ -8,7 +8,7 @@ import { prepareTask, taskKey, type Task } from '../experiments/task';
 import type { Engine } from '../tensor/engine';
 import { restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { evaluate, type EvaluationOptions } from './evaluate';
-import type { KernelTiming } from '../gpu';
+import { GpuError, type GpuContext, type KernelTiming } from '../gpu';
 import type { ComparisonRecord, EvalPoint, RunRecord } from './record';
 import { StepClock, TrainingRun } from './run';
 
@@ -22,7 +22,8 @@ export interface RunSpec {
 export type ProgressEvent =
   | { kind: 'prepared'; runs: number; steps: number }
   | { kind: 'step'; step: number; runs: TrainingRun[] }
-  | { kind: 'eval'; run: TrainingRun; point: EvalPoint }
+  /** `index`: the run's position in `runs`. */
+  | { kind: 'eval'; run: TrainingRun; index: number; point: EvalPoint }
   | { kind: 'checkpoint'; run: TrainingRun; bytes: Uint8Array };
 
 export interface ComparisonOptions {
@@ -33,8 +34,11 @@ export interface ComparisonOptions {
   preset?: string;
   evaluation?: Partial<EvaluationOptions>;
   onProgress?: (event: ProgressEvent) => void | Promise<void>;
-  /** Checked between steps: true stops every run, keeping what it recorded. */
-  shouldStop?: () => boolean;
+  /**
+   * Awaited before every step: true lets the step run, false stops every run, keeping what it
+   * recorded. A caller pauses by not settling it, and single-steps by settling true once.
+   */
+  gate?: () => boolean | Promise<boolean>;
 }
 
 /** Batches for one (task, data seed, batch size): the same sequence for every run that uses it. */
@@ -93,15 +97,26 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
     await run.settle();
     if (run.record.status !== 'running') return;
     const point = await evaluate(run, evaluation);
-    await options.onProgress?.({ kind: 'eval', run, point });
+    await options.onProgress?.({ kind: 'eval', run, index: runs.indexOf(run), point });
   };
 
+  // A step on a lost device records nothing; an uncaptured error (out of memory, validation) means
+  // an earlier step did not run. Either way, later metrics would be meaningless.
+  const lost = watchLoss(engine.gpu);
+  const throwIfBroken = () => {
+    const raised = lost.error ?? engine.gpu.takeErrors()[0];
+    if (raised) throw raised;
+  };
+  let step = Math.min(...runs.map((r) => r.step));
   try {
-    for (let step = Math.min(...runs.map((r) => r.step)); step < steps; step++) {
-      if (options.shouldStop?.()) {
-        for (const run of runs) if (run.record.status === 'running') run.record.status = 'stopped';
+    for (; step < steps; step++) {
+      if (options.gate && !(await options.gate())) {
+        // The submitted steps' metrics land first: a run that is no longer running ignores them.
+        await Promise.all(runs.map((run) => run.settle()));
+        for (const run of runs) if (run.record.status === 'running') run.stop();
         break;
       }
+      throwIfBroken();
       for (const run of runs) {
         if (run.finished || run.step !== step) continue;
         const batch = streamOf.get(run)!.at(step);
@@ -115,24 +130,59 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
       }
       await options.onProgress?.({ kind: 'step', step: step + 1, runs });
     }
+    throwIfBroken();
     for (const run of runs) {
       await evaluateRun(run);
       if (run.record.status === 'running') run.record.status = 'finished';
     }
   } catch (error) {
-    // A GPU or data error ends every run still going; what they recorded stays in the record.
-    const message = error instanceof Error ? error.message : String(error);
-    for (const run of runs) if (run.record.status === 'running') run.fail(message);
+    // A GPU or data error ends every run still going; what they recorded stays in the record. A lost
+    // device or exhausted memory is the machine's limit, not the run's fault: those runs stop.
+    const limit = await gpuLimit(error, engine.gpu);
+    const message = limit ? limitMessage(limit, Math.min(step + 1, steps)) : error instanceof Error ? error.message : String(error);
+    for (const run of runs) {
+      if (run.record.status !== 'running') continue;
+      if (limit) run.stop(message);
+      else run.fail(message);
+    }
   }
 
   const compileMs = engine.pipelines.compiles.slice(compilesBefore).reduce((sum, c) => sum + c.ms, 0);
   for (const run of runs) await run.settle().catch(() => undefined);
-  const kernelTimes = (await engine.recorder.timer?.results()) ?? [];
+  // A lost device cannot map the timestamp buffers; the record is still worth returning.
+  const kernelTimes = (await engine.recorder.timer?.results().catch(() => undefined)) ?? [];
   for (const run of runs) describeCosts(run, compileMs, memory.get(run) ?? 0, kernelTimes);
   const record: ComparisonRecord = { format: 'continuum-comparison', formatVersion: 1, runs: runs.map((r) => r.record) };
   if (options.preset) record.preset = options.preset;
   for (const run of runs) run.release();
   return record;
+}
+
+/** Set once the device is lost; a closure of its own, so it holds nothing of the comparison. */
+function watchLoss(gpu: GpuContext): { error?: GpuError } {
+  const state: { error?: GpuError } = {};
+  void gpu.lost.then((error) => (state.error = error));
+  return state;
+}
+
+const isLimit = (error: unknown): error is GpuError => error instanceof GpuError && (error.kind === 'device-lost' || error.kind === 'out-of-memory');
+
+/**
+ * The device loss or out-of-memory error behind `error`, if any. After a loss, reads fail with plain
+ * errors ("mapAsync … device lost") and `lost` may settle just after them, so it gets a moment.
+ */
+async function gpuLimit(error: unknown, gpu: GpuContext): Promise<GpuError | undefined> {
+  if (isLimit(error)) return error;
+  return Promise.race([gpu.lost, new Promise<undefined>((resolve) => setTimeout(resolve, 100))]);
+}
+
+function limitMessage(error: GpuError, step: number): string {
+  const what = error.kind === 'device-lost' ? 'The GPU device was lost' : 'The GPU ran out of memory';
+  return (
+    `${what} at step ${step}; the runs stopped and the metrics recorded until then are kept. Reload the page ` +
+    '(or resume from a checkpoint) to continue on a fresh device, and if it happens again try a smaller preset or ' +
+    `lower settings (train.batchSentences, model.dModel, data.targetVocab, data.maxLength). Details: ${error.message}`
+  );
 }
 
 /**

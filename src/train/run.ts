@@ -114,6 +114,9 @@ export class TrainingRun {
     const metrics = reads
       ? Promise.all([reads.loss, reads.stats, done]).then(([loss, stats]) => this.noteMetric(step, tokensSoFar, learningRate, loss[0]!, stats[0]!))
       : done;
+    // Its failure (e.g. a lost device) reaches whoever awaits it below or in settle(); until then it
+    // must not count as an unhandled rejection, which a worker treats as a crash.
+    metrics.catch(() => undefined);
     this.inFlight.push(metrics);
     if (this.inFlight.length >= maxInFlight) await this.inFlight.shift();
   }
@@ -144,6 +147,12 @@ export class TrainingRun {
   fail(message: string): void {
     this.record.status = 'failed';
     this.record.error = message;
+  }
+
+  /** Ends the run early without blaming it: asked to stop, or the device gave out (`message` says which). */
+  stop(message?: string): void {
+    this.record.status = 'stopped';
+    if (message !== undefined) this.record.error = message;
   }
 
   /** Target tokens per second of device time, warm-up excluded; undefined until measured. */

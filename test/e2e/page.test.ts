@@ -41,6 +41,12 @@ describe('the page in Chromium', () => {
       const page = await context.newPage();
       const errors = collectPageErrors(page);
       await page.goto(server.url);
+      // The engine details sit folded below the playground; open them as a user would.
+      const details = page.getByText('This GPU: adapter and kernel self-test');
+      await details.waitFor({ timeout: 60_000 }).catch(async () => {
+        throw new Error(`The engine details never appeared. Page text:\n${await page.locator('main').innerText()}\nPage errors:\n${errors.join('\n')}`);
+      });
+      await details.click();
 
       const architecture = page.getByTestId('adapter-architecture');
       await architecture.waitFor({ timeout: 60_000 }).catch(async () => {

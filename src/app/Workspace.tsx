@@ -1,0 +1,135 @@
+// The playground: settings on the left; training controls, plots, samples and history on the right.
+// The URL always holds the experiment on screen (replaceState on every edit), and the comparison is
+// saved to IndexedDB while it trains.
+import { useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { TrainingState } from './state/fold';
+import { Controls } from './components/Controls';
+import { HistoryPanel } from './components/HistoryPanel';
+import { ShareButton } from './components/ShareButton';
+import { TrainingPanel } from './components/TrainingPanel';
+import { loadExperiment } from './history/db';
+import { exportCsv, exportJson } from './history/files';
+import { runColor } from './plots/colors';
+import { BesselExplorer } from './plots/BesselExplorer';
+import { EvalPlot } from './plots/EvalPlot';
+import { KappaHistogram } from './plots/KappaHistogram';
+import { LossPlot } from './plots/LossPlot';
+import { MemoryBars } from './plots/MemoryBars';
+import type { RunView } from './plots/runView';
+import { ThroughputPlot } from './plots/ThroughputPlot';
+import { decodeExperiment, encodeExperiment } from './share/url';
+import { setupRuns, useExperimentStore } from './state/experiment';
+import { autosaveMs, useHistoryStore } from './state/history';
+import { useTrainingStore } from './state/training';
+import { EmbeddingView } from './views/EmbeddingView';
+import { SamplesTable } from './views/SamplesTable';
+import type { TokenRef } from './views/samples';
+
+const active: ReadonlySet<TrainingState> = new Set(['preparing', 'running', 'paused']);
+
+/** Keeps the URL in step with every edit (the page opened from it: see startup.ts). */
+function useUrlState(): void {
+  const setup = useExperimentStore(useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants, autostart: s.autostart })));
+  const query = encodeExperiment(setup);
+  useEffect(() => {
+    if (window.location.search !== query) window.history.replaceState(null, '', `${window.location.pathname}${query}`);
+  }, [query]);
+}
+
+/** Saves the comparison on screen while it trains (at most every autosaveMs) and when its state changes. */
+function useAutosave(): void {
+  const { state, records } = useTrainingStore(useShallow((s) => ({ state: s.state, records: s.records })));
+  const preset = useExperimentStore((s) => s.preset);
+  const { beginEntry, save, refresh } = useHistoryStore.getState();
+  const [lastSave, setLastSave] = useState(0);
+  useEffect(() => void refresh(), [refresh]);
+  useEffect(() => {
+    if (state === 'preparing') beginEntry();
+  }, [state, beginEntry]);
+  useEffect(() => {
+    if (state === 'idle' || records.length === 0) return;
+    const due = lastSave + autosaveMs - Date.now();
+    const timer = setTimeout(() => {
+      setLastSave(Date.now());
+      void save(records, preset, window.location.search);
+    }, active.has(state) ? Math.max(0, due) : 0);
+    return () => clearTimeout(timer);
+  }, [state, records, preset, save, lastSave]);
+}
+
+export function Workspace() {
+  useUrlState();
+  useAutosave();
+  const setup = useExperimentStore(useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants })));
+  const warnings = useExperimentStore((s) => s.warnings);
+  const dismissWarnings = useExperimentStore((s) => s.dismissWarnings);
+  const replaceSetup = useExperimentStore((s) => s.replace);
+  const { state, records, load } = useTrainingStore(useShallow((s) => ({ state: s.state, records: s.records, load: s.load })));
+  const history = useHistoryStore();
+  const [selected, setSelected] = useState<TokenRef | null>(null);
+  const resolved = useMemo(() => setupRuns(setup), [setup]);
+  const runs: RunView[] = useMemo(() => records.map((record, i) => ({ record, color: runColor(i), visible: true })), [records]);
+  const locked = active.has(state);
+
+  const open = async (id: string) => {
+    const entry = await loadExperiment(id);
+    if (!entry) return;
+    const query = entry.url.includes('?') ? entry.url.slice(entry.url.indexOf('?')) : entry.url;
+    replaceSetup(decodeExperiment(query).state);
+    load(entry.comparison.runs);
+    history.adopt(id);
+  };
+
+  return (
+    <>
+      {warnings.length > 0 && (
+        <div className="card card-warning warnings" role="alert">
+          <strong>Parts of this link could not be used:</strong>
+          <ul>
+            {warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={dismissWarnings}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <div className="workspace">
+        <Controls locked={locked} />
+        <div className="results-column">
+          {'error' in resolved && (
+            <p className="card card-error" role="alert">
+              These runs cannot start: {resolved.error}
+            </p>
+          )}
+          <TrainingPanel runs={'runs' in resolved ? resolved.runs : []} preset={setup.preset} />
+          <ShareButton experiment={setup} />
+          <LossPlot runs={runs} />
+          <EvalPlot runs={runs} />
+          <SamplesTable runs={runs} selected={selected} onSelect={setSelected} />
+          <EmbeddingView runs={runs} selected={selected} onSelect={setSelected} />
+          <ThroughputPlot runs={runs} />
+          <MemoryBars runs={runs} />
+          <KappaHistogram runs={runs} />
+          <BesselExplorer />
+          <HistoryPanel
+            entries={history.entries}
+            unavailable={history.unavailable}
+            onOpen={(id) => void open(id)}
+            onDelete={(id) => void history.remove(id)}
+            onExport={(id, format) =>
+              void loadExperiment(id).then((entry) => entry && (format === 'json' ? exportJson(entry.comparison) : exportCsv(entry.comparison)))
+            }
+            onImport={(comparison) => {
+              load(comparison.runs);
+              history.beginEntry();
+              void history.save(comparison.runs, comparison.preset, window.location.search);
+            }}
+          />
+        </div>
+      </div>
+    </>
+  );
+}

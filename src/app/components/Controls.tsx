@@ -1,0 +1,192 @@
+// The experiment's settings as one declarative list (TensorFlow Playground's habit): each entry
+// names a dotted path of the config, its label and its input kind; rendering, editing and the
+// messages for rejected values all come from the list.
+import { useId, useState, type ReactNode } from 'react';
+import { shippedDatasets, type ExperimentConfig } from '../../experiments/config';
+import { presets } from '../../experiments/presets';
+import { useExperimentStore } from '../state/experiment';
+import './controls.css';
+import { HeadPicker } from './HeadPicker';
+
+type Field =
+  | { path: string; label: string; kind: 'number'; step?: number; hint?: string; disabled?: (c: ExperimentConfig) => boolean }
+  | { path: string; label: string; kind: 'select'; options: (c: ExperimentConfig) => readonly string[] }
+  | { path: string; label: string; kind: 'checkbox' };
+
+const sections: { title: string; fields: Field[] }[] = [
+  {
+    title: 'Data',
+    fields: [
+      { path: 'dataset', label: 'Dataset', kind: 'select', options: (c) => (c.task === 'translation' ? shippedDatasets.parallel : shippedDatasets.corpora) },
+      { path: 'data.sourceVocab', label: 'Source vocabulary', kind: 'number', disabled: (c) => c.task !== 'translation' },
+      { path: 'data.targetVocab', label: 'Target vocabulary', kind: 'number' },
+      { path: 'data.maxLength', label: 'Longest training sentence (words)', kind: 'number' },
+      { path: 'data.trainSentences', label: 'Training sentences (0 = all)', kind: 'number' },
+      { path: 'data.validSentences', label: 'Validation sentences', kind: 'number' },
+      { path: 'embeddings.source', label: 'Target embeddings', kind: 'select', options: () => ['glove', 'in-app'] },
+      { path: 'embeddings.dimension', label: 'Embedding dimension', kind: 'number', disabled: (c) => c.embeddings.source === 'glove' },
+    ],
+  },
+  {
+    title: 'Model',
+    fields: [
+      { path: 'model.backbone', label: 'Backbone', kind: 'select', options: () => ['transformer', 'lstm'] },
+      { path: 'model.encoderLayers', label: 'Encoder layers', kind: 'number', disabled: (c) => c.task !== 'translation' },
+      { path: 'model.decoderLayers', label: 'Decoder layers', kind: 'number' },
+      { path: 'model.dModel', label: 'Width d', kind: 'number' },
+      { path: 'model.heads', label: 'Attention heads', kind: 'number', disabled: (c) => c.model.backbone !== 'transformer' },
+      { path: 'model.ffn', label: 'Feed-forward width', kind: 'number', disabled: (c) => c.model.backbone !== 'transformer' },
+      { path: 'model.positions', label: 'Positions', kind: 'select', options: () => ['sinusoidal', 'learned'] },
+      { path: 'model.dropout', label: 'Dropout', kind: 'number', step: 0.05 },
+      { path: 'model.tiedInput', label: 'Decoder reads the frozen target table (tied input)', kind: 'checkbox' },
+    ],
+  },
+  {
+    title: 'Training',
+    fields: [
+      { path: 'train.steps', label: 'Steps', kind: 'number' },
+      { path: 'train.batchSentences', label: 'Batch (sentences)', kind: 'number' },
+      { path: 'train.learningRate', label: 'Learning rate', kind: 'number', step: 0.0001 },
+      { path: 'train.warmupSteps', label: 'Warm-up steps', kind: 'number' },
+      { path: 'train.decay', label: 'Decay', kind: 'select', options: () => ['none', 'linear', 'inverse-sqrt', 'cosine'] },
+      { path: 'train.clip', label: 'Gradient clip (0 = off)', kind: 'number' },
+      { path: 'train.weightDecay', label: 'Weight decay', kind: 'number', step: 0.0001 },
+      { path: 'train.evalEvery', label: 'Evaluate every (steps)', kind: 'number' },
+      { path: 'train.dataSeed', label: 'Data seed', kind: 'number' },
+      { path: 'train.initSeed', label: 'Init seed', kind: 'number' },
+    ],
+  },
+];
+
+function valueAt(config: ExperimentConfig, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config);
+}
+
+function Labelled({ label, error, children, id }: { label: string; error: string | undefined; children: ReactNode; id: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {error && (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A number input that keeps what the user typed until it is committed (Enter or leaving the field). */
+function NumberInput({ id, value, step, disabled, invalid, onCommit }: { id: string; value: number; step?: number; disabled: boolean; invalid: boolean; onCommit: (value: number) => void }) {
+  const [text, setText] = useState<string | undefined>(undefined);
+  const commit = () => {
+    if (text === undefined) return;
+    onCommit(text.trim() === '' ? Number.NaN : Number(text));
+    setText(undefined);
+  };
+  return (
+    <input
+      id={id}
+      type="number"
+      step={step ?? 'any'}
+      value={text ?? String(value)}
+      disabled={disabled}
+      aria-invalid={invalid}
+      aria-describedby={invalid ? `${id}-error` : undefined}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+    />
+  );
+}
+
+function FieldControl({ field, config, disabled }: { field: Field; config: ExperimentConfig; disabled: boolean }) {
+  const id = useId();
+  const error = useExperimentStore((s) => s.errors[field.path]);
+  const setSetting = useExperimentStore((s) => s.setSetting);
+  const value = valueAt(config, field.path);
+  let control: ReactNode;
+  if (field.kind === 'number') {
+    control = (
+      <NumberInput id={id} value={value as number} step={field.step} disabled={disabled || (field.disabled?.(config) ?? false)} invalid={Boolean(error)} onCommit={(v) => setSetting(field.path, v)} />
+    );
+  } else if (field.kind === 'select') {
+    control = (
+      <select id={id} value={String(value)} disabled={disabled} onChange={(e) => setSetting(field.path, e.target.value)}>
+        {field.options(config).map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    );
+  } else {
+    control = <input id={id} type="checkbox" checked={Boolean(value)} disabled={disabled} onChange={(e) => setSetting(field.path, e.target.checked)} />;
+  }
+  return (
+    <Labelled label={field.label} error={error} id={id}>
+      {control}
+    </Labelled>
+  );
+}
+
+/** Switching the task also switches the dataset and the encoder, which the schema ties to it. */
+function TaskSelect({ config, disabled }: { config: ExperimentConfig; disabled: boolean }) {
+  const id = useId();
+  const setSettings = useExperimentStore((s) => s.setSettings);
+  const error = useExperimentStore((s) => s.errors.task);
+  return (
+    <Labelled label="Task" error={error} id={id}>
+      <select
+        id={id}
+        value={config.task}
+        disabled={disabled}
+        onChange={(e) => {
+          const translation = e.target.value === 'translation';
+          setSettings('task', {
+            task: e.target.value,
+            dataset: translation ? shippedDatasets.parallel[0] : shippedDatasets.corpora[0],
+            'model.encoderLayers': translation ? Math.max(1, config.model.decoderLayers) : 0,
+            ...(translation ? {} : { 'model.backbone': 'transformer' }),
+          });
+        }}
+      >
+        <option value="translation">translation</option>
+        <option value="language-model">language model</option>
+      </select>
+    </Labelled>
+  );
+}
+
+/** Every setting of the experiment; `locked` while a comparison trains. */
+export function Controls({ locked }: { locked: boolean }) {
+  const base = useExperimentStore((s) => s.base);
+  const preset = useExperimentStore((s) => s.preset);
+  const loadPreset = useExperimentStore((s) => s.loadPreset);
+  const presetId = useId();
+  return (
+    <section className="card settings" aria-label="Experiment settings">
+      <div className="field">
+        <label htmlFor={presetId}>Preset</label>
+        <select id={presetId} value={preset} disabled={locked} onChange={(e) => loadPreset(e.target.value)}>
+          {Object.values(presets).map((p) => (
+            <option key={p.name} value={p.name}>
+              {p.title}
+            </option>
+          ))}
+        </select>
+        <p className="field-hint">{presets[preset]?.description}</p>
+      </div>
+      <HeadPicker locked={locked} />
+      {sections.map((section) => (
+        <fieldset key={section.title} disabled={locked}>
+          <legend>{section.title}</legend>
+          {section.title === 'Data' && <TaskSelect config={base} disabled={locked} />}
+          {section.fields.map((field) => (
+            <FieldControl key={field.path} field={field} config={base} disabled={locked} />
+          ))}
+        </fieldset>
+      ))}
+    </section>
+  );
+}

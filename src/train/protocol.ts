@@ -1,0 +1,90 @@
+// Messages between the page and the training worker (src/app/worker/training.worker.ts). Metric
+// points travel incrementally and progress at most every `progressIntervalMs`, so the page's main
+// thread does a little work ten times a second however fast the GPU steps.
+import type { ExperimentConfig } from '../experiments/config';
+import type { AdapterSummary, GpuErrorKind } from '../gpu';
+import type { EvaluationOptions } from './evaluate';
+import type { ComparisonRecord, EvalPoint, MetricPoint, RunRecord } from './record';
+
+export interface RunRequest {
+  label: string;
+  config: ExperimentConfig;
+}
+
+export interface StartCommand {
+  type: 'start';
+  runs: RunRequest[];
+  preset?: string;
+  evaluation?: Partial<EvaluationOptions>;
+  /** The app's base URL (absolute): data files are fetched below it, as the page would. */
+  baseUrl: string;
+}
+
+/** `step` lets one step through, then pauses. */
+export type PageCommand = StartCommand | { type: 'pause' } | { type: 'resume' } | { type: 'step' } | { type: 'stop' };
+
+export type WorkerState = 'preparing' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
+
+export interface RunProgress {
+  label: string;
+  status: RunRecord['status'];
+  /** Why the run failed or stopped, once it has. */
+  error?: string;
+  /** Points recorded since the previous progress message only. */
+  metrics: MetricPoint[];
+}
+
+export type WorkerEvent =
+  | { type: 'adapter'; summary: AdapterSummary }
+  | { type: 'prepared'; runs: number; steps: number }
+  | { type: 'progress'; step: number; runs: RunProgress[] }
+  | { type: 'eval'; runIndex: number; point: EvalPoint }
+  | { type: 'finished'; record: ComparisonRecord }
+  | { type: 'error'; message: string; kind?: GpuErrorKind }
+  | { type: 'status'; state: WorkerState; message?: string };
+
+export const progressIntervalMs = 100;
+
+/**
+ * Turns the comparison's per-step callbacks into throttled progress messages holding only the
+ * metric points the page has not seen. Points land in the records a few steps late (reads are
+ * asynchronous), so each message takes whatever arrived since the last one.
+ */
+export class ProgressReporter {
+  private sent: number[] = [];
+  private lastPost = -Infinity;
+  private step = 0;
+
+  constructor(
+    private readonly post: (event: WorkerEvent) => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Notes that `step` steps are done; posts if the last message is old enough. */
+  update(step: number, runs: readonly RunRecord[]): void {
+    this.step = step;
+    if (this.now() - this.lastPost >= progressIntervalMs) this.flush(runs);
+  }
+
+  /** Posts now: before pausing or finishing, the page must see every point. */
+  flush(runs: readonly RunRecord[]): void {
+    const fresh = runs.map((run, i) => run.metrics.slice(this.sent[i] ?? 0));
+    this.lastPost = this.now();
+    this.sent = runs.map((run) => run.metrics.length);
+    const progress = runs.map(({ label, status, error }, i): RunProgress => ({ label, status, ...(error === undefined ? {} : { error }), metrics: fresh[i]! }));
+    this.post({ type: 'progress', step: this.step, runs: progress });
+  }
+}
+
+/**
+ * What a finished comparison amounts to: stopped when any run ended early (asked to, or the device
+ * gave out), failed when every run failed, else finished, naming the runs that failed on the way.
+ */
+export function comparisonOutcome(record: ComparisonRecord): { state: WorkerState; message?: string } {
+  const stopped = record.runs.find((run) => run.status === 'stopped');
+  if (stopped) return stopped.error ? { state: 'stopped', message: stopped.error } : { state: 'stopped' };
+  const failed = record.runs.filter((run) => run.status === 'failed');
+  const message = failed.map((run) => `${run.label}: ${run.error ?? 'failed'}`).join('\n');
+  if (failed.length > 0 && failed.length === record.runs.length) return { state: 'failed', message };
+  return failed.length > 0 ? { state: 'finished', message } : { state: 'finished' };
+}

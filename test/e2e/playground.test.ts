@@ -1,0 +1,99 @@
+// The playground as a newcomer uses it, in the system Chromium on SwiftShader: open a shared link,
+// train the softmax-vs-vMF comparison, watch both curves grow, reopen the link in a fresh page,
+// reload and find the experiment in the history. Sizes are tiny so the run takes seconds.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectPageErrors, launchChromium, repoRoot, startDevServer, type DevServer, type LaunchedBrowser } from '../helpers/browser';
+
+const artifacts = join(repoRoot, 'test-artifacts');
+const link =
+  '?v=1&preset=tiny-demo&dataset=synthetic-copy&data.sourceVocab=16&data.targetVocab=16&data.maxLength=4' +
+  '&train.steps=16&train.evalEvery=8&train.logEvery=2&train.dataSeed=3&train.initSeed=5';
+
+let server: DevServer;
+let browser: LaunchedBrowser;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  server = await startDevServer();
+  browser = await launchChromium({ webgpu: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Points per trace of the training-loss plot, read from Plotly's own data on the element. */
+async function lossPoints(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const plot = document.querySelector('[aria-label^="Training loss"]') as (HTMLElement & { data?: { x: unknown[] }[] }) | null;
+    const graph = plot?.querySelector('.js-plotly-plot') as (HTMLElement & { data?: { x: unknown[] }[] }) | null;
+    return (graph?.data ?? plot?.data ?? []).map((trace) => trace.x.length);
+  });
+}
+
+async function fieldValue(page: Page, label: string): Promise<string> {
+  return page.getByLabel(label, { exact: true }).inputValue();
+}
+
+describe('the playground', () => {
+  it('trains softmax vs NLLvMF from a link, restores the link in a fresh page, keeps history across a reload', async () => {
+    const page = await browser.context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${server.url}${link}`);
+    await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
+    expect(await fieldValue(page, 'Steps')).toBe('16');
+    expect(await fieldValue(page, 'Dataset')).toBe('synthetic-copy');
+    expect(await fieldValue(page, 'Data seed')).toBe('3');
+
+    await page.getByRole('button', { name: 'Start training' }).press('Enter');
+    const status = page.getByTestId('training-status');
+    await status.filter({ hasText: /step ([4-9]|1\d)/ }).waitFor({ timeout: 120_000 });
+    await expect.poll(() => lossPoints(page), { timeout: 60_000 }).toSatisfy((points: number[]) => points.length === 2 && points.every((n) => n >= 2));
+    const early = await lossPoints(page);
+    await status.filter({ hasText: 'Finished' }).waitFor({ timeout: 180_000 });
+    const final = await lossPoints(page);
+    expect(final.every((n, i) => n > early[i]!), `points ${early} → ${final}`).toBe(true);
+    await page.getByRole('heading', { name: 'Decoded samples' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'playground.png'), fullPage: true });
+
+    // The address bar holds the experiment: a fresh page opens the same configuration.
+    const shared = page.url();
+    expect(shared).toContain('train.steps=16');
+    const fresh = await browser.context.newPage();
+    await fresh.goto(shared);
+    await fresh.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
+    expect(await fieldValue(fresh, 'Steps')).toBe('16');
+    expect(await fieldValue(fresh, 'Init seed')).toBe('5');
+    expect(await fresh.locator('.head-label').allInnerTexts()).toEqual(await page.locator('.head-label').allInnerTexts());
+    await fresh.close();
+
+    // A reload keeps the finished comparison in the history.
+    await page.reload();
+    const history = page.getByRole('region', { name: 'Saved experiments' });
+    await history.getByText('tiny-demo', { exact: false }).first().waitFor({ timeout: 30_000 });
+    expect(await history.innerText()).toMatch(/finished/);
+    expect(errors).toEqual([]);
+  }, 420_000);
+
+  it('labels every control and keeps them reachable by keyboard', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('input, select, textarea, button')]
+        .filter((el) => {
+          const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title');
+          const text = el.tagName === 'BUTTON' ? (el.textContent ?? '').trim() : '';
+          return !labelled && !text;
+        })
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+    expect(unlabelled).toEqual([]);
+    const unreachable = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('input, select, button')].filter((el) => el.tabIndex < 0).map((el) => el.outerHTML.slice(0, 120)));
+    expect(unreachable).toEqual([]);
+  }, 120_000);
+});

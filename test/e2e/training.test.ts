@@ -1,0 +1,132 @@
+// Training in the dedicated worker, driven from the page through the panel's buttons (keyboard
+// only) and watched through the store: two runs of a 12-step copy task grow their metrics, pause
+// holds the step counter, one step advances it by exactly one, resume runs to the end, and the
+// main thread never blocks for 50 ms meanwhile. Code for the page goes as strings: vitest rewrites
+// `import()` and helpers inside functions, which must run in the page as written.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { collectPageErrors, launchChromium, startDevServer, type DevServer, type LaunchedBrowser } from '../helpers/browser';
+
+interface Snapshot {
+  state: string;
+  message?: string;
+  steps: number;
+  totalSteps: number;
+  statuses: string[];
+  errors: (string | undefined)[];
+  metrics: number[];
+  lastMetricStep: number[];
+  evals: number[];
+}
+
+const snapshot = (page: Page) =>
+  page.evaluate(`(() => {
+    const s = window.__training.store.getState();
+    return {
+      state: s.state, message: s.message, steps: s.steps, totalSteps: s.totalSteps,
+      statuses: s.records.map((r) => r.status), errors: s.records.map((r) => r.error),
+      metrics: s.records.map((r) => r.metrics.length),
+      lastMetricStep: s.records.map((r) => r.metrics.at(-1)?.step ?? 0),
+      evals: s.records.map((r) => r.evals.length),
+    };
+  })()`) as Promise<Snapshot>;
+
+/** Waits for a condition on the store, written as an expression over `s` (its state). */
+const until = (page: Page, condition: string, timeout = 120_000) =>
+  page.waitForFunction(`(() => { const s = window.__training.store.getState(); return ${condition}; })()`, null, { timeout });
+
+const press = async (page: Page, name: string) => {
+  await page.getByRole('button', { name }).focus();
+  await page.keyboard.press('Enter');
+};
+
+let server: DevServer;
+let browser: LaunchedBrowser;
+
+beforeAll(async () => {
+  server = await startDevServer();
+  browser = await launchChromium({ webgpu: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(`${server.url}test/e2e/pages/training.html`);
+  await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
+  return { page, errors };
+}
+
+describe('training in a web worker', () => {
+  it('trains two runs; pause holds, step advances one, resume finishes; no long task on the page', async () => {
+    const { page, errors } = await openPage();
+    // Long tasks as [start, duration] ms, beside the store's transitions, to tell when one happened.
+    await page.evaluate(`window.__longTasks = []; window.__transitions = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+      }).observe({ type: 'longtask' });
+      window.__training.store.subscribe((s, p) => {
+        if (s.state !== p.state || s.steps !== p.steps) window.__transitions.push([Math.round(performance.now()), s.state, s.steps]);
+      });`);
+
+    await press(page, 'Start training');
+    await until(page, `s.steps >= 2 || s.state === 'failed'`);
+    const early = await snapshot(page);
+    expect(early.state, early.message).toBe('running');
+    expect(early.totalSteps).toBe(12);
+
+    await press(page, 'Pause training');
+    await until(page, `s.state !== 'running'`);
+    const paused = await snapshot(page);
+    expect(paused.state, paused.message).toBe('paused');
+    expect(paused.steps).toBeLessThan(12);
+    // The worker settles in-flight reads before saying "paused": a point for every step shown.
+    expect(paused.lastMetricStep).toEqual([paused.steps, paused.steps]);
+    for (const [i, count] of paused.metrics.entries()) expect(count).toBeGreaterThan(early.metrics[i]!);
+    await page.waitForTimeout(1000);
+    expect((await snapshot(page)).steps).toBe(paused.steps);
+
+    await press(page, 'Train one step');
+    await until(page, `s.steps === ${paused.steps + 1} && s.state === 'paused'`);
+    await page.waitForTimeout(700);
+    const stepped = await snapshot(page);
+    expect(stepped.steps).toBe(paused.steps + 1);
+    expect(stepped.lastMetricStep).toEqual([stepped.steps, stepped.steps]);
+    expect(await page.getByTestId('training-status').innerText()).toBe(`Paused — step ${stepped.steps} / 12`);
+
+    await press(page, 'Resume training');
+    await until(page, `s.state !== 'running' && s.state !== 'paused'`);
+    const done = await snapshot(page);
+    expect(done.state, done.message).toBe('finished');
+    expect(done.statuses).toEqual(['finished', 'finished']);
+    expect(done.metrics).toEqual([12, 12]);
+    expect(done.evals).toEqual([1, 1]);
+    expect(await page.getByTestId('training-loss-1').innerText()).toMatch(/^-?\d+\.\d{3} @12$/);
+
+    expect(await page.evaluate('window.__longTasks'), `long tasks; store transitions: ${await page.evaluate('JSON.stringify(window.__transitions)')}`).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it('reports a failure in the worker as a failed state naming the problem, keeping the runs', async () => {
+    const { page } = await openPage();
+    await page.evaluate(`(() => {
+      const { store, runs } = window.__training;
+      store.getState().start(runs.map((run) => ({ ...run, config: { ...run.config, dataset: 'no-such-corpus' } })));
+    })()`);
+    await until(page, `s.state === 'failed'`);
+    const failed = await snapshot(page);
+    expect(failed.message).toMatch(/^Training failed while preparing the data and models: .*no-such-corpus/);
+    expect(failed.statuses).toEqual(['failed', 'failed']);
+    expect(failed.errors[0]).toBe(failed.message);
+    expect(await page.getByRole('alert').innerText()).toBe(failed.message);
+
+    await press(page, 'Reset training');
+    await until(page, `s.state === 'idle' && s.records.length === 0`);
+    await page.close();
+  }, 120_000);
+});

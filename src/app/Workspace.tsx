@@ -8,6 +8,7 @@ import { Controls } from './components/Controls';
 import { HistoryPanel } from './components/HistoryPanel';
 import { ShareButton } from './components/ShareButton';
 import { TrainingPanel } from './components/TrainingPanel';
+import { UploadPanel } from './components/UploadPanel';
 import { loadExperiment } from './history/db';
 import { exportCsv, exportJson } from './history/files';
 import { runColor } from './plots/colors';
@@ -22,6 +23,7 @@ import { decodeExperiment, encodeExperiment } from './share/url';
 import { setupRuns, useExperimentStore } from './state/experiment';
 import { autosaveMs, useHistoryStore } from './state/history';
 import { useTrainingStore } from './state/training';
+import { useUploadsStore } from './state/uploads';
 import { EmbeddingView } from './views/EmbeddingView';
 import { SamplesTable } from './views/SamplesTable';
 import type { TokenRef } from './views/samples';
@@ -68,7 +70,8 @@ export function Workspace() {
   const { state, records, load } = useTrainingStore(useShallow((s) => ({ state: s.state, records: s.records, load: s.load })));
   const history = useHistoryStore();
   const [selected, setSelected] = useState<TokenRef | null>(null);
-  const resolved = useMemo(() => setupRuns(setup), [setup]);
+  const catalog = useUploadsStore((s) => s.catalog);
+  const resolved = useMemo(() => setupRuns(setup, catalog), [setup, catalog]);
   const runs: RunView[] = useMemo(() => records.map((record, i) => ({ record, color: runColor(i), visible: true })), [records]);
   const locked = active.has(state);
 
@@ -97,7 +100,10 @@ export function Workspace() {
         </div>
       )}
       <div className="workspace">
-        <Controls locked={locked} />
+        <div className="settings-column">
+          <Controls locked={locked} />
+          <UploadPanel locked={locked} />
+        </div>
         <div className="results-column">
           {'error' in resolved && (
             <p className="card card-error" role="alert">

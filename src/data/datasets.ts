@@ -115,7 +115,8 @@ export async function loadGlove(read: ReadAsset): Promise<GloveVectors> {
   return { words, dim: glove.dim, vectors };
 }
 
-function normaliseRows(vectors: Float32Array, dim: number): void {
+/** Scales every row of a row-major table to unit length in place; zero rows stay zero. */
+export function normaliseRows(vectors: Float32Array, dim: number): void {
   for (let start = 0; start < vectors.length; start += dim) {
     let sumSquares = 0;
     for (let j = start; j < start + dim; j++) sumSquares += vectors[j] * vectors[j];

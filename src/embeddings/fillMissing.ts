@@ -84,7 +84,7 @@ export function fillMissingVectors(vocabulary: readonly string[], inApp: InAppEm
       if (hasInApp(w)) shared.push(w);
     } else missing.push(w);
   });
-  if (shared.length === 0) throw new Error('No word has both a shipped and an in-app vector: the shipped vectors cannot be for this text');
+  if (shared.length === 0) throw new Error('No word has both a pretrained and an in-app vector: the pretrained vectors (shipped or uploaded) cannot be for this text');
 
   const x = new Float64Array(shared.length * k);
   const y = new Float64Array(shared.length * dimension);

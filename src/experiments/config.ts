@@ -9,6 +9,8 @@ import { syntheticDatasets } from './synthetic';
 export interface DatasetCatalog {
   parallel: readonly string[];
   corpora: readonly string[];
+  /** The dimension of the user's uploaded word vectors; absent when none are uploaded. */
+  vectorDimension?: number;
 }
 
 /** The datasets in public/data/manifest.json (a unit test keeps the two in step) and the built-in synthetic tasks. */
@@ -20,6 +22,8 @@ export const shippedDatasets: DatasetCatalog = {
 /** The shipped GloVe vectors are 100-dimensional; in-app (PPMI-SVD) tables may be any size in this range. */
 export const gloveDimension = 100;
 export const inAppDimensions = { min: 16, max: 300 } as const;
+/** Uploaded vectors may be larger (fastText's are 300-d, some models' 768 or 1024). */
+export const uploadedDimensions = { min: 16, max: 1024 } as const;
 
 /** A value as it goes into a message; never throws, whatever the input (cycles, BigInt, null prototypes). */
 export function show(value: unknown): string {
@@ -89,8 +93,9 @@ const shape = z.strictObject({
   }),
   /** The target embedding table for continuous heads. */
   embeddings: z.strictObject({
-    source: z.enum(['glove', 'in-app']),
-    dimension: int(inAppDimensions.min, inAppDimensions.max),
+    source: z.enum(['glove', 'in-app', 'uploaded']),
+    /** The widest range any source allows; each source's own limit is checked below. */
+    dimension: int(uploadedDimensions.min, uploadedDimensions.max),
   }),
   model: z.strictObject({
     backbone: z.enum(['transformer', 'lstm']),
@@ -132,6 +137,9 @@ export const configSchema = shape.superRefine((c, ctx) => {
   }
   if (c.embeddings.source === 'glove' && c.embeddings.dimension !== gloveDimension) {
     fail('embeddings.dimension', `must be ${gloveDimension} with embeddings.source "glove" (the shipped vectors are ${gloveDimension}-d), got ${c.embeddings.dimension}`);
+  }
+  if (c.embeddings.source === 'in-app' && c.embeddings.dimension > inAppDimensions.max) {
+    fail('embeddings.dimension', `must be an integer from ${inAppDimensions.min} to ${inAppDimensions.max} with embeddings.source "in-app", got ${c.embeddings.dimension}`);
   }
   // A setting that silently does nothing would mislead a comparison, so the LM rejects an encoder.
   if (c.task === 'translation' && c.model.encoderLayers === 0) {
@@ -233,14 +241,21 @@ export function formatIssues(error: z.ZodError): string[] {
   });
 }
 
-/** Validates a whole config against the schema and the dataset catalogue; never throws. */
+/** Validates a whole config against the schema and the catalogue (datasets, uploaded vectors); never throws. */
 export function parseConfig(input: unknown, datasets: DatasetCatalog = shippedDatasets): { config: ExperimentConfig } | { errors: string[] } {
   const result = configSchema.safeParse(input, { reportInput: true });
   if (!result.success) return { errors: formatIssues(result.error) };
   const config = result.data;
   const [kind, names] = config.task === 'translation' ? ['parallel', datasets.parallel] : ['corpus', datasets.corpora];
+  const errors: string[] = [];
   if (!names.includes(config.dataset)) {
-    return { errors: [`dataset must be a ${kind} dataset for task "${config.task}" (${quoteAll(names)}), got ${show(config.dataset)}`] };
+    errors.push(`dataset must be a ${kind} dataset for task "${config.task}" (${quoteAll(names)}), got ${show(config.dataset)}`);
   }
-  return { config };
+  const { source, dimension } = config.embeddings;
+  if (source === 'uploaded' && datasets.vectorDimension === undefined) {
+    errors.push('embeddings.source must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"');
+  } else if (source === 'uploaded' && dimension !== datasets.vectorDimension) {
+    errors.push(`embeddings.dimension must be ${datasets.vectorDimension} with embeddings.source "uploaded" (the uploaded vectors are ${datasets.vectorDimension}-d), got ${dimension}`);
+  }
+  return errors.length > 0 ? { errors } : { config };
 }

@@ -4,7 +4,7 @@
 // Every vMF run here uses the exact normaliser −log C_m(κ). The paper's closed-form pseudo-loss g(κ)
 // (src/math/vmf.ts) is one override away: `head.approximate=true`.
 import type { HeadSpec } from '../heads/index';
-import { defaultConfig, type DeepPartial, type ExperimentConfig } from './config';
+import { defaultConfig, shippedDatasets, type DatasetCatalog, type DeepPartial, type ExperimentConfig } from './config';
 import { applyOverrides, differingSettings, mergeConfig, runLabel } from './overrides';
 
 export interface Preset {
@@ -104,8 +104,9 @@ export function presetBase(preset: Preset): ExperimentConfig {
 }
 
 /** One run per variant, each labelled by the settings that vary across the runs. Throws ConfigError on an invalid variant. */
-export function runsOf(base: ExperimentConfig, variants: readonly Record<string, unknown>[]): ResolvedPreset['runs'] {
-  const configs = variants.map((variant) => applyOverrides(base, variant));
+/** `datasets`: the catalogue the configs are checked against (the page's includes its uploads). */
+export function runsOf(base: ExperimentConfig, variants: readonly Record<string, unknown>[], datasets: DatasetCatalog = shippedDatasets): ResolvedPreset['runs'] {
+  const configs = variants.map((variant) => applyOverrides(base, variant, datasets));
   const varied = new Set(configs.flatMap((config) => Object.keys(differingSettings(base, config))));
   return configs.map((config) => ({ label: runLabel(base, config, varied), config }));
 }

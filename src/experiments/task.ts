@@ -3,15 +3,16 @@
 // shares one Task, so the heads see the same words, the same table and the same batches.
 import type { ReadAsset } from '../data/assets';
 import { seq2seqExamples, languageModelExamples, type Example } from '../data/batching';
-import { loadCorpus, loadParallel } from '../data/datasets';
+import { loadCorpus, loadParallel, normaliseRows } from '../data/datasets';
 import { detokenize, tokenizeWords } from '../data/tokenize';
 import { Vocabulary, specialIds } from '../data/vocabulary';
 import type { PretrainedVectors } from '../embeddings/fillMissing';
 import { buildTargetEmbeddings, loadPretrainedGlove } from '../embeddings/targetEmbeddings';
 import { buildTargetTable } from '../heads/targetTable';
 import type { Engine } from '../tensor/engine';
-import type { ExperimentConfig } from './config';
+import { inAppDimensions, type ExperimentConfig } from './config';
 import { isSyntheticDataset, randomUnitTable, syntheticPairs } from './synthetic';
+import { isUploadName, uploadSplit, type UploadedData, type UploadedDataset } from './uploads';
 
 export interface Task {
   kind: ExperimentConfig['task'];
@@ -25,7 +26,7 @@ export interface Task {
   /** Unit-row target table [V, m] with the reference code's special rows (methods.md A1). */
   targetTable: Float32Array;
   tableDimension: number;
-  /** Share of target-vocabulary words whose row is a shipped (GloVe) vector. */
+  /** Share of target-vocabulary words whose row is a pretrained (shipped GloVe or uploaded) vector. */
   pretrainedShare: number;
 }
 
@@ -35,6 +36,25 @@ export function taskKey(config: ExperimentConfig): string {
 }
 
 type Pair = { source: string[]; target: string[] };
+type Split = 'train' | 'valid';
+
+/** The uploaded dataset a config names, or undefined for a shipped one; an `upload:` name the page no longer holds is an error. */
+function uploadedDataset<K extends UploadedDataset['kind']>(uploads: UploadedData | undefined, name: string, kind: K): Extract<UploadedDataset, { kind: K }> | undefined {
+  if (!isUploadName(name)) return undefined;
+  const dataset = uploads?.datasets[name];
+  if (dataset?.kind !== kind) throw new Error(`No uploaded ${kind === 'parallel' ? 'parallel text' : 'corpus'} named ${name}: upload the file again`);
+  return dataset as Extract<UploadedDataset, { kind: K }>;
+}
+
+async function parallelText(read: ReadAsset, name: string, split: Split, uploads: UploadedData | undefined): Promise<{ src: string[]; tgt: string[] }> {
+  const uploaded = uploadedDataset(uploads, name, 'parallel');
+  return uploaded ? { src: uploadSplit(uploaded.src, split), tgt: uploadSplit(uploaded.tgt, split) } : loadParallel(read, name, split);
+}
+
+async function corpusText(read: ReadAsset, name: string, split: Split, uploads: UploadedData | undefined): Promise<string[]> {
+  const uploaded = uploadedDataset(uploads, name, 'corpus');
+  return uploaded ? uploadSplit(uploaded.lines, split) : loadCorpus(read, name, split);
+}
 
 /**
  * Validation keeps translation pairs up to twice data.maxLength: the shipped validation splits are
@@ -52,7 +72,7 @@ function fits(tokens: readonly string[], maxLength: number): boolean {
   return tokens.length > 0 && tokens.length <= maxLength;
 }
 
-async function translationPairs(read: ReadAsset, config: ExperimentConfig, split: 'train' | 'valid', cap: number): Promise<Pair[]> {
+async function translationPairs(read: ReadAsset, config: ExperimentConfig, split: Split, cap: number, uploads: UploadedData | undefined): Promise<Pair[]> {
   if (isSyntheticDataset(config.dataset)) {
     const { data, train } = config;
     const count = cap === 0 ? syntheticDefaultCount : cap;
@@ -60,7 +80,7 @@ async function translationPairs(read: ReadAsset, config: ExperimentConfig, split
     const seed = train.dataSeed * 2 + (split === 'valid' ? 1 : 0);
     return syntheticPairs(config.dataset, { symbols: data.targetVocab - 4, maxLength: data.maxLength, count, seed });
   }
-  const text = await loadParallel(read, config.dataset, split);
+  const text = await parallelText(read, config.dataset, split, uploads);
   const limit = split === 'train' ? config.data.maxLength : validationLengthLimit(config);
   const pairs: Pair[] = [];
   for (let i = 0; i < text.src.length && (cap === 0 || pairs.length < cap); i++) {
@@ -70,8 +90,8 @@ async function translationPairs(read: ReadAsset, config: ExperimentConfig, split
   return pairs;
 }
 
-async function corpusLines(read: ReadAsset, config: ExperimentConfig, split: 'train' | 'valid', cap: number): Promise<string[][]> {
-  const lines = (await loadCorpus(read, config.dataset, split)).map((line) => tokenizeWords(line)).filter((tokens) => tokens.length > 0);
+async function corpusLines(read: ReadAsset, config: ExperimentConfig, split: Split, cap: number, uploads: UploadedData | undefined): Promise<string[][]> {
+  const lines = (await corpusText(read, config.dataset, split, uploads)).map((line) => tokenizeWords(line)).filter((tokens) => tokens.length > 0);
   return cap === 0 ? lines : lines.slice(0, cap);
 }
 
@@ -96,8 +116,21 @@ function languageModelStream(lines: readonly string[][], vocabulary: Vocabulary)
   return Int32Array.from(ids);
 }
 
-/** The target vocabulary and its table: GloVe and/or in-app PPMI-SVD vectors, or random rows for a synthetic task. */
-async function targetSide(read: ReadAsset, config: ExperimentConfig, sentences: string[][], engine: Engine | undefined) {
+/** The vectors the table prefers where they have the word: shipped GloVe, the user's (rows normalised as GloVe's are), or none. */
+async function pretrainedVectors(read: ReadAsset, config: ExperimentConfig, uploads: UploadedData | undefined): Promise<PretrainedVectors | undefined> {
+  const { source } = config.embeddings;
+  if (source === 'glove') return loadPretrainedGlove(read);
+  if (source === 'in-app') return undefined;
+  const uploaded = uploads?.vectors;
+  if (!uploaded) throw new Error('embeddings.source is "uploaded" but no word vectors are uploaded: upload the .vec file again');
+  // A copy: the caller's upload stays as read, and the UNK row (a mean of rows) needs unit rows.
+  const vectors = uploaded.vectors.slice();
+  normaliseRows(vectors, uploaded.dimension);
+  return { words: uploaded.words, vectors, dimension: uploaded.dimension };
+}
+
+/** The target vocabulary and its table: pretrained and/or in-app PPMI-SVD vectors, or random rows for a synthetic task. */
+async function targetSide(read: ReadAsset, config: ExperimentConfig, sentences: string[][], engine: Engine | undefined, uploads: UploadedData | undefined) {
   const { data, embeddings: settings } = config;
   if (isSyntheticDataset(config.dataset)) {
     const vocabulary = Vocabulary.fromSentences(sentences, { maxSize: data.targetVocab });
@@ -106,11 +139,13 @@ async function targetSide(read: ReadAsset, config: ExperimentConfig, sentences: 
     const row = (id: number) => random.subarray(id * m, (id + 1) * m);
     return { vocabulary, targetTable: buildTargetTable(vocabulary.size, m, row, specialIds, [row(specialIds.unk)]), tableDimension: m, pretrainedShare: 0 };
   }
-  const glove = settings.source === 'glove' ? await loadPretrainedGlove(read) : undefined;
+  const pretrained = await pretrainedVectors(read, config, uploads);
   const built = await buildTargetEmbeddings(sentences, {
     vocabSize: data.targetVocab,
-    dimension: Math.min(settings.dimension, data.targetVocab - 1),
-    ...(glove ? { pretrained: glove } : {}),
+    // Uploaded vectors may be up to 1024-d; in-app vectors beyond the in-app limit would only make
+    // the SVD slower, since the Procrustes map carries them into the wider space either way.
+    dimension: Math.min(settings.dimension, inAppDimensions.max, data.targetVocab - 1),
+    ...(pretrained ? { pretrained } : {}),
     ...(engine ? { engine } : {}),
   });
   const { vocabulary, table: filled } = built;
@@ -118,25 +153,32 @@ async function targetSide(read: ReadAsset, config: ExperimentConfig, sentences: 
   const row = (id: number) => filled.vectors.subarray(id * m, (id + 1) * m);
   // UNK: the mean of the shipped vectors of words outside the vocabulary, as the reference code
   // does; without shipped vectors, the in-app vector learnt for <unk> itself.
-  const unkSource = [glove ? meanOfRowsOutside(glove, vocabulary) : row(specialIds.unk)];
+  const unkSource = [pretrained ? meanOfRowsOutside(pretrained, vocabulary) : row(specialIds.unk)];
   const targetTable = buildTargetTable(vocabulary.size, m, row, specialIds, unkSource);
   const pretrainedShare = filled.source.reduce((n, s) => n + (s === 0 ? 1 : 0), 0) / vocabulary.size;
   return { vocabulary, targetTable, tableDimension: m, pretrainedShare };
 }
 
-export async function prepareTask(read: ReadAsset, config: ExperimentConfig, { engine }: { engine?: Engine } = {}): Promise<Task> {
+export interface TaskOptions {
+  /** Runs the in-app SVD on the GPU; without it, on the CPU. */
+  engine?: Engine;
+  /** The user's files, for configs naming an `upload:` dataset or embeddings.source "uploaded". */
+  uploads?: UploadedData;
+}
+
+export async function prepareTask(read: ReadAsset, config: ExperimentConfig, { engine, uploads }: TaskOptions = {}): Promise<Task> {
   const { data } = config;
   const translation = config.task === 'translation';
   const [trainPairs, validPairs] = translation
-    ? await Promise.all([translationPairs(read, config, 'train', data.trainSentences), translationPairs(read, config, 'valid', data.validSentences)])
+    ? await Promise.all([translationPairs(read, config, 'train', data.trainSentences, uploads), translationPairs(read, config, 'valid', data.validSentences, uploads)])
     : [null, null];
   const [trainLines, validLines] = translation
     ? [null, null]
-    : await Promise.all([corpusLines(read, config, 'train', data.trainSentences), corpusLines(read, config, 'valid', data.validSentences)]);
+    : await Promise.all([corpusLines(read, config, 'train', data.trainSentences, uploads), corpusLines(read, config, 'valid', data.validSentences, uploads)]);
   const targetSentences = trainPairs ? trainPairs.map((p) => p.target) : trainLines!;
   if (targetSentences.length === 0) throw new Error(`No training sentences of at most data.maxLength = ${data.maxLength} tokens in ${config.dataset}`);
 
-  const { vocabulary, targetTable, tableDimension: m, pretrainedShare } = await targetSide(read, config, targetSentences, engine);
+  const { vocabulary, targetTable, tableDimension: m, pretrainedShare } = await targetSide(read, config, targetSentences, engine, uploads);
 
   if (trainPairs && validPairs) {
     const sourceVocabulary = Vocabulary.fromSentences(trainPairs.map((p) => p.source), { maxSize: data.sourceVocab });

@@ -5,6 +5,7 @@ import type { ReadAsset } from '../data/assets';
 import { Batcher, type Batch } from '../data/batching';
 import type { ExperimentConfig } from '../experiments/config';
 import { prepareTask, taskKey, type Task } from '../experiments/task';
+import type { UploadedData } from '../experiments/uploads';
 import type { Engine } from '../tensor/engine';
 import { restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { evaluate, type EvaluationOptions } from './evaluate';
@@ -33,6 +34,8 @@ export interface ComparisonOptions {
   runs: RunSpec[];
   preset?: string;
   evaluation?: Partial<EvaluationOptions>;
+  /** The user's files that the runs' configs name. */
+  uploads?: UploadedData;
   onProgress?: (event: ProgressEvent) => void | Promise<void>;
   /**
    * Awaited before every step: true lets the step run, false stops every run, keeping what it
@@ -78,7 +81,7 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   const streamOf = new Map<TrainingRun, BatchStream>();
   for (const spec of specs) {
     const key = taskKey(spec.config);
-    if (!tasks.has(key)) tasks.set(key, prepareTask(read, spec.config, { engine }));
+    if (!tasks.has(key)) tasks.set(key, prepareTask(read, spec.config, { engine, uploads: options.uploads }));
     const task = await tasks.get(key)!;
     const run = new TrainingRun(engine, task, spec.config, { label: spec.label, adapter: options.adapter, startedAt: origin, tag: `run${runs.length}` });
     if (spec.resume) restoreCheckpoint(run, spec.resume);

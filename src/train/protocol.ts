@@ -2,6 +2,7 @@
 // points travel incrementally and progress at most every `progressIntervalMs`, so the page's main
 // thread does a little work ten times a second however fast the GPU steps.
 import type { ExperimentConfig } from '../experiments/config';
+import type { UploadedData } from '../experiments/uploads';
 import type { AdapterSummary, GpuErrorKind } from '../gpu';
 import type { EvaluationOptions } from './evaluate';
 import type { ComparisonRecord, EvalPoint, MetricPoint, RunRecord } from './record';
@@ -16,6 +17,8 @@ export interface StartCommand {
   runs: RunRequest[];
   preset?: string;
   evaluation?: Partial<EvaluationOptions>;
+  /** The user's files the runs name (structured-cloned, so the worker reads no file of the user's). */
+  uploads?: UploadedData;
   /** The app's base URL (absolute): data files are fetched below it, as the page would. */
   baseUrl: string;
 }

@@ -75,6 +75,35 @@ describe('the experiment config schema', () => {
     expect(parseConfig({ ...defaultConfig, dataset: 'mine' }, { parallel: ['mine'], corpora: [] })).toHaveProperty('config');
   });
 
+  describe('embeddings.source "uploaded"', () => {
+    const uploaded = (dimension: number) => ({ ...defaultConfig, embeddings: { source: 'uploaded', dimension } });
+    const withVectors = (dimension: number) => ({ ...shippedDatasets, vectorDimension: dimension });
+    const errorsWith = (input: unknown, catalog = shippedDatasets) => {
+      const result = parseConfig(input, catalog);
+      return 'errors' in result ? result.errors : [];
+    };
+
+    it('is valid only once vectors are uploaded, at their dimension', () => {
+      expect(errorsWith(uploaded(50))).toEqual(['embeddings.source must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"']);
+      expect(errorsWith(uploaded(50), withVectors(50))).toEqual([]);
+      expect(errorsWith(uploaded(64), withVectors(50))).toEqual([
+        'embeddings.dimension must be 50 with embeddings.source "uploaded" (the uploaded vectors are 50-d), got 64',
+      ]);
+    });
+
+    it('accepts 16 to 1024 dimensions, while in-app tables stay at most 300 and GloVe at 100', () => {
+      expect(errorsWith(uploaded(1024), withVectors(1024))).toEqual([]);
+      expect(errorsWith(uploaded(1025), withVectors(1025))).toEqual([expect.stringContaining('embeddings.dimension must be an integer from 16 to 1024')]);
+      expect(errorsWith({ ...defaultConfig, embeddings: { source: 'in-app', dimension: 300 } })).toEqual([]);
+      expect(errorsWith({ ...defaultConfig, embeddings: { source: 'in-app', dimension: 301 } })).toEqual([
+        'embeddings.dimension must be an integer from 16 to 300 with embeddings.source "in-app", got 301',
+      ]);
+      expect(errorsWith({ ...defaultConfig, embeddings: { source: 'glove', dimension: 300 } }, withVectors(300))).toEqual([
+        expect.stringContaining('must be 100 with embeddings.source "glove"'),
+      ]);
+    });
+  });
+
   it('fills the vMF normaliser choice when it is left out', () => {
     const result = parseConfig({ ...defaultConfig, head: { kind: 'vmf', regularizer: { kind: 'none' } } });
     expect(result).toHaveProperty('config.head.approximate', false);

@@ -2,29 +2,49 @@
 // names a dotted path of the config, its label and its input kind; rendering, editing and the
 // messages for rejected values all come from the list.
 import { useId, useState, type ReactNode } from 'react';
-import { shippedDatasets, type ExperimentConfig } from '../../experiments/config';
+import { gloveDimension, inAppDimensions, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
 import { presets } from '../../experiments/presets';
 import { useExperimentStore } from '../state/experiment';
+import { useUploadsStore } from '../state/uploads';
 import './controls.css';
 import { HeadPicker } from './HeadPicker';
 
 type Field =
   | { path: string; label: string; kind: 'number'; step?: number; hint?: string; disabled?: (c: ExperimentConfig) => boolean }
-  | { path: string; label: string; kind: 'select'; options: (c: ExperimentConfig) => readonly string[] }
+  | {
+      path: string;
+      label: string;
+      kind: 'select';
+      options: (c: ExperimentConfig, catalog: DatasetCatalog) => readonly string[];
+      /** Settings the schema ties to this one, changed in the same edit. */
+      together?: (value: string, c: ExperimentConfig, catalog: DatasetCatalog) => Record<string, unknown>;
+    }
   | { path: string; label: string; kind: 'checkbox' };
+
+/** Each embeddings source allows its own dimensions: GloVe's and the uploaded vectors' are fixed. */
+function embeddingDimensionFor(source: string, c: ExperimentConfig, catalog: DatasetCatalog): Record<string, unknown> {
+  const dimension = source === 'glove' ? gloveDimension : source === 'uploaded' ? catalog.vectorDimension : Math.min(c.embeddings.dimension, inAppDimensions.max);
+  return { 'embeddings.dimension': dimension };
+}
 
 const sections: { title: string; fields: Field[] }[] = [
   {
     title: 'Data',
     fields: [
-      { path: 'dataset', label: 'Dataset', kind: 'select', options: (c) => (c.task === 'translation' ? shippedDatasets.parallel : shippedDatasets.corpora) },
+      { path: 'dataset', label: 'Dataset', kind: 'select', options: (c, catalog) => (c.task === 'translation' ? catalog.parallel : catalog.corpora) },
       { path: 'data.sourceVocab', label: 'Source vocabulary', kind: 'number', disabled: (c) => c.task !== 'translation' },
       { path: 'data.targetVocab', label: 'Target vocabulary', kind: 'number' },
       { path: 'data.maxLength', label: 'Longest training sentence (words)', kind: 'number' },
       { path: 'data.trainSentences', label: 'Training sentences (0 = all)', kind: 'number' },
       { path: 'data.validSentences', label: 'Validation sentences', kind: 'number' },
-      { path: 'embeddings.source', label: 'Target embeddings', kind: 'select', options: () => ['glove', 'in-app'] },
-      { path: 'embeddings.dimension', label: 'Embedding dimension', kind: 'number', disabled: (c) => c.embeddings.source === 'glove' },
+      {
+        path: 'embeddings.source',
+        label: 'Target embeddings',
+        kind: 'select',
+        options: (_, catalog) => (catalog.vectorDimension === undefined ? ['glove', 'in-app'] : ['glove', 'in-app', 'uploaded']),
+        together: embeddingDimensionFor,
+      },
+      { path: 'embeddings.dimension', label: 'Embedding dimension', kind: 'number', disabled: (c) => c.embeddings.source !== 'in-app' },
     ],
   },
   {
@@ -104,6 +124,8 @@ function FieldControl({ field, config, disabled }: { field: Field; config: Exper
   const id = useId();
   const error = useExperimentStore((s) => s.errors[field.path]);
   const setSetting = useExperimentStore((s) => s.setSetting);
+  const setSettings = useExperimentStore((s) => s.setSettings);
+  const catalog = useUploadsStore((s) => s.catalog);
   const value = valueAt(config, field.path);
   let control: ReactNode;
   if (field.kind === 'number') {
@@ -112,8 +134,13 @@ function FieldControl({ field, config, disabled }: { field: Field; config: Exper
     );
   } else if (field.kind === 'select') {
     control = (
-      <select id={id} value={String(value)} disabled={disabled} onChange={(e) => setSetting(field.path, e.target.value)}>
-        {field.options(config).map((option) => (
+      <select
+        id={id}
+        value={String(value)}
+        disabled={disabled}
+        onChange={(e) => setSettings(field.path, { [field.path]: e.target.value, ...field.together?.(e.target.value, config, catalog) })}
+      >
+        {field.options(config, catalog).map((option) => (
           <option key={option} value={option}>
             {option}
           </option>

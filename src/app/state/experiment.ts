@@ -2,9 +2,10 @@
 // overrides per run (usually the head). Every edit goes through the config schema; a rejected value
 // leaves the configuration unchanged and its message sits beside the control.
 import { create } from 'zustand';
-import { ConfigError, type ExperimentConfig } from '../../experiments/config';
+import { ConfigError, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
 import { applyOverrides } from '../../experiments/overrides';
 import { presets, resolvePreset, runsOf } from '../../experiments/presets';
+import { useUploadsStore } from './uploads';
 
 export const defaultPreset = 'tiny-demo';
 
@@ -41,10 +42,10 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The runs of a setup, or the first problem with them. */
-export function setupRuns(setup: Pick<ExperimentSetup, 'base' | 'variants'>): { runs: ReturnType<typeof runsOf> } | { error: string } {
+/** The runs of a setup, or the first problem with them; `datasets` includes the page's uploads. */
+export function setupRuns(setup: Pick<ExperimentSetup, 'base' | 'variants'>, datasets: DatasetCatalog = shippedDatasets): { runs: ReturnType<typeof runsOf> } | { error: string } {
   try {
-    return { runs: runsOf(setup.base, setup.variants) };
+    return { runs: runsOf(setup.base, setup.variants, datasets) };
   } catch (error) {
     return { error: messageOf(error) };
   }
@@ -66,14 +67,14 @@ export const useExperimentStore = create<ExperimentState>()((set, get) => ({
   setSettings(key, overrides) {
     const rest = Object.fromEntries(Object.entries(get().errors).filter(([path]) => path !== key));
     try {
-      set({ base: applyOverrides(get().base, overrides), errors: rest });
+      set({ base: applyOverrides(get().base, overrides, useUploadsStore.getState().catalog), errors: rest });
     } catch (error) {
       set({ errors: { ...rest, [key]: messageOf(error) } });
     }
   },
 
   setVariants(variants) {
-    const check = setupRuns({ base: get().base, variants });
+    const check = setupRuns({ base: get().base, variants }, useUploadsStore.getState().catalog);
     const rest = Object.fromEntries(Object.entries(get().errors).filter(([key]) => key !== 'runs'));
     if ('error' in check) set({ errors: { ...rest, runs: check.error } });
     else set({ variants, errors: rest });

@@ -2,11 +2,13 @@
 // Commands go to the worker and the state changes when the worker says so, so the page never
 // shows "paused" while a step is still running.
 import { create } from 'zustand';
+import { uploadsUsedBy } from '../../experiments/uploads';
 import type { EvaluationOptions } from '../../train/evaluate';
 import type { RunRequest } from '../../train/protocol';
 import { TrainingClient } from '../training/client';
 import type { RunRecord } from '../../train/record';
 import { foldEvent, idleView, savedView, startingView, type TrainingView } from './fold';
+import { useUploadsStore } from './uploads';
 
 export interface TrainingStore extends TrainingView {
   /** Starts a comparison in a fresh worker, ending any previous one. */
@@ -35,7 +37,9 @@ export const useTrainingStore = create<TrainingStore>()((set) => ({
     client = current;
     set({ ...startingView(runs), message: undefined, adapter: undefined });
     current.on((event) => set((view) => foldEvent(view, event)));
-    current.start({ runs, preset, evaluation });
+    // The worker cannot see the page's files: the runs' uploads go with the command.
+    const uploads = uploadsUsedBy(useUploadsStore.getState().data, runs.map((run) => run.config));
+    current.start({ runs, preset, evaluation, uploads });
   },
   pause: () => client?.pause(),
   resume: () => client?.resume(),

@@ -2,6 +2,8 @@
 // submitting steps never competes with the page's rendering. Every failure becomes an `error`
 // message plus a `failed` status; nothing is left to throw unhandled.
 import { fetchAssets } from '../../data/assets';
+import { ConfigError, parseConfig } from '../../experiments/config';
+import { catalogWith, noUploads } from '../../experiments/uploads';
 import { GpuError, acquireGpu, adapterLine } from '../../gpu';
 import { Engine } from '../../tensor/engine';
 import { runComparison } from '../../train/compare';
@@ -40,8 +42,15 @@ const gate = new StepGate({
 
 async function train(command: StartCommand): Promise<void> {
   post({ type: 'status', state: 'preparing' });
-  let phase = 'opening the GPU';
+  let phase = 'checking the settings';
   try {
+    // Checked against the uploads that actually arrived, which is what the runs will read.
+    const catalog = catalogWith(command.uploads ?? noUploads);
+    for (const run of command.runs) {
+      const result = parseConfig(run.config, catalog);
+      if ('errors' in result) throw new ConfigError(result.errors);
+    }
+    phase = 'opening the GPU';
     const gpu = await acquireGpu(navigator.gpu);
     post({ type: 'adapter', summary: gpu.adapter });
     const engine = new Engine(gpu);
@@ -55,6 +64,7 @@ async function train(command: StartCommand): Promise<void> {
       runs: command.runs,
       preset: command.preset,
       evaluation: command.evaluation,
+      uploads: command.uploads,
       gate: gate.next,
       onProgress(event) {
         if (event.kind === 'prepared') {

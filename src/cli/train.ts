@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { readNodeAsset } from '../data/assetsNode';
-import { parseAssignment } from '../experiments/overrides';
-import { resolvePreset } from '../experiments/presets';
+import { applyOverrides, parseAssignment } from '../experiments/overrides';
+import { presetBase, presetNamed, resolvePreset, runsOf } from '../experiments/presets';
 import { prepareTask } from '../experiments/task';
 import { acquireNodeGpu } from '../gpu/nodeGpu';
 import { Engine } from '../tensor/engine';
@@ -104,8 +104,7 @@ function progressReporter(quiet: boolean) {
 }
 
 export async function trainCommand(options: TrainCommandOptions): Promise<number> {
-  const { runs, base } = resolvePreset(options.preset, overridesOf(options.set));
-  const chosen = options.variant === undefined ? runs : [runs[options.variant] ?? badVariant(options.variant, runs.length)];
+  const { base, chosen } = chooseRuns(options);
   const engine = new Engine(await acquireNodeGpu(), { timing: options.profile ?? false });
   if (options.profile && !engine.gpu.hasTimestamps) console.error('This adapter has no timestamp queries: --profile reports total step times only.');
   const adapter = adapterLine(engine.gpu.adapter);
@@ -147,8 +146,28 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   return record.runs.some((r) => r.status === 'failed') ? 1 : 0;
 }
 
-function badVariant(index: number, count: number): never {
-  throw new Error(`--variant ${index} does not exist: this preset has variants 0–${count - 1}`);
+/**
+ * Every run of the preset, or only `--variant i`. A single variant is resolved on its own, so an
+ * override that only it accepts (BPE targets for a softmax run) does not trip over the others.
+ */
+function chooseRuns(options: TrainCommandOptions) {
+  const overrides = overridesOf(options.set);
+  if (options.variant === undefined) {
+    const { base, runs } = resolvePreset(options.preset, overrides);
+    return { base, chosen: runs };
+  }
+  const preset = presetNamed(options.preset);
+  const variant = preset.variants[options.variant];
+  if (!variant) throw new Error(`--variant ${options.variant} does not exist: this preset has variants 0–${preset.variants.length - 1}`);
+  const base = applyOverrides(presetBase(preset), overrides);
+  // Labelled as in the whole comparison ("head: softmax") when the other variants accept the overrides.
+  let chosen: ReturnType<typeof runsOf>;
+  try {
+    chosen = [runsOf(base, preset.variants)[options.variant]!];
+  } catch {
+    chosen = runsOf(base, [variant]);
+  }
+  return { base, chosen };
 }
 
 /** Evaluates a checkpoint on the validation set of the task it was trained on. */

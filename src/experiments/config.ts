@@ -90,6 +90,10 @@ const shape = z.strictObject({
     /** 0 = every training sentence. */
     trainSentences: int(0, 10_000_000),
     validSentences: int(1, 100_000),
+    /** Target-side units: whole words, or BPE subwords for the word→BPE softmax baseline. */
+    targetTokenization: z.enum(['word', 'bpe']).default('word'),
+    /** BPE merges learnt on the training targets (the subword vocabulary is 4 + alphabet + merges). */
+    bpeMerges: int(0, 200_000).default(4000),
   }),
   /** The target embedding table for continuous heads. */
   embeddings: z.strictObject({
@@ -135,6 +139,13 @@ export const configSchema = shape.superRefine((c, ctx) => {
   if (c.model.backbone === 'transformer' && c.model.dModel % c.model.heads !== 0) {
     fail('model.heads', `must divide model.dModel (${c.model.dModel}), got ${c.model.heads}`);
   }
+  // Continuous heads need one embedding per target type, and a tied input reads the word table.
+  if (c.data.targetTokenization === 'bpe' && c.head.kind !== 'softmax') {
+    fail('data.targetTokenization', `"bpe" needs a softmax head (continuous heads predict word embeddings), got head "${c.head.kind}"`);
+  }
+  if (c.data.targetTokenization === 'bpe' && c.model.tiedInput) {
+    fail('model.tiedInput', 'must be false with data.targetTokenization "bpe" (the frozen table holds word embeddings)');
+  }
   if (c.embeddings.source === 'glove' && c.embeddings.dimension !== gloveDimension) {
     fail('embeddings.dimension', `must be ${gloveDimension} with embeddings.source "glove" (the shipped vectors are ${gloveDimension}-d), got ${c.embeddings.dimension}`);
   }
@@ -162,7 +173,7 @@ export const defaultConfig: ExperimentConfig = {
   version: 1,
   task: 'translation',
   dataset: 'bible-es-en',
-  data: { sourceVocab: 8000, targetVocab: 8000, maxLength: 40, trainSentences: 0, validSentences: 200 },
+  data: { sourceVocab: 8000, targetVocab: 8000, maxLength: 40, trainSentences: 0, validSentences: 200, targetTokenization: 'word', bpeMerges: 4000 },
   embeddings: { source: 'glove', dimension: gloveDimension },
   model: {
     backbone: 'transformer',

@@ -1,12 +1,12 @@
 // Backbone + head for one run, from its configuration and its task.
-import { createHead, type Head } from '../heads';
+import { createHead, isDiscreteSpec, type Head } from '../heads';
 import type { Backbone } from '../nn/backbone';
 import { LstmSeq2seq } from '../nn/lstmSeq2seq';
 import { Transformer } from '../nn/transformer';
 import type { Engine } from '../tensor/engine';
 import type { Tensor } from '../tensor/tensor';
 import type { ExperimentConfig } from './config';
-import { validationLengthLimit, type Task } from './task';
+import { sequenceLimit, type Task } from './task';
 
 export interface Model {
   backbone: Backbone;
@@ -16,14 +16,11 @@ export interface Model {
   release(): void;
 }
 
-/** Room for <bos> … <eos> around the longest sentence the task keeps (validation's limit). */
-export function sequenceLimit(config: ExperimentConfig): number {
-  return validationLengthLimit(config) + 2;
-}
+export { sequenceLimit };
 
 export function buildModel(engine: Engine, config: ExperimentConfig, task: Task): Model {
   const { model, head: headSpec, train } = config;
-  const needsTable = headSpec.kind !== 'softmax' || model.tiedInput;
+  const needsTable = !isDiscreteSpec(headSpec) || model.tiedInput;
   const targetVocab = task.targetVocabulary.size;
   const targetTable = needsTable ? engine.keep(engine.tensor(task.targetTable, [targetVocab, task.tableDimension], 'f32', 'target_table')) : undefined;
   const tiedTable = model.tiedInput ? targetTable : undefined;

@@ -92,10 +92,16 @@ export interface ResolvedPreset {
  * they change every run, while the variants still decide what the runs compare.
  */
 export function resolvePreset(name: string, extraOverrides: Record<string, unknown> = {}): ResolvedPreset {
-  const preset = Object.hasOwn(presets, name) ? presets[name] : undefined;
-  if (!preset) throw new Error(`Unknown preset ${JSON.stringify(name)}; available: ${Object.keys(presets).join(', ')}`);
+  const preset = presetNamed(name);
   const base = applyOverrides(presetBase(preset), extraOverrides);
   return { base, runs: runsOf(base, preset.variants) };
+}
+
+/** The preset called `name`, or an error listing the available ones. */
+export function presetNamed(name: string): Preset {
+  const preset = Object.hasOwn(presets, name) ? presets[name] : undefined;
+  if (!preset) throw new Error(`Unknown preset ${JSON.stringify(name)}; available: ${Object.keys(presets).join(', ')}`);
+  return preset;
 }
 
 /** A preset's shared configuration before any user edit: what a share link leaves out. */

@@ -11,6 +11,7 @@ import { buildTargetEmbeddings, loadPretrainedGlove } from '../embeddings/target
 import { buildTargetTable } from '../heads/targetTable';
 import type { Engine } from '../tensor/engine';
 import { inAppDimensions, type ExperimentConfig } from './config';
+import { bpeCodec, wordCodec, type TargetCodec } from './targetCodec';
 import { isSyntheticDataset, randomUnitTable, syntheticPairs } from './synthetic';
 import { isUploadName, uploadSplit, type UploadedData, type UploadedDataset } from './uploads';
 
@@ -19,6 +20,8 @@ export interface Task {
   /** Null for a language model (no encoder). */
   sourceVocabulary: Vocabulary | null;
   targetVocabulary: Vocabulary;
+  /** Target ids → word tokens (BPE subwords joined). */
+  decodeTarget(ids: ArrayLike<number>): string[];
   train: Example[];
   valid: Example[];
   /** Per validation example: its source and reference as readable (tokenised, detokenised) text. */
@@ -107,10 +110,10 @@ function meanOfRowsOutside(vectors: PretrainedVectors, vocabulary: Vocabulary): 
 }
 
 /** One token stream with <eos> closing every line, cut into windows of maxLength. */
-function languageModelStream(lines: readonly string[][], vocabulary: Vocabulary): Int32Array {
+function languageModelStream(lines: readonly string[][], codec: TargetCodec): Int32Array {
   const ids: number[] = [];
   for (const line of lines) {
-    for (const id of vocabulary.encode(line)) ids.push(id);
+    for (const id of codec.encode(line)) ids.push(id);
     ids.push(specialIds.eos);
   }
   return Int32Array.from(ids);
@@ -132,12 +135,17 @@ async function pretrainedVectors(read: ReadAsset, config: ExperimentConfig, uplo
 /** The target vocabulary and its table: pretrained and/or in-app PPMI-SVD vectors, or random rows for a synthetic task. */
 async function targetSide(read: ReadAsset, config: ExperimentConfig, sentences: string[][], engine: Engine | undefined, uploads: UploadedData | undefined) {
   const { data, embeddings: settings } = config;
+  if (data.targetTokenization === 'bpe') {
+    // Softmax heads only (the schema enforces it): no embedding table.
+    const codec = bpeCodec(sentences, data.bpeMerges);
+    return { codec, targetTable: new Float32Array(0), tableDimension: 0, pretrainedShare: 0 };
+  }
   if (isSyntheticDataset(config.dataset)) {
     const vocabulary = Vocabulary.fromSentences(sentences, { maxSize: data.targetVocab });
     const m = settings.dimension;
     const random = randomUnitTable(vocabulary.size, m, config.train.dataSeed);
     const row = (id: number) => random.subarray(id * m, (id + 1) * m);
-    return { vocabulary, targetTable: buildTargetTable(vocabulary.size, m, row, specialIds, [row(specialIds.unk)]), tableDimension: m, pretrainedShare: 0 };
+    return { codec: wordCodec(vocabulary), targetTable: buildTargetTable(vocabulary.size, m, row, specialIds, [row(specialIds.unk)]), tableDimension: m, pretrainedShare: 0 };
   }
   const pretrained = await pretrainedVectors(read, config, uploads);
   const built = await buildTargetEmbeddings(sentences, {
@@ -156,7 +164,7 @@ async function targetSide(read: ReadAsset, config: ExperimentConfig, sentences: 
   const unkSource = [pretrained ? meanOfRowsOutside(pretrained, vocabulary) : row(specialIds.unk)];
   const targetTable = buildTargetTable(vocabulary.size, m, row, specialIds, unkSource);
   const pretrainedShare = filled.source.reduce((n, s) => n + (s === 0 ? 1 : 0), 0) / vocabulary.size;
-  return { vocabulary, targetTable, tableDimension: m, pretrainedShare };
+  return { codec: wordCodec(vocabulary), targetTable, tableDimension: m, pretrainedShare };
 }
 
 export interface TaskOptions {
@@ -178,35 +186,39 @@ export async function prepareTask(read: ReadAsset, config: ExperimentConfig, { e
   const targetSentences = trainPairs ? trainPairs.map((p) => p.target) : trainLines!;
   if (targetSentences.length === 0) throw new Error(`No training sentences of at most data.maxLength = ${data.maxLength} tokens in ${config.dataset}`);
 
-  const { vocabulary, targetTable, tableDimension: m, pretrainedShare } = await targetSide(read, config, targetSentences, engine, uploads);
+  const { codec, targetTable, tableDimension: m, pretrainedShare } = await targetSide(read, config, targetSentences, engine, uploads);
+  const common = { kind: config.task, targetVocabulary: codec.vocabulary, decodeTarget: codec.decode, targetTable, tableDimension: m, pretrainedShare };
 
   if (trainPairs && validPairs) {
     const sourceVocabulary = Vocabulary.fromSentences(trainPairs.map((p) => p.source), { maxSize: data.sourceVocab });
-    const encode = (pairs: Pair[]) => seq2seqExamples(pairs.map((p) => ({ source: sourceVocabulary.encode(p.source), target: vocabulary.encode(p.target) })));
+    const limit = sequenceLimit(config) - 1;
+    const encode = (pairs: Pair[]) =>
+      seq2seqExamples(pairs.map((p) => ({ source: sourceVocabulary.encode(p.source), target: codec.encode(p.target).subarray(0, limit) })));
     return {
-      kind: config.task,
+      ...common,
       sourceVocabulary,
-      targetVocabulary: vocabulary,
       train: encode(trainPairs),
       valid: encode(validPairs),
       validText: validPairs.map((p) => ({ source: detokenize(p.source), reference: detokenize(p.target) })),
-      targetTable,
-      tableDimension: m,
-      pretrainedShare,
     };
   }
-  const valid = languageModelExamples(languageModelStream(validLines!, vocabulary), data.maxLength);
+  const valid = languageModelExamples(languageModelStream(validLines!, codec), data.maxLength);
   return {
-    kind: config.task,
+    ...common,
     sourceVocabulary: null,
-    targetVocabulary: vocabulary,
-    train: languageModelExamples(languageModelStream(trainLines!, vocabulary), data.maxLength),
+    train: languageModelExamples(languageModelStream(trainLines!, codec), data.maxLength),
     valid,
-    validText: valid.map((example) => ({ source: '', reference: detokenize(vocabulary.decode(example.target)) })),
-    targetTable,
-    tableDimension: m,
-    pretrainedShare,
+    validText: valid.map((example) => ({ source: '', reference: detokenize(codec.decode(example.target)) })),
   };
+}
+
+/**
+ * Positions a model needs: <bos> … <eos> around the longest validation sentence, in target units —
+ * BPE splits a word into about three subwords at most on average, so BPE targets get three times
+ * the room (the rare longer target is cut to fit).
+ */
+export function sequenceLimit(config: ExperimentConfig): number {
+  return validationLengthLimit(config) * (config.data.targetTokenization === 'bpe' ? 3 : 1) + 2;
 }
 
 /** Names the shipped datasets by task, for validating a configuration without reading files. */

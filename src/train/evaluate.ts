@@ -192,7 +192,7 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
     for (let start = 0; start < decodeCount; start += options.batchSentences) {
       const group = Array.from({ length: Math.min(options.batchSentences, decodeCount - start) }, (_, i) => start + i);
       const decoded = await greedyDecode(run, buildBatch(task.valid, group), decodeLimit(run), Math.max(0, options.samples - start));
-      for (const ids of decoded.ids) hypotheses.push(detokenize(task.targetVocabulary.decode(ids)));
+      for (const ids of decoded.ids) hypotheses.push(detokenize(task.decodeTarget(ids)));
       details.push(...decoded.details);
     }
     const references = task.validText.slice(0, decodeCount).map((text) => text.reference);

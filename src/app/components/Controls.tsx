@@ -33,7 +33,9 @@ const sections: { title: string; fields: Field[] }[] = [
     fields: [
       { path: 'dataset', label: 'Dataset', kind: 'select', options: (c, catalog) => (c.task === 'translation' ? catalog.parallel : catalog.corpora) },
       { path: 'data.sourceVocab', label: 'Source vocabulary', kind: 'number', disabled: (c) => c.task !== 'translation' },
-      { path: 'data.targetVocab', label: 'Target vocabulary', kind: 'number' },
+      { path: 'data.targetVocab', label: 'Target vocabulary', kind: 'number', disabled: (c) => c.data.targetTokenization === 'bpe' },
+      { path: 'data.targetTokenization', label: 'Target units', kind: 'select', options: () => ['word', 'bpe'] },
+      { path: 'data.bpeMerges', label: 'BPE merges', kind: 'number', disabled: (c) => c.data.targetTokenization !== 'bpe' },
       { path: 'data.maxLength', label: 'Longest training sentence (words)', kind: 'number' },
       { path: 'data.trainSentences', label: 'Training sentences (0 = all)', kind: 'number' },
       { path: 'data.validSentences', label: 'Validation sentences', kind: 'number' },

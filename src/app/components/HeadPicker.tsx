@@ -5,8 +5,10 @@ import type { HeadSpec } from '../../heads';
 import { headLabel } from '../../experiments/overrides';
 import { useExperimentStore } from '../state/experiment';
 
-const headTemplates: { name: string; head: HeadSpec }[] = [
+/** Each template adds one run; `with` holds settings the run needs besides its head. */
+const headTemplates: { name: string; head: HeadSpec; with?: Record<string, unknown> }[] = [
   { name: 'softmax', head: { kind: 'softmax' } },
+  { name: 'softmax over BPE subwords (word→BPE)', head: { kind: 'softmax' }, with: { 'data.targetTokenization': 'bpe' } },
   { name: 'softmax, tied to the decoder input', head: { kind: 'softmax', tied: true } },
   { name: 'NLLvMF, log(1+κ)(λ − cos) (reference code)', head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false } },
   { name: 'NLLvMF reg1+reg2 (paper)', head: { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false } },
@@ -97,7 +99,7 @@ export function HeadPicker({ locked }: { locked: boolean }) {
         value=""
         onChange={(e) => {
           const template = headTemplates[Number(e.target.value)];
-          if (template) setVariants([...variants, { head: structuredClone(template.head) }]);
+          if (template) setVariants([...variants, { head: structuredClone(template.head), ...template.with }]);
         }}
       >
         <option value="">choose…</option>

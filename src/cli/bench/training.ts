@@ -78,6 +78,7 @@ function syntheticTask(vocab: number, seed: number): Task {
   return {
     kind: 'translation',
     sourceVocabulary: vocabulary,
+    decodeTarget: (ids) => vocabulary.decode(ids),
     targetVocabulary: vocabulary,
     train,
     valid: [],

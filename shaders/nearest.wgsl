@@ -9,6 +9,9 @@
 // topk_tiles_main  @0 uniform Params  @1 queries f32[N,m]  @2 table f32[V,m]  @3 partial_scores f32[N,tiles,k]  @4 partial_ids i32[N,tiles,k]  @5 bias f32[V] (read when has_bias = 1: score = q·e_j + bias_j, a softmax head's logits)
 // merge_main       @0 uniform Params  @1 queries  @2 partial_scores  @3 partial_ids  @4 scores f32[N,k]  @5 ids i32[N,k]
 // With `cosine` set, merge_main divides scores by ‖query‖ (the table rows are unit).
+// topk_rows_main   @0 uniform Params  @1 rows f32[N,V]  @2 scores f32[N,k]  @3 ids i32[N,k]
+//   the top-k of each row of a score matrix that already exists (a mixture of softmaxes' probabilities):
+//   one invocation per row, k selection rounds over its V values.
 
 struct Params {
   n: u32,
@@ -138,6 +141,33 @@ fn merge_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
     }
     out_scores[query * p.k + r] = select(pick_score * scale, -3.4e38, pick_id == NO_ID);
     out_ids[query * p.k + r] = select(pick_id, -1, pick_id == NO_ID);
+    last_score = pick_score;
+    last_id = pick_id;
+  }
+}
+
+@group(0) @binding(1) var<storage, read> rows_x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> rows_scores: array<f32>;
+@group(0) @binding(3) var<storage, read_write> rows_ids: array<i32>;
+
+@compute @workgroup_size(64)
+fn topk_rows_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let row = gid.x + gid.y * nwg.x * 64u;
+  if (row >= p.n) { return; }
+  var last_score = 3.4e38;
+  var last_id = -1;
+  for (var r = 0u; r < p.k; r++) {
+    var pick_score = -3.4e38;
+    var pick_id = NO_ID;
+    for (var c = 0u; c < p.v; c++) {
+      let s = rows_x[row * p.v + c];
+      if (better(last_score, last_id, s, i32(c)) && better(s, i32(c), pick_score, pick_id)) {
+        pick_score = s;
+        pick_id = i32(c);
+      }
+    }
+    rows_scores[row * p.k + r] = select(pick_score, -3.4e38, pick_id == NO_ID);
+    rows_ids[row * p.k + r] = select(pick_id, -1, pick_id == NO_ID);
     last_score = pick_score;
     last_id = pick_id;
   }

@@ -120,3 +120,68 @@ fn route_max_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
   let column = i32(i - row * dims.width);
   route_dx[i] = select(0.0, route_g[row], column == route_index[row]);
 }
+
+// ---- log-sum-exp -------------------------------------------------------------------------------
+// lse_rows_main      @0 uniform Lse  @1 x: f32[rows, width]  @2 skip: i32[rows]  @3 out: f32[rows]
+//                    out = log Σ_c exp x (max-shifted); 0 where `masked` = 1 and skip[row] < 0
+// lse_backward_main  @0 uniform Lse  @1 x  @2 skip  @3 out  @4 g: f32[rows]  @5 dx: f32[rows, width]
+//                    dx = exp(x − out[row]) · g[row] (a row softmax times g); 0 on skipped rows
+// Without a skip list the op binds x at @2 and sets masked = 0: the kernels never test its values.
+
+struct Lse { rows: u32, width: u32, masked: u32 }
+
+@group(0) @binding(0) var<uniform> lse_dims: Lse;
+
+fn lse_skipped(skip: i32) -> bool {
+  return lse_dims.masked == 1u && skip < 0;
+}
+
+@group(0) @binding(1) var<storage, read> lse_x: array<f32>;
+@group(0) @binding(2) var<storage, read> lse_skip: array<i32>;
+@group(0) @binding(3) var<storage, read_write> lse_out: array<f32>;
+var<workgroup> lse_partials: array<vec2<f32>, WG>;
+
+@compute @workgroup_size(WG)
+fn lse_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+  let row = row_of(wid, nwg);
+  if (row >= lse_dims.rows) { return; }
+  let base = row * lse_dims.width;
+  // (running max, Σ exp(x − max)) as in softmax_xent.wgsl: one read per value, no overflow.
+  var acc = vec2<f32>(-3.4028234663852886e38, 0.0);
+  for (var c = lid; c < lse_dims.width; c += WG) {
+    let v = lse_x[base + c];
+    let m = max(acc.x, v);
+    acc = vec2<f32>(m, acc.y * exp(acc.x - m) + exp(v - m));
+  }
+  lse_partials[lid] = acc;
+  workgroupBarrier();
+  for (var half = WG / 2u; half > 0u; half /= 2u) {
+    if (lid < half) {
+      let a = lse_partials[lid];
+      let b = lse_partials[lid + half];
+      let m = max(a.x, b.x);
+      lse_partials[lid] = vec2<f32>(m, a.y * exp(a.x - m) + b.y * exp(b.x - m));
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    lse_out[row] = select(lse_partials[0].x + log(lse_partials[0].y), 0.0, lse_skipped(lse_skip[row]));
+  }
+}
+
+@group(0) @binding(1) var<storage, read> lseb_x: array<f32>;
+@group(0) @binding(2) var<storage, read> lseb_skip: array<i32>;
+@group(0) @binding(3) var<storage, read> lseb_out: array<f32>;
+@group(0) @binding(4) var<storage, read> lseb_g: array<f32>;
+@group(0) @binding(5) var<storage, read_write> lseb_dx: array<f32>;
+
+@compute @workgroup_size(256)
+fn lse_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                     @builtin(local_invocation_index) lid: u32) {
+  let i = element_of(wid, nwg, lid);
+  if (i >= lse_dims.rows * lse_dims.width) { return; }
+  let row = i / lse_dims.width;
+  let grad = exp(lseb_x[i] - lseb_out[row]) * lseb_g[row];
+  lseb_dx[i] = select(grad, 0.0, lse_skipped(lseb_skip[row]));
+}

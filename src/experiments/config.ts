@@ -3,6 +3,7 @@
 // Playground's property list. Every range lives here once, so a message can always say which field
 // is wrong and what it accepts.
 import { z } from 'zod';
+import { isDiscreteSpec } from '../heads';
 import { syntheticDatasets } from './synthetic';
 
 /** Dataset names by kind; passed in so validation never reads the manifest (uploads add names). */
@@ -77,6 +78,9 @@ export const headSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('cosine') }),
   // A cosine margin: cosines differ by at most 2.
   z.strictObject({ kind: z.enum(['max-margin', 'syn-margin-projection', 'syn-margin-difference']), margin: real(0, 2, true) }),
+  // PLIF keeps 2·K floats per histogram partial (≤ 16) for ∂θ: 10⁶ pieces is 128 MB of scratch.
+  z.strictObject({ kind: z.literal('plif'), pieces: int(2, 1_000_000).optional(), range: real(0, 1000, true).optional(), lr: real(0, 1, true).optional(), frozen: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal('mos'), components: int(1, 64).optional() }),
 ]);
 
 const shape = z.strictObject({
@@ -140,8 +144,8 @@ export const configSchema = shape.superRefine((c, ctx) => {
     fail('model.heads', `must divide model.dModel (${c.model.dModel}), got ${c.model.heads}`);
   }
   // Continuous heads need one embedding per target type, and a tied input reads the word table.
-  if (c.data.targetTokenization === 'bpe' && c.head.kind !== 'softmax') {
-    fail('data.targetTokenization', `"bpe" needs a softmax head (continuous heads predict word embeddings), got head "${c.head.kind}"`);
+  if (c.data.targetTokenization === 'bpe' && !isDiscreteSpec(c.head)) {
+    fail('data.targetTokenization', `"bpe" needs a softmax-type head (continuous heads predict word embeddings), got head "${c.head.kind}"`);
   }
   if (c.data.targetTokenization === 'bpe' && c.model.tiedInput) {
     fail('model.tiedInput', 'must be false with data.targetTokenization "bpe" (the frozen table holds word embeddings)');

@@ -1,7 +1,6 @@
 // Dotted-path settings (`train.steps=500`, `head={"kind":"vmf",…}`) for the CLI, the URL and presets,
 // and the automatic run labels that say how a run differs from its comparison's base.
-import { continuousLossLabel } from '../heads/continuous';
-import type { HeadSpec } from '../heads/index';
+import { headSpecLabel } from '../heads/index';
 import {
   ConfigError,
   parseConfig,
@@ -103,10 +102,7 @@ export function differingSettings(base: ExperimentConfig, other: ExperimentConfi
   return out;
 }
 
-export function headLabel(head: HeadSpec): string {
-  if (head.kind === 'softmax') return head.tied ? 'softmax (tied)' : 'softmax';
-  return continuousLossLabel(head);
-}
+export const headLabel = headSpecLabel;
 
 function valueAt(config: ExperimentConfig, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), config);

@@ -40,7 +40,8 @@ export class SoftmaxHead implements Head {
     this.label = tiedWeight ? 'softmax (tied)' : 'softmax';
   }
 
-  private logits(hidden: Tensor): Tensor {
+  /** z = h·Wᵀ + b [N, V]. */
+  logits(hidden: Tensor): Tensor {
     return add(matmul(hidden, this.weight, { transposeB: true }), this.bias);
   }
 

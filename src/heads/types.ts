@@ -1,3 +1,4 @@
+import type { ParamGroup } from '../nn/adam';
 import type { Tensor } from '../tensor/tensor';
 import type { TopK } from '../tensor/ops/nearest';
 
@@ -27,6 +28,11 @@ export interface Head {
   decode(hidden: Tensor, k: number): TopK;
   /** The head's trainable tensors (tied tables belong to whoever owns them). */
   parameters(): Tensor[];
+  /**
+   * Parameters that need their own optimizer settings (PLIF slopes: lr 0.02), a subset of
+   * `parameters()`; the rest train with the run's settings (see `optimizerGroups`).
+   */
+  paramGroups?(): ParamGroup[];
   readonly paramCount: number;
   bytes(): HeadBytes;
   /** Frees the GPU tensors the head owns. */

@@ -17,6 +17,8 @@ import { spmmChecks } from './checks/spmm';
 import { shapeChecks } from './checks/shape';
 import { lstmChecks } from './checks/lstm';
 import { attentionChecks } from './checks/attention';
+import { plifChecks } from './checks/plif';
+import { mixtureHeadChecks } from './checks/mixtureHeads';
 import type { KernelCheck, KernelCheckResult } from './types';
 
 export type { KernelCheck, KernelCheckResult } from './types';
@@ -40,6 +42,8 @@ export const allChecks: KernelCheck[] = [
   ...shapeChecks,
   ...lstmChecks,
   ...attentionChecks,
+  ...plifChecks,
+  ...mixtureHeadChecks,
 ];
 
 export async function runCheck(engine: Engine, check: KernelCheck): Promise<KernelCheckResult> {

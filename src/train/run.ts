@@ -5,6 +5,7 @@
 import type { Batch } from '../data/batching';
 import type { ExperimentConfig } from '../experiments/config';
 import { buildModel, type Model } from '../experiments/model';
+import { optimizerGroups } from '../heads';
 import type { Task } from '../experiments/task';
 import { Adam } from '../nn/adam';
 import type { SequenceBatch } from '../nn/backbone';
@@ -57,9 +58,9 @@ export class TrainingRun {
     options: RunOptions,
   ) {
     this.model = buildModel(engine, config, task);
-    const params = [...this.model.backbone.parameters(), ...this.model.head.parameters()];
+    const groups = optimizerGroups(this.model.head, this.model.backbone.parameters());
     const { learningRate, clip, weightDecay } = config.train;
-    this.optimizer = new Adam(engine, params, { lr: learningRate, clipNorm: clip, weightDecay });
+    this.optimizer = new Adam(engine, groups, { lr: learningRate, clipNorm: clip, weightDecay });
     this.origin = options.startedAt ?? performance.now();
     this.tag = options.tag ?? 'run';
     this.record = {

@@ -44,7 +44,7 @@ describe('the experiment config schema', () => {
     ['model.heads', 3, 'model.heads must divide model.dModel (256), got 3'],
     ['model.backbone', 'gru', 'model.backbone must be one of "transformer", "lstm", got "gru"'],
     ['embeddings.dimension', 50, 'embeddings.dimension must be 100 with embeddings.source "glove"'],
-    ['head', { kind: 'plif' }, 'head.kind must be one of "softmax", "vmf"'],
+    ['head', { kind: 'hierarchical-softmax' }, 'head.kind must be one of "softmax", "vmf"'],
     ['head', { kind: 'max-margin' }, 'head.margin must be a number above 0 and at most 2, got nothing'],
     ['head', { kind: 'vmf', regularizer: { kind: 'reg2', lambda2: 0 } }, 'head.regularizer.lambda2 must be a number above 0'],
     ['dataset', 'sotu', 'dataset must be a parallel dataset for task "translation" ("bible-es-en", "bible-kjv-en", "synthetic-copy", "synthetic-reverse"), got "sotu"'],

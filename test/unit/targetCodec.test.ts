@@ -33,7 +33,7 @@ describe('BPE targets in a task', () => {
 
   it('only with a softmax head and without a tied input, said by name', () => {
     const vmf = parseConfig({ ...base, data: { ...base.data, targetTokenization: 'bpe' }, head: { kind: 'vmf', regularizer: { kind: 'none' } } });
-    expect('errors' in vmf && vmf.errors[0]).toContain('data.targetTokenization "bpe" needs a softmax head');
+    expect('errors' in vmf && vmf.errors[0]).toContain('data.targetTokenization "bpe" needs a softmax-type head');
     const tied = parseConfig({ ...base, data: { ...base.data, targetTokenization: 'bpe' }, head: { kind: 'softmax' }, model: { ...base.model, tiedInput: true } });
     expect('errors' in tied && tied.errors[0]).toContain('model.tiedInput must be false with data.targetTokenization "bpe"');
   });

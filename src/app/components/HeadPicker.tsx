@@ -19,6 +19,8 @@ const headTemplates: { name: string; head: HeadSpec; with?: Record<string, unkno
   { name: 'max-margin', head: { kind: 'max-margin', margin: 0.5 } },
   { name: 'syn-margin (projection)', head: { kind: 'syn-margin-projection', margin: 0.5 } },
   { name: 'syn-margin (difference)', head: { kind: 'syn-margin-difference', margin: 0.5 } },
+  { name: 'PLIF: softmax of a learned monotonic function of the logits (K = 100,000)', head: { kind: 'plif' } },
+  { name: 'mixture of softmaxes (K = 15)', head: { kind: 'mos' } },
 ];
 
 /** The numeric parameters a head spec carries, with their paths inside the spec. */

@@ -1,4 +1,5 @@
 // What every plot and view receives: a run's record and how the page shows it.
+import { isDiscreteSpec } from '../../heads';
 import type { EvalPoint, RunRecord } from '../../train/record';
 
 export interface RunView {
@@ -8,9 +9,9 @@ export interface RunView {
   visible: boolean;
 }
 
-/** Softmax heads score a discrete vocabulary; every other head predicts an embedding. */
+/** Softmax-type heads (softmax, PLIF, MoS) score a discrete vocabulary; the others predict an embedding. */
 export function isContinuous(record: RunRecord): boolean {
-  return record.config.head.kind !== 'softmax';
+  return !isDiscreteSpec(record.config.head);
 }
 
 /** The newest evaluation that has the field (samples or κ), or undefined before the first one. */

@@ -2,7 +2,7 @@
 // states + Adam) for softmax against NLLvMF, decode throughput, and the bytes each head holds.
 // Shapes as in the issue: N = 1024 tokens, d = 256, V ∈ {1k, 10k, 50k}, m ∈ {100, 300}.
 import Table from 'cli-table3';
-import { createHead, type HeadBytes, type HeadSpec } from '../../heads';
+import { createHead, optimizerGroups, type HeadBytes, type HeadSpec } from '../../heads';
 import { mulberry32, normalSampler } from '../../math/random';
 import { Adam } from '../../nn/adam';
 import type { Engine } from '../../tensor/engine';
@@ -19,6 +19,8 @@ export interface HeadBenchRow {
   decodeTokensPerSecond: number;
   bytes: HeadBytes;
   paramCount: number;
+  /** Peak bytes a training step allocates beyond what exists before it (activations, gradients, scratch). */
+  stepBytes: number;
 }
 
 const tokens = 1024;
@@ -36,19 +38,22 @@ function unitTable(vocab: number, m: number, seed: number): Float32Array {
   return table;
 }
 
-async function benchHead(engine: Engine, vocab: number, spec: HeadSpec, m: number | undefined, reps: number): Promise<HeadBenchRow> {
+export async function benchHead(engine: Engine, vocab: number, spec: HeadSpec, m: number | undefined, reps: number): Promise<HeadBenchRow> {
   const random = mulberry32(vocab);
   const hidden = engine.parameter(Float32Array.from({ length: tokens * hiddenSize }, () => random() - 0.5), [tokens, hiddenSize], 'bench.hidden');
   const targets = engine.tensor(Int32Array.from({ length: tokens }, () => Math.floor(random() * vocab)), [tokens], 'i32', 'bench.targets');
   const table = m ? engine.tensor(unitTable(vocab, m, 7), [vocab, m], 'f32', 'bench.table') : undefined;
   const head = createHead(engine, spec, { hidden: hiddenSize, vocab, initSeed: 1, ...(table ? { targetTable: table } : {}) });
-  const optimizer = new Adam(engine, head.parameters(), { lr: 1e-3, clipNorm: 5 });
+  const optimizer = new Adam(engine, optimizerGroups(head, []), { lr: 1e-3, clipNorm: 5 });
   try {
+    const before = engine.pool.stats.inUseBytes;
+    engine.pool.resetPeak();
     const stepMs = await medianSubmitMs(engine, () => engine.tidy(() => {
       engine.backward(sumAll(head.loss(hidden, targets)));
       optimizer.step();
       hidden.grad = undefined;
     }), reps);
+    const stepBytes = engine.pool.stats.peakInUseBytes - before;
     const decodeMs = await medianSubmitMs(engine, () => engine.tidy(() => void head.decode(hidden, 1)), reps);
     return {
       vocab,
@@ -59,6 +64,7 @@ async function benchHead(engine: Engine, vocab: number, spec: HeadSpec, m: numbe
       decodeTokensPerSecond: (tokens / decodeMs) * 1000,
       bytes: head.bytes(),
       paramCount: head.paramCount,
+      stepBytes,
     };
   } finally {
     head.release();

@@ -1,4 +1,5 @@
 import type { Engine } from '../../tensor/engine';
+import { bottleneckBenchReport } from './bottleneck';
 import { embeddingsBenchReport } from './embeddings';
 import { headsBenchReport } from './heads';
 import { matmulBenchReport } from './matmul';
@@ -15,4 +16,5 @@ export const benchmarks: Record<string, (engine: Engine) => Promise<BenchReport>
   heads: (engine) => headsBenchReport(engine),
   embeddings: (engine) => embeddingsBenchReport(engine),
   training: (engine) => trainingBenchReport(engine),
+  bottleneck: (engine) => bottleneckBenchReport(engine),
 };

@@ -1,6 +1,6 @@
 // Whole output layers (linear map + loss, and decoding) against float64 references computed from
 // the head's own initial parameters.
-import { createHead, type HeadSpec } from '../../heads';
+import { createHead, type ContinuousLoss, type HeadSpec } from '../../heads';
 import { embeddingLossReference, mostInformativeNegative } from '../../math/embeddingLosses';
 import { randomArray } from '../../math/random';
 import { topKReference } from '../../math/reference/topk';
@@ -16,7 +16,10 @@ export const headHidden = Float32Array.from(randomArray(N * d, 1, -1, 1));
 export const headTargets = Int32Array.from({ length: N }, (_, i) => (i === N - 1 ? -1 : (i * 7) % V));
 export const headTable = predictionBatch(1, V, m, 3).table;
 
-export const headSpecs: HeadSpec[] = [
+/** The heads checked here: softmax and the continuous losses (PLIF and MoS have checks of their own). */
+export type CheckedHeadSpec = { kind: 'softmax' } | ContinuousLoss;
+
+export const headSpecs: CheckedHeadSpec[] = [
   { kind: 'softmax' },
   { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false },
   { kind: 'cosine' },
@@ -42,7 +45,7 @@ export async function linearOutputs(parameters: Tensor[], x: Float32Array, rows:
   });
 }
 
-function referenceLoss(spec: HeadSpec, outputs: Float64Array): number[] {
+function referenceLoss(spec: CheckedHeadSpec, outputs: Float64Array): number[] {
   return Array.from({ length: N }, (_, r) => {
     const t = headTargets[r]!;
     if (t < 0) return 0;
@@ -60,7 +63,7 @@ function referenceLoss(spec: HeadSpec, outputs: Float64Array): number[] {
 }
 
 /** Top-3 ids: of the logits for softmax, by cosine against the table for continuous heads. */
-function referenceDecode(spec: HeadSpec, outputs: Float64Array): number[] {
+function referenceDecode(spec: CheckedHeadSpec, outputs: Float64Array): number[] {
   if (spec.kind !== 'softmax') return topKReference(outputs, headTable, N, V, m, 3, true).ids.flat();
   return Array.from({ length: N }, (_, r) =>
     [...Array(V).keys()].sort((a, b) => outputs[r * V + b]! - outputs[r * V + a]! || a - b).slice(0, 3),

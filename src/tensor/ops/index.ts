@@ -13,6 +13,7 @@ import { layerNormOps } from './layernorm';
 import { matmulOps } from './matmul';
 import { shapeOps } from './shape';
 import { lstmOps } from './lstm';
+import { plifOps } from './plif';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ops differ in arguments and saved state
 type AnyOp = Op<any[], any>;
@@ -30,6 +31,7 @@ export const ops = {
   ...matmulOps,
   ...shapeOps,
   ...lstmOps,
+  ...plifOps,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof ops;
@@ -47,5 +49,6 @@ export * from './layernorm';
 export * from './matmul';
 export * from './shape';
 export * from './lstm';
+export * from './plif';
 export { chooseMatmulVariant, matmulChoice, setMatmulVariant, matmulVariants, type MatmulChoice, type MatmulVariant } from './matmulVariants';
 export { matmulKernels, type MatmulKernelName } from './matmulKernels';

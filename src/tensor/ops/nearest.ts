@@ -54,3 +54,21 @@ export function topKByDot(engine: Engine, queries: Tensor, table: Tensor, k: num
   partialIds.release();
   return { ids, scores };
 }
+
+/** The k largest entries of each row of x [N, V], best first, ties to the lower column; O(k·V) per row. */
+export function topKRows(engine: Engine, x: Tensor, k: number): TopK {
+  if (x.rank !== 2 || x.dtype !== 'f32') throw new Error(`topKRows expects f32 [N, V], got ${x}`);
+  if (!Number.isInteger(k) || k < 1 || k > maxTopK) throw new Error(`k must be an integer from 1 to ${maxTopK}, got ${k}`);
+  const [n, v] = x.shape as [number, number];
+  const scores = engine.empty([n, k], 'f32', 'topk-scores');
+  const ids = engine.empty([n, k], 'i32', 'topk-ids');
+  engine.run({
+    shader: 'nearest',
+    entry: 'topk_rows_main',
+    uniforms: [n, v, 0, k, 0, 0, 0].map((u32) => ({ u32 })),
+    buffers: [x, scores, ids],
+    workgroups: grid1d(n, 64),
+    label: 'topk.rows',
+  });
+  return { ids, scores };
+}

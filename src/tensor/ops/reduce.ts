@@ -103,11 +103,52 @@ const maxRowsOp: Op<[Tensor], MaxSaved> = {
   },
 };
 
+type LseSaved = { x: Tensor; skip: Tensor | undefined; out: Tensor; rows: number; width: number };
+
+/** Uniforms and the @2 binding: without a skip list x fills it and `masked` = 0 (never tested). */
+function lseBindings(x: Tensor, skip: Tensor | undefined, rows: number, width: number) {
+  return { uniforms: [{ u32: rows }, { u32: width }, { u32: skip ? 1 : 0 }], skip: skip ?? x };
+}
+
+const logSumExpRowsOp: Op<[Tensor, Tensor | undefined], LseSaved> = {
+  name: 'logSumExpRows',
+  forward(engine, x, skip) {
+    const { rows, width, outShape } = lastAxisLayout(x.shape, 'logSumExpRows');
+    if (skip && (skip.dtype !== 'i32' || skip.size !== rows)) throw new Error(`logSumExpRows needs an i32 skip list of ${rows} rows, got ${skip}`);
+    const out = engine.empty(outShape, 'f32', 'logSumExpRows');
+    const b = lseBindings(x, skip, rows, width);
+    engine.run({
+      shader: 'reduce',
+      entry: 'lse_rows_main',
+      overrides: { WG: rowWorkgroupSize(engine, width) },
+      uniforms: b.uniforms,
+      buffers: [x, b.skip, out],
+      workgroups: grid1d(rows, 1),
+      label: 'logSumExpRows',
+    });
+    return { out, saved: { x, skip, out, rows, width } };
+  },
+  backward(engine, g, { x, skip, out, rows, width }) {
+    const dx = engine.empty(x.shape, 'f32', 'dlogSumExpRows');
+    const b = lseBindings(x, skip, rows, width);
+    engine.run({
+      shader: 'reduce',
+      entry: 'lse_backward_main',
+      uniforms: b.uniforms,
+      buffers: [x, b.skip, out, g, dx],
+      workgroups: grid1d(dx.size),
+      label: 'logSumExpRows.backward',
+    });
+    return [dx, undefined];
+  },
+};
+
 export const reduceOps = {
   sumRows: rowSumOp('sumRows', lastAxisLayout, false),
   meanRows: rowSumOp('meanRows', lastAxisLayout, true),
   sumAll: rowSumOp('sumAll', wholeTensorLayout, false),
   maxRows: maxRowsOp,
+  logSumExpRows: logSumExpRowsOp,
 };
 
 /** Σ over the last axis: [..., w] → [...]. */
@@ -118,6 +159,12 @@ export const meanRows = (x: Tensor) => apply(reduceOps.meanRows, x);
 export const sumAll = (x: Tensor) => apply(reduceOps.sumAll, x);
 /** Max over the last axis; the gradient goes to the first maximal element of each row. */
 export const maxRows = (x: Tensor) => apply(reduceOps.maxRows, x);
+
+/**
+ * log Σ exp over the last axis, computed stably; its gradient is the row softmax. Rows whose
+ * `skip` entry (i32, one per row, e.g. target ids) is negative give 0 and no gradient.
+ */
+export const logSumExpRows = (x: Tensor, skip?: Tensor) => apply(reduceOps.logSumExpRows, x, skip);
 
 /** Index of the first maximum over the last axis, i32 [...] (decoding, accuracy). Not differentiable. */
 export function argmaxRows(x: Tensor): Tensor {

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { createHead, optimizerGroups, PlifHead } from '../../src/heads';
+import { mulberry32, randomArray } from '../../src/math/random';
+import { Adam } from '../../src/nn/adam';
+import { plifChecks, plifInputs } from '../../src/selftest/checks/plif';
+import { plifInitialTheta } from '../../src/heads/plif';
+import type { Engine } from '../../src/tensor/engine';
+import { plif, plifPartials } from '../../src/tensor/ops/plif';
+import { sumAll } from '../../src/tensor/ops/reduce';
+import { getEngine, itPassesChecks } from '../helpers/gpu';
+
+describe('PLIF kernels against float64 references', () => {
+  itPassesChecks(plifChecks);
+});
+
+/** Hidden states and targets of a toy problem: N tokens of dimension d, V classes. */
+function toyProblem(engine: Engine, n: number, d: number, vocab: number) {
+  const random = mulberry32(3);
+  return {
+    hidden: engine.tensor(randomArray(n * d, 4, -1, 1), [n, d]),
+    targets: engine.tensor(Int32Array.from({ length: n }, (_, i) => (i % 7 === 6 ? -1 : Math.floor(random() * vocab))), [n], 'i32'),
+  };
+}
+
+/** Trains a PLIF head for `steps` steps (θ at its own lr) and returns the losses and the final θ. */
+async function trainPlif(engine: Engine, steps: number, frozen = false) {
+  const head = createHead(engine, { kind: 'plif', pieces: 1000, range: 20, frozen }, { hidden: 8, vocab: 10, initSeed: 9 }) as PlifHead;
+  const { hidden, targets } = toyProblem(engine, 48, 8, 10);
+  const adam = new Adam(engine, optimizerGroups(head, []), { lr: 0.05 });
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    const loss = engine.step(() => {
+      const l = sumAll(head.loss(hidden, targets));
+      engine.backward(l);
+      adam.step();
+      return engine.readLater(l);
+    });
+    losses.push((await loss)[0]!);
+  }
+  const theta = new Uint32Array((await head.theta.read()).buffer);
+  head.release();
+  adam.release();
+  return { losses, theta };
+}
+
+describe('PLIF', () => {
+  it('accumulates ∂θ bit-identically run after run (K = 100,000, several histogram partials)', async () => {
+    const engine = await getEngine();
+    const grid = { pieces: 100_000, range: 20 };
+    const n = 3 * 65536 + 17;
+    expect(plifPartials(n)).toBe(4);
+    const x = plifInputs({ n, ...grid }, 5);
+    const theta = plifInitialTheta(grid.pieces, 6);
+    const g = Float32Array.from(randomArray(n, 7));
+    const gradient = () =>
+      engine.tidy(() => {
+        const t = engine.tensor(theta, [grid.pieces]);
+        t.requiresGrad = true;
+        engine.backward(plif(engine.tensor(x, [n]), t, grid), engine.tensor(g, [n]));
+        return t.grad!;
+      }).read();
+    const first = new Uint32Array((await gradient()).buffer);
+    const second = new Uint32Array((await gradient()).buffer);
+    expect(first.some((bits) => bits !== 0)).toBe(true);
+    expect(second).toEqual(first);
+  });
+
+  it('trains: the loss falls on a toy problem, and the same seed gives bit-identical slopes', async () => {
+    const engine = await getEngine();
+    const a = await trainPlif(engine, 25);
+    expect(a.losses.at(-1)!).toBeLessThan(0.7 * a.losses[0]!);
+    const b = await trainPlif(engine, 25);
+    expect(b.theta).toEqual(a.theta);
+  });
+
+  it('keeps frozen slopes unchanged and out of the optimizer', async () => {
+    const engine = await getEngine();
+    const frozen = await trainPlif(engine, 3, true);
+    const head = createHead(engine, { kind: 'plif', pieces: 1000, range: 20, frozen: true }, { hidden: 8, vocab: 10, initSeed: 9 }) as PlifHead;
+    expect(frozen.theta).toEqual(new Uint32Array((await head.theta.read()).buffer));
+    expect(head.paramGroups()).toEqual([]);
+    expect(head.parameters()).not.toContain(head.theta);
+    head.release();
+  });
+
+  it('counts V·d + V + K parameters and gives θ its own learning rate', async () => {
+    const engine = await getEngine();
+    const [d, V, K] = [6, 40, 1000];
+    const head = createHead(engine, { kind: 'plif', pieces: K, lr: 0.03 }, { hidden: d, vocab: V, initSeed: 1 }) as PlifHead;
+    expect(head.paramCount).toBe(V * d + V + K);
+    expect(head.bytes()).toEqual({ parameters: (V * d + V + K) * 4, optimizerState: 2 * (V * d + V + K) * 4, frozen: 0 });
+    const groups = optimizerGroups(head, []);
+    expect(groups).toHaveLength(2);
+    expect(groups[1]).toEqual({ params: [head.theta], lr: 0.03 });
+    expect(groups[0]!.params).not.toContain(head.theta);
+    head.release();
+  });
+});

@@ -72,6 +72,23 @@ const presetList: Preset[] = [
     ],
   },
   {
+    name: 'lm-bottleneck',
+    title: 'Breaking the softmax bottleneck: language model on SOTU',
+    description:
+      'A small decoder-only transformer on State of the Union addresses with softmax, PLIF (K = 100,000 pieces, ' +
+      'its own learning rate 0.02), a mixture of 15 softmaxes, and NLLvMF for context: perplexity, time per step and ' +
+      'memory side by side (Ganea et al. 2019; Yang et al. 2018).',
+    base: {
+      task: 'language-model',
+      dataset: 'sotu',
+      data: { targetVocab: 2000, maxLength: 24, trainSentences: 3000, validSentences: 60 },
+      embeddings: { source: 'in-app', dimension: 64 },
+      model: { encoderLayers: 0, decoderLayers: 1, dModel: 64, heads: 2, ffn: 256, dropout: 0.1 },
+      train: { steps: 300, batchSentences: 16, learningRate: 2e-3, warmupSteps: 30, evalEvery: 100, logEvery: 5 },
+    },
+    variants: [{ head: softmax }, { head: { kind: 'plif' } }, { head: { kind: 'mos', components: 15 } }, { head: nllVmfCode }],
+  },
+  {
     name: 'lm-sotu',
     title: 'Language model on the State of the Union addresses',
     description: 'A decoder-only transformer predicting the next word of State of the Union addresses; softmax vs NLLvMF.',

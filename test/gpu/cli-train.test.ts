@@ -50,6 +50,6 @@ describe('continuum compare / train', () => {
     expect(bad.stderr).toContain('model.heads must divide model.dModel (64), got 3');
     const unknown = await continuum('compare', '--preset', 'nope');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-sotu');
+    expect(unknown.stderr).toContain('available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu');
   }, 60_000);
 });

@@ -50,7 +50,7 @@ describe('presets', () => {
   });
 
   it('names the available presets when the name is unknown', () => {
-    expect(() => resolvePreset('nope')).toThrow(/Unknown preset "nope"; available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-sotu/);
+    expect(() => resolvePreset('nope')).toThrow(/Unknown preset "nope"; available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu/);
     expect(() => resolvePreset('toString')).toThrow(/Unknown preset/);
     expect(() => resolvePreset('tiny-demo', { 'train.steps': 0 })).toThrow(/train.steps must be an integer/);
   });

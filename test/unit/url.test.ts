@@ -175,7 +175,7 @@ describe('decodeExperiment warnings', () => {
     const { state, warnings } = decode('?preset=<b>nope</b>&train.steps=5');
     expect(state.preset).toBe('tiny-demo');
     expect(state.base.train.steps).toBe(5);
-    expect(warnings[0]).toBe('Unknown preset "<b>nope</b>"; opening tiny-demo instead (available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-sotu).');
+    expect(warnings[0]).toBe('Unknown preset "<b>nope</b>"; opening tiny-demo instead (available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu).');
   });
 
   it('reports malformed JSON in a structured value', () => {

@@ -40,26 +40,40 @@ function mergeHeads(x: Tensor, heads: number): Tensor {
   return reshape(permute(reshape(x, [bh / heads, heads, t, dh]), [0, 2, 1, 3]), [bh / heads, t, heads * dh]);
 }
 
+/** Keys and values split into heads, [B·H, T_k, d_h] each: computed once per memory, or cached while decoding. */
+export interface HeadKeys {
+  k: Tensor;
+  v: Tensor;
+}
+
+/** The keys and values of keyValue [B, T_k, d] under `p`, split into heads. */
+export function projectKeyValues(keyValue: Tensor, p: AttentionProjections, heads: number): HeadKeys {
+  return { k: splitHeads(linear(keyValue, p.k.weight, p.k.bias), heads), v: splitHeads(linear(keyValue, p.v.weight, p.v.bias), heads) };
+}
+
+/** softmax(Q·Kᵀ/√d_h)·V per head for query [B, T_q, d] against projected keys, merged and projected: [B, T_q, d]. */
+export function attendTo(query: Tensor, keys: HeadKeys, p: AttentionProjections, heads: number, { causal = false, keyLengths }: AttentionOptions = {}): Tensor {
+  const d = query.shape[2]!;
+  const q = splitHeads(linear(query, p.q.weight, p.q.bias), heads);
+  const scores = scale(matmul(q, keys.k, { transposeB: true }), 1 / Math.sqrt(d / heads));
+  const weights = softmaxRows(scores, { causal, ...(keyLengths ? { keyLengths } : {}) });
+  return linear(mergeHeads(matmul(weights, keys.v), heads), p.out.weight, p.out.bias);
+}
+
 /**
  * softmax(Q·Kᵀ/√d_h)·V per head with Q, K, V the projections of query [B, T_q, d] and keyValue
  * [B, T_k, d], heads merged and projected again: [B, T_q, d]. The model's tensors are arguments,
  * so a test can differentiate with respect to a weight it passes in.
  */
-export function multiHeadAttention(query: Tensor, keyValue: Tensor, p: AttentionProjections, heads: number, { causal = false, keyLengths }: AttentionOptions = {}): Tensor {
+export function multiHeadAttention(query: Tensor, keyValue: Tensor, p: AttentionProjections, heads: number, options: AttentionOptions = {}): Tensor {
   const [b, , d] = query.shape;
   if (query.rank !== 3 || keyValue.rank !== 3 || keyValue.shape[0] !== b || keyValue.shape[2] !== d || d! % heads !== 0) {
     throw new Error(`attention needs query [B, T_q, d] and keyValue [B, T_k, d] with ${heads} heads dividing d, got ${describeShape(query.shape)} and ${describeShape(keyValue.shape)}`);
   }
-  if (keyLengths && (keyLengths.rank !== 1 || keyLengths.size !== b)) {
-    throw new Error(`attention needs keyLengths [${b}] for query ${describeShape(query.shape)}, got ${keyLengths}`);
+  if (options.keyLengths && (options.keyLengths.rank !== 1 || options.keyLengths.size !== b)) {
+    throw new Error(`attention needs keyLengths [${b}] for query ${describeShape(query.shape)}, got ${options.keyLengths}`);
   }
-  const q = splitHeads(linear(query, p.q.weight, p.q.bias), heads);
-  const k = splitHeads(linear(keyValue, p.k.weight, p.k.bias), heads);
-  const v = splitHeads(linear(keyValue, p.v.weight, p.v.bias), heads);
-  const scores = scale(matmul(q, k, { transposeB: true }), 1 / Math.sqrt(d! / heads));
-  const weights = softmaxRows(scores, { causal, ...(keyLengths ? { keyLengths } : {}) });
-  const context = mergeHeads(matmul(weights, v), heads);
-  return linear(context, p.out.weight, p.out.bias);
+  return attendTo(query, projectKeyValues(keyValue, p, heads), p, heads, options);
 }
 
 /** Multi-head attention with its own Q, K, V and output projections (d → d, Xavier init, zero bias). */

@@ -132,10 +132,11 @@ export class PositionTable implements Module {
     return this.table.shape[0]!;
   }
 
-  forward(engine: Engine, x: Tensor): Tensor {
+  /** x [B, T, d] holds positions offset … offset + T − 1 (offset > 0 while decoding one position at a time). */
+  forward(engine: Engine, x: Tensor, offset = 0): Tensor {
     const length = x.shape[x.rank - 2]!;
-    if (length > this.maxLength) throw new Error(`A sequence of ${length} positions exceeds the ${this.maxLength} the model was built for`);
-    const positions = uploadIndices(engine, Int32Array.from({ length }, (_, i) => i), [length], this.maxLength, 'positions');
+    if (offset + length > this.maxLength) throw new Error(`A sequence of ${offset + length} positions exceeds the ${this.maxLength} the model was built for`);
+    const positions = uploadIndices(engine, Int32Array.from({ length }, (_, i) => offset + i), [length], this.maxLength, 'positions');
     return add(x, embedding(this.table, positions));
   }
 

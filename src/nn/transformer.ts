@@ -3,9 +3,9 @@
 // Shape legend: B batch, S source length, T decoder length, d width.
 import type { Engine } from '../tensor/engine';
 import { add } from '../tensor/ops/elementwise';
-import { reshape, slice } from '../tensor/ops/shape';
+import { concat, reshape } from '../tensor/ops/shape';
 import type { Tensor } from '../tensor/tensor';
-import { MultiHeadAttention } from './attention';
+import { MultiHeadAttention, attendTo, projectKeyValues, type HeadKeys } from './attention';
 import type { Backbone, IncrementalDecoder, SequenceBatch, SourceBatch } from './backbone';
 import { parameterSeed, uniformValues } from './init';
 import { FeedForward, LayerNorm, PositionTable, TokenEmbedding, siteDropout, type ForwardContext, type Module } from './modules';
@@ -65,6 +65,25 @@ class Block implements Module {
     return residual(h, this.ffn.forward(this.ffnNorm.forward(h)), 2);
   }
 
+  /** The cross-attention keys of the encoder output, projected once for a whole greedy decode. */
+  crossKeys(memory: Tensor): HeadKeys | undefined {
+    return this.cross && projectKeyValues(memory, this.cross.attention, this.cross.attention.heads);
+  }
+
+  /**
+   * One new position x [B, 1, d] in evaluation (no dropout): its keys join the cached ones of the
+   * earlier positions, so self-attention sees the whole prefix without recomputing it.
+   */
+  step(x: Tensor, cache: HeadKeys | undefined, cross: { keys: HeadKeys; keyLengths: Tensor } | undefined): { y: Tensor; cache: HeadKeys } {
+    const attention = this.selfAttention;
+    const normed = this.selfNorm.forward(x);
+    const fresh = projectKeyValues(normed, attention, attention.heads);
+    const keys = cache ? { k: concat([cache.k, fresh.k], 1), v: concat([cache.v, fresh.v], 1) } : fresh;
+    let h = add(x, attendTo(normed, keys, attention, attention.heads));
+    if (this.cross && cross) h = add(h, attendTo(this.cross.norm.forward(h), cross.keys, this.cross.attention, this.cross.attention.heads, { keyLengths: cross.keyLengths }));
+    return { y: add(h, this.ffn.forward(this.ffnNorm.forward(h))), cache: keys };
+  }
+
   parameters(): Tensor[] {
     const cross = this.cross ? [...this.cross.norm.parameters(), ...this.cross.attention.parameters()] : [];
     return [...this.selfNorm.parameters(), ...this.selfAttention.parameters(), ...cross, ...this.ffnNorm.parameters(), ...this.ffn.parameters()];
@@ -97,6 +116,18 @@ class Stack implements Module {
     let x = siteDropout(this.positions.forward(engine, tokens), context, this.inputDropoutSeed);
     for (const block of this.blocks) x = block.forward(x, context, self, cross);
     return this.finalNorm.forward(x);
+  }
+
+  /** Position `position` of every row (ids [B]) through the blocks with their caches: states [B, d] and the grown caches. */
+  step(engine: Engine, ids: Int32Array, position: number, caches: (HeadKeys | undefined)[], cross: ({ keys: HeadKeys; keyLengths: Tensor } | undefined)[]) {
+    const batch = ids.length;
+    let x = this.positions.forward(engine, this.embedding.forward(this.embedding.upload(engine, ids, [batch, 1], 'token_ids')), position);
+    const grown = this.blocks.map((block, i) => {
+      const out = block.step(x, caches[i], cross[i]);
+      x = out.y;
+      return out.cache;
+    });
+    return { states: reshape(this.finalNorm.forward(x), [batch, x.shape[2]!]), caches: grown };
   }
 
   parameters(): Tensor[] {
@@ -141,37 +172,42 @@ export class Transformer implements Backbone {
     return reshape(states, [batch.size * batch.length, this.hidden]);
   }
 
-  /** Without a key/value cache: each position re-runs the decoder over the prefix (fine at these sizes). */
+  /**
+   * Greedy decoding with a key/value cache: each position runs the decoder once, attending to the
+   * cached keys of the earlier positions; the encoder output's cross-attention keys are projected once.
+   */
   decoder(engine: Engine, batch: SourceBatch): IncrementalDecoder {
     const evaluation: ForwardContext = { dropout: 0 };
-    const memory = engine.withoutGradients(() => this.encode(engine, batch, evaluation));
-    if (memory) {
-      engine.keep(memory.keyValue);
-      engine.keep(memory.keyLengths);
-    }
-    const prefix: Int32Array[] = [];
-    const size = batch.size;
+    const stack = this.decoderStack;
+    const setup = engine.withoutGradients(() =>
+      engine.tidy(() => {
+        const memory = this.encode(engine, batch, evaluation);
+        return stack.blocks.map((block) => (memory ? { keys: block.crossKeys(memory.keyValue)!, keyLengths: memory.keyLengths } : undefined));
+      }),
+    );
+    const held = new Set<Tensor>();
+    const hold = (t: Tensor) => held.add(engine.keep(t));
+    for (const cross of setup) if (cross) [cross.keys.k, cross.keys.v, cross.keyLengths].forEach(hold);
+    let caches: (HeadKeys | undefined)[] = stack.blocks.map(() => undefined);
     let last: Tensor | undefined;
+    let position = 0;
+    const releaseStep = () => {
+      last?.release();
+      for (const cache of caches) cache && [cache.k, cache.v].forEach((t) => t.release());
+    };
     return {
       next: (ids) => {
-        last?.release();
-        if (ids.length !== size) throw new Error(`Expected ${size} ids, got ${ids.length}`);
-        prefix.push(Int32Array.from(ids));
-        const length = prefix.length;
-        const rows = new Int32Array(size * length);
-        prefix.forEach((column, t) => column.forEach((id, b) => (rows[b * length + t] = id)));
-        last = engine.withoutGradients(() =>
-          engine.tidy(() => {
-            const states = this.decoderStack.forward(engine, rows, size, length, evaluation, { causal: true }, memory);
-            return reshape(slice(states, 1, length - 1, 1), [size, this.hidden]);
-          }),
-        );
-        return engine.keep(last);
+        if (ids.length !== batch.size) throw new Error(`Expected ${batch.size} ids, got ${ids.length}`);
+        const out = engine.withoutGradients(() => engine.tidy(() => stack.step(engine, ids, position, caches, setup)));
+        releaseStep();
+        caches = out.caches.map((cache) => ({ k: engine.keep(cache.k), v: engine.keep(cache.v) }));
+        last = engine.keep(out.states);
+        position++;
+        return last;
       },
       release: () => {
-        last?.release();
-        memory?.keyValue.release();
-        memory?.keyLengths.release();
+        releaseStep();
+        for (const t of held) t.release();
       },
     };
   }

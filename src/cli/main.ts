@@ -7,6 +7,7 @@ import { allChecks, runSelfTest } from '../selftest';
 import { chooseMatmulVariant } from '../tensor/ops/matmulVariants';
 import { adapterLine, selfTestTable } from './format';
 import { benchmarks } from './bench';
+import { bottleneckCommand, type BottleneckCommandOptions } from './bottleneck';
 import { evalCommand, trainCommand, type TrainCommandOptions } from './train';
 import { presets } from '../experiments/presets';
 
@@ -90,6 +91,15 @@ export async function main(argv: string[]): Promise<number> {
   trainingOptions(program.command('compare').description('train every variant of a preset side by side, interleaved, on the same batches'))
     .action(async (options: Omit<TrainCommandOptions, 'variant'>) => {
       exitCode = await trainCommand(options);
+    });
+  program
+    .command('bottleneck')
+    .description('synthetic softmax-bottleneck sweep: every discrete head at every hidden size d on seeded Gaussian-logit targets')
+    .option('--set <key=value>', 'override a setting, e.g. --set dims=[2,8,32] --set steps=200 (repeatable)', collect)
+    .option('--out <file.json>', 'write the rows as JSON')
+    .option('--quiet', 'no progress lines')
+    .action(async (options: BottleneckCommandOptions) => {
+      exitCode = await bottleneckCommand(options);
     });
   program
     .command('eval')

@@ -15,6 +15,7 @@ import { runComparison, type ProgressEvent, type RunSpec } from '../train/compar
 import { evaluate } from '../train/evaluate';
 import { evalsCsv, metricsCsv, toJson, type ComparisonRecord, type RunRecord } from '../train/record';
 import { TrainingRun } from '../train/run';
+import { bottleneckCommand } from './bottleneck';
 import { adapterLine } from './format';
 
 export interface TrainCommandOptions {
@@ -104,6 +105,9 @@ function progressReporter(quiet: boolean) {
 }
 
 export async function trainCommand(options: TrainCommandOptions): Promise<number> {
+  // Not an experiment preset (no dataset, no backbone): the synthetic bottleneck sweep has its own
+  // settings, so `train --preset bottleneck-synthetic` hands --set/--out to `continuum bottleneck`.
+  if (options.preset === 'bottleneck-synthetic') return bottleneckCommand({ ...(options.set ? { set: options.set } : {}), ...(options.out ? { out: options.out } : {}), ...(options.quiet ? { quiet: true } : {}) });
   const { base, chosen } = chooseRuns(options);
   const engine = new Engine(await acquireNodeGpu(), { timing: options.profile ?? false });
   if (options.profile && !engine.gpu.hasTimestamps) console.error('This adapter has no timestamp queries: --profile reports total step times only.');

@@ -4,22 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { readNodeAsset } from '../../src/data/assetsNode';
 import { Batcher } from '../../src/data/batching';
-import { defaultConfig, type ExperimentConfig } from '../../src/experiments/config';
-import { applyOverrides, mergeConfig } from '../../src/experiments/overrides';
+import type { ExperimentConfig } from '../../src/experiments/config';
+import { applyOverrides } from '../../src/experiments/overrides';
 import { prepareTask } from '../../src/experiments/task';
 import { restoreCheckpoint, saveCheckpoint } from '../../src/train/checkpoint';
 import { runComparison } from '../../src/train/compare';
 import { StepClock, TrainingRun } from '../../src/train/run';
 import { getEngine } from '../helpers/gpu';
+import { tinyReverseTask } from '../helpers/reverseTask';
 
-const tiny = mergeConfig(defaultConfig, {
-  task: 'translation',
-  dataset: 'synthetic-reverse',
-  data: { sourceVocab: 16, targetVocab: 16, maxLength: 5, trainSentences: 2000, validSentences: 64 },
-  embeddings: { source: 'in-app', dimension: 16 },
-  model: { encoderLayers: 1, decoderLayers: 1, dModel: 32, heads: 2, ffn: 64, dropout: 0 },
-  train: { steps: 100, batchSentences: 32, learningRate: 3e-3, warmupSteps: 10, decay: 'none', evalEvery: 0, logEvery: 10 },
-});
+const tiny = tinyReverseTask;
 
 const softmax = { kind: 'softmax' } as const;
 const nllVmf = { kind: 'vmf', regularizer: { kind: 'none' }, approximate: false } as const;

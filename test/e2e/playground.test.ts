@@ -4,27 +4,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, repoRoot, startDevServer, type DevServer, type LaunchedBrowser } from '../helpers/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { collectPageErrors, repoRoot, usePageSession } from '../helpers/browser';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const link =
   '?v=1&preset=tiny-demo&dataset=synthetic-copy&data.sourceVocab=16&data.targetVocab=16&data.maxLength=4' +
   '&train.steps=16&train.evalEvery=8&train.logEvery=2&train.dataSeed=3&train.initSeed=5';
 
-let server: DevServer;
-let browser: LaunchedBrowser;
-
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  server = await startDevServer();
-  browser = await launchChromium({ webgpu: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = usePageSession();
+beforeAll(() => mkdirSync(artifacts, { recursive: true }));
 
 /** Points per trace of the training-loss plot, read from Plotly's own data on the element. */
 async function lossPoints(page: Page): Promise<number[]> {
@@ -41,9 +30,9 @@ async function fieldValue(page: Page, label: string): Promise<string> {
 
 describe('the playground', () => {
   it('trains softmax vs NLLvMF from a link, restores the link in a fresh page, keeps history across a reload', async () => {
-    const page = await browser.context.newPage();
+    const page = await session.browser.context.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(`${server.url}${link}`);
+    await page.goto(`${session.server.url}${link}`);
     await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
     expect(await fieldValue(page, 'Steps')).toBe('16');
     expect(await fieldValue(page, 'Dataset')).toBe('synthetic-copy');
@@ -63,7 +52,7 @@ describe('the playground', () => {
     // The address bar holds the experiment: a fresh page opens the same configuration.
     const shared = page.url();
     expect(shared).toContain('train.steps=16');
-    const fresh = await browser.context.newPage();
+    const fresh = await session.browser.context.newPage();
     await fresh.goto(shared);
     await fresh.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
     expect(await fieldValue(fresh, 'Steps')).toBe('16');
@@ -80,8 +69,8 @@ describe('the playground', () => {
   }, 420_000);
 
   it('labels every control and keeps them reachable by keyboard', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(server.url);
+    const page = await session.browser.context.newPage();
+    await page.goto(session.server.url);
     await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>('input, select, textarea, button')]

@@ -3,9 +3,9 @@
 // holds the step counter, one step advances it by exactly one, resume runs to the end, and the
 // main thread never blocks for 50 ms meanwhile. Code for the page goes as strings: vitest rewrites
 // `import()` and helpers inside functions, which must run in the page as written.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, launchChromium, startDevServer, type DevServer, type LaunchedBrowser } from '../helpers/browser';
+import { collectPageErrors, usePageSession } from '../helpers/browser';
 
 interface Snapshot {
   state: string;
@@ -40,23 +40,12 @@ const press = async (page: Page, name: string) => {
   await page.keyboard.press('Enter');
 };
 
-let server: DevServer;
-let browser: LaunchedBrowser;
-
-beforeAll(async () => {
-  server = await startDevServer();
-  browser = await launchChromium({ webgpu: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = usePageSession();
 
 async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.context.newPage();
+  const page = await session.browser.context.newPage();
   const errors = collectPageErrors(page);
-  await page.goto(`${server.url}test/e2e/pages/training.html`);
+  await page.goto(`${session.server.url}test/e2e/pages/training.html`);
   await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
   return { page, errors };
 }

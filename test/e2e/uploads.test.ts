@@ -2,21 +2,10 @@
 // message inline (as text, even when the file name looks like markup), then a valid TSV and a .vec
 // become the dataset and the target embeddings of a four-step comparison that finishes.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, startDevServer, type DevServer, type LaunchedBrowser } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, usePageSession } from '../helpers/browser';
 
-let server: DevServer;
-let browser: LaunchedBrowser;
-
-beforeAll(async () => {
-  server = await startDevServer();
-  browser = await launchChromium({ webgpu: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = usePageSession();
 
 /** Word k of a side: letters only, since the tokenizer splits digits from letters. */
 const word = (side: string, k: number) => `${side}${String.fromCharCode(97 + (k % 26), 97 + Math.floor(k / 26))}`;
@@ -38,9 +27,9 @@ async function setNumber(page: Page, label: string, value: string): Promise<void
 
 describe('uploads', () => {
   it('shows a bad file’s parser message inline, then trains on an uploaded TSV and .vec', async () => {
-    const page = await browser.context.newPage();
+    const page = await session.browser.context.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(server.url);
+    await page.goto(session.server.url);
     await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
     const tsvInput = page.getByLabel('Parallel TSV (source<TAB>target per line)');
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -91,4 +92,21 @@ export function collectPageErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   return errors;
+}
+
+/**
+ * The dev server and a WebGPU Chromium for the tests of one file: started before them, closed
+ * after them. Read `server` and `browser` inside the tests (they exist once beforeAll has run).
+ */
+export function usePageSession(): { readonly server: DevServer; readonly browser: LaunchedBrowser } {
+  const session = {} as { server: DevServer; browser: LaunchedBrowser };
+  beforeAll(async () => {
+    session.server = await startDevServer();
+    session.browser = await launchChromium({ webgpu: true });
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }

@@ -2,8 +2,37 @@ import { allChecks } from '../selftest';
 import { AdapterPanel } from './components/AdapterPanel';
 import { SelfTestPanel } from './components/SelfTestPanel';
 import { WebGpuHelp } from './components/WebGpuHelp';
+import { BottleneckWorkspace } from './BottleneckWorkspace';
+import { useViewStore, type PageView } from './state/view';
 import { useAppStore } from './store';
 import { Workspace } from './Workspace';
+
+const tabs: Array<{ view: PageView; title: string }> = [
+  { view: 'sequence', title: 'Sequence models' },
+  { view: 'bottleneck', title: 'Synthetic softmax bottleneck' },
+];
+
+/** The two experiments as tabs; both panels stay mounted so a running one keeps its state. */
+function Experiments() {
+  const { view, show } = useViewStore();
+  return (
+    <>
+      <div className="tabs" role="tablist" aria-label="Experiment">
+        {tabs.map((tab) => (
+          <button key={tab.view} type="button" role="tab" id={`tab-${tab.view}`} aria-controls={`panel-${tab.view}`} aria-selected={view === tab.view} onClick={() => show(tab.view)}>
+            {tab.title}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id="panel-sequence" aria-labelledby="tab-sequence" hidden={view !== 'sequence'}>
+        <Workspace active={view === 'sequence'} />
+      </div>
+      <div role="tabpanel" id="panel-bottleneck" aria-labelledby="tab-bottleneck" hidden={view !== 'bottleneck'}>
+        <BottleneckWorkspace active={view === 'bottleneck'} />
+      </div>
+    </>
+  );
+}
 
 export function App() {
   const gpu = useAppStore((s) => s.gpu);
@@ -37,7 +66,7 @@ export function App() {
               </button>
             </p>
           )}
-          <Workspace />
+          <Experiments />
           <details className="engine-details">
             <summary>This GPU: adapter and kernel self-test</summary>
             <AdapterPanel adapter={gpu.adapter} />

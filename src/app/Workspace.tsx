@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { TrainingState } from './state/fold';
 import { Controls } from './components/Controls';
 import { HistoryPanel } from './components/HistoryPanel';
+import { LinkWarnings } from './components/LinkWarnings';
 import { ShareButton } from './components/ShareButton';
 import { TrainingPanel } from './components/TrainingPanel';
 import { UploadPanel } from './components/UploadPanel';
@@ -28,15 +29,15 @@ import { EmbeddingView } from './views/EmbeddingView';
 import { SamplesTable } from './views/SamplesTable';
 import type { TokenRef } from './views/samples';
 
-const active: ReadonlySet<TrainingState> = new Set(['preparing', 'running', 'paused']);
+const activeStates: ReadonlySet<TrainingState> = new Set(['preparing', 'running', 'paused']);
 
-/** Keeps the URL in step with every edit (the page opened from it: see startup.ts). */
-function useUrlState(): void {
+/** Keeps the URL in step with every edit while this experiment is shown (the page opened from it: see startup.ts). */
+function useUrlState(active: boolean): void {
   const setup = useExperimentStore(useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants, autostart: s.autostart })));
   const query = encodeExperiment(setup);
   useEffect(() => {
-    if (window.location.search !== query) window.history.replaceState(null, '', `${window.location.pathname}${query}`);
-  }, [query]);
+    if (active && window.location.search !== query) window.history.replaceState(null, '', `${window.location.pathname}${query}`);
+  }, [active, query]);
 }
 
 /** Saves the comparison on screen while it trains (at most every autosaveMs) and when its state changes. */
@@ -55,13 +56,13 @@ function useAutosave(): void {
     const timer = setTimeout(() => {
       setLastSave(Date.now());
       void save(records, preset, window.location.search);
-    }, active.has(state) ? Math.max(0, due) : 0);
+    }, activeStates.has(state) ? Math.max(0, due) : 0);
     return () => clearTimeout(timer);
   }, [state, records, preset, save, lastSave]);
 }
 
-export function Workspace() {
-  useUrlState();
+export function Workspace({ active }: { active: boolean }) {
+  useUrlState(active);
   useAutosave();
   const setup = useExperimentStore(useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants })));
   const warnings = useExperimentStore((s) => s.warnings);
@@ -73,7 +74,7 @@ export function Workspace() {
   const catalog = useUploadsStore((s) => s.catalog);
   const resolved = useMemo(() => setupRuns(setup, catalog), [setup, catalog]);
   const runs: RunView[] = useMemo(() => records.map((record, i) => ({ record, color: runColor(i), visible: true })), [records]);
-  const locked = active.has(state);
+  const locked = activeStates.has(state);
 
   const open = async (id: string) => {
     const entry = await loadExperiment(id);
@@ -86,19 +87,7 @@ export function Workspace() {
 
   return (
     <>
-      {warnings.length > 0 && (
-        <div className="card card-warning warnings" role="alert">
-          <strong>Parts of this link could not be used:</strong>
-          <ul>
-            {warnings.map((w, i) => (
-              <li key={i}>{w}</li>
-            ))}
-          </ul>
-          <button type="button" onClick={dismissWarnings}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      <LinkWarnings warnings={warnings} onDismiss={dismissWarnings} />
       <div className="workspace">
         <div className="settings-column">
           <Controls locked={locked} />

@@ -1,10 +1,21 @@
 // Opening the page: the experiment comes from the URL (a shared link), once, before the first
 // render — not in an effect, which StrictMode would run twice and so start training twice.
-import { decodeExperiment } from './share/url';
+import { bottleneckPreset, decodeBottleneck } from './share/bottleneckUrl';
+import { decodeExperiment, linkPreset } from './share/url';
+import { useBottleneckStore } from './state/bottleneck';
 import { setupRuns, useExperimentStore } from './state/experiment';
 import { useTrainingStore } from './state/training';
+import { useViewStore } from './state/view';
 
 export function openFromUrl(search: string): void {
+  if (linkPreset(search) === bottleneckPreset) {
+    const { link, warnings } = decodeBottleneck(search);
+    useViewStore.getState().show('bottleneck');
+    // As below: "start on open" is spent once it has started.
+    useBottleneckStore.getState().replace(link.config, false, warnings);
+    if (link.autostart) useBottleneckStore.getState().start();
+    return;
+  }
   const { state, warnings } = decodeExperiment(search);
   // The link's "start on open" is spent once it has started: a reload should not train again.
   useExperimentStore.getState().replace({ ...state, autostart: false }, warnings);

@@ -41,8 +41,10 @@ export async function bottleneckCommand(options: BottleneckCommandOptions): Prom
   const log = (text: string) => options.quiet || console.error(text);
   log(adapter);
   const started = performance.now();
-  const { task, rows } = await runBottleneck(engine, config, (p) => {
-    if (p.done === p.total) log(`${p.head} d=${p.d}: ${p.total} steps done (${((performance.now() - started) / 1000).toFixed(0)} s so far)`);
+  const { task, rows } = await runBottleneck(engine, config, {
+    onProgress(p) {
+      if (p.done === p.total) log(`${p.head} d=${p.d}: ${p.total} steps done (${((performance.now() - started) / 1000).toFixed(0)} s so far)`);
+    },
   });
   // The rank shows how far above every d the target log-probability matrix is (Jacobi SVD: O(N·V·min(N,V)) per sweep).
   const rank = numericRank(task.logProbs, task.contexts, task.vocab);

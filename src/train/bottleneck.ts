@@ -78,7 +78,16 @@ async function exactCrossEntropy(engine: Engine, task: BottleneckTask, contextTa
   return total / contexts;
 }
 
-async function trainOne(engine: Engine, config: BottleneckConfig, task: BottleneckTask, spec: HeadSpec, d: number, onProgress?: (p: BottleneckProgress) => void): Promise<BottleneckRow> {
+export interface BottleneckCallbacks {
+  onProgress?: (p: BottleneckProgress) => void;
+  /** Each (head, d) result as soon as it is measured, so a page can plot the sweep as it fills in. */
+  onRow?: (row: BottleneckRow) => void;
+  /** Asked before every step: true ends the sweep early with the rows of the fits already finished. */
+  shouldStop?: () => boolean;
+}
+
+/** One head at one d; undefined when `shouldStop` ended the fit before its last step. */
+async function trainOne(engine: Engine, config: BottleneckConfig, task: BottleneckTask, spec: HeadSpec, d: number, { onProgress, shouldStop }: BottleneckCallbacks): Promise<BottleneckRow | undefined> {
   const { contexts: N, vocab: V, steps, samplesPerContext: S, seed } = config;
   const label = headSpecLabel(spec);
   const contextTable = engine.parameter(uniformValues(N * d, 0.1, parameterSeed(seed, `bottleneck.contexts.d${d}`)), [N, d], 'bottleneck.contexts');
@@ -91,6 +100,7 @@ async function trainOne(engine: Engine, config: BottleneckConfig, task: Bottlene
     let trainLoss = NaN;
     const started = performance.now();
     for (let step = 1; step <= steps; step++) {
+      if (shouldStop?.()) return undefined;
       const targets = nextTargets();
       const loss = engine.step(() => {
         const l = scale(sumAll(head.loss(embedding(contextTable, trainIds), engine.tensor(targets, [N * S], 'i32', 'bottleneck.targets'))), 1 / (N * S));
@@ -118,11 +128,16 @@ async function trainOne(engine: Engine, config: BottleneckConfig, task: Bottlene
 }
 
 /** Every head at every d, heads innermost so a table row (one d) fills in together. */
-export async function runBottleneck(engine: Engine, config: BottleneckConfig, onProgress?: (p: BottleneckProgress) => void): Promise<{ task: BottleneckTask; rows: BottleneckRow[] }> {
+export async function runBottleneck(engine: Engine, config: BottleneckConfig, callbacks: BottleneckCallbacks = {}): Promise<{ task: BottleneckTask; rows: BottleneckRow[]; complete: boolean }> {
   const task = bottleneckTask(config);
   const rows: BottleneckRow[] = [];
   for (const d of config.dims) {
-    for (const spec of config.heads) rows.push(await trainOne(engine, config, task, spec, d, onProgress));
+    for (const spec of config.heads) {
+      const row = await trainOne(engine, config, task, spec, d, callbacks);
+      if (!row) return { task, rows, complete: false };
+      rows.push(row);
+      callbacks.onRow?.(row);
+    }
   }
-  return { task, rows };
+  return { task, rows, complete: true };
 }

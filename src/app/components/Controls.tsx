@@ -1,12 +1,13 @@
 // The experiment's settings as one declarative list (TensorFlow Playground's habit): each entry
 // names a dotted path of the config, its label and its input kind; rendering, editing and the
 // messages for rejected values all come from the list.
-import { useId, useState, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { gloveDimension, inAppDimensions, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
 import { presets } from '../../experiments/presets';
 import { useExperimentStore } from '../state/experiment';
 import { useUploadsStore } from '../state/uploads';
 import './controls.css';
+import { Labelled, NumberInput } from './fields';
 import { HeadPicker } from './HeadPicker';
 
 type Field =
@@ -82,44 +83,6 @@ const sections: { title: string; fields: Field[] }[] = [
 
 function valueAt(config: ExperimentConfig, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config);
-}
-
-function Labelled({ label, error, children, id }: { label: string; error: string | undefined; children: ReactNode; id: string }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {error && (
-        <p className="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-/** A number input that keeps what the user typed until it is committed (Enter or leaving the field). */
-function NumberInput({ id, value, step, disabled, invalid, onCommit }: { id: string; value: number; step?: number; disabled: boolean; invalid: boolean; onCommit: (value: number) => void }) {
-  const [text, setText] = useState<string | undefined>(undefined);
-  const commit = () => {
-    if (text === undefined) return;
-    onCommit(text.trim() === '' ? Number.NaN : Number(text));
-    setText(undefined);
-  };
-  return (
-    <input
-      id={id}
-      type="number"
-      step={step ?? 'any'}
-      value={text ?? String(value)}
-      disabled={disabled}
-      aria-invalid={invalid}
-      aria-describedby={invalid ? `${id}-error` : undefined}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={commit}
-      onKeyDown={(e) => e.key === 'Enter' && commit()}
-    />
-  );
 }
 
 function FieldControl({ field, config, disabled }: { field: Field; config: ExperimentConfig; disabled: boolean }) {

@@ -26,7 +26,7 @@ export const maxRuns = 16;
 const maxWarnings = 20;
 const seedPaths = ['train.dataSeed', 'train.initSeed'];
 /** Parameters of the link itself; every other key is a config path. */
-const reserved = { version: 'v', preset: 'preset', runs: 'runs', autostart: 'run' } as const;
+export const reserved = { version: 'v', preset: 'preset', runs: 'runs', autostart: 'run' } as const;
 
 type Settings = Record<string, unknown>;
 const isPlainObject = (value: unknown): value is Settings => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -64,18 +64,18 @@ function parseJson(text: string): { value: unknown } | { error: string } {
 }
 
 /** Strings go raw (`dataset=sotu`) unless the raw text would read back as JSON (`"true"`, `"12"`). */
-function encodeValue(value: unknown): string {
+export function encodeValue(value: unknown): string {
   if (typeof value === 'string') return 'value' in parseJson(value) ? JSON.stringify(value) : value;
   if (Object.is(value, -0)) return '-0'; // JSON.stringify writes "0"
   return JSON.stringify(value);
 }
 
-function decodeValue(raw: string): unknown {
+export function decodeValue(raw: string): unknown {
   const parsed = parseJson(raw);
   return 'value' in parsed ? parsed.value : raw;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
+export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (!isPlainObject(a) || !isPlainObject(b)) return Object.is(a, b);
   const keys = Object.keys(a);
@@ -195,10 +195,17 @@ function decodeRuns(raw: string | undefined, base: ExperimentConfig, fallback: S
   return runs.length > 0 ? runs : bad('no run in it is valid');
 }
 
-/** Reads a link's query string (with or without the leading "?"); never throws. */
-export function decodeExperiment(search: string, datasets: DatasetCatalog = shippedDatasets): { state: ExperimentState; warnings: string[] } {
-  const warnings: string[] = [];
-  const warn = (text: string) => void warnings.push(text);
+export interface LinkParams {
+  /** The preset named, if any (not checked). */
+  preset: string | undefined;
+  /** Every other parameter but `v`, `runs` and `run`, the last value of each. */
+  settings: Map<string, string>;
+  runs: string | undefined;
+  autostart: boolean;
+}
+
+/** The parts of a link every kind of experiment shares: version, repeats, preset and start-on-open. */
+export function readLink(search: string, warn: (text: string) => void): LinkParams {
   let params = [...new URLSearchParams(search)];
   const last = (key: string) => params.findLast(([k]) => k === key)?.[1];
 
@@ -215,24 +222,40 @@ export function decodeExperiment(search: string, datasets: DatasetCatalog = ship
   for (const [key] of params) counts.set(key, (counts.get(key) ?? 0) + 1);
   for (const [key, n] of counts) if (n > 1) warn(`${show(key)} appears ${n} times; using the last.`);
 
-  let preset = last(reserved.preset) ?? defaultPreset;
+  const run = last(reserved.autostart);
+  if (run !== undefined && run !== '1' && run !== '0') warn(`Ignored run=${show(run)}: must be 1 (start training when the link opens) or 0.`);
+  const settings = new Map(params.filter(([key]) => !Object.values(reserved).includes(key as never)));
+  return { preset: last(reserved.preset), settings, runs: last(reserved.runs), autostart: run === '1' };
+}
+
+/** At most `maxWarnings` lines: a crafted link must not fill the page with them. */
+export function capWarnings(warnings: string[]): string[] {
+  return warnings.length > maxWarnings ? [...warnings.slice(0, maxWarnings), `…and ${warnings.length - maxWarnings} more problems with this link.`] : warnings;
+}
+
+/** The preset a link names, for choosing its decoder. */
+export function linkPreset(search: string): string | undefined {
+  return readLink(search, () => undefined).preset;
+}
+
+/** Reads a link's query string (with or without the leading "?"); never throws. */
+export function decodeExperiment(search: string, datasets: DatasetCatalog = shippedDatasets): { state: ExperimentState; warnings: string[] } {
+  const warnings: string[] = [];
+  const warn = (text: string) => void warnings.push(text);
+  const link = readLink(search, warn);
+
+  let preset = link.preset ?? defaultPreset;
   if (!Object.hasOwn(presets, preset)) {
     warn(`Unknown preset ${show(preset)}; opening ${defaultPreset} instead (available: ${Object.keys(presets).join(', ')}).`);
     preset = defaultPreset;
   }
 
   const settings: Setting[] = [];
-  for (const [key, raw] of new Map(params)) {
-    if (Object.values(reserved).includes(key as never)) continue;
+  for (const [key, raw] of link.settings) {
     if (isConfigPath(key)) settings.push({ path: key, value: decodeValue(raw), raw });
     else warn(`Ignored unknown parameter ${show(key)}.`);
   }
   const base = applySettings(presetBase(preset), settings, datasets, warn);
-  const variants = decodeRuns(last(reserved.runs), base, presets[preset]!.variants, datasets, warn);
-
-  const run = last(reserved.autostart);
-  if (run !== undefined && run !== '1' && run !== '0') warn(`Ignored run=${show(run)}: must be 1 (start training when the link opens) or 0.`);
-
-  const shown = warnings.length > maxWarnings ? [...warnings.slice(0, maxWarnings), `…and ${warnings.length - maxWarnings} more problems with this link.`] : warnings;
-  return { state: { preset, base, variants, autostart: run === '1' }, warnings: shown };
+  const variants = decodeRuns(link.runs, base, presets[preset]!.variants, datasets, warn);
+  return { state: { preset, base, variants, autostart: link.autostart }, warnings: capWarnings(warnings) };
 }

@@ -1,8 +1,7 @@
-// The page's handle on one training worker: typed commands out, typed events in. A worker that
-// cannot even load (a syntax error, a missing file) still ends in an `error` event, never silence.
+// The page's handles on its workers: typed commands out, typed events in. A worker that cannot even
+// load (a syntax error, a missing file) still ends in a failure event, never silence.
+import type { BottleneckCommand, BottleneckEvent } from '../../train/bottleneckProtocol';
 import type { PageCommand, StartCommand, WorkerEvent } from '../../train/protocol';
-
-export type TrainingListener = (event: WorkerEvent) => void;
 
 export type StartRequest = Omit<StartCommand, 'type' | 'baseUrl'> & { baseUrl?: string };
 
@@ -11,27 +10,63 @@ export function spawnTrainingWorker(): Worker {
   return new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'continuum-training' });
 }
 
+export function spawnBottleneckWorker(): Worker {
+  return new Worker(new URL('../worker/bottleneck.worker.ts', import.meta.url), { type: 'module', name: 'continuum-bottleneck' });
+}
+
 /** Where the app is served from, as an absolute URL the worker can fetch data below. */
 export function appBaseUrl(): string {
   return new URL(import.meta.env.BASE_URL, document.baseURI).href;
 }
 
-export class TrainingClient {
-  private readonly listeners = new Set<TrainingListener>();
+/**
+ * One worker, called `what` in messages ("training worker"); `failure` turns a message about the
+ * worker itself into the events its listeners expect.
+ */
+export class WorkerClient<Command, Event> {
+  private readonly listeners = new Set<(event: Event) => void>();
 
-  constructor(private readonly worker: Worker = spawnTrainingWorker()) {
-    worker.addEventListener('message', (event: MessageEvent<WorkerEvent>) => this.emit(event.data));
+  constructor(
+    private readonly worker: Worker,
+    what: string,
+    failure: (message: string) => Event[],
+  ) {
+    const fail = (message: string) => failure(message).forEach((event) => this.emit(event));
+    worker.addEventListener('message', (event: MessageEvent<Event>) => this.emit(event.data));
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.fail(`The training worker could not run: ${event.message || 'its script failed to load'}.`);
+      fail(`The ${what} could not run: ${event.message || 'its script failed to load'}.`);
     });
-    worker.addEventListener('messageerror', () => this.fail('The training worker sent a message the page could not read.'));
+    worker.addEventListener('messageerror', () => fail(`The ${what} sent a message the page could not read.`));
   }
 
   /** Subscribes to every event; returns the unsubscribe function. */
-  on(listener: TrainingListener): () => void {
+  on(listener: (event: Event) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  send(command: Command): void {
+    this.worker.postMessage(command);
+  }
+
+  /** Ends the worker at once (and its GPU device with it); no further events. */
+  terminate(): void {
+    this.listeners.clear();
+    this.worker.terminate();
+  }
+
+  private emit(event: Event): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+export class TrainingClient extends WorkerClient<PageCommand, WorkerEvent> {
+  constructor(worker: Worker = spawnTrainingWorker()) {
+    super(worker, 'training worker', (message) => [
+      { type: 'error', message },
+      { type: 'status', state: 'failed', message },
+    ]);
   }
 
   start({ baseUrl = appBaseUrl(), ...request }: StartRequest): void {
@@ -55,23 +90,8 @@ export class TrainingClient {
   stop(): void {
     this.send({ type: 'stop' });
   }
+}
 
-  /** Ends the worker at once (and its GPU device with it); no further events. */
-  terminate(): void {
-    this.listeners.clear();
-    this.worker.terminate();
-  }
-
-  private send(command: PageCommand): void {
-    this.worker.postMessage(command);
-  }
-
-  private fail(message: string): void {
-    this.emit({ type: 'error', message });
-    this.emit({ type: 'status', state: 'failed', message });
-  }
-
-  private emit(event: WorkerEvent): void {
-    for (const listener of this.listeners) listener(event);
-  }
+export function bottleneckClient(worker: Worker = spawnBottleneckWorker()): WorkerClient<BottleneckCommand, BottleneckEvent> {
+  return new WorkerClient<BottleneckCommand, BottleneckEvent>(worker, 'bottleneck worker', (message) => [{ type: 'failed', message }]);
 }

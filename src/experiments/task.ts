@@ -93,9 +93,22 @@ async function translationPairs(read: ReadAsset, config: ExperimentConfig, split
   return pairs;
 }
 
-async function corpusLines(read: ReadAsset, config: ExperimentConfig, split: Split, cap: number, uploads: UploadedData | undefined): Promise<string[][]> {
+/**
+ * The corpus lines that fill `windows` windows of data.maxLength tokens (0 = every line): for a
+ * language model a "sentence" is one such window, since a corpus line can be a whole speech.
+ */
+async function corpusLines(read: ReadAsset, config: ExperimentConfig, split: Split, windows: number, uploads: UploadedData | undefined): Promise<string[][]> {
   const lines = (await corpusText(read, config.dataset, split, uploads)).map((line) => tokenizeWords(line)).filter((tokens) => tokens.length > 0);
-  return cap === 0 ? lines : lines.slice(0, cap);
+  if (windows === 0) return lines;
+  const wanted = windows * config.data.maxLength + 1;
+  const kept: string[][] = [];
+  let tokens = 0;
+  for (const line of lines) {
+    if (tokens >= wanted) break;
+    kept.push(line);
+    tokens += line.length + 1; // + <eos>
+  }
+  return kept;
 }
 
 /** The mean of the shipped vectors of words outside the vocabulary (the reference code's UNK). */
@@ -202,11 +215,15 @@ export async function prepareTask(read: ReadAsset, config: ExperimentConfig, { e
       validText: validPairs.map((p) => ({ source: detokenize(p.source), reference: detokenize(p.target) })),
     };
   }
-  const valid = languageModelExamples(languageModelStream(validLines!, codec), data.maxLength);
+  const windows = (lines: string[][], cap: number) => {
+    const examples = languageModelExamples(languageModelStream(lines, codec), data.maxLength);
+    return cap === 0 ? examples : examples.slice(0, cap);
+  };
+  const valid = windows(validLines!, data.validSentences);
   return {
     ...common,
     sourceVocabulary: null,
-    train: languageModelExamples(languageModelStream(trainLines!, codec), data.maxLength),
+    train: windows(trainLines!, data.trainSentences),
     valid,
     validText: valid.map((example) => ({ source: '', reference: detokenize(codec.decode(example.target)) })),
   };

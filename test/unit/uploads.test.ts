@@ -96,6 +96,16 @@ describe('prepareTask with uploaded data (CPU SVD)', () => {
     expect(task.pretrainedShare).toBe(0);
   });
 
+  it('counts a language model\'s sentences in windows of data.maxLength tokens, however long the lines', async () => {
+    const speech = Array.from({ length: 500 }, (_, i) => `word${i % 37}`).join(' ');
+    const longLines: UploadedData = { datasets: { 'upload:corpus.txt': { kind: 'corpus', lines: Array.from({ length: 40 }, () => speech) } } };
+    const lm = config({ task: 'language-model', dataset: 'upload:corpus.txt', data: { trainSentences: 30, validSentences: 5, maxLength: 8 }, model: { encoderLayers: 0 }, embeddings: { source: 'in-app', dimension } });
+    const task = await prepareTask(noFiles, lm, { uploads: longLines });
+    expect(task.train).toHaveLength(30);
+    expect(task.valid).toHaveLength(5);
+    for (const example of [...task.train, ...task.valid]) expect(example.target.length).toBe(8);
+  });
+
   it('says to upload again when the page no longer holds the file or the vectors', async () => {
     await expect(prepareTask(noFiles, config({}), { uploads: { datasets: {}, vectors: uploads.vectors } })).rejects.toThrow(
       'No uploaded parallel text named upload:pairs.tsv: upload the file again',

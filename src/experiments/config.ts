@@ -6,6 +6,10 @@ import { z } from 'zod';
 import { isDiscreteSpec } from '../heads';
 import { syntheticDatasets } from './synthetic';
 
+// Every schema of the app imports this file. Without `jitless`, zod's first parse probes for eval
+// with `new Function`, which the page's Content-Security-Policy forbids and reports as a violation.
+z.config({ jitless: true });
+
 /** Dataset names by kind; passed in so validation never reads the manifest (uploads add names). */
 export interface DatasetCatalog {
   parallel: readonly string[];
@@ -91,7 +95,7 @@ const shape = z.strictObject({
     sourceVocab: int(16, 200_000),
     targetVocab: int(16, 200_000),
     maxLength: int(2, 1024),
-    /** 0 = every training sentence. */
+    /** 0 = every training sentence. For a language model a sentence is a window of maxLength tokens. */
     trainSentences: int(0, 10_000_000),
     validSentences: int(1, 100_000),
     /** Target-side units: whole words, or BPE subwords for the word→BPE softmax baseline. */

@@ -6,6 +6,7 @@ import { Transformer } from '../nn/transformer';
 import type { Engine } from '../tensor/engine';
 import type { Tensor } from '../tensor/tensor';
 import type { ExperimentConfig } from './config';
+import { assertWithinLimits } from './limits';
 import { sequenceLimit, type Task } from './task';
 
 export interface Model {
@@ -18,7 +19,9 @@ export interface Model {
 
 export { sequenceLimit };
 
+/** Throws a GpuError of kind 'limit', before allocating anything, when the run would not fit the device. */
 export function buildModel(engine: Engine, config: ExperimentConfig, task: Task): Model {
+  assertWithinLimits(engine.limits, config, task);
   const { model, head: headSpec, train } = config;
   const needsTable = !isDiscreteSpec(headSpec) || model.tiedInput;
   const targetVocab = task.targetVocabulary.size;

@@ -1,5 +1,5 @@
 import { Usage } from './flags';
-import { limitError } from './errors';
+import { limitError, lowerSizesHint } from './errors';
 
 export const storageUsage = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
 
@@ -13,6 +13,18 @@ export function bucketBytes(bytes: number): number {
   const power = 2 ** Math.floor(Math.log2(bytes));
   const quarter = power / 4;
   return Math.ceil(bytes / quarter) * quarter;
+}
+
+export interface StorageLimits {
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+/** The largest storage buffer a kernel can bind, and the name of the limit that sets it. */
+export function storageLimit(limits: StorageLimits): { name: 'maxBufferSize' | 'maxStorageBufferBindingSize'; bytes: number } {
+  return limits.maxStorageBufferBindingSize <= limits.maxBufferSize
+    ? { name: 'maxStorageBufferBindingSize', bytes: limits.maxStorageBufferBindingSize }
+    : { name: 'maxBufferSize', bytes: limits.maxBufferSize };
 }
 
 export interface PoolStats {
@@ -35,23 +47,25 @@ export class BufferPool {
   private releasedThisStep: GPUBuffer[] = [];
   private live = new Set<GPUBuffer>();
   private stats_: PoolStats = { allocatedBytes: 0, inUseBytes: 0, peakInUseBytes: 0, buffers: 0 };
+  private readonly limit: ReturnType<typeof storageLimit>;
 
   constructor(
     private device: GPUDevice,
-    private limits: { maxBufferSize: number; maxStorageBufferBindingSize: number },
-  ) {}
+    limits: StorageLimits,
+  ) {
+    this.limit = storageLimit(limits);
+  }
 
-  /** `label` names the tensor in error messages; `hint` says which setting to lower. */
-  acquire(bytes: number, label: string, hint = 'Lower the batch size, model width or vocabulary size.'): GPUBuffer {
+  /**
+   * `label` names the tensor in error messages. A size above the device's binding limit is refused
+   * before any GPU call, so a step never fails halfway through with a vaguer validation error.
+   */
+  acquire(bytes: number, label: string): GPUBuffer {
+    if (bytes > this.limit.bytes) throw limitError(`Tensor '${label}'`, bytes, this.limit.name, this.limit.bytes, lowerSizesHint);
     const size = bucketBytes(bytes);
-    const bindingLimit = Math.min(this.limits.maxStorageBufferBindingSize, this.limits.maxBufferSize);
-    if (bytes > bindingLimit) {
-      const name = bindingLimit === this.limits.maxBufferSize ? 'maxBufferSize' : 'maxStorageBufferBindingSize';
-      throw limitError(`Tensor '${label}'`, bytes, name, bindingLimit, hint);
-    }
     const reused = this.free.get(size)?.pop();
     const buffer =
-      reused ?? this.device.createBuffer({ size: Math.min(size, bindingLimit), usage: storageUsage, label });
+      reused ?? this.device.createBuffer({ size: Math.min(size, this.limit.bytes), usage: storageUsage, label });
     if (!reused) {
       this.live.add(buffer);
       this.stats_.allocatedBytes += buffer.size;

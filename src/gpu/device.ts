@@ -1,3 +1,4 @@
+import type { StorageLimits } from './bufferPool';
 import { GpuError, fromGpuError, webGpuHowTo, webGpuMissingHelp } from './errors';
 
 /** What the page and the self-test show about the adapter in use. */
@@ -26,6 +27,16 @@ export interface GpuContext {
 export function adapterLine(adapter: AdapterSummary): string {
   const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description].filter(Boolean).join(' / ');
   return `Adapter: ${name}${adapter.isFallback ? ' (fallback)' : ''}`;
+}
+
+/** The limits every tensor size and dispatch is checked against before the GPU sees it. */
+export interface DeviceLimits extends StorageLimits {
+  maxComputeWorkgroupsPerDimension: number;
+}
+
+export function deviceLimits(adapter: AdapterSummary): DeviceLimits {
+  const { maxBufferSize, maxStorageBufferBindingSize, maxComputeWorkgroupsPerDimension } = adapter.limits;
+  return { maxBufferSize: maxBufferSize!, maxStorageBufferBindingSize: maxStorageBufferBindingSize!, maxComputeWorkgroupsPerDimension: maxComputeWorkgroupsPerDimension! };
 }
 
 /** Limits the engine needs at the adapter's maximum: big matrices and wide bindings. */

@@ -30,10 +30,28 @@ export function fromGpuError(error: GPUError, during: string): GpuError {
   return new GpuError(kind, `GPU ${kind} error during ${during}: ${error.message}`);
 }
 
+/**
+ * What to lower when a size is beyond the GPU and nothing closer is known: the settings that size a
+ * training run's tensors. The pre-flight check (src/experiments/limits.ts) names the exact ones.
+ */
+export const lowerSizesHint = 'Lower train.batchSentences, data.maxLength, data.targetVocab or model.dModel, or choose a smaller preset.';
+
+/** Binary units, so a limit of 2^30 bytes reads "1.0 GiB" as adapters document it. */
+function formatSize(bytes: number): string {
+  const [value, unit] = bytes >= 2 ** 30 ? [bytes / 2 ** 30, 'GiB'] : bytes >= 2 ** 20 ? [bytes / 2 ** 20, 'MiB'] : [bytes / 2 ** 10, 'KiB'];
+  return `${value.toFixed(1)} ${unit}`;
+}
+
+/** "<what> needs 2.0 GiB, above this GPU's maxBufferSize of 1.0 GiB. <hint>" */
+export function limitMessage(what: string, bytes: number, limitName: string, limit: number, hint: string): string {
+  return `${what} needs ${formatSize(bytes)}, above this GPU's ${limitName} of ${formatSize(limit)}. ${hint}`;
+}
+
 export function limitError(what: string, bytes: number, limitName: string, limit: number, hint: string): GpuError {
-  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
-  return new GpuError(
-    'limit',
-    `${what} needs ${mib(bytes)}, above this GPU's ${limitName} of ${mib(limit)}. ${hint}`,
-  );
+  return new GpuError('limit', limitMessage(what, bytes, limitName, limit, hint));
+}
+
+/** "<what>: 1×1×70000 workgroups, above this GPU's maxComputeWorkgroupsPerDimension of 65535 (per dimension). <hint>" */
+export function workgroupLimitMessage(what: string, workgroups: readonly number[], limit: number, hint: string): string {
+  return `${what}: ${workgroups.join('×')} workgroups, above this GPU's maxComputeWorkgroupsPerDimension of ${limit} (per dimension). ${hint}`;
 }

@@ -1,3 +1,4 @@
+import { GpuError, lowerSizesHint, workgroupLimitMessage } from './errors';
 import type { KernelTimer } from './timer';
 import type { UniformArena } from './uniformArena';
 
@@ -22,6 +23,8 @@ export class StepRecorder {
   constructor(
     private device: GPUDevice,
     private uniforms: UniformArena,
+    /** The device's maxComputeWorkgroupsPerDimension. */
+    private maxWorkgroupsPerDimension: number,
     private onSubmitted: () => void,
     public timer?: KernelTimer,
   ) {}
@@ -39,6 +42,11 @@ export class StepRecorder {
   dispatch(pipeline: GPUComputePipeline, bindings: Binding[], workgroups: Workgroups, label: string): void {
     const [x, y = 1, z = 1] = workgroups;
     if (x === 0 || y === 0 || z === 0) return;
+    // WebGPU would report it only after the submit, as a validation error that voids the whole
+    // step, without saying which kernel. (grid1d folds 1-D work into 2-D to stay below the limit.)
+    if (Math.max(x, y, z) > this.maxWorkgroupsPerDimension) {
+      throw new GpuError('limit', workgroupLimitMessage(`Kernel '${label}'`, [x, y, z], this.maxWorkgroupsPerDimension, lowerSizesHint));
+    }
     const bindGroup = this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: bindings.map((binding, i) => ({

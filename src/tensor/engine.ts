@@ -5,6 +5,8 @@ import {
   ReadbackRing,
   StepRecorder,
   UniformArena,
+  deviceLimits,
+  type DeviceLimits,
   type GpuContext,
   type PipelineKey,
   type UniformField,
@@ -62,6 +64,8 @@ function toHost(data: ArrayLike<number>, dtype: DType): HostArray {
  * readbacks, the autograd tape and tensor scopes. Everything recorded until `flush` is one submit.
  */
 export class Engine {
+  /** The adapter's limits, which the pool and the recorder enforce before any GPU call. */
+  readonly limits: DeviceLimits;
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
   readonly recorder: StepRecorder;
@@ -86,14 +90,12 @@ export class Engine {
     options: EngineOptions = {},
   ) {
     const { device, adapter } = gpu;
-    this.pool = new BufferPool(device, {
-      maxBufferSize: adapter.limits.maxBufferSize!,
-      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize!,
-    });
+    this.limits = deviceLimits(adapter);
+    this.pool = new BufferPool(device, this.limits);
     this.pipelines = new PipelineCache(device);
     this.uniforms = new UniformArena(device, adapter.limits.minUniformBufferOffsetAlignment!);
     const timer = options.timing && gpu.hasTimestamps ? new KernelTimer(device) : undefined;
-    this.recorder = new StepRecorder(device, this.uniforms, () => this.pool.recycle(), timer);
+    this.recorder = new StepRecorder(device, this.uniforms, this.limits.maxComputeWorkgroupsPerDimension, () => this.pool.recycle(), timer);
     this.readback = new ReadbackRing(device);
     this.smallWorkgroups = isSoftwareAdapter(adapter);
   }

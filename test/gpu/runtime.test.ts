@@ -65,7 +65,9 @@ describe('GPU runtime', () => {
     }
     expect(error).toBeInstanceOf(GpuError);
     expect((error as GpuError).kind).toBe('limit');
-    expect((error as GpuError).message).toMatch(/huge logits.*MiB.*maxStorageBufferBindingSize|huge logits.*MiB.*maxBufferSize/);
+    expect((error as GpuError).message).toMatch(
+      /^Tensor 'huge logits f32\[\d+\]' needs [\d.]+ [KMG]iB, above this GPU's (maxStorageBufferBindingSize|maxBufferSize) of [\d.]+ [KMG]iB\. Lower train\.batchSentences/,
+    );
     expect(engine.pool.stats.allocatedBytes).toBe(allocated);
   });
 

@@ -1,4 +1,5 @@
-// Browser tests: a Vite dev server for the page plus the system Chromium driven by playwright-core.
+// Browser tests: the page from a Vite dev server (or the production build under `vite preview`) plus
+// the system Chromium driven by playwright-core.
 // No browser is ever downloaded; Debian's `chromium` also ships SwiftShader, which gives WebGPU
 // an adapter on machines without a GPU.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -6,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createServer } from 'vite';
+import { build, createServer, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -63,8 +64,11 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
-/** The app's own Vite config on a free loopback port, as `npm run dev` would serve it. */
-export async function startDevServer(): Promise<DevServer> {
+/**
+ * The app's own Vite config on a free loopback port, as `npm run dev` would serve it. Hot reload is
+ * off unless asked for (it adds the React Refresh preamble and a websocket; nothing is watched either way).
+ */
+export async function startDevServer({ hmr = false }: { hmr?: boolean } = {}): Promise<DevServer> {
   const server = await createServer({
     root: repoRoot,
     configFile: join(repoRoot, 'vite.config.ts'),
@@ -73,7 +77,7 @@ export async function startDevServer(): Promise<DevServer> {
     logLevel: 'warn',
     clearScreen: false,
     // No file watching: an edit elsewhere in the tree must not reload the page in the middle of a test.
-    server: { host: '127.0.0.1', port: 0, watch: null, hmr: false },
+    server: { host: '127.0.0.1', port: 0, watch: null, hmr },
   });
   await server.listen();
   const url = server.resolvedUrls?.local[0];
@@ -107,6 +111,38 @@ export function usePageSession(): { readonly server: DevServer; readonly browser
   afterAll(async () => {
     await session.browser?.close();
     await session.server?.close();
+  });
+  return session;
+}
+
+export interface BuiltSite {
+  /** Where `vite build` wrote the page. */
+  outDir: string;
+  /** The page as `vite preview` serves it. */
+  url: string;
+}
+
+/**
+ * The production build (`vite build` into a temporary directory, served by `vite preview`) and a
+ * WebGPU Chromium for the tests of one file. Read `site` and `browser` inside the tests.
+ */
+export function useBuiltSite(): { readonly site: BuiltSite; readonly browser: LaunchedBrowser } {
+  const session = {} as { site: BuiltSite; browser: LaunchedBrowser };
+  let server: PreviewServer | undefined;
+  beforeAll(async () => {
+    const configFile = join(repoRoot, 'vite.config.ts');
+    const outDir = mkdtempSync(join(tmpdir(), 'continuum-build-'));
+    await build({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    server = await preview({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+    const url = server.resolvedUrls?.local[0];
+    if (!url) throw new Error('vite preview reported no local URL');
+    session.site = { outDir, url };
+    session.browser = await launchChromium({ webgpu: true });
+  }, 180_000);
+  afterAll(async () => {
+    await session.browser?.close();
+    await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+    if (session.site) rmSync(session.site.outDir, { recursive: true, force: true });
   });
   return session;
 }

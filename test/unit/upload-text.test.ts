@@ -54,6 +54,21 @@ describe('reading an upload as lines', () => {
     expect(chunksRead).toBe(101);
   });
 
+  it('refuses a line as soon as it passes maxLineChars, holding no more of it than that', async () => {
+    let chunksRead = 0;
+    async function* endlessLine(): AsyncGenerator<Uint8Array> {
+      yield utf8('first line\n');
+      for (;;) {
+        chunksRead++;
+        yield utf8('0123456789');
+      }
+    }
+    const error = await rejection(parseCorpus(endlessLine(), { file: 'pipe', maxBytes: Infinity, maxLineChars: 1000 }));
+    expect(error.message).toBe('pipe, line 2: is longer than 1,000 characters; is this a text file with one record per line?');
+    expect(where(error)).toEqual({ file: 'pipe', line: 2, problem: 'line-too-long' });
+    expect(chunksRead).toBe(101);
+  });
+
   it('names the line of a NUL byte, wherever the chunks split', async () => {
     const bytes = utf8('ok\nfine\nbad\0x\nmore\n');
     for (const size of [1, 2, 3, 5, 64]) {

@@ -63,10 +63,17 @@ describe('parseVec: accepted files', () => {
     expect((await parse('a 1\nb 2\n', 5, { maxWords: 2 })).truncated).toBe(false);
   });
 
-  it('does not trust a header for its allocation', async () => {
-    const error = await rejection(parse('4000000000 300\nw 1\n'));
-    expect(where(error)).toEqual({ file: 'words.vec', line: 2, problem: 'dimension-mismatch' });
-    const lying = await rejection(parse('1000000000 1\nw 1\n'));
+  it('refuses a header claiming more words × values than the size limit holds, before allocating', async () => {
+    const claim = await rejection(parse('1000000000 1000000\nw 1\n', 5, { maxBytes: 2 ** 30 }));
+    expect(claim.message).toBe('words.vec, line 1: is a header declaring 1,000,000,000 words of 1,000,000 values, at least 2000001 GB of text, more than the limit of 1.1 GB');
+    expect(where(claim)).toEqual({ file: 'words.vec', line: 1, problem: 'invalid-header' });
+  });
+
+  it('allocates for the rows it reads, not for the rows a header claims', async () => {
+    // 300 million one-value rows fit in the page's 1 GiB limit as a claim; the file holds one.
+    const before = process.memoryUsage().arrayBuffers;
+    const lying = await rejection(parse('300000000 1\nw 1\n', 5, { maxBytes: 2 ** 30 }));
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2 ** 20);
     expect(where(lying)).toEqual({ file: 'words.vec', line: 1, problem: 'count-mismatch' });
   });
 });

@@ -10,6 +10,8 @@ export type UploadProblem =
   | 'unreadable'
   /** No records at all: zero bytes, only blank lines, or only a header. */
   | 'empty-file'
+  /** A line longer than the parser accepts (see `defaultMaxLineChars`). */
+  | 'line-too-long'
   /** A blank line before the last record, where only trailing blank lines are allowed. */
   | 'blank-line'
   /** A TSV line without exactly one tab. */
@@ -18,7 +20,7 @@ export type UploadProblem =
   | 'empty-field'
   /** Two line-aligned files with different numbers of lines. */
   | 'line-count-mismatch'
-  /** A `.vec` header line that cannot be right (zero dimensions). */
+  /** A `.vec` header line that cannot be right: zero dimensions, or more words × dimensions than the size limit holds. */
   | 'invalid-header'
   /** A `.vec` file whose number of words differs from its header's count. */
   | 'count-mismatch'

@@ -13,7 +13,16 @@ export interface UploadOptions {
   file: string;
   /** Largest accepted file, in bytes. */
   maxBytes: number;
+  /** Longest accepted line, in UTF-16 code units; default `defaultMaxLineChars`. */
+  maxLineChars?: number;
 }
+
+/**
+ * A line is one string, and JavaScript engines cap a string's length (V8 at 2^29 − 24 code units):
+ * a longer line would end the parse with a RangeError. Text uploads stay far below this (their
+ * limit is in bytes, and a line has at most one code unit per byte); a `.vec` file may not.
+ */
+export const defaultMaxLineChars = 2 ** 28;
 
 /**
  * `skip`: blank (whitespace-only) lines are dropped wherever they are.
@@ -32,14 +41,16 @@ const workSliceMs = 20;
 
 export async function forEachLine(
   source: UploadSource,
-  { file, maxBytes, blankLines }: UploadOptions & { blankLines: BlankLines },
+  { file, maxBytes, maxLineChars = defaultMaxLineChars, blankLines }: UploadOptions & { blankLines: BlankLines },
   visit: LineVisitor,
 ): Promise<void> {
   if (isBlob(source) && source.size > maxBytes) {
     throw tooLarge(file, maxBytes, source.size);
   }
   let firstPendingBlank = 0;
-  const splitter = new LineSplitter((text, line) => {
+  const lineTooLong = (line: number) =>
+    new UploadError({ file, line, problem: 'line-too-long', detail: `is longer than ${maxLineChars.toLocaleString('en')} characters; is this a text file with one record per line?` });
+  const splitter = new LineSplitter(maxLineChars, lineTooLong, (text, line) => {
     if (!/\S/.test(text)) {
       if (blankLines === 'trailing-only' && firstPendingBlank === 0) firstPendingBlank = line;
       return false;
@@ -102,20 +113,31 @@ class LineSplitter {
   /** Number of the line being assembled (1-based). */
   line = 1;
   private partial: string[] = [];
+  private partialLength = 0;
 
-  /** `emit` returns true to stop. */
-  constructor(private readonly emit: (text: string, line: number) => boolean) {}
+  /** `emit` returns true to stop; `tooLong` is thrown as soon as the line being assembled passes `maxLineChars`. */
+  constructor(
+    private readonly maxLineChars: number,
+    private readonly tooLong: (line: number) => Error,
+    private readonly emit: (text: string, line: number) => boolean,
+  ) {}
 
   /** Returns true once `emit` asked to stop. */
   push(text: string): boolean {
     let from = 0;
     for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', from)) {
-      this.partial.push(text.slice(from, newline));
+      this.append(text.slice(from, newline));
       from = newline + 1;
       if (this.completeLine()) return true;
     }
-    if (from < text.length) this.partial.push(text.slice(from));
+    if (from < text.length) this.append(text.slice(from));
     return false;
+  }
+
+  private append(part: string): void {
+    this.partialLength += part.length;
+    if (this.partialLength > this.maxLineChars) throw this.tooLong(this.line);
+    this.partial.push(part);
   }
 
   /** The last line when the file does not end with a newline. */
@@ -126,6 +148,7 @@ class LineSplitter {
   private completeLine(): boolean {
     let text = this.partial.length === 1 ? this.partial[0]! : this.partial.join('');
     this.partial = [];
+    this.partialLength = 0;
     if (text.endsWith('\r')) text = text.slice(0, -1);
     return this.emit(text, this.line++);
   }

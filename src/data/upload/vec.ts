@@ -13,11 +13,13 @@
 //   apart from a row with extra values; such rows are rejected with a hint.
 // - Values are plain decimals (`-1`, `.5`, `2.`, `1e-3`); NaN, Inf and values beyond float32's range
 //   are rejected, as are hex and other forms `Number()` would accept.
-// Memory: rows go straight into a Float32Array that grows geometrically and is preallocated from the
-// header, never beyond what `maxBytes` of text could hold, so memory is bounded by the size limit.
+// Memory: rows go straight into a Float32Array that grows geometrically with the rows actually read
+// (never beyond what `maxBytes` of text could hold), so memory follows the file, not its header: a
+// header is only a claim, and one declaring more words × dimensions than the size limit can hold
+// is refused before anything is allocated.
 import { UploadError, quote, type UploadProblem } from './errors';
 import { findFields, parseDecimal } from './decimal';
-import { forEachLine, type UploadOptions, type UploadSource } from './lines';
+import { forEachLine, formatBytes, type UploadOptions, type UploadSource } from './lines';
 
 export interface VecOptions extends UploadOptions {
   /** Keep the first this many words and stop reading (vector files list frequent words first). */
@@ -77,7 +79,11 @@ export async function parseVec(source: UploadSource, options: VecOptions): Promi
         if (header.dim === 0) throw fail(line, 'invalid-header', 'is a header declaring 0 dimensions');
         dim = header.dim;
         dimLine = line;
-        reserveRows(Math.min(header.count, rowsThatFit()));
+        const rowsToRead = Math.min(header.count, maxWords);
+        if (rowsToRead > rowsThatFit()) {
+          const needs = formatBytes(rowsToRead * (2 * dim + 1));
+          throw fail(line, 'invalid-header', `is a header declaring ${rowsToRead.toLocaleString('en')} words of ${dim.toLocaleString('en')} values, at least ${needs} of text, more than the limit of ${formatBytes(maxBytes)}`);
+        }
         return;
       }
     }

@@ -7,6 +7,8 @@ import { allChecks, runSelfTest } from '../selftest';
 import { chooseMatmulVariant } from '../tensor/ops/matmulVariants';
 import { adapterLine, selfTestTable } from './format';
 import { benchmarks } from './bench';
+import { benchCheck, defaultBaseline } from './bench/check';
+import { runSuite } from './bench/suite';
 import { bottleneckCommand, type BottleneckCommandOptions } from './bottleneck';
 import { evalCommand, trainCommand, type TrainCommandOptions } from './train';
 import { presets } from '../experiments/presets';
@@ -31,7 +33,7 @@ async function selfTest(options: { json?: boolean; filter?: string }): Promise<n
   return failed > 0 ? 1 : 0;
 }
 
-async function bench(names: string[], options: { json?: boolean }): Promise<number> {
+async function bench(names: string[], options: { json?: boolean; out?: string }): Promise<number> {
   const unknown = names.filter((n) => !(n in benchmarks));
   if (unknown.length) {
     console.error(`Unknown benchmark: ${unknown.join(', ')}. Available: ${Object.keys(benchmarks).join(', ')}`);
@@ -39,7 +41,13 @@ async function bench(names: string[], options: { json?: boolean }): Promise<numb
   }
   const engine = new Engine(await acquireNodeGpu());
   console.error(adapterLine(engine.gpu.adapter));
-  for (const name of names.length ? names : Object.keys(benchmarks)) {
+  if (names.length === 0) {
+    const out = options.out ?? `bench/results/bench-${new Date().toISOString().slice(0, 16).replace(':', '-')}`;
+    const report = await runSuite(engine, { out });
+    console.log(options.json ? JSON.stringify(report, null, 2) : report.markdown);
+    return 0;
+  }
+  for (const name of names) {
     const report = await benchmarks[name]!(engine);
     console.log(options.json ? JSON.stringify(report.json, null, 2) : report.text);
   }
@@ -61,11 +69,20 @@ export async function main(argv: string[]): Promise<number> {
     });
   program
     .command('bench')
-    .description(`time kernels on this machine's GPU (${Object.keys(benchmarks).join(', ')}; default all)`)
-    .argument('[names...]', 'benchmarks to run')
+    .description(`the benchmark suite (no name: JSON + markdown, TF.js included), or one detailed benchmark (${Object.keys(benchmarks).join(', ')})`)
+    .argument('[names...]', 'detailed benchmarks to run instead of the suite')
     .option('--json', 'print the results as JSON')
-    .action(async (names: string[], options: { json?: boolean }) => {
+    .option('--out <prefix>', 'the suite writes <prefix>.json and <prefix>.md (default bench/results/bench-<date>)')
+    .action(async (names: string[], options: { json?: boolean; out?: string }) => {
       exitCode = await bench(names, options);
+    });
+  program
+    .command('bench-check')
+    .description('compare a suite report with a baseline; lists every figure more than 20 % worse (always exits 0)')
+    .argument('<report.json>', 'a report written by `npm run bench`')
+    .argument('[baseline.json]', `the baseline (default ${defaultBaseline})`)
+    .action(async (report: string, baseline: string | undefined) => {
+      exitCode = await benchCheck(report, baseline);
     });
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   const integer = (value: string) => {

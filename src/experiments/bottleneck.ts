@@ -14,6 +14,9 @@ const count = (min: number, max: number) => {
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 };
 
+/** 2^24 cells: 256 MiB for p* and log p* together. */
+const maxTargetCells = 2 ** 24;
+
 export const bottleneckSchema = z.strictObject({
   contexts: count(1, 65_536).default(256),
   vocab: count(2, 65_536).default(256),
@@ -28,7 +31,9 @@ export const bottleneckSchema = z.strictObject({
   samplesPerContext: count(1, 4096).default(4),
   learningRate: z.number().gt(0).max(10).default(0.01),
   seed: count(0, 2 ** 32 - 1).default(1),
-});
+})
+  // p* and log p* live on the CPU as float64 [N, V] (and the exact cross-entropy scores every cell).
+  .refine((c) => c.contexts * c.vocab <= maxTargetCells, { path: ['vocab'], error: `must keep contexts × vocab at most ${maxTargetCells.toLocaleString('en')} (p* and log p* are float64 [N, V] arrays on the CPU)` });
 
 export type BottleneckConfig = z.output<typeof bottleneckSchema> & { heads: HeadSpec[] };
 

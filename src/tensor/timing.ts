@@ -34,3 +34,28 @@ export async function medianSubmitMs(engine: Engine, record: () => void, reps: n
   for (let i = 0; i < reps; i++) times.push(await timeSubmitted(engine, record, times.length ? 0.8 * Math.min(...times) : 0));
   return median(times);
 }
+
+export interface Measurement {
+  /** Median of the timed runs, ms. */
+  medianMs: number;
+  /** Timed runs behind the median. */
+  runs: number;
+  /** The untimed first run (pipeline compilation, allocation, then the work), ms. */
+  firstMs: number;
+}
+
+/**
+ * Runs `once` (which returns its own duration in ms and may sleep for `expectedMs` before waiting
+ * on the GPU) once to warm up, then until `runs` timed runs are done or `budgetMs` is spent, with at
+ * least one timed run: a product that takes a minute on a software GPU is timed once, a fast one
+ * several times.
+ */
+export async function measure(once: (expectedMs: number) => Promise<number>, { runs = 5, budgetMs = 15_000 } = {}): Promise<Measurement> {
+  const firstMs = await once(0);
+  const times: number[] = [];
+  const started = performance.now();
+  while (times.length < runs && (times.length === 0 || performance.now() - started < budgetMs)) {
+    times.push(await once(times.length ? 0.8 * Math.min(...times) : 0));
+  }
+  return { medianMs: median(times), runs: times.length, firstMs };
+}

@@ -68,3 +68,10 @@ describe('the bottleneck settings', () => {
     expect(message({ stepz: 3 })).toMatch(/stepz is not a known setting/);
   });
 });
+
+describe('the synthetic bottleneck settings', () => {
+  it('refuse a task whose CPU tables would not fit, naming the product', () => {
+    expect(() => parseBottleneckConfig({ contexts: 65_536, vocab: 65_536 })).toThrow(/vocab must keep contexts × vocab at most 16,777,216/);
+    expect(parseBottleneckConfig({ contexts: 4096, vocab: 4096 }).vocab).toBe(4096);
+  });
+});

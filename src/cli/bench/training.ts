@@ -41,7 +41,7 @@ export interface TrainingBenchRow {
   speedup: number;
 }
 
-const batchSentences = 32;
+const defaultBatchSentences = 32;
 /** 19 words + <eos> = 20 decoder slots, 640 per batch: the 50k logits [640, 50k] stay within SwiftShader's 128 MiB binding limit. */
 const sentenceLength = 19;
 const tableDimension = 300;
@@ -70,7 +70,7 @@ export function zipfSampler(words: number, first: number, seed: number): () => n
 }
 
 /** An in-memory translation task with V source and V target words, random Zipf sentences and a random unit table. */
-function syntheticTask(vocab: number, seed: number): Task {
+function syntheticTask(vocab: number, seed: number, batchSentences: number): Task {
   const vocabulary = new Vocabulary([...Object.values(specialTokens), ...Array.from({ length: vocab - 4 }, (_, i) => `w${i + 4}`)]);
   const draw = zipfSampler(vocab - 4, 4, seed);
   const sentence = () => Int32Array.from({ length: sentenceLength }, draw);
@@ -89,7 +89,7 @@ function syntheticTask(vocab: number, seed: number): Task {
   };
 }
 
-function benchConfig(vocab: number, head: HeadSpec, steps: number): ExperimentConfig {
+function benchConfig(vocab: number, head: HeadSpec, steps: number, batchSentences: number): ExperimentConfig {
   return mergeConfig(defaultConfig, {
     dataset: 'synthetic-copy',
     data: { sourceVocab: vocab, targetVocab: vocab, maxLength: sentenceLength },
@@ -101,12 +101,13 @@ function benchConfig(vocab: number, head: HeadSpec, steps: number): ExperimentCo
   });
 }
 
-async function benchVocab(engine: Engine, adapter: string, vocab: number, timed: number): Promise<TrainingBenchRow> {
-  const task = syntheticTask(vocab, vocab);
+/** Softmax and NLLvMF trained interleaved for `timed` steps after the warm-up; `batchSentences` of 20 target slots each. */
+export async function benchVocab(engine: Engine, adapter: string, vocab: number, timed: number, batchSentences = defaultBatchSentences): Promise<TrainingBenchRow> {
+  const task = syntheticTask(vocab, vocab, batchSentences);
   const steps = warmupSteps + timed;
   // Two distinct batches, alternated, so every step is a full, unpadded batch the same for both heads.
   const batches: Batch[] = [0, 1].map((b) => buildBatch(task.train, Array.from({ length: batchSentences }, (_, i) => b * batchSentences + i)));
-  const runs = (['softmax', 'vmf'] as const).map((name) => new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps), { label: name, adapter }));
+  const runs = (['softmax', 'vmf'] as const).map((name) => new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps, batchSentences), { label: name, adapter }));
   const counts = runs.map(() => ({ dispatches: 0, submits: 0 }));
   const clock = new StepClock();
   try {

@@ -1,0 +1,235 @@
+// `npm run bench`: the benchmark suite. One run measures, side by side on this machine's adapter:
+// matmul GFLOP/s of each of our kernels against TensorFlow.js's WebGPU backend (in Chromium), fused
+// against unfused softmax cross-entropy, fused nearest-neighbour decoding against matmul + top-k, a
+// whole training step for softmax against NLLvMF at three vocabulary sizes (with dispatches, submits
+// and the output layer's bytes), and shader compilation per pipeline. Every figure is a median after
+// a warm-up; the JSON keeps them as a flat list of named figures that `npm run bench:check` compares.
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { mulberry32 } from '../../math/random';
+import type { Engine } from '../../tensor/engine';
+import { mul, sub } from '../../tensor/ops/elementwise';
+import { matmul } from '../../tensor/ops/matmul';
+import { topKByDot, topKRows } from '../../tensor/ops/nearest';
+import { logSumExpRows, sumAll, sumRows } from '../../tensor/ops/reduce';
+import { softmaxCrossEntropy } from '../../tensor/ops/softmaxXent';
+import { measure, timeSubmitted } from '../../tensor/timing';
+import type { Tensor } from '../../tensor/tensor';
+import { adapterLine } from '../format';
+import type { PeerReport, ProductShape } from './browser/matmulShapes';
+import { peerMatmul } from './peer';
+import { benchVocab, type TrainingBenchRow } from './training';
+
+export interface Figure {
+  /** Stable name, e.g. "matmul.gflops.continuum:register32.1024x1024x1024". */
+  id: string;
+  value: number;
+  unit: string;
+  better: 'higher' | 'lower';
+}
+
+export interface SuiteReport {
+  format: 'continuum-bench';
+  date: string;
+  versions: Record<string, string>;
+  adapter: { node: string; chromium: string };
+  figures: Figure[];
+  matmul: PeerReport & { chromium: string };
+  crossEntropy: { tokens: number; vocab: number; fusedMs: number; unfusedMs: number };
+  decoding: { tokens: number; vocab: number; hidden: number; k: number; fusedMs: number; matmulTopKMs: number };
+  training: TrainingBenchRow[];
+  compiles: Array<{ pipeline: string; ms: number }>;
+  markdown: string;
+}
+
+/** Products for the matmul table: square sizes, and the output layer's logits h·Wᵀ at two vocabularies. */
+const matmulShapes: ProductShape[] = [
+  ...[256, 512, 1024, 2048].map((size): ProductShape => ({ m: size, k: size, n: size, transposeB: false, role: 'square' })),
+  // 640 tokens: the [640, 50k] logits stay under SwiftShader's 128 MiB binding limit.
+  ...[5000, 50000].map((vocab): ProductShape => ({ m: 640, k: 256, n: vocab, transposeB: true, role: 'logits h·Wᵀ' })),
+];
+
+const shapeName = ({ m, k, n }: ProductShape) => `${m}x${k}x${n}`;
+
+function randomTensor(engine: Engine, shape: number[], seed: number, label: string, parameter = false): Tensor {
+  const random = mulberry32(seed);
+  const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() - 0.5);
+  return parameter ? engine.parameter(data, shape, label) : engine.tensor(data, shape, 'f32', label);
+}
+
+/** Forward and backward of the loss over [N, V] logits: one fused kernel pair, or the four ops a framework would chain. */
+async function benchCrossEntropy(engine: Engine, tokens = 640, vocab = 20_000): Promise<SuiteReport['crossEntropy']> {
+  const logits = randomTensor(engine, [tokens, vocab], 3, 'bench.logits', true);
+  const random = mulberry32(4);
+  const ids = Int32Array.from({ length: tokens }, () => Math.floor(random() * vocab));
+  const targets = engine.tensor(ids, [tokens], 'i32', 'bench.targets');
+  const oneHot = engine.tensor(Float32Array.from({ length: tokens * vocab }, (_, i) => (ids[Math.floor(i / vocab)] === i % vocab ? 1 : 0)), [tokens, vocab], 'f32', 'bench.onehot');
+  const time = (loss: () => Tensor) =>
+    measure((expectedMs) =>
+      timeSubmitted(engine, () => engine.tidy(() => {
+        engine.backward(sumAll(loss()));
+        logits.grad = undefined;
+      }), expectedMs),
+    );
+  try {
+    const fused = await time(() => softmaxCrossEntropy(logits, targets));
+    const unfused = await time(() => sub(logSumExpRows(logits), sumRows(mul(logits, oneHot))));
+    return { tokens, vocab, fusedMs: fused.medianMs, unfusedMs: unfused.medianMs };
+  } finally {
+    for (const t of [logits, targets, oneHot]) t.release();
+  }
+}
+
+/** Top-5 of h·Wᵀ per token: the fused search that never writes [N, V] scores, against matmul then top-k. */
+async function benchDecoding(engine: Engine, tokens = 128, vocab = 50_000, hidden = 256, k = 5): Promise<SuiteReport['decoding']> {
+  const queries = randomTensor(engine, [tokens, hidden], 5, 'bench.queries');
+  const table = randomTensor(engine, [vocab, hidden], 6, 'bench.table');
+  const time = (search: () => void) => measure((expectedMs) => timeSubmitted(engine, () => engine.withoutGradients(() => engine.tidy(search)), expectedMs));
+  try {
+    const fused = await time(() => void topKByDot(engine, queries, table, k));
+    const plain = await time(() => void topKRows(engine, matmul(queries, table, { transposeB: true }), k));
+    return { tokens, vocab, hidden, k, fusedMs: fused.medianMs, matmulTopKMs: plain.medianMs };
+  } finally {
+    queries.release();
+    table.release();
+  }
+}
+
+/** Pipeline creation time per shader (Dawn compiles when the pipeline is created), summed over its variants. */
+function compileTimes(engine: Engine): SuiteReport['compiles'] {
+  const byShader = new Map<string, number>();
+  for (const { key, ms } of engine.pipelines.compiles) {
+    const [shader, entry] = JSON.parse(key) as [string, string];
+    const name = entry === 'main' ? shader : `${shader}:${entry}`;
+    byShader.set(name, (byShader.get(name) ?? 0) + ms);
+  }
+  return [...byShader].map(([pipeline, ms]) => ({ pipeline, ms })).sort((a, b) => b.ms - a.ms);
+}
+
+/** The version in a package.json below the repository root (`''` for Continuum's own). */
+function packageVersion(packageDir: string): string {
+  try {
+    const path = new URL(`../../../${packageDir}${packageDir ? '/' : ''}package.json`, import.meta.url);
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Every figure as a named number, the form `bench:check` compares. */
+function figuresOf(report: Omit<SuiteReport, 'figures' | 'markdown'>): Figure[] {
+  const figures: Figure[] = [];
+  for (const row of report.matmul.rows) {
+    if (row.gflops !== undefined) figures.push({ id: `matmul.gflops.${row.implementation}.${shapeName(row.shape)}`, value: row.gflops, unit: 'GFLOP/s', better: 'higher' });
+  }
+  const { crossEntropy: ce, decoding } = report;
+  figures.push({ id: 'crossEntropy.fusedMs', value: ce.fusedMs, unit: 'ms', better: 'lower' }, { id: 'crossEntropy.unfusedMs', value: ce.unfusedMs, unit: 'ms', better: 'lower' });
+  figures.push({ id: 'decoding.fusedMs', value: decoding.fusedMs, unit: 'ms', better: 'lower' }, { id: 'decoding.matmulTopKMs', value: decoding.matmulTopKMs, unit: 'ms', better: 'lower' });
+  for (const row of report.training) {
+    for (const [name, head] of [['softmax', row.softmax], ['vmf', row.vmf]] as const) {
+      figures.push({ id: `training.tokensPerSecond.${name}.V${row.vocab}`, value: head.tokensPerSecond, unit: 'tokens/s', better: 'higher' });
+      figures.push({ id: `training.submitsPerStep.${name}.V${row.vocab}`, value: head.submitsPerStep, unit: 'submits', better: 'lower' });
+    }
+    figures.push({ id: `training.speedup.V${row.vocab}`, value: row.speedup, unit: '×', better: 'higher' });
+  }
+  return figures;
+}
+
+const fixed = (value: number | undefined, digits: number) => (value === undefined ? '–' : value.toFixed(digits));
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
+/** The report as markdown tables, ratios included, for the terminal and the README. */
+export function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
+  const lines: string[] = [];
+  lines.push(`# Continuum benchmark, ${report.date}`, '');
+  lines.push(`- Node adapter: ${report.adapter.node}`, `- Chromium adapter: ${report.matmul.adapter} (Chromium ${report.matmul.chromium})`);
+  lines.push(`- Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
+
+  lines.push('## Matmul GFLOP/s (Chromium, same page, same adapter)', '');
+  const implementations = [...new Set(report.matmul.rows.map((r) => r.implementation))];
+  lines.push(`| shape (M×K×N) | ${implementations.join(' | ')} | best ours ÷ TF.js |`, `|---|${implementations.map(() => '---|').join('')}---|`);
+  for (const shape of matmulShapes) {
+    const rows = report.matmul.rows.filter((r) => shapeName(r.shape) === shapeName(shape));
+    const cell = (impl: string) => {
+      const row = rows.find((r) => r.implementation === impl);
+      return row?.gflops === undefined ? (row?.skipped?.startsWith('failed') ? 'failed' : 'skipped') : fixed(row.gflops, 2);
+    };
+    const ours = Math.max(...rows.filter((r) => r.implementation.startsWith('continuum:') && r.gflops !== undefined).map((r) => r.gflops!));
+    const peer = rows.find((r) => r.implementation === 'tfjs-webgpu')?.gflops;
+    lines.push(`| ${shape.m}×${shape.k}×${shape.n}${shape.transposeB ? ' (Bᵀ)' : ''} ${shape.role === 'square' ? '' : `, ${shape.role}`} | ${implementations.map(cell).join(' | ')} | ${peer && Number.isFinite(ours) ? `${(ours / peer).toFixed(1)}×` : '–'} |`);
+  }
+  const slowest = report.matmul.rows.filter((r) => r.firstMs !== undefined && r.medianMs !== undefined);
+  const firstCall = implementations.map((impl) => {
+    const overheads = slowest.filter((r) => r.implementation === impl).map((r) => r.firstMs! - r.medianMs!);
+    return `${impl} ${fixed(Math.max(0, ...overheads) / 1000, 1)} s`;
+  });
+  lines.push('', `Largest first-call overhead (shader compilation at the first submit, minus one product): ${firstCall.join(', ')}.`, '');
+
+  const { crossEntropy: ce, decoding: dec } = report;
+  lines.push('## Fused kernels against their unfused form (Node/Dawn)', '');
+  lines.push('| what | fused ms | unfused ms | speed-up |', '|---|---|---|---|');
+  lines.push(`| softmax cross-entropy, forward + backward, N = ${ce.tokens}, V = ${ce.vocab.toLocaleString('en')} | ${fixed(ce.fusedMs, 1)} | ${fixed(ce.unfusedMs, 1)} (logsumexp − Σ z⊙onehot) | ${fixed(ce.unfusedMs / ce.fusedMs, 1)}× |`);
+  lines.push(`| top-${dec.k} of h·Wᵀ, N = ${dec.tokens}, d = ${dec.hidden}, V = ${dec.vocab.toLocaleString('en')} | ${fixed(dec.fusedMs, 1)} | ${fixed(dec.matmulTopKMs, 1)} (matmul, then top-k) | ${fixed(dec.matmulTopKMs / dec.fusedMs, 1)}× |`, '');
+
+  lines.push('## One training step, softmax against NLLvMF (same backbone and batches, Node/Dawn)', '');
+  lines.push('| V | softmax tokens/s | NLLvMF tokens/s | NLLvMF ÷ softmax | dispatches/step (softmax, vMF) | submits/step | output layer + Adam + table, MiB (softmax → vMF) | smaller by |', '|---|---|---|---|---|---|---|---|');
+  for (const r of report.training) {
+    const bytes = (h: typeof r.softmax) => h.headBytes.parameters + h.headBytes.optimizerState + h.headBytes.frozen;
+    const trainable = (h: typeof r.softmax) => h.headBytes.parameters + h.headBytes.optimizerState;
+    lines.push(
+      `| ${r.vocab.toLocaleString('en')} | ${fixed(r.softmax.tokensPerSecond, 0)} | ${fixed(r.vmf.tokensPerSecond, 0)} | ${fixed(r.speedup, 1)}× | ${fixed(r.softmax.dispatchesPerStep, 0)}, ${fixed(r.vmf.dispatchesPerStep, 0)} | ${fixed(r.softmax.submitsPerStep, 0)}, ${fixed(r.vmf.submitsPerStep, 0)} | ${mib(bytes(r.softmax))} → ${mib(bytes(r.vmf))} | ${fixed(trainable(r.softmax) / trainable(r.vmf), 0)}× (trainable), ${fixed(bytes(r.softmax) / bytes(r.vmf), 1)}× (with the frozen table) |`,
+    );
+  }
+  lines.push('', '## Shader compilation (pipeline creation, Node/Dawn, slowest first)', '');
+  lines.push('| pipeline | ms |', '|---|---|');
+  for (const c of report.compiles.slice(0, 12)) lines.push(`| ${c.pipeline} | ${fixed(c.ms, 0)} |`);
+  if (report.compiles.length > 12) lines.push(`| … ${report.compiles.length - 12} more, ${fixed(report.compiles.slice(12).reduce((s, c) => s + c.ms, 0), 0)} ms in all | |`);
+  return lines.join('\n');
+}
+
+export interface SuiteOptions {
+  /** Where to write `<out>.json` and `<out>.md`. */
+  out: string;
+  /** Timed training steps per head (after the warm-up). */
+  trainingSteps?: number;
+  log?: (line: string) => void;
+}
+
+export async function runSuite(engine: Engine, { out, trainingSteps = 2, log = (line) => console.error(line) }: SuiteOptions): Promise<SuiteReport> {
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+  log('Matmul in Chromium: our kernels and TensorFlow.js WebGPU…');
+  const matmulReport = await peerMatmul(matmulShapes, { budgetMs: 8000, maxProductMs: 30_000 }, log);
+  log(`Fused kernels (${elapsed()})…`);
+  const crossEntropy = await benchCrossEntropy(engine);
+  const decoding = await benchDecoding(engine);
+  log(`Training steps (${elapsed()})…`);
+  const adapter = adapterLine(engine.gpu.adapter);
+  const training: TrainingBenchRow[] = [];
+  for (const vocab of [5000, 20_000, 50_000]) training.push(await benchVocab(engine, adapter, vocab, trainingSteps, 16));
+  const base = {
+    format: 'continuum-bench' as const,
+    date: new Date().toISOString(),
+    versions: {
+      continuum: packageVersion(''),
+      node: process.versions.node,
+      webgpu: packageVersion('node_modules/webgpu'),
+      '@tensorflow/tfjs-backend-webgpu': packageVersion('node_modules/@tensorflow/tfjs-backend-webgpu'),
+      chromium: matmulReport.chromium,
+    },
+    adapter: { node: adapter, chromium: matmulReport.adapter },
+    matmul: matmulReport,
+    crossEntropy,
+    decoding,
+    training,
+    compiles: compileTimes(engine),
+  };
+  const withFigures = { ...base, figures: figuresOf(base) };
+  const report: SuiteReport = { ...withFigures, markdown: suiteMarkdown(withFigures) };
+  await mkdir(dirname(out) || '.', { recursive: true });
+  await writeFile(`${out}.json`, JSON.stringify(report, null, 2));
+  await writeFile(`${out}.md`, `${report.markdown}\n`);
+  log(`Wrote ${out}.json and ${out}.md (${elapsed()} in all)`);
+  return report;
+}

@@ -40,16 +40,35 @@ function useUrlState(active: boolean): void {
   }, [active, query]);
 }
 
-/** Saves the comparison on screen while it trains (at most every autosaveMs) and when its state changes. */
+/**
+ * Saves the comparison on screen while it trains (at most every autosaveMs) and when its state
+ * changes, and its checkpoints as they arrive, until it finishes.
+ */
 function useAutosave(): void {
-  const { state, records } = useTrainingStore(useShallow((s) => ({ state: s.state, records: s.records })));
+  const { state, records, checkpoints, comparisonsStarted } = useTrainingStore(
+    useShallow((s) => ({ state: s.state, records: s.records, checkpoints: s.checkpoints, comparisonsStarted: s.comparisonsStarted })),
+  );
   const preset = useExperimentStore((s) => s.preset);
-  const { beginEntry, save, refresh } = useHistoryStore.getState();
+  const { beginEntry, save, stash, recoverStashes, saveCheckpoints, forgetCheckpoints } = useHistoryStore.getState();
   const [lastSave, setLastSave] = useState(0);
-  useEffect(() => void refresh(), [refresh]);
+  useEffect(() => void recoverStashes(), [recoverStashes]);
+  // A new comparison gets an entry of its own; a resumed one goes on in the entry it had.
   useEffect(() => {
-    if (state === 'preparing') beginEntry();
-  }, [state, beginEntry]);
+    if (comparisonsStarted > 0) beginEntry(comparisonsStarted);
+  }, [comparisonsStarted, beginEntry]);
+  useEffect(() => void saveCheckpoints(checkpoints), [checkpoints, saveCheckpoints]);
+  // A reload or a closed tab keeps what is on screen now, not as of the last periodic save.
+  useEffect(() => {
+    const keep = () => {
+      const { state: now, records: shown } = useTrainingStore.getState();
+      if (activeStates.has(now)) stash(shown, useExperimentStore.getState().preset, window.location.search);
+    };
+    window.addEventListener('pagehide', keep);
+    return () => window.removeEventListener('pagehide', keep);
+  }, [stash]);
+  useEffect(() => {
+    if (state === 'finished') void forgetCheckpoints();
+  }, [state, forgetCheckpoints]);
   useEffect(() => {
     if (state === 'idle' || records.length === 0) return;
     const due = lastSave + autosaveMs - Date.now();
@@ -79,9 +98,10 @@ export function Workspace({ active }: { active: boolean }) {
   const open = async (id: string) => {
     const entry = await loadExperiment(id);
     if (!entry) return;
+    const checkpoints = await history.loadCheckpoints(id);
     const query = entry.url.includes('?') ? entry.url.slice(entry.url.indexOf('?')) : entry.url;
     replaceSetup(decodeExperiment(query).state);
-    load(entry.comparison.runs);
+    load(entry.comparison.runs, checkpoints);
     history.adopt(id);
   };
 

@@ -127,8 +127,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     onProgress: async (event) => {
       progress.onProgress(event);
       if (event.kind === 'checkpoint' && options.checkpointDir) {
-        const index = chosen.findIndex((r) => r.label === event.run.record.label);
-        const file = join(options.checkpointDir, `run${index}-step${event.run.step}.ckpt`);
+        const file = join(options.checkpointDir, `run${event.index}-step${event.run.step}.ckpt`);
         await mkdir(options.checkpointDir, { recursive: true });
         await writeFile(file, event.bytes);
         checkpoints.push(file);

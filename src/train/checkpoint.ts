@@ -1,7 +1,7 @@
-// Checkpoints: every parameter with its Adam moments and update count, the step reached and the
-// record so far, in one binary blob — a magic tag, a JSON header, then float32 data. Restoring into
-// a run built from the same configuration continues it exactly: batches and dropout masks depend
-// only on the seeds and the step.
+// Checkpoints: every parameter with its Adam moments and update count, the step reached, the
+// learning-rate factor, the wall clock and the record so far, in one binary blob — a magic tag, a
+// JSON header, then float32 data. Restoring into a run built from the same configuration continues
+// it exactly: batches and dropout masks depend only on the seeds and the step.
 import type { Tensor } from '../tensor/tensor';
 import { runRecordSchema } from './record';
 import type { TrainingRun } from './run';
@@ -18,6 +18,10 @@ interface TensorEntry {
 interface Header {
   step: number;
   tokens: number;
+  /** Absent in checkpoints written before rollbacks existed: 1. */
+  learningRateFactor?: number;
+  /** The run's wall clock when saved; absent in older checkpoints. */
+  wallMs?: number;
   record: unknown;
   parameters: TensorEntry[];
 }
@@ -34,6 +38,8 @@ export async function saveCheckpoint(run: TrainingRun): Promise<Uint8Array> {
   const header: Header = {
     step: run.step,
     tokens: run.tokens,
+    learningRateFactor: run.learningRateFactor,
+    wallMs: run.wallMs,
     record: run.record,
     parameters: params.map((p) => ({ label: p.label, shape: [...p.shape], updates: run.optimizer.stateOf(p).steps })),
   };
@@ -73,13 +79,20 @@ export function checkpointRecord(bytes: Uint8Array) {
   return parsed.data;
 }
 
-/** Writes a checkpoint into a run built from the same configuration and sets its step and record. */
-export function restoreCheckpoint(run: TrainingRun, bytes: Uint8Array): void {
+/**
+ * Writes a checkpoint into a run built from the same configuration and sets its step, record and
+ * learning-rate factor, clearing a divergence. Returns the run's wall clock at the checkpoint (the
+ * last metric's time for older checkpoints), for a caller that continues the run's time axis.
+ */
+export function restoreCheckpoint(run: TrainingRun, bytes: Uint8Array): { wallMs: number } {
   const { header, data } = parseHeader(bytes);
   const params = run.parameters;
   if (header.parameters.length !== params.length) {
     throw new Error(`The checkpoint holds ${header.parameters.length} parameters but this model has ${params.length}: was it taken with another configuration?`);
   }
+  // Queue writes run before any work still being recorded, such as the zeroed Adam moments of a
+  // freshly built run: submit that first, or it would wipe the restored moments.
+  run.engine.flush();
   let offset = 0;
   const take = (t: Tensor) => {
     if (offset + t.size > data.length) throw new Error('The checkpoint is truncated (fewer values than its parameters need)');
@@ -100,6 +113,19 @@ export function restoreCheckpoint(run: TrainingRun, bytes: Uint8Array): void {
   const record = runRecordSchema.parse(header.record);
   run.step = header.step;
   run.tokens = header.tokens;
+  run.learningRateFactor = header.learningRateFactor ?? 1;
+  run.divergence = undefined;
   run.record.metrics = record.metrics;
   run.record.evals = record.evals;
+  return { wallMs: header.wallMs ?? record.metrics.at(-1)?.wallMs ?? 0 };
+}
+
+/**
+ * Returns a diverged run to an earlier checkpoint of its own at half the learning rate it diverged
+ * with (not the checkpoint's): unchanged, the same batches and dropout masks would diverge again.
+ */
+export function rollBack(run: TrainingRun, bytes: Uint8Array): void {
+  const factor = run.learningRateFactor;
+  restoreCheckpoint(run, bytes);
+  run.learningRateFactor = factor / 2;
 }

@@ -11,7 +11,7 @@ import { restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { evaluate, type EvaluationOptions } from './evaluate';
 import { GpuError, type GpuContext, type KernelTiming } from '../gpu';
 import type { ComparisonRecord, EvalPoint, RunRecord } from './record';
-import { StepClock, TrainingRun } from './run';
+import { StepClock, TrainingRun, type Divergence } from './run';
 
 export interface RunSpec {
   label: string;
@@ -20,12 +20,14 @@ export interface RunSpec {
   resume?: Uint8Array;
 }
 
+/** `index`: the run's position in `runs`. */
 export type ProgressEvent =
-  | { kind: 'prepared'; runs: number; steps: number }
+  | { kind: 'prepared'; runs: TrainingRun[]; steps: number }
+  /** A run continued from `RunSpec.resume`: its record now holds what the checkpoint held. */
+  | { kind: 'restored'; run: TrainingRun; index: number }
   | { kind: 'step'; step: number; runs: TrainingRun[] }
-  /** `index`: the run's position in `runs`. */
   | { kind: 'eval'; run: TrainingRun; index: number; point: EvalPoint }
-  | { kind: 'checkpoint'; run: TrainingRun; bytes: Uint8Array };
+  | { kind: 'checkpoint'; run: TrainingRun; index: number; bytes: Uint8Array };
 
 export interface ComparisonOptions {
   engine: Engine;
@@ -42,22 +44,45 @@ export interface ComparisonOptions {
    * recorded. A caller pauses by not settling it, and single-steps by settling true once.
    */
   gate?: () => boolean | Promise<boolean>;
+  /** Whether to checkpoint `run` after its latest step; default: every `train.checkpointEvery` steps. */
+  checkpointDue?: (run: TrainingRun) => boolean;
+  /**
+   * Called once per divergence (a non-finite loss or gradient norm, `run.divergence`). The run takes
+   * no step until the callee restores it from a checkpoint or ends it (`run.endDiverged`); the other
+   * runs go on unless the gate holds them. Without it the run fails at once, keeping its metrics.
+   */
+  onDivergence?: (run: TrainingRun, index: number) => void | Promise<void>;
 }
+
+const everyCheckpointEvery = (run: TrainingRun) => run.config.train.checkpointEvery > 0 && run.step % run.config.train.checkpointEvery === 0;
 
 /** Batches for one (task, data seed, batch size): the same sequence for every run that uses it. */
 class BatchStream {
-  private readonly batcher: Batcher;
+  private batcher!: Batcher;
   private epoch: Iterator<Batch> | undefined;
   private position = 0;
   private current: Batch | undefined;
 
-  constructor(task: Task, config: ExperimentConfig) {
+  constructor(
+    private readonly task: Task,
+    private readonly config: ExperimentConfig,
+  ) {
     if (task.train.length === 0) throw new Error('The task has no training examples');
-    this.batcher = new Batcher(task.train, config.train.dataSeed, { size: { sentences: config.train.batchSentences } });
+    this.rewind();
   }
 
-  /** The batch of step `step` (0-based); steps must be asked in increasing order. */
+  private rewind(): void {
+    this.batcher = new Batcher(this.task.train, this.config.train.dataSeed, { size: { sentences: this.config.train.batchSentences } });
+    this.epoch = undefined;
+    this.position = 0;
+  }
+
+  /**
+   * The batch of step `step` (0-based). Asking for an earlier step than the last (a run rolled back
+   * to a checkpoint) replays the stream from its seed, which gives the same batches again.
+   */
   at(step: number): Batch {
+    if (step < this.position - 1) this.rewind();
     while (this.position <= step) {
       let next = this.epoch?.next();
       if (!next || next.done) {
@@ -84,14 +109,16 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
     if (!tasks.has(key)) tasks.set(key, prepareTask(read, spec.config, { engine, uploads: options.uploads }));
     const task = await tasks.get(key)!;
     const run = new TrainingRun(engine, task, spec.config, { label: spec.label, adapter: options.adapter, startedAt: origin, tag: `run${runs.length}` });
-    if (spec.resume) restoreCheckpoint(run, spec.resume);
+    // An interruption is the machine's fault, not the run's: its time axis goes on from the checkpoint.
+    if (spec.resume) run.continueClockFrom(restoreCheckpoint(run, spec.resume).wallMs);
     const streamKey = JSON.stringify([key, spec.config.train.dataSeed, spec.config.train.batchSentences]);
     if (!streams.has(streamKey)) streams.set(streamKey, new BatchStream(task, spec.config));
     streamOf.set(run, streams.get(streamKey)!);
     runs.push(run);
   }
   const steps = Math.max(...runs.map((r) => r.config.train.steps));
-  await options.onProgress?.({ kind: 'prepared', runs: runs.length, steps });
+  await options.onProgress?.({ kind: 'prepared', runs, steps });
+  for (const [index, run] of runs.entries()) if (specs[index]!.resume) await options.onProgress?.({ kind: 'restored', run, index });
 
   const clock = new StepClock();
   const compilesBefore = engine.pipelines.compiles.length;
@@ -102,6 +129,12 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
     const point = await evaluate(run, evaluation);
     await options.onProgress?.({ kind: 'eval', run, index: runs.indexOf(run), point });
   };
+  // saveCheckpoint settles the run first, so a divergence in its last steps shows up here: such a
+  // state is not worth returning to.
+  const checkpoint = async (run: TrainingRun) => {
+    const bytes = await saveCheckpoint(run);
+    if (!run.divergence && run.record.status === 'running') await options.onProgress?.({ kind: 'checkpoint', run, index: runs.indexOf(run), bytes });
+  };
 
   // A step on a lost device records nothing; an uncaptured error (out of memory, validation) means
   // an earlier step did not run. Either way, later metrics would be meaningless.
@@ -110,27 +143,59 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
     const raised = lost.error ?? engine.gpu.takeErrors()[0];
     if (raised) throw raised;
   };
+  const checkpointDue = options.checkpointDue ?? everyCheckpointEvery;
+  const announced = new Set<Divergence>();
+  /** Hands each new divergence to onDivergence (or fails the run); true if there was one. */
+  const announceDivergences = async (): Promise<boolean> => {
+    let found = false;
+    for (const [index, run] of runs.entries()) {
+      const divergence = run.divergence;
+      if (!divergence || announced.has(divergence) || run.record.status !== 'running') continue;
+      announced.add(divergence);
+      found = true;
+      if (options.onDivergence) await options.onDivergence(run, index);
+      else run.endDiverged();
+    }
+    return found;
+  };
+  // Each pass trains the runs that are furthest behind by one step: normally all of them together;
+  // after a rollback, the rolled-back run alone until it catches up.
   let step = Math.min(...runs.map((r) => r.step));
   try {
-    for (; step < steps; step++) {
+    for (;;) {
+      const pending = runs.filter((run) => !run.finished);
+      if (pending.length === 0) {
+        // The last steps' losses land now; one of them may still trip the NaN guard.
+        await Promise.all(runs.map((run) => run.settle()));
+        if (await announceDivergences()) continue;
+        break;
+      }
       if (options.gate && !(await options.gate())) {
         // The submitted steps' metrics land first: a run that is no longer running ignores them.
         await Promise.all(runs.map((run) => run.settle()));
-        for (const run of runs) if (run.record.status === 'running') run.stop();
+        for (const run of runs) if (run.record.status === 'running') run.stop(run.divergenceText);
         break;
       }
       throwIfBroken();
-      for (const run of runs) {
-        if (run.finished || run.step !== step) continue;
+      const stepping = pending.filter((run) => !run.divergence);
+      if (stepping.length === 0) {
+        // Only diverged runs are left and the gate let the comparison go on without a decision.
+        for (const run of pending) run.endDiverged();
+        continue;
+      }
+      step = Math.min(...stepping.map((run) => run.step));
+      for (const run of stepping) {
+        if (run.step !== step) continue;
         const batch = streamOf.get(run)!.at(step);
         const before = engine.pool.stats.inUseBytes;
         engine.pool.resetPeak();
         await run.trainStep(batch, clock);
         if (!memory.has(run)) memory.set(run, engine.pool.stats.peakInUseBytes - before);
-        const { evalEvery, checkpointEvery } = run.config.train;
+        const { evalEvery } = run.config.train;
         if (evalEvery > 0 && run.step % evalEvery === 0 && run.step < run.config.train.steps) await evaluateRun(run);
-        if (checkpointEvery > 0 && run.step % checkpointEvery === 0) await options.onProgress?.({ kind: 'checkpoint', run, bytes: await saveCheckpoint(run) });
+        if (checkpointDue(run)) await checkpoint(run);
       }
+      await announceDivergences();
       await options.onProgress?.({ kind: 'step', step: step + 1, runs });
     }
     throwIfBroken();
@@ -182,8 +247,8 @@ async function gpuLimit(error: unknown, gpu: GpuContext): Promise<GpuError | und
 function limitMessage(error: GpuError, step: number): string {
   const what = error.kind === 'device-lost' ? 'The GPU device was lost' : 'The GPU ran out of memory';
   return (
-    `${what} at step ${step}; the runs stopped and the metrics recorded until then are kept. Reload the page ` +
-    '(or resume from a checkpoint) to continue on a fresh device, and if it happens again try a smaller preset or ' +
+    `${what} at step ${step}; the runs stopped and the metrics recorded until then are kept. Resume them from ` +
+    'their last checkpoint to continue on a fresh device, and if it happens again try a smaller preset or ' +
     `lower settings (train.batchSentences, model.dModel, data.targetVocab, data.maxLength). Details: ${error.message}`
   );
 }
@@ -201,7 +266,7 @@ function describeCosts(run: TrainingRun, compileMs: number, activations: number,
   for (const phase of ['forward', 'backward', 'optimizer'] as const) {
     const prefix = `${run.tag}:${phase}|`;
     const times = kernelTimes.filter((k) => k.label.startsWith(prefix));
-    if (times.length > 0 && run.step > 0) msPerStep[phase] = times.reduce((sum, k) => sum + k.totalMs, 0) / run.step;
+    if (times.length > 0 && run.stepsTrained > 0) msPerStep[phase] = times.reduce((sum, k) => sum + k.totalMs, 0) / run.stepsTrained;
   }
   run.record.speed = { tokensPerSecond: run.tokensPerSecond ?? 0, compileMs, warmupMs: run.warmupMs, msPerStep };
   run.record.memory = {

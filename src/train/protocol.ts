@@ -10,7 +10,29 @@ import type { ComparisonRecord, EvalPoint, MetricPoint, RunRecord } from './reco
 export interface RunRequest {
   label: string;
   config: ExperimentConfig;
+  /** A checkpoint to continue from: a run cut off by a lost device, a crashed worker or a reload. */
+  resume?: Uint8Array;
 }
+
+/** A run's latest checkpoint (src/train/checkpoint.ts), taken after step `step`. */
+export interface RunCheckpoint {
+  step: number;
+  bytes: Uint8Array;
+}
+
+/** A run the NaN guard holds until the page decides: roll it back to `rollbackStep` or end it. */
+export interface HeldRun {
+  runIndex: number;
+  message: string;
+  /** The step of the checkpoint a rollback returns to; absent before the first checkpoint. */
+  rollbackStep?: number;
+}
+
+/** `rollback`: back to the run's latest checkpoint at half the learning rate; `end`: the run fails, the others go on. */
+export type DivergenceAction = 'rollback' | 'end';
+
+/** Failures the browser tests provoke through `simulateFault`; `divergence` fills the last run's first weight with NaN. */
+export type Fault = 'device-lost' | 'crash' | 'divergence';
 
 export interface StartCommand {
   type: 'start';
@@ -24,9 +46,21 @@ export interface StartCommand {
 }
 
 /** `step` lets one step through, then pauses. */
-export type PageCommand = StartCommand | { type: 'pause' } | { type: 'resume' } | { type: 'step' } | { type: 'stop' };
+export type PageCommand =
+  | StartCommand
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step' }
+  | { type: 'stop' }
+  | { type: 'divergence'; runIndex: number; action: DivergenceAction }
+  /** Test-only: lets the browser tests lose the device, crash the worker or make a run diverge. The app never sends it. */
+  | { type: 'simulateFault'; fault: Fault };
 
-export type WorkerState = 'preparing' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
+/**
+ * `interrupted`: the device was lost (the worker says so), or the worker crashed or the page was
+ * reloaded (the page decides); the runs can resume from their checkpoints in a new worker.
+ */
+export type WorkerState = 'preparing' | 'running' | 'paused' | 'interrupted' | 'finished' | 'stopped' | 'failed';
 
 export interface RunProgress {
   label: string;
@@ -42,8 +76,15 @@ export type WorkerEvent =
   | { type: 'prepared'; runs: number; steps: number }
   | { type: 'progress'; step: number; runs: RunProgress[] }
   | { type: 'eval'; runIndex: number; point: EvalPoint }
+  | ({ type: 'checkpoint'; runIndex: number } & RunCheckpoint)
+  /** The run goes on from a checkpoint: its record holds exactly these points, later ones are gone. */
+  | { type: 'restored'; runIndex: number; metrics: MetricPoint[]; evals: EvalPoint[] }
+  /** Every run the NaN guard holds now (empty once the page has decided on each). */
+  | { type: 'held'; runs: HeldRun[] }
   | { type: 'finished'; record: ComparisonRecord }
   | { type: 'error'; message: string; kind?: GpuErrorKind }
+  /** An error nothing handled; the worker closed itself right after this message. */
+  | { type: 'crashed'; message: string }
   | { type: 'status'; state: WorkerState; message?: string };
 
 export const progressIntervalMs = 100;
@@ -69,6 +110,11 @@ export class ProgressReporter {
     if (this.now() - this.lastPost >= progressIntervalMs) this.flush(runs);
   }
 
+  /** Run `index` holds `kept` points now (restored from a checkpoint): later points are new again. */
+  rewind(index: number, kept: number): void {
+    this.sent[index] = kept;
+  }
+
   /** Posts now: before pausing or finishing, the page must see every point. */
   flush(runs: readonly RunRecord[]): void {
     const fresh = runs.map((run, i) => run.metrics.slice(this.sent[i] ?? 0));
@@ -80,12 +126,14 @@ export class ProgressReporter {
 }
 
 /**
- * What a finished comparison amounts to: stopped when any run ended early (asked to, or the device
- * gave out), failed when every run failed, else finished, naming the runs that failed on the way.
+ * What a finished comparison amounts to: interrupted when the device was lost (the runs can resume
+ * elsewhere), stopped when any run ended early, failed when every run failed, else finished, naming
+ * the runs that failed on the way.
  */
-export function comparisonOutcome(record: ComparisonRecord): { state: WorkerState; message?: string } {
+export function comparisonOutcome(record: ComparisonRecord, deviceLost = false): { state: WorkerState; message?: string } {
   const stopped = record.runs.find((run) => run.status === 'stopped');
-  if (stopped) return stopped.error ? { state: 'stopped', message: stopped.error } : { state: 'stopped' };
+  const state = deviceLost ? 'interrupted' : 'stopped';
+  if (stopped) return stopped.error ? { state, message: stopped.error } : { state };
   const failed = record.runs.filter((run) => run.status === 'failed');
   const message = failed.map((run) => `${run.label}: ${run.error ?? 'failed'}`).join('\n');
   if (failed.length > 0 && failed.length === record.runs.length) return { state: 'failed', message };

@@ -27,6 +27,14 @@ export function targetTokens(batch: Batch): number {
   return batch.lengths.reduce((n, length) => n + length, 0);
 }
 
+/** A loss or gradient norm read back as NaN or ±Infinity (the NaN guard). */
+export interface Divergence {
+  /** The step (1-based, as in the metrics) whose value was not finite. */
+  step: number;
+  quantity: 'loss' | 'gradient norm';
+  value: number;
+}
+
 export interface RunOptions {
   label: string;
   /** Prefix of this run's phase labels (`tag:forward` …) in per-kernel timings; default 'run'. */
@@ -42,10 +50,19 @@ export class TrainingRun {
   readonly record: RunRecord;
   /** Steps recorded so far. */
   step = 0;
+  /** Steps this object has trained: fewer than `step` when it continued from a checkpoint. */
+  stepsTrained = 0;
   /** Target tokens trained on so far. */
   tokens = 0;
+  /**
+   * Set by the NaN guard: the run takes no further step until its caller restores it from a
+   * checkpoint (which clears this) or ends it. Steps submitted before the value was read still ran.
+   */
+  divergence: Divergence | undefined;
+  /** Multiplies the scheduled learning rate; lowered when a diverged run is rolled back. */
+  learningRateFactor = 1;
   private inFlight: Promise<void>[] = [];
-  private readonly origin: number;
+  private origin: number;
   readonly tag: string;
   /** GPU-busy time and tokens of the steps after warm-up (see `noteCompletion`). */
   private timed = { ms: 0, tokens: 0, steps: 0 };
@@ -76,8 +93,9 @@ export class TrainingRun {
     };
   }
 
+  /** Ended, or through every step; a diverged run is not finished until its caller decides. */
   get finished(): boolean {
-    return this.record.status !== 'running' || this.step >= this.config.train.steps;
+    return this.record.status !== 'running' || (this.step >= this.config.train.steps && !this.divergence);
   }
 
   get parameters() {
@@ -89,12 +107,12 @@ export class TrainingRun {
    * steps are unfinished — never waiting for this step's own results.
    */
   async trainStep(batch: Batch, clock: StepClock): Promise<void> {
-    if (this.finished) return;
+    if (this.finished || this.divergence) return;
     const { engine, config } = this;
     const step = this.step;
     const started = performance.now();
     const tokens = targetTokens(batch);
-    const learningRate = learningRateAt(step, config.train);
+    const learningRate = learningRateAt(step, config.train) * this.learningRateFactor;
     this.optimizer.lrScale = learningRate / config.train.learningRate;
     const logged = step % config.train.logEvery === 0 || step === config.train.steps - 1;
     const reads = engine.step(() => {
@@ -108,10 +126,13 @@ export class TrainingRun {
       engine.inPhase(`${this.tag}:optimizer`, () => this.optimizer.step());
       return logged ? { loss: engine.readLater(loss), stats: engine.readLater(this.optimizer.clipStats) } : undefined;
     });
+    // Warm-up is the first steps on this device (shader compilation), however far the run had got.
+    const warmup = this.stepsTrained < warmupSteps;
     this.step++;
+    this.stepsTrained++;
     this.tokens += tokens;
     const tokensSoFar = this.tokens;
-    const done = clock.completion(engine, started).then((busyMs) => this.noteCompletion(step, tokens, busyMs));
+    const done = clock.completion(engine, started).then((busyMs) => this.noteCompletion(warmup, tokens, busyMs));
     const metrics = reads
       ? Promise.all([reads.loss, reads.stats, done]).then(([loss, stats]) => this.noteMetric(step, tokensSoFar, learningRate, loss[0]!, stats[0]!))
       : done;
@@ -122,8 +143,8 @@ export class TrainingRun {
     if (this.inFlight.length >= maxInFlight) await this.inFlight.shift();
   }
 
-  private noteCompletion(step: number, tokens: number, busyMs: number): void {
-    if (step < warmupSteps) {
+  private noteCompletion(warmup: boolean, tokens: number, busyMs: number): void {
+    if (warmup) {
       this.warmupMs += busyMs;
       return;
     }
@@ -133,16 +154,26 @@ export class TrainingRun {
   }
 
   private noteMetric(step: number, tokens: number, learningRate: number, loss: number, gradNorm: number): void {
-    if (this.record.status !== 'running') return;
+    if (this.record.status !== 'running' || this.divergence) return;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      const what = Number.isFinite(loss) ? `the gradient norm is ${gradNorm}` : `the loss is ${loss}`;
-      this.fail(`Step ${step + 1}: ${what} for the ${this.model.head.label} head. The run stopped; the metrics recorded before it are kept. Try a lower train.learningRate or train.clip.`);
+      this.divergence = Number.isFinite(loss) ? { step: step + 1, quantity: 'gradient norm', value: gradNorm } : { step: step + 1, quantity: 'loss', value: loss };
       return;
     }
     const point: MetricPoint = { step: step + 1, wallMs: performance.now() - this.origin, tokens, loss, learningRate, gradNorm };
     const throughput = this.tokensPerSecond;
     if (throughput !== undefined) point.tokensPerSecond = throughput;
     this.record.metrics.push(point);
+  }
+
+  /** "Step 4: the loss is NaN for the NLLvMF head (run "head: vmf")", once the NaN guard has tripped. */
+  get divergenceText(): string | undefined {
+    const d = this.divergence;
+    return d && `Step ${d.step}: the ${d.quantity} is ${d.value} for the ${this.model.head.label} head (run "${this.record.label}")`;
+  }
+
+  /** Ends a diverged run as failed, naming the divergence; its metrics stay. */
+  endDiverged(): void {
+    this.fail(`${this.divergenceText}. The run stopped; the metrics recorded before it are kept. Try a lower train.learningRate or train.clip.`);
   }
 
   fail(message: string): void {
@@ -174,6 +205,11 @@ export class TrainingRun {
 
   get wallMs(): number {
     return performance.now() - this.origin;
+  }
+
+  /** Makes the wall clock read `wallMs` now: a run resumed on a new device continues its time axis. */
+  continueClockFrom(wallMs: number): void {
+    this.origin = performance.now() - wallMs;
   }
 
   release(): void {

@@ -1,7 +1,9 @@
 import type { EvaluationOptions } from '../../train/evaluate';
 import type { RunRequest } from '../../train/protocol';
 import type { TrainingState } from '../state/fold';
+import { resumePlan } from '../state/resume';
 import { useTrainingStore } from '../state/training';
+import { HeldRuns } from './HeldRuns';
 
 interface Props {
   /** What "Start" trains. */
@@ -15,6 +17,7 @@ const stateText: Record<TrainingState, string> = {
   preparing: 'Preparing data and compiling shaders…',
   running: 'Training',
   paused: 'Paused',
+  interrupted: 'Interrupted',
   finished: 'Finished',
   stopped: 'Stopped',
   failed: 'Failed',
@@ -22,21 +25,33 @@ const stateText: Record<TrainingState, string> = {
 
 /** Status, controls and each run's latest loss; plots and tables live in their own panels. */
 export function TrainingPanel({ runs, preset, evaluation }: Props) {
-  const { state, message, steps, totalSteps, records, start, pause, resume, step, reset } = useTrainingStore();
+  const store = useTrainingStore();
+  const { state, message, steps, totalSteps, records, held, start, pause, resume, step, reset, resumeFromCheckpoints } = store;
   const active = state === 'preparing' || state === 'running' || state === 'paused';
   const play = state === 'paused' ? resume : () => start(runs, preset, evaluation);
+  const plan = resumePlan(store);
   return (
     <section className="card" aria-labelledby="training-heading">
       <div className="card-head">
         <h2 id="training-heading">Training</h2>
         <div className="controls" role="group" aria-label="Training controls">
-          <button type="button" className="primary" onClick={play} disabled={(active && state !== 'paused') || runs.length === 0} aria-label={state === 'paused' ? 'Resume training' : 'Start training'} title={state === 'paused' ? 'Resume' : 'Start'}>
+          <button type="button" className="primary" onClick={play} disabled={(active && state !== 'paused') || held.length > 0 || runs.length === 0} aria-label={state === 'paused' ? 'Resume training' : 'Start training'} title={state === 'paused' ? 'Resume' : 'Start'}>
             {state === 'paused' ? 'Resume' : 'Start'}
           </button>
+          {plan && (
+            <button
+              type="button"
+              onClick={resumeFromCheckpoints}
+              aria-label="Resume from checkpoint"
+              title="Continues each run that was cut off from its last checkpoint, in a new worker on a new GPU device. The steps recorded after the checkpoint are trained again and replace the ones shown."
+            >
+              Resume from step {plan.fromStep}
+            </button>
+          )}
           <button type="button" onClick={pause} disabled={state !== 'running'} aria-label="Pause training" title="Pause">
             Pause
           </button>
-          <button type="button" onClick={step} disabled={state !== 'paused'} aria-label="Train one step" title="One step">
+          <button type="button" onClick={step} disabled={state !== 'paused' || held.length > 0} aria-label="Train one step" title="One step">
             Step
           </button>
           <button type="button" onClick={reset} disabled={state === 'idle'} aria-label="Reset training" title="Reset">
@@ -49,10 +64,11 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
         {state !== 'idle' && ` — step ${steps}${totalSteps > 0 ? ` / ${totalSteps}` : ''}`}
       </p>
       {message && (
-        <p className={state === 'failed' ? 'error-text' : 'hint'} role={state === 'failed' || state === 'stopped' ? 'alert' : undefined}>
+        <p className={state === 'failed' ? 'error-text' : 'hint'} role={state === 'failed' || state === 'stopped' || state === 'interrupted' || held.length > 0 ? 'alert' : undefined}>
           {message}
         </p>
       )}
+      <HeldRuns />
       {records.length > 0 && (
         <table className="results">
           <caption className="visually-hidden">Latest loss per run</caption>
@@ -71,7 +87,7 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
               return (
                 <tr key={i} className={record.status === 'failed' ? 'failed' : undefined}>
                   <th scope="row">{record.label}</th>
-                  <td>{record.status}</td>
+                  <td>{held.some((run) => run.runIndex === i) ? 'held (diverged)' : record.status}</td>
                   <td className="num" data-testid={`training-loss-${i}`}>
                     {last ? `${last.loss.toFixed(3)} @${last.step}` : '—'}
                   </td>

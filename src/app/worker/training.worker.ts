@@ -1,44 +1,107 @@
 // The training worker: one comparison per worker, on a WebGPU device of its own, so recording and
-// submitting steps never competes with the page's rendering. Every failure becomes an `error`
-// message plus a `failed` status; nothing is left to throw unhandled.
+// submitting steps never competes with the page's rendering. It checkpoints the runs on a schedule
+// (src/train/checkpointSchedule.ts) and sends each checkpoint to the page, which can resume the runs
+// in a new worker after a lost device or a crash. A run whose loss turns NaN pauses the comparison
+// until the page decides what to do with it. An expected failure becomes an `error` message plus a
+// `failed` status; an unexpected one, a `crashed` message, after which the worker closes itself.
 import { fetchAssets } from '../../data/assets';
 import { ConfigError, parseConfig } from '../../experiments/config';
 import { catalogWith, noUploads } from '../../experiments/uploads';
-import { GpuError, acquireGpu, adapterLine } from '../../gpu';
+import { GpuError, acquireGpu, adapterLine, type GpuContext } from '../../gpu';
 import { Engine } from '../../tensor/engine';
+import { rollBack } from '../../train/checkpoint';
+import { checkpointSchedule } from '../../train/checkpointSchedule';
 import { runComparison } from '../../train/compare';
 import { StepGate } from '../../train/gate';
-import { ProgressReporter, comparisonOutcome, type PageCommand, type StartCommand, type WorkerEvent } from '../../train/protocol';
+import { ProgressReporter, comparisonOutcome, type DivergenceAction, type Fault, type HeldRun, type PageCommand, type RunCheckpoint, type StartCommand, type WorkerEvent } from '../../train/protocol';
 import type { TrainingRun } from '../../train/run';
 
 // The app compiles against the DOM library, whose `self` is a Window: name the worker side we use.
 const port = self as unknown as {
-  postMessage(event: WorkerEvent): void;
+  postMessage(event: WorkerEvent, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<PageCommand>) => void): void;
   addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
   addEventListener(type: 'unhandledrejection', listener: (event: PromiseRejectionEvent) => void): void;
+  close(): void;
 };
-const post = (event: WorkerEvent) => port.postMessage(event);
+const post = (event: WorkerEvent, transfer: Transferable[] = []) => port.postMessage(event, transfer);
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function report(error: unknown, during: string): void {
-  const text = error instanceof Error ? error.message : String(error);
-  const message = `Training failed while ${during}: ${text}`;
+  const message = `Training failed while ${during}: ${describe(error)}`;
   post(error instanceof GpuError ? { type: 'error', message, kind: error.kind } : { type: 'error', message });
   post({ type: 'status', state: 'failed', message });
 }
 
 let started = false;
 let runs: TrainingRun[] = [];
+let gpu: GpuContext | undefined;
+let deviceLost = false;
+/** Each run's latest checkpoint, by run index: where a diverged run rolls back to. */
+const latest: RunCheckpoint[] = [];
+/** Diverged runs awaiting the page's decision, by run index. */
+const held = new Map<number, HeldRun>();
+const heldMessage = () => (held.size > 0 ? [...held.values()].map((run) => run.message).join('\n') : undefined);
 const reporter = new ProgressReporter(post);
 const gate = new StepGate({
   // Results land a few steps late; wait for them so the paused page shows every step it counts.
   async onPause() {
     await Promise.all(runs.map((run) => run.settle())).catch(() => undefined);
     reporter.flush(runs.map((run) => run.record));
-    post({ type: 'status', state: 'paused' });
+    post({ type: 'status', state: 'paused', message: heldMessage() });
   },
   onResume: () => post({ type: 'status', state: 'running' }),
 });
+
+/**
+ * The NaN guard tripped: pause everything and ask the page. The guard reads losses a few steps late,
+ * so the steps after the bad one have run; rolling back to the last checkpoint undoes them all. A
+ * rollback that changed nothing would meet the same NaN again (batches and dropout masks depend only
+ * on the seeds and the step), so it halves the learning rate; the alternative is to end the run.
+ */
+function holdDiverged(run: TrainingRun, index: number): void {
+  const checkpoint = latest[index];
+  const choice = checkpoint
+    ? `Roll it back to its checkpoint at step ${checkpoint.step} with half the learning rate, or end it and let the other runs go on.`
+    : 'It has no checkpoint to roll back to yet: end it and let the other runs go on, or start again with a lower train.learningRate.';
+  const message = `${run.divergenceText}. Training paused; every metric recorded is kept. ${choice}`;
+  held.set(index, { runIndex: index, message, ...(checkpoint ? { rollbackStep: checkpoint.step } : {}) });
+  post({ type: 'held', runs: [...held.values()] });
+  gate.set('pause');
+}
+
+async function decide(index: number, action: DivergenceAction): Promise<void> {
+  const run = runs[index];
+  const checkpoint = latest[index];
+  if (!run || !held.delete(index)) return;
+  // Its last steps' reads must land before its record is replaced, or they would come back in it.
+  await run.settle().catch(() => undefined);
+  if (action === 'rollback' && checkpoint) {
+    rollBack(run, checkpoint.bytes);
+    reporter.rewind(index, run.record.metrics.length);
+    post({ type: 'restored', runIndex: index, metrics: run.record.metrics, evals: run.record.evals });
+  } else {
+    run.endDiverged();
+    reporter.flush(runs.map((r) => r.record));
+  }
+  post({ type: 'held', runs: [...held.values()] });
+  if (held.size === 0) gate.set('run');
+}
+
+/** Test-only (PageCommand `simulateFault`): the failures the page must survive. */
+function simulate(fault: Fault): void {
+  if (fault === 'device-lost') gpu?.destroy();
+  if (fault === 'divergence') {
+    const run = runs.at(-1);
+    const weight = run?.parameters[0];
+    if (run && weight) run.engine.device.queue.writeBuffer(weight.buffer, 0, new Float32Array(weight.size).fill(Number.NaN));
+  }
+  if (fault === 'crash') {
+    setTimeout(() => {
+      throw new Error('Simulated crash (the test-only simulateFault command)');
+    });
+  }
+}
 
 async function train(command: StartCommand): Promise<void> {
   post({ type: 'status', state: 'preparing' });
@@ -51,61 +114,92 @@ async function train(command: StartCommand): Promise<void> {
       if ('errors' in result) throw new ConfigError(result.errors);
     }
     phase = 'opening the GPU';
-    const gpu = await acquireGpu(navigator.gpu);
-    post({ type: 'adapter', summary: gpu.adapter });
-    const engine = new Engine(gpu);
+    const context = await acquireGpu(navigator.gpu);
+    gpu = context;
+    post({ type: 'adapter', summary: context.adapter });
+    const engine = new Engine(context);
     // A loss while paused would go unnoticed until resumed: let the comparison see it and stop the runs.
-    void gpu.lost.then(() => gate.set('run'));
+    void context.lost.then(() => {
+      deviceLost = true;
+      gate.set('run');
+    });
     phase = 'preparing the data and models';
     const record = await runComparison({
       engine,
       read: fetchAssets(command.baseUrl),
-      adapter: adapterLine(gpu.adapter),
+      adapter: adapterLine(context.adapter),
       runs: command.runs,
       preset: command.preset,
       evaluation: command.evaluation,
       uploads: command.uploads,
       gate: gate.next,
+      checkpointDue: checkpointSchedule(),
+      onDivergence: holdDiverged,
       onProgress(event) {
         if (event.kind === 'prepared') {
           phase = 'training';
-          post({ type: 'prepared', runs: event.runs, steps: event.steps });
-          post({ type: 'status', state: 'running' });
-        } else if (event.kind === 'step') {
           runs = event.runs;
+          post({ type: 'prepared', runs: event.runs.length, steps: event.steps });
+          post({ type: 'status', state: 'running' });
+        } else if (event.kind === 'restored') {
+          const { run, index } = event;
+          latest[index] = { step: run.step, bytes: command.runs[index]!.resume! };
+          reporter.rewind(index, run.record.metrics.length);
+          post({ type: 'restored', runIndex: index, metrics: run.record.metrics, evals: run.record.evals });
+        } else if (event.kind === 'step') {
           reporter.update(event.step, runs.map((run) => run.record));
         } else if (event.kind === 'eval') {
           post({ type: 'eval', runIndex: event.index, point: event.point });
+        } else if (event.kind === 'checkpoint') {
+          latest[event.index] = { step: event.run.step, bytes: event.bytes };
+          // The page gets a copy of its own, transferred: a large checkpoint is not copied again on its main thread.
+          const bytes = event.bytes.slice();
+          post({ type: 'checkpoint', runIndex: event.index, step: event.run.step, bytes }, [bytes.buffer]);
         }
       },
     });
+    held.clear();
     reporter.flush(record.runs);
     post({ type: 'finished', record });
-    post({ type: 'status', ...comparisonOutcome(record) });
+    post({ type: 'status', ...comparisonOutcome(record, deviceLost) });
     runs = [];
     engine.destroy();
-    gpu.destroy();
+    context.destroy();
   } catch (error) {
     report(error, phase);
   }
 }
 
 port.addEventListener('message', ({ data: command }) => {
-  if (command.type !== 'start') {
-    gate.set(command.type === 'resume' ? 'run' : command.type);
-  } else if (started) {
-    post({ type: 'error', message: 'This training worker already ran a comparison; start a new worker for another.' });
+  if (command.type === 'start') {
+    if (started) post({ type: 'error', message: 'This training worker already ran a comparison; start a new worker for another.' });
+    else {
+      started = true;
+      void train(command);
+    }
+  } else if (command.type === 'divergence') {
+    void decide(command.runIndex, command.action);
+  } else if (command.type === 'simulateFault') {
+    simulate(command.fault);
+  } else if (held.size > 0 && (command.type === 'resume' || command.type === 'step')) {
+    // The held runs need a decision first; the others would otherwise leave them behind.
+    post({ type: 'status', state: 'paused', message: heldMessage() });
   } else {
-    started = true;
-    void train(command);
+    gate.set(command.type === 'resume' ? 'run' : command.type);
   }
 });
-// Handled here, so the page's Worker gets no second, vaguer copy of the same failure.
+
+// Anything that reaches these is a bug or a broken environment: the worker's state is unknown, so
+// it says what happened and closes; the page keeps the metrics and can resume from checkpoints.
+function crash(error: unknown): void {
+  post({ type: 'crashed', message: describe(error) });
+  port.close();
+}
 port.addEventListener('error', (event) => {
   event.preventDefault();
-  report(event.error ?? event.message, 'running');
+  crash(event.error ?? event.message);
 });
 port.addEventListener('unhandledrejection', (event) => {
   event.preventDefault();
-  report(event.reason, 'running');
+  crash(event.reason);
 });

@@ -31,9 +31,14 @@ const snapshot = (page: Page) =>
     };
   })()`) as Promise<Snapshot>;
 
-/** Waits for a condition on the store, written as an expression over `s` (its state). */
+/**
+ * Waits for a condition on the store, written as an expression over `s` (its state). Polled through
+ * page.evaluate: waitForFunction compiles its predicate in the page, which the page's CSP forbids.
+ */
 const until = (page: Page, condition: string, timeout = 120_000) =>
-  page.waitForFunction(`(() => { const s = window.__training.store.getState(); return ${condition}; })()`, null, { timeout });
+  expect
+    .poll(() => page.evaluate(`(() => { const s = window.__training.store.getState(); return Boolean(${condition}); })()`), { timeout, interval: 100 })
+    .toBe(true);
 
 const press = async (page: Page, name: string) => {
   await page.getByRole('button', { name }).focus();

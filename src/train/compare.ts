@@ -4,6 +4,7 @@
 import type { ReadAsset } from '../data/assets';
 import { Batcher, type Batch } from '../data/batching';
 import type { ExperimentConfig } from '../experiments/config';
+import { assertWithinLimits } from '../experiments/limits';
 import { prepareTask, taskKey, type Task } from '../experiments/task';
 import type { UploadedData } from '../experiments/uploads';
 import type { Engine } from '../tensor/engine';
@@ -104,10 +105,16 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   const origin = performance.now();
   const runs: TrainingRun[] = [];
   const streamOf = new Map<TrainingRun, BatchStream>();
+  const taskOf = async (config: ExperimentConfig) => {
+    const key = taskKey(config);
+    if (!tasks.has(key)) tasks.set(key, prepareTask(read, config, { engine, uploads: options.uploads }));
+    return { key, task: await tasks.get(key)! };
+  };
+  // Every run is checked against the device before any model is built: a later run that cannot fit
+  // must not leave the earlier ones allocated.
+  for (const spec of specs) assertWithinLimits(engine.limits, spec.config, (await taskOf(spec.config)).task);
   for (const spec of specs) {
-    const key = taskKey(spec.config);
-    if (!tasks.has(key)) tasks.set(key, prepareTask(read, spec.config, { engine, uploads: options.uploads }));
-    const task = await tasks.get(key)!;
+    const { key, task } = await taskOf(spec.config);
     const run = new TrainingRun(engine, task, spec.config, { label: spec.label, adapter: options.adapter, startedAt: origin, tag: `run${runs.length}` });
     // An interruption is the machine's fault, not the run's: its time axis goes on from the checkpoint.
     if (spec.resume) run.continueClockFrom(restoreCheckpoint(run, spec.resume).wallMs);

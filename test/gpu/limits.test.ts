@@ -14,6 +14,7 @@ import { GpuError, type DeviceLimits } from '../../src/gpu';
 import { Engine } from '../../src/tensor/engine';
 import { matmul } from '../../src/tensor/ops/matmul';
 import { sizeOf } from '../../src/tensor/tensor';
+import { runComparison } from '../../src/train/compare';
 import { StepClock, TrainingRun } from '../../src/train/run';
 import { getEngine } from '../helpers/gpu';
 import { tinyReverseTask } from '../helpers/reverseTask';
@@ -53,6 +54,20 @@ describe('limits before allocation', () => {
       expect(engine.pool.stats.buffers).toBe(0);
     } finally {
       createBuffer.mockRestore();
+      engine.destroy();
+    }
+  });
+
+  it('checks every run of a comparison before building any model', async () => {
+    const fits = applyOverrides(tinyReverseTask, { 'model.ffn': 8, 'model.dModel': 8, 'train.batchSentences': 4 });
+    const tooBig = applyOverrides(fits, { 'train.batchSentences': 32 });
+    const engine = await engineWithLimits({ maxStorageBufferBindingSize: 10 * 1024 });
+    try {
+      const comparison = runComparison({ engine, read: readNodeAsset, adapter: 'test', runs: [{ label: 'fits', config: fits }, { label: 'too big', config: tooBig }] });
+      await expect(comparison).rejects.toThrow(/Tensor 'logits f32\[192×16\]' needs 12\.0 KiB/);
+      // No tensor of the first run's model is held: it was never built.
+      expect(engine.pool.stats.inUseBytes).toBe(0);
+    } finally {
       engine.destroy();
     }
   });

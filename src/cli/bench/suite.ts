@@ -58,20 +58,28 @@ function randomTensor(engine: Engine, shape: number[], seed: number, label: stri
   return parameter ? engine.parameter(data, shape, label) : engine.tensor(data, shape, 'f32', label);
 }
 
+/** A measurement only stands if the GPU raised no error meanwhile (a failed allocation skips the work and times nothing). */
+async function checked<T>(engine: Engine, measurement: Promise<T>): Promise<T> {
+  const result = await measurement;
+  const [error] = engine.gpu.takeErrors();
+  if (error) throw error;
+  return result;
+}
+
 /** Forward and backward of the loss over [N, V] logits: one fused kernel pair, or the four ops a framework would chain. */
-async function benchCrossEntropy(engine: Engine, tokens = 640, vocab = 20_000): Promise<SuiteReport['crossEntropy']> {
+export async function benchCrossEntropy(engine: Engine, tokens = 640, vocab = 20_000): Promise<SuiteReport['crossEntropy']> {
   const logits = randomTensor(engine, [tokens, vocab], 3, 'bench.logits', true);
   const random = mulberry32(4);
   const ids = Int32Array.from({ length: tokens }, () => Math.floor(random() * vocab));
   const targets = engine.tensor(ids, [tokens], 'i32', 'bench.targets');
   const oneHot = engine.tensor(Float32Array.from({ length: tokens * vocab }, (_, i) => (ids[Math.floor(i / vocab)] === i % vocab ? 1 : 0)), [tokens, vocab], 'f32', 'bench.onehot');
   const time = (loss: () => Tensor) =>
-    measure((expectedMs) =>
+    checked(engine, measure((expectedMs) =>
       timeSubmitted(engine, () => engine.tidy(() => {
         engine.backward(sumAll(loss()));
         logits.grad = undefined;
       }), expectedMs),
-    );
+    ));
   try {
     const fused = await time(() => softmaxCrossEntropy(logits, targets));
     const unfused = await time(() => sub(logSumExpRows(logits), sumRows(mul(logits, oneHot))));
@@ -82,13 +90,18 @@ async function benchCrossEntropy(engine: Engine, tokens = 640, vocab = 20_000): 
 }
 
 /** Top-5 of h·Wᵀ per token: the fused search that never writes [N, V] scores, against matmul then top-k. */
-async function benchDecoding(engine: Engine, tokens = 128, vocab = 50_000, hidden = 256, k = 5): Promise<SuiteReport['decoding']> {
+export async function benchDecoding(engine: Engine, tokens = 128, vocab = 50_000, hidden = 256, k = 5): Promise<SuiteReport['decoding']> {
   const queries = randomTensor(engine, [tokens, hidden], 5, 'bench.queries');
   const table = randomTensor(engine, [vocab, hidden], 6, 'bench.table');
-  const time = (search: () => void) => measure((expectedMs) => timeSubmitted(engine, () => engine.withoutGradients(() => engine.tidy(search)), expectedMs));
+  const fusedSearch = () => topKByDot(engine, queries, table, k);
+  const plainSearch = () => topKRows(engine, matmul(queries, table, { transposeB: true }), k);
+  const time = (search: () => unknown) => checked(engine, measure((expectedMs) => timeSubmitted(engine, () => engine.withoutGradients(() => engine.tidy(() => void search())), expectedMs)));
   try {
-    const fused = await time(() => void topKByDot(engine, queries, table, k));
-    const plain = await time(() => void topKRows(engine, matmul(queries, table, { transposeB: true }), k));
+    // Both must find the same words, or one of the timings measures the wrong thing.
+    const [fusedIds, plainIds] = await Promise.all([fusedSearch, plainSearch].map((search) => engine.withoutGradients(() => engine.tidy(() => search().ids.read()))));
+    if (fusedIds!.some((id, i) => id !== plainIds![i])) throw new Error('The fused top-k and matmul + top-k disagree: the decoding benchmark would compare different work');
+    const fused = await time(fusedSearch);
+    const plain = await time(plainSearch);
     return { tokens, vocab, hidden, k, fusedMs: fused.medianMs, matmulTopKMs: plain.medianMs };
   } finally {
     queries.release();

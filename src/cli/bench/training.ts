@@ -116,6 +116,9 @@ export async function benchVocab(engine: Engine, adapter: string, vocab: number,
       for (const [i, run] of runs.entries()) {
         const { dispatches, submits } = engine.recorder;
         await run.trainStep(batches[step % 2]!, clock);
+        // One step in flight at a time: when two heads' submits finish within one poll of the
+        // queue, the clock cannot tell their times apart (seen as ~0 ms softmax steps).
+        await run.settle();
         if (step < warmupSteps) continue;
         counts[i]!.dispatches += engine.recorder.dispatches - dispatches;
         counts[i]!.submits += engine.recorder.submits - submits;

@@ -12,6 +12,7 @@
 // A batch stride of 0 shares one matrix across the batch.
 //
 // @0 uniform Dims   @1 a: f32[...]   @2 b: f32[...]   @3 c: f32[Z, M, N]
+// Each body declares a and b itself: a register kernel may bind them as arrays of vec4<f32>.
 // Dispatch: (x, y) cover column and row blocks of the output, z = Z.
 
 struct Dims {
@@ -21,8 +22,6 @@ struct Dims {
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 
 // Stores four adjacent outputs of one row, dropping those past the matrix edge.

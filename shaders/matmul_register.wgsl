@@ -1,33 +1,46 @@
 // Register-blocked matmul TEMPLATE (appended to matmul_common.wgsl). Each invocation owns a
-// ROWS × COLS block of the output held in vec4 accumulators; no workgroup memory, no barriers.
-// On SwiftShader (4 invocations per 128-bit SIMD, a barrier = a coroutine switch) this beats
-// workgroup tiling several times over: every loaded scalar feeds ROWS or COLS/4 vec4 FMAs.
+// ROWS × COLS block of the output in scalar accumulators; no workgroup memory, no barriers.
+//
+// Why this shape wins on SwiftShader (4 invocations in the lanes of 128-bit SIMD, a barrier = a
+// coroutine switch; see platform.md): every loaded value feeds ROWS or COLS products, and each step
+// takes 4 values of k at once, so each accumulator is read and written once per 4 multiply-adds
+// (acc += dot(a_i, b_j)). The ROWS × COLS accumulators cannot live in registers; this form ran
+// twice as fast as one value of k per step into vec4 accumulators.
 //
 // src/tensor/ops/matmulKernels.ts fills the double-brace slots with fully unrolled straight-line code
 // (WGSL has no unroll pragma, and a private array indexed by a loop counter becomes a per-lane
-// gather on SwiftShader), and the ROWS, COLS, WG_X, WG_Y numbers.
+// gather on SwiftShader), the ROWS, COLS, WG_X, WG_Y numbers, and the operand reads: through the
+// strides (any layout) or, when the strides allow, as whole vec4<f32>s (A along k or m, B along k
+// or n). Every read yields a_i = A(row0 + i, k..k+3) and b_j = B(k..k+3, col0 + j).
 //
-// Edges: a block that sticks out past row M or column N still loads its missing rows/columns.
-// Those values only ever reach accumulators of outputs that are never stored (rows and columns
-// do not mix in a product), and WebGPU defines reads past a binding's end (a value from the
-// buffer, or zero), so the inner loop needs neither clamps nor branches.
+// Edges: a block that sticks out past row M or column N still reads its missing rows/columns.
+// Those values only ever reach accumulators of outputs that are never stored (rows and columns do
+// not mix in a product), and WebGPU defines reads past a binding's end (a value from the buffer, or
+// zero), so the inner loop needs neither clamps nor branches. Past K they would mix: the vec4
+// kernels only run when K % 4 = 0, and the strided ones zero both operands beyond K in the last
+// step (the TAIL slot), since what lies there (the next row, another batch, a recycled buffer's
+// old contents, even NaN) must add nothing.
+
+@group(0) @binding(1) var<storage, read> a: array<{{A_ELEMENT}}>;
+@group(0) @binding(2) var<storage, read> b: array<{{B_ELEMENT}}>;
 
 @compute @workgroup_size({{WG_X}}, {{WG_Y}})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let row0 = gid.y * {{ROWS}}u;
   let col0 = gid.x * {{COLS}}u;
   if (row0 >= dims.m || col0 >= dims.n) { return; }
-  let a_m = dims.a_m;
-  let b_n = dims.b_n;
+{{STRIDES}}
 {{ACCUMULATORS}}
   for (var r = 0u; r < dims.reduce; r++) {
     let t = gid.z * dims.reduce + r;
-    var a_k = t * dims.a_batch + row0 * a_m;
-    var b_k = t * dims.b_batch + col0 * b_n;
-    for (var k = 0u; k < dims.k; k++) {
+    var a_at = {{A_START}};
+    var b_at = {{B_START}};
+    for (var k = 0u; k < dims.k; k += 4u) {
+{{LOADS}}
+{{TAIL}}
 {{PRODUCTS}}
-      a_k += dims.a_k;
-      b_k += dims.b_k;
+      a_at += {{A_STEP}};
+      b_at += {{B_STEP}};
     }
   }
   // One guarded store in a loop rather than ROWS × COLS/4 unrolled ones, whose edge branches

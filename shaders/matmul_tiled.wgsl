@@ -4,6 +4,9 @@
 // GPUs; on SwiftShader the barriers cost more than the reuse saves (see platform.md).
 // Out-of-range elements are staged as 0, so edge tiles need no special inner loop.
 
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+
 const TILE = 64u;
 const TILE_K = 16u;
 const PER_THREAD = 4u;

@@ -4,7 +4,8 @@ import { acquireNodeGpu } from '../gpu/nodeGpu';
 import { GpuError } from '../gpu';
 import { Engine } from '../tensor/engine';
 import { allChecks, runSelfTest } from '../selftest';
-import { chooseMatmulVariant } from '../tensor/ops/matmulVariants';
+import { fileKernelChoices } from '../tensor/nodeKernelChoices';
+import { chooseMatmulVariant, describeMatmulChoice } from '../tensor/ops/matmulVariants';
 import { adapterLine, selfTestTable } from './format';
 import { benchmarks } from './bench';
 import { benchCheck, defaultBaseline } from './bench/check';
@@ -15,7 +16,7 @@ import { presets } from '../experiments/presets';
 
 async function selfTest(options: { json?: boolean; filter?: string }): Promise<number> {
   const engine = new Engine(await acquireNodeGpu());
-  const matmul = await chooseMatmulVariant(engine);
+  const matmul = await chooseMatmulVariant(engine, { store: fileKernelChoices() });
   const checks = options.filter ? allChecks.filter((c) => c.kernel.includes(options.filter!)) : allChecks;
   const results = await runSelfTest(engine, checks, (r, i, n) => {
     if (!options.json && process.stderr.isTTY) process.stderr.write(`\r${i}/${n} ${r.kernel}`.padEnd(60));
@@ -26,7 +27,7 @@ async function selfTest(options: { json?: boolean; filter?: string }): Promise<n
     console.log(JSON.stringify({ adapter: engine.gpu.adapter, matmul, passed: results.length - failed, failed, results }, null, 2));
   } else {
     console.log(adapterLine(engine.gpu.adapter));
-    console.log(`Matmul variant chosen for this adapter: ${matmul.variant} (timed at ${matmul.size}³: ${Object.entries(matmul.timings ?? {}).map(([v, ms]) => `${v} ${ms.toFixed(1)} ms`).join(', ')})`);
+    console.log(`Matmul variant for this adapter: ${describeMatmulChoice(matmul)}`);
     console.log(selfTestTable(results));
     console.log(`${results.length - failed} passed, ${failed} failed`);
   }

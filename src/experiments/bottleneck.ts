@@ -3,7 +3,7 @@
 // by a temperature, so log p* = G/T − logsumexp has rank min(N, V): far above the hidden size d, which
 // caps a linear softmax's log-probability matrix at rank d + 1. Pure CPU code; the GPU part is in
 // src/train/bottleneck.ts.
-import { z } from 'zod';
+import { z } from '../zod';
 import type { HeadSpec } from '../heads';
 import { jacobiSvd } from '../math/linalg';
 import { mulberry32, normalSampler } from '../math/random';

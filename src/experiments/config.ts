@@ -2,13 +2,9 @@
 // (through overrides.ts) parsing of dotted settings and automatic run labels, as in the TensorFlow
 // Playground's property list. Every range lives here once, so a message can always say which field
 // is wrong and what it accepts.
-import { z } from 'zod';
+import { z } from '../zod';
 import { isDiscreteSpec } from '../heads';
 import { syntheticDatasets } from './synthetic';
-
-// Every schema of the app imports this file. Without `jitless`, zod's first parse probes for eval
-// with `new Function`, which the page's Content-Security-Policy forbids and reports as a violation.
-z.config({ jitless: true });
 
 /** Dataset names by kind; passed in so validation never reads the manifest (uploads add names). */
 export interface DatasetCatalog {

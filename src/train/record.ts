@@ -3,7 +3,7 @@
 //
 // A diverged run has a NaN or infinite loss, which JSON cannot hold: toJson writes those as the
 // strings "NaN", "Infinity" and "-Infinity", and the schemas read them back as numbers.
-import { z } from 'zod';
+import { z } from '../zod';
 import { configSchema, formatIssues, show } from '../experiments/config';
 
 const nonFinite: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };

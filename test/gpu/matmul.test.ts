@@ -1,10 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomArray } from '../../src/math/random';
+import { Linear } from '../../src/nn/linear';
 import { matmulCases, matmulChecks, operandShapes, describeCase, transpositions } from '../../src/selftest/checks/matmul';
 import { gradCheck } from '../../src/selftest/gradcheck';
+import { Engine } from '../../src/tensor/engine';
+import { fileKernelChoices } from '../../src/tensor/nodeKernelChoices';
 import { matmul } from '../../src/tensor/ops/matmul';
-import { matmulSource } from '../../src/tensor/ops/matmulKernels';
-import { chooseMatmulVariant, kernelFor, matmulChoice, matmulVariants, setMatmulVariant } from '../../src/tensor/ops/matmulVariants';
+import { dispatchMatmul, matmulKernels, matmulSource, type MatmulKernelName } from '../../src/tensor/ops/matmulKernels';
+import { chooseMatmulVariant, matmulChoice, matmulVariants, setMatmulVariant } from '../../src/tensor/ops/matmulVariants';
+import { sumAll } from '../../src/tensor/ops/reduce';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('matmul kernels against the float64 reference', () => {
@@ -31,9 +38,52 @@ describe('matmul shapes', () => {
     });
   });
 
-  it('generates a register kernel with every template slot filled', () => {
-    for (const kernel of ['register8', 'register32'] as const) expect(matmulSource(kernel)).not.toMatch(/\{\{/);
-    expect(matmulSource('register32').match(/\+= a\d+ \* b\d+;/g)).toHaveLength(32 * 8);
+  it('generates every register kernel with its slots filled: one dot product per output and step', () => {
+    for (const [name, shape] of Object.entries(matmulKernels)) {
+      if (shape.kind !== 'register') continue;
+      const source = matmulSource(name as MatmulKernelName);
+      expect(source, name).not.toMatch(/\{\{/);
+      expect(source.match(/acc\d+_\d+ \+= dot\(a\d+, b\d+\);/g), name).toHaveLength(shape.rows * shape.cols);
+      // Only the strided kernels zero the operands past K (the vec4 ones require K % 4 = 0).
+      expect(source.includes('k + 4u > dims.k'), name).toBe(shape.readA === 'strided');
+    }
+  });
+
+  it('refuses a forced kernel that cannot read the operands', async () => {
+    const engine = await getEngine();
+    engine.tidy(() => {
+      const a = engine.fill([4, 8], 1);
+      const b = engine.fill([8, 4], 1);
+      expect(() => matmul(a, b, { kernel: 'vec4ABt8' })).toThrow(/vec4ABt8 cannot read/);
+      expect(() => matmul(a, b, { kernel: 'vec4AB8' })).not.toThrow();
+    });
+  });
+});
+
+describe('matmul edges past K', () => {
+  // A [M, K + 4] and B [K + 4, N] with NaN in the padding: a kernel that let anything past K into
+  // a product would turn outputs into NaN. K = 5 sends the strided kernels through their tail.
+  it.each(['strided8', 'strided32', 'vec4AB8', 'vec4AB32', 'tiled'] as const)('%s ignores whatever lies past K', async (kernel) => {
+    const engine = await getEngine();
+    const [m, n, pad] = [12, 20, 4];
+    const k = kernel.startsWith('vec4') ? 8 : 5;
+    const a = Float32Array.from(randomArray(m * (k + pad), 51), (v, i) => (i % (k + pad) < k ? v : NaN));
+    const b = Float32Array.from(randomArray((k + pad) * n, 52), (v, i) => (i < k * n ? v : NaN));
+    const geometry = { m, n, k, batches: 1, reduce: 1, aM: k + pad, aK: 1, aBatch: 0, bK: n, bN: 1, bBatch: 0 };
+    const out = await engine
+      .tidy(() => {
+        const c = engine.empty([m, n]);
+        dispatchMatmul(engine, kernel, geometry, engine.tensor(a, [m, k + pad]), engine.tensor(b, [k + pad, n]), c);
+        return c;
+      })
+      .read();
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += a[i * (k + pad) + p]! * b[p * n + j]!;
+        expect(out[i * n + j], `C(${i}, ${j})`).toBeCloseTo(sum, 5);
+      }
+    }
   });
 });
 
@@ -61,7 +111,7 @@ describe('matmul gradients (finite differences)', () => {
     }
   }
 
-  it.each(['tiled', 'register32'] as const)('backward through the %s kernel (shared B, Aᵀ·B)', async (kernel) => {
+  it.each(['tiled', 'strided32'] as const)('backward through the %s kernel (shared B, Aᵀ·B)', async (kernel) => {
     const engine = await getEngine();
     const c = { m: 9, k: 7, n: 10, batch: 2, shared: 'B' as const };
     const [aShape, bShape] = operandShapes(c, true, false);
@@ -73,28 +123,97 @@ describe('matmul gradients (finite differences)', () => {
   });
 });
 
+describe('matmul kernels on the training hot paths', () => {
+  it('reads x·Wᵀ, dY·W and dYᵀ·X of a linear layer (batched input) with the vec4 kernels', async () => {
+    // A fresh engine on the same device: its pipeline cache lists exactly the kernels that ran.
+    const engine = new Engine((await getEngine()).gpu);
+    setMatmulVariant(engine, 'register');
+    try {
+      const layer = new Linear(engine, 'probe', 32, 48, { initSeed: 3 });
+      const x = engine.parameter(randomArray(2 * 20 * 32, 4), [2, 20, 32], 'probe.x');
+      engine.tidy(() => engine.backward(sumAll(layer.forward(x))));
+      engine.flush();
+      const kernels = engine.pipelines.compiles.map((c) => (JSON.parse(c.key) as string[])[0]!).filter((s) => s.startsWith('matmul_'));
+      expect(kernels.sort()).toEqual(['matmul_vec4AB8', 'matmul_vec4ABt8', 'matmul_vec4AtB8']);
+      expect(engine.gpu.takeErrors()).toEqual([]);
+      for (const t of [...layer.parameters(), x]) t.release();
+    } finally {
+      engine.destroy();
+    }
+  });
+});
+
 describe('matmul variant choice', () => {
-  it('uses the 32×32 register block only for large, wide products', () => {
-    expect(kernelFor('register', 1024, 1024, 1024)).toBe('register32');
-    expect(kernelFor('register', 8, 10240, 512)).toBe('register8');
-    expect(kernelFor('register', 64, 64, 64)).toBe('register8');
-    expect(kernelFor('tiled', 1, 1, 1)).toBe('tiled');
+  it('times the variants on this adapter and remembers the winner; an explicit setting overrides it', async () => {
+    const engine = new Engine((await getEngine()).gpu);
+    try {
+      const choice = await chooseMatmulVariant(engine, { size: 128 });
+      expect(choice.source).toBe('timed');
+      expect(matmulVariants).toContain(choice.variant);
+      for (const v of matmulVariants) expect(choice.timings?.[v]).toBeGreaterThan(0);
+      expect(matmulChoice(engine)).toBe(choice);
+      setMatmulVariant(engine, 'tiled');
+      expect(matmulChoice(engine)).toMatchObject({ variant: 'tiled', source: 'set' });
+      // Every case still matches the reference through the engine's (now tiled) default.
+      const c = matmulCases[2]!;
+      const [aShape, bShape] = operandShapes(c, false, false);
+      const a = Float32Array.from(randomArray(aShape[0]! * aShape[1]!, 5));
+      const b = Float32Array.from(randomArray(bShape[0]! * bShape[1]!, 6));
+      const out = await engine.tidy(() => matmul(engine.tensor(a, aShape), engine.tensor(b, bShape))).read();
+      expect(out[0]).toBeCloseTo(Array.from({ length: c.k }, (_, p) => a[p]! * b[p * c.n]!).reduce((x, y) => x + y), 4);
+    } finally {
+      engine.destroy();
+    }
+  });
+});
+
+describe('matmul choice cache', () => {
+  let dir: string;
+  let path: string;
+  const engines: Engine[] = [];
+  const freshEngine = async () => {
+    const engine = new Engine((await getEngine()).gpu);
+    engines.push(engine);
+    return engine;
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'continuum-kernels-'));
+    path = join(dir, 'kernels.json');
+  });
+  afterEach(() => {
+    for (const engine of engines.splice(0)) engine.destroy();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('times the variants on this adapter and remembers the winner; an explicit setting overrides it', async () => {
-    const engine = await getEngine();
-    const choice = await chooseMatmulVariant(engine, 128);
-    expect(matmulVariants).toContain(choice.variant);
-    for (const v of matmulVariants) expect(choice.timings?.[v]).toBeGreaterThan(0);
-    expect(matmulChoice(engine)).toBe(choice);
-    setMatmulVariant(engine, 'tiled');
-    expect(matmulChoice(engine)).toMatchObject({ variant: 'tiled', source: 'set' });
-    // Every case still matches the reference through the engine's (now tiled) default.
-    const c = matmulCases[2]!;
-    const [aShape, bShape] = operandShapes(c, false, false);
-    const a = Float32Array.from(randomArray(aShape[0]! * aShape[1]!, 5));
-    const b = Float32Array.from(randomArray(bShape[0]! * bShape[1]!, 6));
-    const out = await engine.tidy(() => matmul(engine.tensor(a, aShape), engine.tensor(b, bShape))).read();
-    expect(out[0]).toBeCloseTo(Array.from({ length: c.k }, (_, p) => a[p]! * b[p * c.n]!).reduce((x, y) => x + y), 4);
+  it('lets a second engine on the same adapter use the stored choice without timing', async () => {
+    const timed = await chooseMatmulVariant(await freshEngine(), { size: 64, store: fileKernelChoices(path) });
+    expect(timed.source).toBe('timed');
+    const second = await freshEngine();
+    const cached = await chooseMatmulVariant(second, { size: 64, store: fileKernelChoices(path) });
+    expect(cached).toEqual({ ...timed, source: 'cached' });
+    expect(matmulChoice(second)).toBe(cached);
+    // Timing compiles the candidate kernels; reading the cache compiles nothing.
+    expect(second.pipelines.compiles).toEqual([]);
+  });
+
+  it('times again for a different kernel set, keeping both entries', async () => {
+    const store = fileKernelChoices(path);
+    await chooseMatmulVariant(await freshEngine(), { size: 64, store, kernelSet: 'set-1' });
+    const retimed = await chooseMatmulVariant(await freshEngine(), { size: 64, store, kernelSet: 'set-2' });
+    expect(retimed.source).toBe('timed');
+    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')) as object)).toHaveLength(2);
+  });
+
+  it('ignores a corrupt cache file or a malformed entry, times, and rewrites the file', async () => {
+    writeFileSync(path, '{"truncated": ');
+    const store = fileKernelChoices(path);
+    const first = await chooseMatmulVariant(await freshEngine(), { size: 64, store, kernelSet: 'corrupt' });
+    expect(first.source).toBe('timed');
+    const entries = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const [key] = Object.keys(entries);
+    writeFileSync(path, JSON.stringify({ [key!]: { variant: 'warp-speed', timings: {}, size: 64 } }));
+    const second = await chooseMatmulVariant(await freshEngine(), { size: 64, store, kernelSet: 'corrupt' });
+    expect(second.source).toBe('timed');
+    expect(matmulVariants).toContain((JSON.parse(readFileSync(path, 'utf8')) as Record<string, { variant: string }>)[key!]!.variant);
   });
 });

@@ -1,4 +1,5 @@
 import type { KernelCheck, KernelCheckResult } from '../../selftest';
+import { describeMatmulChoice } from '../../tensor/ops/matmulVariants';
 import { formatError, formatSeconds } from '../format';
 import type { SelfTestState } from '../store';
 
@@ -26,6 +27,11 @@ export function SelfTestPanel({ checks, state, blockedBy, onRun }: Props) {
       <p id="selftest-summary" className={`summary ${summaryTone(state)}`} role="status" data-testid="selftest-summary">
         {summaryText(checks.length, state, blockedBy)}
       </p>
+      {(state.matmul || running) && (
+        <p className="card-intro" data-testid="selftest-matmul">
+          Matmul kernels for this adapter: {matmulText(state.matmul)}
+        </p>
+      )}
       <table className="results" aria-busy={running}>
         <caption className="visually-hidden">Self-test results</caption>
         <colgroup>
@@ -88,6 +94,11 @@ function ResultRow({ check, result, isRunning }: { check: KernelCheck; result?: 
       </td>
     </tr>
   );
+}
+
+function matmulText(matmul: SelfTestState['matmul']): string {
+  if (!matmul) return 'timing the candidates…';
+  return 'error' in matmul ? `timing failed (${matmul.error}); using the adapter's default` : describeMatmulChoice(matmul);
 }
 
 function summaryText(total: number, { running, results, elapsedMs }: SelfTestState, blockedBy?: string): string {

@@ -3,7 +3,7 @@
 // exits 0 either way (2 only when a file cannot be read).
 import { readFile } from 'node:fs/promises';
 import Table from 'cli-table3';
-import { z } from 'zod';
+import { z } from '../../zod';
 
 const figureSchema = z.object({ id: z.string(), value: z.number(), unit: z.string(), better: z.enum(['higher', 'lower']) });
 const reportSchema = z.object({ format: z.literal('continuum-bench'), date: z.string(), figures: z.array(figureSchema) });

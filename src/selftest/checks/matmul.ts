@@ -1,28 +1,48 @@
 import { randomArray } from '../../math/random';
 import { matmulReference, maxAbs } from '../../math/reference/matmul';
-import { matmul } from '../../tensor/ops/matmul';
-import { matmulKernels, type MatmulKernelName } from '../../tensor/ops/matmulKernels';
+import { dispatchMatmul, kernelAccepts, matmulGeometry, matmulKernels, type MatmulKernelName } from '../../tensor/ops/matmulKernels';
 import type { KernelCheck } from '../types';
 
-/** One product to check; M×K×N, with a batch on A, B or both (`shared` says which operand is 2-D). */
+/**
+ * One product to check; M×K×N, with a batch on A, B or both (`shared` says which operand is 2-D).
+ * With `sumBatches` the batch is summed into one [M, N] output (R > 1 in the kernels: the gradient
+ * of an operand shared across a batch).
+ */
 interface Case {
   m: number;
   k: number;
   n: number;
   batch?: number;
   shared?: 'A' | 'B';
+  sumBatches?: boolean;
 }
 
 export const matmulCases: Case[] = [
+  // Odd sizes: only the strided kernels (K % 4 ≠ 0 exercises their tail) and the tiled one run these.
   { m: 1, k: 1, n: 1 },
   { m: 3, k: 17, n: 5 },
   { m: 17, k: 33, n: 65 },
   { m: 65, k: 257, n: 3 },
-  // Crosses the 128-wide block of register32 and the 64-wide tile in both dimensions.
+  // Crosses the 128-wide block of the 32×32 kernels and the 64-wide tile in both dimensions.
   { m: 257, k: 5, n: 130 },
   { m: 17, k: 9, n: 33, batch: 3 },
   { m: 17, k: 9, n: 33, batch: 3, shared: 'B' },
   { m: 17, k: 9, n: 33, batch: 3, shared: 'A' },
+  { m: 17, k: 9, n: 33, batch: 3, sumBatches: true },
+  // Multiples of 4 where a vec4 read needs them, awkward sizes elsewhere: which vec4 kernels run
+  // depends on the transposition (A·Bᵀ needs K % 4 = 0; A·B also N; Aᵀ·B also M).
+  { m: 1, k: 8, n: 4 },
+  { m: 3, k: 4, n: 1 },
+  { m: 4, k: 36, n: 8 },
+  { m: 5, k: 12, n: 36 },
+  { m: 36, k: 20, n: 33 },
+  { m: 36, k: 4, n: 12 },
+  { m: 127, k: 8, n: 129 },
+  { m: 132, k: 44, n: 260 },
+  { m: 20, k: 12, n: 36, batch: 3 },
+  { m: 20, k: 12, n: 36, batch: 3, shared: 'B' },
+  { m: 20, k: 12, n: 36, batch: 3, shared: 'A' },
+  { m: 20, k: 12, n: 36, batch: 3, sumBatches: true },
 ];
 
 export const transpositions = [
@@ -41,15 +61,22 @@ export function operandShapes({ m, k, n, batch, shared }: Case, transposeA: bool
 }
 
 export function describeCase(c: Case): string {
-  const batch = c.batch === undefined ? '' : c.shared ? ` batch=${c.batch} (shared ${c.shared})` : ` batch=${c.batch}`;
+  const batch = c.batch === undefined ? '' : c.shared ? ` batch=${c.batch} (shared ${c.shared})` : c.sumBatches ? ` batch=${c.batch} summed` : ` batch=${c.batch}`;
   return `M=${c.m} K=${c.k} N=${c.n}${batch}`;
+}
+
+/** Σ over the leading batch of a flattened [Z, M, N] array. */
+function sumOverBatch(data: ArrayLike<number>, outputSize: number): Float64Array {
+  const sum = new Float64Array(outputSize);
+  for (let i = 0; i < data.length; i++) sum[i % outputSize]! += data[i]!;
+  return sum;
 }
 
 /**
  * f32 accumulation of K products: the rounding error of one output grows like √K·u·Σ|aᵢbᵢ| for
  * random data (u ≈ 6e-8) and at worst like K·u·Σ|aᵢbᵢ|. Errors are therefore measured against
- * K·max|A|·max|B| (the floor; no output exceeds it), and 1e-5 of that leaves a wide margin at
- * K ≤ 257 while an indexing mistake gives errors of order 1/√K, far above it.
+ * R·K·max|A|·max|B| (the floor; no output exceeds it), and 1e-5 of that leaves a wide margin at
+ * R·K ≤ 257 while an indexing mistake gives errors of order 1/√K, far above it.
  */
 const tolerance = 1e-5;
 
@@ -57,20 +84,35 @@ function check(kernel: MatmulKernelName, c: Case, t: (typeof transpositions)[num
   const [aShape, bShape] = operandShapes(c, t.transposeA, t.transposeB);
   const a = Float32Array.from(randomArray(aShape.reduce((x, y) => x * y, 1), seed));
   const b = Float32Array.from(randomArray(bShape.reduce((x, y) => x * y, 1), seed + 1));
+  const summed = c.sumBatches ? (c.batch ?? 1) : 1;
   return {
     kernel: `matmul ${kernel} ${t.name}`,
     sizes: describeCase(c),
     tolerance,
-    floor: c.k * maxAbs(a) * maxAbs(b) || 1,
+    floor: summed * c.k * maxAbs(a) * maxAbs(b) || 1,
     async run(engine) {
-      const options = { transposeA: t.transposeA, transposeB: t.transposeB, kernel };
-      const actual = await engine.tidy(() => matmul(engine.tensor(a, aShape), engine.tensor(b, bShape), options)).read();
-      const reference = matmulReference({ data: a, shape: aShape, transposed: t.transposeA }, { data: b, shape: bShape, transposed: t.transposeB });
-      return { actual, reference: reference.data };
+      const { geometry, shape } = matmulGeometry(aShape, t.transposeA, bShape, t.transposeB, c.sumBatches);
+      const actual = await engine
+        .tidy(() => {
+          const out = engine.empty(shape, 'f32', 'matmul');
+          dispatchMatmul(engine, kernel, geometry, engine.tensor(a, aShape), engine.tensor(b, bShape), out);
+          return out;
+        })
+        .read();
+      const reference = matmulReference({ data: a, shape: aShape, transposed: t.transposeA }, { data: b, shape: bShape, transposed: t.transposeB }).data;
+      return { actual, reference: c.sumBatches ? sumOverBatch(reference, c.m * c.n) : reference };
     },
   };
 }
 
+/** Every kernel on every case and transposition it can read (the vec4 kernels need their layout). */
 export const matmulChecks: KernelCheck[] = (Object.keys(matmulKernels) as MatmulKernelName[]).flatMap((kernel) =>
-  matmulCases.flatMap((c, i) => transpositions.map((t, j) => check(kernel, c, t, 100 + 10 * i + 2 * j))),
+  matmulCases.flatMap((c, i) =>
+    transpositions
+      .filter((t) => {
+        const [aShape, bShape] = operandShapes(c, t.transposeA, t.transposeB);
+        return kernelAccepts(kernel, matmulGeometry(aShape, t.transposeA, bShape, t.transposeB, c.sumBatches).geometry);
+      })
+      .map((t) => check(kernel, c, t, 100 + 10 * i + 2 * transpositions.indexOf(t))),
+  ),
 );

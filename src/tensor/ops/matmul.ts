@@ -5,66 +5,23 @@
 // With transposeA, A is stored [.., K, M]; with transposeB, B is stored [.., N, K]; no copy is made.
 import { apply, type Op } from '../autograd';
 import type { Engine } from '../engine';
-import { describeShape, type Tensor } from '../tensor';
-import { dispatchMatmul, type MatmulGeometry, type MatmulKernelName } from './matmulKernels';
+import type { Tensor } from '../tensor';
+import { dispatchMatmul, matmulGeometry, type MatmulKernelName } from './matmulKernels';
 import { kernelFor, matmulChoice } from './matmulVariants';
 
 export interface MatmulOptions {
   transposeA?: boolean;
   transposeB?: boolean;
-  /** Forces one kernel (tests, benchmarks); by default the engine's chosen variant decides. */
+  /**
+   * Forces one kernel for the product and its gradient products (tests, benchmarks); it must read
+   * their layouts (kernelAccepts), else the dispatch throws. By default the engine's variant decides.
+   */
   kernel?: MatmulKernelName;
 }
 
-/** Rows, columns and batch stride of one operand as the product reads it. */
-function operandLayout(t: Tensor, transposed: boolean, name: string) {
-  if (t.rank !== 2 && t.rank !== 3) throw new Error(`matmul: ${name} must be 2-D or 3-D, got ${describeShape(t.shape)}`);
-  const stored = t.shape.slice(-2) as [number, number];
-  const [rows, cols] = transposed ? [stored[1], stored[0]] : stored;
-  return {
-    rows,
-    cols,
-    batch: t.rank === 3 ? t.shape[0]! : undefined,
-    /** Strides along the product's rows and columns. */
-    rowStride: transposed ? 1 : stored[1],
-    colStride: transposed ? stored[1] : 1,
-    batchStride: t.rank === 3 ? stored[0] * stored[1] : 0,
-  };
-}
-
-/**
- * Geometry of op(A)·op(B). With `sumBatches` the batch is contracted too (the output is 2-D): the
- * gradient of an operand shared across the batch, summed inside the kernel in a fixed order.
- */
-export function matmulGeometry(a: Tensor, transposeA: boolean, b: Tensor, transposeB: boolean, sumBatches = false): { geometry: MatmulGeometry; shape: number[] } {
-  const la = operandLayout(a, transposeA, 'A');
-  const lb = operandLayout(b, transposeB, 'B');
-  const describe = () => `${describeShape(a.shape)}${transposeA ? 'ᵀ' : ''} · ${describeShape(b.shape)}${transposeB ? 'ᵀ' : ''}`;
-  if (la.cols !== lb.rows) throw new Error(`matmul: inner sizes differ in ${describe()}`);
-  if (la.batch !== undefined && lb.batch !== undefined && la.batch !== lb.batch) {
-    throw new Error(`matmul: batch sizes differ in ${describe()}`);
-  }
-  const batch = la.batch ?? lb.batch;
-  const [m, n, k] = [la.rows, lb.cols, la.cols];
-  const geometry: MatmulGeometry = {
-    m,
-    n,
-    k,
-    batches: sumBatches ? 1 : (batch ?? 1),
-    reduce: sumBatches ? (batch ?? 1) : 1,
-    aM: la.rowStride,
-    aK: la.colStride,
-    aBatch: la.batchStride,
-    bK: lb.rowStride,
-    bN: lb.colStride,
-    bBatch: lb.batchStride,
-  };
-  return { geometry, shape: batch === undefined || sumBatches ? [m, n] : [batch, m, n] };
-}
-
 function product(engine: Engine, a: Tensor, transposeA: boolean, b: Tensor, transposeB: boolean, kernel: MatmulKernelName | undefined, sumBatches = false): Tensor {
-  const { geometry: g, shape } = matmulGeometry(a, transposeA, b, transposeB, sumBatches);
-  const chosen = kernel ?? kernelFor(matmulChoice(engine).variant, g.m, g.n, g.k * g.reduce);
+  const { geometry: g, shape } = matmulGeometry(a.shape, transposeA, b.shape, transposeB, sumBatches);
+  const chosen = kernel ?? kernelFor(matmulChoice(engine).variant, g);
   const out = engine.empty(shape, 'f32', 'matmul');
   dispatchMatmul(engine, chosen, g, a, b, out);
   return out;

@@ -2,7 +2,7 @@
 // shaders/matmul_common.wgsl: output [Z, M, N], contracted length K, R operand batches per output batch.
 import { shaderSource } from '#shader-sources';
 import type { Engine } from '../engine';
-import type { Tensor } from '../tensor';
+import { describeShape, type Shape, type Tensor } from '../tensor';
 
 /** Everything a kernel needs to know about one product; strides are in elements. */
 export interface MatmulGeometry {
@@ -21,56 +21,254 @@ export interface MatmulGeometry {
   bBatch: number;
 }
 
-interface KernelShape {
+/** Rows, columns and batch stride of one operand as the product reads it. */
+function operandLayout(stored: Shape, transposed: boolean, name: string) {
+  if (stored.length !== 2 && stored.length !== 3) throw new Error(`matmul: ${name} must be 2-D or 3-D, got ${describeShape(stored)}`);
+  const [storedRows, storedCols] = stored.slice(-2) as [number, number];
+  return {
+    rows: transposed ? storedCols : storedRows,
+    cols: transposed ? storedRows : storedCols,
+    batch: stored.length === 3 ? stored[0]! : undefined,
+    /** Strides along the product's rows and columns. */
+    rowStride: transposed ? 1 : storedCols,
+    colStride: transposed ? storedCols : 1,
+    batchStride: stored.length === 3 ? storedRows * storedCols : 0,
+  };
+}
+
+/**
+ * Geometry of op(A)·op(B) for operands stored densely with these shapes. With `sumBatches` the
+ * batch is contracted too (the output is 2-D): the gradient of an operand shared across the
+ * batch, summed inside the kernel in a fixed order.
+ */
+export function matmulGeometry(aShape: Shape, transposeA: boolean, bShape: Shape, transposeB: boolean, sumBatches = false): { geometry: MatmulGeometry; shape: number[] } {
+  const la = operandLayout(aShape, transposeA, 'A');
+  const lb = operandLayout(bShape, transposeB, 'B');
+  const describe = () => `${describeShape(aShape)}${transposeA ? 'ᵀ' : ''} · ${describeShape(bShape)}${transposeB ? 'ᵀ' : ''}`;
+  if (la.cols !== lb.rows) throw new Error(`matmul: inner sizes differ in ${describe()}`);
+  if (la.batch !== undefined && lb.batch !== undefined && la.batch !== lb.batch) {
+    throw new Error(`matmul: batch sizes differ in ${describe()}`);
+  }
+  const batch = la.batch ?? lb.batch;
+  const [m, n, k] = [la.rows, lb.cols, la.cols];
+  const geometry: MatmulGeometry = mergeBatches({
+    m,
+    n,
+    k,
+    batches: sumBatches ? 1 : (batch ?? 1),
+    reduce: sumBatches ? (batch ?? 1) : 1,
+    aM: la.rowStride,
+    aK: la.colStride,
+    aBatch: la.batchStride,
+    bK: lb.rowStride,
+    bN: lb.colStride,
+    bBatch: lb.batchStride,
+  });
+  return { geometry, shape: batch === undefined || sumBatches ? [m, n] : [batch, m, n] };
+}
+
+/**
+ * The same product with fewer, larger batches where the strides allow: a batch over a shared B
+ * whose A batches follow one another row by row (a Linear layer over [Z, T, d], its dX) is one
+ * product of Z·M rows, and a summed batch whose operands continue along k (that layer's dW) is one
+ * product of R·K. Selection then sees the real size (M = T alone is too short for the 32×32 block),
+ * and the summation order stays the same.
+ */
+function mergeBatches(g: MatmulGeometry): MatmulGeometry {
+  if (g.batches > 1 && g.bBatch === 0 && g.aBatch === g.m * g.aM) return { ...g, m: g.m * g.batches, batches: 1, aBatch: 0 };
+  if (g.reduce > 1 && g.aBatch === g.k * g.aK && g.bBatch === g.k * g.bK) return { ...g, k: g.k * g.reduce, reduce: 1, aBatch: 0, bBatch: 0 };
+  return g;
+}
+
+/**
+ * How a register kernel reads an operand: element by element through its strides (any layout), or
+ * four consecutive elements as one vec4<f32> — along k (A with a_k = 1, B with b_k = 1), along m
+ * (A with a_m = 1) or along n (B with b_n = 1).
+ */
+type ReadA = 'strided' | 'vec4K' | 'vec4M';
+type ReadB = 'strided' | 'vec4K' | 'vec4N';
+
+interface RegisterKernel {
+  kind: 'register';
   /** Output rows and columns one invocation computes. */
   rows: number;
   cols: number;
   workgroup: readonly [number, number];
-  /** Register-blocked kernels are generated from shaders/matmul_register.wgsl. */
-  generated: boolean;
+  readA: ReadA;
+  readB: ReadB;
 }
 
+interface TiledKernel {
+  kind: 'tiled';
+  rows: number;
+  cols: number;
+  workgroup: readonly [number, number];
+}
+
+/** 8×8 blocks compile in ~0.1 s; 32×32 ones run faster on large products but take 2–3 s to compile. */
+const register = (size: 8 | 32, readA: ReadA, readB: ReadB): RegisterKernel => ({
+  kind: 'register',
+  rows: size,
+  cols: size,
+  workgroup: size === 8 ? [8, 8] : [4, 4],
+  readA,
+  readB,
+});
+
+/**
+ * Register kernels by operand layout (named after the dense product each one serves) and block
+ * size, and the workgroup-memory tile. `kernelFor` (matmulVariants.ts) picks among them by strides.
+ * Only the strided kernels handle K % 4 ≠ 0 (their last step zeroes k ≥ K): that masking cost a
+ * quarter of the 32×32 kernel's speed on SwiftShader, so the vec4 kernels leave it out and take
+ * only K % 4 = 0. Dense operands read along k imply it (rows of K floats must start 16-byte
+ * aligned); for Aᵀ·B it means a token count divisible by 4, else the strided kernel runs.
+ */
 export const matmulKernels = {
-  /** 8×8 outputs per invocation: compiles in ~0.1 s, the choice for small and skinny products. */
-  register8: { rows: 8, cols: 8, workgroup: [8, 8], generated: true },
-  /** 32×32 outputs per invocation: fastest on SwiftShader for large products, but a 2–3 s compile. */
-  register32: { rows: 32, cols: 32, workgroup: [4, 4], generated: true },
+  /** Any strides, any K: the fallback. */
+  strided8: register(8, 'strided', 'strided'),
+  strided32: register(32, 'strided', 'strided'),
+  /** A·B, row-major: dX = dY·W of a linear layer. */
+  vec4AB8: register(8, 'vec4K', 'vec4N'),
+  vec4AB32: register(32, 'vec4K', 'vec4N'),
+  /** A·Bᵀ: x·Wᵀ of a linear layer, the logits h·Wᵀ. */
+  vec4ABt8: register(8, 'vec4K', 'vec4K'),
+  vec4ABt32: register(32, 'vec4K', 'vec4K'),
+  /** Aᵀ·B: dW = dYᵀ·X of a linear layer. */
+  vec4AtB8: register(8, 'vec4M', 'vec4N'),
+  vec4AtB32: register(32, 'vec4M', 'vec4N'),
   /** 64×64 workgroup-memory tile, 4×4 per invocation: what wins on real GPUs. */
-  tiled: { rows: 4, cols: 4, workgroup: [16, 16], generated: false },
-} as const satisfies Record<string, KernelShape>;
+  tiled: { kind: 'tiled', rows: 4, cols: 4, workgroup: [16, 16] },
+} as const satisfies Record<string, RegisterKernel | TiledKernel>;
 
 export type MatmulKernelName = keyof typeof matmulKernels;
+
+/** Whether the kernel zeroes the operands past K in its last step (see the template's header). */
+const hasTail = ({ readA, readB }: RegisterKernel) => readA === 'strided' && readB === 'strided';
+
+/** A vec4 read needs unit stride along it and 16-byte aligned starts: the other strides multiples of 4. */
+const vec4Run = (unit: number, ...others: number[]) => unit === 1 && others.every((s) => s % 4 === 0);
+
+const readsA = (g: MatmulGeometry): Record<ReadA, boolean> => ({ strided: true, vec4K: vec4Run(g.aK, g.aM, g.aBatch), vec4M: vec4Run(g.aM, g.aK, g.aBatch) });
+const readsB = (g: MatmulGeometry): Record<ReadB, boolean> => ({ strided: true, vec4K: vec4Run(g.bK, g.bN, g.bBatch), vec4N: vec4Run(g.bN, g.bK, g.bBatch) });
+
+/** Whether `kernel` reads this product's operands correctly (the strided and tiled ones read any product). */
+export function kernelAccepts(kernel: MatmulKernelName, g: MatmulGeometry): boolean {
+  const shape: RegisterKernel | TiledKernel = matmulKernels[kernel];
+  if (shape.kind === 'tiled') return true;
+  return readsA(g)[shape.readA] && readsB(g)[shape.readB] && (hasTail(shape) || g.k % 4 === 0);
+}
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
+const lanes = ['x', 'y', 'z', 'w'];
+
+interface OperandCode {
+  /** Element type of the operand's binding. */
+  element: 'f32' | 'vec4<f32>';
+  /** Stride values hoisted out of the loops. */
+  strides: string[];
+  start: string;
+  step: string;
+  loads: (declare: 'let' | 'var') => string[];
+}
+
 /**
- * Straight-line code for the register template's slots: one vec4 accumulator per (row, 4 columns).
- * Loads walk a running index (one add each) rather than keeping ROWS + COLS offsets live, to keep
- * register pressure and the shader JIT time of the 32×32 block down.
+ * WGSL for one operand's reads: `count` vec4s named `${name}0…`, each 4 consecutive values of k
+ * for one output row (A) or column (B), from a cursor `${name}_at` (in elements of the binding)
+ * that starts at `start` and advances by `step` per 4 values of k. A and B differ only in names:
+ * `along` is the stride between consecutive outputs (a_m, b_n), `k` the stride along k (a_k,
+ * b_k), `origin` the block's first output row or column. `vec4Out` reads along the outputs (A
+ * along m, B along n).
  */
-function registerSlots({ rows, cols, workgroup }: KernelShape): Record<string, string> {
-  const quads = range(cols / 4);
-  const lines = (items: string[], indent: string) => items.map((s) => indent + s).join('\n');
-  const accumulators = range(rows).flatMap((i) => quads.map((q) => `var acc${i}_${q} = vec4<f32>();`));
-  const bLoads = quads.flatMap((q) => [
-    `let b${q} = vec4<f32>(b[pb], b[pb + b_n], b[pb + 2u * b_n], b[pb + 3u * b_n]);`,
-    ...(q + 1 < quads.length ? ['pb += 4u * b_n;'] : []),
-  ]);
-  const products = range(rows).flatMap((i) => [
-    `let a${i} = a[pa];`,
-    ...(i + 1 < rows ? ['pa += a_m;'] : []),
-    ...quads.map((q) => `acc${i}_${q} += a${i} * b${q};`),
-  ]);
-  const stores = range(rows).flatMap((i) => quads.map((q) => `block[${i * quads.length + q}] = acc${i}_${q};`));
+function operandCode(name: 'a' | 'b', read: 'strided' | 'vec4K' | 'vec4Out', count: number, along: string, k: string, origin: string): OperandCode {
+  const batch = `t * dims.${name}_batch`;
+  const cursor = `${name}_at`;
+  if (read === 'strided') {
+    return {
+      element: 'f32',
+      strides: [`let ${along} = dims.${along};`, `let ${k} = dims.${k};`],
+      start: `${batch} + ${origin} * ${along}`,
+      step: `4u * ${k}`,
+      loads: (declare) => [
+        `var ${name}_next = ${cursor};`,
+        ...range(count).flatMap((i) => [
+          `${declare} ${name}${i} = vec4<f32>(${name}[${name}_next], ${name}[${name}_next + ${k}], ${name}[${name}_next + 2u * ${k}], ${name}[${name}_next + 3u * ${k}]);`,
+          ...(i + 1 < count ? [`${name}_next += ${along};`] : []),
+        ]),
+      ],
+    };
+  }
+  if (read === 'vec4K') {
+    return {
+      element: 'vec4<f32>',
+      strides: [`let ${along}4 = dims.${along} / 4u;`],
+      start: `(${batch} + ${origin} * dims.${along}) / 4u`,
+      step: '1u',
+      loads: (declare) => [
+        `var ${name}_next = ${cursor};`,
+        ...range(count).flatMap((i) => [`${declare} ${name}${i} = ${name}[${name}_next];`, ...(i + 1 < count ? [`${name}_next += ${along}4;`] : [])]),
+      ],
+    };
+  }
+  // vec4 along the outputs: one vec4 covers 4 rows (A) or columns (B) at one k; 4 of them, one per
+  // value of k, are regrouped by lane into the per-output vectors along k (free: SwiftShader keeps
+  // each lane of a vec4 in its own register).
   return {
-    ACCUMULATORS: lines(accumulators, '  '),
-    PRODUCTS: lines(['var pb = b_k;', ...bLoads, 'var pa = a_k;', ...products], '      '),
-    STORES: lines(stores, '  '),
+    element: 'vec4<f32>',
+    strides: [`let ${k}4 = dims.${k} / 4u;`],
+    start: `(${batch} + ${origin}) / 4u`,
+    step: `4u * ${k}4`,
+    loads: (declare) => [
+      ...range(4).flatMap((kk) =>
+        range(count / 4).map((q) => {
+          const offset = [...(kk > 0 ? [`${kk}u * ${k}4`] : []), ...(q > 0 ? [`${q}u`] : [])];
+          return `let ${name}_kk${kk}_${q} = ${name}[${[cursor, ...offset].join(' + ')}];`;
+        }),
+      ),
+      ...range(count).map((i) => `${declare} ${name}${i} = vec4<f32>(${range(4).map((kk) => `${name}_kk${kk}_${i >> 2}.${lanes[i & 3]}`).join(', ')});`),
+    ],
+  };
+}
+
+/** Straight-line code for the register template's slots (see shaders/matmul_register.wgsl). */
+function registerSlots(kernel: RegisterKernel): Record<string, string> {
+  const { rows, cols, workgroup, readA, readB } = kernel;
+  const quads = cols / 4;
+  const lines = (items: string[], indent: string) => items.map((s) => indent + s).join('\n');
+  const a = operandCode('a', readA === 'vec4M' ? 'vec4Out' : readA, rows, 'a_m', 'a_k', 'row0');
+  const b = operandCode('b', readB === 'vec4N' ? 'vec4Out' : readB, cols, 'b_n', 'b_k', 'col0');
+  const tail = hasTail(kernel);
+  const declare = tail ? 'var' : 'let';
+  const tailCode = tail
+    ? [
+        'if (k + 4u > dims.k) {',
+        '  let keep = vec4<u32>(k) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(dims.k);',
+        ...range(rows).map((i) => `  a${i} = select(vec4<f32>(), a${i}, keep);`),
+        ...range(cols).map((j) => `  b${j} = select(vec4<f32>(), b${j}, keep);`),
+        '}',
+      ]
+    : [];
+  return {
+    A_ELEMENT: a.element,
+    B_ELEMENT: b.element,
+    STRIDES: lines([...a.strides, ...b.strides], '  '),
+    ACCUMULATORS: lines(range(rows).flatMap((i) => range(cols).map((j) => `var acc${i}_${j} = 0.0;`)), '  '),
+    A_START: a.start,
+    B_START: b.start,
+    A_STEP: a.step,
+    B_STEP: b.step,
+    LOADS: lines([...b.loads(declare), ...a.loads(declare)], '      '),
+    TAIL: lines(tailCode, '      '),
+    PRODUCTS: lines(range(rows).flatMap((i) => range(cols).map((j) => `acc${i}_${j} += dot(a${i}, b${j});`)), '      '),
+    STORES: lines(
+      range(rows).flatMap((i) => range(quads).map((q) => `block[${i * quads + q}] = vec4<f32>(${range(4).map((c) => `acc${i}_${4 * q + c}`).join(', ')});`)),
+      '  ',
+    ),
     ROWS: String(rows),
     COLS: String(cols),
-    QUADS: String(cols / 4),
+    QUADS: String(quads),
     BLOCK: String((rows * cols) / 4),
     WG_X: String(workgroup[0]),
     WG_Y: String(workgroup[1]),
@@ -83,13 +281,11 @@ const sources = new Map<MatmulKernelName, string>();
 export function matmulSource(name: MatmulKernelName): string {
   let text = sources.get(name);
   if (text === undefined) {
-    const shape = matmulKernels[name];
-    const body = shape.generated
-      ? Object.entries(registerSlots(shape)).reduce(
-          (template, [slot, code]) => template.replaceAll(`{{${slot}}}`, code),
-          shaderSource('matmul_register'),
-        )
-      : shaderSource('matmul_tiled');
+    const shape: RegisterKernel | TiledKernel = matmulKernels[name];
+    const body =
+      shape.kind === 'register'
+        ? Object.entries(registerSlots(shape)).reduce((template, [slot, code]) => template.replaceAll(`{{${slot}}}`, code), shaderSource('matmul_register'))
+        : shaderSource('matmul_tiled');
     text = `${shaderSource('matmul_common')}\n${body}`;
     sources.set(name, text);
   }
@@ -98,6 +294,9 @@ export function matmulSource(name: MatmulKernelName): string {
 
 /** Records one product into `out` (no autograd); the op and the benchmarks both dispatch through here. */
 export function dispatchMatmul(engine: Engine, kernel: MatmulKernelName, g: MatmulGeometry, a: Tensor, b: Tensor, out: Tensor, label = `matmul:${kernel}`): void {
+  if (!kernelAccepts(kernel, g)) {
+    throw new Error(`matmul: kernel ${kernel} cannot read operands with strides A (m ${g.aM}, k ${g.aK}, batch ${g.aBatch}), B (k ${g.bK}, n ${g.bN}, batch ${g.bBatch}) at K = ${g.k}`);
+  }
   const { rows, cols, workgroup } = matmulKernels[kernel];
   const groups: [number, number, number] = [
     Math.ceil(g.n / (cols * workgroup[0])),

@@ -6,7 +6,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { acquireGpu, adapterLine } from '../../../gpu';
 import { Engine } from '../../../tensor/engine';
 import { matmul } from '../../../tensor/ops/matmul';
-import { matmulKernels, type MatmulKernelName } from '../../../tensor/ops/matmulKernels';
+import { kernelAccepts, matmulKernels, type MatmulKernelName } from '../../../tensor/ops/matmulKernels';
+import { productGeometry } from '../../../tensor/ops/matmulVariants';
 import { measure, timeSubmitted, type Measurement } from '../../../tensor/timing';
 import { flops, type PeerOptions, type PeerReport, type PeerRow, type ProductShape } from './matmulShapes';
 
@@ -96,7 +97,9 @@ async function run(shapes: ProductShape[], { budgetMs, maxProductMs }: PeerOptio
     console.log(`bench: ${implementation} ${shape.m}×${shape.k}×${shape.n}: ${result.gflops === undefined ? result.skipped : `${result.gflops.toFixed(2)} GFLOP/s`}`);
   };
   for (const shape of shapes) {
-    for (const kernel of Object.keys(matmulKernels) as MatmulKernelName[]) {
+    // Each kernel on the layouts it can read (the vec4 kernels need their operands contiguous).
+    const geometry = productGeometry(shape).geometry;
+    for (const kernel of (Object.keys(matmulKernels) as MatmulKernelName[]).filter((name) => kernelAccepts(name, geometry))) {
       await attempt(`continuum:${kernel}`, shape, async () => row(shape, `continuum:${kernel}`, await timeContinuum(engine, shape, kernel, budgetMs)));
     }
     await attempt('tfjs-webgpu', shape, async () => row(shape, 'tfjs-webgpu', await timeTfjs(shape, budgetMs)));

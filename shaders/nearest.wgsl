@@ -4,14 +4,15 @@
 //   SUB rows at a time (each invocation a QB×RPT register block), and keeps each query's top-k of the
 //   tile; it writes [N, tiles, k] partial lists.
 // Pass 2 (merge_main): one invocation per query merges its tiles' lists by k selection rounds.
+// It skips NO_ID entries: the unfilled places of a tile with fewer than k rows.
 // Order: higher score first, ties to the lower row id, so results are deterministic and match a brute force.
 //
 // topk_tiles_main  @0 uniform Params  @1 queries f32[N,m]  @2 table f32[V,m]  @3 partial_scores f32[N,tiles,k]  @4 partial_ids i32[N,tiles,k]  @5 bias f32[V] (read when has_bias = 1: score = q·e_j + bias_j, a softmax head's logits)
 // merge_main       @0 uniform Params  @1 queries  @2 partial_scores  @3 partial_ids  @4 scores f32[N,k]  @5 ids i32[N,k]
 // With `cosine` set, merge_main divides scores by ‖query‖ (the table rows are unit).
-// topk_rows_main   @0 uniform Params  @1 rows f32[N,V]  @2 scores f32[N,k]  @3 ids i32[N,k]
-//   the top-k of each row of a score matrix that already exists (a mixture of softmaxes' probabilities):
-//   one invocation per row, k selection rounds over its V values.
+// topk_scores_main @0 uniform Params  @1 scores f32[N,V]  @2 partial_scores f32[N,tiles,k]  @3 partial_ids i32[N,tiles,k]  @4 bias f32[V] (read when has_bias = 1)
+//   pass 1 over a score matrix that already exists (matmul + top-k, a mixture of softmaxes'
+//   probabilities): one invocation per (row, SCORE_TILE columns) keeps that stretch's top-k; merge_main follows.
 
 struct Params {
   n: u32,
@@ -28,6 +29,7 @@ const WG: u32 = 64u;
 const RPT: u32 = 4u;
 const SUB: u32 = 256u; // WG * RPT
 const TILE_ROWS: u32 = 1024u;
+const SCORE_TILE: u32 = 256u;
 const KMAX: u32 = 32u;
 const NO_ID: i32 = 2147483647;
 
@@ -146,29 +148,38 @@ fn merge_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   }
 }
 
-@group(0) @binding(1) var<storage, read> rows_x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> rows_scores: array<f32>;
-@group(0) @binding(3) var<storage, read_write> rows_ids: array<i32>;
+@group(0) @binding(1) var<storage, read> score_rows: array<f32>;
+@group(0) @binding(2) var<storage, read_write> score_partial_scores: array<f32>;
+@group(0) @binding(3) var<storage, read_write> score_partial_ids: array<i32>;
+@group(0) @binding(4) var<storage, read> score_bias: array<f32>;
 
 @compute @workgroup_size(64)
-fn topk_rows_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let row = gid.x + gid.y * nwg.x * 64u;
-  if (row >= p.n) { return; }
-  var last_score = 3.4e38;
-  var last_id = -1;
-  for (var r = 0u; r < p.k; r++) {
-    var pick_score = -3.4e38;
-    var pick_id = NO_ID;
-    for (var c = 0u; c < p.v; c++) {
-      let s = rows_x[row * p.v + c];
-      if (better(last_score, last_id, s, i32(c)) && better(s, i32(c), pick_score, pick_id)) {
-        pick_score = s;
-        pick_id = i32(c);
-      }
+fn topk_scores_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let slot = gid.x + gid.y * nwg.x * 64u;
+  if (slot >= p.n * p.tiles) { return; }
+  let row = slot / p.tiles;
+  let tile = slot % p.tiles;
+  var best_scores: array<f32, KMAX>;
+  var best_ids: array<i32, KMAX>;
+  for (var i = 0u; i < p.k; i++) { best_scores[i] = -3.4e38; best_ids[i] = NO_ID; }
+  let first = tile * SCORE_TILE;
+  let last = min(first + SCORE_TILE, p.v);
+  // Columns arrive in increasing id order, so a strict comparison keeps the lower id first on ties.
+  for (var c = first; c < last; c++) {
+    let s = score_rows[row * p.v + c] + select(0.0, score_bias[c], p.has_bias == 1u);
+    if (!(s > best_scores[p.k - 1u])) { continue; }
+    var pos = p.k - 1u;
+    while (pos > 0u && s > best_scores[pos - 1u]) {
+      best_scores[pos] = best_scores[pos - 1u];
+      best_ids[pos] = best_ids[pos - 1u];
+      pos--;
     }
-    rows_scores[row * p.k + r] = select(pick_score, -3.4e38, pick_id == NO_ID);
-    rows_ids[row * p.k + r] = select(pick_id, -1, pick_id == NO_ID);
-    last_score = pick_score;
-    last_id = pick_id;
+    best_scores[pos] = s;
+    best_ids[pos] = i32(c);
+  }
+  let base = (row * p.tiles + tile) * p.k;
+  for (var i = 0u; i < p.k; i++) {
+    score_partial_scores[base + i] = best_scores[i];
+    score_partial_ids[base + i] = best_ids[i];
   }
 }

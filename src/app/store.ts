@@ -2,8 +2,8 @@ import { create } from 'zustand';
 import { GpuError, acquireGpu, type AdapterSummary } from '../gpu';
 import { allChecks, runCheck, type KernelCheckResult } from '../selftest';
 import { Engine } from '../tensor/engine';
-import { localStorageKernelChoices } from '../tensor/kernelChoices';
-import { chooseMatmulVariant, type MatmulChoice } from '../tensor/ops/matmulVariants';
+import { tuneKernels, type TunedKernel } from '../tensor/ops/tunables';
+import { indexedDbKernelChoices } from './kernelChoiceStore';
 
 export type GpuStatus =
   | { status: 'detecting' }
@@ -17,8 +17,8 @@ export interface SelfTestState {
   results: KernelCheckResult[];
   /** Wall-clock milliseconds of the last finished run. */
   elapsedMs?: number;
-  /** The matmul variant for this adapter: timed at the start of the run, or read from localStorage. */
-  matmul?: MatmulChoice | { error: string };
+  /** The kernel choices for this adapter: timed at the start of the run, or read from IndexedDB. */
+  kernels?: TunedKernel[];
 }
 
 interface AppState {
@@ -64,9 +64,9 @@ export const useAppStore = create<AppState>()((set, get) => ({
     if (gpu.status !== 'ready' || selfTest.running) return;
     set({ selfTest: { running: true, results: [] } });
     const started = performance.now();
-    // A failed timing leaves the adapter's default variant; the matmul checks below then show why.
-    const matmul = await chooseMatmulVariant(gpu.engine, { store: localStorageKernelChoices() }).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
-    set((s) => ({ selfTest: { ...s.selfTest, matmul } }));
+    // A failed timing leaves the adapter's default; the kernel checks below then show why.
+    const kernels = await tuneKernels(gpu.engine, indexedDbKernelChoices());
+    set((s) => ({ selfTest: { ...s.selfTest, kernels } }));
     // runSelfTest() offers no pause between checks, so the page walks the list with runCheck
     // and yields after each one: every result becomes a table row as soon as it exists.
     for (const check of allChecks) {

@@ -6,9 +6,8 @@ import Table from 'cli-table3';
 import { numericRank, parseBottleneckConfig, type BottleneckConfig } from '../experiments/bottleneck';
 import { parseAssignments } from '../experiments/overrides';
 import { headSpecLabel } from '../heads';
-import { acquireNodeGpu } from '../gpu/nodeGpu';
-import { Engine } from '../tensor/engine';
 import { runBottleneck, type BottleneckRow } from '../train/bottleneck';
+import { kernelLines, openEngine } from './engine';
 import { adapterLine } from './format';
 
 export interface BottleneckCommandOptions {
@@ -36,10 +35,10 @@ export function bottleneckTable(config: BottleneckConfig, rows: BottleneckRow[])
 
 export async function bottleneckCommand(options: BottleneckCommandOptions): Promise<number> {
   const config = parseBottleneckConfig(parseAssignments(options.set ?? []));
-  const engine = new Engine(await acquireNodeGpu());
+  const { engine, kernels } = await openEngine();
   const adapter = adapterLine(engine.gpu.adapter);
   const log = (text: string) => options.quiet || console.error(text);
-  log(adapter);
+  log(`${adapter}\n${kernelLines(kernels)}`);
   const started = performance.now();
   const { task, rows } = await runBottleneck(engine, config, {
     onProgress(p) {

@@ -1,11 +1,8 @@
 // `continuum` command line: the same engine as the page, headless through Dawn.
 import { Command, CommanderError } from 'commander';
-import { acquireNodeGpu } from '../gpu/nodeGpu';
 import { GpuError } from '../gpu';
-import { Engine } from '../tensor/engine';
 import { allChecks, runSelfTest } from '../selftest';
-import { fileKernelChoices } from '../tensor/nodeKernelChoices';
-import { chooseMatmulVariant, describeMatmulChoice } from '../tensor/ops/matmulVariants';
+import { kernelLines, openEngine } from './engine';
 import { adapterLine, selfTestTable } from './format';
 import { benchmarks } from './bench';
 import { benchCheck, defaultBaseline } from './bench/check';
@@ -15,8 +12,7 @@ import { evalCommand, trainCommand, type TrainCommandOptions } from './train';
 import { presets } from '../experiments/presets';
 
 async function selfTest(options: { json?: boolean; filter?: string }): Promise<number> {
-  const engine = new Engine(await acquireNodeGpu());
-  const matmul = await chooseMatmulVariant(engine, { store: fileKernelChoices() });
+  const { engine, kernels } = await openEngine();
   const checks = options.filter ? allChecks.filter((c) => c.kernel.includes(options.filter!)) : allChecks;
   const results = await runSelfTest(engine, checks, (r, i, n) => {
     if (!options.json && process.stderr.isTTY) process.stderr.write(`\r${i}/${n} ${r.kernel}`.padEnd(60));
@@ -24,10 +20,10 @@ async function selfTest(options: { json?: boolean; filter?: string }): Promise<n
   if (!options.json && process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
   const failed = results.filter((r) => !r.pass).length;
   if (options.json) {
-    console.log(JSON.stringify({ adapter: engine.gpu.adapter, matmul, passed: results.length - failed, failed, results }, null, 2));
+    console.log(JSON.stringify({ adapter: engine.gpu.adapter, kernels, passed: results.length - failed, failed, results }, null, 2));
   } else {
     console.log(adapterLine(engine.gpu.adapter));
-    console.log(`Matmul variant for this adapter: ${describeMatmulChoice(matmul)}`);
+    console.log(`Kernels chosen for this adapter:\n${kernelLines(kernels)}`);
     console.log(selfTestTable(results));
     console.log(`${results.length - failed} passed, ${failed} failed`);
   }
@@ -40,8 +36,8 @@ async function bench(names: string[], options: { json?: boolean; out?: string })
     console.error(`Unknown benchmark: ${unknown.join(', ')}. Available: ${Object.keys(benchmarks).join(', ')}`);
     return 2;
   }
-  const engine = new Engine(await acquireNodeGpu());
-  console.error(adapterLine(engine.gpu.adapter));
+  const { engine, kernels } = await openEngine();
+  console.error(`${adapterLine(engine.gpu.adapter)}\n${kernelLines(kernels)}`);
   if (names.length === 0) {
     const out = options.out ?? `bench/results/bench-${new Date().toISOString().slice(0, 16).replace(':', '-')}`;
     const report = await runSuite(engine, { out });

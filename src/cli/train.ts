@@ -8,14 +8,13 @@ import { readNodeAsset } from '../data/assetsNode';
 import { applyOverrides, parseAssignment } from '../experiments/overrides';
 import { presetBase, presetNamed, resolvePreset, runsOf } from '../experiments/presets';
 import { prepareTask } from '../experiments/task';
-import { acquireNodeGpu } from '../gpu/nodeGpu';
-import { Engine } from '../tensor/engine';
 import { checkpointRecord, restoreCheckpoint } from '../train/checkpoint';
 import { runComparison, type ProgressEvent, type RunSpec } from '../train/compare';
 import { evaluate } from '../train/evaluate';
 import { evalsCsv, metricsCsv, toJson, type ComparisonRecord, type RunRecord } from '../train/record';
 import { TrainingRun } from '../train/run';
 import { bottleneckCommand } from './bottleneck';
+import { kernelLines, openEngine } from './engine';
 import { adapterLine } from './format';
 
 export interface TrainCommandOptions {
@@ -109,10 +108,10 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   // settings, so `train --preset bottleneck-synthetic` hands --set/--out to `continuum bottleneck`.
   if (options.preset === 'bottleneck-synthetic') return bottleneckCommand({ ...(options.set ? { set: options.set } : {}), ...(options.out ? { out: options.out } : {}), ...(options.quiet ? { quiet: true } : {}) });
   const { base, chosen } = chooseRuns(options);
-  const engine = new Engine(await acquireNodeGpu(), { timing: options.profile ?? false });
+  const { engine, kernels } = await openEngine({ timing: options.profile ?? false });
   if (options.profile && !engine.gpu.hasTimestamps) console.error('This adapter has no timestamp queries: --profile reports total step times only.');
   const adapter = adapterLine(engine.gpu.adapter);
-  if (!options.quiet) console.error(adapter);
+  if (!options.quiet) console.error(`${adapter}\n${kernelLines(kernels)}`);
   const resume = options.resume ? new Uint8Array(await readFile(options.resume)) : undefined;
   const specs: RunSpec[] = chosen.map((run) => ({ ...run, ...(resume ? { resume } : {}) }));
   const progress = progressReporter(options.quiet ?? false);
@@ -177,9 +176,9 @@ function chooseRuns(options: TrainCommandOptions) {
 export async function evalCommand(options: { checkpoint: string; out?: string; decode?: number }): Promise<number> {
   const bytes = new Uint8Array(await readFile(options.checkpoint));
   const saved = checkpointRecord(bytes);
-  const engine = new Engine(await acquireNodeGpu());
+  const { engine, kernels } = await openEngine();
   const adapter = adapterLine(engine.gpu.adapter);
-  console.error(adapter);
+  console.error(`${adapter}\n${kernelLines(kernels)}`);
   const task = await prepareTask(readNodeAsset, saved.config, { engine });
   const run = new TrainingRun(engine, task, saved.config, { label: saved.label, adapter });
   restoreCheckpoint(run, bytes);

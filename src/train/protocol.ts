@@ -72,7 +72,8 @@ export interface RunProgress {
 }
 
 export type WorkerEvent =
-  | { type: 'adapter'; summary: AdapterSummary }
+  /** The worker's adapter, and the kernel choices its engine made for it (tuning.ts). */
+  | { type: 'adapter'; summary: AdapterSummary; kernels: string[] }
   | { type: 'prepared'; runs: number; steps: number }
   | { type: 'progress'; step: number; runs: RunProgress[] }
   | { type: 'eval'; runIndex: number; point: EvalPoint }

@@ -60,6 +60,8 @@ export const runRecordSchema = z.object({
   // Structure and field ranges only: a record may name an uploaded dataset this machine lacks.
   config: configSchema,
   adapter: z.string(),
+  /** The kernel choices the run's engine made for this adapter (tuning.ts), e.g. "matmul: register". */
+  kernels: z.array(z.string()).optional(),
   startedAt: z.iso.datetime({ offset: true }),
   status: z.enum(['running', 'finished', 'stopped', 'failed']),
   error: z.string().optional(),

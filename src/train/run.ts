@@ -12,6 +12,8 @@ import type { SequenceBatch } from '../nn/backbone';
 import type { Engine } from '../tensor/engine';
 import { scale } from '../tensor/ops/elementwise';
 import { sumAll } from '../tensor/ops/reduce';
+import { tunables } from '../tensor/ops/tunables';
+import { currentChoice } from '../tensor/tuning';
 import type { MetricPoint, RunRecord } from './record';
 import { learningRateAt } from './schedule';
 
@@ -86,6 +88,7 @@ export class TrainingRun {
       label: options.label,
       config,
       adapter: options.adapter,
+      kernels: tunables.map((tunable) => `${tunable.name}: ${currentChoice(engine, tunable).choice}`),
       startedAt: new Date().toISOString(),
       status: 'running',
       metrics: [],

@@ -62,8 +62,10 @@ describe('the page in Chromium', () => {
       await summary.filter({ hasText: /\d+ passed \/ \d+ failed/ }).waitFor({ timeout: selfTestTimeoutMs });
       await page.screenshot({ path: join(artifacts, 'page-selftest.png'), fullPage: true });
 
-      // The matmul variant was timed at the start of the run (localStorage is fresh in this profile).
-      expect(await page.getByTestId('selftest-matmul').innerText()).toMatch(/Matmul kernels for this adapter: register \(timed now at 256³: register [\d.]+ ms, tiled [\d.]+ ms\)/);
+      // The kernel choices were timed at the start of the run (IndexedDB is empty in this profile).
+      expect(await page.getByTestId('selftest-kernels').innerText()).toMatch(
+        /Kernels chosen for this adapter: matmul: register \(timed now on a 256³ product: register [\d.]+ ms, tiled [\d.]+ ms\); top-k search: matmul \(timed now on .*: fused [\d.]+ ms, matmul [\d.]+ ms\)/,
+      );
       const summaryText = await summary.innerText();
       const results = page.getByRole('table', { name: 'Self-test results' });
       const failedRows = await results.locator('tbody tr.failed').allInnerTexts();

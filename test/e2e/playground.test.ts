@@ -46,6 +46,21 @@ describe('the playground', () => {
     await status.filter({ hasText: 'Finished' }).waitFor({ timeout: 180_000 });
     const final = await lossPoints(page);
     expect(final.every((n, i) => n > early[i]!), `points ${early} → ${final}`).toBe(true);
+    // The worker settled its kernels from IndexedDB (timing them if no earlier page had) and stored them there.
+    expect(await page.getByTestId('training-kernels').innerText()).toMatch(/^Kernels on this GPU: matmul: register \((timed now|cached)[^)]*\); top-k search: matmul \((timed now|cached)/);
+    const storedChoices = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('continuum-kernels');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const count = open.result.transaction('choices').objectStore('choices').count();
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => reject(count.error);
+          };
+        }),
+    );
+    expect(storedChoices).toBe(2);
     await page.getByRole('heading', { name: 'Decoded samples' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(artifacts, 'playground.png'), fullPage: true });
 

@@ -10,7 +10,8 @@ import { Engine } from '../../src/tensor/engine';
 import { fileKernelChoices } from '../../src/tensor/nodeKernelChoices';
 import { matmul } from '../../src/tensor/ops/matmul';
 import { dispatchMatmul, matmulKernels, matmulSource, type MatmulKernelName } from '../../src/tensor/ops/matmulKernels';
-import { chooseMatmulVariant, matmulChoice, matmulVariants, setMatmulVariant } from '../../src/tensor/ops/matmulVariants';
+import { matmulTunable, matmulVariants } from '../../src/tensor/ops/matmulVariants';
+import { currentChoice, setChoice, tune } from '../../src/tensor/tuning';
 import { sumAll } from '../../src/tensor/ops/reduce';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
 
@@ -127,7 +128,7 @@ describe('matmul kernels on the training hot paths', () => {
   it('reads x·Wᵀ, dY·W and dYᵀ·X of a linear layer (batched input) with the vec4 kernels', async () => {
     // A fresh engine on the same device: its pipeline cache lists exactly the kernels that ran.
     const engine = new Engine((await getEngine()).gpu);
-    setMatmulVariant(engine, 'register');
+    setChoice(engine, matmulTunable, 'register');
     try {
       const layer = new Linear(engine, 'probe', 32, 48, { initSeed: 3 });
       const x = engine.parameter(randomArray(2 * 20 * 32, 4), [2, 20, 32], 'probe.x');
@@ -147,13 +148,13 @@ describe('matmul variant choice', () => {
   it('times the variants on this adapter and remembers the winner; an explicit setting overrides it', async () => {
     const engine = new Engine((await getEngine()).gpu);
     try {
-      const choice = await chooseMatmulVariant(engine, { size: 128 });
+      const choice = await tune(engine, matmulTunable);
       expect(choice.source).toBe('timed');
-      expect(matmulVariants).toContain(choice.variant);
+      expect(matmulVariants).toContain(choice.choice);
       for (const v of matmulVariants) expect(choice.timings?.[v]).toBeGreaterThan(0);
-      expect(matmulChoice(engine)).toBe(choice);
-      setMatmulVariant(engine, 'tiled');
-      expect(matmulChoice(engine)).toMatchObject({ variant: 'tiled', source: 'set' });
+      expect(currentChoice(engine, matmulTunable)).toBe(choice);
+      setChoice(engine, matmulTunable, 'tiled');
+      expect(currentChoice(engine, matmulTunable)).toEqual({ choice: 'tiled', source: 'set' });
       // Every case still matches the reference through the engine's (now tiled) default.
       const c = matmulCases[2]!;
       const [aShape, bShape] = operandShapes(c, false, false);
@@ -186,20 +187,20 @@ describe('matmul choice cache', () => {
   });
 
   it('lets a second engine on the same adapter use the stored choice without timing', async () => {
-    const timed = await chooseMatmulVariant(await freshEngine(), { size: 64, store: fileKernelChoices(path) });
+    const timed = await tune(await freshEngine(), matmulTunable, { store: fileKernelChoices(path) });
     expect(timed.source).toBe('timed');
     const second = await freshEngine();
-    const cached = await chooseMatmulVariant(second, { size: 64, store: fileKernelChoices(path) });
+    const cached = await tune(second, matmulTunable, { store: fileKernelChoices(path) });
     expect(cached).toEqual({ ...timed, source: 'cached' });
-    expect(matmulChoice(second)).toBe(cached);
+    expect(currentChoice(second, matmulTunable)).toBe(cached);
     // Timing compiles the candidate kernels; reading the cache compiles nothing.
     expect(second.pipelines.compiles).toEqual([]);
   });
 
   it('times again for a different kernel set, keeping both entries', async () => {
     const store = fileKernelChoices(path);
-    await chooseMatmulVariant(await freshEngine(), { size: 64, store, kernelSet: 'set-1' });
-    const retimed = await chooseMatmulVariant(await freshEngine(), { size: 64, store, kernelSet: 'set-2' });
+    await tune(await freshEngine(), matmulTunable, { store, version: 'set-1' });
+    const retimed = await tune(await freshEngine(), matmulTunable, { store, version: 'set-2' });
     expect(retimed.source).toBe('timed');
     expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')) as object)).toHaveLength(2);
   });
@@ -207,13 +208,13 @@ describe('matmul choice cache', () => {
   it('ignores a corrupt cache file or a malformed entry, times, and rewrites the file', async () => {
     writeFileSync(path, '{"truncated": ');
     const store = fileKernelChoices(path);
-    const first = await chooseMatmulVariant(await freshEngine(), { size: 64, store, kernelSet: 'corrupt' });
+    const first = await tune(await freshEngine(), matmulTunable, { store, version: 'corrupt' });
     expect(first.source).toBe('timed');
     const entries = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     const [key] = Object.keys(entries);
-    writeFileSync(path, JSON.stringify({ [key!]: { variant: 'warp-speed', timings: {}, size: 64 } }));
-    const second = await chooseMatmulVariant(await freshEngine(), { size: 64, store, kernelSet: 'corrupt' });
+    writeFileSync(path, JSON.stringify({ [key!]: { choice: 'warp-speed', timings: {} } }));
+    const second = await tune(await freshEngine(), matmulTunable, { store, version: 'corrupt' });
     expect(second.source).toBe('timed');
-    expect(matmulVariants).toContain((JSON.parse(readFileSync(path, 'utf8')) as Record<string, { variant: string }>)[key!]!.variant);
+    expect(matmulVariants).toContain((JSON.parse(readFileSync(path, 'utf8')) as Record<string, { choice: string }>)[key!]!.choice);
   });
 });

@@ -1,9 +1,8 @@
-// The stores behind the per-adapter kernel choice: a JSON file in Node, localStorage in the page.
+// The Node store behind the per-adapter kernel choices: one JSON file (the page's IndexedDB store is covered by the browser tests).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { localStorageKernelChoices } from '../../src/tensor/kernelChoices';
 import { defaultKernelCachePath, fileKernelChoices } from '../../src/tensor/nodeKernelChoices';
 
 describe('fileKernelChoices', () => {
@@ -48,29 +47,5 @@ describe('fileKernelChoices', () => {
     expect(defaultKernelCachePath({ CONTINUUM_KERNEL_CACHE: '/x/k.json', XDG_CACHE_HOME: '/c' })).toBe('/x/k.json');
     expect(defaultKernelCachePath({ XDG_CACHE_HOME: '/c' })).toBe('/c/continuum/kernels.json');
     expect(defaultKernelCachePath({})).toMatch(/\.cache\/continuum\/kernels\.json$/);
-  });
-});
-
-describe('localStorageKernelChoices', () => {
-  const memoryStorage = () => {
-    const items = new Map<string, string>();
-    return { items, getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, value) };
-  };
-
-  it('keeps one JSON entry per key under its prefix', () => {
-    const storage = memoryStorage();
-    const store = localStorageKernelChoices(storage);
-    expect(store.get('gpu-a')).toBeUndefined();
-    store.set('gpu-a', { variant: 'register', timings: { register: 1.5 } });
-    expect(store.get('gpu-a')).toEqual({ variant: 'register', timings: { register: 1.5 } });
-    expect([...storage.items.keys()]).toEqual(['continuum.kernels:gpu-a']);
-  });
-
-  it('reads a corrupt entry as missing, and survives storage that refuses writes', () => {
-    const storage = memoryStorage();
-    storage.items.set('continuum.kernels:gpu-a', '{"cut off');
-    expect(localStorageKernelChoices(storage).get('gpu-a')).toBeUndefined();
-    const full = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); } };
-    expect(() => localStorageKernelChoices(full).set('gpu-a', 1)).not.toThrow();
   });
 });

@@ -32,8 +32,10 @@ describe('folding worker events into the training view', () => {
 
   it('appends new metric points and evaluations, and leaves untouched records as they were', () => {
     const adapter = { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallback: false, features: [], limits: {} } as AdapterSummary;
-    const start = fold([{ type: 'adapter', summary: adapter }, { type: 'prepared', runs: 2, steps: 12 }, { type: 'status', state: 'running' }]);
+    const kernels = ['matmul: register (cached)', 'top-k search: matmul (cached)'];
+    const start = fold([{ type: 'adapter', summary: adapter, kernels }, { type: 'prepared', runs: 2, steps: 12 }, { type: 'status', state: 'running' }]);
     expect(start.adapter).toBe(adapter);
+    expect(start.kernels).toEqual(kernels);
     expect(start.records[0]!.adapter).toBe('Adapter: google / swiftshader');
     expect(start.totalSteps).toBe(12);
 

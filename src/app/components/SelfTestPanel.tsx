@@ -1,5 +1,5 @@
 import type { KernelCheck, KernelCheckResult } from '../../selftest';
-import { describeMatmulChoice } from '../../tensor/ops/matmulVariants';
+import { describeTuned } from '../../tensor/ops/tunables';
 import { formatError, formatSeconds } from '../format';
 import type { SelfTestState } from '../store';
 
@@ -27,9 +27,9 @@ export function SelfTestPanel({ checks, state, blockedBy, onRun }: Props) {
       <p id="selftest-summary" className={`summary ${summaryTone(state)}`} role="status" data-testid="selftest-summary">
         {summaryText(checks.length, state, blockedBy)}
       </p>
-      {(state.matmul || running) && (
-        <p className="card-intro" data-testid="selftest-matmul">
-          Matmul kernels for this adapter: {matmulText(state.matmul)}
+      {(state.kernels || running) && (
+        <p className="card-intro" data-testid="selftest-kernels">
+          Kernels chosen for this adapter: {kernelsText(state.kernels)}
         </p>
       )}
       <table className="results" aria-busy={running}>
@@ -96,9 +96,8 @@ function ResultRow({ check, result, isRunning }: { check: KernelCheck; result?: 
   );
 }
 
-function matmulText(matmul: SelfTestState['matmul']): string {
-  if (!matmul) return 'timing the candidates…';
-  return 'error' in matmul ? `timing failed (${matmul.error}); using the adapter's default` : describeMatmulChoice(matmul);
+function kernelsText(kernels: SelfTestState['kernels']): string {
+  return kernels ? describeTuned(kernels).join('; ') : 'timing the candidates…';
 }
 
 function summaryText(total: number, { running, results, elapsedMs }: SelfTestState, blockedBy?: string): string {

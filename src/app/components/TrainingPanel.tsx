@@ -68,6 +68,11 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
           {message}
         </p>
       )}
+      {store.kernels && (
+        <p className="hint" data-testid="training-kernels">
+          Kernels on this GPU: {store.kernels.join('; ')}
+        </p>
+      )}
       <HeldRuns />
       {records.length > 0 && (
         <table className="results">

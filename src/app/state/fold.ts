@@ -18,6 +18,8 @@ export interface TrainingView {
   /** One per run, in the order started; built from the events, replaced by the final record. */
   records: RunRecord[];
   adapter?: AdapterSummary;
+  /** The kernel choices the worker's engine made for the adapter, one line each. */
+  kernels?: string[];
   /** Each run's latest checkpoint, by record index: what a new worker resumes from. */
   checkpoints: (RunCheckpoint | undefined)[];
   /** Runs the NaN guard holds (record indices), each awaiting a rollback or its end. */
@@ -66,7 +68,7 @@ export function foldEvent(view: TrainingView, event: WorkerEvent): TrainingView 
   switch (event.type) {
     case 'adapter': {
       const adapter = adapterLine(event.summary);
-      return { ...view, adapter: event.summary, records: view.records.map((record) => ({ ...record, adapter })) };
+      return { ...view, adapter: event.summary, kernels: event.kernels, records: view.records.map((record) => ({ ...record, adapter })) };
     }
     case 'prepared':
       return { ...view, totalSteps: event.steps };

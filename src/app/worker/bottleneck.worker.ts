@@ -3,6 +3,8 @@
 import { bottleneckTask, numericRank, parseBottleneckConfig, type BottleneckConfig } from '../../experiments/bottleneck';
 import { acquireGpu, adapterLine } from '../../gpu';
 import { Engine } from '../../tensor/engine';
+import { describeTuned, tuneKernels } from '../../tensor/ops/tunables';
+import { indexedDbKernelChoices } from '../kernelChoiceStore';
 import { runBottleneck } from '../../train/bottleneck';
 import type { BottleneckCommand, BottleneckEvent } from '../../train/bottleneckProtocol';
 
@@ -21,11 +23,12 @@ async function sweep(input: BottleneckConfig): Promise<void> {
   // The page validated these settings, but a message is input like any other.
   const config = parseBottleneckConfig(input);
   const gpu = await acquireGpu(navigator.gpu);
-  post({ type: 'adapter', line: adapterLine(gpu.adapter) });
-  const task = bottleneckTask(config);
-  post({ type: 'task', summary: { entropy: task.entropy, logProbRank: numericRank(task.logProbs, task.contexts, task.vocab) } });
   const engine = new Engine(gpu);
   try {
+    const kernels = describeTuned(await tuneKernels(engine, indexedDbKernelChoices()));
+    post({ type: 'adapter', line: `${adapterLine(gpu.adapter)}. Kernels: ${kernels.join('; ')}` });
+    const task = bottleneckTask(config);
+    post({ type: 'task', summary: { entropy: task.entropy, logProbRank: numericRank(task.logProbs, task.contexts, task.vocab) } });
     const { complete } = await runBottleneck(engine, config, {
       onProgress: (progress) => post({ type: 'progress', progress }),
       onRow: (row) => post({ type: 'row', row }),

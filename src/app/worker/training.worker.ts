@@ -9,12 +9,14 @@ import { ConfigError, parseConfig } from '../../experiments/config';
 import { catalogWith, noUploads } from '../../experiments/uploads';
 import { GpuError, acquireGpu, adapterLine, type GpuContext } from '../../gpu';
 import { Engine } from '../../tensor/engine';
+import { describeTuned, tuneKernels } from '../../tensor/ops/tunables';
 import { rollBack } from '../../train/checkpoint';
 import { checkpointSchedule } from '../../train/checkpointSchedule';
 import { runComparison } from '../../train/compare';
 import { StepGate } from '../../train/gate';
 import { ProgressReporter, comparisonOutcome, type DivergenceAction, type Fault, type HeldRun, type PageCommand, type RunCheckpoint, type StartCommand, type WorkerEvent } from '../../train/protocol';
 import type { TrainingRun } from '../../train/run';
+import { indexedDbKernelChoices } from '../kernelChoiceStore';
 
 // The app compiles against the DOM library, whose `self` is a Window: name the worker side we use.
 const port = self as unknown as {
@@ -116,8 +118,10 @@ async function train(command: StartCommand): Promise<void> {
     phase = 'opening the GPU';
     const context = await acquireGpu(navigator.gpu);
     gpu = context;
-    post({ type: 'adapter', summary: context.adapter });
     const engine = new Engine(context);
+    phase = 'choosing kernels for this GPU';
+    const kernels = describeTuned(await tuneKernels(engine, indexedDbKernelChoices()));
+    post({ type: 'adapter', summary: context.adapter, kernels });
     // A loss while paused would go unnoticed until resumed: let the comparison see it and stop the runs.
     void context.lost.then(() => {
       deviceLost = true;

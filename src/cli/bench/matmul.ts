@@ -1,12 +1,12 @@
 // `npm run bench -- matmul`: GFLOP/s of every matmul kernel that can read each product — squares in
 // the layout each kernel serves, and the softmax output layer's three products (logits h·Wᵀ, dh = dZ·W,
 // dW = dZᵀ·h) for N = 1024 tokens, d = 256 — with each pipeline's compile time, the kernel the
-// engine would pick, and the variant chooseMatmulVariant picks (or reads from the cache) here.
+// engine would pick, and the family tuning chose (or read from the cache) on this adapter.
 import Table from 'cli-table3';
 import type { Engine } from '../../tensor/engine';
-import { fileKernelChoices } from '../../tensor/nodeKernelChoices';
 import { kernelAccepts, matmulKernels, type MatmulKernelName } from '../../tensor/ops/matmulKernels';
-import { chooseMatmulVariant, describeMatmulChoice, kernelFor, productGeometry, timeKernel, type MatmulChoice, type ProductShape } from '../../tensor/ops/matmulVariants';
+import { kernelFor, matmulTunable, productGeometry, timeKernel, type MatmulVariant, type ProductShape } from '../../tensor/ops/matmulVariants';
+import { currentChoice, describeChoice, type KernelChoice } from '../../tensor/tuning';
 import type { BenchReport } from './index';
 
 export interface BenchProduct extends ProductShape {
@@ -68,7 +68,7 @@ export interface MatmulBenchOptions {
 export async function benchMatmul(
   engine: Engine,
   { sizes = [256, 512, 1024, 2048], vocabularies = [5000, 50000], maxProductMs = 8000 }: MatmulBenchOptions = {},
-): Promise<{ rows: MatmulBenchRow[]; choice: MatmulChoice }> {
+): Promise<{ rows: MatmulBenchRow[]; choice: KernelChoice<MatmulVariant> }> {
   const rows: MatmulBenchRow[] = [];
   // Latest rate per kernel: products grow along each list, so it estimates the next one.
   const rates = new Map<MatmulKernelName, number>();
@@ -96,7 +96,8 @@ export async function benchMatmul(
       rows.push(row);
     }
   }
-  return { rows, choice: await chooseMatmulVariant(engine, { store: fileKernelChoices() }) };
+  // The CLI's engine was tuned when it opened (cli/engine.ts).
+  return { rows, choice: currentChoice(engine, matmulTunable) };
 }
 
 export async function matmulBenchReport(engine: Engine, options?: MatmulBenchOptions): Promise<BenchReport> {
@@ -106,5 +107,5 @@ export async function matmulBenchReport(engine: Engine, options?: MatmulBenchOpt
     const figures = skipped ? [`skipped: ${skipped}`, '', ''] : [gflops!.toFixed(2), medianMs!.toFixed(1), compileMs!.toFixed(0)];
     table.push([p.label, `${p.m}×${p.k}×${p.n}`, chosen ? `${kernel} (chosen)` : kernel, ...figures]);
   }
-  return { text: `${table.toString()}\nmatmul variant for this adapter: ${describeMatmulChoice(result.choice)}`, json: result };
+  return { text: `${table.toString()}\nkernel choice for this adapter: ${describeChoice(matmulTunable, result.choice)}`, json: result };
 }

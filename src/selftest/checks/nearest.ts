@@ -1,6 +1,6 @@
 import { normalSampler } from '../../math/random';
 import { topKReference } from '../../math/reference/topk';
-import { topKByDot } from '../../tensor/ops/nearest';
+import { topKByDot, topKMethods, type TopKMethod } from '../../tensor/ops/nearest';
 import type { Engine } from '../../tensor/engine';
 import type { KernelCheck } from '../types';
 
@@ -11,6 +11,8 @@ interface Case {
   k: number;
   cosine: boolean;
   bias?: boolean;
+  /** Rows of scores the matmul method writes per chunk (default: all that fit 32 MiB). */
+  chunkRows?: number;
 }
 
 const cases: Case[] = [
@@ -20,6 +22,7 @@ const cases: Case[] = [
   { n: 9, v: 2500, m: 17, k: 32, cosine: false },
   { n: 33, v: 1023, m: 33, k: 1, cosine: true },
   { n: 5, v: 1100, m: 9, k: 3, cosine: false, bias: true },
+  { n: 17, v: 300, m: 8, k: 4, cosine: true, chunkRows: 3 },
 ];
 
 function unitRows(rows: number, m: number, seed: number): Float32Array {
@@ -33,15 +36,15 @@ function unitRows(rows: number, m: number, seed: number): Float32Array {
   return out;
 }
 
-function label({ n, v, m, k, cosine, bias }: Case): string {
-  return `N=${n} V=${v} m=${m} k=${k}${cosine ? ' cosine' : ''}${bias ? ' bias' : ''}`;
+function label({ n, v, m, k, cosine, bias, chunkRows }: Case, method: TopKMethod): string {
+  return `${method}, N=${n} V=${v} m=${m} k=${k}${cosine ? ' cosine' : ''}${bias ? ' bias' : ''}${chunkRows && method === 'matmul' ? `, ${chunkRows} rows per chunk` : ''}`;
 }
 
 /**
  * The ids check scores the GPU's picks in float64: a pick that differs from the brute force only
  * inside an f32 near-tie costs ~1e-7, a wrong row costs the score gap.
  */
-export const nearestChecks: KernelCheck[] = cases.flatMap((c): KernelCheck[] => {
+export const nearestChecks: KernelCheck[] = topKMethods.flatMap((method) => cases.flatMap((c): KernelCheck[] => {
   const data = () => {
     const queries = unitRows(c.n, c.m, c.n + c.v).map((x, i) => x * (1 + (i % 7)));
     const table = unitRows(c.v, c.m, c.m + 1);
@@ -51,13 +54,15 @@ export const nearestChecks: KernelCheck[] = cases.flatMap((c): KernelCheck[] => 
   const search = (engine: Engine, d: ReturnType<typeof data>) =>
     topKByDot(engine, engine.tensor(d.queries, [c.n, c.m]), engine.tensor(d.table, [c.v, c.m]), c.k, {
       cosine: c.cosine,
+      method,
+      ...(c.chunkRows ? { scoreChunkBytes: 4 * c.v * c.chunkRows } : {}),
       ...(d.bias ? { bias: engine.tensor(d.bias, [c.v]) } : {}),
     });
   const expected = (c.v < c.k ? c.v : c.k);
   return [
     {
       kernel: 'nearest top-k ids',
-      sizes: label(c),
+      sizes: label(c, method),
       tolerance: 1e-5,
       async run(engine) {
         const d = data();
@@ -78,7 +83,7 @@ export const nearestChecks: KernelCheck[] = cases.flatMap((c): KernelCheck[] => 
     },
     {
       kernel: 'nearest top-k scores',
-      sizes: label(c),
+      sizes: label(c, method),
       tolerance: 1e-5,
       async run(engine) {
         const d = data();
@@ -87,4 +92,4 @@ export const nearestChecks: KernelCheck[] = cases.flatMap((c): KernelCheck[] => 
       },
     },
   ];
-});
+}));

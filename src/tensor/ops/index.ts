@@ -50,5 +50,6 @@ export * from './matmul';
 export * from './shape';
 export * from './lstm';
 export * from './plif';
-export { chooseMatmulVariant, matmulChoice, setMatmulVariant, matmulVariants, type MatmulChoice, type MatmulVariant } from './matmulVariants';
+export { matmulTunable, matmulVariants, type MatmulVariant } from './matmulVariants';
+export { tunables, tuneKernels, describeTuned, type TunedKernel } from './tunables';
 export { matmulKernels, type MatmulKernelName } from './matmulKernels';

@@ -7,7 +7,8 @@ import { apply, type Op } from '../autograd';
 import type { Engine } from '../engine';
 import type { Tensor } from '../tensor';
 import { dispatchMatmul, matmulGeometry, type MatmulKernelName } from './matmulKernels';
-import { kernelFor, matmulChoice } from './matmulVariants';
+import { currentChoice } from '../tuning';
+import { kernelFor, matmulTunable } from './matmulVariants';
 
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -21,7 +22,7 @@ export interface MatmulOptions {
 
 function product(engine: Engine, a: Tensor, transposeA: boolean, b: Tensor, transposeB: boolean, kernel: MatmulKernelName | undefined, sumBatches = false): Tensor {
   const { geometry: g, shape } = matmulGeometry(a.shape, transposeA, b.shape, transposeB, sumBatches);
-  const chosen = kernel ?? kernelFor(matmulChoice(engine).variant, g);
+  const chosen = kernel ?? kernelFor(currentChoice(engine, matmulTunable).choice, g);
   const out = engine.empty(shape, 'f32', 'matmul');
   dispatchMatmul(engine, chosen, g, a, b, out);
   return out;

@@ -1,41 +1,15 @@
 // Which matmul kernel runs on this adapter. Register blocks win on SwiftShader, workgroup tiles on
-// real GPUs (platform.md): `chooseMatmulVariant` times both families once per adapter and keeps the
-// winner in a KernelChoiceStore, so later engines on the same adapter (and kernel set) skip timing.
+// real GPUs (platform.md): `matmulTunable` lets tuning.ts time both families once per adapter.
 // Within the register family, `kernelFor` picks the block size and the operand reads per product.
-import { z } from '../../zod';
 import { isSoftwareAdapter, type Engine } from '../engine';
-import type { KernelChoiceStore } from '../kernelChoices';
 import type { Tensor } from '../tensor';
+import { hashSources, type Tunable } from '../tuning';
 import { median, timeSubmitted } from '../timing';
 import { dispatchMatmul, kernelAccepts, matmulGeometry, matmulKernels, matmulSource, type MatmulGeometry, type MatmulKernelName } from './matmulKernels';
 
 /** A kernel family; the register family picks its block size and operand reads per product. */
 export type MatmulVariant = 'register' | 'tiled';
 export const matmulVariants = ['register', 'tiled'] as const satisfies readonly MatmulVariant[];
-
-export interface MatmulChoice {
-  variant: MatmulVariant;
-  /**
-   * How it was decided: measured now, read from the store (measured by an earlier run on this
-   * adapter with the same kernel set), set explicitly, or guessed from the adapter's name.
-   */
-  source: 'timed' | 'cached' | 'set' | 'adapter default';
-  /** Median ms per product at the timed size, per variant (when timed or cached). */
-  timings?: Partial<Record<MatmulVariant, number>>;
-  size?: number;
-}
-
-const choices = new WeakMap<Engine, MatmulChoice>();
-
-/** The variant this engine uses, with how it was picked. */
-export function matmulChoice(engine: Engine): MatmulChoice {
-  return choices.get(engine) ?? { variant: isSoftwareAdapter(engine.gpu.adapter) ? 'register' : 'tiled', source: 'adapter default' };
-}
-
-/** Forces a variant for every later matmul on this engine (tests, or a user's override). */
-export function setMatmulVariant(engine: Engine, variant: MatmulVariant): void {
-  choices.set(engine, { variant, source: 'set' });
-}
 
 /**
  * Register kernels by block size, best first: vec4 reads where the strides allow them, else the
@@ -110,72 +84,23 @@ export async function timeKernel(engine: Engine, kernel: MatmulKernelName, produ
   }
 }
 
-/** FNV-1a of every kernel's source: any change to a kernel or to the set re-times on every adapter. */
-function sourceHash(): string {
-  let hash = 0x811c9dc5;
-  for (const name of Object.keys(matmulKernels) as MatmulKernelName[]) {
-    for (const ch of `${name}\n${matmulSource(name)}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
-}
+let cachedVersion: string | undefined;
 
-let cachedKernelSet: string | undefined;
-
-/** Version of the matmul kernel set that a stored choice was timed with. */
-function matmulKernelSet(): string {
-  cachedKernelSet ??= `matmul-${sourceHash()}`;
-  return cachedKernelSet;
-}
-
-/** Store key: the kernel set, and the adapter as it names itself. */
-function matmulChoiceKey(adapter: Engine['gpu']['adapter'], kernels: string): string {
-  return [kernels, adapter.vendor, adapter.architecture, adapter.device, adapter.description].join(' | ');
-}
-
-/** What a store holds per key; anything else found there (an older format, a hand edit) is ignored. */
-const storedChoice = z.object({
-  variant: z.enum(matmulVariants),
-  timings: z.partialRecord(z.enum(matmulVariants), z.number().positive()),
-  size: z.number().int().positive(),
-});
-
-export interface ChooseOptions {
-  /** Edge of the square product the variants are timed on. */
-  size?: number;
-  /** Where choices persist between runs (a JSON file in Node, localStorage in the browser). */
-  store?: KernelChoiceStore;
-  /** Overrides the kernel-set version (tests). */
-  kernelSet?: string;
-}
+/** Edge of the square product the families are timed on. */
+const timedSize = 256;
 
 /**
- * The variant for this engine: the stored choice for its adapter and kernel set, or else every
- * variant timed on a size³ product (compile excluded), the fastest kept and stored. Timing takes a
- * few seconds on SwiftShader, mostly compiling the 32×32 register block.
+ * The matmul family. Timing takes a few seconds on SwiftShader, mostly compiling the 32×32
+ * register block, and picks register there by ~10×; on a real GPU the tiled kernel should win.
  */
-export async function chooseMatmulVariant(engine: Engine, { size = 256, store, kernelSet = matmulKernelSet() }: ChooseOptions = {}): Promise<MatmulChoice> {
-  const key = matmulChoiceKey(engine.gpu.adapter, kernelSet);
-  const stored = storedChoice.safeParse(await store?.get(key));
-  if (stored.success) {
-    const choice: MatmulChoice = { ...stored.data, source: 'cached' };
-    choices.set(engine, choice);
-    return choice;
-  }
-  const timings: Partial<Record<MatmulVariant, number>> = {};
-  for (const variant of matmulVariants) {
-    const product = { m: size, k: size, n: size };
-    timings[variant] = (await timeKernel(engine, kernelFor(variant, productGeometry(product).geometry), product)).medianMs;
-  }
-  const variant = matmulVariants.reduce((best: MatmulVariant, v) => (timings[v]! < timings[best]! ? v : best));
-  const choice: MatmulChoice = { variant, source: 'timed', timings, size };
-  choices.set(engine, choice);
-  await store?.set(key, { variant, timings, size });
-  return choice;
-}
-
-/** One line for the self-test: the variant, and whether it was timed now or read from the cache. */
-export function describeMatmulChoice({ variant, source, timings, size }: MatmulChoice): string {
-  const timed = Object.entries(timings ?? {}).map(([v, ms]) => `${v} ${ms.toFixed(1)} ms`).join(', ');
-  const how = source === 'timed' ? `timed now at ${size}³` : source === 'cached' ? `cached, timed earlier on this adapter at ${size}³` : source;
-  return `${variant} (${how}${timed ? `: ${timed}` : ''})`;
-}
+export const matmulTunable: Tunable<MatmulVariant> = {
+  name: 'matmul',
+  candidates: matmulVariants,
+  version: () => (cachedVersion ??= `matmul-${hashSources((Object.keys(matmulKernels) as MatmulKernelName[]).flatMap((name) => [name, matmulSource(name)]))}`),
+  adapterDefault: (engine) => (isSoftwareAdapter(engine.gpu.adapter) ? 'register' : 'tiled'),
+  workload: `a ${timedSize}³ product`,
+  async time(engine, variant) {
+    const product = { m: timedSize, k: timedSize, n: timedSize };
+    return (await timeKernel(engine, kernelFor(variant, productGeometry(product).geometry), product)).medianMs;
+  },
+};

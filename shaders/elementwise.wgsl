@@ -7,6 +7,8 @@
 // unary_main          @0 uniform {n, alpha}  @1 x: f32[n]             @2 y: f32[n]
 // unary_backward_main @0 uniform {n, alpha}  @1 x  @2 y  @3 dy        @4 dx: f32[n]
 // binary_main         @0 uniform Broadcast   @1 a  @2 b                @3 out
+//   one invocation per run of up to RUN outputs along the last dim (n = runs): the index arithmetic,
+//   a divide and a modulo per dim and slow on a software GPU, is paid once per run.
 // reduce_to_shape     @0 uniform Reduce      @1 g: f32[out shape]      @2 r: f32[target shape]
 // fill_main           @0 uniform {n, alpha}  @1 y: f32[n]
 // accumulate_main     @0 uniform {n, alpha}  @1 x: f32[n]             @2 y: f32[n]   (y += alpha * x)
@@ -17,7 +19,8 @@ struct Scalar { n: u32, alpha: f32 }
 
 struct Broadcast {
   n: u32,
-  _pad0: u32, _pad1: u32, _pad2: u32,
+  runs_per_row: u32,
+  _pad1: u32, _pad2: u32,
   shape: vec4<u32>,
   a_strides: vec4<u32>,
   b_strides: vec4<u32>,
@@ -27,8 +30,7 @@ struct Broadcast {
 // g_strides_keep / g_strides_sum: g's strides along kept dims and along summed dims.
 struct Reduce {
   n: u32,
-  count: u32,
-  _pad0: u32, _pad1: u32,
+  _pad0: u32, _pad1: u32, _pad2: u32,
   target_shape: vec4<u32>,
   reduce_shape: vec4<u32>,
   g_strides_keep: vec4<u32>,
@@ -148,13 +150,23 @@ fn unary_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workg
 @group(0) @binding(2) var<storage, read> bin_b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> bin_out: array<f32>;
 
+const RUN: u32 = 16u;
+
 @compute @workgroup_size(256)
 fn binary_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
-  if (i >= bc.n) { return; }
-  let idx = unravel(i, bc.shape);
-  bin_out[i] = binary(bin_a[dot(idx, bc.a_strides)], bin_b[dot(idx, bc.b_strides)]);
+  let run = linear_index(wid, nwg, lid);
+  if (run >= bc.n) { return; }
+  let row = run / bc.runs_per_row;
+  var idx = unravel(row, vec4(bc.shape.xyz, 1u));
+  idx.w = (run % bc.runs_per_row) * RUN;
+  let at_a = dot(idx, bc.a_strides);
+  let at_b = dot(idx, bc.b_strides);
+  let at_out = row * bc.shape.w + idx.w;
+  let count = min(RUN, bc.shape.w - idx.w);
+  for (var e = 0u; e < count; e++) {
+    bin_out[at_out + e] = binary(bin_a[at_a + e * bc.a_strides.w], bin_b[at_b + e * bc.b_strides.w]);
+  }
 }
 
 @group(0) @binding(0) var<uniform> red: Reduce;
@@ -169,9 +181,17 @@ fn reduce_to_shape(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
   let i = linear_index(wid, nwg, lid);
   if (i >= red.n) { return; }
   let base = dot(unravel(i, red.target_shape), red.g_strides_keep);
+  let shape = red.reduce_shape;
+  let strides = red.g_strides_sum;
+  // Nested loops in row-major order over the summed dims: no index division per element.
   var total = 0.0;
-  for (var k = 0u; k < red.count; k++) {
-    total += red_g[base + dot(unravel(k, red.reduce_shape), red.g_strides_sum)];
+  for (var a = 0u; a < shape.x; a++) {
+    for (var b = 0u; b < shape.y; b++) {
+      for (var c = 0u; c < shape.z; c++) {
+        let at = base + a * strides.x + b * strides.y + c * strides.z;
+        for (var d = 0u; d < shape.w; d++) { total += red_g[at + d * strides.w]; }
+      }
+    }
   }
   red_r[i] = total;
 }

@@ -4,6 +4,8 @@
 // into the global norm and the clip scale the optimizer multiplies every gradient by.
 //
 // partial_main  @0 uniform {n, chunk, slot}    @1 grad: f32[n]   @2 slots: f32[≥ slot + groups]
+// partial_vec4_main  the same over grad read as vec4<f32> (n % 4 = 0; n and chunk counted in vec4s):
+//               a quarter of the loop iterations, which is what the sum costs on SwiftShader.
 // finalize_main @0 uniform {count, clip_norm}  @1 slots: f32[count]
 //               @2 stats: f32[2] = [norm, scale]
 // scale = min(1, clip_norm / (norm + 1e-6)), or 1 when clip_norm ≤ 0 (clipping off). A non-finite
@@ -31,6 +33,11 @@ fn workgroup_sum(lid: u32, value: f32) -> f32 {
 @group(0) @binding(1) var<storage, read> partial_grad: array<f32>;
 @group(0) @binding(2) var<storage, read_write> partial_slots: array<f32>;
 
+fn write_partial(group: u32, lid: u32, sum: f32) {
+  let total = workgroup_sum(lid, sum);
+  if (lid == 0u) { partial_slots[partial_sizes.slot + group] = total; }
+}
+
 @compute @workgroup_size(256)
 fn partial_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let start = wid.x * partial_sizes.chunk;
@@ -40,8 +47,21 @@ fn partial_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
     let g = partial_grad[i];
     sum += g * g;
   }
-  let total = workgroup_sum(lid, sum);
-  if (lid == 0u) { partial_slots[partial_sizes.slot + wid.x] = total; }
+  write_partial(wid.x, lid, sum);
+}
+
+@group(0) @binding(1) var<storage, read> partial_grad4: array<vec4<f32>>;
+
+@compute @workgroup_size(256)
+fn partial_vec4_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let start = wid.x * partial_sizes.chunk;
+  let end = min(partial_sizes.n, start + partial_sizes.chunk);
+  var sum = vec4(0.0);
+  for (var i = start + lid; i < end; i += GROUP) {
+    let g = partial_grad4[i];
+    sum += g * g;
+  }
+  write_partial(wid.x, lid, (sum.x + sum.y) + (sum.z + sum.w));
 }
 
 @group(0) @binding(0) var<uniform> finalize_sizes: Finalize;

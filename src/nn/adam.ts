@@ -116,10 +116,13 @@ export class Adam {
       const grad = param.grad!;
       if (grad.size !== param.size) throw new Error(`Gradient ${grad} does not match parameter ${param}`);
       const groups = partialsFor(grad.size);
+      // Counted in vec4s when the vec4 kernel reads the gradient.
+      const lanes = grad.size % 4 === 0 ? 4 : 1;
+      const n = grad.size / lanes;
       this.engine.run({
         shader: 'grad_norm',
-        entry: 'partial_main',
-        uniforms: [{ u32: grad.size }, { u32: Math.ceil(grad.size / Math.max(1, groups)) }, { u32: slot }],
+        entry: lanes === 4 ? 'partial_vec4_main' : 'partial_main',
+        uniforms: [{ u32: n }, { u32: Math.ceil(n / Math.max(1, groups)) }, { u32: slot }],
         buffers: [grad, this.slots],
         workgroups: [groups],
         label: `grad_norm.${param.label}`,
@@ -139,9 +142,10 @@ export class Adam {
   private recordUpdate(param: Tensor, grad: Tensor, lr: number, weightDecay: number): void {
     const state = this.states.get(param)!;
     state.steps++;
+    const vec4 = param.size % 4 === 0;
     this.engine.run({
       shader: 'adam',
-      entry: 'adam_main',
+      entry: vec4 ? 'adam_vec4_main' : 'adam_main',
       uniforms: [
         { u32: param.size },
         { f32: lr },
@@ -156,7 +160,8 @@ export class Adam {
         { u32: this.decoupled ? 1 : 0 },
       ],
       buffers: [param, grad, state.m, state.v, this.clipStats],
-      workgroups: grid1d(param.size),
+      // VEC4S_PER_INVOCATION = 4 vec4s per invocation in the vec4 kernel, else one element.
+      workgroups: grid1d(param.size, vec4 ? 256 * 16 : 256),
       label: `adam.${param.label}`,
     });
   }

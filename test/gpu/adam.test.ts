@@ -105,11 +105,11 @@ describe('Adam inside a training step', () => {
   });
 
   it('sums a gradient too large for one workgroup over several partial slots', async () => {
-    const shapes = [[17, 1447], [3]]; // 24599 elements: four partial sums of 6150, the last one short
+    const shapes = [[17, 1447], [3], [4, 4099]]; // 24599 elements: four partial sums of 6150, the last one short; 16396 read as 4099 vec4s: three partials of 1367
     const scenario: AdamScenario = {
       shapes,
       initial: shapes.map((shape, i) => Float32Array.from(randomArray(shape.reduce((a, b) => a * b), 80 + i))),
-      groupOf: [0, 0],
+      groupOf: [0, 0, 0],
       groups: [{ lr: 0.01, weightDecay: 0.01 }],
       hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupled: true, clipNorm: 50 },
       grads: [shapes.map((shape, i) => Float32Array.from(randomArray(shape.reduce((a, b) => a * b), 90 + i)))],

@@ -107,7 +107,7 @@ export async function benchVocab(engine: Engine, adapter: string, vocab: number,
   const steps = warmupSteps + timed;
   // Two distinct batches, alternated, so every step is a full, unpadded batch the same for both heads.
   const batches: Batch[] = [0, 1].map((b) => buildBatch(task.train, Array.from({ length: batchSentences }, (_, i) => b * batchSentences + i)));
-  const runs = (['softmax', 'vmf'] as const).map((name) => new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps, batchSentences), { label: name, adapter }));
+  const runs = (['softmax', 'vmf'] as const).map((name) => new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps, batchSentences), { label: name, adapter, tag: name }));
   const counts = runs.map(() => ({ dispatches: 0, submits: 0 }));
   const clock = new StepClock();
   try {

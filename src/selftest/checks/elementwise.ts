@@ -19,18 +19,22 @@ export const elementwiseChecks: KernelCheck[] = [
       },
     }),
   ),
-  ...(['add', 'sub', 'mul', 'div'] as const).map(
-    (name): KernelCheck => ({
+  // A per-row operand (stride 0 along the last dim), and a bias over rows past one run of 16 (stride 0 across rows).
+  ...(['add', 'sub', 'mul', 'div'] as const).flatMap((name): KernelCheck[] =>
+    [
+      { a: [3, 17, 33], b: [17, 1], bAt: (i: number) => Math.floor(i / 33) % 17 },
+      { a: [5, 37], b: [37], bAt: (i: number) => i % 37 },
+    ].map(({ a: aShape, b: bShape, bAt }) => ({
       kernel: `binary ${name} (broadcast)`,
-      sizes: '[3×17×33] ∘ [17×1]',
+      sizes: `[${aShape.join('×')}] ∘ [${bShape.join('×')}]`,
       tolerance: 1e-6,
       async run(engine) {
-        const a = Float32Array.from(randomArray(3 * 17 * 33, 12));
-        const b = Float32Array.from(randomArray(17, 13, 0.5, 2));
-        const actual = await engine.tidy(() => binaryOps[name](engine.tensor(a, [3, 17, 33]), engine.tensor(b, [17, 1]))).read();
-        const reference = Array.from(a, (v, i) => binaryRef(name, v, b[Math.floor(i / 33) % 17]!));
+        const a = Float32Array.from(randomArray(aShape.reduce((x, y) => x * y), 12));
+        const b = Float32Array.from(randomArray(bShape.reduce((x, y) => x * y), 13, 0.5, 2));
+        const actual = await engine.tidy(() => binaryOps[name](engine.tensor(a, aShape), engine.tensor(b, bShape))).read();
+        const reference = Array.from(a, (v, i) => binaryRef(name, v, b[bAt(i)]!));
         return { actual, reference };
       },
-    }),
+    })),
   ),
 ];

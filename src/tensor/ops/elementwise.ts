@@ -85,22 +85,29 @@ function unaryOp(name: UnaryName): Op<[Tensor, number], { x: Tensor; y: Tensor; 
   };
 }
 
+/** Outputs along the last dim one invocation of binary_main computes (RUN in the shader). */
+const binaryRun = 16;
+
 function runBinary(engine: Engine, name: BinaryName, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   const padded = padShape(shape);
   const out = engine.empty(shape, 'f32', name);
+  if (out.size === 0) return out;
+  const last = padded[3]!;
+  const runsPerRow = Math.ceil(last / binaryRun);
+  const runs = (out.size / last) * runsPerRow;
   engine.run({
     shader: 'elementwise',
     entry: 'binary_main',
     overrides: { OP: binaryCodes[name] },
     uniforms: [
-      ...vec4([out.size, 0, 0, 0]),
+      ...vec4([runs, runsPerRow, 0, 0]),
       ...vec4(padded),
       ...vec4(broadcastStrides(a.shape, padded)),
       ...vec4(broadcastStrides(b.shape, padded)),
     ],
     buffers: [a, b, out],
-    workgroups: grid1d(out.size),
+    workgroups: grid1d(runs),
     label: name,
   });
   return out;
@@ -118,7 +125,7 @@ export function sumToShape(engine: Engine, g: Tensor, target: Shape): Tensor {
     shader: 'elementwise',
     entry: 'reduce_to_shape',
     uniforms: [
-      ...vec4([out.size, sizeOf(reduceShape), 0, 0]),
+      ...vec4([out.size, 0, 0, 0]),
       ...vec4(targetShape),
       ...vec4(reduceShape),
       ...vec4(gStrides.map((s, i) => (reduceShape[i] === 1 ? s : 0))),

@@ -18,15 +18,21 @@ interface Region {
 /** Left-pads to rank 4: a size-1 dim with stride 0 adds nothing to an offset. */
 const pad = (values: readonly number[], fill: number) => [...Array<number>(maxRank - values.length).fill(fill), ...values];
 
+/** Elements along the last dim one invocation copies (RUN in shaders/shape.wgsl). */
+const copyRun = 16;
+
 function copyRegion(engine: Engine, src: Tensor, dst: Tensor, r: Region, label: string): void {
   const n = sizeOf(r.shape);
   if (n === 0) return;
+  const last = r.shape.at(-1) ?? 1;
+  const runsPerRow = Math.ceil(last / copyRun);
+  const runs = (n / last) * runsPerRow;
   engine.run({
     shader: 'shape',
     entry: 'copy_main',
-    uniforms: [n, r.srcOffset, r.dstOffset, 0, ...pad(r.shape, 1), ...pad(r.srcStrides, 0), ...pad(r.dstStrides, 0)].map((u32) => ({ u32 })),
+    uniforms: [runs, r.srcOffset, r.dstOffset, runsPerRow, ...pad(r.shape, 1), ...pad(r.srcStrides, 0), ...pad(r.dstStrides, 0)].map((u32) => ({ u32 })),
     buffers: [src, dst],
-    workgroups: grid1d(n),
+    workgroups: grid1d(runs),
     label,
   });
 }

@@ -1,6 +1,7 @@
 // The suite's kernel comparisons at tiny sizes: both sides must do the same work and report it.
 import { describe, expect, it } from 'vitest';
 import { benchCrossEntropy, benchDecoding } from '../../src/cli/bench/suite';
+import { benchVocab } from '../../src/cli/bench/training';
 import { topKMethods } from '../../src/tensor/ops/nearest';
 import { getEngine } from '../helpers/gpu';
 
@@ -18,4 +19,14 @@ describe('benchmark suite kernels', () => {
     expect(report.fusedMs).toBeGreaterThan(0);
     expect(report.unfusedMs).toBeGreaterThan(0);
   });
+
+  it('trains softmax and NLLvMF on the same tied-input backbone, one submit per step each', async () => {
+    const row = await benchVocab(await getEngine(), 'test adapter', 200, 1, 2, { tiedInput: true });
+    expect(row).toMatchObject({ vocab: 200, tiedInput: true, tokensPerStep: 40 });
+    for (const head of [row.softmax, row.vmf]) {
+      expect(head.submitsPerStep).toBe(1);
+      expect(head.tokensPerSecond).toBeGreaterThan(0);
+    }
+    expect(row.speedup).toBeCloseTo(row.vmf.tokensPerSecond / row.softmax.tokensPerSecond, 9);
+  }, 120_000);
 });

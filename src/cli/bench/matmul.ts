@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import type { Engine } from '../../tensor/engine';
 import { kernelAccepts, matmulKernels, type MatmulKernelName } from '../../tensor/ops/matmulKernels';
-import { kernelFor, matmulTunable, productGeometry, timeKernel, type MatmulVariant, type ProductShape } from '../../tensor/ops/matmulVariants';
+import { kernelFor, matmulTunable, productFlops, productGeometry, timeKernel, type MatmulVariant, type ProductShape } from '../../tensor/ops/matmulVariants';
 import { currentChoice, describeChoice, type KernelChoice } from '../../tensor/tuning';
 import type { BenchReport } from './index';
 
@@ -48,7 +48,6 @@ function outputLayer(vocab: number): BenchProduct[] {
   ];
 }
 
-const flops = ({ m, k, n }: ProductShape) => 2 * m * k * n;
 
 /** Which kernels a product is timed with: squares in other layouts only for the vec4 kernel of theirs. */
 function kernelsFor(product: BenchProduct, allLayouts: boolean): MatmulKernelName[] {
@@ -78,17 +77,17 @@ export async function benchMatmul(
     for (const kernel of kernelsFor(product, allLayouts)) {
       const row: MatmulBenchRow = { product, kernel, chosen: kernel === chosenKernel };
       const rate = rates.get(kernel);
-      const estimateMs = rate === undefined ? 0 : flops(product) / (rate * 1e6);
+      const estimateMs = rate === undefined ? 0 : productFlops(product) / (rate * 1e6);
       // The kernel the engine picks always runs: its figures are the point of the table.
       if (!row.chosen && estimateMs > maxProductMs) {
         row.skipped = `about ${(estimateMs / 1000).toFixed(0)} s per product`;
       } else {
         // ~2^28 FLOPs per submit keeps dispatch and sync overheads small; 5 rounds where they are
         // cheap (under ~2 s per product here), as one disturbed round of 3 already moves the median.
-        const reps = Math.max(1, Math.round(2 ** 28 / flops(product)));
-        const rounds = flops(product) < 2 ** 33 ? 5 : 3;
+        const reps = Math.max(1, Math.round(2 ** 28 / productFlops(product)));
+        const rounds = productFlops(product) < 2 ** 33 ? 5 : 3;
         const { medianMs, compileMs } = await timeKernel(engine, kernel, product, { reps, rounds });
-        row.gflops = flops(product) / (medianMs * 1e6);
+        row.gflops = productFlops(product) / (medianMs * 1e6);
         row.medianMs = medianMs;
         row.compileMs = compileMs;
         rates.set(kernel, row.gflops);

@@ -1,9 +1,9 @@
 // The browser half of `npm run bench`: serves src/cli/bench/browser/matmul.html from the app's Vite
 // dev server, opens it in the system Chromium (SwiftShader's WebGPU here, the real GPU elsewhere)
 // and collects the page's report.
-import type { PeerOptions, PeerReport, ProductShape } from './browser/matmulShapes';
+import type { PeerOptions, PeerReport, PeerProduct } from './browser/matmulShapes';
 
-export async function peerMatmul(shapes: ProductShape[], options: PeerOptions, log: (line: string) => void): Promise<PeerReport & { chromium: string }> {
+export async function peerMatmul(shapes: PeerProduct[], options: PeerOptions, log: (line: string) => void): Promise<PeerReport & { chromium: string }> {
   const { launchChromium, startDevServer } = await import('../chromium');
   const server = await startDevServer();
   const browser = await launchChromium({ webgpu: true });

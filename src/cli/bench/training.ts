@@ -34,6 +34,7 @@ export interface TrainingBenchHead {
 
 export interface TrainingBenchRow {
   vocab: number;
+  tiedInput: boolean;
   tokensPerStep: number;
   softmax: TrainingBenchHead;
   vmf: TrainingBenchHead;
@@ -89,12 +90,21 @@ function syntheticTask(vocab: number, seed: number, batchSentences: number): Tas
   };
 }
 
-function benchConfig(vocab: number, head: HeadSpec, steps: number, batchSentences: number): ExperimentConfig {
+/** How the backbone differs between rows of the benchmark (both heads of a row share it). */
+export interface BenchBackbone {
+  /**
+   * The decoder reads the frozen target table through a trainable m→d map (`model.tiedInput`, the
+   * paper's -tie_emb) instead of training its own V×d input embedding.
+   */
+  tiedInput?: boolean;
+}
+
+function benchConfig(vocab: number, head: HeadSpec, steps: number, batchSentences: number, { tiedInput = false }: BenchBackbone): ExperimentConfig {
   return mergeConfig(defaultConfig, {
     dataset: 'synthetic-copy',
     data: { sourceVocab: vocab, targetVocab: vocab, maxLength: sentenceLength },
     embeddings: { source: 'in-app', dimension: tableDimension },
-    model: { encoderLayers: 1, decoderLayers: 1, dModel: 256, heads: 4, ffn: 512, dropout: 0 },
+    model: { encoderLayers: 1, decoderLayers: 1, dModel: 256, heads: 4, ffn: 512, dropout: 0, tiedInput },
     head,
     // Losses are read back only at the first and last step, as they would be with logEvery = steps.
     train: { steps, batchSentences, evalEvery: 0, logEvery: steps },
@@ -102,12 +112,12 @@ function benchConfig(vocab: number, head: HeadSpec, steps: number, batchSentence
 }
 
 /** Softmax and NLLvMF trained interleaved for `timed` steps after the warm-up; `batchSentences` of 20 target slots each. */
-export async function benchVocab(engine: Engine, adapter: string, vocab: number, timed: number, batchSentences = defaultBatchSentences): Promise<TrainingBenchRow> {
+export async function benchVocab(engine: Engine, adapter: string, vocab: number, timed: number, batchSentences = defaultBatchSentences, backbone: BenchBackbone = {}): Promise<TrainingBenchRow> {
   const task = syntheticTask(vocab, vocab, batchSentences);
   const steps = warmupSteps + timed;
   // Two distinct batches, alternated, so every step is a full, unpadded batch the same for both heads.
   const batches: Batch[] = [0, 1].map((b) => buildBatch(task.train, Array.from({ length: batchSentences }, (_, i) => b * batchSentences + i)));
-  const runs = (['softmax', 'vmf'] as const).map((name) => new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps, batchSentences), { label: name, adapter, tag: name }));
+  const runs = (['softmax', 'vmf'] as const).map((name) => new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps, batchSentences, backbone), { label: name, adapter, tag: name }));
   const counts = runs.map(() => ({ dispatches: 0, submits: 0 }));
   const clock = new StepClock();
   try {
@@ -141,7 +151,7 @@ export async function benchVocab(engine: Engine, adapter: string, vocab: number,
         headBytes: run.model.head.bytes(),
       };
     }) as [TrainingBenchHead, TrainingBenchHead];
-    return { vocab, tokensPerStep: batchSentences * (sentenceLength + 1), softmax, vmf, speedup: vmf.tokensPerSecond / softmax.tokensPerSecond };
+    return { vocab, tiedInput: backbone.tiedInput ?? false, tokensPerStep: batchSentences * (sentenceLength + 1), softmax, vmf, speedup: vmf.tokensPerSecond / softmax.tokensPerSecond };
   } finally {
     for (const run of runs) run.release();
     engine.pool.trim();

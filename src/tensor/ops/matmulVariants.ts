@@ -41,6 +41,9 @@ export interface ProductShape {
   transposeB?: boolean;
 }
 
+/** Multiply-adds count twice: the FLOPs of one product. */
+export const productFlops = ({ m, k, n }: ProductShape) => 2 * m * k * n;
+
 /** The operands' stored shapes and the product's geometry. */
 export function productGeometry({ m, k, n, transposeA = false, transposeB = false }: ProductShape) {
   const aShape = transposeA ? [k, m] : [m, k];

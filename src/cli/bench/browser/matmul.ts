@@ -7,9 +7,9 @@ import { acquireGpu, adapterLine } from '../../../gpu';
 import { Engine } from '../../../tensor/engine';
 import { matmul } from '../../../tensor/ops/matmul';
 import { kernelAccepts, matmulKernels, type MatmulKernelName } from '../../../tensor/ops/matmulKernels';
-import { productGeometry } from '../../../tensor/ops/matmulVariants';
+import { productFlops, productGeometry } from '../../../tensor/ops/matmulVariants';
 import { measure, timeSubmitted, type Measurement } from '../../../tensor/timing';
-import { flops, type PeerOptions, type PeerReport, type PeerRow, type ProductShape } from './matmulShapes';
+import type { PeerOptions, PeerProduct, PeerReport, PeerRow } from './matmulShapes';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -17,9 +17,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function estimator(maxProductMs: number) {
   const rates = new Map<string, number>();
   return {
-    skipReason(implementation: string, shape: ProductShape): string | undefined {
+    skipReason(implementation: string, shape: PeerProduct): string | undefined {
       const rate = rates.get(implementation);
-      const estimate = rate === undefined ? 0 : flops(shape) / (rate * 1e6);
+      const estimate = rate === undefined ? 0 : productFlops(shape) / (rate * 1e6);
       return estimate > maxProductMs ? `skipped: about ${(estimate / 1000).toFixed(0)} s per product at its rate on a smaller shape` : undefined;
     },
     note(implementation: string, gflops: number) {
@@ -28,11 +28,11 @@ function estimator(maxProductMs: number) {
   };
 }
 
-function row(shape: ProductShape, implementation: string, m: Measurement): PeerRow {
-  return { shape, implementation, gflops: flops(shape) / (m.medianMs * 1e6), medianMs: m.medianMs, runs: m.runs, firstMs: m.firstMs };
+function row(shape: PeerProduct, implementation: string, m: Measurement): PeerRow {
+  return { shape, implementation, gflops: productFlops(shape) / (m.medianMs * 1e6), medianMs: m.medianMs, runs: m.runs, firstMs: m.firstMs };
 }
 
-async function timeContinuum(engine: Engine, shape: ProductShape, kernel: MatmulKernelName, budgetMs: number): Promise<Measurement> {
+async function timeContinuum(engine: Engine, shape: PeerProduct, kernel: MatmulKernelName, budgetMs: number): Promise<Measurement> {
   const { m, k, n, transposeB } = shape;
   const a = engine.fill([m, k], 0.5, 'bench.a');
   const b = engine.fill(transposeB ? [n, k] : [k, n], 0.25, 'bench.b');
@@ -51,7 +51,7 @@ async function timeContinuum(engine: Engine, shape: ProductShape, kernel: Matmul
 }
 
 /** TF.js has no "work done" promise: reading one element of C waits for the product without copying C back. */
-async function timeTfjs(shape: ProductShape, budgetMs: number): Promise<Measurement> {
+async function timeTfjs(shape: PeerProduct, budgetMs: number): Promise<Measurement> {
   const { m, k, n, transposeB } = shape;
   const a = tf.fill([m, k], 0.5);
   const b = tf.fill(transposeB ? [n, k] : [k, n], 0.25);
@@ -73,14 +73,14 @@ async function timeTfjs(shape: ProductShape, budgetMs: number): Promise<Measurem
   }
 }
 
-async function run(shapes: ProductShape[], { budgetMs, maxProductMs }: PeerOptions): Promise<PeerReport> {
+async function run(shapes: PeerProduct[], { budgetMs, maxProductMs }: PeerOptions): Promise<PeerReport> {
   const gpu = await acquireGpu(navigator.gpu);
   const engine = new Engine(gpu);
   if (!(await tf.setBackend('webgpu'))) throw new Error('TensorFlow.js could not start its WebGPU backend on this adapter');
   await tf.ready();
   const estimate = estimator(maxProductMs);
   const rows: PeerRow[] = [];
-  const attempt = async (implementation: string, shape: ProductShape, time: () => Promise<PeerRow>) => {
+  const attempt = async (implementation: string, shape: PeerProduct, time: () => Promise<PeerRow>) => {
     let result: PeerRow;
     const skipped = estimate.skipReason(implementation, shape);
     if (skipped) result = { shape, implementation, skipped };

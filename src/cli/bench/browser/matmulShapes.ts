@@ -1,10 +1,10 @@
 // What the browser half of `npm run bench` measures and returns: products C = A·op(B) timed with
 // Continuum's kernels and with TensorFlow.js's WebGPU backend in one Chromium page.
+import type { ProductShape } from '../../../tensor/ops/matmulVariants';
 
-export interface ProductShape {
-  m: number;
-  k: number;
-  n: number;
+/** A product of the peer table: never Aᵀ (TF.js's matMul is timed the way our forward pass reads it). */
+export interface PeerProduct extends ProductShape {
+  transposeA?: false;
   /** B stored [N, K], as the output layer's logits h·Wᵀ read it. */
   transposeB: boolean;
   /** Why this shape is in the table. */
@@ -12,7 +12,7 @@ export interface ProductShape {
 }
 
 export interface PeerRow {
-  shape: ProductShape;
+  shape: PeerProduct;
   /** `continuum:<kernel>` or `tfjs-webgpu`. */
   implementation: string;
   gflops?: number;
@@ -37,11 +37,9 @@ export interface PeerOptions {
   maxProductMs: number;
 }
 
-export const flops = ({ m, k, n }: ProductShape) => 2 * m * k * n;
-
 declare global {
   interface Window {
     /** Set by the page once its modules have loaded. */
-    continuumMatmulPeer?: (shapes: ProductShape[], options: PeerOptions) => Promise<PeerReport>;
+    continuumMatmulPeer?: (shapes: PeerProduct[], options: PeerOptions) => Promise<PeerReport>;
   }
 }

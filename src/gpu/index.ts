@@ -5,4 +5,5 @@ export { PipelineCache, specialize, type PipelineKey, type ShaderConstants } fro
 export { StepRecorder, type Binding, type Workgroups } from './recorder';
 export { ReadbackRing } from './readback';
 export { KernelTimer, type KernelTiming } from './timer';
+export { SubmitSpans } from './submitSpans';
 export { UniformArena, type UniformField } from './uniformArena';

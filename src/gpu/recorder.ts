@@ -1,4 +1,5 @@
 import { GpuError, lowerSizesHint, workgroupLimitMessage } from './errors';
+import type { SubmitSpans } from './submitSpans';
 import type { KernelTimer } from './timer';
 import type { UniformArena } from './uniformArena';
 
@@ -19,6 +20,9 @@ export class StepRecorder {
   submits = 0;
   /** Dispatches recorded since the last submit: lets tests assert "one submit per step". */
   pendingDispatches = 0;
+  /** GPU time of the latest submit in ms, settling once it is done; undefined without timestamp queries. */
+  lastSubmitMs: Promise<number> | undefined;
+  private spanSlot: number | undefined;
 
   constructor(
     private device: GPUDevice,
@@ -27,10 +31,14 @@ export class StepRecorder {
     private maxWorkgroupsPerDimension: number,
     private onSubmitted: () => void,
     public timer?: KernelTimer,
+    private spans?: SubmitSpans,
   ) {}
 
   private getEncoder(): GPUCommandEncoder {
-    this.encoder ??= this.device.createCommandEncoder({ label: 'step' });
+    if (!this.encoder) {
+      this.encoder = this.device.createCommandEncoder({ label: 'step' });
+      this.spanSlot = this.spans?.begin(this.encoder);
+    }
     return this.encoder;
   }
 
@@ -92,16 +100,27 @@ export class StepRecorder {
   submit(): void {
     if (this.isEmpty) return;
     this.endPass();
-    this.timer?.resolve(this.getEncoder());
-    const commands = this.getEncoder().finish();
+    const encoder = this.getEncoder();
+    this.timer?.resolve(encoder);
+    const span = this.spans && this.spanSlot !== undefined ? this.spans.end(encoder, this.spanSlot) : undefined;
+    const commands = encoder.finish();
     this.encoder = undefined;
     this.uniforms.upload(this.device.queue);
     this.device.queue.submit([commands]);
+    this.lastSubmitMs = span?.read();
+    // Awaited by whoever asks; a lost device must not surface as an unhandled rejection meanwhile.
+    this.lastSubmitMs?.catch(() => undefined);
     this.submits++;
     this.pendingDispatches = 0;
     this.onSubmitted();
     const callbacks = this.afterSubmitCallbacks;
     this.afterSubmitCallbacks = [];
     for (const callback of callbacks) callback();
+  }
+
+  /** Frees the timestamp query sets. */
+  destroy(): void {
+    this.timer?.destroy();
+    this.spans?.destroy();
   }
 }

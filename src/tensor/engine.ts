@@ -4,6 +4,7 @@ import {
   PipelineCache,
   ReadbackRing,
   StepRecorder,
+  SubmitSpans,
   UniformArena,
   deviceLimits,
   type DeviceLimits,
@@ -95,7 +96,8 @@ export class Engine {
     this.pipelines = new PipelineCache(device);
     this.uniforms = new UniformArena(device, adapter.limits.minUniformBufferOffsetAlignment!);
     const timer = options.timing && gpu.hasTimestamps ? new KernelTimer(device) : undefined;
-    this.recorder = new StepRecorder(device, this.uniforms, this.limits.maxComputeWorkgroupsPerDimension, () => this.pool.recycle(), timer);
+    const spans = gpu.hasTimestamps ? new SubmitSpans(device) : undefined;
+    this.recorder = new StepRecorder(device, this.uniforms, this.limits.maxComputeWorkgroupsPerDimension, () => this.pool.recycle(), timer, spans);
     this.readback = new ReadbackRing(device);
     this.smallWorkgroups = isSoftwareAdapter(adapter);
   }
@@ -285,7 +287,7 @@ export class Engine {
   }
 
   destroy(): void {
-    this.recorder.timer?.destroy();
+    this.recorder.destroy();
     this.pool.trim();
     this.uniforms.destroy();
   }

@@ -118,6 +118,7 @@ export class TrainingRun {
     const learningRate = learningRateAt(step, config.train) * this.learningRateFactor;
     this.optimizer.lrScale = learningRate / config.train.learningRate;
     const logged = step % config.train.logEvery === 0 || step === config.train.steps - 1;
+    const submitsBefore = engine.recorder.submits;
     const reads = engine.step(() => {
       const context = { step, dropout: config.model.dropout };
       const loss = engine.inPhase(`${this.tag}:forward`, () => {
@@ -135,7 +136,8 @@ export class TrainingRun {
     this.stepsTrained++;
     this.tokens += tokens;
     const tokensSoFar = this.tokens;
-    const done = clock.completion(engine, started).then((busyMs) => this.noteCompletion(warmup, tokens, busyMs));
+    const gpuMs = engine.recorder.submits > submitsBefore ? engine.recorder.lastSubmitMs : undefined;
+    const done = clock.completion(engine, started, gpuMs).then((busyMs) => this.noteCompletion(warmup, tokens, busyMs));
     const metrics = reads
       ? Promise.all([reads.loss, reads.stats, done]).then(([loss, stats]) => this.noteMetric(step, tokensSoFar, learningRate, loss[0]!, stats[0]!))
       : done;
@@ -222,15 +224,23 @@ export class TrainingRun {
 }
 
 /**
- * Attributes time to steps. The queue runs submits in order, so the time from the previous step's
- * completion (or this step's start of recording, if the device was idle meanwhile) to this step's
- * completion is what this step cost — whichever run of a comparison it belongs to. Recording time
- * counts when the device waited for it, as it would for a user.
+ * Attributes time to steps. With timestamp queries a step costs the GPU time between stamps before
+ * and after its submit (StepRecorder.lastSubmitMs). Without them: the queue runs submits in order,
+ * so the time from the previous step's completion (or this step's start of recording, if the
+ * device was idle meanwhile) to this step's completion is what this step cost, recording time
+ * included when the device waited for it — but two steps that finish between two polls of the
+ * queue cannot be told apart, and the first is charged both.
  */
 export class StepClock {
   private lastCompletion = 0;
 
-  completion(engine: Engine, started: number): Promise<number> {
+  completion(engine: Engine, started: number, gpuMs?: Promise<number>): Promise<number> {
+    if (gpuMs) {
+      return gpuMs.then((ms) => {
+        this.lastCompletion = performance.now();
+        return ms;
+      });
+    }
     return engine.device.queue.onSubmittedWorkDone().then(() => {
       const now = performance.now();
       const busy = now - Math.max(started, this.lastCompletion);

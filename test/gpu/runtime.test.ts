@@ -3,6 +3,8 @@ import { acquireNodeGpu } from '../../src/gpu/nodeGpu';
 import { GpuError } from '../../src/gpu';
 import { Engine } from '../../src/tensor/engine';
 import { add, scale, unary } from '../../src/tensor/ops/elementwise';
+import { matmul } from '../../src/tensor/ops/matmul';
+import { StepClock } from '../../src/train/run';
 import { getEngine } from '../helpers/gpu';
 
 describe('GPU runtime', () => {
@@ -16,6 +18,29 @@ describe('GPU runtime', () => {
     expect(engine.recorder.dispatches - dispatchesBefore).toBe(3);
     const values = await y.read();
     [1, 2, 3, 4].forEach((v, i) => expect(values[i]).toBeCloseTo(Math.exp(v) + 2 * v, 4));
+  });
+
+  it('times each submit on the GPU, so two submits that finish together are still told apart', async () => {
+    const engine = await getEngine();
+    expect(engine.gpu.hasTimestamps, 'Dawn on SwiftShader offers timestamp-query').toBe(true);
+    const a = engine.fill([192, 192], 0.5, 'a');
+    const products = (count: number) => engine.step(() => engine.tidy(() => Array.from({ length: count }, () => void matmul(a, a))));
+    products(1); // compiles
+    await engine.recorder.lastSubmitMs;
+    products(1);
+    const lightAlone = (await engine.recorder.lastSubmitMs)!;
+    // Both in flight, then awaited together: completion-based timing would charge the first with both.
+    const clock = new StepClock();
+    const started = performance.now();
+    products(16);
+    const heavy = clock.completion(engine, started, engine.recorder.lastSubmitMs);
+    products(1);
+    const light = clock.completion(engine, started, engine.recorder.lastSubmitMs);
+    const [heavyMs, lightMs] = await Promise.all([heavy, light]);
+    expect(lightMs).toBeGreaterThan(0.5 * lightAlone);
+    expect(heavyMs).toBeGreaterThan(4 * lightMs);
+    expect(heavyMs).toBeLessThan(performance.now() - started);
+    a.release();
   });
 
   it('reuses pooled buffers from the second identical step on', async () => {

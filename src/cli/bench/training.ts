@@ -126,8 +126,9 @@ export async function benchVocab(engine: Engine, adapter: string, vocab: number,
       for (const [i, run] of runs.entries()) {
         const { dispatches, submits } = engine.recorder;
         await run.trainStep(batches[step % 2]!, clock);
-        // One step in flight at a time: when two heads' submits finish within one poll of the
-        // queue, the clock cannot tell their times apart (seen as ~0 ms softmax steps).
+        // One step in flight at a time, so the figures hold on an adapter without timestamp
+        // queries too, where two submits finishing within one poll of the queue cannot be told
+        // apart (seen as ~0 ms softmax steps before steps were timed by GPU timestamps).
         await run.settle();
         if (step < warmupSteps) continue;
         counts[i]!.dispatches += engine.recorder.dispatches - dispatches;

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createHead, optimizerGroups } from '../../src/heads';
-import { mulberry32, randomArray } from '../../src/math/random';
-import { Adam } from '../../src/nn/adam';
+import { createHead } from '../../src/heads';
 import { mixtureHeadChecks } from '../../src/selftest/checks/mixtureHeads';
-import { sumAll } from '../../src/tensor/ops/reduce';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
+import { toyProblem, trainHead } from '../helpers/heads';
 
 describe('mixture of softmaxes, PLIF head, row log-sum-exp and row top-k against float64 references', () => {
   itPassesChecks(mixtureHeadChecks, { bothWorkgroupSizes: true });
@@ -25,25 +23,12 @@ describe('mixture of softmaxes', () => {
   it('trains: the loss falls on a toy problem (padding rows stay at 0)', async () => {
     const engine = await getEngine();
     const [n, d, V] = [48, 8, 10];
-    const random = mulberry32(3);
     const head = createHead(engine, { kind: 'mos', components: 3 }, { hidden: d, vocab: V, initSeed: 9 });
-    const hidden = engine.tensor(randomArray(n * d, 4, -1, 1), [n, d]);
-    const targets = engine.tensor(Int32Array.from({ length: n }, (_, i) => (i % 7 === 6 ? -1 : Math.floor(random() * V))), [n], 'i32');
-    const adam = new Adam(engine, optimizerGroups(head, []), { lr: 0.05 });
-    const losses: number[] = [];
-    for (let s = 0; s < 25; s++) {
-      const loss = engine.step(() => {
-        const l = sumAll(head.loss(hidden, targets));
-        engine.backward(l);
-        adam.step();
-        return engine.readLater(l);
-      });
-      losses.push((await loss)[0]!);
-    }
+    const problem = toyProblem(engine, n, d, V);
+    const losses = await trainHead(engine, head, problem, 25);
     expect(losses.at(-1)!).toBeLessThan(0.7 * losses[0]!);
-    const perToken = await engine.tidy(() => head.loss(hidden, targets)).read();
+    const perToken = await engine.tidy(() => head.loss(problem.hidden, problem.targets)).read();
     for (let i = 6; i < n; i += 7) expect(Math.abs(perToken[i]!)).toBe(0);
     head.release();
-    adam.release();
   });
 });

@@ -1,45 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { createHead, optimizerGroups, PlifHead } from '../../src/heads';
-import { mulberry32, randomArray } from '../../src/math/random';
-import { Adam } from '../../src/nn/adam';
+import { randomArray } from '../../src/math/random';
 import { plifChecks, plifInputs } from '../../src/selftest/checks/plif';
 import { plifInitialTheta } from '../../src/heads/plif';
 import type { Engine } from '../../src/tensor/engine';
 import { plif, plifPartials } from '../../src/tensor/ops/plif';
-import { sumAll } from '../../src/tensor/ops/reduce';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
+import { toyProblem, trainHead } from '../helpers/heads';
 
 describe('PLIF kernels against float64 references', () => {
   itPassesChecks(plifChecks);
 });
 
-/** Hidden states and targets of a toy problem: N tokens of dimension d, V classes. */
-function toyProblem(engine: Engine, n: number, d: number, vocab: number) {
-  const random = mulberry32(3);
-  return {
-    hidden: engine.tensor(randomArray(n * d, 4, -1, 1), [n, d]),
-    targets: engine.tensor(Int32Array.from({ length: n }, (_, i) => (i % 7 === 6 ? -1 : Math.floor(random() * vocab))), [n], 'i32'),
-  };
-}
-
 /** Trains a PLIF head for `steps` steps (θ at its own lr) and returns the losses and the final θ. */
 async function trainPlif(engine: Engine, steps: number, frozen = false) {
   const head = createHead(engine, { kind: 'plif', pieces: 1000, range: 20, frozen }, { hidden: 8, vocab: 10, initSeed: 9 }) as PlifHead;
-  const { hidden, targets } = toyProblem(engine, 48, 8, 10);
-  const adam = new Adam(engine, optimizerGroups(head, []), { lr: 0.05 });
-  const losses: number[] = [];
-  for (let s = 0; s < steps; s++) {
-    const loss = engine.step(() => {
-      const l = sumAll(head.loss(hidden, targets));
-      engine.backward(l);
-      adam.step();
-      return engine.readLater(l);
-    });
-    losses.push((await loss)[0]!);
-  }
+  const losses = await trainHead(engine, head, toyProblem(engine, 48, 8, 10), steps);
   const theta = new Uint32Array((await head.theta.read()).buffer);
   head.release();
-  adam.release();
   return { losses, theta };
 }
 

@@ -161,7 +161,8 @@ export function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
   lines.push(`- Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
 
   lines.push('## Matmul GFLOP/s (Chromium, same page, same adapter)', '');
-  const implementations = [...new Set(report.matmul.rows.map((r) => r.implementation))];
+  // Ours in the order measured, the peer last, beside the ratio.
+  const implementations = [...new Set(report.matmul.rows.map((r) => r.implementation))].sort((a, b) => Number(a === 'tfjs-webgpu') - Number(b === 'tfjs-webgpu'));
   lines.push(`| shape (M×K×N) | ${implementations.join(' | ')} | best ours ÷ TF.js |`, `|---|${implementations.map(() => '---|').join('')}---|`);
   for (const shape of matmulShapes) {
     const rows = report.matmul.rows.filter((r) => shapeName(r.shape) === shapeName(shape));
@@ -171,7 +172,7 @@ export function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
     };
     const ours = Math.max(...rows.filter((r) => r.implementation.startsWith('continuum:') && r.gflops !== undefined).map((r) => r.gflops!));
     const peer = rows.find((r) => r.implementation === 'tfjs-webgpu')?.gflops;
-    lines.push(`| ${shape.m}×${shape.k}×${shape.n}${shape.transposeB ? ' (Bᵀ)' : ''} ${shape.role === 'square' ? '' : `, ${shape.role}`} | ${implementations.map(cell).join(' | ')} | ${peer && Number.isFinite(ours) ? `${(ours / peer).toFixed(1)}×` : '–'} |`);
+    lines.push(`| ${shape.m}×${shape.k}×${shape.n}${shape.transposeB ? ' (Bᵀ)' : ''}${shape.role === 'square' ? '' : `, ${shape.role}`} | ${implementations.map(cell).join(' | ')} | ${peer && Number.isFinite(ours) ? `${(ours / peer).toFixed(1)}×` : '–'} |`);
   }
   const slowest = report.matmul.rows.filter((r) => r.firstMs !== undefined && r.medianMs !== undefined);
   const firstCall = implementations.map((impl) => {

@@ -42,6 +42,19 @@ fn better(score_a: f32, id_a: i32, score_b: f32, id_b: i32) -> bool {
   return score_a > score_b || (score_a == score_b && id_a < id_b);
 }
 
+// Puts (s, id) in place in a best-first list of k that s beats the last entry of. Callers offer ids
+// in increasing order, so a strict comparison keeps the lower id first on ties.
+fn insert_sorted(scores: ptr<function, array<f32, KMAX>>, ids: ptr<function, array<i32, KMAX>>, k: u32, s: f32, id: i32) {
+  var pos = k - 1u;
+  while (pos > 0u && s > (*scores)[pos - 1u]) {
+    (*scores)[pos] = (*scores)[pos - 1u];
+    (*ids)[pos] = (*ids)[pos - 1u];
+    pos--;
+  }
+  (*scores)[pos] = s;
+  (*ids)[pos] = id;
+}
+
 @group(0) @binding(2) var<storage, read> table: array<f32>;
 @group(0) @binding(3) var<storage, read_write> partial_scores: array<f32>;
 @group(0) @binding(4) var<storage, read_write> partial_ids: array<i32>;
@@ -78,19 +91,10 @@ fn topk_tiles_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocat
     }
     workgroupBarrier();
     if (lid < QB) {
-      // Rows arrive in increasing id order, so a strict comparison keeps the lower id first on ties.
       for (var c = 0u; c < SUB; c++) {
         let row = row0 + c;
         let s = tile_scores[lid * SUB + c];
-        if (row >= p.v || !(s > best_scores[p.k - 1u])) { continue; }
-        var pos = p.k - 1u;
-        while (pos > 0u && s > best_scores[pos - 1u]) {
-          best_scores[pos] = best_scores[pos - 1u];
-          best_ids[pos] = best_ids[pos - 1u];
-          pos--;
-        }
-        best_scores[pos] = s;
-        best_ids[pos] = i32(row);
+        if (row < p.v && s > best_scores[p.k - 1u]) { insert_sorted(&best_scores, &best_ids, p.k, s, i32(row)); }
       }
     }
     workgroupBarrier();
@@ -164,18 +168,9 @@ fn topk_scores_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
   for (var i = 0u; i < p.k; i++) { best_scores[i] = -3.4e38; best_ids[i] = NO_ID; }
   let first = tile * SCORE_TILE;
   let last = min(first + SCORE_TILE, p.v);
-  // Columns arrive in increasing id order, so a strict comparison keeps the lower id first on ties.
   for (var c = first; c < last; c++) {
     let s = score_rows[row * p.v + c] + select(0.0, score_bias[c], p.has_bias == 1u);
-    if (!(s > best_scores[p.k - 1u])) { continue; }
-    var pos = p.k - 1u;
-    while (pos > 0u && s > best_scores[pos - 1u]) {
-      best_scores[pos] = best_scores[pos - 1u];
-      best_ids[pos] = best_ids[pos - 1u];
-      pos--;
-    }
-    best_scores[pos] = s;
-    best_ids[pos] = i32(c);
+    if (s > best_scores[p.k - 1u]) { insert_sorted(&best_scores, &best_ids, p.k, s, i32(c)); }
   }
   let base = (row * p.tiles + tile) * p.k;
   for (var i = 0u; i < p.k; i++) {

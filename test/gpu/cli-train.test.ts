@@ -12,8 +12,12 @@ const run = promisify(execFile);
 const bin = new URL('../../bin/continuum.mjs', import.meta.url).pathname;
 
 async function continuum(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return continuumWith({}, ...args);
+}
+
+async function continuumWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { maxBuffer: 1 << 24, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -27,8 +31,11 @@ describe('continuum compare / train', () => {
   it('compares the tiny preset and writes JSON and CSV in the format the page imports', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'continuum-cli-'));
     const out = join(dir, 'run.json');
-    const result = await continuum('compare', '--preset', 'tiny-demo', ...small, '--decode', '4', '--quiet', '--out', out);
+    // An empty kernel cache: the command times its kernel choices and stores them there.
+    const cache = join(dir, 'kernels.json');
+    const result = await continuumWith({ CONTINUUM_KERNEL_CACHE: cache }, 'compare', '--preset', 'tiny-demo', ...small, '--decode', '4', '--quiet', '--out', out);
     expect(result.code, result.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8')) as object)).toHaveLength(2);
     expect(result.stdout).toContain('head: softmax');
     const parsed = parseRunFile(readFileSync(out, 'utf8'));
     if (!parsed.ok) throw new Error(parsed.error);
@@ -38,6 +45,7 @@ describe('continuum compare / train', () => {
       expect(record.metrics.at(-1)!.step).toBe(6);
       expect(record.evals).toHaveLength(1);
       expect(record.speed!.tokensPerSecond).toBeGreaterThan(0);
+      expect(record.kernels).toEqual([expect.stringMatching(/^matmul: (register|tiled)$/), expect.stringMatching(/^top-k search: (fused|matmul)$/)]);
     }
     const csv = readFileSync(join(dir, 'run.metrics.csv'), 'utf8').split('\r\n');
     expect(csv[0]).toBe('run,step,wallMs,tokens,loss,learningRate,gradNorm,tokensPerSecond');

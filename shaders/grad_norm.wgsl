@@ -6,6 +6,9 @@
 // partial_main  @0 uniform {n, chunk, slot}    @1 grad: f32[n]   @2 slots: f32[≥ slot + groups]
 // partial_vec4_main  the same over grad read as vec4<f32> (n % 4 = 0; n and chunk counted in vec4s):
 //               a quarter of the loop iterations, which is what the sum costs on SwiftShader.
+// partial_rows_main  @0 uniform {rows = U, chunk (rows per group), slot, width}  @1 grad: f32[V·width]
+//               @2 slots  @3 support: u32[U]: the same sum over only the rows of a gradient that is zero
+//               elsewhere (an embedding table's), exact, without reading the other V − U rows.
 // finalize_main @0 uniform {count, clip_norm}  @1 slots: f32[count]
 //               @2 stats: f32[2] = [norm, scale]
 // scale = min(1, clip_norm / (norm + 1e-6)), or 1 when clip_norm ≤ 0 (clipping off). A non-finite
@@ -14,6 +17,7 @@
 const GROUP: u32 = 256u;
 
 struct Partial { n: u32, chunk: u32, slot: u32 }
+struct PartialRows { rows: u32, chunk: u32, slot: u32, width: u32 }
 struct Finalize { count: u32, clip_norm: f32 }
 
 var<workgroup> shared_sums: array<f32, 256>;
@@ -33,9 +37,9 @@ fn workgroup_sum(lid: u32, value: f32) -> f32 {
 @group(0) @binding(1) var<storage, read> partial_grad: array<f32>;
 @group(0) @binding(2) var<storage, read_write> partial_slots: array<f32>;
 
-fn write_partial(group: u32, lid: u32, sum: f32) {
+fn write_partial(slot: u32, lid: u32, sum: f32) {
   let total = workgroup_sum(lid, sum);
-  if (lid == 0u) { partial_slots[partial_sizes.slot + group] = total; }
+  if (lid == 0u) { partial_slots[slot] = total; }
 }
 
 @compute @workgroup_size(256)
@@ -47,7 +51,7 @@ fn partial_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
     let g = partial_grad[i];
     sum += g * g;
   }
-  write_partial(wid.x, lid, sum);
+  write_partial(partial_sizes.slot + wid.x, lid, sum);
 }
 
 @group(0) @binding(1) var<storage, read> partial_grad4: array<vec4<f32>>;
@@ -61,7 +65,26 @@ fn partial_vec4_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoc
     let g = partial_grad4[i];
     sum += g * g;
   }
-  write_partial(wid.x, lid, (sum.x + sum.y) + (sum.z + sum.w));
+  write_partial(partial_sizes.slot + wid.x, lid, (sum.x + sum.y) + (sum.z + sum.w));
+}
+
+@group(0) @binding(0) var<uniform> row_sizes: PartialRows;
+@group(0) @binding(3) var<storage, read> support_rows: array<u32>;
+
+@compute @workgroup_size(256)
+fn partial_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let first = wid.x * row_sizes.chunk;
+  let last = min(row_sizes.rows, first + row_sizes.chunk);
+  let width = row_sizes.width;
+  var sum = 0.0;
+  for (var u = first; u < last; u++) {
+    let base = support_rows[u] * width;
+    for (var c = lid; c < width; c += GROUP) {
+      let g = partial_grad[base + c];
+      sum += g * g;
+    }
+  }
+  write_partial(row_sizes.slot + wid.x, lid, sum);
 }
 
 @group(0) @binding(0) var<uniform> finalize_sizes: Finalize;

@@ -115,6 +115,21 @@ export class Adam {
     for (const param of active) {
       const grad = param.grad!;
       if (grad.size !== param.size) throw new Error(`Gradient ${grad} does not match parameter ${param}`);
+      const support = grad.rowSupport;
+      if (support && support.rows.size > 0 && !support.rows.released) {
+        // Only the rows the gradient can be non-zero in; no more groups than the dense sum was given slots for.
+        const groups = Math.min(partialsFor(grad.size), partialsFor(support.rows.size * support.width));
+        this.engine.run({
+          shader: 'grad_norm',
+          entry: 'partial_rows_main',
+          uniforms: [{ u32: support.rows.size }, { u32: Math.ceil(support.rows.size / groups) }, { u32: slot }, { u32: support.width }],
+          buffers: [grad, this.slots, support.rows],
+          workgroups: [groups],
+          label: `grad_norm.${param.label}`,
+        });
+        slot += groups;
+        continue;
+      }
       const groups = partialsFor(grad.size);
       // Counted in vec4s when the vec4 kernel reads the gradient.
       const lanes = grad.size % 4 === 0 ? 4 : 1;

@@ -21,6 +21,11 @@ export class Tensor {
   readonly id = Tensor.counter++;
   /** Filled by `engine.backward` for leaves that require a gradient (parameters, test inputs). */
   grad: Tensor | undefined;
+  /**
+   * Set on a gradient laid out as [V, width] that is zero outside `rows` (u32 [U], an embedding
+   * table's rows the batch used): readers may skip the rest, as the gradient norm does.
+   */
+  rowSupport: { rows: Tensor; width: number } | undefined;
   released = false;
 
   constructor(

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { deviation } from '../../src/math/compare';
-import { randomArray } from '../../src/math/random';
+import { mulberry32, randomArray } from '../../src/math/random';
 import { Adam } from '../../src/nn/adam';
 import { adamChecks, adamOnGpu, adamReferenceFor, adamScenario, type AdamScenario } from '../../src/selftest/checks/adam';
+import { Engine } from '../../src/tensor/engine';
 import { mul } from '../../src/tensor/ops/elementwise';
+import { embedding, uploadIndices } from '../../src/tensor/ops/embedding';
+import { sumAll } from '../../src/tensor/ops/reduce';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('Adam against the float64 reference', () => {
@@ -128,5 +131,41 @@ describe('Adam inside a training step', () => {
     const second = await adamOnGpu(engine, scenario);
     expect(second.clipStats.map((s) => [...s])).toEqual(first.clipStats.map((s) => [...s]));
     expect(second.values.map((v) => [...v])).toEqual(first.values.map((v) => [...v]));
+  });
+});
+
+describe('gradient norm of an embedding table', () => {
+  it('sums only the rows the batch used, and equals the dense norm', async () => {
+    // A fresh engine on the shared device: its pipeline list shows which norm kernel ran.
+    const engine = new Engine((await getEngine()).gpu);
+    try {
+      // Rows wider than a workgroup, and enough of them used (≤ 60) for two partial sums.
+      const [rows, width, positions] = [300, 260, 90];
+      const random = mulberry32(5);
+      const ids = Int32Array.from({ length: positions }, (_, p) => (p % 9 === 8 ? -1 : Math.floor(random() * 60))); // repeats and padding
+      const weights = Float32Array.from(randomArray(positions * width, 6));
+      const table = engine.parameter(Float32Array.from(randomArray(rows * width, 7)), [rows, width], 'table');
+      const adam = new Adam(engine, [table], { lr: 0.01, clipNorm: 1e-3 });
+      const stats = engine.step(() => {
+        const index = uploadIndices(engine, ids, [positions], rows);
+        engine.backward(sumAll(mul(embedding(table, index), engine.tensor(weights, [positions, width]))));
+        adam.step();
+        return engine.readLater(adam.clipStats);
+      });
+      // ∂/∂table[r] = Σ of the weight rows at the positions that read r.
+      const gradient = new Float64Array(rows * width);
+      ids.forEach((id, p) => {
+        if (id >= 0) for (let c = 0; c < width; c++) gradient[id * width + c]! += weights[p * width + c]!;
+      });
+      const norm = Math.sqrt(gradient.reduce((sum, g) => sum + g * g, 0));
+      expect(Math.abs((await stats)[0]! / norm - 1)).toBeLessThan(1e-6);
+      const entries = engine.pipelines.compiles.map((c) => (JSON.parse(c.key) as string[])[1]);
+      expect(entries).toContain('partial_rows_main');
+      expect(entries).not.toContain('partial_main');
+      table.release();
+      adam.release();
+    } finally {
+      engine.destroy();
+    }
   });
 });

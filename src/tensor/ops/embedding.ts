@@ -91,6 +91,7 @@ const embeddingOp: Op<[Tensor, IndexTensor], EmbeddingSaved> = {
       workgroups: grid1d(owned),
       label: 'embedding.backward',
     });
+    gradTable.rowSupport = { rows: index.uniqueRows, width };
     return [gradTable];
   },
 };

@@ -21,7 +21,7 @@ describe('benchmark suite kernels', () => {
   });
 
   it('trains softmax and NLLvMF on the same tied-input backbone, one submit per step each', async () => {
-    const row = await benchVocab(await getEngine(), 'test adapter', 200, 1, 2, { tiedInput: true });
+    const row = await benchVocab(await getEngine(), 'test adapter', 200, 1, { batchSentences: 2, tiedInput: true });
     expect(row).toMatchObject({ vocab: 200, tiedInput: true, tokensPerStep: 40 });
     for (const head of [row.softmax, row.vmf]) {
       expect(head.submitsPerStep).toBe(1);

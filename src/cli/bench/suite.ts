@@ -187,7 +187,7 @@ export function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
   lines.push(`| softmax cross-entropy, forward + backward, N = ${ce.tokens}, V = ${ce.vocab.toLocaleString('en')} | ${fixed(ce.fusedMs, 1)} | ${fixed(ce.unfusedMs, 1)} (logsumexp − Σ z⊙onehot) | ${fixed(ce.unfusedMs / ce.fusedMs, 1)}× |`);
   lines.push(`| top-${dec.k} of h·Wᵀ, N = ${dec.tokens}, d = ${dec.hidden}, V = ${dec.vocab.toLocaleString('en')} (tuning chose ${dec.chosen}) | ${fixed(dec.fusedMs, 1)} | ${fixed(dec.matmulTopKMs, 1)} (matmul, then top-k) | ${fixed(dec.matmulTopKMs / dec.fusedMs, 2)}× |`, '');
 
-  lines.push('## One training step, softmax against NLLvMF (same backbone and batches, Node/Dawn)', '');
+  lines.push(`## One training step, softmax against NLLvMF (same backbone and batches, ${report.training[0]?.tokensPerStep ?? 0} target tokens, Node/Dawn)`, '');
   lines.push('| V | softmax tokens/s | NLLvMF tokens/s | NLLvMF ÷ softmax | dispatches/step (softmax, vMF) | submits/step | output layer + Adam + table, MiB (softmax → vMF) | smaller by |', '|---|---|---|---|---|---|---|---|');
   for (const r of report.training) {
     const bytes = (h: typeof r.softmax) => h.headBytes.parameters + h.headBytes.optimizerState + h.headBytes.frozen;
@@ -222,10 +222,10 @@ export async function runSuite(engine: Engine, { out, trainingSteps = 2, log = (
   log(`Training steps (${elapsed()})…`);
   const adapter = adapterLine(engine.gpu.adapter);
   const training: TrainingBenchRow[] = [];
-  for (const vocab of [5000, 20_000, 50_000]) training.push(await benchVocab(engine, adapter, vocab, trainingSteps, 16));
+  for (const vocab of [5000, 20_000, 50_000]) training.push(await benchVocab(engine, adapter, vocab, trainingSteps));
   // The same at 50k with the decoder's input embedding tied to the frozen target table: a V×d table
   // fewer for Adam in both runs, the V-dependent cost a real translation setup often drops.
-  training.push(await benchVocab(engine, adapter, 50_000, trainingSteps, 16, { tiedInput: true }));
+  training.push(await benchVocab(engine, adapter, 50_000, trainingSteps, { tiedInput: true }));
   const base = {
     format: 'continuum-bench' as const,
     date: new Date().toISOString(),

@@ -90,8 +90,10 @@ function syntheticTask(vocab: number, seed: number, batchSentences: number): Tas
   };
 }
 
-/** How the backbone differs between rows of the benchmark (both heads of a row share it). */
-export interface BenchBackbone {
+/** What differs between rows of the benchmark besides V (both heads of a row share it). */
+export interface BenchSetting {
+  /** Sentences of 20 target slots per batch; the default 32 (640 tokens) is the most the 50k logits allow here. */
+  batchSentences?: number;
   /**
    * The decoder reads the frozen target table through a trainable m→d map (`model.tiedInput`, the
    * paper's -tie_emb) instead of training its own V×d input embedding.
@@ -99,7 +101,7 @@ export interface BenchBackbone {
   tiedInput?: boolean;
 }
 
-function benchConfig(vocab: number, head: HeadSpec, steps: number, batchSentences: number, { tiedInput = false }: BenchBackbone): ExperimentConfig {
+function benchConfig(vocab: number, head: HeadSpec, steps: number, batchSentences: number, tiedInput: boolean): ExperimentConfig {
   return mergeConfig(defaultConfig, {
     dataset: 'synthetic-copy',
     data: { sourceVocab: vocab, targetVocab: vocab, maxLength: sentenceLength },
@@ -111,13 +113,13 @@ function benchConfig(vocab: number, head: HeadSpec, steps: number, batchSentence
   });
 }
 
-/** Softmax and NLLvMF trained interleaved for `timed` steps after the warm-up; `batchSentences` of 20 target slots each. */
-export async function benchVocab(engine: Engine, adapter: string, vocab: number, timed: number, batchSentences = defaultBatchSentences, backbone: BenchBackbone = {}): Promise<TrainingBenchRow> {
+/** Softmax and NLLvMF trained interleaved for `timed` steps after the warm-up. */
+export async function benchVocab(engine: Engine, adapter: string, vocab: number, timed: number, { batchSentences = defaultBatchSentences, tiedInput = false }: BenchSetting = {}): Promise<TrainingBenchRow> {
   const task = syntheticTask(vocab, vocab, batchSentences);
   const steps = warmupSteps + timed;
   // Two distinct batches, alternated, so every step is a full, unpadded batch the same for both heads.
   const batches: Batch[] = [0, 1].map((b) => buildBatch(task.train, Array.from({ length: batchSentences }, (_, i) => b * batchSentences + i)));
-  const runs = (['softmax', 'vmf'] as const).map((name) => new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps, batchSentences, backbone), { label: name, adapter, tag: name }));
+  const runs = (['softmax', 'vmf'] as const).map((name) => new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps, batchSentences, tiedInput), { label: name, adapter, tag: name }));
   const counts = runs.map(() => ({ dispatches: 0, submits: 0 }));
   const clock = new StepClock();
   try {
@@ -152,7 +154,7 @@ export async function benchVocab(engine: Engine, adapter: string, vocab: number,
         headBytes: run.model.head.bytes(),
       };
     }) as [TrainingBenchHead, TrainingBenchHead];
-    return { vocab, tiedInput: backbone.tiedInput ?? false, tokensPerStep: batchSentences * (sentenceLength + 1), softmax, vmf, speedup: vmf.tokensPerSecond / softmax.tokensPerSecond };
+    return { vocab, tiedInput, tokensPerStep: batchSentences * (sentenceLength + 1), softmax, vmf, speedup: vmf.tokensPerSecond / softmax.tokensPerSecond };
   } finally {
     for (const run of runs) run.release();
     engine.pool.trim();

@@ -20,7 +20,7 @@ export class StepRecorder {
   submits = 0;
   /** Dispatches recorded since the last submit: lets tests assert "one submit per step". */
   pendingDispatches = 0;
-  /** GPU time of the latest submit in ms, settling once it is done; undefined without timestamp queries. */
+  /** GPU time of the latest submit in ms, settling once it is done; undefined unless `timeNextSubmit` asked for it. */
   lastSubmitMs: Promise<number> | undefined;
   private spanSlot: number | undefined;
 
@@ -35,11 +35,20 @@ export class StepRecorder {
   ) {}
 
   private getEncoder(): GPUCommandEncoder {
-    if (!this.encoder) {
-      this.encoder = this.device.createCommandEncoder({ label: 'step' });
-      this.spanSlot = this.spans?.begin(this.encoder);
-    }
+    this.encoder ??= this.device.createCommandEncoder({ label: 'step' });
     return this.encoder;
+  }
+
+  /**
+   * Times the next submit on the GPU (with timestamp queries; otherwise a no-op): what is recorded
+   * from now on until it is bracketed, and `lastSubmitMs` settles with its span. Only on request,
+   * because the span is read back by mapping a buffer, and in Node any pending mapping makes npm
+   * `webgpu` poll a core.
+   */
+  timeNextSubmit(): void {
+    if (!this.spans || this.spanSlot !== undefined) return;
+    this.endPass();
+    this.spanSlot = this.spans.begin(this.getEncoder());
   }
 
   private endPass(): void {
@@ -103,6 +112,7 @@ export class StepRecorder {
     const encoder = this.getEncoder();
     this.timer?.resolve(encoder);
     const span = this.spans && this.spanSlot !== undefined ? this.spans.end(encoder, this.spanSlot) : undefined;
+    this.spanSlot = undefined;
     const commands = encoder.finish();
     this.encoder = undefined;
     this.uniforms.upload(this.device.queue);

@@ -6,7 +6,7 @@ const slots = 64;
 const slotBytes = 256;
 
 /**
- * GPU time of each submit, from two timestamps: an empty compute pass before the submit's work and
+ * GPU time of a submit, from two timestamps: an empty compute pass before the submit's work and
  * one after it. Waiting for a submit's completion cannot tell two submits apart when both finish
  * between two polls of the queue (the first would be charged both, the second nothing), which
  * happens whenever two runs of a comparison have steps in flight; timestamps can.

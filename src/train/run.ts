@@ -119,6 +119,7 @@ export class TrainingRun {
     this.optimizer.lrScale = learningRate / config.train.learningRate;
     const logged = step % config.train.logEvery === 0 || step === config.train.steps - 1;
     const submitsBefore = engine.recorder.submits;
+    engine.recorder.timeNextSubmit();
     const reads = engine.step(() => {
       const context = { step, dropout: config.model.dropout };
       const loss = engine.inPhase(`${this.tag}:forward`, () => {

@@ -20,15 +20,16 @@ describe('GPU runtime', () => {
     [1, 2, 3, 4].forEach((v, i) => expect(values[i]).toBeCloseTo(Math.exp(v) + 2 * v, 4));
   });
 
-  it('times each submit on the GPU, so two submits that finish together are still told apart', async () => {
+  it('times a submit on the GPU when asked, so two submits that finish together are still told apart', async () => {
     const engine = await getEngine();
     expect(engine.gpu.hasTimestamps, 'Dawn on SwiftShader offers timestamp-query').toBe(true);
     const a = engine.fill([192, 192], 0.5, 'a');
-    const products = (count: number) => engine.step(() => engine.tidy(() => Array.from({ length: count }, () => void matmul(a, a))));
+    const products = (count: number) => {
+      engine.recorder.timeNextSubmit();
+      engine.step(() => engine.tidy(() => Array.from({ length: count }, () => void matmul(a, a))));
+    };
     products(1); // compiles
     await engine.recorder.lastSubmitMs;
-    products(1);
-    const lightAlone = (await engine.recorder.lastSubmitMs)!;
     // Both in flight, then awaited together: completion-based timing would charge the first with both.
     const clock = new StepClock();
     const started = performance.now();
@@ -37,9 +38,13 @@ describe('GPU runtime', () => {
     products(1);
     const light = clock.completion(engine, started, engine.recorder.lastSubmitMs);
     const [heavyMs, lightMs] = await Promise.all([heavy, light]);
-    expect(lightMs).toBeGreaterThan(0.5 * lightAlone);
-    expect(heavyMs).toBeGreaterThan(4 * lightMs);
+    // Sixteen times the work: loose bounds, as other test files share the cores.
+    expect(lightMs).toBeGreaterThan(0);
+    expect(heavyMs).toBeGreaterThan(2 * lightMs);
     expect(heavyMs).toBeLessThan(performance.now() - started);
+    // Unasked, a submit is not bracketed (its span would be read back for nothing).
+    engine.step(() => engine.tidy(() => void matmul(a, a)));
+    expect(engine.recorder.lastSubmitMs).toBeUndefined();
     a.release();
   });
 

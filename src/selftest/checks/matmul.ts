@@ -17,6 +17,9 @@ interface Case {
   sumBatches?: boolean;
 }
 
+/** A batched product in each form: both operands batched, B or A shared across the batch, the batch summed. */
+const batchedForms = (c: Case): Case[] => [c, { ...c, shared: 'B' }, { ...c, shared: 'A' }, { ...c, sumBatches: true }];
+
 export const matmulCases: Case[] = [
   // Odd sizes: only the strided kernels (K % 4 ≠ 0 exercises their tail) and the tiled one run these.
   { m: 1, k: 1, n: 1 },
@@ -25,10 +28,7 @@ export const matmulCases: Case[] = [
   { m: 65, k: 257, n: 3 },
   // Crosses the 128-wide block of the 32×32 kernels and the 64-wide tile in both dimensions.
   { m: 257, k: 5, n: 130 },
-  { m: 17, k: 9, n: 33, batch: 3 },
-  { m: 17, k: 9, n: 33, batch: 3, shared: 'B' },
-  { m: 17, k: 9, n: 33, batch: 3, shared: 'A' },
-  { m: 17, k: 9, n: 33, batch: 3, sumBatches: true },
+  ...batchedForms({ m: 17, k: 9, n: 33, batch: 3 }),
   // Multiples of 4 where a vec4 read needs them, awkward sizes elsewhere: which vec4 kernels run
   // depends on the transposition (A·Bᵀ needs K % 4 = 0; A·B also N; Aᵀ·B also M).
   { m: 1, k: 8, n: 4 },
@@ -39,10 +39,7 @@ export const matmulCases: Case[] = [
   { m: 36, k: 4, n: 12 },
   { m: 127, k: 8, n: 129 },
   { m: 132, k: 44, n: 260 },
-  { m: 20, k: 12, n: 36, batch: 3 },
-  { m: 20, k: 12, n: 36, batch: 3, shared: 'B' },
-  { m: 20, k: 12, n: 36, batch: 3, shared: 'A' },
-  { m: 20, k: 12, n: 36, batch: 3, sumBatches: true },
+  ...batchedForms({ m: 20, k: 12, n: 36, batch: 3 }),
 ];
 
 export const transpositions = [

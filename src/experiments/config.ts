@@ -79,7 +79,15 @@ export const headSchema = z.discriminatedUnion('kind', [
   // A cosine margin: cosines differ by at most 2.
   z.strictObject({ kind: z.enum(['max-margin', 'syn-margin-projection', 'syn-margin-difference']), margin: real(0, 2, true) }),
   // PLIF keeps 2·K floats per histogram partial (≤ 16) for ∂θ: 10⁶ pieces is 128 MB of scratch.
-  z.strictObject({ kind: z.literal('plif'), pieces: int(2, 1_000_000).optional(), range: real(0, 1000, true).optional(), lr: real(0, 1, true).optional(), frozen: z.boolean().optional() }),
+    // `lr` is θ's rate under `slopeOptimizer` (SGD by default, as in the reference code).
+  z.strictObject({
+    kind: z.literal('plif'),
+    pieces: int(2, 1_000_000).optional(),
+    range: real(0, 1000, true).optional(),
+    slopeOptimizer: z.enum(['sgd', 'adam']).optional(),
+    lr: real(0, 100, true).optional(),
+    frozen: z.boolean().optional(),
+  }),
   z.strictObject({ kind: z.literal('mos'), components: int(1, 64).optional() }),
 ]);
 

@@ -1,7 +1,7 @@
 // Linear-Monotonic-Softmax with PLIF (Ganea et al. 2019): softmax(f(h·Wᵀ + b)) with one learnable,
 // strictly increasing piecewise-linear f shared by every logit (shaders/plif.wgsl).
 import { normalSampler } from '../math/random';
-import type { ParamGroup } from '../nn/adam';
+import type { ParamGroup, UpdateRule } from '../nn/adam';
 import { parameterSeed } from '../nn/init';
 import type { Engine } from '../tensor/engine';
 import { plif, type PlifGrid } from '../tensor/ops/plif';
@@ -16,16 +16,23 @@ export interface PlifSpec {
   pieces?: number;
   /** T: the grid covers [−T, T]; default 20. */
   range?: number;
-  /** Learning rate of θ, default 0.02 (its own optimizer group, as in the reference code). */
+  /**
+   * How θ trains, in its own parameter group whatever the rest of the model uses. Default 'sgd', as in
+   * the reference code (awd-lstm-lmkit: a group of plain SGD/ASGD at 0.02 whose main rate is 30), so θ
+   * moves by lr × its small gradient; 'adam' moves every slope by about lr per step.
+   */
+  slopeOptimizer?: UpdateRule;
+  /** Learning rate of θ under `slopeOptimizer`, default 0.02. */
   lr?: number;
   /** Keep θ at its initial values (f fixed, the linear layer still trains). */
   frozen?: boolean;
 }
 
-export const plifDefaults = { pieces: 100_000, range: 20, lr: 0.02 } as const;
+export const plifDefaults = { pieces: 100_000, range: 20, lr: 0.02, slopeOptimizer: 'sgd' } as const;
 
 export function plifLabel(spec: PlifSpec): string {
-  return `PLIF K=${spec.pieces ?? plifDefaults.pieces}${spec.frozen ? ' (frozen slopes)' : ''}`;
+  const slopes = spec.frozen ? ' (frozen slopes)' : spec.slopeOptimizer === 'adam' ? ' (Adam slopes)' : '';
+  return `PLIF K=${spec.pieces ?? plifDefaults.pieces}${slopes}`;
 }
 
 /** softplus⁻¹(1) + N(0, 1): slopes start around 1, so f starts near the identity (up to a shift). */
@@ -50,11 +57,13 @@ export class PlifHead implements Head {
   readonly theta: Tensor;
   private readonly linear: SoftmaxHead;
   private readonly lr: number;
+  private readonly slopeOptimizer: UpdateRule;
   private readonly frozen: boolean;
 
   constructor(engine: Engine, { hidden, vocab, initSeed, spec }: PlifHeadOptions) {
     this.grid = { pieces: spec.pieces ?? plifDefaults.pieces, range: spec.range ?? plifDefaults.range };
     this.lr = spec.lr ?? plifDefaults.lr;
+    this.slopeOptimizer = spec.slopeOptimizer ?? plifDefaults.slopeOptimizer;
     this.frozen = spec.frozen ?? false;
     // The linear part is a softmax head's (same parameter names, so the same initial values as a
     // softmax baseline of the same run).
@@ -78,7 +87,7 @@ export class PlifHead implements Head {
   }
 
   paramGroups(): ParamGroup[] {
-    return this.frozen ? [] : [{ params: [this.theta], lr: this.lr }];
+    return this.frozen ? [] : [{ params: [this.theta], lr: this.lr, rule: this.slopeOptimizer }];
   }
 
   /** Trainable values: V·d + V, plus K slopes unless frozen (then they count as a frozen table). */
@@ -86,9 +95,11 @@ export class PlifHead implements Head {
     return this.linear.paramCount + (this.frozen ? 0 : this.grid.pieces);
   }
 
+  /** Adam keeps two moments per value it updates; SGD slopes keep none. */
   bytes(): HeadBytes {
     const parameters = this.paramCount * 4;
-    return { parameters, optimizerState: 2 * parameters, frozen: this.frozen ? this.theta.bytes : 0 };
+    const withMoments = this.frozen || this.slopeOptimizer === 'sgd' ? this.linear.paramCount * 4 : parameters;
+    return { parameters, optimizerState: 2 * withMoments, frozen: this.frozen ? this.theta.bytes : 0 };
   }
 
   release(): void {

@@ -2,6 +2,8 @@
 // submit. Per step: one sum-of-squares dispatch per parameter (shaders/grad_norm.wgsl), one pass that
 // turns the partial sums into the global norm and a clip scale, then one update dispatch per parameter
 // (shaders/adam.wgsl) that reads the scale from the GPU, so clipping never waits for the CPU.
+// A group may instead take plain SGD steps (shaders/sgd.wgsl) under the same clipping: the PLIF
+// reference trains its slopes as an SGD parameter group whatever the rest of the model uses.
 import { grid1d, type Engine } from '../tensor/engine';
 import type { Tensor } from '../tensor/tensor';
 
@@ -17,16 +19,21 @@ export interface AdamOptions {
   clipNorm?: number;
 }
 
-/** Parameters sharing a learning rate and weight decay (e.g. PLIF slopes with their own lr). */
+/** How a group's parameters move: Adam's adaptive step, or plain SGD (lr × gradient). */
+export type UpdateRule = 'adam' | 'sgd';
+
+/** Parameters sharing a learning rate, weight decay and update rule (e.g. PLIF slopes: SGD at 0.02). */
 export interface ParamGroup {
   params: Tensor[];
   lr?: number;
   weightDecay?: number;
+  /** Default 'adam'. */
+  rule?: UpdateRule;
 }
 
 interface ParamState {
-  m: Tensor;
-  v: Tensor;
+  /** Adam's first and second moments; empty for SGD parameters, which keep no state. */
+  moments: Tensor[];
   /** Updates applied so far; per parameter, since parameters without a gradient are skipped. */
   steps: number;
 }
@@ -40,7 +47,7 @@ function partialsFor(n: number): number {
 }
 
 export class Adam {
-  readonly groups: { params: Tensor[]; lr: number; weightDecay: number }[];
+  readonly groups: { params: Tensor[]; lr: number; weightDecay: number; rule: UpdateRule }[];
   /** Multiplies every group's lr (learning-rate schedules set this each step). */
   lrScale = 1;
   readonly beta1: number;
@@ -67,14 +74,17 @@ export class Adam {
     this.decoupled = options.decoupled ?? true;
     this.clipNorm = options.clipNorm ?? 0;
     const groups: ParamGroup[] = params.length > 0 && 'params' in params[0]! ? (params as ParamGroup[]) : [{ params: params as Tensor[] }];
-    this.groups = groups.map((g) => ({ params: g.params, lr: g.lr ?? options.lr, weightDecay: g.weightDecay ?? options.weightDecay ?? 0 }));
+    this.groups = groups.map((g) => ({ params: g.params, lr: g.lr ?? options.lr, weightDecay: g.weightDecay ?? options.weightDecay ?? 0, rule: g.rule ?? 'adam' }));
 
     let partials = 0;
-    for (const param of this.groups.flatMap((g) => g.params)) {
-      if (this.states.has(param)) throw new Error(`Parameter ${param} appears twice in the optimizer`);
-      if (param.dtype !== 'f32') throw new Error(`Adam updates f32 parameters only, got ${param}`);
-      this.states.set(param, { m: this.zeros(param.shape, `${param.label}.adam_m`), v: this.zeros(param.shape, `${param.label}.adam_v`), steps: 0 });
-      partials += partialsFor(param.size);
+    for (const { params: groupParams, rule } of this.groups) {
+      for (const param of groupParams) {
+        if (this.states.has(param)) throw new Error(`Parameter ${param} appears twice in the optimizer`);
+        if (param.dtype !== 'f32') throw new Error(`Adam updates f32 parameters only, got ${param}`);
+        const moments = rule === 'adam' ? [this.zeros(param.shape, `${param.label}.adam_m`), this.zeros(param.shape, `${param.label}.adam_v`)] : [];
+        this.states.set(param, { moments, steps: 0 });
+        partials += partialsFor(param.size);
+      }
     }
     this.slots = this.zeros([Math.max(1, partials)], 'adam.grad_norm_partials');
     this.clipStats = this.zeros([2], 'adam.clip_stats');
@@ -89,7 +99,7 @@ export class Adam {
   /** GPU bytes of the optimizer state (moments and norm buffers). */
   get stateBytes(): number {
     let bytes = this.slots.bytes + this.clipStats.bytes;
-    for (const { m, v } of this.states.values()) bytes += m.bytes + v.bytes;
+    for (const { moments } of this.states.values()) for (const t of moments) bytes += t.bytes;
     return bytes;
   }
 
@@ -104,7 +114,9 @@ export class Adam {
     for (const group of this.groups) {
       for (const param of group.params) {
         if (!param.grad) continue;
-        this.recordUpdate(param, param.grad, group.lr * this.lrScale, group.weightDecay);
+        const lr = group.lr * this.lrScale;
+        if (group.rule === 'sgd') this.recordSgdUpdate(param, param.grad, lr, group.weightDecay);
+        else this.recordUpdate(param, param.grad, lr, group.weightDecay);
         param.grad = undefined;
       }
     }
@@ -154,9 +166,22 @@ export class Adam {
     });
   }
 
+  private recordSgdUpdate(param: Tensor, grad: Tensor, lr: number, weightDecay: number): void {
+    this.states.get(param)!.steps++;
+    this.engine.run({
+      shader: 'sgd',
+      entry: 'sgd_main',
+      uniforms: [{ u32: param.size }, { f32: lr }, { f32: weightDecay }],
+      buffers: [param, grad, this.clipStats],
+      workgroups: grid1d(param.size, 256),
+      label: `sgd.${param.label}`,
+    });
+  }
+
   private recordUpdate(param: Tensor, grad: Tensor, lr: number, weightDecay: number): void {
     const state = this.states.get(param)!;
     state.steps++;
+    const [m, v] = state.moments as [Tensor, Tensor];
     const vec4 = param.size % 4 === 0;
     this.engine.run({
       shader: 'adam',
@@ -174,14 +199,14 @@ export class Adam {
         { f32: 1 - this.beta2 ** state.steps },
         { u32: this.decoupled ? 1 : 0 },
       ],
-      buffers: [param, grad, state.m, state.v, this.clipStats],
+      buffers: [param, grad, m, v, this.clipStats],
       // VEC4S_PER_INVOCATION = 4 vec4s per invocation in the vec4 kernel, else one element.
       workgroups: grid1d(param.size, vec4 ? 256 * 16 : 256),
       label: `adam.${param.label}`,
     });
   }
 
-  /** A parameter's moments and update count (for checkpoints). */
+  /** A parameter's moments (none under SGD) and update count (for checkpoints). */
   stateOf(param: Tensor): Readonly<ParamState> {
     return this.lookup(param);
   }
@@ -199,10 +224,7 @@ export class Adam {
 
   /** Returns the optimizer's GPU buffers to the pool (end of a run). */
   release(): void {
-    for (const { m, v } of this.states.values()) {
-      m.release();
-      v.release();
-    }
+    for (const { moments } of this.states.values()) for (const t of moments) t.release();
     this.slots.release();
     this.clipStats.release();
   }

@@ -31,8 +31,7 @@ export async function saveCheckpoint(run: TrainingRun): Promise<Uint8Array> {
   await run.settle();
   const params = run.parameters;
   const tensors: Tensor[] = params.flatMap((p) => {
-    const state = run.optimizer.stateOf(p);
-    return [p, state.m, state.v];
+    return [p, ...run.optimizer.stateOf(p).moments];
   });
   const values = await Promise.all(tensors.map((t) => run.engine.read(t)));
   const header: Header = {
@@ -104,10 +103,8 @@ export function restoreCheckpoint(run: TrainingRun, bytes: Uint8Array): { wallMs
     if (entry.label !== p.label || entry.shape.join() !== p.shape.join()) {
       throw new Error(`Checkpoint parameter ${i} is ${entry.label} [${entry.shape.join('×')}] but the model has ${p.label} [${p.shape.join('×')}]`);
     }
-    const state = run.optimizer.stateOf(p);
     take(p);
-    take(state.m);
-    take(state.v);
+    run.optimizer.stateOf(p).moments.forEach(take);
     run.optimizer.restoreUpdateCount(p, entry.updates);
   });
   const record = runRecordSchema.parse(header.record);

@@ -54,6 +54,32 @@ describe('weight decay semantics', () => {
   });
 });
 
+describe('an SGD parameter group (the PLIF reference trains its slopes so)', () => {
+  it('moves each weight by lr × its gradient, where Adam moves every weight by about lr, and keeps no moments', async () => {
+    const engine = await getEngine();
+    const initial = Float32Array.from(randomArray(37, 5));
+    const grad = Float32Array.from(randomArray(37, 6, -1e-3, 1e-3));
+    const moved = async (rule: 'adam' | 'sgd') => {
+      const w = engine.parameter(initial, [37], 'w');
+      const adam = new Adam(engine, [{ params: [w], rule }], { lr: 0.02 });
+      const stateBytes = adam.stateBytes;
+      await engine.step(() => {
+        w.grad = engine.tensor(grad, [37], 'f32', 'grad');
+        adam.step();
+      });
+      const after = await w.read();
+      w.release();
+      adam.release();
+      return { delta: Array.from(after as Float32Array, (v, i) => initial[i]! - v), stateBytes };
+    };
+    const sgd = await moved('sgd');
+    expect(deviation(sgd.delta, Array.from(grad, (g) => 0.02 * g), 1e-9).maxAbs).toBeLessThan(1e-7);
+    const adam = await moved('adam');
+    expect(deviation(adam.delta, Array.from(grad, (g) => 0.02 * Math.sign(g))).maxAbs).toBeLessThan(1e-5);
+    expect(adam.stateBytes - sgd.stateBytes).toBe(2 * 37 * 4);
+  });
+});
+
 describe('Adam inside a training step', () => {
   it('consumes autograd gradients in one submit, clears them, and keeps its state on the GPU', async () => {
     const engine = await getEngine();

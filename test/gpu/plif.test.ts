@@ -61,16 +61,23 @@ describe('PLIF', () => {
     head.release();
   });
 
-  it('counts V·d + V + K parameters and gives θ its own learning rate', async () => {
+  it('counts V·d + V + K parameters and trains θ in its own group: plain SGD by default (the reference), Adam on request', async () => {
     const engine = await getEngine();
     const [d, V, K] = [6, 40, 1000];
     const head = createHead(engine, { kind: 'plif', pieces: K, lr: 0.03 }, { hidden: d, vocab: V, initSeed: 1 }) as PlifHead;
     expect(head.paramCount).toBe(V * d + V + K);
-    expect(head.bytes()).toEqual({ parameters: (V * d + V + K) * 4, optimizerState: 2 * (V * d + V + K) * 4, frozen: 0 });
+    // SGD keeps no moments for θ.
+    expect(head.bytes()).toEqual({ parameters: (V * d + V + K) * 4, optimizerState: 2 * (V * d + V) * 4, frozen: 0 });
     const groups = optimizerGroups(head, []);
     expect(groups).toHaveLength(2);
-    expect(groups[1]).toEqual({ params: [head.theta], lr: 0.03 });
+    expect(groups[1]).toEqual({ params: [head.theta], lr: 0.03, rule: 'sgd' });
     expect(groups[0]!.params).not.toContain(head.theta);
     head.release();
+
+    const adamSlopes = createHead(engine, { kind: 'plif', pieces: K, slopeOptimizer: 'adam' }, { hidden: d, vocab: V, initSeed: 1 }) as PlifHead;
+    expect(optimizerGroups(adamSlopes, [])[1]).toEqual({ params: [adamSlopes.theta], lr: 0.02, rule: 'adam' });
+    expect(adamSlopes.bytes().optimizerState).toBe(2 * (V * d + V + K) * 4);
+    expect(adamSlopes.label).toBe('PLIF K=1000 (Adam slopes)');
+    adamSlopes.release();
   });
 });

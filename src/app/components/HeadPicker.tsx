@@ -1,7 +1,7 @@
 // The runs of the comparison: one row per variant (usually a head), with its parameters editable
 // in place, and a menu to add another output layer.
 import { useId } from 'react';
-import type { HeadSpec } from '../../heads';
+import { plifDefaults, type HeadSpec } from '../../heads';
 import { headLabel } from '../../experiments/overrides';
 import { useExperimentStore } from '../state/experiment';
 
@@ -19,7 +19,9 @@ const headTemplates: { name: string; head: HeadSpec; with?: Record<string, unkno
   { name: 'max-margin', head: { kind: 'max-margin', margin: 0.5 } },
   { name: 'syn-margin (projection)', head: { kind: 'syn-margin-projection', margin: 0.5 } },
   { name: 'syn-margin (difference)', head: { kind: 'syn-margin-difference', margin: 0.5 } },
-  { name: 'PLIF: softmax of a learned monotonic function of the logits (K = 100,000)', head: { kind: 'plif' } },
+  { name: 'PLIF: softmax of a learned monotonic function of the logits (K = 100,000; slopes by SGD, as the reference)', head: { kind: 'plif' } },
+  { name: 'PLIF with frozen slopes (f fixed at its random initial shape)', head: { kind: 'plif', frozen: true } },
+  { name: 'PLIF with slopes trained by Adam', head: { kind: 'plif', slopeOptimizer: 'adam' } },
   { name: 'mixture of softmaxes (K = 15)', head: { kind: 'mos' } },
 ];
 
@@ -30,6 +32,7 @@ function headParameters(head: HeadSpec): { path: string[]; label: string; value:
       .filter(([, v]) => typeof v === 'number')
       .map(([key, value]) => ({ path: ['regularizer', key], label: key.replace('lambda', 'λ'), value: value as number }));
   }
+  if (head.kind === 'plif' && !head.frozen) return [{ path: ['lr'], label: 'slope lr', value: head.lr ?? plifDefaults.lr }];
   return 'margin' in head ? [{ path: ['margin'], label: 'margin γ', value: head.margin }] : [];
 }
 

@@ -1,10 +1,13 @@
 // Float64 reference of src/nn/adam.ts (shaders/grad_norm.wgsl + shaders/adam.wgsl): several
-// Adam / AdamW steps with global gradient-norm clipping and per-parameter learning rates.
+// Adam / AdamW steps with global gradient-norm clipping and per-parameter learning rates; parameters
+// with rule 'sgd' take plain SGD steps (L2 weight decay in the gradient, as torch.optim.SGD).
 
 export interface AdamReferenceParam {
   value: ArrayLike<number>;
   lr: number;
   weightDecay: number;
+  /** Default 'adam'. */
+  rule?: 'adam' | 'sgd';
 }
 
 export interface AdamReferenceHyper {
@@ -40,14 +43,18 @@ export function adamReference(params: AdamReferenceParam[], grads: (ArrayLike<nu
     const scale = Number.isFinite(norm) ? clipped : 0;
     norms.push(norm);
     scales.push(scale);
-    params.forEach(({ lr, weightDecay }, i) => {
+    params.forEach(({ lr, weightDecay, rule }, i) => {
       const g = stepGrads[i];
       if (!g) return;
       steps[i]++;
       if (scale === 0) return;
+      const p = values[i]!;
+      if (rule === 'sgd') {
+        for (let k = 0; k < p.length; k++) p[k] = p[k]! - lr * (g[k]! * scale + weightDecay * p[k]!);
+        return;
+      }
       const bias1 = 1 - hyper.beta1 ** steps[i]!;
       const bias2 = 1 - hyper.beta2 ** steps[i]!;
-      const p = values[i]!;
       for (let k = 0; k < p.length; k++) {
         const gk = g[k]! * scale + (hyper.decoupled ? 0 : weightDecay * p[k]!);
         m[i]![k] = hyper.beta1 * m[i]![k]! + (1 - hyper.beta1) * gk;

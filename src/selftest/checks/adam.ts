@@ -11,7 +11,7 @@ export interface AdamScenario {
   initial: Float32Array[];
   /** Index into `groups` for each parameter. */
   groupOf: number[];
-  groups: { lr: number; weightDecay: number }[];
+  groups: { lr: number; weightDecay: number; rule?: 'adam' | 'sgd' }[];
   hyper: AdamReferenceHyper;
   grads: (Float32Array | undefined)[][];
 }
@@ -47,21 +47,23 @@ export function adamReferenceFor(s: AdamScenario) {
 const sizeOfShape = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
 
 /**
- * Four parameters in two groups (the second with its own lr, as PLIF slopes will have), five steps
- * whose gradient scale alternates above and below the clip norm; parameter 1 has no gradient at step 2.
- * Sizes not divisible by 4 take the scalar kernels; [1031×12] takes the vec4 ones across several
- * workgroups, the last one short.
+ * Five parameters in three groups (the second with its own lr; the third plain SGD with L2 decay, as
+ * PLIF slopes have by default), five steps whose gradient scale alternates above and below the clip
+ * norm; parameter 1 has no gradient at step 2. Sizes not divisible by 4 take the scalar kernels;
+ * [1031×12] takes the vec4 ones across several workgroups, the last one short; [300] is SGD across
+ * two workgroups.
  */
 export function adamScenario(decoupled: boolean): AdamScenario {
-  const shapes: Shape[] = [[17, 33], [33], [3], [1031, 12]];
+  const shapes: Shape[] = [[17, 33], [33], [3], [1031, 12], [300]];
   const gradScales = [1, 0.05, 2, 0.1, 0.5];
   return {
     shapes,
     initial: shapes.map((shape, i) => Float32Array.from(randomArray(sizeOfShape(shape), 60 + i))),
-    groupOf: [0, 0, 1, 1],
+    groupOf: [0, 0, 1, 1, 2],
     groups: [
       { lr: 0.01, weightDecay: 0.1 },
       { lr: 0.05, weightDecay: 0 },
+      { lr: 0.3, weightDecay: 0.05, rule: 'sgd' },
     ],
     hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupled, clipNorm: 5 },
     grads: gradScales.map((scale, step) =>
@@ -75,7 +77,7 @@ export function adamScenario(decoupled: boolean): AdamScenario {
 export const adamChecks: KernelCheck[] = [false, true].map(
   (decoupled): KernelCheck => ({
     kernel: decoupled ? 'AdamW + grad-norm clipping' : 'Adam (L2) + grad-norm clipping',
-    sizes: '[17×33], [33], [3], [1031×12]; 5 steps',
+    sizes: '[17×33], [33], [3], [1031×12], SGD [300]; 5 steps',
     tolerance: 1e-5,
     // Weights that pass near zero lose digits to cancellation (0.038 minus five updates of 0.01 is
     // exact only to f32 ulps of 0.038), so errors count as absolute below the size of one update.

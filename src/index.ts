@@ -23,7 +23,9 @@ export {
   syntheticNegative,
   type EmbeddingLossKind,
 } from './math/embeddingLosses';
-export { bleu, bleuWithAndWithoutDuplicates, bleuWorkedExample, removeConsecutiveDuplicates, tokenize13a, type BleuResult, type BleuWithAndWithoutDuplicates } from './math/bleu';
+export { bleu, bleuWorkedExample, tokenize13a, type BleuResult } from './math/bleu';
+export { bleuWithAndWithoutDuplicates, removeConsecutiveDuplicates, type BleuWithAndWithoutDuplicates } from './train/hypothesisBleu';
+export { detokenize } from './data/tokenize';
 export { allChecks, runCheck, runSelfTest, type KernelCheck, type KernelCheckResult } from './selftest';
 export { gradCheck, type GradInput, type GradCheckResult } from './selftest/gradcheck';
 export { Transformer, type TransformerOptions } from './nn/transformer';

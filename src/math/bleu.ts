@@ -23,13 +23,6 @@ export interface BleuResult {
   totals: [number, number, number, number];
 }
 
-export interface BleuWithAndWithoutDuplicates {
-  /** BLEU of the hypotheses as given. */
-  raw: BleuResult;
-  /** BLEU after the reference code's post-processing, which drops repeated adjacent tokens. */
-  deduplicated: BleuResult;
-}
-
 // Python's str.split() and str.rstrip() treat these as whitespace; JavaScript's \s differs
 // (it adds U+FEFF and lacks U+001C–U+001F and U+0085), and token counts must match sacreBLEU's.
 const PYTHON_WHITESPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
@@ -141,30 +134,6 @@ export function bleu(hypotheses: readonly string[], references: readonly string[
   }
   const meanLog = precisions.reduce((sum, precision) => sum + flooredLog(precision), 0) / MAX_ORDER;
   return { score: bp * Math.exp(meanLog), precisions, bp, sysLen, refLen, counts, totals };
-}
-
-/**
- * The reference implementation's output clean-up: a whitespace-separated token identical to the
- * one before it is dropped ("the the cat" → "the cat"). Continuous-output decoders often emit the
- * same nearest neighbour twice in a row, and the reference code reports BLEU after removing them.
- */
-export function removeConsecutiveDuplicates(text: string): string {
-  const kept: string[] = [];
-  for (const token of splitOnWhitespace(text)) {
-    if (token !== kept[kept.length - 1]) kept.push(token);
-  }
-  return kept.join(' ');
-}
-
-/** BLEU of the hypotheses as given and after `removeConsecutiveDuplicates`; references are left untouched. */
-export function bleuWithAndWithoutDuplicates(
-  hypotheses: readonly string[],
-  references: readonly string[],
-): BleuWithAndWithoutDuplicates {
-  return {
-    raw: bleu(hypotheses, references),
-    deduplicated: bleu(hypotheses.map(removeConsecutiveDuplicates), references),
-  };
 }
 
 /**

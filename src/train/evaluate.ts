@@ -6,12 +6,12 @@ import { buildBatch, evaluationBatches, ignoredTarget, type Batch } from '../dat
 import { detokenize } from '../data/tokenize';
 import { specialIds } from '../data/vocabulary';
 import { sequenceLimit } from '../experiments/model';
-import { bleuWithAndWithoutDuplicates } from '../math/bleu';
 import type { Task } from '../experiments/task';
 import { ContinuousHead } from '../heads/continuous';
 import { principalComponents, project, type Projection } from '../math/pca';
 import { unary } from '../tensor/ops/elementwise';
 import { sumAll, sumRows } from '../tensor/ops/reduce';
+import { bleuWithAndWithoutDuplicates } from './hypothesisBleu';
 import type { EvalPoint, RunRecord } from './record';
 import { sequenceBatch, type TrainingRun } from './run';
 
@@ -187,12 +187,12 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
   if (continuousHead(run) && !run.record.embeddingMap) run.record.embeddingMap = embeddingMap(task).map;
   const decodeCount = Math.min(options.decodeSentences, task.valid.length);
   if (task.kind === 'translation' && decodeCount > 0) {
-    const hypotheses: string[] = [];
+    const hypotheses: string[][] = [];
     const details: DecodedStep[][] = [];
     for (let start = 0; start < decodeCount; start += options.batchSentences) {
       const group = Array.from({ length: Math.min(options.batchSentences, decodeCount - start) }, (_, i) => start + i);
       const decoded = await greedyDecode(run, buildBatch(task.valid, group), decodeLimit(run), Math.max(0, options.samples - start));
-      for (const ids of decoded.ids) hypotheses.push(detokenize(task.decodeTarget(ids)));
+      for (const ids of decoded.ids) hypotheses.push(task.decodeTarget(ids));
       details.push(...decoded.details);
     }
     const references = task.validText.slice(0, decodeCount).map((text) => text.reference);
@@ -203,7 +203,7 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
     point.samples = hypotheses.slice(0, options.samples).map((hypothesis, i) => ({
       source: task.validText[i]!.source,
       reference: references[i]!,
-      hypothesis,
+      hypothesis: detokenize(hypothesis),
       tokens: (details[i] ?? []).map((step) => describeStep(task, step, map?.projection)),
     }));
   }

@@ -20,7 +20,7 @@ import { LossPlot } from './plots/LossPlot';
 import { MemoryBars } from './plots/MemoryBars';
 import type { RunView } from './plots/runView';
 import { ThroughputPlot } from './plots/ThroughputPlot';
-import { decodeExperiment, encodeExperiment } from './share/url';
+import { encodeExperiment } from './share/url';
 import { setupRuns, useExperimentStore } from './state/experiment';
 import { autosaveMs, useHistoryStore } from './state/history';
 import { useTrainingStore } from './state/training';
@@ -86,7 +86,7 @@ export function Workspace({ active }: { active: boolean }) {
   const setup = useExperimentStore(useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants })));
   const warnings = useExperimentStore((s) => s.warnings);
   const dismissWarnings = useExperimentStore((s) => s.dismissWarnings);
-  const replaceSetup = useExperimentStore((s) => s.replace);
+  const openLink = useExperimentStore((s) => s.openLink);
   const { state, records, load } = useTrainingStore(useShallow((s) => ({ state: s.state, records: s.records, load: s.load })));
   const history = useHistoryStore();
   const [selected, setSelected] = useState<TokenRef | null>(null);
@@ -99,8 +99,8 @@ export function Workspace({ active }: { active: boolean }) {
     const entry = await loadExperiment(id);
     if (!entry) return;
     const checkpoints = await history.loadCheckpoints(id);
-    const query = entry.url.includes('?') ? entry.url.slice(entry.url.indexOf('?')) : entry.url;
-    replaceSetup(decodeExperiment(query).state);
+    // Saved settings may no longer validate (a preset or the schema changed): say so, as a fresh link does.
+    openLink(entry.url);
     load(entry.comparison.runs, checkpoints);
     history.adopt(id);
   };

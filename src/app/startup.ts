@@ -1,7 +1,7 @@
 // Opening the page: the experiment comes from the URL (a shared link), once, before the first
 // render — not in an effect, which StrictMode would run twice and so start training twice.
 import { bottleneckPreset, decodeBottleneck } from './share/bottleneckUrl';
-import { decodeExperiment, linkPreset } from './share/url';
+import { linkPreset } from './share/url';
 import { useBottleneckStore } from './state/bottleneck';
 import { setupRuns, useExperimentStore } from './state/experiment';
 import { useTrainingStore } from './state/training';
@@ -16,9 +16,7 @@ export function openFromUrl(search: string): void {
     if (link.autostart) useBottleneckStore.getState().start();
     return;
   }
-  const { state, warnings } = decodeExperiment(search);
-  // The link's "start on open" is spent once it has started: a reload should not train again.
-  useExperimentStore.getState().replace({ ...state, autostart: false }, warnings);
+  const state = useExperimentStore.getState().openLink(search);
   const resolved = setupRuns(state);
   if (state.autostart && 'runs' in resolved) useTrainingStore.getState().start(resolved.runs, state.preset);
 }

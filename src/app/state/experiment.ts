@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import { ConfigError, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
 import { applyOverrides } from '../../experiments/overrides';
 import { presets, resolvePreset, runsOf } from '../../experiments/presets';
+import { decodeExperiment } from '../share/url';
 import { useUploadsStore } from './uploads';
 
 export const defaultPreset = 'tiny-demo';
@@ -29,6 +30,12 @@ interface ExperimentState extends ExperimentSetup {
   setVariants(variants: Record<string, unknown>[]): void;
   setAutostart(autostart: boolean): void;
   replace(setup: ExperimentSetup, warnings?: string[]): void;
+  /**
+   * Shows the experiment a link describes — a fresh one or a saved entry's, whose settings may no
+   * longer validate — with every problem found decoding it, and returns the decoded setup. "Start
+   * on open" comes back in it but is not kept: a reload must not train again.
+   */
+  openLink(url: string): ExperimentSetup;
   dismissWarnings(): void;
 }
 
@@ -86,6 +93,12 @@ export const useExperimentStore = create<ExperimentState>()((set, get) => ({
 
   replace(setup, warnings = []) {
     set({ ...setup, errors: {}, warnings });
+  },
+
+  openLink(url) {
+    const { state, warnings } = decodeExperiment(url.includes('?') ? url.slice(url.indexOf('?')) : url);
+    get().replace({ ...state, autostart: false }, warnings);
+    return state;
   },
 
   dismissWarnings() {

@@ -11,8 +11,13 @@
 // backward_main  @0 uniform Params  @1 pred  @2 table  @3 targets  @4 negatives  @5 grad_loss f32[N]  @6 grad_pred f32[N,m]
 // Rows with a negative target (padding) give loss 0 and gradient 0. `negatives` is read only by KIND 2.
 // L2 is Σ(ê − u)², summed directly (no κ² − 2ê·u + 1 cancellation).
+// DETACH_NEGATIVE = 1 (KIND 3, 4): the synthetic negative is a constant in the backward, as in the one
+// public port. Differentiated through, the difference form is satisfied by shrinking ‖ê‖ rather than
+// aligning ê (at cos 0.5 the hinge goes 0.945 → 0.5 → 0 as κ goes 3 → 1 → 0.1); detached, the
+// gradient has no component along ê, so κ is no shortcut.
 
 override KIND: u32 = 0u;
+override DETACH_NEGATIVE: u32 = 0u;
 
 struct Params {
   rows: u32,
@@ -62,8 +67,9 @@ struct RowTerms {
   coef: vec3<f32>,
 }
 
-// The negative is differentiated through (the synthetic ones depend on ê; the max-margin index is
-// piecewise constant), so the gradient is exact wherever the hinge is not at its kink.
+// Unless DETACH_NEGATIVE, the negative is differentiated through (the synthetic ones depend on ê; the
+// max-margin index is piecewise constant), so the gradient is exact wherever the hinge is not at its kink.
+// Detached, d cos(ê, n) = n/(κ‖n‖) − cos_n·ê/κ² with n held fixed.
 fn row_terms(stats: vec3<f32>) -> RowTerms {
   let kappa = max(sqrt(stats.x), p.min_kappa);
   let k2 = kappa * kappa;
@@ -88,12 +94,22 @@ fn row_terms(stats: vec3<f32>) -> RowTerms {
         // ê = 0 gives n = 0, whose cosine is 0 like every cosine with a zero vector.
         let sin_u = select(sqrt(max((1.0 - cos_u) * (1.0 + cos_u), 0.0)), 0.0, stats.x == 0.0);
         cos_n = sin_u;
-        d_cos_n = -(cos_u / max(sin_u, 1e-6)) * d_cos_u;
+        if (DETACH_NEGATIVE == 1u) {
+          // n = ê − κ·cos_u·u, ‖n‖ = κ·sin_u: coefficients (1 − sin²)/(κ² sin) on ê, −cos_u/(κ sin) on u.
+          let s = max(sin_u, 1e-6);
+          d_cos_n = vec3(cos_u * cos_u / (k2 * s), -cos_u / (kappa * s), 0.0);
+        } else {
+          d_cos_n = -(cos_u / max(sin_u, 1e-6)) * d_cos_u;
+        }
       } else {
         // n = w = ê − u, D = ‖w‖: d cos(ê, w) = (w + ê)/(κD) − cos_n·(ê/κ² + w/D²).
         let D = max(sqrt(stats.z), p.min_kappa);
         cos_n = (stats.x - stats.y) / (kappa * D);
-        d_cos_n = vec3(1.0 / (kappa * D) - cos_n / k2, 0.0, 1.0 / (kappa * D) - cos_n / (D * D));
+        if (DETACH_NEGATIVE == 1u) {
+          d_cos_n = vec3(-cos_n / k2, 0.0, 1.0 / (kappa * D));
+        } else {
+          d_cos_n = vec3(1.0 / (kappa * D) - cos_n / k2, 0.0, 1.0 / (kappa * D) - cos_n / (D * D));
+        }
       }
       let value = p.margin + cos_n - cos_u;
       if (value <= 0.0) { return RowTerms(0.0, vec3(0.0)); }

@@ -77,7 +77,8 @@ export const headSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('l2') }),
   z.strictObject({ kind: z.literal('cosine') }),
   // A cosine margin: cosines differ by at most 2.
-  z.strictObject({ kind: z.enum(['max-margin', 'syn-margin-projection', 'syn-margin-difference']), margin: real(0, 2, true) }),
+  z.strictObject({ kind: z.literal('max-margin'), margin: real(0, 2, true) }),
+  z.strictObject({ kind: z.enum(['syn-margin-projection', 'syn-margin-difference']), margin: real(0, 2, true), detachNegative: z.boolean().optional() }),
   // PLIF keeps 2·K floats per histogram partial (≤ 16) for ∂θ: 10⁶ pieces is 128 MB of scratch.
     // `lr` is θ's rate under `slopeOptimizer` (SGD by default, as in the reference code).
   z.strictObject({

@@ -11,7 +11,13 @@ import type { Head, HeadBytes } from './types';
 export type ContinuousLoss =
   | ({ kind: 'vmf' } & VmfLossOptions)
   | { kind: Exclude<EmbeddingLossKind, 'max-margin' | 'syn-margin-projection' | 'syn-margin-difference'> }
-  | { kind: 'max-margin' | 'syn-margin-projection' | 'syn-margin-difference'; margin: number };
+  | { kind: 'max-margin'; margin: number }
+  /**
+   * `detachNegative` (default true, as the one public port): the synthetic negative is a constant in
+   * the gradient. Differentiated through, the difference form is met by shrinking ‖ê‖ instead of
+   * aligning ê (docs/fidelity.md).
+   */
+  | { kind: 'syn-margin-projection' | 'syn-margin-difference'; margin: number; detachNegative?: boolean };
 
 export interface ContinuousHeadOptions {
   hidden: number;
@@ -36,7 +42,7 @@ export function continuousLossLabel(loss: ContinuousLoss): string {
     case 'l2': return 'L2';
     case 'cosine': return 'cosine';
     case 'max-margin': return `max-margin γ=${loss.margin}`;
-    default: return `syn-margin (${loss.kind === 'syn-margin-projection' ? 'projection' : 'difference'}) γ=${loss.margin}`;
+    default: return `syn-margin (${loss.kind === 'syn-margin-projection' ? 'projection' : 'difference'}) γ=${loss.margin}${loss.detachNegative === false ? ', negative not detached' : ''}`;
   }
 }
 
@@ -73,7 +79,8 @@ export class ContinuousHead implements Head {
       spec.kind === 'max-margin'
         ? hidden.engine.withoutGradients(() => mostInformativeNegatives(hidden.engine, pred, this.table, targets))
         : targets;
-    return embeddingLoss(pred, this.table, targets, negatives, { kind: spec.kind, margin });
+    const detachNegative = spec.kind === 'syn-margin-projection' || spec.kind === 'syn-margin-difference' ? (spec.detachNegative ?? true) : false;
+    return embeddingLoss(pred, this.table, targets, negatives, { kind: spec.kind, margin, detachNegative });
   }
 
   decode(hidden: Tensor, k: number) {

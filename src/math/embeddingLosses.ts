@@ -1,7 +1,7 @@
 // Float64 references of the losses on a predicted embedding (shaders/embedding_losses.wgsl).
 // Each returns the loss of one row and dL/dê; `negative` is the max-margin negative row (ignored
-// by the other kinds). Gradients are exact: the synthetic negatives are differentiated through, and
-// the max-margin negative, an argmax, is piecewise constant.
+// by the other kinds). Gradients are exact — the max-margin negative, an argmax, is piecewise
+// constant — except that a synthetic negative may be detached (held constant in the gradient).
 import { minKappa } from './vmf';
 
 export type EmbeddingLossKind = 'l2' | 'cosine' | 'max-margin' | 'syn-margin-projection' | 'syn-margin-difference';
@@ -41,8 +41,8 @@ export function syntheticNegative(kind: 'syn-margin-projection' | 'syn-margin-di
   return Float64Array.from(pred, (x, j) => x - d * target[j]!);
 }
 
-/** d cos(ê, n(ê))/dê by the chain rule through n: ∂/∂ê + (∂n/∂ê)ᵀ ∂/∂n. */
-function negativeCosine(kind: EmbeddingLossKind, pred: ArrayLike<number>, target: ArrayLike<number>, negativeRow: ArrayLike<number> | undefined) {
+/** d cos(ê, n(ê))/dê by the chain rule through n: ∂/∂ê + (∂n/∂ê)ᵀ ∂/∂n; only ∂/∂ê when n is detached. */
+function negativeCosine(kind: EmbeddingLossKind, pred: ArrayLike<number>, target: ArrayLike<number>, negativeRow: ArrayLike<number> | undefined, detach: boolean) {
   if (kind === 'max-margin') {
     if (!negativeRow) throw new Error('max-margin needs the negative row');
     const c = cosine(pred, negativeRow);
@@ -50,6 +50,7 @@ function negativeCosine(kind: EmbeddingLossKind, pred: ArrayLike<number>, target
   }
   const n = syntheticNegative(kind as 'syn-margin-projection' | 'syn-margin-difference', pred, target);
   const c = cosine(pred, n);
+  if (detach) return { cos: c.cos, grad: c.da };
   if (kind === 'syn-margin-difference') return { cos: c.cos, grad: c.da.map((g, j) => g + c.db[j]!) }; // ∂n/∂ê = I
   // n = (I − uuᵀ)ê: (∂n/∂ê)ᵀ g = g − u(u·g)
   const ug = dot(target, c.db);
@@ -60,7 +61,7 @@ export function embeddingLossReference(
   kind: EmbeddingLossKind,
   pred: ArrayLike<number>,
   target: ArrayLike<number>,
-  options: { margin: number; negative?: ArrayLike<number> },
+  options: { margin: number; negative?: ArrayLike<number>; detachNegative?: boolean },
 ): { loss: number; grad: Float64Array } {
   if (kind === 'l2') {
     const diff = Float64Array.from(pred, (x, j) => x - target[j]!);
@@ -68,7 +69,7 @@ export function embeddingLossReference(
   }
   const positive = cosine(pred, target);
   if (kind === 'cosine') return { loss: 1 - positive.cos, grad: positive.da.map((g) => -g) };
-  const negative = negativeCosine(kind, pred, target, options.negative);
+  const negative = negativeCosine(kind, pred, target, options.negative, options.detachNegative ?? false);
   const value = options.margin + negative.cos - positive.cos;
   if (value <= 0) return { loss: 0, grad: new Float64Array(pred.length) };
   return { loss: value, grad: negative.grad.map((g, j) => g - positive.da[j]!) };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHead } from '../../src/heads';
+import { createHead, type HeadSpec } from '../../src/heads';
+import { sumAll } from '../../src/tensor/ops/reduce';
 import { randomArray } from '../../src/math/random';
 import { headChecks, headHidden, headShapes, headSpecs, makeHead } from '../../src/selftest/checks/heads';
 import { gradCheck } from '../../src/selftest/gradcheck';
@@ -21,6 +22,26 @@ describe('output layers', () => {
       head.release();
     });
   }
+
+  it('syn-margin detaches its synthetic negative unless told not to', async () => {
+    const engine = await getEngine();
+    const gradient = async (spec: HeadSpec) => {
+      const { head, targets } = makeHead(engine, spec);
+      const x = engine.tensor(headHidden, [N, d]);
+      x.requiresGrad = true;
+      const grad = await engine.tidy(() => {
+        engine.backward(sumAll(head.loss(x, targets)));
+        return x.grad!;
+      }).read();
+      head.release();
+      return Array.from(grad);
+    };
+    for (const kind of ['syn-margin-projection', 'syn-margin-difference'] as const) {
+      const byDefault = await gradient({ kind, margin: 0.5 });
+      expect(byDefault).toEqual(await gradient({ kind, margin: 0.5, detachNegative: true }));
+      expect(byDefault).not.toEqual(await gradient({ kind, margin: 0.5, detachNegative: false }));
+    }
+  });
 
   it('count parameters and bytes: V·d + V for softmax, d·m + m plus a frozen V×m table for continuous heads', async () => {
     const engine = await getEngine();

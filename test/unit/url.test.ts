@@ -18,7 +18,8 @@ const headArb: fc.Arbitrary<HeadSpec> = fc.oneof(
   fc.constant<HeadSpec>({ kind: 'softmax' }),
   fc.boolean().map((tied): HeadSpec => ({ kind: 'softmax', tied })),
   fc.constantFrom<HeadSpec>({ kind: 'l2' }, { kind: 'cosine' }),
-  fc.record({ kind: fc.constantFrom('max-margin', 'syn-margin-projection', 'syn-margin-difference'), margin: fc.double({ min: 0.01, max: 2, noNaN: true }) }),
+  fc.record({ kind: fc.constant('max-margin'), margin: fc.double({ min: 0.01, max: 2, noNaN: true }) }),
+  fc.record({ kind: fc.constantFrom('syn-margin-projection', 'syn-margin-difference'), margin: fc.double({ min: 0.01, max: 2, noNaN: true }), detachNegative: fc.boolean() }, { requiredKeys: ['kind', 'margin'] }),
   fc.record({
     kind: fc.constant('vmf'),
     approximate: fc.boolean(),

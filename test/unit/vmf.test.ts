@@ -75,3 +75,52 @@ describe('embedding loss references', () => {
     }
   });
 });
+
+describe("syn-margin's synthetic negative", () => {
+  // ê at angle 60° from the target u (cos 0.5) with norm κ, in the plane of u and a unit v ⊥ u.
+  const u = [1, 0, 0, 0];
+  const at = (kappa: number) => [kappa * 0.5, kappa * Math.sqrt(0.75), 0, 0];
+  const radial = (pred: number[], grad: Float64Array) => pred.reduce((s, x, j) => s + (x * grad[j]!) / Math.hypot(...pred), 0);
+
+  it('differentiated through, the difference form is met by shrinking ‖ê‖ at a fixed angle (the shortcut)', async () => {
+    const { embeddingLossReference } = await import('../../src/math/embeddingLosses');
+    const loss = (kappa: number) => embeddingLossReference('syn-margin-difference', at(kappa), u, { margin: 0.5 }).loss;
+    expect([loss(3), loss(1), loss(0.1)].map((l) => Number(l.toFixed(3)))).toEqual([0.945, 0.5, 0]);
+    // dL/dκ > 0 along the way: a gradient step shrinks ‖ê‖.
+    for (const kappa of [3, 1.5, 1]) {
+      const { grad } = embeddingLossReference('syn-margin-difference', at(kappa), u, { margin: 0.5 });
+      expect(radial(at(kappa), grad), `κ=${kappa}`).toBeGreaterThan(0.01);
+    }
+  });
+
+  it('detached, the gradient has no component along ê for either form, so κ is no way to lower the loss', async () => {
+    const { embeddingLossReference } = await import('../../src/math/embeddingLosses');
+    for (const kind of ['syn-margin-projection', 'syn-margin-difference'] as const) {
+      for (const kappa of [0.3, 1, 3]) {
+        const { loss, grad } = embeddingLossReference(kind, at(kappa), u, { margin: 1.5, detachNegative: true });
+        expect(loss, `${kind} κ=${kappa}`).toBeGreaterThan(0);
+        expect(Math.abs(radial(at(kappa), grad)), `${kind} κ=${kappa}`).toBeLessThan(1e-12);
+        // It still pulls ê toward u: a small step against the gradient raises cos(ê, u).
+        const stepped = at(kappa).map((x, j) => x - 1e-3 * grad[j]!);
+        expect(stepped[0]! / Math.hypot(...stepped), `${kind} κ=${kappa}`).toBeGreaterThan(0.5);
+      }
+    }
+  });
+
+  it('detached, the gradient is that of the same hinge with the negative held fixed (central differences)', async () => {
+    const { embeddingLossReference, syntheticNegative } = await import('../../src/math/embeddingLosses');
+    const pred = [0.3, -1.2, 2.0, 0.7];
+    const target = [0.5, -0.5, 0.5, 0.5];
+    for (const kind of ['syn-margin-projection', 'syn-margin-difference'] as const) {
+      const fixed = syntheticNegative(kind, pred, target);
+      const norm = Math.hypot(...fixed);
+      // A fixed unit negative is exactly max-margin's form.
+      const held = (p: number[]) => embeddingLossReference('max-margin', p, target, { margin: 1.5, negative: Array.from(fixed, (x) => x / norm) }).loss;
+      const { grad } = embeddingLossReference(kind, pred, target, { margin: 1.5, detachNegative: true });
+      pred.forEach((_, j) => {
+        const shifted = (d: number) => held(pred.map((x, k) => (k === j ? x + d : x)));
+        expect(grad[j], `${kind} ∂/∂ê${j}`).toBeCloseTo((shifted(1e-6) - shifted(-1e-6)) / 2e-6, 6);
+      });
+    }
+  });
+});

@@ -7,6 +7,21 @@ import { predictionBatch, type PredictionBatch } from './predictionBatch';
 export const embeddingLossKinds: EmbeddingLossKind[] = ['l2', 'cosine', 'max-margin', 'syn-margin-projection', 'syn-margin-difference'];
 export const referenceMargin = 0.5;
 
+/** A loss as the kernel computes it: its kind and, for syn-margin, whether the negative is detached. */
+export interface EmbeddingLossVariant {
+  kind: EmbeddingLossKind;
+  detachNegative?: boolean;
+}
+
+/** Every kind differentiated through, then the syn-margin kinds with their negative detached. */
+export const embeddingLossVariants: EmbeddingLossVariant[] = [
+  ...embeddingLossKinds.map((kind) => ({ kind })),
+  { kind: 'syn-margin-projection', detachNegative: true },
+  { kind: 'syn-margin-difference', detachNegative: true },
+];
+
+const variantName = ({ kind, detachNegative }: EmbeddingLossVariant) => (detachNegative ? `${kind} (detached negative)` : kind);
+
 const rowOf = (data: Float32Array, row: number, m: number) => data.subarray(row * m, (row + 1) * m);
 
 /** Max-margin negatives by brute force on the CPU; padding rows keep −1. */
@@ -15,45 +30,45 @@ export function referenceNegatives(batch: PredictionBatch): Int32Array {
   return Int32Array.from(targets, (t, r) => (t < 0 ? -1 : mostInformativeNegative(rowOf(pred, r, m), rowOf(table, t, m), table, vocab)));
 }
 
-export function embeddingLossBatchReference(kind: EmbeddingLossKind, batch: PredictionBatch, negatives: Int32Array) {
+export function embeddingLossBatchReference({ kind, detachNegative }: EmbeddingLossVariant, batch: PredictionBatch, negatives: Int32Array) {
   const { pred, table, targets, rows, m } = batch;
   const loss = new Float64Array(rows);
   const grad = new Float64Array(rows * m);
   for (let r = 0; r < rows; r++) {
     const t = targets[r]!;
     if (t < 0) continue;
-    const out = embeddingLossReference(kind, rowOf(pred, r, m), rowOf(table, t, m), { margin: referenceMargin, negative: rowOf(table, negatives[r]!, m) });
+    const out = embeddingLossReference(kind, rowOf(pred, r, m), rowOf(table, t, m), { margin: referenceMargin, negative: rowOf(table, negatives[r]!, m), detachNegative });
     loss[r] = out.loss;
     grad.set(out.grad, r * m);
   }
   return { loss, grad };
 }
 
-export function runEmbeddingLoss(engine: Engine, kind: EmbeddingLossKind, batch: PredictionBatch, negatives: Int32Array): Promise<[Float32Array, Float32Array]> {
+export function runEmbeddingLoss(engine: Engine, { kind, detachNegative }: EmbeddingLossVariant, batch: PredictionBatch, negatives: Int32Array): Promise<[Float32Array, Float32Array]> {
   return engine.tidy(() => {
     const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
     pred.requiresGrad = true;
     const table = engine.tensor(batch.table, [batch.vocab, batch.m]);
     const targets = engine.tensor(batch.targets, [batch.rows], 'i32');
-    const loss = embeddingLoss(pred, table, targets, engine.tensor(negatives, [batch.rows], 'i32'), { kind, margin: referenceMargin });
+    const loss = embeddingLoss(pred, table, targets, engine.tensor(negatives, [batch.rows], 'i32'), { kind, margin: referenceMargin, detachNegative });
     engine.backward(loss);
     return Promise.all([loss.read(), pred.grad!.read()]) as Promise<[Float32Array, Float32Array]>;
   });
 }
 
-const lossChecks: KernelCheck[] = embeddingLossKinds.flatMap((kind) =>
+const lossChecks: KernelCheck[] = embeddingLossVariants.flatMap((variant) =>
   [3, 100, 300].flatMap((m): KernelCheck[] => {
     const batch = () => predictionBatch(17, 33, m, 5 * m);
     return (['loss', 'grad'] as const).map((part, index) => ({
-      kernel: `${kind} ${part}`,
+      kernel: `${variantName(variant)} ${part}`,
       sizes: `N=17 V=33 m=${m}`,
       // Near κ = 1e-6 a cosine's gradient is ~1/κ and its two terms cancel in f32.
-      tolerance: part === 'grad' && kind !== 'l2' ? 3e-4 : 1e-4,
+      tolerance: part === 'grad' && variant.kind !== 'l2' ? 3e-4 : 1e-4,
       async run(engine) {
         const b = batch();
         const negatives = referenceNegatives(b);
-        const actual = (await runEmbeddingLoss(engine, kind, b, negatives))[index]!;
-        const reference = embeddingLossBatchReference(kind, b, negatives);
+        const actual = (await runEmbeddingLoss(engine, variant, b, negatives))[index]!;
+        const reference = embeddingLossBatchReference(variant, b, negatives);
         return { actual, reference: part === 'loss' ? reference.loss : reference.grad };
       },
     }));

@@ -24,7 +24,9 @@ export const headSpecs: CheckedHeadSpec[] = [
   { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false },
   { kind: 'cosine' },
   { kind: 'max-margin', margin: 0.5 },
-  { kind: 'syn-margin-difference', margin: 0.5 },
+  // Differentiated through, so that finite differences check its gradient; the default detached
+  // gradient is checked against its float64 reference with the kernel (checks/embeddingLosses.ts).
+  { kind: 'syn-margin-difference', margin: 0.5, detachNegative: false },
 ];
 
 export function makeHead(engine: Engine, spec: HeadSpec) {

@@ -11,6 +11,8 @@ export interface EmbeddingLossOptions {
   kind: EmbeddingLossKind;
   /** γ of the margin losses (0.5 in the reference code). */
   margin: number;
+  /** Syn-margin only: hold the synthetic negative constant in the backward (default false here; the head defaults to true). */
+  detachNegative?: boolean;
 }
 
 type Saved = { pred: Tensor; table: Tensor; targets: Tensor; negatives: Tensor; options: EmbeddingLossOptions };
@@ -20,7 +22,7 @@ function call(engine: Engine, entry: string, s: Saved, buffers: Tensor[]) {
   return {
     shader: 'embedding_losses',
     entry,
-    overrides: { KIND: embeddingLossCodes[s.options.kind], WG: rowWorkgroupSize(engine, m) },
+    overrides: { KIND: embeddingLossCodes[s.options.kind], DETACH_NEGATIVE: s.options.detachNegative ? 1 : 0, WG: rowWorkgroupSize(engine, m) },
     uniforms: [{ u32: rows }, { u32: m }, { f32: s.options.margin }, { f32: minKappa }],
     buffers: [s.pred, s.table, s.targets, s.negatives, ...buffers],
     workgroups: grid1d(rows, 1),

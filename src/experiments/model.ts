@@ -44,7 +44,7 @@ export function buildModel(engine: Engine, config: ExperimentConfig, task: Task)
       maxLength: sequenceLimit(config),
     });
   }
-  const inputEmbedding = backbone.decoderEmbedding;
+  const inputEmbedding = backbone.decoderInput.trainableTable;
   const head = createHead(engine, headSpec, {
     hidden: model.dModel,
     vocab: targetVocab,

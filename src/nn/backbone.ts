@@ -2,7 +2,7 @@
 // S source length, T decoder length, d hidden width.
 import type { Engine } from '../tensor/engine';
 import type { Tensor } from '../tensor/tensor';
-import type { ForwardContext, Module } from './modules';
+import type { ForwardContext, Module, TokenEmbedding } from './modules';
 
 /** One batch as host arrays (see src/data/batching.ts: ids padded with 0). */
 export interface SequenceBatch {
@@ -24,6 +24,12 @@ export interface IncrementalDecoder {
    * stays valid until the next call or `release`, and the caller must not release it.
    */
   next(ids: Int32Array): Tensor;
+  /**
+   * Where a backbone with one attention distribution per position has it (the LSTM): the
+   * distributions over the source of every position decoded so far, [B, t, S], zero on padding.
+   * Owned by the decoder like `next`'s result.
+   */
+  attention?(): Tensor;
   release(): void;
 }
 
@@ -31,8 +37,8 @@ export interface Backbone extends Module {
   readonly hidden: number;
   /** Longest decoder sequence the model accepts (learned positions) or Infinity. */
   readonly maxLength: number;
-  /** The decoder's trainable input table [V, d], which a tied softmax head may share. */
-  readonly decoderEmbedding: Tensor | undefined;
+  /** The decoder's input embedding; a tied head shares its trainable table. */
+  readonly decoderInput: TokenEmbedding;
   /** Teacher-forced decoder states [B·T, d] (row b·T + t) for the batch. */
   forward(engine: Engine, batch: SequenceBatch, context: ForwardContext): Tensor;
   /** Starts greedy decoding of `batch.source` (or unconditioned for a language model). */

@@ -1,16 +1,18 @@
-// The vMF paper's backbone family (methods.md A1): an OpenNMT-style LSTM encoder–decoder with a
-// bidirectional encoder (d/2 units per direction), global attention and input feeding — the
-// previous step's attentional state is concatenated to the next decoder input. Parameters start
-// U(−0.1, 0.1) as in the reference code. Shape legend: B batch, S source length, T decoder
-// length, d width.
+// The vMF paper's backbone (methods.md A1, OpenNMT-py's legacy Models.py as Sachin19/seq2seq-con
+// uses it): a bidirectional LSTM encoder (d/2 units per direction) whose final states, directions
+// concatenated, start the decoder layer for layer; Luong "general" global attention
+// (globalAttention.ts) and input feeding — the previous step's attentional state is concatenated
+// to the next decoder input. Every weight and embedding starts U(−0.1, 0.1) (`-param_init 0.1`),
+// embeddings unscaled; dropout acts between stacked LSTM layers and on the attentional state, as
+// PyTorch's nn.LSTM and OpenNMT's StackedLSTM apply it, never on the top encoder layer.
+// Shape legend: B batch, S source length, T decoder length, d width.
 import type { Engine } from '../tensor/engine';
-import { add, mul, sub, unary } from '../tensor/ops/elementwise';
+import { add, mul, sub } from '../tensor/ops/elementwise';
 import { concat, reshape, slice } from '../tensor/ops/shape';
 import type { Tensor } from '../tensor/tensor';
-import { MultiHeadAttention } from './attention';
 import type { Backbone, IncrementalDecoder, SequenceBatch, SourceBatch } from './backbone';
+import { GlobalAttention } from './globalAttention';
 import { parameterSeed } from './init';
-import { Linear } from './linear';
 import { LstmCell } from './lstm';
 import { TokenEmbedding, siteDropout, type ForwardContext } from './modules';
 
@@ -50,12 +52,11 @@ export class LstmSeq2seq implements Backbone {
   readonly hidden: number;
   readonly maxLength = Infinity;
   private readonly sourceEmbedding: TokenEmbedding;
-  private readonly targetEmbedding: TokenEmbedding;
+  readonly decoderInput: TokenEmbedding;
   /** Per encoder layer: [forward, backward] cells of d/2 units. */
   private readonly encoderCells: [LstmCell, LstmCell][];
   private readonly decoderCells: LstmCell[];
-  private readonly attention: MultiHeadAttention;
-  private readonly attentionOut: Linear;
+  private readonly attention: GlobalAttention;
   private readonly dropoutSeed: number;
 
   constructor(engine: Engine, options: LstmSeq2seqOptions) {
@@ -63,14 +64,13 @@ export class LstmSeq2seq implements Backbone {
     if (d % 2 !== 0) throw new Error(`model.dModel must be even for a bidirectional LSTM encoder, got ${d}`);
     if (options.encoderLayers < 1 || options.decoderLayers < 1) throw new Error('An LSTM encoder–decoder needs at least one encoder and one decoder layer');
     this.hidden = d;
-    this.sourceEmbedding = new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, d, initSeed);
-    this.targetEmbedding = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, d, initSeed, options.tiedTable);
+    this.sourceEmbedding = new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, d, { initSeed, uniformInit: initScale });
+    this.decoderInput = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, d, { initSeed, uniformInit: initScale, frozenTable: options.tiedTable });
     const cell = (name: string, inputs: number, units: number) => new LstmCell(engine, name, inputs, units, { initSeed, initScale });
     this.encoderCells = Array.from({ length: options.encoderLayers }, (_, i) => [cell(`encoder.${i}.forward`, d, d / 2), cell(`encoder.${i}.backward`, d, d / 2)]);
     // Input feeding: the first decoder layer reads [embedding; previous attentional state].
     this.decoderCells = Array.from({ length: options.decoderLayers }, (_, i) => cell(`decoder.${i}`, i === 0 ? 2 * d : d, d));
-    this.attention = new MultiHeadAttention(engine, 'decoder.attention', { dModel: d, heads: 1, initSeed });
-    this.attentionOut = new Linear(engine, 'decoder.attention_out', 2 * d, d, { initSeed, bias: false, initScale });
+    this.attention = new GlobalAttention(engine, 'decoder.attention', { width: d, initSeed, initScale });
     this.dropoutSeed = parameterSeed(initSeed, 'lstm.dropout');
   }
 
@@ -86,6 +86,7 @@ export class LstmSeq2seq implements Backbone {
     let x = this.sourceEmbedding.forward(this.sourceEmbedding.upload(engine, batch.source, [B, S], 'source_ids'));
     const finals: State[] = [];
     this.encoderCells.forEach(([forwardCell, backwardCell], layer) => {
+      if (layer > 0) x = siteDropout(x, context, parameterSeed(this.dropoutSeed, `encoder.${layer - 1}`));
       const run = (cell: LstmCell, order: number[]) => {
         let state = this.zeros(engine, B, this.hidden / 2);
         const outputs: Tensor[] = new Array(S);
@@ -101,26 +102,26 @@ export class LstmSeq2seq implements Backbone {
       const forward = run(forwardCell, positions);
       const backward = run(backwardCell, positions.reverse());
       finals.push({ h: concat([forward.state.h, backward.state.h], 1), c: concat([forward.state.c, backward.state.c], 1) });
-      const states = stackSteps(forward.outputs.map((h, t) => concat([h, backward.outputs[t]!], 1)));
-      x = siteDropout(states, context, parameterSeed(this.dropoutSeed, `encoder.${layer}`));
+      x = stackSteps(forward.outputs.map((h, t) => concat([h, backward.outputs[t]!], 1)));
     });
     return { memory: x, keyLengths: engine.tensor(sourceLengths, [B], 'i32', 'source_lengths'), finals };
   }
 
-  /** One decoder position: input feeding, the LSTM stack, attention over the source, tanh(W[ctx; h]). */
+  /**
+   * One decoder position: input feeding, the LSTM stack, attention over the source. Returns the
+   * attentional state (fed to the next position and to the head), the new LSTM states and the
+   * attention distribution [B, S].
+   */
   private decodeStep(embedded: Tensor, feed: Tensor, states: State[], encoded: { memory: Tensor; keyLengths: Tensor }, context: ForwardContext, t: number) {
     let input = concat([embedded, feed], 1);
     const next = this.decoderCells.map((cell, layer) => {
+      if (layer > 0) input = siteDropout(input, context, parameterSeed(this.dropoutSeed, `decoder.${layer - 1}.${t}`));
       const state = cell.step(input, states[layer]!);
-      input = siteDropout(state.h, context, parameterSeed(this.dropoutSeed, `decoder.${layer}.${t}`));
+      input = state.h;
       return state;
     });
-    const top = next.at(-1)!.h;
-    const B = top.shape[0]!;
-    const query = reshape(top, [B, 1, this.hidden]);
-    const attended = reshape(this.attention.forward(query, encoded.memory, { keyLengths: encoded.keyLengths }), [B, this.hidden]);
-    const output = unary('tanh', this.attentionOut.forward(concat([attended, top], 1)));
-    return { output: siteDropout(output, context, parameterSeed(this.dropoutSeed, `attention_out.${t}`)), states: next };
+    const { output, probabilities } = this.attention.forward(next.at(-1)!.h, encoded.memory, encoded.keyLengths);
+    return { output: siteDropout(output, context, parameterSeed(this.dropoutSeed, `attention_out.${t}`)), states: next, probabilities };
   }
 
   private initialStates(engine: Engine, finals: State[], batch: number): State[] {
@@ -130,7 +131,7 @@ export class LstmSeq2seq implements Backbone {
   forward(engine: Engine, batch: SequenceBatch, context: ForwardContext): Tensor {
     const encoded = this.encode(engine, batch, context);
     const { size: B, length: T } = batch;
-    const embedded = this.targetEmbedding.forward(this.targetEmbedding.upload(engine, batch.input, [B, T], 'target_ids'));
+    const embedded = this.decoderInput.forward(this.decoderInput.upload(engine, batch.input, [B, T], 'target_ids'));
     let states = this.initialStates(engine, encoded.finals, B);
     let feed = engine.fill([B, this.hidden], 0);
     const outputs: Tensor[] = [];
@@ -152,23 +153,33 @@ export class LstmSeq2seq implements Backbone {
         return { memory: encoded.memory, keyLengths: encoded.keyLengths, states: this.initialStates(engine, encoded.finals, B), feed: engine.fill([B, this.hidden], 0) };
       }),
     );
-    const owned = () => [carried.memory, carried.keyLengths, carried.feed, ...carried.states.flatMap((s) => [s.h, s.c])];
+    // The attention distributions of the positions decoded so far, [B, t, S] (an <unk> is
+    // replaced by the source word it attended to most).
+    let attention: Tensor | undefined;
+    const owned = () => [carried.memory, carried.keyLengths, carried.feed, ...carried.states.flatMap((s) => [s.h, s.c]), ...(attention ? [attention] : [])];
     for (const t of owned()) engine.keep(t);
     let position = 0;
     return {
       next: (ids) => {
-        const previous = [carried.feed, ...carried.states.flatMap((s) => [s.h, s.c])];
+        const previous = [carried.feed, ...carried.states.flatMap((s) => [s.h, s.c]), ...(attention ? [attention] : [])];
         const result = engine.withoutGradients(() =>
           engine.tidy(() => {
-            const embedded = this.targetEmbedding.forward(this.targetEmbedding.upload(engine, Int32Array.from(ids), [B], 'target_ids'));
-            return this.decodeStep(embedded, carried.feed, carried.states, carried, evaluation, position);
+            const embedded = this.decoderInput.forward(this.decoderInput.upload(engine, Int32Array.from(ids), [B], 'target_ids'));
+            const out = this.decodeStep(embedded, carried.feed, carried.states, carried, evaluation, position);
+            const newest = reshape(out.probabilities, [B, 1, batch.sourceLength]);
+            return { ...out, attention: attention ? concat([attention, newest], 1) : newest };
           }),
         );
         position++;
         carried.feed = engine.keep(result.output);
         carried.states = result.states.map((s) => ({ h: engine.keep(s.h), c: engine.keep(s.c) }));
+        attention = engine.keep(result.attention);
         for (const t of previous) t.release();
         return carried.feed;
+      },
+      attention: () => {
+        if (!attention) throw new Error('No attention distribution before the first decoded position');
+        return attention;
       },
       release: () => {
         for (const t of owned()) t.release();
@@ -176,18 +187,13 @@ export class LstmSeq2seq implements Backbone {
     };
   }
 
-  get decoderEmbedding(): Tensor | undefined {
-    return this.targetEmbedding.trainableTable;
-  }
-
   parameters(): Tensor[] {
     return [
       ...this.sourceEmbedding.parameters(),
-      ...this.targetEmbedding.parameters(),
+      ...this.decoderInput.parameters(),
       ...this.encoderCells.flat().flatMap((c) => c.parameters()),
       ...this.decoderCells.flatMap((c) => c.parameters()),
       ...this.attention.parameters(),
-      ...this.attentionOut.parameters(),
     ];
   }
 

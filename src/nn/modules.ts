@@ -71,29 +71,37 @@ export class FeedForward implements Module {
   }
 }
 
-/**
- * Token ids → vectors [.., d]. Either a trainable table [V, d] (scaled by √d, as in Vaswani et al.,
- * so tokens and positions start at comparable sizes) or, "tied" as in Kumar & Tsvetkov's `-tie_emb`,
- * a frozen target table [V, m] followed by a trainable projection m → d.
- */
+export interface TokenEmbeddingOptions {
+  initSeed: number;
+  /** A frozen target table [V, m] ("tied" as in Kumar & Tsvetkov's `-tie_emb`): the input is then a trainable projection m → d of its rows. */
+  frozenTable?: Tensor;
+  /**
+   * OpenNMT's `-param_init s`: the table, or the projection's weights, start U(−s, s) and nothing is
+   * scaled. Absent: Vaswani et al.'s scaling, every coordinate starting with standard deviation 1.
+   */
+  uniformInit?: number;
+}
+
+/** Token ids → vectors [.., d]: a trainable table [V, d], or a frozen table [V, m] followed by a trainable projection m → d. */
 export class TokenEmbedding implements Module {
   private readonly table: Tensor;
   private readonly projection: Linear | undefined;
   private readonly outputScale: number;
 
-  constructor(engine: Engine, name: string, vocab: number, width: number, initSeed: number, frozenTable?: Tensor) {
+  constructor(engine: Engine, name: string, vocab: number, width: number, { initSeed, frozenTable, uniformInit }: TokenEmbeddingOptions) {
     if (frozenTable) {
       if (frozenTable.rank !== 2 || frozenTable.shape[0] !== vocab) {
         throw new Error(`${name}: a tied input needs a frozen table [${vocab}, m], got ${frozenTable}`);
       }
+      const m = frozenTable.shape[1]!;
       this.table = frozenTable;
-      this.projection = new Linear(engine, `${name}.emb2input`, frozenTable.shape[1]!, width, { initSeed });
+      this.projection = new Linear(engine, `${name}.emb2input`, m, width, { initSeed, initScale: uniformInit });
       this.outputScale = 1;
     } else {
-      const bound = Math.sqrt(3 / width);
+      const bound = uniformInit ?? Math.sqrt(3 / width);
       this.table = engine.parameter(uniformValues(vocab * width, bound, parameterSeed(initSeed, `${name}.table`)), [vocab, width], `${name}.table`);
       this.projection = undefined;
-      this.outputScale = Math.sqrt(width);
+      this.outputScale = uniformInit !== undefined ? 1 : Math.sqrt(width);
     }
   }
 
@@ -113,7 +121,8 @@ export class TokenEmbedding implements Module {
 
   forward(index: IndexTensor): Tensor {
     const rows = embedding(this.table, index);
-    return this.projection ? this.projection.forward(rows) : scale(rows, this.outputScale);
+    const vectors = this.projection ? this.projection.forward(rows) : rows;
+    return this.outputScale === 1 ? vectors : scale(vectors, this.outputScale);
   }
 
   parameters(): Tensor[] {

@@ -150,9 +150,9 @@ export class Transformer implements Backbone {
     const positionValues = learned ? uniformValues(maxLength * dModel, 0.1, parameterSeed(initSeed, 'positions')) : sinusoidalPositions(maxLength, dModel);
     const table = learned ? engine.parameter(positionValues, [maxLength, dModel], 'positions') : engine.keep(engine.tensor(positionValues, [maxLength, dModel], 'f32', 'positions'));
     this.positions = new PositionTable(table, learned);
-    const decoderEmbedding = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, dModel, initSeed, options.tiedTable);
+    const decoderEmbedding = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, dModel, { initSeed, frozenTable: options.tiedTable });
     if (options.encoderLayers > 0) {
-      const sourceEmbedding = new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, dModel, initSeed);
+      const sourceEmbedding = new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, dModel, { initSeed });
       this.encoder = new Stack(engine, 'encoder', options, options.encoderLayers, false, sourceEmbedding, this.positions);
     }
     this.decoderStack = new Stack(engine, 'decoder', options, options.decoderLayers, this.encoder !== undefined, decoderEmbedding, this.positions);
@@ -212,8 +212,8 @@ export class Transformer implements Backbone {
     };
   }
 
-  get decoderEmbedding(): Tensor | undefined {
-    return this.decoderStack.embedding.trainableTable;
+  get decoderInput(): TokenEmbedding {
+    return this.decoderStack.embedding;
   }
 
   parameters(): Tensor[] {

@@ -17,6 +17,7 @@ import { spmmChecks } from './checks/spmm';
 import { shapeChecks } from './checks/shape';
 import { lstmChecks } from './checks/lstm';
 import { attentionChecks } from './checks/attention';
+import { globalAttentionChecks } from './checks/globalAttention';
 import { plifChecks } from './checks/plif';
 import { mixtureHeadChecks } from './checks/mixtureHeads';
 import type { KernelCheck, KernelCheckResult } from './types';
@@ -42,6 +43,7 @@ export const allChecks: KernelCheck[] = [
   ...shapeChecks,
   ...lstmChecks,
   ...attentionChecks,
+  ...globalAttentionChecks,
   ...plifChecks,
   ...mixtureHeadChecks,
 ];

@@ -82,7 +82,11 @@ export interface TokenEmbeddingOptions {
   uniformInit?: number;
 }
 
-/** Token ids → vectors [.., d]: a trainable table [V, d], or a frozen table [V, m] followed by a trainable projection m → d. */
+/**
+ * Token ids → vectors [.., d]: a trainable table [V, d], or a frozen table [V, m] followed by a
+ * trainable projection m → d. The two start at the same per-coordinate scale (the frozen table's
+ * rows have unit norm), so a tied-against-untied comparison measures tying, not a size mismatch.
+ */
 export class TokenEmbedding implements Module {
   private readonly table: Tensor;
   private readonly projection: Linear | undefined;
@@ -95,8 +99,11 @@ export class TokenEmbedding implements Module {
       }
       const m = frozenTable.shape[1]!;
       this.table = frozenTable;
+      // A unit row through U(−a, a) weights gives coordinates of standard deviation a/√3: U(±s)
+      // matches an untied U(±s) table; a Xavier projection (a² = 6/(m+d)) is scaled by √((m+d)/2)
+      // to reach 1, as the untied table is scaled by √d, so both learn at comparable relative rates.
       this.projection = new Linear(engine, `${name}.emb2input`, m, width, { initSeed, initScale: uniformInit });
-      this.outputScale = 1;
+      this.outputScale = uniformInit !== undefined ? 1 : Math.sqrt((m + width) / 2);
     } else {
       const bound = uniformInit ?? Math.sqrt(3 / width);
       this.table = engine.parameter(uniformValues(vocab * width, bound, parameterSeed(initSeed, `${name}.table`)), [vocab, width], `${name}.table`);

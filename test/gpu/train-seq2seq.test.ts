@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readNodeAsset } from '../../src/data/assetsNode';
 import { Batcher } from '../../src/data/batching';
 import type { ExperimentConfig } from '../../src/experiments/config';
+import { buildModel } from '../../src/experiments/model';
 import { applyOverrides } from '../../src/experiments/overrides';
 import { prepareTask } from '../../src/experiments/task';
 import { restoreCheckpoint, saveCheckpoint } from '../../src/train/checkpoint';
@@ -85,6 +86,29 @@ describe('tied input embeddings', () => {
     expect(await engine.read(table)).toEqual(before);
     expect(run.record.metrics.at(-1)!.loss).toBeLessThan(run.record.metrics[0]!.loss);
     run.release();
+  }, 120_000);
+
+  // Before issue 15 the tied Transformer input started at std √(2/(m + d)) (0.20 here, 0.075 at
+  // m = 100, d = 256) against 1 untied, so sinusoidal positions (std 0.71) swamped the tokens.
+  it('start at the per-coordinate scale of an untied table: 1 in the Transformer, 0.1/√3 in the LSTM', async () => {
+    const engine = await getEngine();
+    for (const [backbone, expected] of [['transformer', 1], ['lstm', 0.1 / Math.sqrt(3)]] as const) {
+      const scales: number[] = [];
+      for (const tiedInput of [false, true]) {
+        const config = applyOverrides(tiny, { head: nllVmf, 'model.tiedInput': tiedInput, 'model.backbone': backbone });
+        const task = await prepareTask(readNodeAsset, config, { engine });
+        const model = buildModel(engine, config, task);
+        // Words with a vector in the frozen table (PAD and BOS rows are zero).
+        const m = task.tableDimension;
+        const words = Int32Array.from({ length: task.targetVocabulary.size }, (_, id) => id).filter((id) => task.targetTable.subarray(id * m, (id + 1) * m).some((x) => x !== 0));
+        const input = model.backbone.decoderInput;
+        const vectors = [...(await engine.tidy(() => input.forward(input.upload(engine, words, [words.length], 'ids'))).read())];
+        scales.push(Math.sqrt(vectors.reduce((sum, x) => sum + x * x, 0) / vectors.length));
+        model.release();
+      }
+      for (const scale of scales) expect(scale / expected, `${backbone}: untied ${scales[0]}, tied ${scales[1]}`).toBeGreaterThan(0.85);
+      for (const scale of scales) expect(scale / expected, `${backbone}: untied ${scales[0]}, tied ${scales[1]}`).toBeLessThan(1.15);
+    }
   }, 120_000);
 });
 

@@ -78,23 +78,33 @@ function logBesselIHankel(v: number, x: number): number | undefined {
 
 function logBesselISeries(v: number, x: number): number {
   const quarterX2 = (x * x) / 4;
-  let logScale = 0; // the sum and term are kept divided by e^logScale to stay finite
+  // The sum is 1 + tail, all kept divided by e^logScale to stay finite. The tail is kept apart so that
+  // log1p resolves it when it is tiny: at v = 0, x = 1e-4, log I_0 = log(1 + 2.5e-9) would otherwise
+  // keep only six digits.
+  let logScale = 0;
+  let one = 1;
+  let tail = 0;
   let term = 1;
-  let sum = 1;
   for (let k = 1; ; k++) {
     term *= quarterX2 / (k * (k + v));
-    sum += term;
-    if (term <= tolerance * sum && k > quarterX2 / (v + 1)) break;
-    if (sum > 1e280) {
+    tail += term;
+    if (term <= tolerance * (one + tail) && k > quarterX2 / (v + 1)) break;
+    if (tail > 1e280) {
+      const sum = one + tail;
       logScale += Math.log(sum);
       term /= sum;
-      sum = 1;
+      tail /= sum;
+      one /= sum;
     }
   }
-  return v * Math.log(x / 2) - logGamma(v + 1) + Math.log(sum) + logScale;
+  const logSum = logScale === 0 ? Math.log1p(tail) : Math.log(one + tail) + logScale;
+  return v * Math.log(x / 2) - logGamma(v + 1) + logSum;
 }
 
-/** log I_v(x) for v ≥ 0 and x ≥ 0, accurate to ~1e-15·max(1, |log I_v(x)|). */
+/**
+ * log I_v(x) for v ≥ 0 and x ≥ 0, accurate to ~1e-15·max(1, |log I_v(x)|); at v = 0 and small x,
+ * where log I_0(x) ≈ x²/4 tends to zero, to ~1e-15 relative.
+ */
 export function logBesselI(v: number, x: number): number {
   if (!(v >= 0) || !(x >= 0)) throw new RangeError(`logBesselI needs v ≥ 0 and x ≥ 0, got v=${v}, x=${x}`);
   if (x === 0) return v === 0 ? 0 : -Infinity;

@@ -42,7 +42,8 @@ export const minKappa = 1e-6;
 
 /**
  * The paper's pseudo-loss for −log C_m: g(κ) = r − (v−1)·log(v−1+r), r = √((v+1)²+κ²), whose
- * derivative κ/(v−1+r) bounds A(κ) within 0.7 %. It is not a value of −log C_m(κ).
+ * derivative κ/(v−1+r) bounds A(κ) within 1/v = 1/(m/2 − 1), reached as κ → 0: 0.7 % only at
+ * m = 300, 2 % at m = 100, 6.7 % at m = 32. It is not a value of −log C_m(κ).
  */
 export function vmfPseudoLoss(m: number, kappa: number): { value: number; derivative: number } {
   if (!(m >= 3)) throw new RangeError(`The approximate vMF normaliser needs m ≥ 3, got ${m}`);

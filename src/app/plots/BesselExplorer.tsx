@@ -50,7 +50,7 @@ export function BesselExplorer({ initialM = 300 }: { initialM?: number }) {
     <PlotCard title="vMF normaliser explorer" controls={controls}>
       <p className="card-intro">
         {approx
-          ? `The closed form g(κ) is a pseudo-loss: g(κ) − (−log C_${m}(κ)) = ${approx.offset.toPrecision(4)} at κ = ${approx.referenceKappa}, so g is drawn shifted by that much; only its slope, the bound on A(κ), enters training.`
+          ? `The closed form g(κ) is a pseudo-loss: g(κ) − (−log C_${m}(κ)) = ${approx.offset.toPrecision(4)} at κ = ${approx.referenceKappa}, so g is drawn shifted by that much; only its slope, the bound on A(κ), enters training. At m = ${m} that bound is within ${(100 * approx.largestGap).toPrecision(2)} % of A(κ) (the gap is 1/(m/2 − 1), widest as κ → 0).`
           : 'The closed form needs m ≥ 3 (at m = 2 its “bound” exceeds 1 for small κ): only the exact curves are drawn.'}
       </p>
       <Plot

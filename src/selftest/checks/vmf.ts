@@ -60,7 +60,9 @@ export const vmfChecks: KernelCheck[] = [
     (m): KernelCheck => ({
       kernel: 'vmf ratio A(κ)',
       sizes: `m=${m}, κ=1e-6…1e5`,
-      tolerance: 1e-4,
+      // Measured over every m from 2 to 1024 on this grid: at most 4.3e-7 (m = 12, series); Debye's
+      // expansion truncated at four terms was 4.3e-6 off at m = 18.
+      tolerance: 1e-6,
       floor: 1e-30,
       async run(engine) {
         const out = await engine.tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor(kappaGrid, [kappaGrid.length]))).read();

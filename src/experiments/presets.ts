@@ -61,12 +61,14 @@ const presetList: Preset[] = [
     title: 'Continuous losses side by side',
     description:
       'The same model and GloVe targets with each continuous loss: squared L2 distance, cosine, max-margin ' +
-      '(margin 0.5, most informative negative) and NLLvMF with both regularisers.',
+      '(margin 0.5, most informative negative), syn-margin (margin 0.5, both synthetic negatives, detached) and NLLvMF with both regularisers.',
     base: {},
     variants: [
       { head: { kind: 'l2' } },
       { head: { kind: 'cosine' } },
       { head: { kind: 'max-margin', margin: 0.5 } },
+      { head: { kind: 'syn-margin-projection', margin: 0.5 } },
+      { head: { kind: 'syn-margin-difference', margin: 0.5 } },
       { head: nllVmf },
       { head: nllVmfCode },
     ],

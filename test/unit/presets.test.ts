@@ -39,7 +39,8 @@ describe('presets', () => {
 
   it('covers every continuous loss in the zoo', () => {
     expect(resolvePreset('loss-zoo').runs.map((run) => run.label)).toEqual([
-      'head: L2', 'head: cosine', 'head: max-margin γ=0.5', 'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1', 'head: NLLvMF log(1+κ)(λ−cos) λ=0.2',
+      'head: L2', 'head: cosine', 'head: max-margin γ=0.5', 'head: syn-margin (projection) γ=0.5', 'head: syn-margin (difference) γ=0.5',
+      'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1', 'head: NLLvMF log(1+κ)(λ−cos) λ=0.2',
     ]);
   });
 

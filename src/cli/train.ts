@@ -44,7 +44,7 @@ function fixed(value: number | undefined, digits: number): string {
 
 export function summaryTable(record: ComparisonRecord): string {
   const table = new Table({
-    head: ['run', 'status', 'steps', 'train loss', 'valid loss', 'acc@1', 'acc@5', 'ppl', 'BLEU', 'BLEU dedup', 'tok/s', 'ms/step', 'out-layer params', 'param+opt MB'],
+    head: ['run', 'status', 'steps', 'train loss', 'valid loss', 'acc@1', 'acc@5', 'ppl', 'BLEU', 'BLEU dedup', 'BLEU <unk> kept', 'tok/s', 'ms/step', 'out-layer params', 'param+opt MB'],
   });
   for (const run of record.runs) {
     const last = run.metrics.at(-1);
@@ -61,6 +61,7 @@ export function summaryTable(record: ComparisonRecord): string {
       fixed(evalPoint?.perplexity, 1),
       fixed(evalPoint?.bleu, 2),
       fixed(evalPoint?.bleuNoDuplicates, 2),
+      fixed(evalPoint?.bleuUnkKept, 2),
       fixed(run.speed?.tokensPerSecond, 0),
       fixed(run.speed?.msPerStep.total, 1),
       run.memory ? run.memory.outputLayerParams.toLocaleString('en-US') : '–',
@@ -97,7 +98,7 @@ function progressReporter(quiet: boolean) {
       bar.update(event.step, { status });
     } else if (event.kind === 'eval') {
       const p = event.point;
-      bar.update({ status: `eval ${event.run.record.label} @${p.step}: valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%${p.bleu === undefined ? '' : `, BLEU ${fixed(p.bleu, 2)}`}` });
+      bar.update({ status: `eval ${event.run.record.label} @${p.step}: valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%${p.bleu === undefined ? '' : `, BLEU ${fixed(p.bleu, 2)} (<unk> kept ${fixed(p.bleuUnkKept, 2)})`}` });
     }
   };
   return { onProgress, stop: () => started && bar.stop() };

@@ -248,13 +248,21 @@ export class BpeTokenizer {
     return this.encodeWords(tokenizeWords(text, { lowercase: this.lowercase }));
   }
 
-  /** Joins subwords back into words; pad, bos and eos are dropped, <unk> stays as written. */
-  decodeWords(ids: ArrayLike<number>): string[] {
+  /**
+   * Joins subwords back into words; pad, bos and eos are dropped, <unk> stays as written. A word in
+   * `replacements` stands whole at its position (ending any word in progress there).
+   */
+  decodeWords(ids: ArrayLike<number>, replacements?: ReadonlyMap<number, string>): string[] {
     const words: string[] = [];
     let current = '';
-    for (const symbol of this.vocabulary.decode(ids)) {
-      if (symbol === specialTokens.pad || symbol === specialTokens.bos || symbol === specialTokens.eos) continue;
-      if (symbol.endsWith(endOfWordSuffix)) {
+    for (const [position, symbol] of this.vocabulary.decode(ids).entries()) {
+      const replacement = replacements?.get(position);
+      if (replacement !== undefined) {
+        if (current) words.push(current);
+        words.push(replacement);
+        current = '';
+      } else if (symbol === specialTokens.pad || symbol === specialTokens.bos || symbol === specialTokens.eos) continue;
+      else if (symbol.endsWith(endOfWordSuffix)) {
         words.push(current + symbol.slice(0, -endOfWordSuffix.length));
         current = '';
       } else current += symbol;

@@ -20,12 +20,15 @@ export interface Task {
   /** Null for a language model (no encoder). */
   sourceVocabulary: Vocabulary | null;
   targetVocabulary: Vocabulary;
-  /** Target ids → word tokens (BPE subwords joined). */
-  decodeTarget(ids: ArrayLike<number>): string[];
+  /** Target ids → word tokens (BPE subwords joined), with whole words put in at `replacements`' positions. */
+  decodeTarget(ids: ArrayLike<number>, replacements?: ReadonlyMap<number, string>): string[];
   train: Example[];
   valid: Example[];
-  /** Per validation example: its source and reference as readable (tokenised, detokenised) text. */
-  validText: { source: string; reference: string }[];
+  /**
+   * Per validation example: its source and reference as readable (tokenised, detokenised) text, and
+   * the source's word tokens (the ids' words, before any became <unk>) for <unk> replacement.
+   */
+  validText: { source: string; reference: string; sourceTokens: string[] }[];
   /** Unit-row target table [V, m] with the reference code's special rows (methods.md A1). */
   targetTable: Float32Array;
   tableDimension: number;
@@ -212,7 +215,7 @@ export async function prepareTask(read: ReadAsset, config: ExperimentConfig, { e
       sourceVocabulary,
       train: encode(trainPairs),
       valid: encode(validPairs),
-      validText: validPairs.map((p) => ({ source: detokenize(p.source), reference: detokenize(p.target) })),
+      validText: validPairs.map((p) => ({ source: detokenize(p.source), reference: detokenize(p.target), sourceTokens: p.source })),
     };
   }
   const windows = (lines: string[][], cap: number) => {
@@ -225,7 +228,7 @@ export async function prepareTask(read: ReadAsset, config: ExperimentConfig, { e
     sourceVocabulary: null,
     train: windows(trainLines!, data.trainSentences),
     valid,
-    validText: valid.map((example) => ({ source: '', reference: detokenize(codec.decode(example.target)) })),
+    validText: valid.map((example) => ({ source: '', reference: detokenize(codec.decode(example.target)), sourceTokens: [] })),
   };
 }
 

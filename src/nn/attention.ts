@@ -51,13 +51,22 @@ export function projectKeyValues(keyValue: Tensor, p: AttentionProjections, head
   return { k: splitHeads(linear(keyValue, p.k.weight, p.k.bias), heads), v: splitHeads(linear(keyValue, p.v.weight, p.v.bias), heads) };
 }
 
-/** softmax(Q·Kᵀ/√d_h)·V per head for query [B, T_q, d] against projected keys, merged and projected: [B, T_q, d]. */
-export function attendTo(query: Tensor, keys: HeadKeys, p: AttentionProjections, heads: number, { causal = false, keyLengths }: AttentionOptions = {}): Tensor {
+/** softmax(Q·Kᵀ/√d_h) per head for query [B, T_q, d] against projected keys: [B·H, T_q, T_k]. */
+export function attentionWeights(query: Tensor, keys: HeadKeys, p: AttentionProjections, heads: number, { causal = false, keyLengths }: AttentionOptions = {}): Tensor {
   const d = query.shape[2]!;
   const q = splitHeads(linear(query, p.q.weight, p.q.bias), heads);
   const scores = scale(matmul(q, keys.k, { transposeB: true }), 1 / Math.sqrt(d / heads));
-  const weights = softmaxRows(scores, { causal, ...(keyLengths ? { keyLengths } : {}) });
+  return softmaxRows(scores, { causal, ...(keyLengths ? { keyLengths } : {}) });
+}
+
+/** weights·V per head (weights from attentionWeights), merged and projected: [B, T_q, d]. */
+export function attendWith(weights: Tensor, keys: HeadKeys, p: AttentionProjections, heads: number): Tensor {
   return linear(mergeHeads(matmul(weights, keys.v), heads), p.out.weight, p.out.bias);
+}
+
+/** softmax(Q·Kᵀ/√d_h)·V per head for query [B, T_q, d] against projected keys, merged and projected: [B, T_q, d]. */
+export function attendTo(query: Tensor, keys: HeadKeys, p: AttentionProjections, heads: number, options: AttentionOptions = {}): Tensor {
+  return attendWith(attentionWeights(query, keys, p, heads, options), keys, p, heads);
 }
 
 /**

@@ -25,9 +25,9 @@ export interface IncrementalDecoder {
    */
   next(ids: Int32Array): Tensor;
   /**
-   * Where a backbone with one attention distribution per position has it (the LSTM): the
-   * distributions over the source of every position decoded so far, [B, t, S], zero on padding.
-   * Owned by the decoder like `next`'s result.
+   * Encoder–decoder models: where every position decoded so far looked in the source, [B, t, S],
+   * zero on padding — the LSTM's global attention, the Transformer's last decoder layer's
+   * cross-attention averaged over heads. Owned by the decoder like `next`'s result.
    */
   attention?(): Tensor;
   release(): void;

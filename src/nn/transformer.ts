@@ -2,10 +2,10 @@
 // for translation, or decoder-only (no encoder, no cross-attention) for language modelling.
 // Shape legend: B batch, S source length, T decoder length, d width.
 import type { Engine } from '../tensor/engine';
-import { add } from '../tensor/ops/elementwise';
+import { add, scale, sumToShape } from '../tensor/ops/elementwise';
 import { concat, reshape } from '../tensor/ops/shape';
 import type { Tensor } from '../tensor/tensor';
-import { MultiHeadAttention, attendTo, projectKeyValues, type HeadKeys } from './attention';
+import { MultiHeadAttention, attendTo, attendWith, attentionWeights, projectKeyValues, type HeadKeys } from './attention';
 import type { Backbone, IncrementalDecoder, SequenceBatch, SourceBatch } from './backbone';
 import { parameterSeed, uniformValues } from './init';
 import { FeedForward, LayerNorm, PositionTable, TokenEmbedding, siteDropout, type ForwardContext, type Module } from './modules';
@@ -72,16 +72,25 @@ class Block implements Module {
 
   /**
    * One new position x [B, 1, d] in evaluation (no dropout): its keys join the cached ones of the
-   * earlier positions, so self-attention sees the whole prefix without recomputing it.
+   * earlier positions, so self-attention sees the whole prefix without recomputing it. Also returns
+   * the cross-attention weights averaged over heads, [B, 1, S].
    */
-  step(x: Tensor, cache: HeadKeys | undefined, cross: { keys: HeadKeys; keyLengths: Tensor } | undefined): { y: Tensor; cache: HeadKeys } {
+  step(x: Tensor, cache: HeadKeys | undefined, cross: { keys: HeadKeys; keyLengths: Tensor } | undefined): { y: Tensor; cache: HeadKeys; crossWeights: Tensor | undefined } {
     const attention = this.selfAttention;
     const normed = this.selfNorm.forward(x);
     const fresh = projectKeyValues(normed, attention, attention.heads);
     const keys = cache ? { k: concat([cache.k, fresh.k], 1), v: concat([cache.v, fresh.v], 1) } : fresh;
     let h = add(x, attendTo(normed, keys, attention, attention.heads));
-    if (this.cross && cross) h = add(h, attendTo(this.cross.norm.forward(h), cross.keys, this.cross.attention, this.cross.attention.heads, { keyLengths: cross.keyLengths }));
-    return { y: add(h, this.ffn.forward(this.ffnNorm.forward(h))), cache: keys };
+    let crossWeights: Tensor | undefined;
+    if (this.cross && cross) {
+      const { heads } = this.cross.attention;
+      const weights = attentionWeights(this.cross.norm.forward(h), cross.keys, this.cross.attention, heads, { keyLengths: cross.keyLengths });
+      h = add(h, attendWith(weights, cross.keys, this.cross.attention, heads));
+      // [B·H, 1, S] → the mean over heads [B, 1, S].
+      const [bh, , s] = weights.shape as [number, number, number];
+      crossWeights = scale(sumToShape(h.engine, reshape(weights, [bh / heads, heads, s]), [bh / heads, 1, s]), 1 / heads);
+    }
+    return { y: add(h, this.ffn.forward(this.ffnNorm.forward(h))), cache: keys, crossWeights };
   }
 
   parameters(): Tensor[] {
@@ -118,16 +127,21 @@ class Stack implements Module {
     return this.finalNorm.forward(x);
   }
 
-  /** Position `position` of every row (ids [B]) through the blocks with their caches: states [B, d] and the grown caches. */
+  /**
+   * Position `position` of every row (ids [B]) through the blocks with their caches: states [B, d],
+   * the grown caches, and the last block's cross-attention averaged over heads [B, 1, S].
+   */
   step(engine: Engine, ids: Int32Array, position: number, caches: (HeadKeys | undefined)[], cross: ({ keys: HeadKeys; keyLengths: Tensor } | undefined)[]) {
     const batch = ids.length;
     let x = this.positions.forward(engine, this.embedding.forward(this.embedding.upload(engine, ids, [batch, 1], 'token_ids')), position);
+    let crossWeights: Tensor | undefined;
     const grown = this.blocks.map((block, i) => {
       const out = block.step(x, caches[i], cross[i]);
       x = out.y;
+      crossWeights = out.crossWeights;
       return out.cache;
     });
-    return { states: reshape(this.finalNorm.forward(x), [batch, x.shape[2]!]), caches: grown };
+    return { states: reshape(this.finalNorm.forward(x), [batch, x.shape[2]!]), caches: grown, crossWeights };
   }
 
   parameters(): Tensor[] {
@@ -190,21 +204,38 @@ export class Transformer implements Backbone {
     for (const cross of setup) if (cross) [cross.keys.k, cross.keys.v, cross.keyLengths].forEach(hold);
     let caches: (HeadKeys | undefined)[] = stack.blocks.map(() => undefined);
     let last: Tensor | undefined;
+    // The last block's cross-attention (mean over heads) of every position so far, [B, t, S]: an
+    // <unk> is replaced by the source word it attended to most.
+    let attention: Tensor | undefined;
     let position = 0;
     const releaseStep = () => {
       last?.release();
+      attention?.release();
       for (const cache of caches) cache && [cache.k, cache.v].forEach((t) => t.release());
     };
     return {
       next: (ids) => {
         if (ids.length !== batch.size) throw new Error(`Expected ${batch.size} ids, got ${ids.length}`);
-        const out = engine.withoutGradients(() => engine.tidy(() => stack.step(engine, ids, position, caches, setup)));
+        const out = engine.withoutGradients(() =>
+          engine.tidy(() => {
+            const step = stack.step(engine, ids, position, caches, setup);
+            const newest = step.crossWeights;
+            return { ...step, attention: newest && attention ? concat([attention, newest], 1) : newest };
+          }),
+        );
         releaseStep();
         caches = out.caches.map((cache) => ({ k: engine.keep(cache.k), v: engine.keep(cache.v) }));
         last = engine.keep(out.states);
+        attention = out.attention && engine.keep(out.attention);
         position++;
         return last;
       },
+      ...(this.encoder && {
+        attention: () => {
+          if (!attention) throw new Error('No attention distribution before the first decoded position');
+          return attention;
+        },
+      }),
       release: () => {
         releaseStep();
         for (const t of held) t.release();

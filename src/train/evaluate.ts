@@ -1,11 +1,14 @@
 // Validation: teacher-forced loss and token accuracy @1/@5 (argmax of the logits for softmax heads,
 // cosine nearest neighbour for continuous ones), perplexity for softmax heads, and for translation
-// greedy decoding of whole sentences scored with corpus BLEU (sacreBLEU defaults), with and without
-// the reference code's removal of consecutive duplicates. Shape legend: B batch, T length, N = B·T.
+// greedy decoding of whole sentences scored with corpus BLEU (sacreBLEU defaults): with each <unk>
+// replaced from the source by attention (the headline, with and without the reference code's removal
+// of consecutive duplicates), and with <unk> kept as emitted beside it.
+// Shape legend: B batch, T length, N = B·T, S source length.
 import { buildBatch, evaluationBatches, ignoredTarget, type Batch } from '../data/batching';
 import { detokenize } from '../data/tokenize';
 import { specialIds } from '../data/vocabulary';
 import { sequenceLimit } from '../experiments/model';
+import { bleu } from '../math/bleu';
 import type { Task } from '../experiments/task';
 import { ContinuousHead } from '../heads/continuous';
 import { principalComponents, project, type Projection } from '../math/pca';
@@ -14,6 +17,7 @@ import { sumAll, sumRows } from '../tensor/ops/reduce';
 import { bleuWithAndWithoutDuplicates } from './hypothesisBleu';
 import type { EvalPoint, RunRecord } from './record';
 import { sequenceBatch, type TrainingRun } from './run';
+import { unknownReplacements } from './unknownReplacement';
 
 export interface EvaluationOptions {
   /** Sentences per evaluation batch. */
@@ -113,11 +117,21 @@ export interface DecodedStep {
   prediction?: Float32Array;
 }
 
+/** What greedy decoding gives back per row of a batch. */
+export interface GreedyDecoding {
+  /** Ids without <bos> and <eos>. */
+  ids: number[][];
+  /** Each output id's top-k and prediction, for the first `detailRows` rows. */
+  details: DecodedStep[][];
+  /** Per output id, the attention over the row's real source positions (encoder–decoder models). */
+  attention: Float32Array[][] | undefined;
+}
+
 /**
- * Greedy decoding of one batch of sources: ids per row, without <bos> and <eos>. The first
- * `detailRows` rows also keep each step's top-5 and prediction (for the page's samples table).
+ * Greedy decoding of one batch of sources. The first `detailRows` rows also keep each step's top-5
+ * and prediction (for the page's samples table).
  */
-export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: number, detailRows = 0): Promise<{ ids: number[][]; details: DecodedStep[][] }> {
+export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: number, detailRows = 0): Promise<GreedyDecoding> {
   const { engine, model } = run;
   const k = detailRows > 0 ? topK : 1;
   const continuous = detailRows > 0 ? continuousHead(run) : undefined;
@@ -126,8 +140,10 @@ export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: num
   const details: DecodedStep[][] = Array.from({ length: Math.min(detailRows, batch.size) }, () => []);
   const finished = new Array<boolean>(batch.size).fill(false);
   let ids = new Int32Array(batch.size).fill(specialIds.bos);
+  let attention: Float32Array[][] | undefined;
   try {
-    for (let t = 0; t < maxSteps && finished.includes(false); t++) {
+    let steps = 0;
+    for (; steps < maxSteps && finished.includes(false); steps++) {
       const states = decoder.next(ids);
       const [top, scores, predictions] = await engine.withoutGradients(() =>
         engine.tidy(() => {
@@ -151,10 +167,16 @@ export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: num
         details[b]!.push({ id, neighbours, ...(predictions ? { prediction: Float32Array.from(predictions.subarray(b * m, (b + 1) * m)) } : {}) });
       });
     }
+    // Read once at the end: [B, steps, S]; a row's output j was chosen at step j.
+    if (decoder.attention && steps > 0) {
+      const all = Float32Array.from(await engine.read(decoder.attention()));
+      const S = batch.sourceLength;
+      attention = outputs.map((row, b) => row.map((_, j) => all.slice((b * steps + j) * S, (b * steps + j) * S + batch.sourceLengths![b]!)));
+    }
   } finally {
     decoder.release();
   }
-  return { ids: outputs, details };
+  return { ids: outputs, details, attention };
 }
 
 /** Longest output greedy decoding may produce: as long as the longest validation sentence, plus <eos>. */
@@ -187,23 +209,29 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
   if (continuousHead(run) && !run.record.embeddingMap) run.record.embeddingMap = embeddingMap(task).map;
   const decodeCount = Math.min(options.decodeSentences, task.valid.length);
   if (task.kind === 'translation' && decodeCount > 0) {
-    const hypotheses: string[][] = [];
+    const hypotheses: { kept: string[]; replaced: string[] }[] = [];
     const details: DecodedStep[][] = [];
     for (let start = 0; start < decodeCount; start += options.batchSentences) {
       const group = Array.from({ length: Math.min(options.batchSentences, decodeCount - start) }, (_, i) => start + i);
       const decoded = await greedyDecode(run, buildBatch(task.valid, group), decodeLimit(run), Math.max(0, options.samples - start));
-      for (const ids of decoded.ids) hypotheses.push(task.decodeTarget(ids));
+      decoded.ids.forEach((ids, row) => {
+        const units = task.targetVocabulary.decode(ids);
+        const attention = decoded.attention?.[row] ?? [];
+        const replacements = unknownReplacements(task.validText[group[row]!]!.sourceTokens, units, attention);
+        hypotheses.push({ kept: task.decodeTarget(ids), replaced: task.decodeTarget(ids, replacements) });
+      });
       details.push(...decoded.details);
     }
     const references = task.validText.slice(0, decodeCount).map((text) => text.reference);
-    const scores = bleuWithAndWithoutDuplicates(hypotheses, references);
+    const scores = bleuWithAndWithoutDuplicates(hypotheses.map((h) => h.replaced), references);
     point.bleu = scores.raw.score;
     point.bleuNoDuplicates = scores.deduplicated.score;
+    point.bleuUnkKept = bleu(hypotheses.map((h) => detokenize(h.kept)), references).score;
     const map = continuousHead(run) ? embeddingMap(task) : undefined;
     point.samples = hypotheses.slice(0, options.samples).map((hypothesis, i) => ({
       source: task.validText[i]!.source,
       reference: references[i]!,
-      hypothesis: detokenize(hypothesis),
+      hypothesis: detokenize(hypothesis.replaced),
       tokens: (details[i] ?? []).map((step) => describeStep(task, step, map?.projection)),
     }));
   }

@@ -46,8 +46,12 @@ export const evalPointSchema = z.object({
   accuracy1: z.number().min(0).max(1),
   accuracy5: z.number().min(0).max(1),
   perplexity: measured.optional(),
+  /** BLEU with each emitted <unk> replaced by the source word it attended to most (the headline). */
   bleu: z.number().optional(),
+  /** The same after removing consecutive duplicate tokens, as the reference code reports it. */
   bleuNoDuplicates: z.number().optional(),
+  /** BLEU with every <unk> kept as emitted (13a reads it as three tokens, "< unk >"). */
+  bleuUnkKept: z.number().optional(),
   samples: z.array(sampleSchema).optional(),
   /** ‖ê‖ (κ) of up to 2,000 validation target tokens: continuous heads only. */
   kappas: z.array(z.number()).optional(),
@@ -128,7 +132,7 @@ function csv(header: readonly string[], rows: readonly unknown[][]): string {
 }
 
 const metricColumns = ['step', 'wallMs', 'tokens', 'loss', 'learningRate', 'gradNorm', 'tokensPerSecond'] as const;
-const evalColumns = ['step', 'wallMs', 'validLoss', 'accuracy1', 'accuracy5', 'perplexity', 'bleu', 'bleuNoDuplicates'] as const;
+const evalColumns = ['step', 'wallMs', 'validLoss', 'accuracy1', 'accuracy5', 'perplexity', 'bleu', 'bleuNoDuplicates', 'bleuUnkKept'] as const;
 
 /** One row per metric point, the run's label in the first column; empty cells for missing values. */
 export function metricsCsv(comparison: ComparisonRecord): string {

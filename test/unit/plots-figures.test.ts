@@ -50,23 +50,27 @@ describe('lossFigure', () => {
 
 describe('evalFigure', () => {
   const evals = [
-    { step: 10, wallMs: 2500, validLoss: 3, accuracy1: 0.25, accuracy5: 0.5, bleu: 1.5 },
-    { step: 20, wallMs: 5000, validLoss: 2, accuracy1: 0.5, accuracy5: 0.7, bleu: 4 },
+    { step: 10, wallMs: 2500, validLoss: 3, accuracy1: 0.25, accuracy5: 0.5, bleu: 1.5, bleuUnkKept: 1.2 },
+    { step: 20, wallMs: 5000, validLoss: 2, accuracy1: 0.5, accuracy5: 0.7, bleu: 4, bleuUnkKept: 3 },
   ];
   const translation = view(record('softmax', { label: 'mt', evals }));
-  const lm = view(record('vmf', { label: 'lm', evals: evals.map(({ bleu: _bleu, ...rest }) => rest) }));
+  const lm = view(record('vmf', { label: 'lm', evals: evals.map(({ bleu: _bleu, bleuUnkKept: _kept, ...rest }) => rest) }));
 
-  it('plots accuracy@1 in percent and BLEU on a second panel, against step or seconds', () => {
+  it('plots accuracy@1 in percent and BLEU on a second panel, <unk> replaced and kept, against step or seconds', () => {
     const byStep = traces(evalFigure([translation, lm], 'step'));
     expect(byStep.map((t) => [t.name, t.yaxis])).toEqual([
       ['mt', undefined],
+      ['mt', 'y2'],
       ['mt', 'y2'],
       ['lm', undefined],
     ]);
     expect(byStep[0]!.x).toEqual([10, 20]);
     expect(byStep[0]!.y).toEqual([25, 50]);
     expect(byStep[1]!.y).toEqual([1.5, 4]);
-    expect(byStep[0]!.legendgroup).toBe(byStep[1]!.legendgroup);
+    expect(byStep[1]!.hovertemplate).toMatch(/unk replaced/);
+    expect(byStep[2]!.y).toEqual([1.2, 3]);
+    expect(byStep[2]!.hovertemplate).toMatch(/unk kept/);
+    expect(byStep[0]!.legendgroup).toBe(byStep[2]!.legendgroup);
     expect(traces(evalFigure([translation], 'seconds'))[0]!.x).toEqual([2.5, 5]);
   });
 

@@ -26,6 +26,18 @@ describe('target codecs', () => {
     const codec = wordCodec(Vocabulary.fromSentences(sentences, { maxSize: 100 }));
     expect(codec.decode(codec.encode(['the', 'low']))).toEqual(['the', 'low']);
   });
+
+  it('put a replaced <unk> in as a whole word at its position', () => {
+    const words = wordCodec(Vocabulary.fromSentences(sentences, { maxSize: 100 }));
+    const ids = words.encode(['the', 'García', 'low']);
+    expect(words.decode(ids)).toEqual(['the', '<unk>', 'low']);
+    expect(words.decode(ids, new Map([[1, 'García']]))).toEqual(['the', 'García', 'low']);
+    // BPE: the <unk> unit (id 1) after "lowest"'s subwords and before "the"'s becomes a word of its own.
+    const bpe = bpeCodec(sentences, 20);
+    const [lowest, the] = [bpe.encode(['lowest']), bpe.encode(['the'])];
+    const withUnknown = Int32Array.from([...lowest, 1, ...the]);
+    expect(bpe.decode(withUnknown, new Map([[lowest.length, 'García']]))).toEqual(['lowest', 'García', 'the']);
+  });
 });
 
 describe('BPE targets in a task', () => {

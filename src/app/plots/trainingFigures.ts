@@ -60,8 +60,9 @@ function timeOf(point: { step: number; wallMs: number }, axis: TimeAxis): number
 }
 
 /**
- * Validation accuracy@1 (top panel) and BLEU (bottom panel, translation runs only) against step or
- * wall-clock seconds. Both traces of a run share a legend group, so one click hides the run.
+ * Validation accuracy@1 (top panel) and BLEU (bottom panel, translation runs only: solid with <unk>
+ * replaced from the source, dotted with <unk> kept) against step or wall-clock seconds. A run's
+ * traces share a legend group, so one click hides the run.
  */
 export function evalFigure(runs: readonly RunView[], axis: TimeAxis): Figure {
   const withBleu = runs.filter((run) => run.record.evals.some((point) => point.bleu !== undefined));
@@ -80,7 +81,20 @@ export function evalFigure(runs: readonly RunView[], axis: TimeAxis): Figure {
     data.push({ ...common, x: evals.map((point) => timeOf(point, axis)), y: evals.map((point) => point.accuracy1 * 100), hovertemplate: '%{y:.1f} %' });
     if (withBleu.includes(run)) {
       const scored = evals.filter((point) => point.bleu !== undefined);
-      data.push({ ...common, showlegend: false, yaxis: 'y2', x: scored.map((point) => timeOf(point, axis)), y: scored.map((point) => point.bleu!), hovertemplate: 'BLEU %{y:.2f}' });
+      data.push({ ...common, showlegend: false, yaxis: 'y2', x: scored.map((point) => timeOf(point, axis)), y: scored.map((point) => point.bleu!), hovertemplate: 'BLEU %{y:.2f} (unk replaced from the source)' });
+      // Beside the headline, dotted: BLEU with every <unk> kept as emitted (records older than the replacement have none).
+      const kept = scored.filter((point) => point.bleuUnkKept !== undefined);
+      if (kept.length > 0) {
+        data.push({
+          ...common,
+          showlegend: false,
+          yaxis: 'y2',
+          line: { ...common.line, dash: 'dot' },
+          x: kept.map((point) => timeOf(point, axis)),
+          y: kept.map((point) => point.bleuUnkKept!),
+          hovertemplate: 'BLEU %{y:.2f} (unk kept as emitted)',
+        });
+      }
     }
   });
   const split = withBleu.length > 0;
@@ -89,7 +103,7 @@ export function evalFigure(runs: readonly RunView[], axis: TimeAxis): Figure {
     layout: {
       xaxis: { title: { text: timeTitle[axis] }, anchor: split ? 'y2' : 'y' },
       yaxis: { title: { text: 'Accuracy@1 (%)' }, rangemode: 'tozero', ...(split ? { domain: [0.55, 1] } : {}) },
-      ...(split ? { yaxis2: { title: { text: 'BLEU' }, rangemode: 'tozero', domain: [0, 0.42], anchor: 'x' } } : {}),
+      ...(split ? { yaxis2: { title: { text: 'BLEU (dotted: unk kept)' }, rangemode: 'tozero', domain: [0, 0.42], anchor: 'x' } } : {}),
     },
   };
 }

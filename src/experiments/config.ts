@@ -69,16 +69,19 @@ const vmfRegularizerSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('log1p'), lambda: real(-1, 1) }),
 ]);
 
+/** Every continuous head's generator options (GeneratorOptions in src/heads/continuous.ts). */
+const generator = { generatorLayerNorm: z.boolean().optional() };
+
 /** Exactly HeadSpec from src/heads (test/unit/config.test.ts checks each type is assignable to the other). */
 export const headSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('softmax'), tied: z.boolean().optional() }),
   // `approximate` defaults to the exact normaliser so `head={"kind":"vmf","regularizer":…}` is enough.
-  z.strictObject({ kind: z.literal('vmf'), regularizer: vmfRegularizerSchema, approximate: z.boolean().default(false) }),
-  z.strictObject({ kind: z.literal('l2') }),
-  z.strictObject({ kind: z.literal('cosine') }),
+  z.strictObject({ kind: z.literal('vmf'), regularizer: vmfRegularizerSchema, approximate: z.boolean().default(false), ...generator }),
+  z.strictObject({ kind: z.literal('l2'), ...generator }),
+  z.strictObject({ kind: z.literal('cosine'), ...generator }),
   // A cosine margin: cosines differ by at most 2.
-  z.strictObject({ kind: z.literal('max-margin'), margin: real(0, 2, true) }),
-  z.strictObject({ kind: z.enum(['syn-margin-projection', 'syn-margin-difference']), margin: real(0, 2, true), detachNegative: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal('max-margin'), margin: real(0, 2, true), ...generator }),
+  z.strictObject({ kind: z.enum(['syn-margin-projection', 'syn-margin-difference']), margin: real(0, 2, true), detachNegative: z.boolean().optional(), ...generator }),
   // PLIF keeps 2·K floats per histogram partial (≤ 16) for ∂θ: 10⁶ pieces is 128 MB of scratch.
     // `lr` is θ's rate under `slopeOptimizer` (SGD by default, as in the reference code).
   z.strictObject({
@@ -88,8 +91,9 @@ export const headSchema = z.discriminatedUnion('kind', [
     slopeOptimizer: z.enum(['sgd', 'adam']).optional(),
     lr: real(0, 100, true).optional(),
     frozen: z.boolean().optional(),
+    tied: z.boolean().optional(),
   }),
-  z.strictObject({ kind: z.literal('mos'), components: int(1, 64).optional() }),
+  z.strictObject({ kind: z.literal('mos'), components: int(1, 64).optional(), tied: z.boolean().optional() }),
 ]);
 
 const shape = z.strictObject({

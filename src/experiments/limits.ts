@@ -83,7 +83,7 @@ export function largestTensors(config: ExperimentConfig, sizes: TaskSizes): Tens
   add(!transformer, { label: 'decoder.0.ih.weight', shape: [4 * d, 2 * d], lower: ['model.dModel'] });
 
   if (isDiscreteSpec(head)) {
-    add(!(head.kind === 'softmax' && head.tied), { label: 'softmax.weight', shape: [v, d], lower: [vocab, 'model.dModel'] });
+    add(!head.tied, { label: 'softmax.weight', shape: [v, d], lower: [vocab, 'model.dModel'] });
     demands.push({ label: 'logits', shape: [n, v], lower: [...batch, vocab] });
   }
   if (head.kind === 'mos') {

@@ -1,6 +1,7 @@
 import type { EmbeddingLossKind } from '../math/embeddingLosses';
 import type { VmfLossOptions } from '../math/vmf';
 import { Linear } from '../nn/linear';
+import { LayerNorm } from '../nn/modules';
 import type { Engine } from '../tensor/engine';
 import { embeddingLoss, mostInformativeNegatives } from '../tensor/ops/embeddingLoss';
 import { topKByDot } from '../tensor/ops/nearest';
@@ -8,7 +9,16 @@ import { vmfLoss } from '../tensor/ops/vmfLoss';
 import type { Tensor } from '../tensor/tensor';
 import type { Head, HeadBytes } from './types';
 
-export type ContinuousLoss =
+/** How ê is made from h, whatever the loss. */
+export interface GeneratorOptions {
+  /**
+   * Linear → LayerNorm(m), as the vMF authors' Transformer recipe (`-generator_layer_norm`): ‖ê‖ =
+   * κ then starts at √m times the gain and follows the gain, not the projection (docs/fidelity.md).
+   */
+  generatorLayerNorm?: boolean;
+}
+
+export type ContinuousLoss = GeneratorOptions & (
   | ({ kind: 'vmf' } & VmfLossOptions)
   | { kind: Exclude<EmbeddingLossKind, 'max-margin' | 'syn-margin-projection' | 'syn-margin-difference'> }
   | { kind: 'max-margin'; margin: number }
@@ -17,7 +27,8 @@ export type ContinuousLoss =
    * the gradient. Differentiated through, the difference form is met by shrinking ‖ê‖ instead of
    * aligning ê (docs/fidelity.md).
    */
-  | { kind: 'syn-margin-projection' | 'syn-margin-difference'; margin: number; detachNegative?: boolean };
+  | { kind: 'syn-margin-projection' | 'syn-margin-difference'; margin: number; detachNegative?: boolean }
+);
 
 export interface ContinuousHeadOptions {
   hidden: number;
@@ -28,6 +39,10 @@ export interface ContinuousHeadOptions {
 }
 
 export function continuousLossLabel(loss: ContinuousLoss): string {
+  return `${lossLabel(loss)}${loss.generatorLayerNorm ? ', generator LN' : ''}`;
+}
+
+function lossLabel(loss: ContinuousLoss): string {
   switch (loss.kind) {
     case 'vmf': {
       const r = loss.regularizer;
@@ -47,13 +62,14 @@ export function continuousLossLabel(loss: ContinuousLoss): string {
 }
 
 /**
- * Predicts an embedding ê = Linear(h) (d → m, no vocabulary-sized matrix) and scores it against
- * the frozen target table; decoding is the cosine nearest neighbour in that table.
+ * Predicts an embedding ê = Linear(h) (d → m, no vocabulary-sized matrix), optionally layer-normed,
+ * and scores it against the frozen target table; decoding is the cosine nearest neighbour in that table.
  */
 export class ContinuousHead implements Head {
   readonly kind = 'continuous';
   readonly label: string;
   readonly projection: Linear;
+  readonly norm: LayerNorm | undefined;
   private readonly table: Tensor;
   private readonly lossSpec: ContinuousLoss;
 
@@ -62,12 +78,14 @@ export class ContinuousHead implements Head {
     this.table = table;
     this.lossSpec = loss;
     this.projection = new Linear(engine, 'generator', hidden, table.shape[1]!, { initSeed });
+    this.norm = loss.generatorLayerNorm ? new LayerNorm(engine, 'generator.norm', table.shape[1]!) : undefined;
     this.label = continuousLossLabel(loss);
   }
 
   /** ê [N, m] for hidden states [N, d]. */
   predict(hidden: Tensor): Tensor {
-    return this.projection.forward(hidden);
+    const pred = this.projection.forward(hidden);
+    return this.norm ? this.norm.forward(pred) : pred;
   }
 
   loss(hidden: Tensor, targets: Tensor): Tensor {
@@ -88,7 +106,7 @@ export class ContinuousHead implements Head {
   }
 
   parameters(): Tensor[] {
-    return this.projection.parameters();
+    return [...this.projection.parameters(), ...(this.norm?.parameters() ?? [])];
   }
 
   get paramCount(): number {

@@ -5,10 +5,10 @@ import type { Tensor } from '../tensor/tensor';
 import { ContinuousHead, continuousLossLabel, type ContinuousLoss } from './continuous';
 import { MosHead, mosLabel, type MosSpec } from './mos';
 import { PlifHead, plifLabel, type PlifSpec } from './plif';
-import { SoftmaxHead } from './softmax';
+import { SoftmaxHead, type OutputTying } from './softmax';
 import type { Head } from './types';
 
-export type HeadSpec = { kind: 'softmax'; tied?: boolean } | PlifSpec | MosSpec | ContinuousLoss;
+export type HeadSpec = ({ kind: 'softmax' } & OutputTying) | PlifSpec | MosSpec | ContinuousLoss;
 
 /** Heads that score the vocabulary (softmax and its bottleneck fixes) need no target table. */
 export type DiscreteHeadSpec = Extract<HeadSpec, { kind: 'softmax' | 'plif' | 'mos' }>;
@@ -37,22 +37,18 @@ export interface HeadContext {
   initSeed: number;
   /** Frozen unit-row target table [V, m]; required by continuous heads. */
   targetTable?: Tensor;
-  /** The decoder's input embedding [V, d], for a tied softmax. */
+  /** The decoder's trainable input embedding [V, d], for a tied discrete head. */
   inputEmbedding?: Tensor;
 }
 
 export function createHead(engine: Engine, spec: HeadSpec, context: HeadContext): Head {
-  if (spec.kind === 'softmax') {
-    if (spec.tied && !context.inputEmbedding) throw new Error('A tied softmax head needs the input embedding table');
-    return new SoftmaxHead(engine, {
-      hidden: context.hidden,
-      vocab: context.vocab,
-      initSeed: context.initSeed,
-      ...(spec.tied ? { tiedWeight: context.inputEmbedding! } : {}),
-    });
+  if (isDiscreteSpec(spec)) {
+    if (spec.tied && !context.inputEmbedding) throw new Error(`A tied ${spec.kind} head needs the trainable input embedding table (model.tiedInput off)`);
+    const shared = { hidden: context.hidden, vocab: context.vocab, initSeed: context.initSeed, tiedWeight: spec.tied ? context.inputEmbedding : undefined };
+    if (spec.kind === 'plif') return new PlifHead(engine, { ...shared, spec });
+    if (spec.kind === 'mos') return new MosHead(engine, { ...shared, spec });
+    return new SoftmaxHead(engine, shared);
   }
-  if (spec.kind === 'plif') return new PlifHead(engine, { hidden: context.hidden, vocab: context.vocab, initSeed: context.initSeed, spec });
-  if (spec.kind === 'mos') return new MosHead(engine, { hidden: context.hidden, vocab: context.vocab, initSeed: context.initSeed, spec });
   if (!context.targetTable) throw new Error(`The ${spec.kind} head needs a target embedding table`);
   return new ContinuousHead(engine, { hidden: context.hidden, table: context.targetTable, loss: spec, initSeed: context.initSeed });
 }

@@ -1,6 +1,8 @@
-// Mixture of Softmaxes (Yang et al. 2018): p(y|g) = Σ_k π_k · softmax(W·h_k + b)_y with
-// π = softmax(W_π g) (no bias) and h_k = tanh(P_k g). Shape legend: N tokens, d hidden size,
-// K components, V vocabulary. Built from existing ops; everything stays in log space.
+// Mixture of Softmaxes (Yang et al. 2018; zihangdai/mos model.py): p(y|g) = Σ_k π_k · softmax(W·h_k + b)_y
+// with π = softmax(W_π g) (no bias) and h_k = tanh(P_k g + c_k). W may be tied to the input
+// embedding, as the reference does by default; h_k then has the embedding's width, here d.
+// Shape legend: N tokens, d hidden size, K components, V vocabulary. Built from existing ops;
+// everything stays in log space.
 import { Linear } from '../nn/linear';
 import type { Engine } from '../tensor/engine';
 import { scale, sub, unary } from '../tensor/ops/elementwise';
@@ -11,10 +13,10 @@ import { concat, reshape } from '../tensor/ops/shape';
 import { softmaxRows } from '../tensor/ops/softmax';
 import { softmaxCrossEntropy } from '../tensor/ops/softmaxXent';
 import type { Tensor } from '../tensor/tensor';
-import { SoftmaxHead } from './softmax';
+import { SoftmaxHead, type OutputTying } from './softmax';
 import type { Head, HeadBytes } from './types';
 
-export interface MosSpec {
+export interface MosSpec extends OutputTying {
   kind: 'mos';
   /** K, default 15 (Yang et al. on PTB and WT2). */
   components?: number;
@@ -23,7 +25,7 @@ export interface MosSpec {
 export const mosDefaults = { components: 15 } as const;
 
 export function mosLabel(spec: MosSpec): string {
-  return `MoS K=${spec.components ?? mosDefaults.components}`;
+  return `MoS K=${spec.components ?? mosDefaults.components}${spec.tied ? ' (tied)' : ''}`;
 }
 
 export interface MosHeadOptions {
@@ -31,6 +33,8 @@ export interface MosHeadOptions {
   vocab: number;
   initSeed: number;
   spec: MosSpec;
+  /** The input embedding [V, d] when `spec.tied`. */
+  tiedWeight?: Tensor;
 }
 
 export class MosHead implements Head {
@@ -39,17 +43,17 @@ export class MosHead implements Head {
   readonly components: number;
   /** W_π [K, d]. */
   private readonly prior: Linear;
-  /** P [K·d, d]: rows k·d … (k+1)·d − 1 are P_k, so one product gives every context. */
+  /** P [K·d, d] and c [K·d]: rows k·d … (k+1)·d − 1 are P_k, so one product gives every context. */
   private readonly latent: Linear;
-  /** The shared W [V, d] and b [V], named as a softmax head's so both start from the same values. */
+  /** The shared W [V, d] (or the tied embedding) and b [V], named as a softmax head's so both start from the same values. */
   private readonly output: SoftmaxHead;
 
-  constructor(engine: Engine, { hidden, vocab, initSeed, spec }: MosHeadOptions) {
+  constructor(engine: Engine, { hidden, vocab, initSeed, spec, tiedWeight }: MosHeadOptions) {
     this.components = spec.components ?? mosDefaults.components;
     if (!Number.isInteger(this.components) || this.components < 1) throw new Error(`MoS needs at least one component, got ${this.components}`);
     this.prior = new Linear(engine, 'mos.prior', hidden, this.components, { bias: false, initSeed });
-    this.latent = new Linear(engine, 'mos.latent', hidden, this.components * hidden, { bias: false, initSeed });
-    this.output = new SoftmaxHead(engine, { hidden, vocab, initSeed });
+    this.latent = new Linear(engine, 'mos.latent', hidden, this.components * hidden, { initSeed });
+    this.output = new SoftmaxHead(engine, { hidden, vocab, initSeed, tiedWeight });
     this.label = mosLabel(spec);
   }
 
@@ -87,7 +91,7 @@ export class MosHead implements Head {
     return [...this.prior.parameters(), ...this.latent.parameters(), ...this.output.parameters()];
   }
 
-  /** K·d² + K·d + V·d + V. */
+  /** K·d² + 2K·d + V (+ V·d untied). */
   get paramCount(): number {
     return this.parameters().reduce((count, t) => count + t.size, 0);
   }

@@ -7,10 +7,10 @@ import type { Engine } from '../tensor/engine';
 import { plif, type PlifGrid } from '../tensor/ops/plif';
 import { softmaxCrossEntropy } from '../tensor/ops/softmaxXent';
 import type { Tensor } from '../tensor/tensor';
-import { SoftmaxHead } from './softmax';
+import { SoftmaxHead, type OutputTying } from './softmax';
 import type { Head, HeadBytes } from './types';
 
-export interface PlifSpec {
+export interface PlifSpec extends OutputTying {
   kind: 'plif';
   /** K, default 100,000 (Ganea et al.'s setting). */
   pieces?: number;
@@ -32,7 +32,7 @@ export const plifDefaults = { pieces: 100_000, range: 20, lr: 0.02, slopeOptimiz
 
 export function plifLabel(spec: PlifSpec): string {
   const slopes = spec.frozen ? ' (frozen slopes)' : spec.slopeOptimizer === 'adam' ? ' (Adam slopes)' : '';
-  return `PLIF K=${spec.pieces ?? plifDefaults.pieces}${slopes}`;
+  return `PLIF K=${spec.pieces ?? plifDefaults.pieces}${slopes}${spec.tied ? ' (tied)' : ''}`;
 }
 
 /** softplus⁻¹(1) + N(0, 1): slopes start around 1, so f starts near the identity (up to a shift). */
@@ -47,6 +47,8 @@ export interface PlifHeadOptions {
   vocab: number;
   initSeed: number;
   spec: PlifSpec;
+  /** The input embedding [V, d] when `spec.tied`. */
+  tiedWeight?: Tensor;
 }
 
 export class PlifHead implements Head {
@@ -60,14 +62,14 @@ export class PlifHead implements Head {
   private readonly slopeOptimizer: UpdateRule;
   private readonly frozen: boolean;
 
-  constructor(engine: Engine, { hidden, vocab, initSeed, spec }: PlifHeadOptions) {
+  constructor(engine: Engine, { hidden, vocab, initSeed, spec, tiedWeight }: PlifHeadOptions) {
     this.grid = { pieces: spec.pieces ?? plifDefaults.pieces, range: spec.range ?? plifDefaults.range };
     this.lr = spec.lr ?? plifDefaults.lr;
     this.slopeOptimizer = spec.slopeOptimizer ?? plifDefaults.slopeOptimizer;
     this.frozen = spec.frozen ?? false;
     // The linear part is a softmax head's (same parameter names, so the same initial values as a
     // softmax baseline of the same run).
-    this.linear = new SoftmaxHead(engine, { hidden, vocab, initSeed });
+    this.linear = new SoftmaxHead(engine, { hidden, vocab, initSeed, tiedWeight });
     this.theta = engine.parameter(plifInitialTheta(this.grid.pieces, parameterSeed(initSeed, 'plif.theta')), [this.grid.pieces], 'plif.theta');
     this.theta.requiresGrad = !this.frozen;
     this.label = plifLabel(spec);
@@ -90,7 +92,7 @@ export class PlifHead implements Head {
     return this.frozen ? [] : [{ params: [this.theta], lr: this.lr, rule: this.slopeOptimizer }];
   }
 
-  /** Trainable values: V·d + V, plus K slopes unless frozen (then they count as a frozen table). */
+  /** Trainable values: V·d + V (V when tied), plus K slopes unless frozen (then they count as a frozen table). */
   get paramCount(): number {
     return this.linear.paramCount + (this.frozen ? 0 : this.grid.pieces);
   }

@@ -7,6 +7,11 @@ import { softmaxCrossEntropy } from '../tensor/ops/softmaxXent';
 import type { Tensor } from '../tensor/tensor';
 import type { Head, HeadBytes } from './types';
 
+/** A discrete head's setting: its output matrix W [V, d] is the decoder's input embedding (Press & Wolf 2017). */
+export interface OutputTying {
+  tied?: boolean;
+}
+
 export interface SoftmaxHeadOptions {
   hidden: number;
   vocab: number;

@@ -9,11 +9,18 @@ describe('mixture of softmaxes, PLIF head, row log-sum-exp and row top-k against
 });
 
 describe('mixture of softmaxes', () => {
-  it('counts K·d² + K·d + V·d + V parameters', async () => {
+  it('counts K·d² + 2K·d + V·d + V parameters: the latent layer has a bias, as the reference', async () => {
     const engine = await getEngine();
     const [d, V, K] = [6, 40, 4];
     const head = createHead(engine, { kind: 'mos', components: K }, { hidden: d, vocab: V, initSeed: 1 });
-    const count = K * d * d + K * d + V * d + V;
+    expect(head.parameters().map((p) => [p.label, p.shape])).toEqual([
+      ['mos.prior.weight', [K, d]],
+      ['mos.latent.weight', [K * d, d]],
+      ['mos.latent.bias', [K * d]],
+      ['softmax.weight', [V, d]],
+      ['softmax.bias', [V]],
+    ]);
+    const count = K * d * d + 2 * K * d + V * d + V;
     expect(head.paramCount).toBe(count);
     expect(head.bytes()).toEqual({ parameters: count * 4, optimizerState: 2 * count * 4, frozen: 0 });
     expect(head.label).toBe('MoS K=4');

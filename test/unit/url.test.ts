@@ -18,11 +18,15 @@ const headArb: fc.Arbitrary<HeadSpec> = fc.oneof(
   fc.constant<HeadSpec>({ kind: 'softmax' }),
   fc.boolean().map((tied): HeadSpec => ({ kind: 'softmax', tied })),
   fc.constantFrom<HeadSpec>({ kind: 'l2' }, { kind: 'cosine' }),
+  fc.record({ kind: fc.constantFrom('l2', 'cosine'), generatorLayerNorm: fc.boolean() }),
+  fc.record({ kind: fc.constant('mos'), components: fc.integer({ min: 1, max: 64 }), tied: fc.boolean() }, { requiredKeys: ['kind'] }),
+  fc.record({ kind: fc.constant('plif'), tied: fc.boolean(), frozen: fc.boolean() }, { requiredKeys: ['kind'] }),
   fc.record({ kind: fc.constant('max-margin'), margin: fc.double({ min: 0.01, max: 2, noNaN: true }) }),
   fc.record({ kind: fc.constantFrom('syn-margin-projection', 'syn-margin-difference'), margin: fc.double({ min: 0.01, max: 2, noNaN: true }), detachNegative: fc.boolean() }, { requiredKeys: ['kind', 'margin'] }),
   fc.record({
     kind: fc.constant('vmf'),
     approximate: fc.boolean(),
+    generatorLayerNorm: fc.boolean(),
     regularizer: fc.oneof(
       fc.constant({ kind: 'none' as const }),
       fc.record({ kind: fc.constant('reg1' as const), lambda1: unit }),

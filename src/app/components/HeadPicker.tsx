@@ -11,6 +11,7 @@ const headTemplates: { name: string; head: HeadSpec; with?: Record<string, unkno
   { name: 'softmax over BPE subwords (word→BPE)', head: { kind: 'softmax' }, with: { 'data.targetTokenization': 'bpe' } },
   { name: 'softmax, tied to the decoder input', head: { kind: 'softmax', tied: true } },
   { name: 'NLLvMF, log(1+κ)(λ − cos) (reference code)', head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false } },
+  { name: 'NLLvMF, log(1+κ)(λ − cos), generator layer norm (the authors\' Transformer recipe)', head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false, generatorLayerNorm: true } },
   { name: 'NLLvMF reg1+reg2 (paper)', head: { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false } },
   { name: 'NLLvMF reg1', head: { kind: 'vmf', regularizer: { kind: 'reg1', lambda1: 0.02 }, approximate: false } },
   { name: 'NLLvMF, no regulariser', head: { kind: 'vmf', regularizer: { kind: 'none' }, approximate: false } },
@@ -22,7 +23,9 @@ const headTemplates: { name: string; head: HeadSpec; with?: Record<string, unkno
   { name: 'PLIF: softmax of a learned monotonic function of the logits (K = 100,000; slopes by SGD, as the reference)', head: { kind: 'plif' } },
   { name: 'PLIF with frozen slopes (f fixed at its random initial shape)', head: { kind: 'plif', frozen: true } },
   { name: 'PLIF with slopes trained by Adam', head: { kind: 'plif', slopeOptimizer: 'adam' } },
+  { name: 'PLIF, tied to the decoder input', head: { kind: 'plif', tied: true } },
   { name: 'mixture of softmaxes (K = 15)', head: { kind: 'mos' } },
+  { name: 'mixture of softmaxes (K = 15), tied to the decoder input (the reference\'s default)', head: { kind: 'mos', tied: true } },
 ];
 
 /** The numeric parameters a head spec carries, with their paths inside the spec. */

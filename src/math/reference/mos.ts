@@ -24,16 +24,18 @@ export interface MosParameters {
   prior: ArrayLike<number>;
   /** P [K·d, d], P_k = rows k·d … (k+1)·d − 1. */
   latent: ArrayLike<number>;
+  /** c [K·d]. */
+  latentBias: ArrayLike<number>;
   /** W [V, d]. */
   weight: ArrayLike<number>;
   /** b [V]. */
   bias: ArrayLike<number>;
 }
 
-/** log p(y | g) for every y, [N, V]: log Σ_k π_k softmax(W tanh(P_k g) + b)_y. */
+/** log p(y | g) for every y, [N, V]: log Σ_k π_k softmax(W tanh(P_k g + c_k) + b)_y. */
 export function mosLogProbabilities(hidden: ArrayLike<number>, n: number, d: number, components: number, vocab: number, p: MosParameters): Float64Array {
   const priorLogits = linearRows(hidden, n, d, p.prior, components);
-  const contexts = linearRows(hidden, n, d, p.latent, components * d).map(Math.tanh);
+  const contexts = linearRows(hidden, n, d, p.latent, components * d, p.latentBias).map(Math.tanh);
   const logits = linearRows(contexts, n * components, d, p.weight, vocab, p.bias);
   const out = new Float64Array(n * vocab);
   for (let r = 0; r < n; r++) {

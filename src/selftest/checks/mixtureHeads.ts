@@ -19,8 +19,8 @@ export const mosSpec: HeadSpec = { kind: 'mos', components: 3 };
 async function referenceLogProbabilities(spec: HeadSpec, head: Head): Promise<Float64Array> {
   const parameters = head.parameters();
   if (spec.kind === 'mos') {
-    const [prior, latent, weight, bias] = await Promise.all(parameters.map((p) => p.read()));
-    return mosLogProbabilities(headHidden, N, d, spec.components!, V, { prior: prior!, latent: latent!, weight: weight!, bias: bias! });
+    const [prior, latent, latentBias, weight, bias] = await Promise.all(parameters.map((p) => p.read()));
+    return mosLogProbabilities(headHidden, N, d, spec.components!, V, { prior: prior!, latent: latent!, latentBias: latentBias!, weight: weight!, bias: bias! });
   }
   if (spec.kind !== 'plif') throw new Error(`No reference here for the ${spec.kind} head`);
   const logits = await linearOutputs(parameters.slice(0, 2), headHidden, N, d);
@@ -44,6 +44,9 @@ function topKReference(x: ArrayLike<number>, rows: number, width: number, k: num
 function headChecksOf(spec: HeadSpec, sizes: string): KernelCheck[] {
   const withHead = async <T>(engine: Engine, fn: (h: ReturnType<typeof makeHead>) => Promise<T>) => {
     const made = makeHead(engine, spec);
+    // MoS's latent bias starts at 0: non-zero values let the reference check where it enters.
+    const latentBias = made.head.parameters().find((p) => p.label === 'mos.latent.bias');
+    if (latentBias) engine.device.queue.writeBuffer(latentBias.buffer, 0, Float32Array.from(randomArray(latentBias.size, 11, -0.5, 0.5)));
     try {
       return await fn(made);
     } finally {

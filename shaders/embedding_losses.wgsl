@@ -14,7 +14,8 @@
 // DETACH_NEGATIVE = 1 (KIND 3, 4): the synthetic negative is a constant in the backward, as in the one
 // public port. Differentiated through, the difference form is satisfied by shrinking ‖ê‖ rather than
 // aligning ê (at cos 0.5 the hinge goes 0.945 → 0.5 → 0 as κ goes 3 → 1 → 0.1); detached, the
-// gradient has no component along ê, so κ is no shortcut.
+// gradient has no component along ê, so κ is no shortcut. (For the projection form both gradients
+// are equal: the part through n vanishes; the option matters for the difference form.)
 
 override KIND: u32 = 0u;
 override DETACH_NEGATIVE: u32 = 0u;

@@ -78,7 +78,7 @@ const presetList: Preset[] = [
     title: 'Breaking the softmax bottleneck: language model on SOTU',
     description:
       'A small decoder-only transformer on State of the Union addresses with softmax, PLIF (K = 100,000 pieces, ' +
-      'its own learning rate 0.02), a mixture of 15 softmaxes, and NLLvMF for context: perplexity, time per step and ' +
+      'slopes by SGD at 0.02 as in the reference code), a mixture of 15 softmaxes, and NLLvMF for context: perplexity, time per step and ' +
       'memory side by side (Ganea et al. 2019; Yang et al. 2018).',
     base: {
       task: 'language-model',

@@ -80,28 +80,53 @@ async function writeRecord(path: string, record: ComparisonRecord | RunRecord, c
   return files;
 }
 
+/** One evaluation as a line of its own: "eval head: softmax @200: valid 3.214, acc@1 41.2%, …". */
+function evalLine(event: Extract<ProgressEvent, { kind: 'eval' }>): string {
+  const p = event.point;
+  const perplexity = p.perplexity === undefined ? '' : `, ppl ${fixed(p.perplexity, 1)}`;
+  const bleu = p.bleu === undefined ? '' : `, BLEU ${fixed(p.bleu, 2)} (dedup ${fixed(p.bleuNoDuplicates, 2)}, <unk> kept ${fixed(p.bleuUnkKept, 2)})`;
+  return `eval ${event.run.record.label} @${p.step}: valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%, acc@5 ${fixed(100 * p.accuracy5, 1)}%${perplexity}${bleu}`;
+}
+
+/**
+ * The progress bar on stderr, with each evaluation printed as a line above it that stays on screen
+ * (inside the bar it would be overwritten by the next step). --quiet drops the bar, not the lines.
+ */
 function progressReporter(quiet: boolean) {
-  if (quiet) return { onProgress: () => undefined, stop: () => undefined };
-  const bar = new cliProgress.SingleBar(
+  if (quiet) {
+    return { onProgress: (event: ProgressEvent) => event.kind === 'eval' && console.error(evalLine(event)), stop: () => undefined };
+  }
+  const bars = new cliProgress.MultiBar(
     { format: '{bar} {value}/{total} steps | {status}', hideCursor: true, clearOnComplete: false, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
     cliProgress.Presets.shades_classic,
   );
-  let started = false;
+  let bar: cliProgress.SingleBar | undefined;
   const onProgress = (event: ProgressEvent) => {
     if (event.kind === 'prepared') {
-      bar.start(event.steps, 0, { status: 'compiling shaders and warming up' });
-      started = true;
+      bar = bars.create(event.steps, 0, { status: 'compiling shaders and warming up' });
     } else if (event.kind === 'step') {
       const status = event.runs
         .map((run) => `${run.record.label}: ${fixed(run.record.metrics.at(-1)?.loss, 3)}${run.record.status === 'failed' ? ' (failed)' : ''}`)
         .join(' · ');
-      bar.update(event.step, { status });
+      bar?.update(event.step, { status });
     } else if (event.kind === 'eval') {
-      const p = event.point;
-      bar.update({ status: `eval ${event.run.record.label} @${p.step}: valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%${p.bleu === undefined ? '' : `, BLEU ${fixed(p.bleu, 2)} (<unk> kept ${fixed(p.bleuUnkKept, 2)})`}` });
+      bars.log(`${evalLine(event)}\n`);
     }
   };
-  return { onProgress, stop: () => started && bar.stop() };
+  // MultiBar writes logged lines at its next redraw, which stop() does not do: redraw first.
+  return { onProgress, stop: () => bar && (bars.update(), bars.stop()) };
+}
+
+/** The decoded validation sentences of each run's last evaluation, for reading at the end. */
+export function samplesText(record: ComparisonRecord): string {
+  return record.runs
+    .flatMap((run) => {
+      const last = run.evals.at(-1);
+      if (!last?.samples?.length) return [];
+      const lines = last.samples.flatMap((sample, i) => [`  ${i + 1}. source:     ${sample.source}`, `     reference:  ${sample.reference}`, `     hypothesis: ${sample.hypothesis}`]);
+      return [`Decoded validation sentences, ${run.label}, step ${last.step} (<unk> replaced from the source):`, ...lines];
+    })
+    .join('\n');
 }
 
 export async function trainCommand(options: TrainCommandOptions): Promise<number> {
@@ -123,7 +148,8 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     adapter,
     runs: specs,
     preset: options.preset,
-    evaluation: { decodeSentences: options.decode ?? Math.min(base.data.validSentences, 100) },
+    // --decode N also keeps (and prints) N samples; 5 otherwise.
+    evaluation: { decodeSentences: options.decode ?? Math.min(base.data.validSentences, 100), samples: options.decode ?? 5 },
     onProgress: async (event) => {
       progress.onProgress(event);
       if (event.kind === 'checkpoint' && options.checkpointDir) {
@@ -136,6 +162,8 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   });
   progress.stop();
   console.log(summaryTable(record));
+  const samples = samplesText(record);
+  if (samples) console.log(samples);
   for (const run of record.runs) {
     const { forward, backward, optimizer } = run.speed?.msPerStep ?? {};
     if (forward !== undefined) console.log(`${run.label}: GPU ms/step forward ${fixed(forward, 1)}, backward ${fixed(backward, 1)}, optimizer ${fixed(optimizer, 1)}`);
@@ -183,11 +211,12 @@ export async function evalCommand(options: { checkpoint: string; out?: string; d
   const task = await prepareTask(readNodeAsset, saved.config, { engine });
   const run = new TrainingRun(engine, task, saved.config, { label: saved.label, adapter });
   restoreCheckpoint(run, bytes);
-  const point = await evaluate(run, { batchSentences: 32, decodeSentences: options.decode ?? 100, samples: 5 });
+  await evaluate(run, { batchSentences: 32, decodeSentences: options.decode ?? 100, samples: options.decode ?? 5 });
   run.record.status = 'finished';
   const record: ComparisonRecord = { format: 'continuum-comparison', formatVersion: 1, runs: [run.record] };
   console.log(summaryTable(record));
-  for (const sample of point.samples ?? []) console.log(`\n  src: ${sample.source}\n  ref: ${sample.reference}\n  hyp: ${sample.hypothesis}`);
+  const samples = samplesText(record);
+  if (samples) console.log(samples);
   if (options.out) console.error(`Wrote ${(await writeRecord(options.out, run.record, record)).join(', ')}`);
   run.release();
   return 0;

@@ -27,6 +27,7 @@ import { useTrainingStore } from './state/training';
 import { useUploadsStore } from './state/uploads';
 import { EmbeddingView } from './views/EmbeddingView';
 import { SamplesTable } from './views/SamplesTable';
+import { SummaryTable } from './views/SummaryTable';
 import type { TokenRef } from './views/samples';
 
 const activeStates: ReadonlySet<TrainingState> = new Set(['preparing', 'running', 'paused']);
@@ -121,6 +122,7 @@ export function Workspace({ active }: { active: boolean }) {
           )}
           <TrainingPanel runs={'runs' in resolved ? resolved.runs : []} preset={setup.preset} />
           <ShareButton experiment={setup} />
+          <SummaryTable runs={runs} />
           <LossPlot runs={runs} />
           <EvalPlot runs={runs} />
           <SamplesTable runs={runs} selected={selected} onSelect={setSelected} />

@@ -12,6 +12,7 @@ import { checkpointRecord, restoreCheckpoint } from '../train/checkpoint';
 import { runComparison, type ProgressEvent, type RunSpec } from '../train/compare';
 import { evaluate } from '../train/evaluate';
 import { evalsCsv, metricsCsv, toJson, type ComparisonRecord, type RunRecord } from '../train/record';
+import { fixed, summaryColumns, summaryRow } from '../train/summary';
 import { TrainingRun } from '../train/run';
 import { bottleneckCommand } from './bottleneck';
 import { kernelLines, openEngine } from './engine';
@@ -38,36 +39,9 @@ function overridesOf(assignments: string[] = []): Record<string, unknown> {
   }));
 }
 
-function fixed(value: number | undefined, digits: number): string {
-  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
-}
-
 export function summaryTable(record: ComparisonRecord): string {
-  const table = new Table({
-    head: ['run', 'status', 'steps', 'train loss', 'valid loss', 'acc@1', 'acc@5', 'ppl', 'BLEU', 'BLEU dedup', 'BLEU <unk> kept', 'tok/s', 'ms/step', 'out-layer params', 'param+opt MB'],
-  });
-  for (const run of record.runs) {
-    const last = run.metrics.at(-1);
-    const evalPoint = run.evals.at(-1);
-    const mb = run.memory ? (run.memory.parameters + run.memory.optimizerState) / 2 ** 20 : undefined;
-    table.push([
-      run.label,
-      run.status,
-      String(last?.step ?? 0),
-      fixed(last?.loss, 3),
-      fixed(evalPoint?.validLoss, 3),
-      fixed(evalPoint && 100 * evalPoint.accuracy1, 1),
-      fixed(evalPoint && 100 * evalPoint.accuracy5, 1),
-      fixed(evalPoint?.perplexity, 1),
-      fixed(evalPoint?.bleu, 2),
-      fixed(evalPoint?.bleuNoDuplicates, 2),
-      fixed(evalPoint?.bleuUnkKept, 2),
-      fixed(run.speed?.tokensPerSecond, 0),
-      fixed(run.speed?.msPerStep.total, 1),
-      run.memory ? run.memory.outputLayerParams.toLocaleString('en-US') : '–',
-      fixed(mb, 1),
-    ]);
-  }
+  const table = new Table({ head: [...summaryColumns] });
+  for (const run of record.runs) table.push(summaryRow(run));
   return table.toString();
 }
 

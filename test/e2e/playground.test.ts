@@ -61,6 +61,14 @@ describe('the playground', () => {
         }),
     );
     expect(storedChoices).toBe(2);
+    // The CLI's summary table, one row per run: finished at step 16 with its last evaluation's figures.
+    const rows = page.getByTestId('summary-table').locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    for (let i = 0; i < 2; i++) {
+      const cells = await rows.nth(i).locator('th, td').allInnerTexts();
+      expect(cells.slice(1, 3)).toEqual(['finished', '16']);
+      expect(cells[5]).toMatch(/^\d+\.\d$/); // acc@1
+    }
     await page.getByRole('heading', { name: 'Decoded samples' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(artifacts, 'playground.png'), fullPage: true });
 

@@ -1,0 +1,55 @@
+// The CLI's summary table in the page, for any comparison shown (live, reloaded or imported): one
+// row per run with its latest loss, accuracy, perplexity, BLEU, speed and memory.
+import { useId } from 'react';
+import { summaryColumns, summaryRow } from '../../train/summary';
+import type { RunView } from '../plots/runView';
+import './views.css';
+
+export function SummaryTable({ runs }: { runs: RunView[] }) {
+  const headingId = useId();
+  const adapters = [...new Set(runs.map((run) => run.record.adapter))];
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>Results</h2>
+      {runs.length === 0 ? (
+        <p className="muted">No runs yet.</p>
+      ) : (
+        <>
+          <p className="card-intro">
+            Each run’s latest figures. BLEU has every &lt;unk&gt; replaced by the source word under the most attention; “dedup” also drops
+            repeated tokens, “&lt;unk&gt; kept” scores the output as emitted. Measured on {adapters.join('; ')}.
+          </p>
+          <div className="samples-scroll">
+            <table className="summary" data-testid="summary-table">
+              <thead>
+                <tr>
+                  {summaryColumns.map((column) => (
+                    <th scope="col" key={column}>
+                      {column}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {runs.map((run, index) => {
+                  const [label, ...cells] = summaryRow(run.record);
+                  return (
+                    <tr key={index}>
+                      <th scope="row">
+                        <span className="swatch" style={{ background: run.color }} aria-hidden="true" />
+                        {label}
+                      </th>
+                      {cells.map((cell, column) => (
+                        <td key={column}>{cell}</td>
+                      ))}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+// One row of figures per run, as both the CLI's summary table and the page's results table show
+// them: the latest training loss and evaluation, throughput and memory. Cells are display strings
+// ('–' where a figure does not apply or is not measured yet), so the two views cannot disagree.
+import type { RunRecord } from './record';
+
+/** A number to `digits` decimals, or '–' when absent or not finite. */
+export function fixed(value: number | undefined, digits: number): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+}
+
+export const summaryColumns = [
+  'run',
+  'status',
+  'steps',
+  'train loss',
+  'valid loss',
+  'acc@1',
+  'acc@5',
+  'ppl',
+  'BLEU',
+  'BLEU dedup',
+  'BLEU <unk> kept',
+  'tok/s',
+  'ms/step',
+  'out-layer params',
+  'param+opt MB',
+] as const;
+
+/** The cells of `summaryColumns` for one run. BLEU has `<unk>` replaced from the source; "dedup" also drops repeated tokens. */
+export function summaryRow(run: RunRecord): string[] {
+  const last = run.metrics.at(-1);
+  const evalPoint = run.evals.at(-1);
+  const mb = run.memory ? (run.memory.parameters + run.memory.optimizerState) / 2 ** 20 : undefined;
+  return [
+    run.label,
+    run.status,
+    String(last?.step ?? 0),
+    fixed(last?.loss, 3),
+    fixed(evalPoint?.validLoss, 3),
+    fixed(evalPoint && 100 * evalPoint.accuracy1, 1),
+    fixed(evalPoint && 100 * evalPoint.accuracy5, 1),
+    fixed(evalPoint?.perplexity, 1),
+    fixed(evalPoint?.bleu, 2),
+    fixed(evalPoint?.bleuNoDuplicates, 2),
+    fixed(evalPoint?.bleuUnkKept, 2),
+    fixed(run.speed?.tokensPerSecond, 0),
+    fixed(run.speed?.msPerStep.total, 1),
+    run.memory ? run.memory.outputLayerParams.toLocaleString('en-US') : '–',
+    fixed(mb, 1),
+  ];
+}

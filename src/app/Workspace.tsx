@@ -8,6 +8,7 @@ import { Controls } from './components/Controls';
 import { HistoryPanel } from './components/HistoryPanel';
 import { LinkWarnings } from './components/LinkWarnings';
 import { ShareButton } from './components/ShareButton';
+import { SharedResultsBanner } from './components/SharedResultsBanner';
 import { TrainingPanel } from './components/TrainingPanel';
 import { UploadPanel } from './components/UploadPanel';
 import { loadExperiment } from './history/db';
@@ -23,6 +24,7 @@ import { ThroughputPlot } from './plots/ThroughputPlot';
 import { encodeExperiment } from './share/url';
 import { setupRuns, useExperimentStore } from './state/experiment';
 import { autosaveMs, useHistoryStore } from './state/history';
+import { useSharedResultsStore } from './state/sharedResults';
 import { useTrainingStore } from './state/training';
 import { useUploadsStore } from './state/uploads';
 import { EmbeddingView } from './views/EmbeddingView';
@@ -35,10 +37,13 @@ const activeStates: ReadonlySet<TrainingState> = new Set(['preparing', 'running'
 /** Keeps the URL in step with every edit while this experiment is shown (the page opened from it: see startup.ts). */
 function useUrlState(active: boolean): void {
   const setup = useExperimentStore(useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants, autostart: s.autostart })));
+  // Shared results stay in the fragment while they are shown, so a reload shows them again.
+  const shared = useSharedResultsStore((s) => s.shown);
   const query = encodeExperiment(setup);
   useEffect(() => {
-    if (active && window.location.search !== query) window.history.replaceState(null, '', `${window.location.pathname}${query}`);
-  }, [active, query]);
+    const address = `${window.location.pathname}${query}${shared ? window.location.hash : ''}`;
+    if (active && `${window.location.pathname}${window.location.search}${window.location.hash}` !== address) window.history.replaceState(null, '', address);
+  }, [active, query, shared]);
 }
 
 /**
@@ -94,7 +99,12 @@ export function Workspace({ active }: { active: boolean }) {
   const catalog = useUploadsStore((s) => s.catalog);
   const resolved = useMemo(() => setupRuns(setup, catalog), [setup, catalog]);
   const runs: RunView[] = useMemo(() => records.map((record, i) => ({ record, color: runColor(i), visible: true })), [records]);
-  const locked = activeStates.has(state);
+  const shared = useSharedResultsStore((s) => s.shown);
+  const locked = activeStates.has(state) || shared;
+  const rerun = () => {
+    useSharedResultsStore.getState().close();
+    if ('runs' in resolved) useTrainingStore.getState().start(resolved.runs, setup.preset);
+  };
 
   const open = async (id: string) => {
     const entry = await loadExperiment(id);
@@ -120,8 +130,9 @@ export function Workspace({ active }: { active: boolean }) {
               These runs cannot start: {resolved.error}
             </p>
           )}
+          {shared && <SharedResultsBanner runs={records} onRerun={rerun} onEdit={() => useSharedResultsStore.getState().close()} />}
           <TrainingPanel runs={'runs' in resolved ? resolved.runs : []} preset={setup.preset} />
-          <ShareButton experiment={setup} />
+          <ShareButton experiment={setup} results={locked ? [] : records.filter((record) => record.status === 'finished')} />
           <SummaryTable runs={runs} />
           <LossPlot runs={runs} />
           <EvalPlot runs={runs} />

@@ -20,3 +20,8 @@ export function formatError(value: number): string {
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** The adapters runs were measured on, once each, without the records' "Adapter: " prefix. */
+export function adapterNames(runs: readonly { adapter: string }[]): string {
+  return [...new Set(runs.map((run) => run.adapter.replace(/^Adapter: /, '')))].join('; ');
+}

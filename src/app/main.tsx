@@ -11,7 +11,7 @@ if (!root) throw new Error('index.html has no #root element');
 
 // Started here rather than in an effect: StrictMode runs effects twice, which would open two devices.
 void useAppStore.getState().detectGpu();
-openFromUrl(window.location.search);
+openFromUrl(window.location.search, window.location.hash);
 
 createRoot(root).render(
   <StrictMode>

@@ -1,13 +1,16 @@
 // Opening the page: the experiment comes from the URL (a shared link), once, before the first
 // render — not in an effect, which StrictMode would run twice and so start training twice.
 import { bottleneckPreset, decodeBottleneck } from './share/bottleneckUrl';
+import { decodeResults } from './share/results';
 import { linkPreset } from './share/url';
 import { useBottleneckStore } from './state/bottleneck';
 import { setupRuns, useExperimentStore } from './state/experiment';
+import { useSharedResultsStore } from './state/sharedResults';
 import { useTrainingStore } from './state/training';
 import { useViewStore } from './state/view';
 
-export function openFromUrl(search: string): void {
+/** `hash` may carry a finished comparison's results ("Share results"): shown read-only, never trained. */
+export function openFromUrl(search: string, hash = ''): void {
   if (linkPreset(search) === bottleneckPreset) {
     const { link, warnings } = decodeBottleneck(search);
     useViewStore.getState().show('bottleneck');
@@ -17,6 +20,13 @@ export function openFromUrl(search: string): void {
     return;
   }
   const state = useExperimentStore.getState().openLink(search);
+  const results = decodeResults(hash);
+  if (results && 'runs' in results) {
+    useTrainingStore.getState().load(results.runs);
+    useSharedResultsStore.getState().show();
+    return;
+  }
+  if (results) useExperimentStore.getState().warn(results.warning);
   const resolved = setupRuns(state);
   if (state.autostart && 'runs' in resolved) useTrainingStore.getState().start(resolved.runs, state.preset);
 }

@@ -5,6 +5,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeResults } from '../../src/app/share/results';
+import { resolvePreset } from '../../src/experiments/presets';
+import type { RunRecord } from '../../src/train/record';
 import { collectPageErrors, repoRoot, usePageSession } from '../helpers/browser';
 
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -90,6 +93,36 @@ describe('the playground', () => {
     expect(await history.innerText()).toMatch(/finished/);
     expect(errors).toEqual([]);
   }, 420_000);
+
+  it('opens a results link read-only, and re-runs the experiment from it', async () => {
+    const page = await session.browser.context.newPage();
+    const errors = collectPageErrors(page);
+    const finished = (label: string, loss: number): RunRecord => {
+      const { config } = resolvePreset('tiny-demo').runs[0]!;
+      return {
+        format: 'continuum-run', formatVersion: 1, label, config: { ...config, dataset: 'synthetic-copy' }, adapter: 'Adapter: elsewhere / a real GPU',
+        startedAt: '2026-11-30T10:00:00.000Z', status: 'finished',
+        metrics: [{ step: 16, wallMs: 900, tokens: 400, loss, learningRate: 1e-3 }],
+        evals: [{ step: 16, wallMs: 950, validLoss: loss, accuracy1: 0.5, accuracy5: 0.9, bleu: 12.5 }],
+      };
+    };
+    await page.goto(`${session.server.url}${link}#${encodeResults([finished('head: softmax', 1.25), finished('head: vmf', 2.5)])}`);
+    const banner = page.getByTestId('shared-results');
+    await banner.waitFor({ timeout: 60_000 });
+    expect(await banner.innerText()).toMatch(/Shared results, read-only\. 2 runs measured on elsewhere \/ a real GPU, started 2026-11-30/);
+    const cells = await page.getByTestId('summary-table').locator('tbody tr').first().locator('th, td').allInnerTexts();
+    expect(cells.slice(0, 4)).toEqual(['head: softmax', 'finished', '16', '1.250']);
+    expect(await page.getByLabel('Steps', { exact: true }).isDisabled()).toBe(true);
+    // A reload keeps the results in the address.
+    expect(page.url()).toContain('#results=');
+
+    await banner.getByRole('button', { name: 'Re-run this experiment' }).click();
+    await page.getByTestId('training-status').filter({ hasText: /step \d+/ }).waitFor({ timeout: 120_000 });
+    expect(await banner.count()).toBe(0);
+    expect(page.url()).not.toContain('#results=');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
 
   it('labels every control and keeps them reachable by keyboard', async () => {
     const page = await session.browser.context.newPage();

@@ -36,6 +36,8 @@ interface ExperimentState extends ExperimentSetup {
    * on open" comes back in it but is not kept: a reload must not train again.
    */
   openLink(url: string): ExperimentSetup;
+  /** One more problem to show beside the link's own (e.g. shared results that could not be read). */
+  warn(message: string): void;
   dismissWarnings(): void;
 }
 
@@ -99,6 +101,10 @@ export const useExperimentStore = create<ExperimentState>()((set, get) => ({
     const { state, warnings } = decodeExperiment(url.includes('?') ? url.slice(url.indexOf('?')) : url);
     get().replace({ ...state, autostart: false }, warnings);
     return state;
+  },
+
+  warn(message) {
+    set((s) => ({ warnings: [...s.warnings, message] }));
   },
 
   dismissWarnings() {

@@ -2,12 +2,13 @@
 // row per run with its latest loss, accuracy, perplexity, BLEU, speed and memory.
 import { useId } from 'react';
 import { summaryColumns, summaryRow } from '../../train/summary';
+import { adapterNames } from '../format';
 import type { RunView } from '../plots/runView';
 import './views.css';
 
 export function SummaryTable({ runs }: { runs: RunView[] }) {
   const headingId = useId();
-  const adapters = [...new Set(runs.map((run) => run.record.adapter))];
+  const adapters = adapterNames(runs.map((run) => run.record));
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>Results</h2>
@@ -17,7 +18,7 @@ export function SummaryTable({ runs }: { runs: RunView[] }) {
         <>
           <p className="card-intro">
             Each run’s latest figures. BLEU has every &lt;unk&gt; replaced by the source word under the most attention; “dedup” also drops
-            repeated tokens, “&lt;unk&gt; kept” scores the output as emitted. Measured on {adapters.join('; ')}.
+            repeated tokens, “&lt;unk&gt; kept” scores the output as emitted. Measured on {adapters}.
           </p>
           <div className="samples-scroll">
             <table className="summary" data-testid="summary-table">

@@ -142,6 +142,10 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     const { forward, backward, optimizer } = run.speed?.msPerStep ?? {};
     if (forward !== undefined) console.log(`${run.label}: GPU ms/step forward ${fixed(forward, 1)}, backward ${fixed(backward, 1)}, optimizer ${fixed(optimizer, 1)}`);
   }
+  for (const run of record.runs) {
+    const stop = run.earlyStop;
+    if (stop) console.log(`${run.label}: stopped early at step ${stop.step}: no validation improvement for ${stop.patience} evaluations since step ${stop.bestStep}`);
+  }
   for (const run of record.runs) if (run.error) console.error(`${run.label}: ${run.error}`);
   if (options.out) {
     const single = options.variant !== undefined && record.runs.length === 1 ? record.runs[0]! : record;

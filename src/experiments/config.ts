@@ -141,6 +141,11 @@ const shape = z.strictObject({
     weightDecay: real(0, 1),
     /** 0 = no evaluation during training. */
     evalEvery: int(0, 10_000_000),
+    /**
+     * Early stopping: finish a run once its validation loss has not improved (by 0.1 %) on its best
+     * for this many evaluations in a row (src/train/earlyStopping.ts); 0 = train every step.
+     */
+    patience: int(0, 1_000_000).default(0),
     logEvery: int(1, 10_000_000),
     dataSeed: seed,
     initSeed: seed,
@@ -172,6 +177,9 @@ export const configSchema = shape.superRefine((c, ctx) => {
   // A setting that silently does nothing would mislead a comparison, so the LM rejects an encoder.
   if (c.task === 'translation' && c.model.encoderLayers === 0) {
     fail('model.encoderLayers', 'must be at least 1 for task "translation" (the source needs an encoder), got 0');
+  }
+  if (c.train.patience > 0 && c.train.evalEvery === 0) {
+    fail('train.patience', `needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got ${c.train.patience})`);
   }
   if (c.task === 'language-model' && c.model.encoderLayers !== 0) {
     fail('model.encoderLayers', `must be 0 for task "language-model" (a decoder-only model), got ${c.model.encoderLayers}`);
@@ -213,6 +221,7 @@ export const defaultConfig: ExperimentConfig = {
     clip: 5,
     weightDecay: 0,
     evalEvery: 200,
+    patience: 0,
     logEvery: 10,
     dataSeed: 1,
     initSeed: 1,

@@ -9,6 +9,7 @@ import { prepareTask, taskKey, type Task } from '../experiments/task';
 import type { UploadedData } from '../experiments/uploads';
 import type { Engine } from '../tensor/engine';
 import { restoreCheckpoint, saveCheckpoint } from './checkpoint';
+import { stopAfter } from './earlyStopping';
 import { evaluate, type EvaluationOptions } from './evaluate';
 import { GpuError, type GpuContext, type KernelTiming } from '../gpu';
 import type { ComparisonRecord, EvalPoint, RunRecord } from './record';
@@ -199,7 +200,11 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
         await run.trainStep(batch, clock);
         if (!memory.has(run)) memory.set(run, engine.pool.stats.peakInUseBytes - before);
         const { evalEvery } = run.config.train;
-        if (evalEvery > 0 && run.step % evalEvery === 0 && run.step < run.config.train.steps) await evaluateRun(run);
+        if (evalEvery > 0 && run.step % evalEvery === 0 && run.step < run.config.train.steps) {
+          await evaluateRun(run);
+          const bestStep = stopAfter(run.record.evals, run.config.train.patience);
+          if (bestStep !== undefined && run.record.status === 'running') run.finishEarly(bestStep);
+        }
         if (checkpointDue(run)) await checkpoint(run);
       }
       await announceDivergences();

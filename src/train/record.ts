@@ -69,6 +69,8 @@ export const runRecordSchema = z.object({
   startedAt: z.iso.datetime({ offset: true }),
   status: z.enum(['running', 'finished', 'stopped', 'failed']),
   error: z.string().optional(),
+  /** Set when early stopping finished the run before train.steps: where, and its best evaluation's step. */
+  earlyStop: z.object({ step: z.number().int().nonnegative(), bestStep: z.number().int().nonnegative(), patience: z.number().int().positive() }).optional(),
   metrics: z.array(metricPointSchema),
   evals: z.array(evalPointSchema),
   /** A 2-D PCA map of the most frequent target words' embeddings (continuous heads), for the page's embedding view. */

@@ -187,6 +187,12 @@ export class TrainingRun {
     this.record.error = message;
   }
 
+  /** Finishes the run before train.steps: its validation loss stopped improving after `bestStep`. */
+  finishEarly(bestStep: number): void {
+    this.record.status = 'finished';
+    this.record.earlyStop = { step: this.step, bestStep, patience: this.config.train.patience };
+  }
+
   /** Ends the run early without blaming it: asked to stop, or the device gave out (`message` says which). */
   stop(message?: string): void {
     this.record.status = 'stopped';

@@ -23,6 +23,25 @@ const runs = [
 ];
 
 describe('controlling a comparison', () => {
+  it('finishes a run early once its validation loss stops improving, and lets the others go on', async () => {
+    const engine = await getEngine();
+    // At a learning rate of 1e-9 the validation loss stays put: evaluations at steps 2, 4, 6 and
+    // patience 2 end the first run at step 6, its best evaluation being the first.
+    const stalled = applyOverrides(tiny, { 'train.learningRate': 1e-9, 'train.evalEvery': 2, 'train.patience': 2, 'train.steps': 12 });
+    const record = await runComparison({
+      engine,
+      read: readNodeAsset,
+      adapter: 'test',
+      runs: [
+        { label: 'stalled', config: stalled },
+        { label: 'no patience', config: applyOverrides(stalled, { 'train.patience': 0 }) },
+      ],
+    });
+    const [early, full] = record.runs;
+    expect([early!.status, early!.earlyStop, early!.metrics.at(-1)!.step, early!.evals.map((e) => e.step)]).toEqual(['finished', { step: 6, bestStep: 2, patience: 2 }, 6, [2, 4, 6]]);
+    expect([full!.status, full!.earlyStop, full!.metrics.at(-1)!.step, full!.evals.map((e) => e.step)]).toEqual(['finished', undefined, 12, [2, 4, 6, 8, 10, 12]]);
+  });
+
   it('asks the gate before every step and stops the runs, keeping their metrics, when it says false', async () => {
     const engine = await getEngine();
     let asked = 0;

@@ -12,7 +12,7 @@ import { checkpointRecord, restoreCheckpoint } from '../train/checkpoint';
 import { runComparison, type ProgressEvent, type RunSpec } from '../train/compare';
 import { evaluate } from '../train/evaluate';
 import { evalsCsv, metricsCsv, toJson, type ComparisonRecord, type RunRecord } from '../train/record';
-import { fixed, summaryColumns, summaryRow } from '../train/summary';
+import { baselineLines, fixed, summaryColumns, summaryRow } from '../train/summary';
 import { TrainingRun } from '../train/run';
 import { bottleneckCommand } from './bottleneck';
 import { kernelLines, openEngine } from './engine';
@@ -136,6 +136,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   });
   progress.stop();
   console.log(summaryTable(record));
+  for (const line of baselineLines(record.runs)) console.log(line);
   const samples = samplesText(record);
   if (samples) console.log(samples);
   for (const run of record.runs) {

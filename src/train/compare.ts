@@ -9,6 +9,7 @@ import { prepareTask, taskKey, type Task } from '../experiments/task';
 import type { UploadedData } from '../experiments/uploads';
 import type { Engine } from '../tensor/engine';
 import { restoreCheckpoint, saveCheckpoint } from './checkpoint';
+import { baselines, type Baselines } from './baselines';
 import { stopAfter } from './earlyStopping';
 import { evaluate, type EvaluationOptions } from './evaluate';
 import { GpuError, type GpuContext, type KernelTiming } from '../gpu';
@@ -103,6 +104,7 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   const evaluation: EvaluationOptions = { batchSentences: 32, decodeSentences: 100, samples: 5, ...options.evaluation };
   const tasks = new Map<string, Promise<Task>>();
   const streams = new Map<string, BatchStream>();
+  const baselinesOf = new Map<string, Baselines>();
   const origin = performance.now();
   const runs: TrainingRun[] = [];
   const streamOf = new Map<TrainingRun, BatchStream>();
@@ -117,6 +119,8 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   for (const spec of specs) {
     const { key, task } = await taskOf(spec.config);
     const run = new TrainingRun(engine, task, spec.config, { label: spec.label, adapter: options.adapter, startedAt: origin, tag: `run${runs.length}` });
+    if (!baselinesOf.has(key)) baselinesOf.set(key, baselines(task, evaluation.decodeSentences));
+    run.record.baselines = baselinesOf.get(key)!;
     // An interruption is the machine's fault, not the run's: its time axis goes on from the checkpoint.
     if (spec.resume) run.continueClockFrom(restoreCheckpoint(run, spec.resume).wallMs);
     const streamKey = JSON.stringify([key, spec.config.train.dataSeed, spec.config.train.batchSentences]);

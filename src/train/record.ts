@@ -69,6 +69,10 @@ export const runRecordSchema = z.object({
   startedAt: z.iso.datetime({ offset: true }),
   status: z.enum(['running', 'finished', 'stopped', 'failed']),
   error: z.string().optional(),
+  /** The trivial baselines on this run's validation split (src/train/baselines.ts). */
+  baselines: z
+    .object({ copyBleu: z.number().optional(), unigram: z.object({ perplexity: z.number(), accuracy1: z.number(), accuracy5: z.number() }).optional() })
+    .optional(),
   /** Set when early stopping finished the run before train.steps: where, and its best evaluation's step. */
   earlyStop: z.object({ step: z.number().int().nonnegative(), bestStep: z.number().int().nonnegative(), patience: z.number().int().positive() }).optional(),
   metrics: z.array(metricPointSchema),

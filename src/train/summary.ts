@@ -1,6 +1,7 @@
 // One row of figures per run, as both the CLI's summary table and the page's results table show
 // them: the latest training loss and evaluation, throughput and memory. Cells are display strings
 // ('–' where a figure does not apply or is not measured yet), so the two views cannot disagree.
+import type { Baselines } from './baselines';
 import type { RunRecord } from './record';
 
 /** A number to `digits` decimals, or '–' when absent or not finite. */
@@ -48,4 +49,19 @@ export function summaryRow(run: RunRecord): string[] {
     run.memory ? run.memory.outputLayerParams.toLocaleString('en-US') : '–',
     fixed(mb, 1),
   ];
+}
+
+/** "copying the source: BLEU 53.90" / "unigram: perplexity 210.6, acc@1 9.6 %, acc@5 32.6 %"; empty when there is none. */
+export function baselineText(baselines: Baselines | undefined): string {
+  const parts: string[] = [];
+  if (baselines?.copyBleu !== undefined) parts.push(`copying the source: BLEU ${fixed(baselines.copyBleu, 2)}`);
+  const unigram = baselines?.unigram;
+  if (unigram) parts.push(`unigram: perplexity ${fixed(unigram.perplexity, 1)}, acc@1 ${fixed(100 * unigram.accuracy1, 1)} %, acc@5 ${fixed(100 * unigram.accuracy5, 1)} %`);
+  return parts.join('; ');
+}
+
+/** One line per distinct validation split among the runs: the baselines beside their results. */
+export function baselineLines(runs: readonly RunRecord[]): string[] {
+  const lines = runs.map((run) => baselineText(run.baselines)).filter((line) => line !== '');
+  return [...new Set(lines)].map((line) => `Baselines on the validation split: ${line}`);
 }

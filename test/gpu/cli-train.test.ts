@@ -44,6 +44,8 @@ describe('continuum compare / train', () => {
       expect(result.stdout).toMatch(new RegExp(`^Decoded validation sentences, ${label}.*, step 6`, 'm'));
     }
     expect(result.stdout.match(/^ {5}hypothesis: /gm)).toHaveLength(2 * 4);
+    // The copy task's references are its sources: copying scores 100, beside the runs' BLEU.
+    expect(result.stdout).toMatch(/^Baselines on the validation split: copying the source: BLEU 100\.00$/m);
     const parsed = parseRunFile(readFileSync(out, 'utf8'));
     if (!parsed.ok) throw new Error(parsed.error);
     expect(parsed.value.preset).toBe('tiny-demo');

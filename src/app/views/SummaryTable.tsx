@@ -1,7 +1,7 @@
 // The CLI's summary table in the page, for any comparison shown (live, reloaded or imported): one
 // row per run with its latest loss, accuracy, perplexity, BLEU, speed and memory.
 import { useId } from 'react';
-import { summaryColumns, summaryRow } from '../../train/summary';
+import { baselineLines, summaryColumns, summaryRow } from '../../train/summary';
 import { adapterNames } from '../format';
 import type { RunView } from '../plots/runView';
 import './views.css';
@@ -49,6 +49,11 @@ export function SummaryTable({ runs }: { runs: RunView[] }) {
               </tbody>
             </table>
           </div>
+          {baselineLines(runs.map((run) => run.record)).map((line) => (
+            <p key={line} className="card-intro">
+              {line}
+            </p>
+          ))}
         </>
       )}
     </section>

@@ -21,7 +21,7 @@ import { LossPlot } from './plots/LossPlot';
 import { MemoryBars } from './plots/MemoryBars';
 import type { RunView } from './plots/runView';
 import { ThroughputPlot } from './plots/ThroughputPlot';
-import { encodeExperiment } from './share/url';
+import { deepEqual, encodeExperiment } from './share/url';
 import { setupRuns, useExperimentStore } from './state/experiment';
 import { autosaveMs, useHistoryStore } from './state/history';
 import { useSharedResultsStore } from './state/sharedResults';
@@ -75,15 +75,17 @@ function useAutosave(): void {
   useEffect(() => {
     if (state === 'finished') void forgetCheckpoints();
   }, [state, forgetCheckpoints]);
+  // Someone else's shared results are shown, not saved: they would come back from the history as local runs.
+  const shared = useSharedResultsStore((s) => s.shown);
   useEffect(() => {
-    if (state === 'idle' || records.length === 0) return;
+    if (state === 'idle' || records.length === 0 || shared) return;
     const due = lastSave + autosaveMs - Date.now();
     const timer = setTimeout(() => {
       setLastSave(Date.now());
       void save(records, preset, window.location.search);
     }, activeStates.has(state) ? Math.max(0, due) : 0);
     return () => clearTimeout(timer);
-  }, [state, records, preset, save, lastSave]);
+  }, [state, records, preset, save, lastSave, shared]);
 }
 
 export function Workspace({ active }: { active: boolean }) {
@@ -102,15 +104,21 @@ export function Workspace({ active }: { active: boolean }) {
   const shared = useSharedResultsStore((s) => s.shown);
   const locked = activeStates.has(state) || shared;
   const rerun = () => {
-    useSharedResultsStore.getState().close();
     if ('runs' in resolved) useTrainingStore.getState().start(resolved.runs, setup.preset);
   };
+  // A results link attaches the current settings: offer one only while they are the finished runs' own.
+  const shareable =
+    !locked &&
+    'runs' in resolved &&
+    records.length === resolved.runs.length &&
+    records.every((record, i) => record.status === 'finished' && deepEqual(record.config, resolved.runs[i]!.config));
 
   const open = async (id: string) => {
     const entry = await loadExperiment(id);
     if (!entry) return;
     const checkpoints = await history.loadCheckpoints(id);
     // Saved settings may no longer validate (a preset or the schema changed): say so, as a fresh link does.
+    useSharedResultsStore.getState().close();
     openLink(entry.url);
     load(entry.comparison.runs, checkpoints);
     history.adopt(id);
@@ -132,7 +140,7 @@ export function Workspace({ active }: { active: boolean }) {
           )}
           {shared && <SharedResultsBanner runs={records} onRerun={rerun} onEdit={() => useSharedResultsStore.getState().close()} />}
           <TrainingPanel runs={'runs' in resolved ? resolved.runs : []} preset={setup.preset} />
-          <ShareButton experiment={setup} results={locked ? [] : records.filter((record) => record.status === 'finished')} />
+          <ShareButton experiment={setup} results={shareable ? records : []} />
           <SummaryTable runs={runs} />
           <LossPlot runs={runs} />
           <EvalPlot runs={runs} />
@@ -151,6 +159,7 @@ export function Workspace({ active }: { active: boolean }) {
               void loadExperiment(id).then((entry) => entry && (format === 'json' ? exportJson(entry.comparison) : exportCsv(entry.comparison)))
             }
             onImport={(comparison) => {
+              useSharedResultsStore.getState().close();
               load(comparison.runs);
               history.beginEntry();
               void history.save(comparison.runs, comparison.preset, window.location.search);

@@ -64,6 +64,8 @@ describe('the playground', () => {
         }),
     );
     expect(storedChoices).toBe(2);
+    // The finished runs are the settings' own, so their results can be shared.
+    expect(await page.getByRole('button', { name: 'Share results' }).count()).toBe(1);
     // The CLI's summary table, one row per run: finished at step 16 with its last evaluation's figures.
     const rows = page.getByTestId('summary-table').locator('tbody tr');
     expect(await rows.count()).toBe(2);

@@ -101,12 +101,14 @@ describe('results links', () => {
 describe('opening a results link', () => {
   it('shows the runs read-only with the settings from the query, and trains nothing', () => {
     useSharedResultsStore.getState().close();
+    const started = useTrainingStore.getState().comparisonsStarted;
     const runs = [finishedRun('softmax', 150, 5, 50), finishedRun('vmf', 150, 5, 50)];
+    // "run=1" asks to start on open; shared results win.
     openFromUrl('?v=1&preset=tiny-demo&train.steps=150&run=1', `#${encodeResults(runs)}`);
     expect(useSharedResultsStore.getState().shown).toBe(true);
-    const { records, state } = useTrainingStore.getState();
+    const { records, state, comparisonsStarted } = useTrainingStore.getState();
     expect(records.map((r) => r.label)).toEqual(['head: softmax', 'head: vmf']);
-    expect(state).not.toBe('running');
+    expect([state, comparisonsStarted]).toEqual(['finished', started]);
     expect(useExperimentStore.getState().base.train.steps).toBe(150);
   });
 

@@ -2,6 +2,7 @@
 // Commands go to the worker and the state changes when the worker says so, so the page never
 // shows "paused" while a step is still running.
 import { create } from 'zustand';
+import { useSharedResultsStore } from './sharedResults';
 import { uploadsUsedBy } from '../../experiments/uploads';
 import type { EvaluationOptions } from '../../train/evaluate';
 import type { DivergenceAction, RunCheckpoint, RunRequest } from '../../train/protocol';
@@ -62,6 +63,8 @@ export const useTrainingStore = create<TrainingStore>()((set, get) => {
     comparisonsStarted: 0,
 
     start(runs, preset, evaluation) {
+      // Training here ends the view of someone else's shared results (Start or "Re-run").
+      useSharedResultsStore.getState().close();
       launched = { preset, evaluation };
       set((state) => ({ comparisonsStarted: state.comparisonsStarted + 1 }));
       launch(startingView(runs), runs);

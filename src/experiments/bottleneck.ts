@@ -26,7 +26,9 @@ export const bottleneckSchema = z.strictObject({
     .array(headSchema)
     .min(1)
     .default([{ kind: 'softmax' }, { kind: 'plif', pieces: 1000 }, { kind: 'mos', components: 15 }])
-    .refine((heads) => heads.every((h) => ['softmax', 'plif', 'mos'].includes(h.kind)), { error: 'must list vocabulary-scoring heads only (softmax, plif, mos)' }),
+    .refine((heads) => heads.every((h) => ['softmax', 'plif', 'mos'].includes(h.kind)), { error: 'must list vocabulary-scoring heads only (softmax, plif, mos)' })
+    // The contexts are free vectors, with no input embedding to tie an output layer to.
+    .refine((heads) => heads.every((h) => !('tied' in h && h.tied)), { error: 'must not tie a head ("tied": true): the task has no input embedding' }),
   steps: count(1, 1_000_000).default(300),
   samplesPerContext: count(1, 4096).default(4),
   learningRate: z.number().gt(0).max(10).default(0.01),

@@ -82,13 +82,13 @@ export const headSchema = z.discriminatedUnion('kind', [
   // A cosine margin: cosines differ by at most 2.
   z.strictObject({ kind: z.literal('max-margin'), margin: real(0, 2, true), ...generator }),
   z.strictObject({ kind: z.enum(['syn-margin-projection', 'syn-margin-difference']), margin: real(0, 2, true), detachNegative: z.boolean().optional(), ...generator }),
-  // PLIF keeps 2·K floats per histogram partial (≤ 16) for ∂θ: 10⁶ pieces is 128 MB of scratch.
-    // `lr` is θ's rate under `slopeOptimizer` (SGD by default, as in the reference code).
   z.strictObject({
     kind: z.literal('plif'),
+    // PLIF keeps 2·K floats per histogram partial (≤ 16) for ∂θ: 10⁶ pieces is 128 MB of scratch.
     pieces: int(2, 1_000_000).optional(),
     range: real(0, 1000, true).optional(),
     slopeOptimizer: z.enum(['sgd', 'adam']).optional(),
+    // θ's rate under `slopeOptimizer` (SGD by default, as in the reference code).
     lr: real(0, 100, true).optional(),
     frozen: z.boolean().optional(),
     tied: z.boolean().optional(),
@@ -164,6 +164,10 @@ export const configSchema = shape.superRefine((c, ctx) => {
   // Continuous heads need one embedding per target type, and a tied input reads the word table.
   if (c.data.targetTokenization === 'bpe' && !isDiscreteSpec(c.head)) {
     fail('data.targetTokenization', `"bpe" needs a softmax-type head (continuous heads predict word embeddings), got head "${c.head.kind}"`);
+  }
+  // A tied output layer is the decoder's trainable input table, which model.tiedInput replaces by the frozen one.
+  if (isDiscreteSpec(c.head) && c.head.tied && c.model.tiedInput) {
+    fail('head.tied', `must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "${c.head.kind}" tied`);
   }
   if (c.data.targetTokenization === 'bpe' && c.model.tiedInput) {
     fail('model.tiedInput', 'must be false with data.targetTokenization "bpe" (the frozen table holds word embeddings)');

@@ -91,6 +91,13 @@ export function restoreCheckpoint(run: TrainingRun, bytes: Uint8Array): { wallMs
   }
   // Queue writes run before any work still being recorded, such as the zeroed Adam moments of a
   // freshly built run: submit that first, or it would wipe the restored moments.
+  // Checked before anything is written: a run left half restored would train on mixed state.
+  const needed = params.reduce((n, p) => n + p.size * (1 + run.optimizer.stateOf(p).moments.length), 0);
+  if (needed !== data.length) {
+    throw new Error(
+      `The checkpoint holds ${data.length} values where this run's parameters and optimizer state take ${needed}: it was written for another optimizer setup (e.g. PLIF slopes trained by Adam, before they defaulted to SGD)`,
+    );
+  }
   run.engine.flush();
   let offset = 0;
   const take = (t: Tensor) => {

@@ -207,7 +207,8 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
         if (evalEvery > 0 && run.step % evalEvery === 0 && run.step < run.config.train.steps) {
           await evaluateRun(run);
           const bestStep = stopAfter(run.record.evals, run.config.train.patience);
-          if (bestStep !== undefined && run.record.status === 'running') run.finishEarly(bestStep);
+          // A diverged run is the divergence handler's to end, not early stopping's.
+          if (bestStep !== undefined && run.record.status === 'running' && !run.divergence) run.finishEarly(bestStep);
         }
         if (checkpointDue(run)) await checkpoint(run);
       }

@@ -144,6 +144,16 @@ describe('checkpoints', () => {
     run.release();
     other.release();
   }, 120_000);
+
+  it('refuses a checkpoint whose optimizer state does not fit (PLIF slopes by Adam into slopes by SGD)', async () => {
+    const plif = { kind: 'plif', pieces: 1000 } as const;
+    const { run, engine, task } = await trainedRun(applyOverrides(tiny, { head: { ...plif, slopeOptimizer: 'adam' } }));
+    const checkpoint = await saveCheckpoint(run);
+    const sgd = new TrainingRun(engine, task, applyOverrides(tiny, { head: plif }), { label: 'sgd', adapter: 'test' });
+    expect(() => restoreCheckpoint(sgd, checkpoint)).toThrow(/holds \d+ values where this run's parameters and optimizer state take \d+/);
+    run.release();
+    sgd.release();
+  }, 120_000);
 });
 
 describe('the NaN guard', () => {

@@ -74,4 +74,8 @@ describe('the synthetic bottleneck settings', () => {
     expect(() => parseBottleneckConfig({ contexts: 65_536, vocab: 65_536 })).toThrow(/vocab must keep contexts × vocab at most 16,777,216/);
     expect(parseBottleneckConfig({ contexts: 4096, vocab: 4096 }).vocab).toBe(4096);
   });
+
+  it('refuse a tied head: the contexts are free vectors, with no input embedding to tie to', () => {
+    expect(() => parseBottleneckConfig({ heads: [{ kind: 'plif', tied: true }] })).toThrow(/heads must not tie a head/);
+  });
 });

@@ -55,6 +55,11 @@ describe('the experiment config schema', () => {
     expect(errors[0]).toContain(message);
   });
 
+  it('refuses a tied output layer with the frozen table as decoder input (nothing trainable to tie to)', () => {
+    const tiedBoth = { ...defaultConfig, model: { ...defaultConfig.model, tiedInput: true }, head: { kind: 'mos', tied: true } };
+    expect(errorsOf(tiedBoth)).toEqual(['head.tied must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "mos" tied']);
+  });
+
   it('reports every problem at once, unknown settings included', () => {
     const input = { ...withChange('train.steps', -1), extra: 1, data: { ...defaultConfig.data, vocab: 3 } };
     expect(errorsOf(input)).toEqual(expect.arrayContaining([

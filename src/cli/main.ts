@@ -9,7 +9,7 @@ import { benchCheck, defaultBaseline } from './bench/check';
 import { runSuite } from './bench/suite';
 import { bottleneckCommand, type BottleneckCommandOptions } from './bottleneck';
 import { evalCommand, trainCommand, type TrainCommandOptions } from './train';
-import { presets } from '../experiments/presets';
+import { defaultPresetName, presets } from '../experiments/presets';
 
 async function selfTest(options: { json?: boolean; filter?: string }): Promise<number> {
   const { engine, kernels } = await openEngine();
@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const trainingOptions = (command: Command) =>
     command
-      .requiredOption('--preset <name>', `experiment preset (${Object.keys(presets).join(', ')})`)
+      .option('--preset <name>', `experiment preset (${Object.keys(presets).join(', ')})`, defaultPresetName)
       .option('--set <path=value>', 'override a setting, e.g. --set train.steps=500 (repeatable)', collect)
       .option('--out <file.json>', 'write the run record as JSON, with .metrics.csv and .evals.csv beside it')
       .option('--checkpoint-dir <dir>', 'where to write checkpoints (every train.checkpointEvery steps)')

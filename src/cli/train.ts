@@ -91,6 +91,12 @@ function progressReporter(quiet: boolean) {
   return { onProgress, stop: () => bar && (bars.update(), bars.stop()) };
 }
 
+/**
+ * Samples kept per evaluation (each token with its top-5 goes into the record) and printed at the
+ * end: `--decode N` of them, up to 20 — beyond that the record grows with every evaluation.
+ */
+const printedSamples = (decode: number | undefined) => Math.min(decode ?? 5, 20);
+
 /** The decoded validation sentences of each run's last evaluation, for reading at the end. */
 export function samplesText(record: ComparisonRecord): string {
   return record.runs
@@ -122,8 +128,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     adapter,
     runs: specs,
     preset: options.preset,
-    // --decode N also keeps (and prints) N samples; 5 otherwise.
-    evaluation: { decodeSentences: options.decode ?? Math.min(base.data.validSentences, 100), samples: options.decode ?? 5 },
+    evaluation: { decodeSentences: options.decode ?? Math.min(base.data.validSentences, 100), samples: printedSamples(options.decode) },
     onProgress: async (event) => {
       progress.onProgress(event);
       if (event.kind === 'checkpoint' && options.checkpointDir) {
@@ -190,7 +195,7 @@ export async function evalCommand(options: { checkpoint: string; out?: string; d
   const task = await prepareTask(readNodeAsset, saved.config, { engine });
   const run = new TrainingRun(engine, task, saved.config, { label: saved.label, adapter });
   restoreCheckpoint(run, bytes);
-  await evaluate(run, { batchSentences: 32, decodeSentences: options.decode ?? 100, samples: options.decode ?? 5 });
+  await evaluate(run, { batchSentences: 32, decodeSentences: options.decode ?? 100, samples: printedSamples(options.decode) });
   run.record.status = 'finished';
   const record: ComparisonRecord = { format: 'continuum-comparison', formatVersion: 1, runs: [run.record] };
   console.log(summaryTable(record));

@@ -101,6 +101,9 @@ const presetList: Preset[] = [
 
 export const presets: Record<string, Preset> = Object.fromEntries(presetList.map((p) => [p.name, p]));
 
+/** What the page opens and `continuum compare` runs when no preset is named: the smallest live comparison. */
+export const defaultPresetName = 'tiny-demo';
+
 export interface ResolvedPreset {
   base: ExperimentConfig;
   runs: Array<{ label: string; config: ExperimentConfig }>;

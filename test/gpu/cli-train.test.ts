@@ -33,7 +33,8 @@ describe('continuum compare / train', () => {
     const out = join(dir, 'run.json');
     // An empty kernel cache: the command times its kernel choices and stores them there.
     const cache = join(dir, 'kernels.json');
-    const result = await continuumWith({ CONTINUUM_KERNEL_CACHE: cache }, 'compare', '--preset', 'tiny-demo', ...small, '--decode', '4', '--quiet', '--out', out);
+    // No --preset: the default comparison (tiny-demo).
+    const result = await continuumWith({ CONTINUUM_KERNEL_CACHE: cache }, 'compare', ...small, '--decode', '4', '--quiet', '--out', out);
     expect(result.code, result.stderr).toBe(0);
     expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8')) as object)).toHaveLength(2);
     expect(result.stdout).toContain('head: softmax');

@@ -7,7 +7,7 @@
 // becomes a plain-text warning (never markup) and its setting keeps the preset's value.
 import { ConfigError, defaultConfig, parseConfig, show, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
 import { applyOverrides, differingSettings } from '../../experiments/overrides';
-import { presets, resolvePreset } from '../../experiments/presets';
+import { defaultPresetName, presets, resolvePreset } from '../../experiments/presets';
 
 export interface ExperimentState {
   preset: string;
@@ -20,7 +20,6 @@ export interface ExperimentState {
 }
 
 export const schemaVersion = 1;
-export const defaultPreset = 'tiny-demo';
 /** Bounds the work a crafted link can ask for; far above any comparison worth plotting. */
 export const maxRuns = 16;
 const maxWarnings = 20;
@@ -244,10 +243,10 @@ export function decodeExperiment(search: string, datasets: DatasetCatalog = ship
   const warn = (text: string) => void warnings.push(text);
   const link = readLink(search, warn);
 
-  let preset = link.preset ?? defaultPreset;
+  let preset = link.preset ?? defaultPresetName;
   if (!Object.hasOwn(presets, preset)) {
-    warn(`Unknown preset ${show(preset)}; opening ${defaultPreset} instead (available: ${Object.keys(presets).join(', ')}).`);
-    preset = defaultPreset;
+    warn(`Unknown preset ${show(preset)}; opening ${defaultPresetName} instead (available: ${Object.keys(presets).join(', ')}).`);
+    preset = defaultPresetName;
   }
 
   const settings: Setting[] = [];

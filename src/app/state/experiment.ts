@@ -4,11 +4,10 @@
 import { create } from 'zustand';
 import { ConfigError, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
 import { applyOverrides } from '../../experiments/overrides';
-import { presets, resolvePreset, runsOf } from '../../experiments/presets';
+import { defaultPresetName, presets, resolvePreset, runsOf } from '../../experiments/presets';
 import { decodeExperiment } from '../share/url';
 import { useUploadsStore } from './uploads';
 
-export const defaultPreset = 'tiny-demo';
 
 export interface ExperimentSetup {
   preset: string;
@@ -61,7 +60,7 @@ export function setupRuns(setup: Pick<ExperimentSetup, 'base' | 'variants'>, dat
 }
 
 export const useExperimentStore = create<ExperimentState>()((set, get) => ({
-  ...presetSetup(defaultPreset),
+  ...presetSetup(defaultPresetName),
   errors: {},
   warnings: [],
 

@@ -69,6 +69,9 @@ export interface RunProgress {
   error?: string;
   /** Points recorded since the previous progress message only. */
   metrics: MetricPoint[];
+  /** The trivial baselines of the run's validation split, and where early stopping ended it, once known. */
+  baselines?: RunRecord['baselines'];
+  earlyStop?: RunRecord['earlyStop'];
 }
 
 export type WorkerEvent =
@@ -121,7 +124,14 @@ export class ProgressReporter {
     const fresh = runs.map((run, i) => run.metrics.slice(this.sent[i] ?? 0));
     this.lastPost = this.now();
     this.sent = runs.map((run) => run.metrics.length);
-    const progress = runs.map(({ label, status, error }, i): RunProgress => ({ label, status, ...(error === undefined ? {} : { error }), metrics: fresh[i]! }));
+    const progress = runs.map(({ label, status, error, baselines, earlyStop }, i): RunProgress => ({
+      label,
+      status,
+      ...(error === undefined ? {} : { error }),
+      ...(baselines === undefined ? {} : { baselines }),
+      ...(earlyStop === undefined ? {} : { earlyStop }),
+      metrics: fresh[i]!,
+    }));
     this.post({ type: 'progress', step: this.step, runs: progress });
   }
 }

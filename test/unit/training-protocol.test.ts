@@ -58,6 +58,16 @@ describe('folding worker events into the training view', () => {
     expect(unchanged.records[1]).not.toBe(view.records[1]);
   });
 
+  it('takes the baselines and an early stop from progress, before the final record', () => {
+    const baselines = { copyBleu: 53.9 };
+    const earlyStop = { step: 40, bestStep: 20, patience: 2 };
+    const view = fold([
+      { type: 'progress', step: 1, runs: [{ label: 'a', status: 'running', baselines, metrics: [point(1)] }, { label: 'b', status: 'running', baselines, metrics: [point(1)] }] },
+      { type: 'progress', step: 40, runs: [{ label: 'a', status: 'finished', baselines, earlyStop, metrics: [] }, { label: 'b', status: 'running', baselines, metrics: [] }] },
+    ]);
+    expect(view.records.map((r) => [r.status, r.baselines, r.earlyStop])).toEqual([['finished', baselines, earlyStop], ['running', baselines, undefined]]);
+  });
+
   it('takes a run failure from progress, and the final record from finished', () => {
     const failed = fold([{ type: 'progress', step: 5, runs: [{ label: 'a', status: 'failed', error: 'Step 5: the loss is NaN', metrics: [point(4)] }] }]);
     expect(failed.records[0]!.status).toBe('failed');

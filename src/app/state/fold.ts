@@ -76,9 +76,12 @@ export function foldEvent(view: TrainingView, event: WorkerEvent): TrainingView 
       const records = [...view.records];
       event.runs.forEach((run, i) => {
         const record = records[indexOf(i)];
-        if (!record || (run.metrics.length === 0 && run.status === record.status)) return;
+        const news = run.metrics.length > 0 || run.status !== record?.status || (run.baselines && !record?.baselines) || (run.earlyStop && !record?.earlyStop);
+        if (!record || !news) return;
         const next: RunRecord = { ...record, status: run.status, metrics: [...record.metrics, ...run.metrics] };
         if (run.error !== undefined) next.error = run.error;
+        if (run.baselines !== undefined) next.baselines = run.baselines;
+        if (run.earlyStop !== undefined) next.earlyStop = run.earlyStop;
         records[indexOf(i)] = next;
       });
       return { ...view, steps: event.step, records };

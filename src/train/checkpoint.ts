@@ -89,30 +89,32 @@ export function restoreCheckpoint(run: TrainingRun, bytes: Uint8Array): { wallMs
   if (header.parameters.length !== params.length) {
     throw new Error(`The checkpoint holds ${header.parameters.length} parameters but this model has ${params.length}: was it taken with another configuration?`);
   }
-  // Queue writes run before any work still being recorded, such as the zeroed Adam moments of a
-  // freshly built run: submit that first, or it would wipe the restored moments.
-  // Checked before anything is written: a run left half restored would train on mixed state.
-  const needed = params.reduce((n, p) => n + p.size * (1 + run.optimizer.stateOf(p).moments.length), 0);
-  if (needed !== data.length) {
-    throw new Error(
-      `The checkpoint holds ${data.length} values where this run's parameters and optimizer state take ${needed}: it was written for another optimizer setup (e.g. PLIF slopes trained by Adam, before they defaulted to SGD)`,
-    );
-  }
-  run.engine.flush();
-  let offset = 0;
-  const take = (t: Tensor) => {
-    if (offset + t.size > data.length) throw new Error('The checkpoint is truncated (fewer values than its parameters need)');
-    run.engine.device.queue.writeBuffer(t.buffer, 0, data, offset, t.size);
-    offset += t.size;
-  };
+  // Everything is checked before anything is written: a run left half restored would train on mixed state.
   params.forEach((p, i) => {
     const entry = header.parameters[i]!;
     if (entry.label !== p.label || entry.shape.join() !== p.shape.join()) {
       throw new Error(`Checkpoint parameter ${i} is ${entry.label} [${entry.shape.join('×')}] but the model has ${p.label} [${p.shape.join('×')}]`);
     }
+  });
+  const needed = params.reduce((n, p) => n + p.size * (1 + run.optimizer.stateOf(p).moments.length), 0);
+  if (needed > data.length) throw new Error('The checkpoint is truncated (fewer values than its parameters need)');
+  if (needed < data.length) {
+    throw new Error(
+      `The checkpoint holds ${data.length} values where this run's parameters and optimizer state take ${needed}: it was written for another optimizer setup (e.g. PLIF slopes trained by Adam, before they defaulted to SGD)`,
+    );
+  }
+  // Queue writes run before any work still being recorded, such as the zeroed Adam moments of a
+  // freshly built run: submit that first, or it would wipe the restored moments.
+  run.engine.flush();
+  let offset = 0;
+  const take = (t: Tensor) => {
+    run.engine.device.queue.writeBuffer(t.buffer, 0, data, offset, t.size);
+    offset += t.size;
+  };
+  params.forEach((p, i) => {
     take(p);
     run.optimizer.stateOf(p).moments.forEach(take);
-    run.optimizer.restoreUpdateCount(p, entry.updates);
+    run.optimizer.restoreUpdateCount(p, header.parameters[i]!.updates);
   });
   const record = runRecordSchema.parse(header.record);
   run.step = header.step;

@@ -10,6 +10,8 @@ import { runSuite } from './bench/suite';
 import { bottleneckCommand, type BottleneckCommandOptions } from './bottleneck';
 import { evalCommand, trainCommand, type TrainCommandOptions } from './train';
 import { defaultPresetName, presets } from '../experiments/presets';
+import { reproduceCommand, type ReproduceOptions } from './reproduce';
+import { partNames } from './reproduce/suite';
 
 async function selfTest(options: { json?: boolean; filter?: string }): Promise<number> {
   const { engine, kernels } = await openEngine();
@@ -114,6 +116,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'no progress lines')
     .action(async (options: BottleneckCommandOptions) => {
       exitCode = await bottleneckCommand(options);
+    });
+  program
+    .command('reproduce')
+    .description('run what is left of the results suite (resumable: finished runs are kept, interrupted ones continue from their checkpoints), then write docs/results.md')
+    .option('--scale <scale>', 'small: the repository\'s results, hours on a software GPU; paper: the papers\' sizes, for a real GPU', 'small')
+    .option('--only <part...>', `only these parts (${partNames.join(', ')})`)
+    .option('--out <dir>', 'records, checkpoints and figures go here, the document beside it as <dir>.md (default docs/results, or docs/results-paper)')
+    .option('--report-only', 'only rewrite the document from the records already there')
+    .action(async (options: ReproduceOptions) => {
+      exitCode = await reproduceCommand(options, ['continuum', ...argv].join(' '));
     });
   program
     .command('eval')

@@ -1,0 +1,39 @@
+// `continuum reproduce`: runs what is left of the results suite on this machine's GPU, then writes
+// docs/results.md (tables, figures, readings) from every record there is, finished parts or not.
+import { adapterLine } from '../format';
+import { kernelLines, openEngine } from '../engine';
+import { writeReport } from './report';
+import { runPart, type SuiteContext } from './runner';
+import { partNames, scales, suiteParts, type PartName, type Scale } from './suite';
+
+export interface ReproduceOptions {
+  scale: string;
+  only?: string[];
+  out?: string;
+  /** Only rewrite the document from the records already there. */
+  reportOnly?: boolean;
+}
+
+/** docs/results for the small suite (the repository's results), docs/results-paper for the other. */
+export const defaultOut = (scale: Scale) => (scale === 'small' ? 'docs/results' : `docs/results-${scale}`);
+
+export async function reproduceCommand(options: ReproduceOptions, command: string): Promise<number> {
+  if (!(scales as readonly string[]).includes(options.scale)) throw new Error(`--scale must be one of ${scales.join(', ')}, got '${options.scale}'`);
+  const scale = options.scale as Scale;
+  const unknown = (options.only ?? []).filter((name) => !(partNames as readonly string[]).includes(name));
+  if (unknown.length) throw new Error(`Unknown part ${unknown.join(', ')}; the parts are ${partNames.join(', ')}`);
+  const wanted = new Set<PartName>((options.only?.length ? options.only : partNames) as PartName[]);
+  const out = options.out ?? defaultOut(scale);
+  const parts = suiteParts(scale);
+  let complete = true;
+  if (!options.reportOnly) {
+    const { engine, kernels } = await openEngine();
+    const adapter = adapterLine(engine.gpu.adapter);
+    console.error(`${adapter}\n${kernelLines(kernels)}`);
+    const context: SuiteContext = { engine, adapter, out, scale, command, log: (line) => console.error(line) };
+    for (const part of parts.filter((p) => wanted.has(p.name as PartName))) complete = (await runPart(context, part)) && complete;
+  }
+  const written = await writeReport({ out, scale, parts });
+  console.error(`Wrote ${written.join(', ')}`);
+  return complete ? 0 : 1;
+}

@@ -1,0 +1,140 @@
+// Runs the parts of the results suite, resumably. Every finished unit of work (a training run, one
+// vocabulary size of the speed part, one seed of the synthetic sweep) is a JSON file under
+// `<out>/records/<part>/`, written once it is complete and never recomputed; a training run in
+// progress checkpoints to `<out>/checkpoints/<part>/<id>.ckpt` and continues from there when the
+// suite is started again. So the suite can be stopped at any moment (Ctrl-C, a session ending)
+// and lose at most one checkpoint interval of one run.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { readNodeAsset } from '../../data/assetsNode';
+import { numericRank, parseBottleneckConfig } from '../../experiments/bottleneck';
+import type { Engine } from '../../tensor/engine';
+import { runBottleneck } from '../../train/bottleneck';
+import { runComparison } from '../../train/compare';
+import { toJson, type ComparisonRecord } from '../../train/record';
+import { fixed } from '../../train/summary';
+import { benchVocab } from '../bench/training';
+import { syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
+
+/** Who produced a record, where and when: each record file carries one. */
+export interface Stamp {
+  date: string;
+  commit: string;
+  adapter: string;
+  command: string;
+  scale: Scale;
+  /** Wall time of the unit of work, ms (a resumed run's includes its earlier sessions). */
+  wallMs: number;
+}
+
+export interface SuiteContext {
+  engine: Engine;
+  adapter: string;
+  out: string;
+  scale: Scale;
+  /** The command line, for the stamps. */
+  command: string;
+  log: (line: string) => void;
+}
+
+/** The current commit, marked "+changes" when the working tree differs from it. */
+export function currentCommit(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${sha}+changes` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export const recordFile = (out: string, part: string, id: string) => join(out, 'records', part, `${id}.json`);
+const checkpointFile = (out: string, part: string, id: string) => join(out, 'checkpoints', part, `${id}.ckpt`);
+
+/** Written beside and renamed over, so an interruption never leaves half a file. */
+async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(`${path}.partial`, data);
+  await rename(`${path}.partial`, path);
+}
+
+function stampOf(context: SuiteContext, wallMs: number): Stamp {
+  return { date: new Date().toISOString(), commit: currentCommit(), adapter: context.adapter, command: context.command, scale: context.scale, wallMs };
+}
+
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+
+/**
+ * One training run to its end (train.steps or early stopping), from its checkpoint if an earlier
+ * session left one. Returns false when the run stopped short (the GPU was lost or ran out of
+ * memory): its checkpoint stays for the next attempt and no record is written.
+ */
+async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedRun): Promise<boolean> {
+  const { out, log } = context;
+  const ckpt = checkpointFile(out, part.name, planned.id);
+  const resume = existsSync(ckpt) ? new Uint8Array(await readFile(ckpt)) : undefined;
+  log(`${part.name} / ${planned.id}: ${resume ? 'continuing from its checkpoint' : 'starting'}`);
+  const record = await runComparison({
+    engine: context.engine,
+    read: readNodeAsset,
+    adapter: context.adapter,
+    runs: [{ label: planned.head, config: planned.config, ...(resume ? { resume } : {}) }],
+    evaluation: { decodeSentences: planned.config.data.validSentences, samples: 10 },
+    onProgress: async (event) => {
+      if (event.kind === 'checkpoint') await writeAtomically(ckpt, event.bytes);
+      if (event.kind === 'eval') {
+        const p = event.point;
+        const bleu = p.bleu === undefined ? '' : `, BLEU ${fixed(p.bleu, 2)}`;
+        const ppl = p.perplexity === undefined ? '' : `, ppl ${fixed(p.perplexity, 1)}`;
+        log(`  @${p.step} (${minutes(p.wallMs)}): valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%${ppl}${bleu}`);
+      }
+    },
+  });
+  const run = record.runs[0]!;
+  if (run.status === 'stopped') {
+    log(`  stopped: ${run.error ?? 'no reason given'}; run the suite again to continue from the last checkpoint`);
+    return false;
+  }
+  if (run.status === 'failed') log(`  failed: ${run.error ?? 'no reason given'} (recorded as failed; it will not be re-run)`);
+  const wallMs = run.metrics.at(-1)?.wallMs ?? 0;
+  const file: ComparisonRecord & { stamp: Stamp } = { ...record, stamp: stampOf(context, wallMs) };
+  await writeAtomically(recordFile(out, part.name, planned.id), toJson(file));
+  await rm(ckpt, { force: true });
+  log(`  done in ${minutes(wallMs)}${run.earlyStop ? `, stopped early at step ${run.earlyStop.step} (best ${run.earlyStop.bestStep})` : ''}`);
+  return true;
+}
+
+/** Runs what is left of one part; true when the whole part is recorded. */
+export async function runPart(context: SuiteContext, part: Part): Promise<boolean> {
+  const { out, log } = context;
+  const pending = <T>(items: T[], id: (item: T) => string) => items.filter((item) => !existsSync(recordFile(out, part.name, id(item))));
+  if (part.kind === 'training') {
+    let complete = true;
+    for (const planned of pending(part.runs, (r) => r.id)) complete = (await trainPlanned(context, part, planned)) && complete;
+    return complete;
+  }
+  if (part.kind === 'speed') {
+    for (const vocab of pending(part.vocabs, (v) => `v${v}`)) {
+      log(`speed / V = ${vocab}: ${part.timedSteps} timed steps per head`);
+      const started = performance.now();
+      const row = await benchVocab(context.engine, context.adapter, vocab, part.timedSteps);
+      const stamp = stampOf(context, performance.now() - started);
+      log(`  softmax ${fixed(row.softmax.tokensPerSecond, 0)} tokens/s, NLLvMF ${fixed(row.vmf.tokensPerSecond, 0)} tokens/s: ${fixed(row.speedup, 2)}×`);
+      await writeAtomically(recordFile(out, part.name, `v${vocab}`), JSON.stringify({ format: 'continuum-speed', row, stamp }, null, 2));
+    }
+    return true;
+  }
+  for (const seed of pending(syntheticSeeds, (s) => `seed${s}`)) {
+    const config = parseBottleneckConfig({ ...part.settings, seed });
+    log(`synthetic / seed ${seed}: ${config.heads.length} heads × ${config.dims.length} sizes, ${config.steps} steps each`);
+    const started = performance.now();
+    const { task, rows } = await runBottleneck(context.engine, config);
+    const rank = numericRank(task.logProbs, task.contexts, task.vocab);
+    const stamp = stampOf(context, performance.now() - started);
+    log(`  done in ${minutes(stamp.wallMs)}`);
+    await writeAtomically(recordFile(out, part.name, `seed${seed}`), JSON.stringify({ format: 'continuum-bottleneck', config, entropy: task.entropy, logProbRank: rank, rows, stamp }, null, 2));
+  }
+  return true;
+}

@@ -30,8 +30,20 @@ export async function reproduceCommand(options: ReproduceOptions, command: strin
     const { engine, kernels } = await openEngine();
     const adapter = adapterLine(engine.gpu.adapter);
     console.error(`${adapter}\n${kernelLines(kernels)}`);
-    const context: SuiteContext = { engine, adapter, out, scale, command, log: (line) => console.error(line) };
-    for (const part of parts.filter((p) => wanted.has(p.name as PartName))) complete = (await runPart(context, part)) && complete;
+    // The first Ctrl-C (or SIGTERM) lets the run in progress checkpoint and stop; a second one kills.
+    let interrupted = false;
+    const interrupt = () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      console.error('Stopping: checkpointing the run in progress (press Ctrl-C again to quit at once)');
+    };
+    process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
+    const context: SuiteContext = { engine, adapter, out, scale, command, log: (line) => console.error(line), interrupted: () => interrupted };
+    for (const part of parts.filter((p) => wanted.has(p.name as PartName))) {
+      if (interrupted) break;
+      complete = (await runPart(context, part)) && complete;
+    }
+    process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
   }
   const written = await writeReport({ out, scale, parts });
   console.error(`Wrote ${written.join(', ')}`);

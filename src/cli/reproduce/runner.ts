@@ -37,6 +37,11 @@ export interface SuiteContext {
   /** The command line, for the stamps. */
   command: string;
   log: (line: string) => void;
+  /**
+   * Polled before every step; once true (Ctrl-C, SIGTERM), the run in progress checkpoints at its
+   * current step and stops, so the next session loses nothing.
+   */
+  interrupted?: () => boolean;
 }
 
 /** The current commit, marked "+changes" when the working tree differs from it. */
@@ -76,12 +81,16 @@ async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedR
   const ckpt = checkpointFile(out, part.name, planned.id);
   const resume = existsSync(ckpt) ? new Uint8Array(await readFile(ckpt)) : undefined;
   log(`${part.name} / ${planned.id}: ${resume ? 'continuing from its checkpoint' : 'starting'}`);
+  let stopping = false;
   const record = await runComparison({
     engine: context.engine,
     read: readNodeAsset,
     adapter: context.adapter,
     runs: [{ label: planned.head, config: planned.config, ...(resume ? { resume } : {}) }],
     evaluation: { decodeSentences: planned.config.data.validSentences, samples: 10 },
+    // An interruption is acted on after the step in progress: checkpoint there, then stop.
+    checkpointDue: (run) => (stopping ||= context.interrupted?.() === true) || (run.config.train.checkpointEvery > 0 && run.step % run.config.train.checkpointEvery === 0),
+    gate: () => !stopping,
     onProgress: async (event) => {
       if (event.kind === 'checkpoint') await writeAtomically(ckpt, event.bytes);
       if (event.kind === 'eval') {
@@ -94,7 +103,7 @@ async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedR
   });
   const run = record.runs[0]!;
   if (run.status === 'stopped') {
-    log(`  stopped: ${run.error ?? 'no reason given'}; run the suite again to continue from the last checkpoint`);
+    log(`  stopped at step ${run.metrics.at(-1)?.step ?? 0}${run.error ? `: ${run.error}` : ''}; run the suite again to continue from its checkpoint`);
     return false;
   }
   if (run.status === 'failed') log(`  failed: ${run.error ?? 'no reason given'} (recorded as failed; it will not be re-run)`);
@@ -112,7 +121,10 @@ export async function runPart(context: SuiteContext, part: Part): Promise<boolea
   const pending = <T>(items: T[], id: (item: T) => string) => items.filter((item) => !existsSync(recordFile(out, part.name, id(item))));
   if (part.kind === 'training') {
     let complete = true;
-    for (const planned of pending(part.runs, (r) => r.id)) complete = (await trainPlanned(context, part, planned)) && complete;
+    for (const planned of pending(part.runs, (r) => r.id)) {
+      if (context.interrupted?.()) return false;
+      complete = (await trainPlanned(context, part, planned)) && complete;
+    }
     return complete;
   }
   if (part.kind === 'speed') {

@@ -84,9 +84,10 @@ function translationPart(name: PartName, dataset: string, direction: string, sca
     name,
     title: `Translation, ${direction}`,
     question: `Does a continuous output layer translate ${direction} as well as softmax, and how much faster?`,
-    runs: translationHeads.flatMap(({ name: head, head: spec, seeds }) =>
-      seeds.map((seed) => ({ id: `${slug(head)}-seed${seed}`, head, seed, config: withHead(base, spec, seed) })),
-    ),
+    // Seed 1 of every head first, so an interrupted suite already compares them all.
+    runs: translationHeads
+      .flatMap(({ name: head, head: spec, seeds }) => seeds.map((seed) => ({ id: `${slug(head)}-seed${seed}`, head, seed, config: withHead(base, spec, seed) })))
+      .sort((a, b) => a.seed - b.seed),
   };
 }
 

@@ -1,7 +1,7 @@
 // The playground: settings on the left; training controls, plots, samples and history on the right.
 // The URL always holds the experiment on screen (replaceState on every edit), and the comparison is
 // saved to IndexedDB while it trains.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { TrainingState } from './state/fold';
 import { Controls } from './components/Controls';
@@ -22,11 +22,13 @@ import { MemoryBars } from './plots/MemoryBars';
 import type { RunView } from './plots/runView';
 import { ThroughputPlot } from './plots/ThroughputPlot';
 import { deepEqual, encodeExperiment } from './share/url';
-import { setupRuns, useExperimentStore } from './state/experiment';
+import { presetSetup, setupRuns, useExperimentStore } from './state/experiment';
+import { leaveRecorded, livePreset, trainingEstimate } from './state/recorded';
 import { autosaveMs, useHistoryStore } from './state/history';
 import { useSharedResultsStore } from './state/sharedResults';
 import { useTrainingStore } from './state/training';
 import { useUploadsStore } from './state/uploads';
+import { useAppStore } from './store';
 import { EmbeddingView } from './views/EmbeddingView';
 import { SamplesTable } from './views/SamplesTable';
 import { SummaryTable } from './views/SummaryTable';
@@ -37,13 +39,15 @@ const activeStates: ReadonlySet<TrainingState> = new Set(['preparing', 'running'
 /** Keeps the URL in step with every edit while this experiment is shown (the page opened from it: see startup.ts). */
 function useUrlState(active: boolean): void {
   const setup = useExperimentStore(useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants, autostart: s.autostart })));
-  // Shared results stay in the fragment while they are shown, so a reload shows them again.
+  // Shared results stay in the fragment while they are shown, so a reload shows them again; the
+  // recorded comparison (on its way or shown) keeps the address bare, so a reload opens it again.
   const shared = useSharedResultsStore((s) => s.shown);
+  const recorded = useSharedResultsStore((s) => s.pending || (s.shown && s.view?.kind === 'recorded'));
   const query = encodeExperiment(setup);
   useEffect(() => {
-    const address = `${window.location.pathname}${query}${shared ? window.location.hash : ''}`;
+    const address = recorded ? window.location.pathname : `${window.location.pathname}${query}${shared ? window.location.hash : ''}`;
     if (active && `${window.location.pathname}${window.location.search}${window.location.hash}` !== address) window.history.replaceState(null, '', address);
-  }, [active, query, shared]);
+  }, [active, query, shared, recorded]);
 }
 
 /**
@@ -75,17 +79,18 @@ function useAutosave(): void {
   useEffect(() => {
     if (state === 'finished') void forgetCheckpoints();
   }, [state, forgetCheckpoints]);
-  // Someone else's shared results are shown, not saved: they would come back from the history as local runs.
-  const shared = useSharedResultsStore((s) => s.shown);
+  // Results this page did not train are shown, not saved, even after their view closes ("Edit
+  // settings" keeps them on screen): they would come back from the history as local runs.
+  const foreign = useSharedResultsStore((s) => s.shown || s.pending || s.foreign === records);
   useEffect(() => {
-    if (state === 'idle' || records.length === 0 || shared) return;
+    if (state === 'idle' || records.length === 0 || foreign) return;
     const due = lastSave + autosaveMs - Date.now();
     const timer = setTimeout(() => {
       setLastSave(Date.now());
       void save(records, preset, window.location.search);
     }, activeStates.has(state) ? Math.max(0, due) : 0);
     return () => clearTimeout(timer);
-  }, [state, records, preset, save, lastSave, shared]);
+  }, [state, records, preset, save, lastSave, foreign]);
 }
 
 export function Workspace({ active }: { active: boolean }) {
@@ -101,10 +106,25 @@ export function Workspace({ active }: { active: boolean }) {
   const catalog = useUploadsStore((s) => s.catalog);
   const resolved = useMemo(() => setupRuns(setup, catalog), [setup, catalog]);
   const runs: RunView[] = useMemo(() => records.map((record, i) => ({ record, color: runColor(i), visible: true })), [records]);
-  const shared = useSharedResultsStore((s) => s.shown);
-  const locked = activeStates.has(state) || shared;
+  const { shown: shared, view, pending } = useSharedResultsStore(useShallow((s) => ({ shown: s.shown, view: s.view, pending: s.pending })));
+  const gpu = useAppStore((s) => s.gpu);
+  const adapter = gpu.status === 'ready' ? gpu.adapter : undefined;
+  const locked = activeStates.has(state) || shared || pending;
+  const historyRef = useRef<HTMLDivElement>(null);
+  // Beside the recorded comparison the settings are what "Train it yourself" (or Start) trains on this adapter.
+  const recordedShown = shared && view?.kind === 'recorded';
+  useEffect(() => {
+    if (!recordedShown || !adapter) return;
+    const name = livePreset(adapter);
+    if (useExperimentStore.getState().preset !== name) useExperimentStore.getState().replace(presetSetup(name));
+  }, [recordedShown, adapter]);
   const rerun = () => {
-    if ('runs' in resolved) useTrainingStore.getState().start(resolved.runs, setup.preset);
+    if (view?.kind === 'recorded' && adapter) leaveRecorded(adapter, true);
+    else if ('runs' in resolved) useTrainingStore.getState().start(resolved.runs, setup.preset);
+  };
+  const edit = () => {
+    if (view?.kind === 'recorded' && adapter) leaveRecorded(adapter, false);
+    else useSharedResultsStore.getState().close();
   };
   // A results link attaches the current settings: offer one only while they are the finished runs' own.
   const shareable =
@@ -138,7 +158,17 @@ export function Workspace({ active }: { active: boolean }) {
               These runs cannot start: {resolved.error}
             </p>
           )}
-          {shared && <SharedResultsBanner runs={records} onRerun={rerun} onEdit={() => useSharedResultsStore.getState().close()} />}
+          {shared && view && (
+            <SharedResultsBanner
+              runs={records}
+              view={view}
+              estimate={view.kind === 'recorded' && adapter ? trainingEstimate(adapter, view) : undefined}
+              saved={history.entries.length}
+              onRerun={rerun}
+              onEdit={edit}
+              onShowSaved={() => historyRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' })}
+            />
+          )}
           <TrainingPanel runs={'runs' in resolved ? resolved.runs : []} preset={setup.preset} />
           <ShareButton experiment={setup} results={shareable ? records : []} />
           <SummaryTable runs={runs} />
@@ -150,21 +180,23 @@ export function Workspace({ active }: { active: boolean }) {
           <MemoryBars runs={runs} />
           <KappaHistogram runs={runs} />
           <BesselExplorer />
-          <HistoryPanel
-            entries={history.entries}
-            unavailable={history.unavailable}
-            onOpen={(id) => void open(id)}
-            onDelete={(id) => void history.remove(id)}
-            onExport={(id, format) =>
-              void loadExperiment(id).then((entry) => entry && (format === 'json' ? exportJson(entry.comparison) : exportCsv(entry.comparison)))
-            }
-            onImport={(comparison) => {
-              useSharedResultsStore.getState().close();
-              load(comparison.runs);
-              history.beginEntry();
-              void history.save(comparison.runs, comparison.preset, window.location.search);
-            }}
-          />
+          <div ref={historyRef}>
+            <HistoryPanel
+              entries={history.entries}
+              unavailable={history.unavailable}
+              onOpen={(id) => void open(id)}
+              onDelete={(id) => void history.remove(id)}
+              onExport={(id, format) =>
+                void loadExperiment(id).then((entry) => entry && (format === 'json' ? exportJson(entry.comparison) : exportCsv(entry.comparison)))
+              }
+              onImport={(comparison) => {
+                useSharedResultsStore.getState().close();
+                load(comparison.runs);
+                history.beginEntry();
+                void history.save(comparison.runs, comparison.preset, window.location.search);
+              }}
+            />
+          </div>
         </div>
       </div>
     </>

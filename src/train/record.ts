@@ -92,10 +92,26 @@ export const runRecordSchema = z.object({
     .optional(),
 });
 
+/** Who produced a recorded comparison, where and when: the results suite's files and the page's shipped one carry it. */
+export const stampSchema = z.object({
+  date: z.iso.datetime({ offset: true }),
+  /** The commit the code ran at ("+changes" when the working tree differed from it). */
+  commit: z.string(),
+  adapter: z.string(),
+  /** The command line that produced it. */
+  command: z.string(),
+  /** The results suite's scale, e.g. "small". */
+  scale: z.string().optional(),
+  /** Wall time of the whole comparison, ms. */
+  wallMs: duration.optional(),
+  title: z.string().optional(),
+});
+
 export const comparisonRecordSchema = z.object({
   format: z.literal('continuum-comparison'),
   formatVersion: z.literal(1),
   preset: z.string().optional(),
+  stamp: stampSchema.optional(),
   runs: z.array(runRecordSchema),
 });
 
@@ -103,6 +119,7 @@ export type MetricPoint = z.output<typeof metricPointSchema>;
 export type EvalPoint = z.output<typeof evalPointSchema>;
 export type RunRecord = z.output<typeof runRecordSchema>;
 export type ComparisonRecord = z.output<typeof comparisonRecordSchema>;
+export type Stamp = z.output<typeof stampSchema>;
 
 /** Reads a run file (one run or a comparison); never throws, and names the first problem and where it is. */
 export function parseRunFile(text: string): { ok: true; value: ComparisonRecord } | { ok: false; error: string } {

@@ -31,6 +31,8 @@ describe('the production build', () => {
     const errors = collectPageErrors(page);
     await page.goto(session.site.url);
     await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
+    // The recorded comparison the page opens on is part of the build (public/results).
+    await page.getByTestId('recorded-stamp').waitFor({ timeout: 60_000 });
     const bessel = page.getByRole('img', { name: /Exact −log C/ }).first();
     await bessel.waitFor({ timeout: 60_000 });
     // Plotly (a lazy chunk) has drawn into it.

@@ -39,6 +39,8 @@ describe('the settings column', () => {
     try {
       await page.setViewportSize({ width, height: 1000 });
       await page.goto(session.server.url);
+      // The first page a reader sees: the recorded comparison beside its (locked) settings.
+      await page.getByTestId('shared-results').waitFor({ timeout: 90_000 });
       await page.locator('.settings-column select').first().waitFor({ timeout: 60_000 });
       const counted = await page.evaluate(() => document.querySelectorAll('.settings-column input, .settings-column select').length);
       expect(counted).toBeGreaterThan(10);

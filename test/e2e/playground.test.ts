@@ -129,6 +129,8 @@ describe('the playground', () => {
   it('labels every control and keeps them reachable by keyboard', async () => {
     const page = await session.browser.context.newPage();
     await page.goto(session.server.url);
+    // The page without a link, as a reader first sees it: the recorded comparison, its samples' token buttons included.
+    await page.getByTestId('shared-results').waitFor({ timeout: 90_000 });
     await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>('input, select, textarea, button')]

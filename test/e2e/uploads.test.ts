@@ -30,6 +30,8 @@ describe('uploads', () => {
     const page = await session.browser.context.newPage();
     const errors = collectPageErrors(page);
     await page.goto(session.server.url);
+    // Without a link the page opens on the recorded comparison, read-only; editing unlocks the settings.
+    await page.getByRole('button', { name: 'Edit settings' }).click({ timeout: 90_000 });
     await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
     const tsvInput = page.getByLabel('Parallel TSV (source<TAB>target per line)');
 

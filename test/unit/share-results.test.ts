@@ -2,7 +2,7 @@
 import { deflateSync, strToU8 } from 'fflate';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeResults, downsample, encodeResults, maxFragmentChars, maxPointsPerRun } from '../../src/app/share/results';
+import { decodeResults, encodeResults, maxFragmentChars } from '../../src/app/share/results';
 import { encodeExperiment } from '../../src/app/share/url';
 import { presetSetup, useExperimentStore } from '../../src/app/state/experiment';
 import { useSharedResultsStore } from '../../src/app/state/sharedResults';
@@ -10,6 +10,7 @@ import { useTrainingStore } from '../../src/app/state/training';
 import { openFromUrl } from '../../src/app/startup';
 import { mulberry32 } from '../../src/math/random';
 import type { EvalPoint, MetricPoint, RunRecord } from '../../src/train/record';
+import { downsample, maxPointsPerRun } from '../../src/train/shareable';
 import { record } from './plots-fixtures';
 
 /** A finished run with a metric point every `logEvery` steps and noisy f32-like figures (they compress like real ones). */

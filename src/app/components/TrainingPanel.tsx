@@ -4,6 +4,7 @@ import type { TrainingState } from '../state/fold';
 import { resumePlan } from '../state/resume';
 import { useTrainingStore } from '../state/training';
 import { HeldRuns } from './HeldRuns';
+import { timeLeft } from '../format';
 
 interface Props {
   /** What "Start" trains. */
@@ -30,6 +31,7 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
   const active = state === 'preparing' || state === 'running' || state === 'paused';
   const play = state === 'paused' ? resume : () => start(runs, preset, evaluation);
   const plan = resumePlan(store);
+  const eta = timeLeft(records, totalSteps);
   return (
     <section className="card" aria-labelledby="training-heading">
       <div className="card-head">
@@ -62,6 +64,7 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
       <p className="summary" role="status" data-testid="training-status">
         {stateText[state]}
         {state !== 'idle' && ` — step ${steps}${totalSteps > 0 ? ` / ${totalSteps}` : ''}`}
+        {state === 'running' && eta && ` · ${eta}`}
       </p>
       {message && (
         <p className={state === 'failed' ? 'error-text' : 'hint'} role={state === 'failed' || state === 'stopped' || state === 'interrupted' || held.length > 0 ? 'alert' : undefined}>

@@ -5,26 +5,13 @@
 // through the same validation as an imported run file, with limits before and after inflating.
 import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 import { parseRunFile, toJson, type ComparisonRecord, type RunRecord } from '../../train/record';
+import { shareableRun } from '../../train/shareable';
 
 export const resultsKey = 'results';
-export const maxPointsPerRun = 200;
 /** A longer fragment is refused unread (browsers keep addresses of a few megabytes at most). */
 export const maxFragmentChars = 256 * 1024;
 /** Inflated, the JSON may not pass this: a small fragment must not expand into gigabytes. */
 export const maxResultsBytes = 4 * 1024 * 1024;
-
-/** At most `max` points, evenly spaced, the first and the last kept. */
-export function downsample<T>(points: readonly T[], max = maxPointsPerRun): T[] {
-  if (points.length <= max) return [...points];
-  return Array.from({ length: max }, (_, i) => points[Math.round((i * (points.length - 1)) / (max - 1))]!);
-}
-
-/** A run as it travels in a results link. */
-export function shareableRun(run: RunRecord): RunRecord {
-  const { embeddingMap: _map, ...rest } = run;
-  const evals = downsample(run.evals).map(({ samples: _samples, kappas: _kappas, ...figures }) => figures);
-  return { ...rest, metrics: downsample(run.metrics), evals };
-}
 
 function toBase64Url(bytes: Uint8Array): string {
   let binary = '';

@@ -83,6 +83,8 @@ export const useTrainingStore = create<TrainingStore>()((set, get) => {
       client?.send({ type: 'divergence', runIndex: workerIndex, action });
     },
     reset() {
+      // Read-only results with their runs forgotten would be an empty view: Reset ends it too.
+      useSharedResultsStore.getState().close();
       client?.terminate();
       client = undefined;
       set({ ...idleView, message: undefined, adapter: undefined, workerRuns: undefined });

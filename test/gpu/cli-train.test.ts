@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseRunFile } from '../../src/train/record';
+import { defaultPresetName, presets } from '../../src/experiments/presets';
 
 const run = promisify(execFile);
 const bin = new URL('../../bin/continuum.mjs', import.meta.url).pathname;
@@ -33,7 +34,7 @@ describe('continuum compare / train', () => {
     const out = join(dir, 'run.json');
     // An empty kernel cache: the command times its kernel choices and stores them there.
     const cache = join(dir, 'kernels.json');
-    // No --preset: the default comparison (tiny-demo).
+    // No --preset: the default comparison (kjv-web-live).
     const result = await continuumWith({ CONTINUUM_KERNEL_CACHE: cache }, 'compare', ...small, '--decode', '4', '--quiet', '--out', out);
     expect(result.code, result.stderr).toBe(0);
     expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8')) as object)).toHaveLength(2);
@@ -49,7 +50,7 @@ describe('continuum compare / train', () => {
     expect(result.stdout).toMatch(/^Baselines on the validation split: copying the source: BLEU 100\.00$/m);
     const parsed = parseRunFile(readFileSync(out, 'utf8'));
     if (!parsed.ok) throw new Error(parsed.error);
-    expect(parsed.value.preset).toBe('tiny-demo');
+    expect(parsed.value.preset).toBe(defaultPresetName);
     expect(parsed.value.runs.map((r) => r.status)).toEqual(['finished', 'finished']);
     for (const record of parsed.value.runs) {
       expect(record.metrics.at(-1)!.step).toBe(6);
@@ -68,6 +69,6 @@ describe('continuum compare / train', () => {
     expect(bad.stderr).toContain('model.heads must divide model.dModel (64), got 3');
     const unknown = await continuum('compare', '--preset', 'nope');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu');
+    expect(unknown.stderr).toContain(`available: ${Object.keys(presets).join(', ')}`);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/experiments/config';
 import { differingSettings } from '../../src/experiments/overrides';
-import { presets, resolvePreset } from '../../src/experiments/presets';
+import { defaultPresetName, presets, resolvePreset } from '../../src/experiments/presets';
 
 describe('presets', () => {
   it.each(Object.keys(presets))('%s resolves into valid runs with distinct labels', (name) => {
@@ -24,6 +24,18 @@ describe('presets', () => {
     expect(base.model).toMatchObject({ encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128 });
     expect(base.train.steps).toBeLessThanOrEqual(200);
     expect(base.data.maxLength).toBeLessThanOrEqual(12);
+  });
+
+  it('opens on the live comparison, a smaller version of the results suite\'s main one', () => {
+    expect(defaultPresetName).toBe('kjv-web-live');
+    const live = resolvePreset('kjv-web-live');
+    const suite = resolvePreset('kjv-web');
+    expect(live.runs.map((r) => r.config.head)).toEqual(suite.runs.map((r) => r.config.head));
+    // The same task, vocabularies and model; the suite trains longer, with GloVe targets and dropout.
+    expect(live.base.dataset).toBe(suite.base.dataset);
+    expect(live.base.data).toMatchObject({ sourceVocab: suite.base.data.sourceVocab, targetVocab: suite.base.data.targetVocab, maxLength: suite.base.data.maxLength });
+    expect({ ...live.base.model, dropout: 0 }).toEqual({ ...suite.base.model, dropout: 0 });
+    expect(live.base.train.steps).toBeLessThanOrEqual(300);
   });
 
   it('ties neither run of the paper comparison, so only the head differs', () => {
@@ -51,7 +63,7 @@ describe('presets', () => {
   });
 
   it('names the available presets when the name is unknown', () => {
-    expect(() => resolvePreset('nope')).toThrow(/Unknown preset "nope"; available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu/);
+    expect(() => resolvePreset('nope')).toThrow(/Unknown preset "nope"; available: tiny-demo, kjv-web-live, kjv-web, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu/);
     expect(() => resolvePreset('toString')).toThrow(/Unknown preset/);
     expect(() => resolvePreset('tiny-demo', { 'train.steps': 0 })).toThrow(/train.steps must be an integer/);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeExperiment, encodeExperiment, maxRuns, migrate, type ExperimentState } from '../../src/app/share/url';
 import type { DeepPartial, ExperimentConfig } from '../../src/experiments/config';
 import { applyOverrides, mergeConfig } from '../../src/experiments/overrides';
-import { presets, resolvePreset } from '../../src/experiments/presets';
+import { defaultPresetName, presets, resolvePreset } from '../../src/experiments/presets';
 import type { HeadSpec } from '../../src/heads/index';
 
 const presetState = (preset: string, autostart = false): ExperimentState => ({
@@ -143,7 +143,7 @@ describe('decodeExperiment round trip', () => {
 
   it('opens a link without v as the current version, and an empty one as the default preset', () => {
     expect(decodeExperiment('preset=lm-sotu&train.steps=7')).toEqual({ state: { ...presetState('lm-sotu'), base: applyOverrides(resolvePreset('lm-sotu').base, { 'train.steps': 7 }) }, warnings: [] });
-    expect(decodeExperiment('')).toEqual({ state: presetState('tiny-demo'), warnings: [] });
+    expect(decodeExperiment('')).toEqual({ state: presetState(defaultPresetName), warnings: [] });
   });
 });
 
@@ -181,9 +181,9 @@ describe('decodeExperiment warnings', () => {
 
   it('opens the default preset for an unknown one', () => {
     const { state, warnings } = decode('?preset=<b>nope</b>&train.steps=5');
-    expect(state.preset).toBe('tiny-demo');
+    expect(state.preset).toBe(defaultPresetName);
     expect(state.base.train.steps).toBe(5);
-    expect(warnings[0]).toBe('Unknown preset "<b>nope</b>"; opening tiny-demo instead (available: tiny-demo, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu).');
+    expect(warnings[0]).toBe(`Unknown preset "<b>nope</b>"; opening ${defaultPresetName} instead (available: ${Object.keys(presets).join(', ')}).`);
   });
 
   it('reports malformed JSON in a structured value', () => {

@@ -5,17 +5,18 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { parseRunFile, type RunRecord } from '../../train/record';
+import { parseRunFile, toJson, type RunRecord } from '../../train/record';
+import { recordedComparison } from '../../train/shareable';
 import { fixed } from '../../train/summary';
 import type { BottleneckRow } from '../../train/bottleneck';
 import type { TrainingBenchRow } from '../bench/training';
 import { renderFigures, type FigureSpec } from './figures';
-import { recordFile, type Stamp } from './runner';
+import { recordFile, type SuiteStamp } from './runner';
 import { describeSetup, meanStd, reportedEval, type Summary } from './statistics';
 import { syntheticSeeds, type Part, type Scale } from './suite';
 
 interface Stamped {
-  stamp: Stamp;
+  stamp: SuiteStamp;
 }
 type TrainingRecord = Stamped & { run: RunRecord; id: string };
 type SpeedRecord = Stamped & { row: TrainingBenchRow };
@@ -33,7 +34,7 @@ async function trainingRecords(out: string, part: Extract<Part, { kind: 'trainin
     const text = await readFile(file, 'utf8');
     const parsed = parseRunFile(text);
     if (!parsed.ok) throw new Error(`${file}: ${parsed.error}`);
-    found.push({ run: parsed.value.runs[0]!, stamp: (JSON.parse(text) as Stamped).stamp, id: planned.id });
+    found.push({ run: parsed.value.runs[0]!, stamp: parsed.value.stamp as SuiteStamp, id: planned.id });
   }
   return found;
 }
@@ -223,8 +224,35 @@ function syntheticSection(part: Extract<Part, { kind: 'synthetic' }>, records: S
   return { markdown: markdown.filter(Boolean).join('\n\n'), figures };
 }
 
-/** Writes `<out>.md` and its figures under `<out>/figures/`; returns the files written. */
-export async function writeReport({ out, scale, parts }: { out: string; scale: Scale; parts: Part[] }): Promise<string[]> {
+/** The page's recorded comparison: what it opens on without a link. */
+export interface Shipped {
+  file: string;
+  part: string;
+  /** The record ids it shows, in order (seed 1 of the main heads). */
+  ids: string[];
+  preset: string;
+  title: string;
+}
+
+/** The shipped comparison from the part's records, once all of them exist; undefined until then. */
+async function shipComparison(out: string, parts: Part[], shipped: Shipped): Promise<string | undefined> {
+  const part = parts.find((p) => p.name === shipped.part);
+  if (part?.kind !== 'training') return undefined;
+  const records = (await trainingRecords(out, part)).filter((r) => shipped.ids.includes(r.id));
+  if (records.length < shipped.ids.length) return undefined;
+  records.sort((a, b) => shipped.ids.indexOf(a.id) - shipped.ids.indexOf(b.id));
+  const latest = records.reduce((a, b) => (a.stamp.date > b.stamp.date ? a : b)).stamp;
+  const wallMs = records.reduce((sum, r) => sum + r.stamp.wallMs, 0);
+  const record = recordedComparison(records.map((r) => r.run), { ...latest, wallMs, title: shipped.title }, shipped.preset);
+  await writeFile(shipped.file, `${toJson(record)}\n`);
+  return shipped.file;
+}
+
+/**
+ * Writes `<out>.md` and its figures under `<out>/figures/`, and the page's recorded comparison when
+ * `shipped` names one and its runs are recorded; returns the files written.
+ */
+export async function writeReport({ out, scale, parts, shipped }: { out: string; scale: Scale; parts: Part[]; shipped?: Shipped }): Promise<string[]> {
   const document = `${out.replace(/\/$/, '')}.md`;
   const docDir = join(document, '..');
   const figureDir = join(out, 'figures');
@@ -255,5 +283,6 @@ export async function writeReport({ out, scale, parts }: { out: string; scale: S
   const figures = sections.flatMap((s) => s.figures);
   const written = figures.length ? await renderFigures(figures) : [];
   await writeFile(document, `${[...header.filter(Boolean), ...sections.map((s) => s.markdown)].join('\n\n')}\n`);
-  return [document, ...written];
+  const page = shipped ? await shipComparison(out, parts, shipped) : undefined;
+  return [document, ...written, ...(page ? [page] : [])];
 }

@@ -13,21 +13,13 @@ import { numericRank, parseBottleneckConfig } from '../../experiments/bottleneck
 import type { Engine } from '../../tensor/engine';
 import { runBottleneck } from '../../train/bottleneck';
 import { runComparison } from '../../train/compare';
-import { toJson, type ComparisonRecord } from '../../train/record';
+import { toJson, type ComparisonRecord, type Stamp } from '../../train/record';
 import { fixed } from '../../train/summary';
 import { benchVocab } from '../bench/training';
 import { syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
 
-/** Who produced a record, where and when: each record file carries one. */
-export interface Stamp {
-  date: string;
-  commit: string;
-  adapter: string;
-  command: string;
-  scale: Scale;
-  /** Wall time of the unit of work, ms (a resumed run's includes its earlier sessions). */
-  wallMs: number;
-}
+/** A record file's stamp: the record's own, with the scale and the unit's wall time always set. */
+export type SuiteStamp = Stamp & { scale: Scale; wallMs: number };
 
 export interface SuiteContext {
   engine: Engine;
@@ -65,7 +57,7 @@ async function writeAtomically(path: string, data: string | Uint8Array): Promise
   await rename(`${path}.partial`, path);
 }
 
-function stampOf(context: SuiteContext, wallMs: number): Stamp {
+function stampOf(context: SuiteContext, wallMs: number): SuiteStamp {
   return { date: new Date().toISOString(), commit: currentCommit(), adapter: context.adapter, command: context.command, scale: context.scale, wallMs };
 }
 
@@ -108,7 +100,7 @@ async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedR
   }
   if (run.status === 'failed') log(`  failed: ${run.error ?? 'no reason given'} (recorded as failed; it will not be re-run)`);
   const wallMs = run.metrics.at(-1)?.wallMs ?? 0;
-  const file: ComparisonRecord & { stamp: Stamp } = { ...record, stamp: stampOf(context, wallMs) };
+  const file: ComparisonRecord = { ...record, stamp: stampOf(context, wallMs) };
   await writeAtomically(recordFile(out, part.name, planned.id), toJson(file));
   await rm(ckpt, { force: true });
   log(`  done in ${minutes(wallMs)}${run.earlyStop ? `, stopped early at step ${run.earlyStop.step} (best ${run.earlyStop.bestStep})` : ''}`);

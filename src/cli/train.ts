@@ -150,7 +150,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   }
   for (const run of record.runs) {
     const stop = run.earlyStop;
-    if (stop) console.log(`${run.label}: stopped early at step ${stop.step}: no validation improvement for ${stop.patience} evaluations since step ${stop.bestStep}`);
+    if (stop) console.log(`${run.label}: stopped early at step ${stop.step}: no validation ${run.config.train.stopOn} improvement for ${stop.patience} evaluations since step ${stop.bestStep}`);
   }
   for (const run of record.runs) if (run.error) console.error(`${run.label}: ${run.error}`);
   if (options.out) {

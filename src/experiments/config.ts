@@ -146,6 +146,8 @@ const shape = z.strictObject({
      * for this many evaluations in a row (src/train/earlyStopping.ts); 0 = train every step.
      */
     patience: int(0, 1_000_000).default(0),
+    /** What early stopping watches: validation loss, or token accuracy @1 (the same scale for every head). */
+    stopOn: z.enum(['loss', 'accuracy']).default('loss'),
     logEvery: int(1, 10_000_000),
     dataSeed: seed,
     initSeed: seed,
@@ -226,6 +228,7 @@ export const defaultConfig: ExperimentConfig = {
     weightDecay: 0,
     evalEvery: 200,
     patience: 0,
+    stopOn: 'loss',
     logEvery: 10,
     dataSeed: 1,
     initSeed: 1,

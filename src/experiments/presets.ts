@@ -68,15 +68,15 @@ const presetList: Preset[] = [
     title: 'King James → World English: the results suite’s main comparison',
     description:
       'The live comparison at the results suite’s small scale (`continuum reproduce`, docs/results.md): 100-d GloVe ' +
-      'targets, dropout 0.1, and up to 2,000 steps with early stopping once validation loss has not improved for three ' +
-      'evaluations of 100 steps. Softmax against the reference code’s NLLvMF.',
+      'targets, dropout 0.1, and up to 2,000 steps with early stopping once validation token accuracy has not improved for ' +
+      'three evaluations of 100 steps. Softmax against the reference code’s NLLvMF.',
     base: {
       task: 'translation',
       dataset: 'bible-kjv-en',
       data: { sourceVocab: 500, targetVocab: 500, maxLength: 16, trainSentences: 0, validSentences: 100 },
       embeddings: { source: 'glove', dimension: 100 },
       model: { encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128, dropout: 0.1 },
-      train: { steps: 2000, batchSentences: 32, learningRate: 5e-3, warmupSteps: 10, decay: 'none', evalEvery: 100, patience: 3, logEvery: 10, checkpointEvery: 100 },
+      train: { steps: 2000, batchSentences: 32, learningRate: 5e-3, warmupSteps: 10, decay: 'none', evalEvery: 100, patience: 3, stopOn: 'accuracy', logEvery: 10, checkpointEvery: 100 },
     },
     variants: [{ head: softmax }, { head: nllVmfCode }],
   },

@@ -206,7 +206,7 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
         const { evalEvery } = run.config.train;
         if (evalEvery > 0 && run.step % evalEvery === 0 && run.step < run.config.train.steps) {
           await evaluateRun(run);
-          const bestStep = stopAfter(run.record.evals, run.config.train.patience);
+          const bestStep = stopAfter(run.record.evals, run.config.train.patience, run.config.train.stopOn);
           // A diverged run is the divergence handler's to end, not early stopping's.
           if (bestStep !== undefined && run.record.status === 'running' && !run.divergence) run.finishEarly(bestStep);
         }

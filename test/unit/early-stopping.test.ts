@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, defaultConfig } from '../../src/experiments/config';
 import { sinceBest, stopAfter } from '../../src/train/earlyStopping';
 
-const evals = (...losses: number[]) => losses.map((validLoss, i) => ({ step: 100 * (i + 1), validLoss }));
+const evals = (...losses: number[]) => losses.map((validLoss, i) => ({ step: 100 * (i + 1), validLoss, accuracy1: 0 }));
+const accuracies = (...values: number[]) => values.map((accuracy1, i) => ({ step: 100 * (i + 1), validLoss: -87.5, accuracy1 }));
 
 describe('early stopping', () => {
   it('counts evaluations since the best, which must beat it by more than 0.1 %', () => {
@@ -19,6 +20,14 @@ describe('early stopping', () => {
     expect(stopAfter(evals(5, 4, 4.5), 2)).toBeUndefined();
     expect(stopAfter(evals(5, 4, 4.5, 4.2), 2)).toBe(200);
     expect(stopAfter(evals(5, 5, 5, 5), 0)).toBeUndefined();
+  });
+
+  it('can watch token accuracy instead, which must rise by more than 0.1 points', () => {
+    // The losses stay put (as NLLvMF's does while its predictions improve): only accuracy counts.
+    expect(sinceBest(accuracies(0.07, 0.107, 0.115, 0.1155), 'accuracy')).toEqual({ evaluations: 1, bestStep: 300 });
+    expect(sinceBest(accuracies(0.07, 0.107, 0.115, 0.1155), 'loss')).toEqual({ evaluations: 3, bestStep: 100 });
+    expect(stopAfter(accuracies(0.3, 0.5, 0.49, 0.5005), 2, 'accuracy')).toBe(200);
+    expect(stopAfter(accuracies(0.3, 0.5, 0.49, 0.502), 2, 'accuracy')).toBeUndefined();
   });
 
   it('needs evaluations to compare', () => {

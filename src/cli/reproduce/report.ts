@@ -137,7 +137,7 @@ function trainingSection(part: Extract<Part, { kind: 'training' }>, records: Tra
     `**Question.** ${part.question}`,
     `**Setup.** ${describeSetup(part.runs[0]!.config)} Seeds: ${[...new Set(part.runs.map((r) => r.seed))].join(', ')} for the heads trained three times, seed 1 for the rest (initialisation and batch order both follow the seed).`,
     missing > 0 ? `**Status: ${records.length} of ${part.runs.length} runs recorded**; the rest are still to run (\`continuum reproduce --only ${part.name}\` continues).` : '',
-    `Each figure is the evaluation at the best validation loss (the step reported), mean ± standard deviation over seeds where there are several. Memory is parameters + optimizer state + frozen tables + the first step's activations.`,
+    `Each figure is the run's evaluation chosen by its stopping rule (its best; the step reported), mean ± standard deviation over seeds where there are several. Memory is parameters + optimizer state + frozen tables + the first step's activations.`,
     table(head, [...rows, baselineRow]),
     ...images,
     samples,

@@ -18,9 +18,9 @@ export function meanStd(values: readonly number[]): Summary | undefined {
 }
 
 /**
- * The evaluation a run is reported by: the one at its best validation loss, as early stopping
- * chose it, or the last one of a run that trained every step (model selection by validation loss,
- * as the papers select epochs). Undefined for a run with no evaluation.
+ * The evaluation a run is reported by: its best, as early stopping chose it (by `train.stopOn`), or
+ * the last one of a run that trained every step (model selection on the validation set, as the
+ * papers select epochs). Undefined for a run with no evaluation.
  */
 export function reportedEval(run: RunRecord): EvalPoint | undefined {
   const best = run.earlyStop?.bestStep;
@@ -33,7 +33,8 @@ export function describeSetup(config: ExperimentConfig): string {
   const vocab = config.task === 'translation' ? `source/target vocabularies ${data.sourceVocab}/${data.targetVocab}, training pairs of at most ${data.maxLength} words` : `vocabulary ${data.targetVocab}, windows of ${data.maxLength} tokens${data.trainSentences ? ` (${data.trainSentences} for training)` : ''}`;
   const layers = config.task === 'translation' ? `${model.encoderLayers}+${model.decoderLayers} layers` : `${model.decoderLayers} decoder layer${model.decoderLayers > 1 ? 's' : ''}`;
   const schedule = train.decay === 'none' ? 'constant after warm-up' : `${train.decay} decay`;
-  const stop = train.patience > 0 ? `until validation loss has not improved by 0.1 % for ${train.patience} evaluations in a row (every ${train.evalEvery} steps), at most ${train.steps} steps` : `${train.steps} steps`;
+  const figure = train.stopOn === 'accuracy' ? 'validation token accuracy @1 has not risen by 0.1 points' : 'validation loss has not fallen by 0.1 %';
+  const stop = train.patience > 0 ? `until ${figure} for ${train.patience} evaluations in a row (every ${train.evalEvery} steps), at most ${train.steps} steps` : `${train.steps} steps`;
   return (
     `Dataset ${config.dataset}, ${vocab}; ${data.validSentences} validation sentences scored (BLEU decodes them greedily). ` +
     `A ${model.backbone} of ${layers}, d = ${model.dModel}, ${model.backbone === 'transformer' ? `${model.heads} heads, FFN ${model.ffn}, ` : ''}dropout ${model.dropout}. ` +

@@ -74,7 +74,7 @@ function withHead(base: ExperimentConfig, head: HeadSpec, seed: number): Experim
 const paperTranslation = mergeConfig(defaultConfig, {
   data: { sourceVocab: 50_000, targetVocab: 50_000, maxLength: 50, validSentences: 1000 },
   model: { backbone: 'lstm', encoderLayers: 2, decoderLayers: 2, dModel: 1024, heads: 1, ffn: 1024, dropout: 0 },
-  train: { steps: 60_000, batchSentences: 64, learningRate: 5e-4, warmupSteps: 0, decay: 'none', evalEvery: 2000, patience: 3, checkpointEvery: 2000 },
+  train: { steps: 60_000, batchSentences: 64, learningRate: 5e-4, warmupSteps: 0, decay: 'none', evalEvery: 2000, patience: 3, stopOn: 'accuracy', checkpointEvery: 2000 },
 });
 
 function translationPart(name: PartName, dataset: string, direction: string, scale: Scale): Part {
@@ -94,7 +94,7 @@ function translationPart(name: PartName, dataset: string, direction: string, sca
 function languageModelPart(scale: Scale): Part {
   // Small: the lm-bottleneck preset trained to early stopping. Paper: a 10k vocabulary of PTB's size.
   const small = mergeConfig(presetBase(presetNamed('lm-bottleneck')), {
-    train: { steps: 3000, evalEvery: 100, patience: 3, checkpointEvery: 100 },
+    train: { steps: 3000, evalEvery: 100, patience: 3, stopOn: 'accuracy', checkpointEvery: 100 },
   });
   const paper = mergeConfig(defaultConfig, {
     task: 'language-model',
@@ -102,7 +102,7 @@ function languageModelPart(scale: Scale): Part {
     data: { targetVocab: 10_000, maxLength: 70, validSentences: 1000 },
     embeddings: { source: 'in-app', dimension: 300 },
     model: { encoderLayers: 0, decoderLayers: 3, dModel: 512, heads: 8, ffn: 2048, dropout: 0.3 },
-    train: { steps: 40_000, batchSentences: 32, learningRate: 5e-4, warmupSteps: 1000, evalEvery: 1000, patience: 5, checkpointEvery: 1000 },
+    train: { steps: 40_000, batchSentences: 32, learningRate: 5e-4, warmupSteps: 1000, evalEvery: 1000, patience: 5, stopOn: 'accuracy', checkpointEvery: 1000 },
   });
   const base = scale === 'small' ? small : paper;
   return {

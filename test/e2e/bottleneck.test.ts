@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { collectPageErrors, repoRoot, usePageSession } from '../helpers/browser';
 
 const heads = JSON.stringify([{ kind: 'softmax' }, { kind: 'plif', pieces: 64 }, { kind: 'mos', components: 3 }]);
-const link = `?v=1&preset=bottleneck-synthetic&contexts=16&vocab=16&dims=[2,8]&steps=30&heads=${encodeURIComponent(heads)}&seed=4&run=1`;
+const link = `?v=2&preset=bottleneck-synthetic&contexts=16&vocab=16&dims=[2,8]&steps=30&heads=${encodeURIComponent(heads)}&seed=4&run=1`;
 
 const session = usePageSession();
 

@@ -12,7 +12,7 @@ const row = (head: string, d: number, modeAccuracy: number, kl: number): Bottlen
 
 describe('bottleneck links', () => {
   it('write only the preset, the seed and what differs from the defaults', () => {
-    expect(encodeBottleneck({ config: defaultBottleneckConfig, autostart: false })).toBe(`?v=1&preset=${bottleneckPreset}&seed=1`);
+    expect(encodeBottleneck({ config: defaultBottleneckConfig, autostart: false })).toBe(`?v=2&preset=${bottleneckPreset}&seed=1`);
     const config = parseBottleneckConfig({ dims: [2, 8], steps: 50, heads: [{ kind: 'softmax' }, { kind: 'mos', components: 3 }] });
     const query = encodeBottleneck({ config, autostart: true });
     expect(new URLSearchParams(query).get('dims')).toBe('[2,8]');
@@ -21,7 +21,7 @@ describe('bottleneck links', () => {
   });
 
   it('keep the default for each bad or unknown parameter and say why in plain text', () => {
-    const { link, warnings } = decodeBottleneck(`?v=1&preset=${bottleneckPreset}&dims=[0,4]&steps=25&heads=[{"kind":"l2"}]&colour=red&runs=[]&vocab=<b>9</b>`);
+    const { link, warnings } = decodeBottleneck(`?v=2&preset=${bottleneckPreset}&dims=[0,4]&steps=25&heads=[{"kind":"l2"}]&colour=red&runs=[]&vocab=<b>9</b>`);
     expect(link.config).toEqual({ ...defaultBottleneckConfig, steps: 25 });
     expect(warnings).toHaveLength(5);
     expect(warnings[0]).toMatch(/runs/);

@@ -86,14 +86,14 @@ function editedState(preset: string, edits: Edits, variants: Array<Record<string
 
 describe('encodeExperiment', () => {
   it('writes only the version, the preset and both seeds for an unedited preset', () => {
-    expect(encodeExperiment(presetState('tiny-demo'))).toBe('?v=1&preset=tiny-demo&train.dataSeed=1&train.initSeed=1');
-    expect(encodeExperiment(presetState('lm-sotu', true))).toBe('?v=1&preset=lm-sotu&train.dataSeed=1&train.initSeed=1&run=1');
+    expect(encodeExperiment(presetState('tiny-demo'))).toBe('?v=2&preset=tiny-demo&train.dataSeed=1&train.initSeed=1');
+    expect(encodeExperiment(presetState('lm-sotu', true))).toBe('?v=2&preset=lm-sotu&train.dataSeed=1&train.initSeed=1&run=1');
   });
 
   it('writes changed settings as readable dotted keys', () => {
     const state = presetState('tiny-demo');
     state.base = applyOverrides(state.base, { 'train.steps': 500, 'model.backbone': 'lstm', dataset: 'bible-kjv-en', 'train.initSeed': 9 });
-    expect(encodeExperiment(state)).toBe('?v=1&preset=tiny-demo&dataset=bible-kjv-en&model.backbone=lstm&train.steps=500&train.dataSeed=1&train.initSeed=9');
+    expect(encodeExperiment(state)).toBe('?v=2&preset=tiny-demo&dataset=bible-kjv-en&model.backbone=lstm&train.steps=500&train.dataSeed=1&train.initSeed=9');
   });
 
   it('writes a head of another kind whole and a same-kind change as a leaf', () => {
@@ -214,7 +214,7 @@ describe('decodeExperiment warnings', () => {
     expect(state.base.train.steps).toBe(6);
     expect(state.autostart).toBe(false);
     expect(warnings).toEqual([
-      'Unknown link version v="7"; reading it as version 1, so some settings may be ignored.',
+      'Unknown link version v="7"; reading it as version 2, so some settings may be ignored.',
       '"train.steps" appears 2 times; using the last.',
       'Ignored run="yes": must be 1 (start training when the link opens) or 0.',
     ]);
@@ -239,6 +239,9 @@ describe('legacy links', () => {
     expect(state.base.train).toMatchObject({ steps: 500, learningRate: 0.001, batchSentences: 8, dataSeed: 7, initSeed: 7 });
     expect(state.base.model.backbone).toBe('lstm');
     expect(state.autostart).toBe(true);
-    expect(warnings).toEqual(['This link comes from an older version of Continuum (v=0); its settings were translated to the current names.']);
+    expect(warnings).toEqual([
+      'This link comes from an older version of Continuum (v=0); its settings were translated to the current names.',
+      expect.stringMatching(/^This link was made by an earlier version of Continuum \(v=0\): the LSTM backbone now attends/),
+    ]);
   });
 });

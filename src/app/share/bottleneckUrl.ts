@@ -1,9 +1,10 @@
-// Links to the synthetic softmax-bottleneck experiment: `?v=1&preset=bottleneck-synthetic` plus the
+// Links to the synthetic softmax-bottleneck experiment: `?v=2&preset=bottleneck-synthetic` plus the
 // settings that differ from the defaults (JSON values, e.g. dims=[2,8,32]) and the seed, always. As
 // for experiment links, decoding never throws: a bad parameter becomes a plain-text warning and its
 // setting keeps the default.
 import { bottleneckSchema, parseBottleneckConfig, type BottleneckConfig } from '../../experiments/bottleneck';
 import { formatIssues, show } from '../../experiments/config';
+import { headAsOfVersion1, version1Warning } from './linkVersions';
 import { capWarnings, decodeValue, deepEqual, encodeValue, readLink, reserved, schemaVersion } from './url';
 
 export const bottleneckPreset = 'bottleneck-synthetic';
@@ -44,5 +45,13 @@ export function decodeBottleneck(search: string): { link: BottleneckLink; warnin
     if (result.success) accepted = candidate;
     else warn(`Ignored ${key}=${show(raw)}: ${formatIssues(result.error).join('; ')}. Using the default ${show(defaultBottleneckConfig[key as keyof BottleneckConfig])}.`);
   }
-  return { link: { config: parseBottleneckConfig(accepted), autostart: link.autostart }, warnings: capWarnings(warnings) };
+  const config = parseBottleneckConfig(accepted);
+  if (link.version < 2) {
+    // What a version-1 link meant (linkVersions.ts): its heads, defaults included, as they were then.
+    const heads = config.heads.map(headAsOfVersion1);
+    const warning = version1Warning(link.version, config.heads.map((head) => ({ head, backbone: 'none' })), heads.filter((h, i) => h !== config.heads[i]));
+    if (warning) warn(warning);
+    config.heads = heads;
+  }
+  return { link: { config, autostart: link.autostart }, warnings: capWarnings(warnings) };
 }

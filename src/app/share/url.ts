@@ -1,13 +1,15 @@
 // The experiment ↔ URL codec. As in Sequence Toy, a link holds the schema version, the preset and only
 // the settings that differ from it (plus both seeds, always, so a link reproduces its runs even after a
 // preset's defaults change); keys are the config's own dotted paths and enum values travel as their
-// readable names, so `?v=1&preset=tiny-demo&model.backbone=lstm&train.steps=500` reads as what it does.
+// readable names, so `?v=2&preset=tiny-demo&model.backbone=lstm&train.steps=500` reads as what it does.
 // The config schema stays the one property list: decoding lays the parameters over the preset and
 // lets parseConfig judge them. A link comes from anyone, so decoding never throws: each bad parameter
 // becomes a plain-text warning (never markup) and its setting keeps the preset's value.
 import { ConfigError, defaultConfig, parseConfig, show, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
 import { applyOverrides, differingSettings } from '../../experiments/overrides';
 import { defaultPresetName, presets, resolvePreset } from '../../experiments/presets';
+import type { HeadSpec } from '../../heads';
+import { headAsOfVersion1, version1Warning } from './linkVersions';
 
 export interface ExperimentState {
   preset: string;
@@ -19,7 +21,8 @@ export interface ExperimentState {
   autostart: boolean;
 }
 
-export const schemaVersion = 1;
+/** 2 since PLIF's and syn-margin's defaults changed (linkVersions.ts reads version 1 as it was meant). */
+export const schemaVersion = 2;
 /** Bounds the work a crafted link can ask for; far above any comparison worth plotting. */
 export const maxRuns = 16;
 const maxWarnings = 20;
@@ -201,6 +204,8 @@ export interface LinkParams {
   settings: Map<string, string>;
   runs: string | undefined;
   autostart: boolean;
+  /** The link's format version (the current one when it names none or an unknown one). */
+  version: number;
 }
 
 /** The parts of a link every kind of experiment shares: version, repeats, preset and start-on-open. */
@@ -212,7 +217,7 @@ export function readLink(search: string, warn: (text: string) => void): LinkPara
   const version = versionText === undefined ? schemaVersion : /^\d{1,6}$/.test(versionText) ? Number(versionText) : NaN;
   if (version === 0) {
     warn('This link comes from an older version of Continuum (v=0); its settings were translated to the current names.');
-  } else if (version !== schemaVersion) {
+  } else if (version !== schemaVersion && version !== 1) {
     warn(`Unknown link version v=${show(versionText)}; reading it as version ${schemaVersion}, so some settings may be ignored.`);
   }
   params = migrate(version, params.filter(([key]) => key !== reserved.version));
@@ -224,7 +229,8 @@ export function readLink(search: string, warn: (text: string) => void): LinkPara
   const run = last(reserved.autostart);
   if (run !== undefined && run !== '1' && run !== '0') warn(`Ignored run=${show(run)}: must be 1 (start training when the link opens) or 0.`);
   const settings = new Map(params.filter(([key]) => !Object.values(reserved).includes(key as never)));
-  return { preset: last(reserved.preset), settings, runs: last(reserved.runs), autostart: run === '1' };
+  const known = version === 0 || version === 1 || version === schemaVersion;
+  return { preset: last(reserved.preset), settings, runs: last(reserved.runs), autostart: run === '1', version: known ? version : schemaVersion };
 }
 
 /** At most `maxWarnings` lines: a crafted link must not fill the page with them. */
@@ -254,7 +260,30 @@ export function decodeExperiment(search: string, datasets: DatasetCatalog = ship
     if (isConfigPath(key)) settings.push({ path: key, value: decodeValue(raw), raw });
     else warn(`Ignored unknown parameter ${show(key)}.`);
   }
-  const base = applySettings(presetBase(preset), settings, datasets, warn);
-  const variants = decodeRuns(link.runs, base, presets[preset]!.variants, datasets, warn);
+  let base = applySettings(presetBase(preset), settings, datasets, warn);
+  let variants = decodeRuns(link.runs, base, presets[preset]!.variants, datasets, warn);
+  if (link.version < 2) ({ base, variants } = asOfVersion1(link.version, base, variants, datasets, warn));
   return { state: { preset, base, variants, autostart: link.autostart }, warnings: capWarnings(warnings) };
+}
+
+/** A version-0/1 link's runs with the head defaults of their time written out (linkVersions.ts). */
+function asOfVersion1(version: number, base: ExperimentConfig, variants: Settings[], datasets: DatasetCatalog, warn: (text: string) => void) {
+  const kept: HeadSpec[] = [];
+  const keep = (head: HeadSpec) => {
+    const then = headAsOfVersion1(head);
+    if (then !== head) kept.push(then);
+    return then;
+  };
+  const migratedBase = { ...base, head: keep(base.head) };
+  const configs = variants.map((variant) => applyOverrides(migratedBase, variant, datasets));
+  const migratedVariants = variants.map((variant, i) => {
+    const head = keep(configs[i]!.head);
+    if (head === configs[i]!.head) return variant;
+    // The run's whole head replaces its head settings, dotted or not.
+    const rest = Object.fromEntries(Object.entries(variant).filter(([key]) => key !== 'head' && !key.startsWith('head.')));
+    return { ...rest, head };
+  });
+  const warning = version1Warning(version, configs.map((c) => ({ head: c.head, backbone: c.model.backbone })), kept);
+  if (warning) warn(warning);
+  return { base: migratedBase, variants: migratedVariants };
 }

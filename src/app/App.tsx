@@ -3,6 +3,7 @@ import { AdapterPanel } from './components/AdapterPanel';
 import { SelfTestPanel } from './components/SelfTestPanel';
 import { WebGpuHelp } from './components/WebGpuHelp';
 import { BottleneckWorkspace } from './BottleneckWorkspace';
+import { useSharedResultsStore } from './state/sharedResults';
 import { useViewStore, type PageView } from './state/view';
 import { useAppStore } from './store';
 import { Workspace } from './Workspace';
@@ -40,6 +41,8 @@ export function App() {
   const selfTest = useAppStore((s) => s.selfTest);
   const detectGpu = useAppStore((s) => s.detectGpu);
   const runSelfTest = useAppStore((s) => s.runSelfTest);
+  // Results the page did not train (the recorded comparison, a "Share results" link) need no GPU to show.
+  const readOnly = useSharedResultsStore((s) => s.shown);
 
   return (
     <main className="page">
@@ -55,7 +58,13 @@ export function App() {
           Looking for a WebGPU adapter…
         </p>
       )}
-      {gpu.status === 'unavailable' && <WebGpuHelp missing={gpu.missing} message={gpu.message} onRetry={() => void detectGpu()} />}
+      {gpu.status === 'unavailable' && (
+        <>
+          <WebGpuHelp missing={gpu.missing} message={gpu.message} onRetry={() => void detectGpu()} />
+          {/* Below the help, read-only: its banner says training needs WebGPU, and nothing offers to train. */}
+          {readOnly && <Workspace active canTrain={false} />}
+        </>
+      )}
       {gpu.status === 'ready' && (
         <>
           {deviceLost && (

@@ -93,7 +93,11 @@ function useAutosave(): void {
   }, [state, records, preset, save, lastSave, foreign]);
 }
 
-export function Workspace({ active }: { active: boolean }) {
+/**
+ * `canTrain: false` is the page in a browser without WebGPU, shown only while results it did not train
+ * are on screen (App.tsx): those results alone, read-only — no settings, training, sharing or history.
+ */
+export function Workspace({ active, canTrain = true }: { active: boolean; canTrain?: boolean }) {
   useUrlState(active);
   useAutosave();
   const setup = useExperimentStore(useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants })));
@@ -147,13 +151,15 @@ export function Workspace({ active }: { active: boolean }) {
   return (
     <>
       <LinkWarnings warnings={warnings} onDismiss={dismissWarnings} />
-      <div className="workspace">
-        <div className="settings-column">
-          <Controls locked={locked} />
-          <UploadPanel locked={locked} />
-        </div>
+      <div className={canTrain ? 'workspace' : 'workspace results-only'}>
+        {canTrain && (
+          <div className="settings-column">
+            <Controls locked={locked} />
+            <UploadPanel locked={locked} />
+          </div>
+        )}
         <div className="results-column">
-          {'error' in resolved && (
+          {canTrain && 'error' in resolved && (
             <p className="card card-error" role="alert">
               These runs cannot start: {resolved.error}
             </p>
@@ -162,6 +168,7 @@ export function Workspace({ active }: { active: boolean }) {
             <SharedResultsBanner
               runs={records}
               view={view}
+              canTrain={canTrain}
               estimate={view.kind === 'recorded' && adapter ? trainingEstimate(adapter, view) : undefined}
               saved={history.entries.length}
               onRerun={rerun}
@@ -169,8 +176,12 @@ export function Workspace({ active }: { active: boolean }) {
               onShowSaved={() => historyRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' })}
             />
           )}
-          <TrainingPanel runs={'runs' in resolved ? resolved.runs : []} preset={setup.preset} />
-          <ShareButton experiment={setup} results={shareable ? records : []} />
+          {canTrain && (
+            <>
+              <TrainingPanel runs={'runs' in resolved ? resolved.runs : []} preset={setup.preset} />
+              <ShareButton experiment={setup} results={shareable ? records : []} />
+            </>
+          )}
           <SummaryTable runs={runs} />
           <LossPlot runs={runs} />
           <EvalPlot runs={runs} />
@@ -180,23 +191,25 @@ export function Workspace({ active }: { active: boolean }) {
           <MemoryBars runs={runs} />
           <KappaHistogram runs={runs} />
           <BesselExplorer />
-          <div ref={historyRef}>
-            <HistoryPanel
-              entries={history.entries}
-              unavailable={history.unavailable}
-              onOpen={(id) => void open(id)}
-              onDelete={(id) => void history.remove(id)}
-              onExport={(id, format) =>
-                void loadExperiment(id).then((entry) => entry && (format === 'json' ? exportJson(entry.comparison) : exportCsv(entry.comparison)))
-              }
-              onImport={(comparison) => {
-                useSharedResultsStore.getState().close();
-                load(comparison.runs);
-                history.beginEntry();
-                void history.save(comparison.runs, comparison.preset, window.location.search);
-              }}
-            />
-          </div>
+          {canTrain && (
+            <div ref={historyRef}>
+              <HistoryPanel
+                entries={history.entries}
+                unavailable={history.unavailable}
+                onOpen={(id) => void open(id)}
+                onDelete={(id) => void history.remove(id)}
+                onExport={(id, format) =>
+                  void loadExperiment(id).then((entry) => entry && (format === 'json' ? exportJson(entry.comparison) : exportCsv(entry.comparison)))
+                }
+                onImport={(comparison) => {
+                  useSharedResultsStore.getState().close();
+                  load(comparison.runs);
+                  history.beginEntry();
+                  void history.save(comparison.runs, comparison.preset, window.location.search);
+                }}
+              />
+            </div>
+          )}
         </div>
       </div>
     </>

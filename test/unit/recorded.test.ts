@@ -1,7 +1,10 @@
 // The recorded comparison the page opens on without a link: how it is made small (recordedComparison),
 // that the shipped file is a real, stamped one within the size limit, and how the page opens it.
 import { readFileSync, statSync } from 'node:fs';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SharedResultsBanner } from '../../src/app/components/SharedResultsBanner';
 import { timeLeft } from '../../src/app/format';
 import { presetSetup, useExperimentStore } from '../../src/app/state/experiment';
 import { livePreset, openRecorded, recordedPath, trainingEstimate } from '../../src/app/state/recorded';
@@ -179,6 +182,28 @@ describe('"Train it yourself"', () => {
     expect(onGpu).toMatch(/progress and the time left/);
     // Recorded on a GPU: no claim that this one is faster.
     expect(trainingEstimate(hardware, { stamp: { ...stamp, adapter: 'Adapter: nvidia / hopper' } })).not.toMatch(/usually faster/);
+  });
+});
+
+describe('the banner without WebGPU', () => {
+  const banner = (view: Parameters<typeof SharedResultsBanner>[0]['view'], canTrain?: boolean) =>
+    renderToStaticMarkup(createElement(SharedResultsBanner, { runs: [record('softmax'), record('vmf')], view, canTrain, saved: 3, onRerun() {}, onEdit() {}, onShowSaved() {} }));
+
+  it('offers to train where WebGPU works', () => {
+    const html = banner({ kind: 'recorded', stamp });
+    expect(html).toContain('Train it yourself');
+    expect(html).toContain('Your saved experiments (3)');
+    expect(html).not.toContain('needs WebGPU');
+  });
+
+  it('says training needs WebGPU instead, pointing at the help, for both kinds of read-only results', () => {
+    const recorded = banner({ kind: 'recorded', stamp }, false);
+    expect(recorded).toContain('Recorded comparison: King James → World English');
+    expect(recorded).toMatch(/<strong>Training it yourself needs WebGPU<\/strong>, which this browser cannot offer here: <a href="#webgpu-help">the WebGPU help above<\/a>/);
+    const shared = banner({ kind: 'shared' }, false);
+    expect(shared).toContain('Shared results, read-only.');
+    expect(shared).toContain('<strong>Re-running this experiment needs WebGPU</strong>');
+    for (const html of [recorded, shared]) expect(html).not.toMatch(/<button|saved experiments/);
   });
 });
 

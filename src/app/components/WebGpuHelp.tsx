@@ -5,10 +5,16 @@ interface Props {
   onRetry(): void;
 }
 
-/** Shown instead of the adapter panel: says what went wrong and how to get a working WebGPU. */
+/** The help's element id: read-only results below it point here (SharedResultsBanner). */
+export const webGpuHelpId = 'webgpu-help';
+
+/**
+ * Shown instead of the adapter panel: says what went wrong and how to get a working WebGPU. Results the
+ * page did not train (the recorded comparison, a "Share results" link) still show below it, read-only.
+ */
 export function WebGpuHelp({ missing, message, onRetry }: Props) {
   return (
-    <section className="card card-warning" role="alert" aria-labelledby="webgpu-help-heading" data-testid="webgpu-help">
+    <section id={webGpuHelpId} className="card card-warning" role="alert" aria-labelledby="webgpu-help-heading" data-testid="webgpu-help">
       <h2 id="webgpu-help-heading">{missing ? 'This browser cannot run WebGPU here' : 'WebGPU failed to start'}</h2>
       <p>Continuum trains its models on your GPU through WebGPU, so it needs a browser with WebGPU enabled.</p>
       <p className="help-text">{message}</p>

@@ -59,7 +59,7 @@ const presetList: Preset[] = [
       data: { sourceVocab: 500, targetVocab: 500, maxLength: 16, trainSentences: 0, validSentences: 48 },
       embeddings: { source: 'in-app', dimension: 32 },
       model: { encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128, dropout: 0 },
-      train: { steps: 300, batchSentences: 32, learningRate: 5e-3, warmupSteps: 10, decay: 'none', evalEvery: 100, logEvery: 5 },
+      train: { steps: 300, batchSentences: 32, learningRate: 5e-3, warmupSteps: 10, decay: 'none', evalEvery: 150, logEvery: 10 },
     },
     variants: [{ head: softmax }, { head: nllVmfCode }],
   },

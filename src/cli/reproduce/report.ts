@@ -71,6 +71,20 @@ interface Section {
   figures: FigureSpec[];
 }
 
+/** "Continuum 8ca22f1 · Adapter: google / swiftshader … · 2026-12-02 · 14.0 min recorded": each figure's footer. */
+function stampText(records: readonly Stamped[]): string {
+  const distinct = (values: string[]) => [...new Set(values)].join(', ');
+  const minutes = records.reduce((sum, r) => sum + r.stamp.wallMs, 0) / 60_000;
+  return `Continuum ${distinct(records.map((r) => r.stamp.commit))} · ${distinct(records.map((r) => r.stamp.adapter.replace(/^Adapter: /, '')))} · ${distinct(records.map((r) => r.stamp.date.slice(0, 10)))} · ${fixed(minutes, 1)} min recorded`;
+}
+
+/** The figure with its records' stamp written under it. */
+function stamped(figure: FigureSpec, records: readonly Stamped[]): FigureSpec {
+  const layout = figure.layout as { margin?: object; annotations?: object[] };
+  const footer = { text: stampText(records), xref: 'paper', yref: 'paper', x: 0, y: 0, yshift: -78, xanchor: 'left', yanchor: 'top', showarrow: false, font: { size: 10, color: '#666' } };
+  return { ...figure, layout: { ...layout, margin: { b: 100, ...layout.margin }, annotations: [...(layout.annotations ?? []), footer] } };
+}
+
 function trainingSection(part: Extract<Part, { kind: 'training' }>, records: TrainingRecord[], figureDir: string, docDir: string): Section {
   const translation = part.runs[0]!.config.task === 'translation';
   const heads = [...new Set(part.runs.map((r) => r.head))];
@@ -143,7 +157,7 @@ function trainingSection(part: Extract<Part, { kind: 'training' }>, records: Tra
     samples,
     stampLines(records, (i) => records[i]!.id),
   ];
-  return { markdown: markdown.filter(Boolean).join('\n\n'), figures };
+  return { markdown: markdown.filter(Boolean).join('\n\n'), figures: figures.map((f) => stamped(f, records)) };
 }
 
 /** The first decoded validation sentences of seed 1 of the first two heads, side by side. */
@@ -189,7 +203,7 @@ function speedSection(part: Extract<Part, { kind: 'speed' }>, records: SpeedReco
     figures.length ? `![Training tokens/s against vocabulary size](${relative(docDir, file)})` : '',
     stampLines(records, (i) => `V = ${records[i]!.row.vocab}`),
   ];
-  return { markdown: markdown.filter(Boolean).join('\n\n'), figures };
+  return { markdown: markdown.filter(Boolean).join('\n\n'), figures: figures.map((f) => stamped(f, records)) };
 }
 
 function syntheticSection(part: Extract<Part, { kind: 'synthetic' }>, records: SyntheticRecord[], figureDir: string, docDir: string): Section {
@@ -221,7 +235,7 @@ function syntheticSection(part: Extract<Part, { kind: 'synthetic' }>, records: S
     ...images,
     stampLines(records, (i) => `seed ${syntheticSeeds[i]}`),
   ];
-  return { markdown: markdown.filter(Boolean).join('\n\n'), figures };
+  return { markdown: markdown.filter(Boolean).join('\n\n'), figures: figures.map((f) => stamped(f, records)) };
 }
 
 /** The page's recorded comparison: what it opens on without a link. */

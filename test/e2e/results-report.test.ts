@@ -52,7 +52,7 @@ describe('the results document', () => {
     expect(markdown).toContain('![validation BLEU (<unk> replaced) by step](results/figures/translation-kjv-web-quality-step.png)');
 
     const figures = written.filter((f) => f.endsWith('.png'));
-    expect(figures.map((f) => f.split('/').at(-1))).toEqual(['translation-kjv-web-quality-step.png', 'translation-kjv-web-quality-time.png', 'translation-kjv-web-loss-step.png']);
+    expect(figures.map((f) => f.split('/').at(-1))).toEqual(['translation-kjv-web-quality-step.png', 'translation-kjv-web-quality-time.png', 'translation-kjv-web-accuracy-step.png']);
     for (const figure of figures) expect(readFileSync(figure).subarray(1, 4).toString()).toBe('PNG');
 
     expect(written).toContain(shipped.file);

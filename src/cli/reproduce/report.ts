@@ -63,7 +63,7 @@ function curveFigure(records: TrainingRecord[], y: (e: RunRecord['evals'][number
       x: run.evals.map((e) => (x === 'step' ? e.step : e.wallMs / 60_000)),
       y: run.evals.map((e) => y(e) ?? null),
     })),
-    layout: { title: { text: title }, xaxis: { title: { text: x === 'step' ? 'training step' : 'wall time (minutes)' } }, yaxis: { title: { text: yTitle } } },
+    layout: { title: { text: title }, showlegend: true, xaxis: { title: { text: x === 'step' ? 'training step' : 'wall time (minutes)' } }, yaxis: { title: { text: yTitle } } },
   };
 }
 
@@ -155,7 +155,7 @@ function trainingSection(part: Extract<Part, { kind: 'training' }>, records: Tra
     `**Question.** ${part.question}`,
     `**Setup.** ${describeSetup(part.runs[0]!.config)} Seeds: ${[...new Set(part.runs.map((r) => r.seed))].join(', ')} for the heads trained three times, seed 1 for the rest (initialisation and batch order both follow the seed).`,
     missing > 0 ? `**Status: ${records.length} of ${part.runs.length} runs recorded**; the rest are still to run (\`continuum reproduce --only ${part.name}\` continues).` : '',
-    `Each figure is the run's evaluation chosen by its stopping rule (its best; the step reported), mean ± standard deviation over seeds where there are several. Memory is parameters + optimizer state + frozen tables + the first step's activations.`,
+    `Each row reports every run at the evaluation its stopping rule chose (its best: the step reported), as the mean ± standard deviation over the seeds recorded; wall time is the whole run's. Memory is parameters + optimizer state + frozen tables + the first step's activations.`,
     table(head, [...rows, baselineRow]),
     ...images,
     samples,

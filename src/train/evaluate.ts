@@ -6,7 +6,7 @@
 // Shape legend: B batch, T length, N = B·T, S source length.
 import { buildBatch, evaluationBatches, ignoredTarget, type Batch } from '../data/batching';
 import { detokenize } from '../data/tokenize';
-import { specialIds } from '../data/vocabulary';
+import { specialIds, specialTokens } from '../data/vocabulary';
 import { sequenceLimit } from '../experiments/model';
 import { bleu } from '../math/bleu';
 import type { Task } from '../experiments/task';
@@ -227,6 +227,8 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
     point.bleu = scores.raw.score;
     point.bleuNoDuplicates = scores.deduplicated.score;
     point.bleuUnkKept = bleu(hypotheses.map((h) => detokenize(h.kept)), references).score;
+    const emitted = hypotheses.flatMap((h) => h.kept);
+    point.unknownShare = emitted.length === 0 ? 0 : emitted.filter((token) => token === specialTokens.unk).length / emitted.length;
     const map = continuousHead(run) ? embeddingMap(task) : undefined;
     point.samples = hypotheses.slice(0, options.samples).map((hypothesis, i) => ({
       source: task.validText[i]!.source,

@@ -52,6 +52,8 @@ export const evalPointSchema = z.object({
   bleuNoDuplicates: z.number().optional(),
   /** BLEU with every <unk> kept as emitted (13a reads it as three tokens, "< unk >"). */
   bleuUnkKept: z.number().optional(),
+  /** The share of the decoded hypotheses' tokens that were emitted as <unk> (before replacement). */
+  unknownShare: z.number().min(0).max(1).optional(),
   samples: z.array(sampleSchema).optional(),
   /** ‖ê‖ (κ) of up to 2,000 validation target tokens: continuous heads only. */
   kappas: z.array(z.number()).optional(),
@@ -155,7 +157,7 @@ function csv(header: readonly string[], rows: readonly unknown[][]): string {
 }
 
 const metricColumns = ['step', 'wallMs', 'tokens', 'loss', 'learningRate', 'gradNorm', 'tokensPerSecond'] as const;
-const evalColumns = ['step', 'wallMs', 'validLoss', 'accuracy1', 'accuracy5', 'perplexity', 'bleu', 'bleuNoDuplicates', 'bleuUnkKept'] as const;
+const evalColumns = ['step', 'wallMs', 'validLoss', 'accuracy1', 'accuracy5', 'perplexity', 'bleu', 'bleuNoDuplicates', 'bleuUnkKept', 'unknownShare'] as const;
 
 /** One row per metric point, the run's label in the first column; empty cells for missing values. */
 export function metricsCsv(comparison: ComparisonRecord): string {

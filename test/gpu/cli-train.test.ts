@@ -42,7 +42,7 @@ describe('continuum compare / train', () => {
     // Each evaluation stays on screen as a line of its own (--quiet drops only the bar), and the
     // --decode 4 samples of each run are printed after the table.
     for (const label of ['head: softmax', 'head: NLLvMF']) {
-      expect(result.stderr).toMatch(new RegExp(`^eval ${label}.* @6: valid -?[0-9.]+, acc@1 [0-9.]+%, acc@5 [0-9.]+%.*, BLEU [0-9.]+ \\(dedup [0-9.]+, <unk> kept [0-9.]+\\)$`, 'm'));
+      expect(result.stderr).toMatch(new RegExp(`^eval ${label}.* @6: valid -?[0-9.]+, acc@1 [0-9.]+%, acc@5 [0-9.]+%.*, BLEU [0-9.]+ \\(dedup [0-9.]+, <unk> kept [0-9.]+, [0-9.]+% emitted <unk>\\)$`, 'm'));
       expect(result.stdout).toMatch(new RegExp(`^Decoded validation sentences, ${label}.*, step 6`, 'm'));
     }
     expect(result.stdout.match(/^ {5}hypothesis: /gm)).toHaveLength(2 * 4);

@@ -178,6 +178,7 @@ describe('evaluation', () => {
     });
     // Verbatim, every hypothesis token is "< unk >" in 13a: nothing matches.
     expect(point.bleuUnkKept).toBe(0);
+    expect(point.unknownShare).toBe(1);
     // Replaced, the source words the references share start to match.
     expect(point.bleu).toBeGreaterThan(point.bleuUnkKept!);
     run.release();

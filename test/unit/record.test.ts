@@ -59,7 +59,7 @@ describe('run records', () => {
     expect(metrics[4]![0]).toBe(comparison.runs[1]!.label);
     expect(metrics[4]!.slice(4)).toEqual(['NaN', '0.0002', '', 'Infinity']);
     const evals = readCsv(evalsCsv(comparison));
-    expect(evals[0]).toEqual(['run', 'step', 'wallMs', 'validLoss', 'accuracy1', 'accuracy5', 'perplexity', 'bleu', 'bleuNoDuplicates', 'bleuUnkKept']);
+    expect(evals[0]).toEqual(['run', 'step', 'wallMs', 'validLoss', 'accuracy1', 'accuracy5', 'perplexity', 'bleu', 'bleuNoDuplicates', 'bleuUnkKept', 'unknownShare']);
     expect(evals.map((row) => row[0])).toEqual(['run', 'head: softmax', comparison.runs[1]!.label]);
   });
 });

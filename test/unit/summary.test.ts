@@ -9,7 +9,7 @@ import { record, view } from './plots-fixtures';
 const finished = record('softmax', {
   status: 'finished',
   metrics: [{ step: 40, wallMs: 9000, tokens: 1000, loss: 2.34567, learningRate: 1e-3 }],
-  evals: [{ step: 40, wallMs: 9500, validLoss: 2.5, accuracy1: 0.4123, accuracy5: 0.7, perplexity: 12.18, bleu: 9.876, bleuNoDuplicates: 10.5, bleuUnkKept: 7.25 }],
+  evals: [{ step: 40, wallMs: 9500, validLoss: 2.5, accuracy1: 0.4123, accuracy5: 0.7, perplexity: 12.18, bleu: 9.876, bleuNoDuplicates: 10.5, bleuUnkKept: 7.25, unknownShare: 0.25 }],
   speed: { tokensPerSecond: 812.4, compileMs: 1, warmupMs: 1, msPerStep: { total: 123.45 } },
   memory: { parameters: 2 ** 20, optimizerState: 2 ** 21, activations: 0, frozen: 0, outputLayerParams: 130000 },
 });
@@ -30,6 +30,7 @@ describe('summary rows', () => {
       BLEU: '9.88',
       'BLEU dedup': '10.50',
       'BLEU <unk> kept': '7.25',
+      '<unk> emitted %': '25.0',
       'tok/s': '812',
       'ms/step': '123.5',
       'out-layer params': '130,000',

@@ -97,7 +97,7 @@ function trainingSection(part: Extract<Part, { kind: 'training' }>, records: Tra
       meanStd(runs.flatMap((run, i) => (evals[i] ? [f(run, evals[i]!)] : [])).filter((v): v is number => v !== undefined && Number.isFinite(v)));
     const memory = runs[0]?.memory;
     const quality = translation
-      ? [cell(of((_, e) => e.bleu), 2), cell(of((_, e) => e.bleuUnkKept), 2), cell(of((_, e) => e.bleuNoDuplicates), 2)]
+      ? [cell(of((_, e) => e.bleu), 2), cell(of((_, e) => e.bleuUnkKept), 2), cell(of((_, e) => e.bleuNoDuplicates), 2), cell(of((_, e) => e.unknownShare), 1, 100)]
       : [cell(of((_, e) => e.perplexity), 1)];
     return [
       head,
@@ -116,12 +116,12 @@ function trainingSection(part: Extract<Part, { kind: 'training' }>, records: Tra
   });
   const baselines = records[0]?.run.baselines;
   const baselineRow = translation
-    ? ['copy the source', '–', fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2), ...Array(9).fill('–')]
+    ? ['copy the source', '–', fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2), ...Array(10).fill('–')]
     : ['unigram (training counts)', '–', fixed(baselines?.unigram?.perplexity, 1), fixed(baselines?.unigram && 100 * baselines.unigram.accuracy1, 1), fixed(baselines?.unigram && 100 * baselines.unigram.accuracy5, 1), ...Array(7).fill('–')];
   const head = [
     'head',
     'seeds',
-    ...(translation ? ['BLEU', 'BLEU &lt;unk&gt; kept', 'BLEU dedup'] : ['ppl']),
+    ...(translation ? ['BLEU', 'BLEU &lt;unk&gt; kept', 'BLEU dedup', '&lt;unk&gt; emitted %'] : ['ppl']),
     'acc@1 %',
     'acc@5 %',
     'valid loss',

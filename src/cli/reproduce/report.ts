@@ -46,6 +46,7 @@ const cell = (s: Summary | undefined, digits: number, scale = 1) =>
   !s ? '–' : s.n > 1 ? `${fixed(scale * s.mean, digits)} ± ${fixed(scale * s.std, digits)}` : fixed(scale * s.mean, digits);
 
 function stampLines(records: Stamped[], name: (i: number) => string): string {
+  if (records.length === 0) return '';
   const lines = records.map((r, i) => `${name(i)}: ${r.stamp.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.stamp.commit}, ${minutesOf(r.stamp.wallMs)} min`);
   const adapters = [...new Set(records.map((r) => r.stamp.adapter))];
   return `<details><summary>Records (${adapters.join('; ')})</summary>\n\n${lines.map((l) => `- ${l}`).join('\n')}\n\n</details>`;
@@ -203,7 +204,7 @@ function speedSection(part: Extract<Part, { kind: 'speed' }>, records: SpeedReco
     `**Question.** ${part.question}`,
     `**Setup.** \`npm run bench -- training\`'s measurement: a 1+1-layer transformer (d = 256, FFN 512) on random Zipf sentences of 20 target tokens, 32 per batch, one submit per step; softmax against NLLvMF (300-d table), interleaved on the same batches, ${part.timedSteps} timed steps per head after the warm-up. Only the output layer differs.`,
     records.length < part.vocabs.length ? `**Status: ${records.length} of ${part.vocabs.length} sizes measured.**` : '',
-    table(['V', 'softmax tokens/s', 'NLLvMF tokens/s', 'NLLvMF ÷ softmax', 'softmax head params', 'NLLvMF head params', 'softmax dispatches/step', 'NLLvMF dispatches/step'], rows),
+    rows.length ? table(['V', 'softmax tokens/s', 'NLLvMF tokens/s', 'NLLvMF ÷ softmax', 'softmax head params', 'NLLvMF head params', 'softmax dispatches/step', 'NLLvMF dispatches/step'], rows) : '',
     figures.length ? `![Training tokens/s against vocabulary size](${relative(docDir, file)})` : '',
     stampLines(records, (i) => `V = ${records[i]!.row.vocab}`),
   ];
@@ -235,7 +236,7 @@ function syntheticSection(part: Extract<Part, { kind: 'synthetic' }>, records: S
       ? `**Setup.** \`continuum bottleneck\`: N = ${first.config.contexts} contexts, V = ${first.config.vocab}, seeded Gaussian logits (H(p*) = ${fixed(first.entropy, 3)} nats, rank(log p*) = ${first.logProbRank}); each head learns a free vector per context for ${first.config.steps} steps. Mean ± std over seeds ${syntheticSeeds.join(', ')}.`
       : '',
     records.length < syntheticSeeds.length ? `**Status: ${records.length} of ${syntheticSeeds.length} seeds recorded.**` : '',
-    table(['d', ...heads.flatMap((h) => [`${h} mode acc %`, `${h} KL`])], rows),
+    rows.length ? table(['d', ...heads.flatMap((h) => [`${h} mode acc %`, `${h} KL`])], rows) : '',
     ...images,
     stampLines(records, (i) => `seed ${syntheticSeeds[i]}`),
   ];

@@ -13,7 +13,7 @@ import { numericRank, parseBottleneckConfig } from '../../experiments/bottleneck
 import type { Engine } from '../../tensor/engine';
 import { runBottleneck } from '../../train/bottleneck';
 import { runComparison } from '../../train/compare';
-import { toJson, type ComparisonRecord, type Stamp } from '../../train/record';
+import { toJson, type ComparisonRecord, type RunRecord, type Stamp } from '../../train/record';
 import { fixed } from '../../train/summary';
 import { benchVocab } from '../bench/training';
 import { syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
@@ -61,6 +61,20 @@ function stampOf(context: SuiteContext, wallMs: number): SuiteStamp {
   return { date: new Date().toISOString(), commit: currentCommit(), adapter: context.adapter, command: context.command, scale: context.scale, wallMs };
 }
 
+/**
+ * What a suite record keeps: every metric and evaluation figure, but the bulky parts — decoded
+ * samples with their per-token neighbours, κ samples — only for the last evaluation, which is what
+ * the document and the page show (a 2,000-step NLLvMF run is 5 MB in full, 10× more than this).
+ */
+export function compactRun(run: RunRecord): RunRecord {
+  const evals = run.evals.map((point, i) => {
+    if (i === run.evals.length - 1) return point;
+    const { samples: _samples, kappas: _kappas, ...figures } = point;
+    return figures;
+  });
+  return { ...run, evals };
+}
+
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 
 /**
@@ -100,7 +114,7 @@ async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedR
   }
   if (run.status === 'failed') log(`  failed: ${run.error ?? 'no reason given'} (recorded as failed; it will not be re-run)`);
   const wallMs = run.metrics.at(-1)?.wallMs ?? 0;
-  const file: ComparisonRecord = { ...record, stamp: stampOf(context, wallMs) };
+  const file: ComparisonRecord = { ...record, runs: record.runs.map(compactRun), stamp: stampOf(context, wallMs) };
   await writeAtomically(recordFile(out, part.name, planned.id), toJson(file));
   await rm(ckpt, { force: true });
   log(`  done in ${minutes(wallMs)}${run.earlyStop ? `, stopped early at step ${run.earlyStop.step} (best ${run.earlyStop.bestStep})` : ''}`);

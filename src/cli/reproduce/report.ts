@@ -13,7 +13,7 @@ import type { TrainingBenchRow } from '../bench/training';
 import { renderFigures, type FigureSpec } from './figures';
 import { recordFile, type SuiteStamp } from './runner';
 import { describeSetup, meanStd, reportedEval, type Summary } from './statistics';
-import { syntheticSeeds, type Part, type Scale } from './suite';
+import { syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
 
 interface Stamped {
   stamp: SuiteStamp;
@@ -116,9 +116,9 @@ function trainingSection(part: Extract<Part, { kind: 'training' }>, records: Tra
     ];
   });
   const baselines = records[0]?.run.baselines;
-  const baselineRow = translation
-    ? ['copy the source', '–', fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2), ...Array(10).fill('–')]
-    : ['unigram (training counts)', '–', fixed(baselines?.unigram?.perplexity, 1), fixed(baselines?.unigram && 100 * baselines.unigram.accuracy1, 1), fixed(baselines?.unigram && 100 * baselines.unigram.accuracy5, 1), ...Array(7).fill('–')];
+  const baselineCells = translation
+    ? ['copy the source', '–', fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2)]
+    : ['unigram (training counts)', '–', fixed(baselines?.unigram?.perplexity, 1), fixed(baselines?.unigram && 100 * baselines.unigram.accuracy1, 1), fixed(baselines?.unigram && 100 * baselines.unigram.accuracy5, 1)];
   const head = [
     'head',
     'seeds',
@@ -154,15 +154,25 @@ function trainingSection(part: Extract<Part, { kind: 'training' }>, records: Tra
   const markdown = [
     `## ${part.title}`,
     `**Question.** ${part.question}`,
-    `**Setup.** ${describeSetup(part.runs[0]!.config)} Seeds: ${[...new Set(part.runs.map((r) => r.seed))].join(', ')} for the heads trained three times, seed 1 for the rest (initialisation and batch order both follow the seed).`,
+    `**Setup.** ${describeSetup(part.runs[0]!.config)} ${seedsSentence(part.runs)}`,
     missing > 0 ? `**Status: ${records.length} of ${part.runs.length} runs recorded**; the rest are still to run (\`continuum reproduce --only ${part.name}\` continues).` : '',
     `Each row reports every run at the evaluation its stopping rule chose (its best: the step reported), as the mean ± standard deviation over the seeds recorded; wall time is the whole run's. Memory is parameters + optimizer state + frozen tables + the first step's activations.`,
-    table(head, [...rows, baselineRow]),
+    table(head, [...rows, [...baselineCells, ...Array<string>(head.length - baselineCells.length).fill('–')]]),
     ...images,
     samples,
     stampLines(records, (i) => records[i]!.id),
   ];
   return { markdown: markdown.filter(Boolean).join('\n\n'), figures: figures.map((f) => stamped(f, records)) };
+}
+
+/** "Seeds 1, 2, 3 for softmax and NLLvMF …, seed 1 for the rest." */
+function seedsSentence(runs: readonly PlannedRun[]): string {
+  const seeds = [...new Set(runs.map((r) => r.seed))];
+  const repeated = [...new Set(runs.filter((r) => r.seed !== seeds[0]).map((r) => r.head))];
+  const both = 'initialisation and batch order both follow the seed';
+  return repeated.length === 0
+    ? `Seed ${seeds[0]} for every head (${both}).`
+    : `Seeds ${seeds.join(', ')} for ${repeated.join(' and ')}, seed ${seeds[0]} for the rest (${both}).`;
 }
 
 /** The first decoded validation sentences of seed 1 of the first two heads, side by side. */

@@ -36,7 +36,7 @@ export function describeSetup(config: ExperimentConfig): string {
   const figure = train.stopOn === 'accuracy' ? 'validation token accuracy @1 has not risen by 0.1 points' : 'validation loss has not fallen by 0.1 %';
   const stop = train.patience > 0 ? `until ${figure} for ${train.patience} evaluations in a row (every ${train.evalEvery} steps), at most ${train.steps} steps` : `${train.steps} steps`;
   return (
-    `Dataset ${config.dataset}, ${vocab}; ${data.validSentences} validation sentences scored (BLEU decodes them greedily). ` +
+    `Dataset ${config.dataset}, ${vocab}; ${config.task === 'translation' ? `${data.validSentences} validation sentences scored (BLEU decodes them greedily)` : `${data.validSentences} validation windows scored`}. ` +
     `A ${model.backbone} of ${layers}, d = ${model.dModel}, ${model.backbone === 'transformer' ? `${model.heads} heads, FFN ${model.ffn}, ` : ''}dropout ${model.dropout}. ` +
     `Continuous heads predict ${embeddings.source === 'glove' ? 'GloVe' : embeddings.source} ${embeddings.dimension}-d target embeddings. ` +
     `Adam at ${train.learningRate} (${train.warmupSteps} warm-up steps, ${schedule}), batches of ${train.batchSentences} sentences, clip ${train.clip}; trained ${stop}.`

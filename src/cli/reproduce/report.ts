@@ -207,7 +207,7 @@ function speedSection(part: Extract<Part, { kind: 'speed' }>, records: SpeedReco
       { type: 'scatter', mode: 'lines+markers', name: 'softmax', x, y: records.map((r) => r.row.softmax.tokensPerSecond) },
       { type: 'scatter', mode: 'lines+markers', name: 'NLLvMF', x, y: records.map((r) => r.row.vmf.tokensPerSecond) },
     ],
-    layout: { title: { text: 'Training tokens/s against vocabulary size' }, xaxis: { title: { text: 'vocabulary size V' }, type: 'log' }, yaxis: { title: { text: 'target tokens per second' } } },
+    layout: { title: { text: 'Training tokens/s against vocabulary size' }, xaxis: { title: { text: 'vocabulary size V' }, type: 'log', tickvals: x }, yaxis: { title: { text: 'target tokens per second' } } },
   }];
   const markdown = [
     `## ${part.title}`,
@@ -234,7 +234,7 @@ function syntheticSection(part: Extract<Part, { kind: 'synthetic' }>, records: S
     figures.push({
       file,
       data: heads.map((head) => ({ type: 'scatter', mode: 'lines+markers', name: head, x: dims, y: dims.map((d) => at(head, d, f)?.mean ?? null), error_y: { type: 'data', array: dims.map((d) => at(head, d, f)?.std ?? 0), visible: true } })),
-      layout: { title: { text: `Synthetic bottleneck: ${title} against d` }, xaxis: { title: { text: 'hidden size d' }, type: 'log' }, yaxis: { title: { text: title } } },
+      layout: { title: { text: `Synthetic bottleneck: ${title} against d` }, xaxis: { title: { text: 'hidden size d' }, type: 'log', tickvals: dims }, yaxis: { title: { text: title } } },
     });
     images.push(`![Synthetic bottleneck: ${title}](${relative(docDir, file)})`);
   }

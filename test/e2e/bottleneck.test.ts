@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { defaultPresetName } from '../../src/experiments/presets';
 import { collectPageErrors, repoRoot, usePageSession } from '../helpers/browser';
 
 const heads = JSON.stringify([{ kind: 'softmax' }, { kind: 'plif', pieces: 64 }, { kind: 'mos', components: 3 }]);
@@ -48,7 +49,7 @@ describe('the synthetic bottleneck page', () => {
     expect(decodeURIComponent(shared)).toMatch(/preset=bottleneck-synthetic.*dims=\[2,8\]/);
     expect(shared).not.toMatch(/[?&]run=1/);
     await page.getByRole('tab', { name: 'Sequence models' }).click();
-    await expect.poll(() => page.url()).toContain('preset=tiny-demo');
+    await expect.poll(() => page.url()).toContain(`preset=${defaultPresetName}`);
     await page.getByRole('tab', { name: 'Synthetic softmax bottleneck' }).click();
     await expect.poll(() => page.url()).toBe(shared);
 

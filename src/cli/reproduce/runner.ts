@@ -79,8 +79,8 @@ const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 
 /**
  * One training run to its end (train.steps or early stopping), from its checkpoint if an earlier
- * session left one. Returns false when the run stopped short (the GPU was lost or ran out of
- * memory): its checkpoint stays for the next attempt and no record is written.
+ * session left one. Returns false when the run stopped short (interrupted, or the GPU was lost or
+ * ran out of memory): its checkpoint stays for the next attempt and no record is written.
  */
 async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedRun): Promise<boolean> {
   const { out, log } = context;
@@ -135,6 +135,7 @@ export async function runPart(context: SuiteContext, part: Part): Promise<boolea
   }
   if (part.kind === 'speed') {
     for (const vocab of pending(part.vocabs, (v) => `v${v}`)) {
+      if (context.interrupted?.()) return false;
       log(`speed / V = ${vocab}: ${part.timedSteps} timed steps per head`);
       const started = performance.now();
       const row = await benchVocab(context.engine, context.adapter, vocab, part.timedSteps);
@@ -144,7 +145,9 @@ export async function runPart(context: SuiteContext, part: Part): Promise<boolea
     }
     return true;
   }
+  // A seed of the sweep has no checkpoint: an interruption ends the part after the seed in progress.
   for (const seed of pending(syntheticSeeds, (s) => `seed${s}`)) {
+    if (context.interrupted?.()) return false;
     const config = parseBottleneckConfig({ ...part.settings, seed });
     log(`synthetic / seed ${seed}: ${config.heads.length} heads × ${config.dims.length} sizes, ${config.steps} steps each`);
     const started = performance.now();

@@ -111,6 +111,13 @@ const shape = z.strictObject({
     targetTokenization: z.enum(['word', 'bpe']).default('word'),
     /** BPE merges learnt on the training targets (the subword vocabulary is 4 + alphabet + merges). */
     bpeMerges: int(0, 200_000).default(4000),
+    /**
+     * One vocabulary of data.targetVocab words counted over both sides of the training pairs, and one
+     * input embedding table that the encoder and the decoder share: for a pair of related languages
+     * (KJV→WEB is English to English) a source word and the same target word are then one token,
+     * so copying it is something the model starts out able to do.
+     */
+    sharedVocabulary: z.boolean().default(false),
   }),
   /** The target embedding table for continuous heads. */
   embeddings: z.strictObject({
@@ -174,6 +181,13 @@ export const configSchema = shape.superRefine((c, ctx) => {
   if (c.data.targetTokenization === 'bpe' && c.model.tiedInput) {
     fail('model.tiedInput', 'must be false with data.targetTokenization "bpe" (the frozen table holds word embeddings)');
   }
+  if (c.data.sharedVocabulary) {
+    if (c.task !== 'translation') fail('data.sharedVocabulary', `needs task "translation" (a language model has no source side), got "${c.task}"`);
+    if (c.data.targetTokenization !== 'word') fail('data.sharedVocabulary', 'needs data.targetTokenization "word" (the source side is words)');
+    if (c.data.sourceVocab !== c.data.targetVocab) {
+      fail('data.sourceVocab', `must equal data.targetVocab (${c.data.targetVocab}) with data.sharedVocabulary, got ${c.data.sourceVocab}`);
+    }
+  }
   if (c.embeddings.source === 'glove' && c.embeddings.dimension !== gloveDimension) {
     fail('embeddings.dimension', `must be ${gloveDimension} with embeddings.source "glove" (the shipped vectors are ${gloveDimension}-d), got ${c.embeddings.dimension}`);
   }
@@ -204,7 +218,7 @@ export const defaultConfig: ExperimentConfig = {
   version: 1,
   task: 'translation',
   dataset: 'bible-es-en',
-  data: { sourceVocab: 8000, targetVocab: 8000, maxLength: 40, trainSentences: 0, validSentences: 200, targetTokenization: 'word', bpeMerges: 4000 },
+  data: { sourceVocab: 8000, targetVocab: 8000, maxLength: 40, trainSentences: 0, validSentences: 200, targetTokenization: 'word', bpeMerges: 4000, sharedVocabulary: false },
   embeddings: { source: 'glove', dimension: gloveDimension },
   model: {
     backbone: 'transformer',

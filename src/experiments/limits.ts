@@ -72,7 +72,7 @@ export function largestTensors(config: ExperimentConfig, sizes: TaskSizes): Tens
   add(!isDiscreteSpec(head) || model.tiedInput, { label: 'target_table', shape: [v, m], lower: [vocab, 'embeddings.dimension'] });
   add(!isDiscreteSpec(head), { label: 'predicted embeddings', shape: [n, m], lower: [...batch, 'embeddings.dimension'] });
   add(!model.tiedInput, { label: 'decoder.embedding.table', shape: [v, d], lower: [vocab, 'model.dModel'] });
-  add(sourceVocab > 0, { label: 'encoder.embedding.table', shape: [sourceVocab, d], lower: ['data.sourceVocab', 'model.dModel'] });
+  add(sourceVocab > 0 && !data.sharedVocabulary, { label: 'encoder.embedding.table', shape: [sourceVocab, d], lower: ['data.sourceVocab', 'model.dModel'] });
   add(transformer, { label: 'positions', shape: [sequenceLimit(config), d], lower: ['data.maxLength', 'model.dModel'] });
   add(transformer, { label: 'decoder.0.ffn.inner.weight', shape: [model.ffn, d], lower: ['model.ffn', 'model.dModel'] });
   add(transformer, { label: 'feed-forward activations', shape: [n, model.ffn], lower: [...batch, 'model.ffn'] });

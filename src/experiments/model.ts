@@ -28,7 +28,7 @@ export function buildModel(engine: Engine, config: ExperimentConfig, task: Task)
   const targetTable = needsTable ? engine.keep(engine.tensor(task.targetTable, [targetVocab, task.tableDimension], 'f32', 'target_table')) : undefined;
   const tiedTable = model.tiedInput ? targetTable : undefined;
   const sourceVocab = task.sourceVocabulary?.size ?? 0;
-  const common = { sourceVocab, targetVocab, encoderLayers: model.encoderLayers, decoderLayers: model.decoderLayers, dModel: model.dModel, initSeed: train.initSeed, ...(tiedTable ? { tiedTable } : {}) };
+  const common = { sourceVocab, targetVocab, encoderLayers: model.encoderLayers, decoderLayers: model.decoderLayers, dModel: model.dModel, initSeed: train.initSeed, sharedEmbedding: config.data.sharedVocabulary, ...(tiedTable ? { tiedTable } : {}) };
   let backbone: Backbone;
   if (model.backbone === 'lstm') {
     if (task.kind !== 'translation') throw new Error('The LSTM backbone is an encoder–decoder: use it with task "translation"');

@@ -201,12 +201,14 @@ export async function prepareTask(read: ReadAsset, config: ExperimentConfig, { e
     : await Promise.all([corpusLines(read, config, 'train', data.trainSentences, uploads), corpusLines(read, config, 'valid', data.validSentences, uploads)]);
   const targetSentences = trainPairs ? trainPairs.map((p) => p.target) : trainLines!;
   if (targetSentences.length === 0) throw new Error(`No training sentences of at most data.maxLength = ${data.maxLength} tokens in ${config.dataset}`);
+  // A shared vocabulary counts words on both sides (the schema allows it for word-level translation only).
+  const vocabularySentences = data.sharedVocabulary && trainPairs ? [...targetSentences, ...trainPairs.map((p) => p.source)] : targetSentences;
 
-  const { codec, targetTable, tableDimension: m, pretrainedShare } = await targetSide(read, config, targetSentences, engine, uploads);
+  const { codec, targetTable, tableDimension: m, pretrainedShare } = await targetSide(read, config, vocabularySentences, engine, uploads);
   const common = { kind: config.task, targetVocabulary: codec.vocabulary, decodeTarget: codec.decode, targetTable, tableDimension: m, pretrainedShare };
 
   if (trainPairs && validPairs) {
-    const sourceVocabulary = Vocabulary.fromSentences(trainPairs.map((p) => p.source), { maxSize: data.sourceVocab });
+    const sourceVocabulary = data.sharedVocabulary ? codec.vocabulary : Vocabulary.fromSentences(trainPairs.map((p) => p.source), { maxSize: data.sourceVocab });
     const limit = sequenceLimit(config) - 1;
     const encode = (pairs: Pair[]) =>
       seq2seqExamples(pairs.map((p) => ({ source: sourceVocabulary.encode(p.source), target: codec.encode(p.target).subarray(0, limit) })));

@@ -24,6 +24,8 @@ export interface LstmSeq2seqOptions {
   dModel: number;
   initSeed: number;
   tiedTable?: Tensor;
+  /** The encoder reads the decoder's input embedding (one vocabulary on both sides; sourceVocab = targetVocab). */
+  sharedEmbedding?: boolean;
 }
 
 interface State {
@@ -64,8 +66,8 @@ export class LstmSeq2seq implements Backbone {
     if (d % 2 !== 0) throw new Error(`model.dModel must be even for a bidirectional LSTM encoder, got ${d}`);
     if (options.encoderLayers < 1 || options.decoderLayers < 1) throw new Error('An LSTM encoder–decoder needs at least one encoder and one decoder layer');
     this.hidden = d;
-    this.sourceEmbedding = new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, d, { initSeed, uniformInit: initScale });
     this.decoderInput = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, d, { initSeed, uniformInit: initScale, frozenTable: options.tiedTable });
+    this.sourceEmbedding = options.sharedEmbedding ? this.decoderInput : new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, d, { initSeed, uniformInit: initScale });
     const cell = (name: string, inputs: number, units: number) => new LstmCell(engine, name, inputs, units, { initSeed, initScale });
     this.encoderCells = Array.from({ length: options.encoderLayers }, (_, i) => [cell(`encoder.${i}.forward`, d, d / 2), cell(`encoder.${i}.backward`, d, d / 2)]);
     // Input feeding: the first decoder layer reads [embedding; previous attentional state].
@@ -188,9 +190,9 @@ export class LstmSeq2seq implements Backbone {
   }
 
   parameters(): Tensor[] {
+    const embeddings = this.sourceEmbedding === this.decoderInput ? [this.decoderInput] : [this.sourceEmbedding, this.decoderInput];
     return [
-      ...this.sourceEmbedding.parameters(),
-      ...this.decoderInput.parameters(),
+      ...embeddings.flatMap((e) => e.parameters()),
       ...this.encoderCells.flat().flatMap((c) => c.parameters()),
       ...this.decoderCells.flatMap((c) => c.parameters()),
       ...this.attention.parameters(),

@@ -26,6 +26,8 @@ export interface TransformerOptions {
   initSeed: number;
   /** Frozen target table [V, m] for a tied decoder input. */
   tiedTable?: Tensor;
+  /** The encoder reads the decoder's input embedding (one vocabulary on both sides; sourceVocab = targetVocab). */
+  sharedEmbedding?: boolean;
 }
 
 interface Attend {
@@ -166,7 +168,7 @@ export class Transformer implements Backbone {
     this.positions = new PositionTable(table, learned);
     const decoderEmbedding = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, dModel, { initSeed, frozenTable: options.tiedTable });
     if (options.encoderLayers > 0) {
-      const sourceEmbedding = new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, dModel, { initSeed });
+      const sourceEmbedding = options.sharedEmbedding ? decoderEmbedding : new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, dModel, { initSeed });
       this.encoder = new Stack(engine, 'encoder', options, options.encoderLayers, false, sourceEmbedding, this.positions);
     }
     this.decoderStack = new Stack(engine, 'decoder', options, options.decoderLayers, this.encoder !== undefined, decoderEmbedding, this.positions);
@@ -248,7 +250,8 @@ export class Transformer implements Backbone {
   }
 
   parameters(): Tensor[] {
-    return [...(this.encoder?.parameters() ?? []), ...this.decoderStack.parameters(), ...this.positions.parameters()];
+    // A Set, as a shared embedding belongs to both stacks but is one parameter.
+    return [...new Set([...(this.encoder?.parameters() ?? []), ...this.decoderStack.parameters(), ...this.positions.parameters()])];
   }
 
   release(): void {

@@ -112,6 +112,34 @@ describe('tied input embeddings', () => {
   }, 120_000);
 });
 
+describe('a shared vocabulary', () => {
+  it('gives both sides one vocabulary and one input table, counted from both sides of the pairs', async () => {
+    const config = applyOverrides(tiny, { dataset: 'bible-kjv-en', 'data.sourceVocab': 300, 'data.targetVocab': 300, 'data.maxLength': 8, 'data.trainSentences': 400, 'data.validSentences': 8 });
+    const separate = await prepareTask(readNodeAsset, config);
+    const shared = await prepareTask(readNodeAsset, applyOverrides(config, { 'data.sharedVocabulary': true }));
+    expect(shared.sourceVocabulary).toBe(shared.targetVocabulary);
+    // Words only King James uses enter the one vocabulary, though no target sentence has them.
+    const kingJamesOnly = separate.sourceVocabulary!.tokens.filter((word) => !separate.targetVocabulary.has(word));
+    expect(kingJamesOnly).toEqual(expect.arrayContaining(['shalt', 'thou', 'spake', 'unto']));
+    expect(['shalt', 'thou', 'spake'].filter((word) => shared.targetVocabulary.has(word))).toEqual(['shalt', 'thou', 'spake']);
+    expect(shared.train.length).toBe(separate.train.length);
+  }, 60_000);
+
+  it.each(['transformer', 'lstm'] as const)('lets the %s encoder read the decoder input table, one parameter however tied', async (backbone) => {
+    const config = applyOverrides(tiny, { 'data.sharedVocabulary': true, 'model.backbone': backbone, head: { kind: 'softmax', tied: true }, 'train.steps': 6 });
+    const { batches, run } = await trainedRun(config);
+    const labels = run.parameters.map((p) => p.label);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels).toContain('decoder.embedding.table');
+    expect(labels.some((label) => label.startsWith('encoder.embedding'))).toBe(false);
+    const clock = new StepClock();
+    for (let step = 0; step < 6; step++) await run.trainStep(batches[step]!, clock);
+    await run.settle();
+    expect(run.record.metrics.at(-1)!.loss).toBeLessThan(run.record.metrics[0]!.loss);
+    run.release();
+  }, 120_000);
+});
+
 describe('checkpoints', () => {
   it('resume gives the same next-step loss as the uninterrupted run (dropout on)', async () => {
     const config = applyOverrides(tiny, { head: nllVmf, 'model.dropout': 0.1, 'train.logEvery': 1, 'train.steps': 10 });

@@ -60,6 +60,15 @@ describe('the experiment config schema', () => {
     expect(errorsOf(tiedBoth)).toEqual(['head.tied must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "mos" tied']);
   });
 
+  it('allows one vocabulary for both sides only for word-level translation with equal sizes', () => {
+    const shared = (data: Record<string, unknown>, rest: Record<string, unknown> = {}) => errorsOf({ ...defaultConfig, ...rest, data: { ...defaultConfig.data, sharedVocabulary: true, ...data } });
+    expect(shared({})).toEqual([]);
+    expect(shared({ sourceVocab: 500 })).toEqual(['data.sourceVocab must equal data.targetVocab (8000) with data.sharedVocabulary, got 500']);
+    expect(shared({ targetTokenization: 'bpe' })).toEqual(['data.sharedVocabulary needs data.targetTokenization "word" (the source side is words)']);
+    const lm = { task: 'language-model', dataset: 'sotu', model: { ...defaultConfig.model, encoderLayers: 0 } };
+    expect(shared({}, lm)).toEqual(['data.sharedVocabulary needs task "translation" (a language model has no source side), got "language-model"']);
+  });
+
   it('reports every problem at once, unknown settings included', () => {
     const input = { ...withChange('train.steps', -1), extra: 1, data: { ...defaultConfig.data, vocab: 3 } };
     expect(errorsOf(input)).toEqual(expect.arrayContaining([

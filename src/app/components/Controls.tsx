@@ -35,6 +35,7 @@ const sections: { title: string; fields: Field[] }[] = [
       { path: 'dataset', label: 'Dataset', kind: 'select', options: (c, catalog) => (c.task === 'translation' ? catalog.parallel : catalog.corpora) },
       { path: 'data.sourceVocab', label: 'Source vocabulary', kind: 'number', disabled: (c) => c.task !== 'translation' },
       { path: 'data.targetVocab', label: 'Target vocabulary', kind: 'number', disabled: (c) => c.data.targetTokenization === 'bpe' },
+      { path: 'data.sharedVocabulary', label: 'One vocabulary and input embedding for both sides', kind: 'checkbox' },
       { path: 'data.targetTokenization', label: 'Target units', kind: 'select', options: () => ['word', 'bpe'] },
       { path: 'data.bpeMerges', label: 'BPE merges', kind: 'number', disabled: (c) => c.data.targetTokenization !== 'bpe' },
       { path: 'data.maxLength', label: 'Longest training sentence (words)', kind: 'number' },

@@ -138,7 +138,7 @@ export function bleu(hypotheses: readonly string[], references: readonly string[
 
 /**
  * Five sentence pairs that exercise the 13a rules (punctuation, digit hyphens and decimals,
- * HTML entities, a repeated word) for the README and the sacreBLEU agreement test.
+ * HTML entities, a repeated word) for docs/methods.md and the sacreBLEU agreement test.
  */
 export const bleuWorkedExample: { readonly hypotheses: readonly string[]; readonly references: readonly string[] } = {
   hypotheses: [

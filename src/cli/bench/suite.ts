@@ -153,7 +153,7 @@ function figuresOf(report: Omit<SuiteReport, 'figures' | 'markdown'>): Figure[] 
 const fixed = (value: number | undefined, digits: number) => (value === undefined ? '–' : value.toFixed(digits));
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-/** The report as markdown tables, ratios included, for the terminal and the README. */
+/** The report as markdown tables, ratios included, for the terminal and docs/performance.md. */
 export function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
   const lines: string[] = [];
   lines.push(`# Continuum benchmark, ${report.date}`, '');

@@ -4,7 +4,8 @@
 // (shaders/adam.wgsl) that reads the scale from the GPU, so clipping never waits for the CPU.
 // A group may instead take plain SGD steps (shaders/sgd.wgsl) under the same clipping: the PLIF
 // reference trains its slopes as an SGD parameter group whatever the rest of the model uses.
-import { grid1d, type Engine } from '../tensor/engine';
+import type { Engine } from '../tensor/engine';
+import { grid1d } from '../tensor/workgroups';
 import type { Tensor } from '../tensor/tensor';
 
 export interface AdamOptions {

@@ -13,8 +13,10 @@ import {
   type UniformField,
   type Workgroups,
 } from '../gpu';
-import { backward, type TapeEntry } from './autograd';
+import type { TapeEntry } from './autograd';
+import { backward } from './backward';
 import { Tensor, describeShape, sizeOf, type DType, type HostArray, type Shape } from './tensor';
+import { grid1d, isSoftwareAdapter } from './workgroups';
 
 export interface KernelCall extends PipelineKey {
   /** Bound at @binding(0) when present; the buffers follow from @binding(1). */
@@ -27,30 +29,6 @@ export interface KernelCall extends PipelineKey {
 export interface EngineOptions {
   /** Time every dispatch with timestamp queries (one compute pass per dispatch; slower). */
   timing?: boolean;
-}
-
-const maxGroups = 65535;
-
-/** Workgroup counts for `n` items, `perGroup` per workgroup, folded into 2-D past the 65535 limit. */
-export function grid1d(n: number, perGroup = 256): [number, number] {
-  const groups = Math.ceil(n / perGroup);
-  if (groups <= maxGroups) return [groups, 1];
-  const y = Math.ceil(groups / maxGroups);
-  return [Math.ceil(groups / y), y];
-}
-
-/** SwiftShader, llvmpipe/lavapipe and any adapter that calls itself a fallback run on the CPU. */
-export function isSoftwareAdapter(adapter: GpuContext['adapter']): boolean {
-  return adapter.isFallback || /swiftshader|llvmpipe|lavapipe/i.test(`${adapter.architecture} ${adapter.device} ${adapter.description}`);
-}
-
-/**
- * Invocations per workgroup for kernels that give one workgroup to each row of `width` values: 16
- * on software adapters; elsewhere the smallest power of two ≥ width within [32, 256].
- */
-export function rowWorkgroupSize(engine: Engine, width: number): number {
-  if (engine.smallWorkgroups) return 16;
-  return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(width))));
 }
 
 const hostArrayOf = { f32: Float32Array, i32: Int32Array, u32: Uint32Array } as const;

@@ -1,4 +1,5 @@
-export { Engine, grid1d, type KernelCall, type EngineOptions } from './engine';
+export { Engine, type KernelCall, type EngineOptions } from './engine';
+export { grid1d } from './workgroups';
 export { Tensor, sizeOf, type DType, type Shape, type HostArray } from './tensor';
 export { apply, type Op } from './autograd';
 export * from './ops';

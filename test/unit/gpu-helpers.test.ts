@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucketBytes } from '../../src/gpu/bufferPool';
 import { specialize } from '../../src/gpu/pipelines';
-import { grid1d } from '../../src/tensor/engine';
+import { grid1d } from '../../src/tensor/workgroups';
 
 describe('buffer buckets', () => {
   it('round up by at most 25 % and are stable', () => {

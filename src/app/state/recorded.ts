@@ -4,7 +4,7 @@
 // adapter can manage. A missing or unreadable file only costs a console warning: the page then
 // opens its usual default.
 import { adapterLine, type AdapterSummary } from '../../gpu';
-import { isSoftwareAdapter } from '../../tensor/engine';
+import { isSoftwareAdapter } from '../../tensor/workgroups';
 import { parseRunFile, type Stamp } from '../../train/record';
 import { presetSetup, setupRuns, useExperimentStore } from './experiment';
 import { useSharedResultsStore } from './sharedResults';

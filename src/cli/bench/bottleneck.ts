@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import type { HeadSpec } from '../../heads';
 import type { Engine } from '../../tensor/engine';
 import { benchHead, type HeadBenchRow } from './heads';
-import type { BenchReport } from './index';
+import type { BenchReport } from './report';
 
 const cases: { vocab: number; specs: HeadSpec[] }[] = [
   { vocab: 1000, specs: [{ kind: 'softmax' }, { kind: 'plif' }, { kind: 'mos' }] },

@@ -15,7 +15,7 @@ import { factorPpmi, type InAppEmbeddings } from '../../embeddings/ppmiSvd';
 import { formatQualityReport, qualityReport } from '../../embeddings/quality';
 import { syntheticCorpus } from '../../embeddings/syntheticCorpus';
 import type { Engine } from '../../tensor/engine';
-import type { BenchReport } from './index';
+import type { BenchReport } from './report';
 
 export interface EmbeddingBenchRow {
   corpus: string;

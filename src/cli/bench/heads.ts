@@ -8,7 +8,7 @@ import { Adam } from '../../nn/adam';
 import type { Engine } from '../../tensor/engine';
 import { sumAll } from '../../tensor/ops/reduce';
 import { medianSubmitMs } from '../../tensor/timing';
-import type { BenchReport } from './index';
+import type { BenchReport } from './report';
 
 export interface HeadBenchRow {
   vocab: number;

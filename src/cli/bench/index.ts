@@ -3,12 +3,8 @@ import { bottleneckBenchReport } from './bottleneck';
 import { embeddingsBenchReport } from './embeddings';
 import { headsBenchReport } from './heads';
 import { matmulBenchReport } from './matmul';
+import type { BenchReport } from './report';
 import { trainingBenchReport } from './training';
-
-export interface BenchReport {
-  text: string;
-  json: unknown;
-}
 
 /** Benchmarks by name; `npm run bench -- NAME` runs one, no name runs all. */
 export const benchmarks: Record<string, (engine: Engine) => Promise<BenchReport>> = {

@@ -7,7 +7,7 @@ import type { Engine } from '../../tensor/engine';
 import { kernelAccepts, matmulKernels, type MatmulKernelName } from '../../tensor/ops/matmulKernels';
 import { kernelFor, matmulTunable, productFlops, productGeometry, timeKernel, type MatmulVariant, type ProductShape } from '../../tensor/ops/matmulVariants';
 import { currentChoice, describeChoice, type KernelChoice } from '../../tensor/tuning';
-import type { BenchReport } from './index';
+import type { BenchReport } from './report';
 
 export interface BenchProduct extends ProductShape {
   label: string;

@@ -18,7 +18,7 @@ import { mulberry32 } from '../../math/random';
 import { StepClock, TrainingRun, warmupSteps } from '../../train/run';
 import type { Engine } from '../../tensor/engine';
 import { adapterLine } from '../format';
-import type { BenchReport } from './index';
+import type { BenchReport } from './report';
 
 export interface TrainingBenchHead {
   head: string;

@@ -1,7 +1,8 @@
 // Elementwise ops over f32 tensors of rank ≤ 4, with NumPy broadcasting for binary ops.
 import { apply, type Op } from '../autograd';
-import { grid1d, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import { describeShape, sizeOf, type Shape, type Tensor } from '../tensor';
+import { grid1d } from '../workgroups';
 
 export const unaryCodes = { exp: 0, log: 1, tanh: 2, sigmoid: 3, relu: 4, gelu: 5, scale: 6, neg: 7, square: 8, sqrt: 9 } as const;
 export type UnaryName = keyof typeof unaryCodes;

@@ -2,8 +2,9 @@
 // Ids come from the CPU (data batches), so the inverse map the backward needs (for each used row,
 // the positions that read it) is built on the CPU at upload time instead of sorting on the GPU.
 import { apply, type Op } from '../autograd';
-import { grid1d, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import { describeShape, sizeOf, type Shape, type Tensor } from '../tensor';
+import { grid1d } from '../workgroups';
 
 /**
  * Token ids on the GPU plus their inverse in CSR form: `uniqueRows[u]` is used by the positions

@@ -3,7 +3,8 @@
 import { minKappa } from '../../math/vmf';
 import { embeddingLossCodes, type EmbeddingLossKind } from '../../math/embeddingLosses';
 import { apply, type Op } from '../autograd';
-import { grid1d, rowWorkgroupSize, type Engine } from '../engine';
+import type { Engine } from '../engine';
+import { grid1d, rowWorkgroupSize } from '../workgroups';
 import { topKByDot } from './nearest';
 import { describeShape, type Tensor } from '../tensor';
 

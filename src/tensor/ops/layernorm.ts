@@ -1,8 +1,8 @@
 // Layer normalisation over the last axis with gamma/beta (shaders/layernorm.wgsl).
 // Shape legend: x [..., d] read as [R, d]; gamma, beta [d]; mean, rstd [R].
 import { apply, type Op } from '../autograd';
-import { grid1d, rowWorkgroupSize } from '../engine';
 import type { Tensor } from '../tensor';
+import { grid1d, rowWorkgroupSize } from '../workgroups';
 import { lastAxisLayout } from './reduce';
 
 type LayerNormSaved = { x: Tensor; gamma: Tensor; mean: Tensor; rstd: Tensor; rows: number; width: number };

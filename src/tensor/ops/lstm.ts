@@ -3,8 +3,9 @@
 //   lstmCellOutput(gates, c)     → h = σ(o)·tanh(c)
 // Shape legend: N rows, H hidden units; gates [N, 4H] are pre-activations in blocks [i | f | g | o].
 import { apply, type Op } from '../autograd';
-import { grid1d, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
+import { grid1d } from '../workgroups';
 
 function checkShapes(op: string, gates: Tensor, cell: Tensor): void {
   const [n, width] = gates.shape;

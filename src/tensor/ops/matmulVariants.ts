@@ -1,10 +1,11 @@
 // Which matmul kernel runs on this adapter. Register blocks win on SwiftShader, workgroup tiles on
 // real GPUs (platform.md): `matmulTunable` lets tuning.ts time both families once per adapter.
 // Within the register family, `kernelFor` picks the block size and the operand reads per product.
-import { isSoftwareAdapter, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import type { Tensor } from '../tensor';
 import { hashSources, type Tunable } from '../tuning';
 import { median, timeSubmitted } from '../timing';
+import { isSoftwareAdapter } from '../workgroups';
 import { dispatchMatmul, kernelAccepts, matmulGeometry, matmulKernels, matmulSource, type MatmulGeometry, type MatmulKernelName } from './matmulKernels';
 
 /** A kernel family; the register family picks its block size and operand reads per product. */

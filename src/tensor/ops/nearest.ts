@@ -5,10 +5,11 @@
 // selects. Which is faster depends on the adapter (on SwiftShader the matmul route wins by an order
 // of magnitude), so `topKTunable` lets tuning.ts time them once per adapter.
 import { shaderSource } from '#shader-sources';
-import { grid1d, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
 import { medianSubmitMs } from '../timing';
 import { currentChoice, hashSources, type Tunable } from '../tuning';
+import { grid1d } from '../workgroups';
 import { matmul } from './matmul';
 import { matmulTunable } from './matmulVariants';
 import { concat, slice } from './shape';

@@ -1,8 +1,9 @@
 // PLIF, one learnable increasing piecewise-linear function applied to every logit, and the O(K)
 // scan it needs (shaders/plif.wgsl). Shape legend: n logits (any shape), K pieces.
 import { apply, type Op } from '../autograd';
-import { grid1d, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import type { Tensor } from '../tensor';
+import { grid1d } from '../workgroups';
 
 /** K pieces on a uniform grid over [−range, range]. */
 export interface PlifGrid {

@@ -1,8 +1,9 @@
 // Reductions over the last axis (shaders/reduce.wgsl). A tensor of shape [..., width] is read as
 // [rows, width] with rows = the product of the leading dimensions; the output drops the last axis.
 import { apply, type Op } from '../autograd';
-import { grid1d, rowWorkgroupSize, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import { describeShape, type Shape, type Tensor } from '../tensor';
+import { grid1d, rowWorkgroupSize } from '../workgroups';
 
 /** Rows of a [rows, width] view and the shape of one value per row. */
 export interface RowLayout {

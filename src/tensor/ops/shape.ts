@@ -1,8 +1,9 @@
 // Shape ops: reshape (a zero-copy view) and permute, slice, concat (one strided-copy kernel,
 // shaders/shape.wgsl). Copies move raw 32-bit words, so any dtype works; gradients are f32.
 import { apply, type Op } from '../autograd';
-import { grid1d, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import { describeShape, sizeOf, type Shape, type Tensor } from '../tensor';
+import { grid1d } from '../workgroups';
 import { contiguousStrides } from './elementwise';
 
 const maxRank = 4;

@@ -1,8 +1,9 @@
 // Row softmax over the last axis with causal and key-padding masks (shaders/softmax.wgsl).
 // Shape legend: x [..., T_q, T_k]; R rows = product of all dims but the last; B key lengths.
 import { apply, type Op } from '../autograd';
-import { grid1d, rowWorkgroupSize, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
+import { grid1d, rowWorkgroupSize } from '../workgroups';
 
 export interface SoftmaxRowsOptions {
   /** Mask entry (i, j) with j > i, i being the row's index inside its T_q block. */

@@ -1,7 +1,7 @@
 // Fused softmax cross-entropy (shaders/softmax_xent.wgsl). Shape legend: N rows (tokens), V classes.
 import { apply, type Op } from '../autograd';
-import { grid1d, rowWorkgroupSize } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
+import { grid1d, rowWorkgroupSize } from '../workgroups';
 
 export interface SoftmaxCrossEntropyOptions {
   /** Rows whose target equals this get loss 0 and no gradient (padding). Default −1. */

@@ -5,8 +5,9 @@
 // the CSR of Aᵀ is built on the CPU at upload time, so both products are "one invocation owns its
 // outputs" gathers with a fixed summation order.
 import { transposeCsr, type CsrMatrix } from '../../math/sparse';
-import { grid1d, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import type { Tensor } from '../tensor';
+import { grid1d } from '../workgroups';
 
 /** Columns one invocation of shaders/spmm.wgsl computes (7 vec4). */
 const columnBlock = 28;

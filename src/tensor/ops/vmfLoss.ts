@@ -4,8 +4,9 @@ import type { UniformField } from '../../gpu';
 import { logGamma } from '../../math/gamma';
 import { minKappa, vmfTerms, type VmfLossOptions } from '../../math/vmf';
 import { apply, type Op } from '../autograd';
-import { grid1d, rowWorkgroupSize, type Engine } from '../engine';
+import type { Engine } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
+import { grid1d, rowWorkgroupSize } from '../workgroups';
 
 function params(rows: number, m: number, options: VmfLossOptions): UniformField[] {
   if (!Number.isInteger(m) || m < 2) throw new Error(`The vMF loss needs an embedding dimension m ≥ 2, got ${m}`);

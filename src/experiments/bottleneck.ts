@@ -7,7 +7,8 @@ import { z } from '../zod';
 import type { HeadSpec } from '../heads';
 import { jacobiSvd } from '../math/linalg';
 import { mulberry32, normalSampler } from '../math/random';
-import { formatIssues, headSchema } from './config';
+import { headSchema } from './config';
+import { formatIssues } from './configIssues';
 
 const count = (min: number, max: number) => {
   const error = (issue: { input?: unknown }) => `must be an integer from ${min} to ${max}, got ${JSON.stringify(issue.input)}`;

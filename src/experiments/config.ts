@@ -4,6 +4,7 @@
 // is wrong and what it accepts.
 import { z } from '../zod';
 import { isDiscreteSpec } from '../heads';
+import { configIssues, issueLine, quoteAll, show, type ConfigIssue } from './configIssues';
 import { syntheticDatasets } from './synthetic';
 
 /** Dataset names by kind; passed in so validation never reads the manifest (uploads add names). */
@@ -25,22 +26,6 @@ export const gloveDimension = 100;
 export const inAppDimensions = { min: 16, max: 300 } as const;
 /** Uploaded vectors may be larger (fastText's are 300-d, some models' 768 or 1024). */
 export const uploadedDimensions = { min: 16, max: 1024 } as const;
-
-/** A value as it goes into a message; never throws, whatever the input (cycles, BigInt, null prototypes). */
-export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    try {
-      text = String(value);
-    } catch {
-      text = `a ${typeof value}`;
-    }
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 type Issue = { input?: unknown };
 
@@ -165,44 +150,45 @@ const shape = z.strictObject({
 
 /** Checks between fields that need no outside knowledge (the dataset names are checked in parseConfig). */
 export const configSchema = shape.superRefine((c, ctx) => {
-  const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
+  // `related`: the other settings a message names, as data for whoever must say which setting is at fault.
+  const fail = (path: string, message: string, ...related: string[]) => ctx.addIssue({ code: 'custom', path: path.split('.'), message, params: { related } });
   // LSTM layers have no attention heads, so only a transformer constrains the pair.
   if (c.model.backbone === 'transformer' && c.model.dModel % c.model.heads !== 0) {
-    fail('model.heads', `must divide model.dModel (${c.model.dModel}), got ${c.model.heads}`);
+    fail('model.heads', `must divide model.dModel (${c.model.dModel}), got ${c.model.heads}`, 'model.dModel');
   }
   // Continuous heads need one embedding per target type, and a tied input reads the word table.
   if (c.data.targetTokenization === 'bpe' && !isDiscreteSpec(c.head)) {
-    fail('data.targetTokenization', `"bpe" needs a softmax-type head (continuous heads predict word embeddings), got head "${c.head.kind}"`);
+    fail('data.targetTokenization', `"bpe" needs a softmax-type head (continuous heads predict word embeddings), got head "${c.head.kind}"`, 'head.kind');
   }
   // A tied output layer is the decoder's trainable input table, which model.tiedInput replaces by the frozen one.
   if (isDiscreteSpec(c.head) && c.head.tied && c.model.tiedInput) {
-    fail('head.tied', `must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "${c.head.kind}" tied`);
+    fail('head.tied', `must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "${c.head.kind}" tied`, 'model.tiedInput');
   }
   if (c.data.targetTokenization === 'bpe' && c.model.tiedInput) {
-    fail('model.tiedInput', 'must be false with data.targetTokenization "bpe" (the frozen table holds word embeddings)');
+    fail('model.tiedInput', 'must be false with data.targetTokenization "bpe" (the frozen table holds word embeddings)', 'data.targetTokenization');
   }
   if (c.data.sharedVocabulary) {
-    if (c.task !== 'translation') fail('data.sharedVocabulary', `needs task "translation" (a language model has no source side), got "${c.task}"`);
-    if (c.data.targetTokenization !== 'word') fail('data.sharedVocabulary', 'needs data.targetTokenization "word" (the source side is words)');
+    if (c.task !== 'translation') fail('data.sharedVocabulary', `needs task "translation" (a language model has no source side), got "${c.task}"`, 'task');
+    if (c.data.targetTokenization !== 'word') fail('data.sharedVocabulary', 'needs data.targetTokenization "word" (the source side is words)', 'data.targetTokenization');
     if (c.data.sourceVocab !== c.data.targetVocab) {
-      fail('data.sourceVocab', `must equal data.targetVocab (${c.data.targetVocab}) with data.sharedVocabulary, got ${c.data.sourceVocab}`);
+      fail('data.sourceVocab', `must equal data.targetVocab (${c.data.targetVocab}) with data.sharedVocabulary, got ${c.data.sourceVocab}`, 'data.targetVocab', 'data.sharedVocabulary');
     }
   }
   if (c.embeddings.source === 'glove' && c.embeddings.dimension !== gloveDimension) {
-    fail('embeddings.dimension', `must be ${gloveDimension} with embeddings.source "glove" (the shipped vectors are ${gloveDimension}-d), got ${c.embeddings.dimension}`);
+    fail('embeddings.dimension', `must be ${gloveDimension} with embeddings.source "glove" (the shipped vectors are ${gloveDimension}-d), got ${c.embeddings.dimension}`, 'embeddings.source');
   }
   if (c.embeddings.source === 'in-app' && c.embeddings.dimension > inAppDimensions.max) {
-    fail('embeddings.dimension', `must be an integer from ${inAppDimensions.min} to ${inAppDimensions.max} with embeddings.source "in-app", got ${c.embeddings.dimension}`);
+    fail('embeddings.dimension', `must be an integer from ${inAppDimensions.min} to ${inAppDimensions.max} with embeddings.source "in-app", got ${c.embeddings.dimension}`, 'embeddings.source');
   }
   // A setting that silently does nothing would mislead a comparison, so the LM rejects an encoder.
   if (c.task === 'translation' && c.model.encoderLayers === 0) {
-    fail('model.encoderLayers', 'must be at least 1 for task "translation" (the source needs an encoder), got 0');
+    fail('model.encoderLayers', 'must be at least 1 for task "translation" (the source needs an encoder), got 0', 'task');
   }
   if (c.train.patience > 0 && c.train.evalEvery === 0) {
-    fail('train.patience', `needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got ${c.train.patience})`);
+    fail('train.patience', `needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got ${c.train.patience})`, 'train.evalEvery');
   }
   if (c.task === 'language-model' && c.model.encoderLayers !== 0) {
-    fail('model.encoderLayers', `must be 0 for task "language-model" (a decoder-only model), got ${c.model.encoderLayers}`);
+    fail('model.encoderLayers', `must be 0 for task "language-model" (a decoder-only model), got ${c.model.encoderLayers}`, 'task');
   }
 });
 
@@ -250,70 +236,28 @@ export const defaultConfig: ExperimentConfig = {
   },
 };
 
-/** A config that failed validation; `errors` holds one readable line per problem. */
-export class ConfigError extends Error {
-  constructor(readonly errors: string[]) {
-    super(`Invalid experiment configuration:\n  ${errors.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** `runs[0].config.model.heads` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
-}
-
-const quoteAll = (values: readonly unknown[]) => values.map((v) => show(v)).join(', ');
-
-/**
- * One line per issue, always naming the field; parse with `reportInput: true` so the bad value shows.
- * Messages written in this file start with "must" and are kept; zod's own are rephrased.
- */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.flatMap((issue) => {
-    const at = formatPath(issue.path);
-    const field = at || 'the value';
-    const got = 'input' in issue ? `, got ${show(issue.input)}` : '';
-    if (issue.message.startsWith('must ')) return [`${field} ${issue.message}`];
-    switch (issue.code) {
-      case 'unrecognized_keys':
-        return issue.keys.map((key) => `${at ? `${at}.` : ''}${key} is not a known setting`);
-      case 'invalid_value':
-        return [`${field} must be ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${quoteAll(issue.values)}`}${got}`];
-      case 'invalid_union': {
-        const options = (issue as { options?: unknown[] }).options;
-        return [options ? `${field} must be one of ${quoteAll(options)}${got}` : `${field} ${issue.message}`];
-      }
-      case 'invalid_type':
-        return [issue.input === undefined ? `${field} is missing (expected ${issue.expected})` : `${field} must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}${got}`];
-      case 'invalid_format':
-        return [`${field} must be ${issue.format === 'datetime' ? 'an ISO 8601 date and time' : `in ${issue.format} format`}${got}`];
-      case 'too_small':
-      case 'too_big': {
-        const [word, bound] = issue.code === 'too_small' ? ['at least', issue.minimum] : ['at most', issue.maximum];
-        return [`${field} must be ${issue.inclusive ? word : word === 'at least' ? 'above' : 'below'} ${bound}${got}`];
-      }
-      default:
-        return [`${field} ${issue.message}`];
-    }
-  });
-}
+/** A failed parse: the issues as data, and as the lines that messages show. */
+const invalid = (issues: ConfigIssue[]) => ({ errors: issues.map(issueLine), issues });
 
 /** Validates a whole config against the schema and the catalogue (datasets, uploaded vectors); never throws. */
-export function parseConfig(input: unknown, datasets: DatasetCatalog = shippedDatasets): { config: ExperimentConfig } | { errors: string[] } {
+export function parseConfig(input: unknown, datasets: DatasetCatalog = shippedDatasets): { config: ExperimentConfig } | { errors: string[]; issues: ConfigIssue[] } {
   const result = configSchema.safeParse(input, { reportInput: true });
-  if (!result.success) return { errors: formatIssues(result.error) };
+  if (!result.success) return invalid(configIssues(result.error));
   const config = result.data;
   const [kind, names] = config.task === 'translation' ? ['parallel', datasets.parallel] : ['corpus', datasets.corpora];
-  const errors: string[] = [];
+  const issues: ConfigIssue[] = [];
   if (!names.includes(config.dataset)) {
-    errors.push(`dataset must be a ${kind} dataset for task "${config.task}" (${quoteAll(names)}), got ${show(config.dataset)}`);
+    issues.push({ path: 'dataset', message: `must be a ${kind} dataset for task "${config.task}" (${quoteAll(names)}), got ${show(config.dataset)}`, related: ['task'] });
   }
   const { source, dimension } = config.embeddings;
   if (source === 'uploaded' && datasets.vectorDimension === undefined) {
-    errors.push('embeddings.source must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"');
+    issues.push({ path: 'embeddings.source', message: 'must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"' });
   } else if (source === 'uploaded' && dimension !== datasets.vectorDimension) {
-    errors.push(`embeddings.dimension must be ${datasets.vectorDimension} with embeddings.source "uploaded" (the uploaded vectors are ${datasets.vectorDimension}-d), got ${dimension}`);
+    issues.push({
+      path: 'embeddings.dimension',
+      message: `must be ${datasets.vectorDimension} with embeddings.source "uploaded" (the uploaded vectors are ${datasets.vectorDimension}-d), got ${dimension}`,
+      related: ['embeddings.source'],
+    });
   }
-  return errors.length > 0 ? { errors } : { config };
+  return issues.length > 0 ? invalid(issues) : { config };
 }

@@ -2,14 +2,13 @@
 // and the automatic run labels that say how a run differs from its comparison's base.
 import { headSpecLabel } from '../heads/index';
 import {
-  ConfigError,
   parseConfig,
-  show,
   shippedDatasets,
   type DatasetCatalog,
   type DeepPartial,
   type ExperimentConfig,
 } from './config';
+import { ConfigError, show } from './configIssues';
 
 type Settings = Record<string, unknown>;
 

@@ -4,7 +4,8 @@
 // A diverged run has a NaN or infinite loss, which JSON cannot hold: toJson writes those as the
 // strings "NaN", "Infinity" and "-Infinity", and the schemas read them back as numbers.
 import { z } from '../zod';
-import { configSchema, formatIssues, show } from '../experiments/config';
+import { configSchema } from '../experiments/config';
+import { formatIssues, show } from '../experiments/configIssues';
 
 const nonFinite: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 

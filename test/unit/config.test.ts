@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ConfigError, defaultConfig, parseConfig, shippedDatasets, type ExperimentConfig } from '../../src/experiments/config';
+import { defaultConfig, parseConfig, shippedDatasets, type ExperimentConfig } from '../../src/experiments/config';
+import { ConfigError, issueLine } from '../../src/experiments/configIssues';
 import { syntheticDatasets } from '../../src/experiments/synthetic';
 import { applyOverrides, differingSettings, parseAssignment, parseAssignments, runLabel } from '../../src/experiments/overrides';
 import type { HeadSpec } from '../../src/heads';
@@ -83,6 +84,26 @@ describe('the experiment config schema', () => {
     const lm = { ...defaultConfig, task: 'language-model', dataset: 'sotu' };
     expect(errorsOf(lm)).toEqual([expect.stringContaining('model.encoderLayers must be 0 for task "language-model"')]);
     expect(errorsOf({ ...lm, model: { ...defaultConfig.model, encoderLayers: 0 }, head: vmf })).toEqual([]);
+  });
+
+  it('gives each problem its setting as a path, and the other settings a rule involves', () => {
+    const input = { ...withChange('model.heads', 3), data: { ...defaultConfig.data, vocab: 3 }, dataset: 'sotu' };
+    const schema = parseConfig(input);
+    expect(schema).toEqual({
+      errors: ['data.vocab is not a known setting', 'model.heads must divide model.dModel (256), got 3'],
+      issues: [
+        { path: 'data.vocab', message: 'is not a known setting' },
+        { path: 'model.heads', message: 'must divide model.dModel (256), got 3', related: ['model.dModel'] },
+      ],
+    });
+    // The catalogue is checked once the schema passes.
+    expect(parseConfig({ ...defaultConfig, dataset: 'sotu' })).toMatchObject({
+      issues: [{ path: 'dataset', message: expect.stringMatching(/^must be a parallel dataset/), related: ['task'] }],
+    });
+    fc.assert(fc.property(fc.anything(), (value) => {
+      const result = parseConfig(value);
+      return !('errors' in result) || result.errors.every((line, i) => line === issueLine(result.issues[i]!));
+    }));
   });
 
   it('checks datasets against a given catalogue', () => {

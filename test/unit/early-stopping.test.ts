@@ -32,6 +32,9 @@ describe('early stopping', () => {
 
   it('needs evaluations to compare', () => {
     const config = { ...defaultConfig, train: { ...defaultConfig.train, patience: 3, evalEvery: 0 } };
-    expect(parseConfig(config)).toEqual({ errors: ['train.patience needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got 3)'] });
+    expect(parseConfig(config)).toEqual({
+      errors: ['train.patience needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got 3)'],
+      issues: [{ path: 'train.patience', message: 'needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got 3)', related: ['train.evalEvery'] }],
+    });
   });
 });

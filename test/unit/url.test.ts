@@ -168,6 +168,18 @@ describe('decodeExperiment warnings', () => {
     expect(other.warnings[0]).toMatch(/^Ignored model\.dModel="63": model\.heads must divide model\.dModel \(63\)/);
   });
 
+  it("blames settings by their paths in the config's issues, not by words in its messages", () => {
+    // A value that reads like another setting's path does not take that setting down with it.
+    const value = decode('?preset=tiny-demo&dataset=train.steps&train.steps=9');
+    expect(value.state.base.train.steps).toBe(9);
+    expect(value.warnings).toEqual([expect.stringMatching(/^Ignored dataset="train\.steps": dataset must be a parallel dataset for task "translation" \(.+\), got "train\.steps"\. Using the preset's "bible-es-en"\.$/)]);
+    // The head is the other setting of the rule; "word embeddings" in its message names no setting.
+    const related = decode('?preset=tiny-demo&data.targetTokenization=bpe&head={"kind":"l2"}&embeddings={"source":"in-app","dimension":48}');
+    expect(related.state.base.embeddings).toEqual({ source: 'in-app', dimension: 48 });
+    expect(related.state.base.head).toEqual({ kind: 'softmax' });
+    expect(related.warnings.map((w) => /^Ignored ([\w.]+)=/.exec(w)?.[1])).toEqual(['data.targetTokenization', 'head']);
+  });
+
   it('ignores unknown parameters and settings', () => {
     const { state, warnings } = decode('?preset=tiny-demo&colour=red&train.foo=1&__proto__=1&model.constructor.x=2');
     expect(state).toEqual(presetState('tiny-demo'));

@@ -5,7 +5,8 @@
 // The config schema stays the one property list: decoding lays the parameters over the preset and
 // lets parseConfig judge them. A link comes from anyone, so decoding never throws: each bad parameter
 // becomes a plain-text warning (never markup) and its setting keeps the preset's value.
-import { ConfigError, defaultConfig, parseConfig, show, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
+import { defaultConfig, parseConfig, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
+import { ConfigError, issueLine, show, type ConfigIssue } from '../../experiments/configIssues';
 import { applyOverrides, differingSettings } from '../../experiments/overrides';
 import { defaultPresetName, presets, resolvePreset } from '../../experiments/presets';
 import type { HeadSpec } from '../../heads';
@@ -135,17 +136,12 @@ function setPath(config: Settings, path: string, value: unknown): void {
   node[keys.at(-1)!] = value;
 }
 
-/** True when an error message names `path` as a whole dotted path (e.g. "must divide model.dModel"). */
-function mentions(message: string, path: string): boolean {
-  return new RegExp(`(^|[^\\w.])${path.replaceAll('.', '\\.')}($|[^\\w.])`).test(message);
-}
-
 interface Setting { path: string; value: unknown; raw: string }
 
 /**
- * The preset's base with every setting that validates. Each error blames the settings it names (its
- * field, a parent or child of it, or one it mentions); those are dropped and the rest tried again.
- * An error naming none of them drops them all, which always ends at the (valid) preset base.
+ * The preset's base with every setting that validates. Each issue blames the settings at its path or
+ * at a path it relates to (a parent or child of one counts); those are dropped and the rest tried
+ * again. An issue blaming none of them drops them all, which always ends at the (valid) preset base.
  */
 function applySettings(base: ExperimentConfig, settings: Setting[], datasets: DatasetCatalog, warn: (text: string) => void): ExperimentConfig {
   let active = settings;
@@ -156,11 +152,11 @@ function applySettings(base: ExperimentConfig, settings: Setting[], datasets: Da
     for (const { path, value } of active) setPath(candidate, path, value);
     const result = parseConfig(candidate, datasets);
     if ('config' in result) return result.config;
-    const blame = (s: Setting, error: string) => within(error.split(' ')[0]!, s.path) || within(s.path, error.split(' ')[0]!) || mentions(error, s.path);
-    const named = active.filter((s) => result.errors.some((e) => blame(s, e)));
+    const blames = (issue: ConfigIssue, s: Setting) => [issue.path, ...(issue.related ?? [])].some((path) => within(path, s.path) || within(s.path, path));
+    const named = active.filter((s) => result.issues.some((issue) => blames(issue, s)));
     const blamed = named.length > 0 ? named : active;
     for (const s of blamed) {
-      const reasons = result.errors.filter((e) => blame(s, e));
+      const reasons = result.issues.filter((issue) => blames(issue, s)).map(issueLine);
       const kept = valueAt(base, s.path);
       warn(`Ignored ${s.path}=${show(s.raw)}: ${(reasons.length ? reasons : result.errors).join('; ')}.${kept === undefined ? '' : ` Using the preset's ${show(kept)}.`}`);
     }

@@ -2,7 +2,7 @@
 // as the CLI's), the worker running the sweep, and the rows measured so far.
 import { create } from 'zustand';
 import { bottleneckSchema, type BottleneckConfig } from '../../experiments/bottleneck';
-import { formatIssues } from '../../experiments/config';
+import { formatIssues } from '../../experiments/configIssues';
 import type { BottleneckProgress, BottleneckRow } from '../../train/bottleneck';
 import type { BottleneckEvent, BottleneckTaskSummary } from '../../train/bottleneckProtocol';
 import { defaultBottleneckConfig } from '../share/bottleneckUrl';

@@ -2,7 +2,8 @@
 // overrides per run (usually the head). Every edit goes through the config schema; a rejected value
 // leaves the configuration unchanged and its message sits beside the control.
 import { create } from 'zustand';
-import { ConfigError, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
+import { shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
+import { ConfigError } from '../../experiments/configIssues';
 import { applyOverrides } from '../../experiments/overrides';
 import { defaultPresetName, presets, resolvePreset, runsOf } from '../../experiments/presets';
 import { decodeExperiment } from '../share/url';

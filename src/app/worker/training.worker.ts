@@ -5,7 +5,8 @@
 // until the page decides what to do with it. An expected failure becomes an `error` message plus a
 // `failed` status; an unexpected one, a `crashed` message, after which the worker closes itself.
 import { fetchAssets } from '../../data/assets';
-import { ConfigError, parseConfig } from '../../experiments/config';
+import { parseConfig } from '../../experiments/config';
+import { ConfigError } from '../../experiments/configIssues';
 import { catalogWith, noUploads } from '../../experiments/uploads';
 import { GpuError, acquireGpu, adapterLine, type GpuContext } from '../../gpu';
 import { Engine } from '../../tensor/engine';

@@ -11,6 +11,8 @@ export default defineConfig({
   preview: { headers: { 'Content-Security-Policy': previewHeader } },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/builtSite.ts'],
+    reporters: ['default', './test/setup/slowestTests.ts'],
     // GPU tests share SwiftShader's two cores: running files in parallel only makes each slower.
     fileParallelism: false,
     testTimeout: 180_000,

@@ -1,12 +1,11 @@
 // Browser tests: the page from a Vite dev server (or the production build under `vite preview`) plus
 // the system Chromium driven by playwright-core (both started by src/cli/chromium.ts, which the
 // benchmarks share), set up and torn down around each test file.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { launchChromium, repoRoot, startDevServer, type DevServer, type LaunchedBrowser } from '../../src/cli/chromium';
 
 export { chromiumPath, launchChromium, repoRoot, startDevServer, type DevServer, type LaunchedBrowser } from '../../src/cli/chromium';
@@ -46,7 +45,7 @@ export interface BuiltSite {
 }
 
 /**
- * The production build (`vite build` into a temporary directory, served by `vite preview`) and a
+ * The production build (`vite build` into the test run's directory, served by `vite preview`) and a
  * WebGPU Chromium for the tests of one file. Read `site` and `browser` inside the tests.
  */
 export function useBuiltSite(): { readonly site: BuiltSite; readonly browser: LaunchedBrowser } {
@@ -54,8 +53,9 @@ export function useBuiltSite(): { readonly site: BuiltSite; readonly browser: La
   let server: PreviewServer | undefined;
   beforeAll(async () => {
     const configFile = join(repoRoot, 'vite.config.ts');
-    const outDir = mkdtempSync(join(tmpdir(), 'continuum-build-'));
-    await build({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    // One build per test run (test/setup/builtSite.ts): the first file to need it writes it.
+    const outDir = inject('builtSiteDir');
+    if (!existsSync(join(outDir, 'index.html'))) await build({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     server = await preview({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error('vite preview reported no local URL');
@@ -65,7 +65,6 @@ export function useBuiltSite(): { readonly site: BuiltSite; readonly browser: La
   afterAll(async () => {
     await session.browser?.close();
     await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
-    if (session.site) rmSync(session.site.outDir, { recursive: true, force: true });
   });
   return session;
 }

@@ -1,5 +1,5 @@
 import { GpuError, lowerSizesHint, workgroupLimitMessage } from './errors';
-import type { SubmitSpans } from './submitSpans';
+import type { GpuSpan, SubmitSpans } from './submitSpans';
 import type { KernelTimer } from './timer';
 import type { UniformArena } from './uniformArena';
 
@@ -20,8 +20,8 @@ export class StepRecorder {
   submits = 0;
   /** Dispatches recorded since the last submit: lets tests assert "one submit per step". */
   pendingDispatches = 0;
-  /** GPU time of the latest submit in ms, settling once it is done; undefined unless `timeNextSubmit` asked for it. */
-  lastSubmitMs: Promise<number> | undefined;
+  /** When the latest submit ran on the GPU, settling once it is done; undefined unless `timeNextSubmit` asked for it. */
+  lastSubmitSpan: Promise<GpuSpan> | undefined;
   private spanSlot: number | undefined;
 
   constructor(
@@ -41,7 +41,7 @@ export class StepRecorder {
 
   /**
    * Times the next submit on the GPU (with timestamp queries; otherwise a no-op): what is recorded
-   * from now on until it is bracketed, and `lastSubmitMs` settles with its span. Only on request,
+   * from now on until it is bracketed, and `lastSubmitSpan` settles with its span. Only on request,
    * because the span is read back by mapping a buffer, and in Node any pending mapping makes npm
    * `webgpu` poll a core.
    */
@@ -117,9 +117,9 @@ export class StepRecorder {
     this.encoder = undefined;
     this.uniforms.upload(this.device.queue);
     this.device.queue.submit([commands]);
-    this.lastSubmitMs = span?.read();
+    this.lastSubmitSpan = span?.read();
     // Awaited by whoever asks; a lost device must not surface as an unhandled rejection meanwhile.
-    this.lastSubmitMs?.catch(() => undefined);
+    this.lastSubmitSpan?.catch(() => undefined);
     this.submits++;
     this.pendingDispatches = 0;
     this.onSubmitted();

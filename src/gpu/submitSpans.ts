@@ -11,6 +11,14 @@ const slotBytes = 256;
  * between two polls of the queue (the first would be charged both, the second nothing), which
  * happens whenever two runs of a comparison have steps in flight; timestamps can.
  */
+/** When a submit's work ran, in ms on the GPU's timestamp clock (comparable between submits of one device). */
+export interface GpuSpan {
+  startMs: number;
+  endMs: number;
+}
+
+export const spanMs = (span: GpuSpan): number => Math.max(0, span.endMs - span.startMs);
+
 export class SubmitSpans {
   private querySet: GPUQuerySet;
   private resolveBuffer: GPUBuffer;
@@ -31,9 +39,9 @@ export class SubmitSpans {
 
   /**
    * Timestamps the end of the submit's work and copies both stamps out. Call `read` once the
-   * command buffer is submitted: it settles with the span in ms when the GPU is done.
+   * command buffer is submitted: it settles with the span when the GPU is done.
    */
-  end(encoder: GPUCommandEncoder, slot: number): { read: () => Promise<number> } {
+  end(encoder: GPUCommandEncoder, slot: number): { read: () => Promise<GpuSpan> } {
     encoder.beginComputePass({ label: 'submit end', timestampWrites: { querySet: this.querySet, endOfPassWriteIndex: 2 * slot + 1 } }).end();
     encoder.resolveQuerySet(this.querySet, 2 * slot, 2, this.resolveBuffer, slot * slotBytes);
     const staging = this.device.createBuffer({ size: 16, usage: Usage.MAP_READ | Usage.COPY_DST, label: 'submit span' });
@@ -44,7 +52,7 @@ export class SubmitSpans {
           () => {
             const [start, end] = new BigInt64Array(staging.getMappedRange());
             staging.destroy();
-            return Math.max(0, Number(end! - start!)) / 1e6;
+            return { startMs: Number(start!) / 1e6, endMs: Number(end!) / 1e6 };
           },
           (error: unknown) => {
             staging.destroy();

@@ -9,6 +9,7 @@ import { optimizerGroups } from '../heads';
 import type { Task } from '../experiments/task';
 import { Adam } from '../nn/adam';
 import type { SequenceBatch } from '../nn/backbone';
+import { spanMs } from '../gpu/submitSpans';
 import type { Engine } from '../tensor/engine';
 import { scale } from '../tensor/ops/elementwise';
 import { sumAll } from '../tensor/ops/reduce';
@@ -137,7 +138,7 @@ export class TrainingRun {
     this.stepsTrained++;
     this.tokens += tokens;
     const tokensSoFar = this.tokens;
-    const gpuMs = engine.recorder.submits > submitsBefore ? engine.recorder.lastSubmitMs : undefined;
+    const gpuMs = engine.recorder.submits > submitsBefore ? engine.recorder.lastSubmitSpan?.then(spanMs) : undefined;
     const done = clock.completion(engine, started, gpuMs).then((busyMs) => this.noteCompletion(warmup, tokens, busyMs));
     const metrics = reads
       ? Promise.all([reads.loss, reads.stats, done]).then(([loss, stats]) => this.noteMetric(step, tokensSoFar, learningRate, loss[0]!, stats[0]!))
@@ -232,7 +233,7 @@ export class TrainingRun {
 
 /**
  * Attributes time to steps. With timestamp queries a step costs the GPU time between stamps before
- * and after its submit (StepRecorder.lastSubmitMs). Without them: the queue runs submits in order,
+ * and after its submit (StepRecorder.lastSubmitSpan). Without them: the queue runs submits in order,
  * so the time from the previous step's completion (or this step's start of recording, if the
  * device was idle meanwhile) to this step's completion is what this step cost, recording time
  * included when the device waited for it — but two steps that finish between two polls of the

@@ -68,8 +68,14 @@ export function cspMetaTag(): Plugin {
     name: 'continuum:csp-meta',
     apply: 'build',
     transformIndexHtml(html) {
-      if (!charset.test(html)) throw new Error('index.html must start its <head> with <meta charset="UTF-8" />, which the CSP <meta> tag follows');
-      return html.replace(charset, (tag) => `${tag}\n    <meta http-equiv="Content-Security-Policy" content="${productionPolicy}" />`);
+      if (!charset.test(html))
+        throw new Error(
+          'index.html must start its <head> with <meta charset="UTF-8" />, which the CSP <meta> tag follows',
+        );
+      return html.replace(
+        charset,
+        (tag) => `${tag}\n    <meta http-equiv="Content-Security-Policy" content="${productionPolicy}" />`,
+      );
     },
   };
 }

@@ -24,7 +24,11 @@ export {
   type EmbeddingLossKind,
 } from './math/embeddingLosses';
 export { bleu, bleuWorkedExample, tokenize13a, type BleuResult } from './math/bleu';
-export { bleuWithAndWithoutDuplicates, removeConsecutiveDuplicates, type BleuWithAndWithoutDuplicates } from './train/hypothesisBleu';
+export {
+  bleuWithAndWithoutDuplicates,
+  removeConsecutiveDuplicates,
+  type BleuWithAndWithoutDuplicates,
+} from './train/hypothesisBleu';
 export { detokenize } from './data/tokenize';
 export { allChecks, runCheck, runSelfTest, type KernelCheck, type KernelCheckResult } from './selftest';
 export { gradCheck, type GradInput, type GradCheckResult } from './selftest/gradcheck';
@@ -43,5 +47,14 @@ export { TrainingRun, StepClock } from './train/run';
 export { evaluate, greedyDecode, type EvaluationOptions } from './train/evaluate';
 export { runComparison, type ComparisonOptions, type ProgressEvent, type RunSpec } from './train/compare';
 export { saveCheckpoint, restoreCheckpoint, checkpointRecord } from './train/checkpoint';
-export { parseRunFile, metricsCsv, evalsCsv, toJson, type RunRecord, type ComparisonRecord, type MetricPoint, type EvalPoint } from './train/record';
+export {
+  parseRunFile,
+  metricsCsv,
+  evalsCsv,
+  toJson,
+  type RunRecord,
+  type ComparisonRecord,
+  type MetricPoint,
+  type EvalPoint,
+} from './train/record';
 export { learningRateAt, type Decay } from './train/schedule';

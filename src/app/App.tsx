@@ -20,7 +20,15 @@ function Experiments() {
     <>
       <div className="tabs" role="tablist" aria-label="Experiment">
         {tabs.map((tab) => (
-          <button key={tab.view} type="button" role="tab" id={`tab-${tab.view}`} aria-controls={`panel-${tab.view}`} aria-selected={view === tab.view} onClick={() => show(tab.view)}>
+          <button
+            key={tab.view}
+            type="button"
+            role="tab"
+            id={`tab-${tab.view}`}
+            aria-controls={`panel-${tab.view}`}
+            aria-selected={view === tab.view}
+            onClick={() => show(tab.view)}
+          >
             {tab.title}
           </button>
         ))}
@@ -79,7 +87,12 @@ export function App() {
           <details className="engine-details">
             <summary>This GPU: adapter and kernel self-test</summary>
             <AdapterPanel adapter={gpu.adapter} />
-            <SelfTestPanel checks={allChecks} state={selfTest} blockedBy={deviceLost} onRun={() => void runSelfTest()} />
+            <SelfTestPanel
+              checks={allChecks}
+              state={selfTest}
+              blockedBy={deviceLost}
+              onRun={() => void runSelfTest()}
+            />
           </details>
         </>
       )}

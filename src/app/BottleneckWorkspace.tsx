@@ -23,10 +23,24 @@ const numberFields: Array<{ key: keyof BottleneckConfig; label: string; step?: n
   { key: 'seed', label: 'Seed' },
 ];
 
-const stateText: Record<SweepState, string> = { idle: 'Not started', running: 'Running', finished: 'Finished', stopped: 'Stopped', failed: 'Failed' };
+const stateText: Record<SweepState, string> = {
+  idle: 'Not started',
+  running: 'Running',
+  finished: 'Finished',
+  stopped: 'Stopped',
+  failed: 'Failed',
+};
 
 /** A labelled control; `children` receives the id that ties the label to it. */
-function SettingField({ label, error, children }: { label: string; error: string | undefined; children: (id: string) => ReactNode }) {
+function SettingField({
+  label,
+  error,
+  children,
+}: {
+  label: string;
+  error: string | undefined;
+  children: (id: string) => ReactNode;
+}) {
   const id = useId();
   return (
     <Labelled label={label} error={error} id={id}>
@@ -42,7 +56,8 @@ const sweepPlifPieces = defaultBottleneckConfig.heads.find((h) => h.kind === 'pl
 function HeadChoice({ heads, disabled }: { heads: HeadSpec[]; disabled: boolean }) {
   const setSetting = useBottleneckStore((s) => s.setSetting);
   const error = useBottleneckStore((s) => s.errors.heads);
-  const find = <K extends HeadSpec['kind']>(kind: K) => heads.find((h): h is Extract<HeadSpec, { kind: K }> => h.kind === kind);
+  const find = <K extends HeadSpec['kind']>(kind: K) =>
+    heads.find((h): h is Extract<HeadSpec, { kind: K }> => h.kind === kind);
   const order = ['softmax', 'plif', 'mos'] as const;
   const update = (kind: (typeof order)[number], spec: HeadSpec | undefined) => {
     const next = order.map((k) => (k === kind ? spec : find(k))).filter((h): h is HeadSpec => h !== undefined);
@@ -54,19 +69,52 @@ function HeadChoice({ heads, disabled }: { heads: HeadSpec[]; disabled: boolean 
     <fieldset disabled={disabled}>
       <legend>Output layers</legend>
       <label className="check">
-        <input type="checkbox" checked={Boolean(find('softmax'))} onChange={(e) => update('softmax', e.target.checked ? { kind: 'softmax' } : undefined)} /> Linear softmax
+        <input
+          type="checkbox"
+          checked={Boolean(find('softmax'))}
+          onChange={(e) => update('softmax', e.target.checked ? { kind: 'softmax' } : undefined)}
+        />{' '}
+        Linear softmax
       </label>
       <label className="check">
-        <input type="checkbox" checked={Boolean(plif)} onChange={(e) => update('plif', e.target.checked ? { kind: 'plif', pieces: sweepPlifPieces } : undefined)} /> PLIF (learnable monotonic function)
+        <input
+          type="checkbox"
+          checked={Boolean(plif)}
+          onChange={(e) => update('plif', e.target.checked ? { kind: 'plif', pieces: sweepPlifPieces } : undefined)}
+        />{' '}
+        PLIF (learnable monotonic function)
       </label>
       <SettingField label="PLIF pieces K" error={undefined}>
-        {(id) => <NumberInput id={id} value={plif?.pieces ?? sweepPlifPieces} disabled={disabled || !plif} invalid={false} onCommit={(pieces) => update('plif', { ...plif!, pieces })} />}
+        {(id) => (
+          <NumberInput
+            id={id}
+            value={plif?.pieces ?? sweepPlifPieces}
+            disabled={disabled || !plif}
+            invalid={false}
+            onCommit={(pieces) => update('plif', { ...plif!, pieces })}
+          />
+        )}
       </SettingField>
       <label className="check">
-        <input type="checkbox" checked={Boolean(mos)} onChange={(e) => update('mos', e.target.checked ? { kind: 'mos', components: mosDefaults.components } : undefined)} /> Mixture of softmaxes
+        <input
+          type="checkbox"
+          checked={Boolean(mos)}
+          onChange={(e) =>
+            update('mos', e.target.checked ? { kind: 'mos', components: mosDefaults.components } : undefined)
+          }
+        />{' '}
+        Mixture of softmaxes
       </label>
       <SettingField label="MoS components" error={undefined}>
-        {(id) => <NumberInput id={id} value={mos?.components ?? mosDefaults.components} disabled={disabled || !mos} invalid={false} onCommit={(components) => update('mos', { kind: 'mos', components })} />}
+        {(id) => (
+          <NumberInput
+            id={id}
+            value={mos?.components ?? mosDefaults.components}
+            disabled={disabled || !mos}
+            invalid={false}
+            onCommit={(components) => update('mos', { kind: 'mos', components })}
+          />
+        )}
       </SettingField>
       {error && (
         <p className="field-error" role="alert">
@@ -78,12 +126,15 @@ function HeadChoice({ heads, disabled }: { heads: HeadSpec[]; disabled: boolean 
 }
 
 function BottleneckSettings({ disabled }: { disabled: boolean }) {
-  const { config, errors, setSetting } = useBottleneckStore(useShallow((s) => ({ config: s.config, errors: s.errors, setSetting: s.setSetting })));
+  const { config, errors, setSetting } = useBottleneckStore(
+    useShallow((s) => ({ config: s.config, errors: s.errors, setSetting: s.setSetting })),
+  );
   return (
     <section className="card settings" aria-label="Synthetic bottleneck settings">
       <p className="field-hint">
-        Each context c has a true next-token distribution p*(·|c) = softmax(G/T) with Gaussian G, so log p* has rank min(N, V), far above d. Free context vectors of size d are fitted
-        under each output layer; a linear softmax can only express rank d + 1.
+        Each context c has a true next-token distribution p*(·|c) = softmax(G/T) with Gaussian G, so log p* has rank
+        min(N, V), far above d. Free context vectors of size d are fitted under each output layer; a linear softmax can
+        only express rank d + 1.
       </p>
       <HeadChoice heads={config.heads} disabled={disabled} />
       <fieldset disabled={disabled}>
@@ -97,14 +148,28 @@ function BottleneckSettings({ disabled }: { disabled: boolean }) {
               defaultValue={config.dims.join(', ')}
               key={config.dims.join(',')}
               aria-invalid={Boolean(errors.dims)}
-              onBlur={(e) => setSetting('dims', e.target.value.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part))))}
+              onBlur={(e) =>
+                setSetting(
+                  'dims',
+                  e.target.value.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part))),
+                )
+              }
               onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
             />
           )}
         </SettingField>
         {numberFields.map(({ key, label, step }) => (
           <SettingField key={key} label={label} error={errors[key]}>
-            {(id) => <NumberInput id={id} value={config[key] as number} step={step} disabled={disabled} invalid={Boolean(errors[key])} onCommit={(value) => setSetting(key, value)} />}
+            {(id) => (
+              <NumberInput
+                id={id}
+                value={config[key] as number}
+                step={step}
+                disabled={disabled}
+                invalid={Boolean(errors[key])}
+                onCommit={(value) => setSetting(key, value)}
+              />
+            )}
           </SettingField>
         ))}
       </fieldset>
@@ -113,7 +178,9 @@ function BottleneckSettings({ disabled }: { disabled: boolean }) {
 }
 
 function SweepTable() {
-  const { rows, measured, task } = useBottleneckStore(useShallow((s) => ({ rows: s.rows, measured: s.measured, task: s.task })));
+  const { rows, measured, task } = useBottleneckStore(
+    useShallow((s) => ({ rows: s.rows, measured: s.measured, task: s.task })),
+  );
   if (!measured || rows.length === 0) return null;
   const heads = measured.heads.map(headSpecLabel);
   const cell = (d: number, head: string) => rows.find((r) => r.d === d && r.head === head);
@@ -121,7 +188,8 @@ function SweepTable() {
     <table className="results" data-testid="bottleneck-table">
       <caption>
         N = {measured.contexts}, V = {measured.vocab}
-        {task && `, rank(log p*) = ${task.logProbRank}, H(p*) = ${task.entropy.toFixed(3)} nats`}; mode-matching accuracy, KL(p* ‖ q) and time per step
+        {task && `, rank(log p*) = ${task.logProbRank}, H(p*) = ${task.entropy.toFixed(3)} nats`}; mode-matching
+        accuracy, KL(p* ‖ q) and time per step
       </caption>
       <thead>
         <tr>
@@ -162,10 +230,16 @@ function SweepTable() {
 }
 
 function SweepPlots() {
-  const { rows, measured, task } = useBottleneckStore(useShallow((s) => ({ rows: s.rows, measured: s.measured, task: s.task })));
+  const { rows, measured, task } = useBottleneckStore(
+    useShallow((s) => ({ rows: s.rows, measured: s.measured, task: s.task })),
+  );
   const heads = useMemo(() => measured?.heads.map(headSpecLabel) ?? [], [measured]);
   const figures = useMemo(
-    () => (Object.keys(bottleneckMetrics) as BottleneckMetric[]).map((metric) => ({ metric, figure: bottleneckFigure(rows, heads, measured?.dims ?? [], metric, task?.entropy) })),
+    () =>
+      (Object.keys(bottleneckMetrics) as BottleneckMetric[]).map((metric) => ({
+        metric,
+        figure: bottleneckFigure(rows, heads, measured?.dims ?? [], metric, task?.entropy),
+      })),
     [rows, heads, measured, task],
   );
   return (
@@ -189,13 +263,15 @@ function useBottleneckUrl(active: boolean): void {
   const { config, autostart } = useBottleneckStore(useShallow((s) => ({ config: s.config, autostart: s.autostart })));
   const query = encodeBottleneck({ config, autostart });
   useEffect(() => {
-    if (active && window.location.search !== query) window.history.replaceState(null, '', `${window.location.pathname}${query}`);
+    if (active && window.location.search !== query)
+      window.history.replaceState(null, '', `${window.location.pathname}${query}`);
   }, [active, query]);
 }
 
 export function BottleneckWorkspace({ active }: { active: boolean }) {
   useBottleneckUrl(active);
-  const { state, progress, adapter, message, measured, rows, start, stop, warnings, dismissWarnings } = useBottleneckStore();
+  const { state, progress, adapter, message, measured, rows, start, stop, warnings, dismissWarnings } =
+    useBottleneckStore();
   const errors = useBottleneckStore((s) => Object.keys(s.errors).length);
   const running = state === 'running';
   const fits = measured ? measured.dims.length * measured.heads.length : 0;
@@ -222,7 +298,9 @@ export function BottleneckWorkspace({ active }: { active: boolean }) {
             <p className="summary" role="status" data-testid="bottleneck-status">
               {stateText[state]}
               {state !== 'idle' && ` — ${rows.length} / ${fits} fits`}
-              {running && progress && ` (${progress.head}, d = ${progress.d}: step ${progress.done} / ${progress.total})`}
+              {running &&
+                progress &&
+                ` (${progress.head}, d = ${progress.d}: step ${progress.done} / ${progress.total})`}
             </p>
             {adapter && <p className="hint">{adapter}</p>}
             {message && (

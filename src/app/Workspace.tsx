@@ -38,15 +38,20 @@ const activeStates: ReadonlySet<TrainingState> = new Set(['preparing', 'running'
 
 /** Keeps the URL in step with every edit while this experiment is shown (the page opened from it: see startup.ts). */
 function useUrlState(active: boolean): void {
-  const setup = useExperimentStore(useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants, autostart: s.autostart })));
+  const setup = useExperimentStore(
+    useShallow((s) => ({ preset: s.preset, base: s.base, variants: s.variants, autostart: s.autostart })),
+  );
   // Shared results stay in the fragment while they are shown, so a reload shows them again; the
   // recorded comparison (on its way or shown) keeps the address bare, so a reload opens it again.
   const shared = useSharedResultsStore((s) => s.shown);
   const recorded = useSharedResultsStore((s) => s.pending || (s.shown && s.view?.kind === 'recorded'));
   const query = encodeExperiment(setup);
   useEffect(() => {
-    const address = recorded ? window.location.pathname : `${window.location.pathname}${query}${shared ? window.location.hash : ''}`;
-    if (active && `${window.location.pathname}${window.location.search}${window.location.hash}` !== address) window.history.replaceState(null, '', address);
+    const address = recorded
+      ? window.location.pathname
+      : `${window.location.pathname}${query}${shared ? window.location.hash : ''}`;
+    if (active && `${window.location.pathname}${window.location.search}${window.location.hash}` !== address)
+      window.history.replaceState(null, '', address);
   }, [active, query, shared, recorded]);
 }
 
@@ -56,7 +61,12 @@ function useUrlState(active: boolean): void {
  */
 function useAutosave(): void {
   const { state, records, checkpoints, comparisonsStarted } = useTrainingStore(
-    useShallow((s) => ({ state: s.state, records: s.records, checkpoints: s.checkpoints, comparisonsStarted: s.comparisonsStarted })),
+    useShallow((s) => ({
+      state: s.state,
+      records: s.records,
+      checkpoints: s.checkpoints,
+      comparisonsStarted: s.comparisonsStarted,
+    })),
   );
   const preset = useExperimentStore((s) => s.preset);
   const { beginEntry, save, stash, recoverStashes, saveCheckpoints, forgetCheckpoints } = useHistoryStore.getState();
@@ -85,10 +95,13 @@ function useAutosave(): void {
   useEffect(() => {
     if (state === 'idle' || records.length === 0 || foreign) return;
     const due = lastSave + autosaveMs - Date.now();
-    const timer = setTimeout(() => {
-      setLastSave(Date.now());
-      void save(records, preset, window.location.search);
-    }, activeStates.has(state) ? Math.max(0, due) : 0);
+    const timer = setTimeout(
+      () => {
+        setLastSave(Date.now());
+        void save(records, preset, window.location.search);
+      },
+      activeStates.has(state) ? Math.max(0, due) : 0,
+    );
     return () => clearTimeout(timer);
   }, [state, records, preset, save, lastSave, foreign]);
 }
@@ -104,13 +117,22 @@ export function Workspace({ active, canTrain = true }: { active: boolean; canTra
   const warnings = useExperimentStore((s) => s.warnings);
   const dismissWarnings = useExperimentStore((s) => s.dismissWarnings);
   const openLink = useExperimentStore((s) => s.openLink);
-  const { state, records, load } = useTrainingStore(useShallow((s) => ({ state: s.state, records: s.records, load: s.load })));
+  const { state, records, load } = useTrainingStore(
+    useShallow((s) => ({ state: s.state, records: s.records, load: s.load })),
+  );
   const history = useHistoryStore();
   const [selected, setSelected] = useState<TokenRef | null>(null);
   const catalog = useUploadsStore((s) => s.catalog);
   const resolved = useMemo(() => setupRuns(setup, catalog), [setup, catalog]);
-  const runs: RunView[] = useMemo(() => records.map((record, i) => ({ record, color: runColor(i), visible: true })), [records]);
-  const { shown: shared, view, pending } = useSharedResultsStore(useShallow((s) => ({ shown: s.shown, view: s.view, pending: s.pending })));
+  const runs: RunView[] = useMemo(
+    () => records.map((record, i) => ({ record, color: runColor(i), visible: true })),
+    [records],
+  );
+  const {
+    shown: shared,
+    view,
+    pending,
+  } = useSharedResultsStore(useShallow((s) => ({ shown: s.shown, view: s.view, pending: s.pending })));
   const gpu = useAppStore((s) => s.gpu);
   const adapter = gpu.status === 'ready' ? gpu.adapter : undefined;
   const locked = activeStates.has(state) || shared || pending;
@@ -199,7 +221,10 @@ export function Workspace({ active, canTrain = true }: { active: boolean; canTra
                 onOpen={(id) => void open(id)}
                 onDelete={(id) => void history.remove(id)}
                 onExport={(id, format) =>
-                  void loadExperiment(id).then((entry) => entry && (format === 'json' ? exportJson(entry.comparison) : exportCsv(entry.comparison)))
+                  void loadExperiment(id).then(
+                    (entry) =>
+                      entry && (format === 'json' ? exportJson(entry.comparison) : exportCsv(entry.comparison)),
+                  )
                 }
                 onImport={(comparison) => {
                   useSharedResultsStore.getState().close();

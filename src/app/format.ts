@@ -30,12 +30,20 @@ export function adapterNames(runs: readonly { adapter: string }[]): string {
  * "about 3 min left" at the pace since the first logged step (which leaves out compiling): the runs
  * step together on one clock, so the furthest one stands for all; evaluations are part of the pace.
  */
-export function timeLeft(runs: readonly { metrics: readonly { step: number; wallMs: number }[] }[], totalSteps: number): string | undefined {
-  const furthest = runs.reduce<(typeof runs)[number] | undefined>((best, run) => ((run.metrics.at(-1)?.step ?? 0) > (best?.metrics.at(-1)?.step ?? 0) ? run : best), undefined);
+export function timeLeft(
+  runs: readonly { metrics: readonly { step: number; wallMs: number }[] }[],
+  totalSteps: number,
+): string | undefined {
+  const furthest = runs.reduce<(typeof runs)[number] | undefined>(
+    (best, run) => ((run.metrics.at(-1)?.step ?? 0) > (best?.metrics.at(-1)?.step ?? 0) ? run : best),
+    undefined,
+  );
   const first = furthest?.metrics[0];
   const last = furthest?.metrics.at(-1);
   if (!first || !last || last.step - first.step < 2 || last.step >= totalSteps) return undefined;
   const ms = ((last.wallMs - first.wallMs) / (last.step - first.step)) * (totalSteps - last.step);
   if (!Number.isFinite(ms) || ms < 0) return undefined;
-  return ms < 60_000 ? `about ${Math.max(1, Math.round(ms / 1000))} s left` : `about ${Math.round(ms / 60_000)} min left`;
+  return ms < 60_000
+    ? `about ${Math.max(1, Math.round(ms / 1000))} s left`
+    : `about ${Math.round(ms / 60_000)} min left`;
 }

@@ -42,16 +42,28 @@ export async function bottleneckCommand(options: BottleneckCommandOptions): Prom
   const started = performance.now();
   const { task, rows } = await runBottleneck(engine, config, {
     onProgress(p) {
-      if (p.done === p.total) log(`${p.head} d=${p.d}: ${p.total} steps done (${((performance.now() - started) / 1000).toFixed(0)} s so far)`);
+      if (p.done === p.total)
+        log(
+          `${p.head} d=${p.d}: ${p.total} steps done (${((performance.now() - started) / 1000).toFixed(0)} s so far)`,
+        );
     },
   });
   // The rank shows how far above every d the target log-probability matrix is (Jacobi SVD: O(N·V·min(N,V)) per sweep).
   const rank = numericRank(task.logProbs, task.contexts, task.vocab);
-  console.log(`Synthetic bottleneck: N=${task.contexts} contexts, V=${task.vocab}, temperature ${config.temperature}, H(p*) = ${task.entropy.toFixed(3)} nats, rank(log p*) = ${rank}, ${config.steps} steps × ${config.samplesPerContext} samples per context`);
+  console.log(
+    `Synthetic bottleneck: N=${task.contexts} contexts, V=${task.vocab}, temperature ${config.temperature}, H(p*) = ${task.entropy.toFixed(3)} nats, rank(log p*) = ${rank}, ${config.steps} steps × ${config.samplesPerContext} samples per context`,
+  );
   console.log(bottleneckTable(config, rows));
   if (options.out) {
     await mkdir(dirname(options.out), { recursive: true });
-    await writeFile(options.out, JSON.stringify({ format: 'continuum-bottleneck', adapter, config, entropy: task.entropy, logProbRank: rank, rows }, null, 2));
+    await writeFile(
+      options.out,
+      JSON.stringify(
+        { format: 'continuum-bottleneck', adapter, config, entropy: task.entropy, logProbRank: rank, rows },
+        null,
+        2,
+      ),
+    );
     log(`Wrote ${options.out}`);
   }
   return rows.every((r) => Number.isFinite(r.kl) && Number.isFinite(r.modeAccuracy)) ? 0 : 1;

@@ -13,7 +13,13 @@ export const chromiumPath = '/usr/bin/chromium';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Keeps the browser from phoning home or showing first-run UI; --no-sandbox because CI runs as root. */
-const quietArgs = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const quietArgs = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /**
  * Measured with Chromium 156 headless on a GPU-less Linux: `--enable-unsafe-webgpu` alone already

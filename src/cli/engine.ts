@@ -12,4 +12,7 @@ export async function openEngine(options: EngineOptions = {}): Promise<{ engine:
 }
 
 /** The kernel choices as indented lines under the adapter line. */
-export const kernelLines = (kernels: readonly TunedKernel[]) => describeTuned(kernels).map((line) => `  ${line}`).join('\n');
+export const kernelLines = (kernels: readonly TunedKernel[]) =>
+  describeTuned(kernels)
+    .map((line) => `  ${line}`)
+    .join('\n');

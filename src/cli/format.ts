@@ -8,11 +8,20 @@ export function formatError(value: number): string {
   return Number.isFinite(value) ? value.toExponential(2) : String(value);
 }
 
-
 export function selfTestTable(results: KernelCheckResult[]): string {
-  const table = new Table({ head: ['kernel', 'sizes', 'max abs err', 'max rel err', 'tolerance', 'result'], style: { compact: true } });
+  const table = new Table({
+    head: ['kernel', 'sizes', 'max abs err', 'max rel err', 'tolerance', 'result'],
+    style: { compact: true },
+  });
   for (const r of results) {
-    table.push([r.kernel, r.sizes, formatError(r.maxAbs), formatError(r.maxRel), formatError(r.tolerance), r.pass ? 'pass' : `FAIL${r.error ? `: ${r.error}` : ''}`]);
+    table.push([
+      r.kernel,
+      r.sizes,
+      formatError(r.maxAbs),
+      formatError(r.maxRel),
+      formatError(r.tolerance),
+      r.pass ? 'pass' : `FAIL${r.error ? `: ${r.error}` : ''}`,
+    ]);
   }
   return table.toString();
 }

@@ -22,7 +22,13 @@ async function selfTest(options: { json?: boolean; filter?: string }): Promise<n
   if (!options.json && process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
   const failed = results.filter((r) => !r.pass).length;
   if (options.json) {
-    console.log(JSON.stringify({ adapter: engine.gpu.adapter, kernels, passed: results.length - failed, failed, results }, null, 2));
+    console.log(
+      JSON.stringify(
+        { adapter: engine.gpu.adapter, kernels, passed: results.length - failed, failed, results },
+        null,
+        2,
+      ),
+    );
   } else {
     console.log(adapterLine(engine.gpu.adapter));
     console.log(`Kernels chosen for this adapter:\n${kernelLines(kernels)}`);
@@ -68,7 +74,9 @@ export async function main(argv: string[]): Promise<number> {
     });
   program
     .command('bench')
-    .description(`the benchmark suite (no name: JSON + markdown, TF.js included), or one detailed benchmark (${Object.keys(benchmarks).join(', ')})`)
+    .description(
+      `the benchmark suite (no name: JSON + markdown, TF.js included), or one detailed benchmark (${Object.keys(benchmarks).join(', ')})`,
+    )
     .argument('[names...]', 'detailed benchmarks to run instead of the suite')
     .option('--json', 'print the results as JSON')
     .option('--out <prefix>', 'the suite writes <prefix>.json and <prefix>.md (default bench/results/bench-<date>)')
@@ -99,18 +107,27 @@ export async function main(argv: string[]): Promise<number> {
       .option('--decode <n>', 'validation sentences decoded greedily for BLEU at each evaluation', integer)
       .option('--quiet', 'no progress bar')
       .option('--profile', 'time every kernel to split steps into forward / backward / optimizer (slower)');
-  trainingOptions(program.command('train').description("train one variant of a preset (the first unless --variant) on this machine's GPU"))
+  trainingOptions(
+    program
+      .command('train')
+      .description("train one variant of a preset (the first unless --variant) on this machine's GPU"),
+  )
     .option('--variant <index>', 'which variant of the preset to train', integer, 0)
     .action(async (options: TrainCommandOptions) => {
       exitCode = await trainCommand(options);
     });
-  trainingOptions(program.command('compare').description('train every variant of a preset side by side, interleaved, on the same batches'))
-    .action(async (options: Omit<TrainCommandOptions, 'variant'>) => {
-      exitCode = await trainCommand(options);
-    });
+  trainingOptions(
+    program
+      .command('compare')
+      .description('train every variant of a preset side by side, interleaved, on the same batches'),
+  ).action(async (options: Omit<TrainCommandOptions, 'variant'>) => {
+    exitCode = await trainCommand(options);
+  });
   program
     .command('bottleneck')
-    .description('synthetic softmax-bottleneck sweep: every discrete head at every hidden size d on seeded Gaussian-logit targets')
+    .description(
+      'synthetic softmax-bottleneck sweep: every discrete head at every hidden size d on seeded Gaussian-logit targets',
+    )
     .option('--set <key=value>', 'override a setting, e.g. --set dims=[2,8,32] --set steps=200 (repeatable)', collect)
     .option('--out <file.json>', 'write the rows as JSON')
     .option('--quiet', 'no progress lines')
@@ -119,10 +136,19 @@ export async function main(argv: string[]): Promise<number> {
     });
   program
     .command('reproduce')
-    .description('run what is left of the results suite (resumable: finished runs are kept, interrupted ones continue from their checkpoints), then write docs/results.md')
-    .option('--scale <scale>', 'small: the repository\'s results, hours on a software GPU; paper: the papers\' sizes, for a real GPU', 'small')
+    .description(
+      'run what is left of the results suite (resumable: finished runs are kept, interrupted ones continue from their checkpoints), then write docs/results.md',
+    )
+    .option(
+      '--scale <scale>',
+      "small: the repository's results, hours on a software GPU; paper: the papers' sizes, for a real GPU",
+      'small',
+    )
     .option('--only <part...>', `only these parts (${partNames.join(', ')})`)
-    .option('--out <dir>', 'records, checkpoints and figures go here, the document beside it as <dir>.md (default docs/results, or docs/results-paper)')
+    .option(
+      '--out <dir>',
+      'records, checkpoints and figures go here, the document beside it as <dir>.md (default docs/results, or docs/results-paper)',
+    )
     .option('--report-only', 'only rewrite the document from the records already there')
     .action(async (options: ReproduceOptions) => {
       exitCode = await reproduceCommand(options, ['continuum', ...argv].join(' '));

@@ -33,10 +33,12 @@ export interface TrainCommandOptions {
 }
 
 function overridesOf(assignments: string[] = []): Record<string, unknown> {
-  return Object.fromEntries(assignments.map((a) => {
-    const { path, value } = parseAssignment(a);
-    return [path, value];
-  }));
+  return Object.fromEntries(
+    assignments.map((a) => {
+      const { path, value } = parseAssignment(a);
+      return [path, value];
+    }),
+  );
 }
 
 export function summaryTable(record: ComparisonRecord): string {
@@ -46,11 +48,19 @@ export function summaryTable(record: ComparisonRecord): string {
 }
 
 /** Writes the record as JSON and, beside it, `.metrics.csv` and `.evals.csv`. */
-async function writeRecord(path: string, record: ComparisonRecord | RunRecord, comparison: ComparisonRecord): Promise<string[]> {
+async function writeRecord(
+  path: string,
+  record: ComparisonRecord | RunRecord,
+  comparison: ComparisonRecord,
+): Promise<string[]> {
   await mkdir(dirname(path), { recursive: true });
   const stem = path.replace(/\.json$/i, '');
   const files = [path, `${stem}.metrics.csv`, `${stem}.evals.csv`];
-  await Promise.all([writeFile(files[0]!, toJson(record)), writeFile(files[1]!, metricsCsv(comparison)), writeFile(files[2]!, evalsCsv(comparison))]);
+  await Promise.all([
+    writeFile(files[0]!, toJson(record)),
+    writeFile(files[1]!, metricsCsv(comparison)),
+    writeFile(files[2]!, evalsCsv(comparison)),
+  ]);
   return files;
 }
 
@@ -59,7 +69,10 @@ function evalLine(event: Extract<ProgressEvent, { kind: 'eval' }>): string {
   const p = event.point;
   const perplexity = p.perplexity === undefined ? '' : `, ppl ${fixed(p.perplexity, 1)}`;
   const unknown = p.unknownShare === undefined ? '' : `, ${fixed(100 * p.unknownShare, 1)}% emitted <unk>`;
-  const bleu = p.bleu === undefined ? '' : `, BLEU ${fixed(p.bleu, 2)} (dedup ${fixed(p.bleuNoDuplicates, 2)}, <unk> kept ${fixed(p.bleuUnkKept, 2)}${unknown})`;
+  const bleu =
+    p.bleu === undefined
+      ? ''
+      : `, BLEU ${fixed(p.bleu, 2)} (dedup ${fixed(p.bleuNoDuplicates, 2)}, <unk> kept ${fixed(p.bleuUnkKept, 2)}${unknown})`;
   return `eval ${event.run.record.label} @${p.step}: valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%, acc@5 ${fixed(100 * p.accuracy5, 1)}%${perplexity}${bleu}`;
 }
 
@@ -69,10 +82,20 @@ function evalLine(event: Extract<ProgressEvent, { kind: 'eval' }>): string {
  */
 function progressReporter(quiet: boolean) {
   if (quiet) {
-    return { onProgress: (event: ProgressEvent) => event.kind === 'eval' && console.error(evalLine(event)), stop: () => undefined };
+    return {
+      onProgress: (event: ProgressEvent) => event.kind === 'eval' && console.error(evalLine(event)),
+      stop: () => undefined,
+    };
   }
   const bars = new cliProgress.MultiBar(
-    { format: '{bar} {value}/{total} steps | {status}', hideCursor: true, clearOnComplete: false, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
+    {
+      format: '{bar} {value}/{total} steps | {status}',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+    },
     cliProgress.Presets.shades_classic,
   );
   let bar: cliProgress.SingleBar | undefined;
@@ -81,7 +104,10 @@ function progressReporter(quiet: boolean) {
       bar = bars.create(event.steps, 0, { status: 'compiling shaders and warming up' });
     } else if (event.kind === 'step') {
       const status = event.runs
-        .map((run) => `${run.record.label}: ${fixed(run.record.metrics.at(-1)?.loss, 3)}${run.record.status === 'failed' ? ' (failed)' : ''}`)
+        .map(
+          (run) =>
+            `${run.record.label}: ${fixed(run.record.metrics.at(-1)?.loss, 3)}${run.record.status === 'failed' ? ' (failed)' : ''}`,
+        )
         .join(' · ');
       bar?.update(event.step, { status });
     } else if (event.kind === 'eval') {
@@ -104,8 +130,15 @@ export function samplesText(record: ComparisonRecord): string {
     .flatMap((run) => {
       const last = run.evals.at(-1);
       if (!last?.samples?.length) return [];
-      const lines = last.samples.flatMap((sample, i) => [`  ${i + 1}. source:     ${sample.source}`, `     reference:  ${sample.reference}`, `     hypothesis: ${sample.hypothesis}`]);
-      return [`Decoded validation sentences, ${run.label}, step ${last.step} (<unk> replaced from the source):`, ...lines];
+      const lines = last.samples.flatMap((sample, i) => [
+        `  ${i + 1}. source:     ${sample.source}`,
+        `     reference:  ${sample.reference}`,
+        `     hypothesis: ${sample.hypothesis}`,
+      ]);
+      return [
+        `Decoded validation sentences, ${run.label}, step ${last.step} (<unk> replaced from the source):`,
+        ...lines,
+      ];
     })
     .join('\n');
 }
@@ -113,10 +146,16 @@ export function samplesText(record: ComparisonRecord): string {
 export async function trainCommand(options: TrainCommandOptions): Promise<number> {
   // Not an experiment preset (no dataset, no backbone): the synthetic bottleneck sweep has its own
   // settings, so `train --preset bottleneck-synthetic` hands --set/--out to `continuum bottleneck`.
-  if (options.preset === 'bottleneck-synthetic') return bottleneckCommand({ ...(options.set ? { set: options.set } : {}), ...(options.out ? { out: options.out } : {}), ...(options.quiet ? { quiet: true } : {}) });
+  if (options.preset === 'bottleneck-synthetic')
+    return bottleneckCommand({
+      ...(options.set ? { set: options.set } : {}),
+      ...(options.out ? { out: options.out } : {}),
+      ...(options.quiet ? { quiet: true } : {}),
+    });
   const { base, chosen } = chooseRuns(options);
   const { engine, kernels } = await openEngine({ timing: options.profile ?? false });
-  if (options.profile && !engine.gpu.hasTimestamps) console.error('This adapter has no timestamp queries: --profile reports total step times only.');
+  if (options.profile && !engine.gpu.hasTimestamps)
+    console.error('This adapter has no timestamp queries: --profile reports total step times only.');
   const adapter = adapterLine(engine.gpu.adapter);
   if (!options.quiet) console.error(`${adapter}\n${kernelLines(kernels)}`);
   const resume = options.resume ? new Uint8Array(await readFile(options.resume)) : undefined;
@@ -129,7 +168,10 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     adapter,
     runs: specs,
     preset: options.preset,
-    evaluation: { decodeSentences: options.decode ?? Math.min(base.data.validSentences, 100), samples: printedSamples(options.decode) },
+    evaluation: {
+      decodeSentences: options.decode ?? Math.min(base.data.validSentences, 100),
+      samples: printedSamples(options.decode),
+    },
     onProgress: async (event) => {
       progress.onProgress(event);
       if (event.kind === 'checkpoint' && options.checkpointDir) {
@@ -147,11 +189,17 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   if (samples) console.log(samples);
   for (const run of record.runs) {
     const { forward, backward, optimizer } = run.speed?.msPerStep ?? {};
-    if (forward !== undefined) console.log(`${run.label}: GPU ms/step forward ${fixed(forward, 1)}, backward ${fixed(backward, 1)}, optimizer ${fixed(optimizer, 1)}`);
+    if (forward !== undefined)
+      console.log(
+        `${run.label}: GPU ms/step forward ${fixed(forward, 1)}, backward ${fixed(backward, 1)}, optimizer ${fixed(optimizer, 1)}`,
+      );
   }
   for (const run of record.runs) {
     const stop = run.earlyStop;
-    if (stop) console.log(`${run.label}: stopped early at step ${stop.step}: no validation ${run.config.train.stopOn} improvement for ${stop.patience} evaluations since step ${stop.bestStep}`);
+    if (stop)
+      console.log(
+        `${run.label}: stopped early at step ${stop.step}: no validation ${run.config.train.stopOn} improvement for ${stop.patience} evaluations since step ${stop.bestStep}`,
+      );
   }
   for (const run of record.runs) if (run.error) console.error(`${run.label}: ${run.error}`);
   if (options.out) {
@@ -174,7 +222,10 @@ function chooseRuns(options: TrainCommandOptions) {
   }
   const preset = presetNamed(options.preset);
   const variant = preset.variants[options.variant];
-  if (!variant) throw new Error(`--variant ${options.variant} does not exist: this preset has variants 0–${preset.variants.length - 1}`);
+  if (!variant)
+    throw new Error(
+      `--variant ${options.variant} does not exist: this preset has variants 0–${preset.variants.length - 1}`,
+    );
   const base = applyOverrides(presetBase(preset), overrides);
   // Labelled as in the whole comparison ("head: softmax") when the other variants accept the overrides.
   let chosen: ReturnType<typeof runsOf>;
@@ -196,7 +247,11 @@ export async function evalCommand(options: { checkpoint: string; out?: string; d
   const task = await prepareTask(readNodeAsset, saved.config, { engine });
   const run = new TrainingRun(engine, task, saved.config, { label: saved.label, adapter });
   restoreCheckpoint(run, bytes);
-  await evaluate(run, { batchSentences: 32, decodeSentences: options.decode ?? 100, samples: printedSamples(options.decode) });
+  await evaluate(run, {
+    batchSentences: 32,
+    decodeSentences: options.decode ?? 100,
+    samples: printedSamples(options.decode),
+  });
   run.record.status = 'finished';
   const record: ComparisonRecord = { format: 'continuum-comparison', formatVersion: 1, runs: [run.record] };
   console.log(summaryTable(record));

@@ -62,7 +62,8 @@ export function seq2seqExamples(pairs: Iterable<{ source: Int32Array; target: In
  * windows are views into `stream`, not copies.
  */
 export function languageModelExamples(stream: Int32Array, windowLength: number): Example[] {
-  if (!Number.isInteger(windowLength) || windowLength < 1) throw new Error(`The window length must be a positive integer, got ${windowLength}`);
+  if (!Number.isInteger(windowLength) || windowLength < 1)
+    throw new Error(`The window length must be a positive integer, got ${windowLength}`);
   const examples: Example[] = [];
   for (let start = 0; start + 1 < stream.length; start += windowLength) {
     const end = Math.min(start + windowLength, stream.length - 1);
@@ -95,7 +96,10 @@ function groupIntoBatches(order: readonly number[], examples: readonly Example[]
     const example = examples[index]!;
     const sourceWith = Math.max(longestSource, sourceLengthOf(example));
     const inputWith = Math.max(longestInput, example.input.length);
-    const fits = 'sentences' in size ? group.length < size.sentences : (group.length + 1) * (sourceWith + inputWith) <= size.tokens;
+    const fits =
+      'sentences' in size
+        ? group.length < size.sentences
+        : (group.length + 1) * (sourceWith + inputWith) <= size.tokens;
     if (fits || group.length === 0) {
       group.push(index);
       [longestSource, longestInput] = [sourceWith, inputWith];
@@ -111,7 +115,10 @@ function groupIntoBatches(order: readonly number[], examples: readonly Example[]
 
 /** Shortest first by source + decoder length, then by decoder length; stable, so ties keep their order. */
 function sortByLength(indices: number[], examples: readonly Example[]): number[] {
-  return indices.sort((a, b) => slotsPerRow(examples[a]!) - slotsPerRow(examples[b]!) || examples[a]!.input.length - examples[b]!.input.length);
+  return indices.sort(
+    (a, b) =>
+      slotsPerRow(examples[a]!) - slotsPerRow(examples[b]!) || examples[a]!.input.length - examples[b]!.input.length,
+  );
 }
 
 function shuffleInPlace<T>(items: T[], random: () => number): T[] {
@@ -124,7 +131,8 @@ function shuffleInPlace<T>(items: T[], random: () => number): T[] {
 
 function validateSize(size: BatchSize): void {
   const value = 'sentences' in size ? size.sentences : size.tokens;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`A batch size must be a positive integer, got ${JSON.stringify(size)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`A batch size must be a positive integer, got ${JSON.stringify(size)}`);
 }
 
 /** Pads the examples of one group into a batch. */
@@ -171,7 +179,11 @@ export class Batcher {
   private readonly random: () => number;
   private epochsDrawn = 0;
 
-  constructor(readonly examples: readonly Example[], readonly dataSeed: number, readonly options: BatchingOptions) {
+  constructor(
+    readonly examples: readonly Example[],
+    readonly dataSeed: number,
+    readonly options: BatchingOptions,
+  ) {
     validateSize(options.size);
     this.random = mulberry32(dataSeed);
   }
@@ -179,13 +191,18 @@ export class Batcher {
   /** Plans the next epoch now (drawing from the random stream) and returns its batches. */
   nextEpoch(): EpochBatches {
     const { size, bucketing = true, chunkBatches = 64 } = this.options;
-    const order = shuffleInPlace(Array.from(this.examples, (_, i) => i), this.random);
+    const order = shuffleInPlace(
+      Array.from(this.examples, (_, i) => i),
+      this.random,
+    );
     let groups: number[][];
     if (bucketing) {
       const chunk = Math.max(1, chunkBatches * this.examplesPerBatch());
       groups = [];
       for (let start = 0; start < order.length; start += chunk) {
-        groups.push(...groupIntoBatches(sortByLength(order.slice(start, start + chunk), this.examples), this.examples, size));
+        groups.push(
+          ...groupIntoBatches(sortByLength(order.slice(start, start + chunk), this.examples), this.examples, size),
+        );
       }
       shuffleInPlace(groups, this.random);
     } else {
@@ -204,7 +221,8 @@ export class Batcher {
   private examplesPerBatch(): number {
     const { size } = this.options;
     if ('sentences' in size) return size.sentences;
-    const meanSlots = this.examples.reduce((sum, example) => sum + slotsPerRow(example), 0) / Math.max(1, this.examples.length);
+    const meanSlots =
+      this.examples.reduce((sum, example) => sum + slotsPerRow(example), 0) / Math.max(1, this.examples.length);
     return Math.max(1, Math.floor(size.tokens / Math.max(1, meanSlots)));
   }
 }
@@ -212,7 +230,10 @@ export class Batcher {
 /** Evaluation batches: no shuffling, sorted by length over the whole set for the least padding. */
 export function evaluationBatches(examples: readonly Example[], size: BatchSize): Batch[] {
   validateSize(size);
-  const order = sortByLength(Array.from(examples, (_, i) => i), examples);
+  const order = sortByLength(
+    Array.from(examples, (_, i) => i),
+    examples,
+  );
   return groupIntoBatches(order, examples, size).map((group) => buildBatch(examples, group));
 }
 

@@ -29,8 +29,14 @@ function wordSymbols(word: string): string[] {
   return symbols;
 }
 
-/** Learns merges from word counts. Returns the alphabet (every character seen, bare and word-final) and the merges in rank order. */
-export function learnMerges(wordCounts: ReadonlyMap<string, number>, { merges: maxMerges, minPairCount = 2 }: BpeTrainingOptions): { alphabet: string[]; merges: BpeMerge[] } {
+/**
+ * Learns merges from word counts. Returns the alphabet (every character seen, bare and word-final) and the merges in
+ * rank order.
+ */
+export function learnMerges(
+  wordCounts: ReadonlyMap<string, number>,
+  { merges: maxMerges, minPairCount = 2 }: BpeTrainingOptions,
+): { alphabet: string[]; merges: BpeMerge[] } {
   const symbolNames: string[] = [];
   const symbolIds = new Map<string, number>();
   const intern = (name: string): number => {
@@ -68,7 +74,12 @@ export function learnMerges(wordCounts: ReadonlyMap<string, number>, { merges: m
       const count = (pairCounts.get(key) ?? 0) + delta;
       if (count > 0) {
         pairCounts.set(key, count);
-        heap.push({ count, key, left: symbolNames[Math.floor(key / pairKeyBase)]!, right: symbolNames[key % pairKeyBase]! });
+        heap.push({
+          count,
+          key,
+          left: symbolNames[Math.floor(key / pairKeyBase)]!,
+          right: symbolNames[key % pairKeyBase]!,
+        });
       } else pairCounts.delete(key);
     }
   };
@@ -191,10 +202,15 @@ export class BpeTokenizer {
   private readonly ranks = new Map<string, Map<string, number>>();
   private readonly wordIds = new Map<string, readonly number[]>();
 
-  constructor(readonly vocabulary: Vocabulary, readonly merges: readonly BpeMerge[], readonly lowercase = true) {
+  constructor(
+    readonly vocabulary: Vocabulary,
+    readonly merges: readonly BpeMerge[],
+    readonly lowercase = true,
+  ) {
     merges.forEach(([left, right], rank) => {
       for (const symbol of [left, right, left + right]) {
-        if (!vocabulary.has(symbol)) throw new Error(`BPE merge ${rank} (${left} ${right}) uses ${symbol}, which is not in the vocabulary`);
+        if (!vocabulary.has(symbol))
+          throw new Error(`BPE merge ${rank} (${left} ${right}) uses ${symbol}, which is not in the vocabulary`);
       }
       let byRight = this.ranks.get(left);
       if (!byRight) this.ranks.set(left, (byRight = new Map()));

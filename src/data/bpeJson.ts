@@ -70,7 +70,15 @@ export function toTokenizerJson(tokenizer: BpeTokenizer): TokenizerJson {
     truncation: null,
     padding: null,
     added_tokens: tokens
-      .map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }))
+      .map((content, id) => ({
+        id,
+        content,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      }))
       .filter(({ content }) => specials.has(content)),
     normalizer: { type: 'Sequence', normalizers },
     // invert + Removed: the pattern's matches are the pieces, the text between them is dropped.

@@ -21,15 +21,21 @@ export const defaultContextSmoothing = 0.75;
  * (c, w). Windows never cross from one sequence into the next; negative ids are gaps that occupy a
  * position but pair with nothing (e.g. tokens dropped from the vocabulary).
  */
-export function cooccurrenceCounts(sequences: Iterable<ArrayLike<number>>, vocabSize: number, { window = defaultWindow }: CooccurrenceOptions = {}): CsrMatrix {
-  if (!Number.isInteger(window) || window < 1) throw new Error(`The co-occurrence window must be a positive integer, got ${window}`);
+export function cooccurrenceCounts(
+  sequences: Iterable<ArrayLike<number>>,
+  vocabSize: number,
+  { window = defaultWindow }: CooccurrenceOptions = {},
+): CsrMatrix {
+  if (!Number.isInteger(window) || window < 1)
+    throw new Error(`The co-occurrence window must be a positive integer, got ${window}`);
   // One flat array with `window` gap tokens between sequences keeps every window inside its sequence.
   const flat: number[] = [];
   for (const sequence of sequences) {
     if (flat.length > 0) for (let g = 0; g < window; g++) flat.push(-1);
     for (let p = 0; p < sequence.length; p++) {
       const id = sequence[p]!;
-      if (id >= vocabSize || !Number.isInteger(id)) throw new Error(`Token id ${id} at position ${p} is outside a vocabulary of V=${vocabSize}`);
+      if (id >= vocabSize || !Number.isInteger(id))
+        throw new Error(`Token id ${id} at position ${p} is outside a vocabulary of V=${vocabSize}`);
       flat.push(id);
     }
   }
@@ -70,7 +76,13 @@ export function cooccurrenceCounts(sequences: Iterable<ArrayLike<number>>, vocab
     }
     offsets[w + 1] = columns.length;
   }
-  return { rows: vocabSize, cols: vocabSize, offsets, columns: Uint32Array.from(columns), values: Float64Array.from(values) };
+  return {
+    rows: vocabSize,
+    cols: vocabSize,
+    offsets,
+    columns: Uint32Array.from(columns),
+    values: Float64Array.from(values),
+  };
 }
 
 /** For each word, the positions where it occurs, ascending (counting sort; gaps left out). */
@@ -92,7 +104,10 @@ function positionsByWord(tokens: Int32Array, vocabSize: number): { offsets: Uint
  * with #(w) = Σ_c #(w,c) and #(c) = Σ_w #(w,c). Smoothing raises rare contexts' probability, which
  * tames PMI's bias towards them. Only the positive entries are kept.
  */
-export function ppmiFromCounts(counts: CsrMatrix, { contextSmoothing = defaultContextSmoothing }: PpmiOptions = {}): CsrMatrix {
+export function ppmiFromCounts(
+  counts: CsrMatrix,
+  { contextSmoothing = defaultContextSmoothing }: PpmiOptions = {},
+): CsrMatrix {
   const rowSums = new Float64Array(counts.rows);
   const contextSums = new Float64Array(counts.cols);
   let total = 0;
@@ -114,7 +129,9 @@ export function ppmiFromCounts(counts: CsrMatrix, { contextSmoothing = defaultCo
   for (let r = 0; r < counts.rows; r++) {
     for (let e = counts.offsets[r]!; e < counts.offsets[r + 1]!; e++) {
       const c = counts.columns[e]!;
-      const pmi = Math.log((counts.values[e]! / total) / ((rowSums[r]! / total) * (smoothedContexts[c]! / smoothedTotal)));
+      const pmi = Math.log(
+        counts.values[e]! / total / ((rowSums[r]! / total) * (smoothedContexts[c]! / smoothedTotal)),
+      );
       if (pmi > 0) {
         columns.push(c);
         values.push(pmi);
@@ -122,10 +139,20 @@ export function ppmiFromCounts(counts: CsrMatrix, { contextSmoothing = defaultCo
     }
     offsets[r + 1] = columns.length;
   }
-  return { rows: counts.rows, cols: counts.cols, offsets, columns: Uint32Array.from(columns), values: Float64Array.from(values) };
+  return {
+    rows: counts.rows,
+    cols: counts.cols,
+    offsets,
+    columns: Uint32Array.from(columns),
+    values: Float64Array.from(values),
+  };
 }
 
 /** Counts and PPMI in one call, with the spec's defaults (window 5 with 1/d weighting, α = 0.75). */
-export function ppmiMatrix(sequences: Iterable<ArrayLike<number>>, vocabSize: number, options: CooccurrenceOptions & PpmiOptions = {}): CsrMatrix {
+export function ppmiMatrix(
+  sequences: Iterable<ArrayLike<number>>,
+  vocabSize: number,
+  options: CooccurrenceOptions & PpmiOptions = {},
+): CsrMatrix {
   return ppmiFromCounts(cooccurrenceCounts(sequences, vocabSize, options), options);
 }

@@ -71,7 +71,8 @@ async function readVerifiedLines(read: ReadAsset, path: string): Promise<string[
 }
 
 function checkSplit(split: string): asserts split is Split {
-  if (!(splits as readonly string[]).includes(split)) throw new Error(`Unknown split '${split}': use ${splits.join(', ')}`);
+  if (!(splits as readonly string[]).includes(split))
+    throw new Error(`Unknown split '${split}': use ${splits.join(', ')}`);
 }
 
 function pick<T>(table: Record<string, T>, name: string, kind: string): T {
@@ -106,10 +107,15 @@ export async function loadCorpus(read: ReadAsset, name: string, split: Split): P
 /** The shipped GloVe 6B 100-d slice, rows normalised to unit length. */
 export async function loadGlove(read: ReadAsset): Promise<GloveVectors> {
   const { glove } = await loadManifest(read);
-  const [words, halves] = await Promise.all([readVerifiedLines(read, glove.vocabFile), readVerified(read, glove.vectorsFile)]);
+  const [words, halves] = await Promise.all([
+    readVerifiedLines(read, glove.vocabFile),
+    readVerified(read, glove.vectorsFile),
+  ]);
   const vectors = decodeFloat16(halves);
   if (vectors.length !== words.length * glove.dim) {
-    throw new Error(`${glove.vectorsFile} holds ${vectors.length} values, expected ${words.length} words × ${glove.dim}`);
+    throw new Error(
+      `${glove.vectorsFile} holds ${vectors.length} values, expected ${words.length} words × ${glove.dim}`,
+    );
   }
   normaliseRows(vectors, glove.dim);
   return { words, dim: glove.dim, vectors };

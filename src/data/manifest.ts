@@ -86,7 +86,8 @@ export interface Manifest {
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  // WebCrypto accepts only ArrayBuffer-backed views; the type of a read asset also allows shared memory, which gets copied.
+  // WebCrypto accepts only ArrayBuffer-backed views; the type of a read asset also allows shared memory, which gets
+  // copied.
   const owned = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', owned));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');

@@ -17,7 +17,25 @@ export function tokenizeWords(text: string, { lowercase = true }: TokenizeOption
   return normal.match(tokenPattern) ?? [];
 }
 
-const attachLeft = new Set(['.', ',', ';', ':', '!', '?', ')', ']', '}', '%', "n't", "'s", "'re", "'ve", "'ll", "'d", "'m"]);
+const attachLeft = new Set([
+  '.',
+  ',',
+  ';',
+  ':',
+  '!',
+  '?',
+  ')',
+  ']',
+  '}',
+  '%',
+  "n't",
+  "'s",
+  "'re",
+  "'ve",
+  "'ll",
+  "'d",
+  "'m",
+]);
 const attachRight = new Set(['(', '[', '{', '¿', '¡']);
 
 /** Joins tokens into readable text: no space before closing punctuation or contractions, none after opening marks. */

@@ -26,11 +26,19 @@ export interface FilledTable {
   source: Uint8Array;
   /** Words with a shipped vector and an in-app one: the Procrustes fit's pairs. */
   sharedWords: number;
-  /** Mean cosine between mapped in-app vectors and the shipped ones over the shared words (NaN without shipped vectors). */
+  /**
+   * Mean cosine between mapped in-app vectors and the shipped ones over the shared words (NaN without shipped vectors).
+   */
   fitCosine: number;
 }
 
-function unitCopy(from: ArrayLike<number>, offset: number, dimension: number, into: Float32Array, row: number): boolean {
+function unitCopy(
+  from: ArrayLike<number>,
+  offset: number,
+  dimension: number,
+  into: Float32Array,
+  row: number,
+): boolean {
   let sq = 0;
   for (let j = 0; j < dimension; j++) sq += from[offset + j]! ** 2;
   if (!(sq > 0)) return false;
@@ -54,10 +62,16 @@ function randomUnitRow(into: Float32Array, row: number, dimension: number, seed:
  * Every word of `vocabulary` gets a unit vector: its shipped one when `pretrained` has it, else its
  * in-app vector mapped into the shipped space; with no `pretrained`, its in-app vector.
  */
-export function fillMissingVectors(vocabulary: readonly string[], inApp: InAppEmbeddings, pretrained?: PretrainedVectors, { seed = 1 } = {}): FilledTable {
+export function fillMissingVectors(
+  vocabulary: readonly string[],
+  inApp: InAppEmbeddings,
+  pretrained?: PretrainedVectors,
+  { seed = 1 } = {},
+): FilledTable {
   const V = vocabulary.length;
   const k = inApp.dimension;
-  if (inApp.vocabSize !== V) throw new Error(`In-app vectors cover ${inApp.vocabSize} words but the vocabulary has ${V}`);
+  if (inApp.vocabSize !== V)
+    throw new Error(`In-app vectors cover ${inApp.vocabSize} words but the vocabulary has ${V}`);
   const dimension = pretrained?.dimension ?? k;
   const vectors = new Float32Array(V * dimension);
   const source = new Uint8Array(V);
@@ -84,7 +98,10 @@ export function fillMissingVectors(vocabulary: readonly string[], inApp: InAppEm
       if (hasInApp(w)) shared.push(w);
     } else missing.push(w);
   });
-  if (shared.length === 0) throw new Error('No word has both a pretrained and an in-app vector: the pretrained vectors (shipped or uploaded) cannot be for this text');
+  if (shared.length === 0)
+    throw new Error(
+      'No word has both a pretrained and an in-app vector: the pretrained vectors (shipped or uploaded) cannot be for this text',
+    );
 
   const x = new Float64Array(shared.length * k);
   const y = new Float64Array(shared.length * dimension);

@@ -53,11 +53,16 @@ function gpuOperator(engine: Engine, operand: SparseOperand): LinearOperator {
     const x32 = new Float32Array(inner * padded);
     for (let i = 0; i < inner; i++) for (let j = 0; j < width; j++) x32[i * padded + j] = x[i * width + j]!;
     let y: Tensor | undefined;
-    expectedMs = 0.8 * await timeSubmitted(
-      engine,
-      () => (y = engine.tidy(() => sparseTimesDense(engine, operand, engine.tensor(x32, [inner, padded], 'f32', 'svd.block'), { transpose }))),
-      expectedMs,
-    );
+    expectedMs =
+      0.8 *
+      (await timeSubmitted(
+        engine,
+        () =>
+          (y = engine.tidy(() =>
+            sparseTimesDense(engine, operand, engine.tensor(x32, [inner, padded], 'f32', 'svd.block'), { transpose }),
+          )),
+        expectedMs,
+      ));
     const data = await y!.read();
     y!.release();
     const result = new Float64Array(outer * width);

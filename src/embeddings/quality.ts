@@ -28,8 +28,16 @@ function indexOf(space: EmbeddingSpace, word: string): number {
   return i;
 }
 
-/** The k rows closest in cosine to `query` (any vector of the space's dimension), excluding `exclude`; ties to the lower row. */
-export function nearestToVector(space: EmbeddingSpace, query: ArrayLike<number>, k: number, exclude: ReadonlySet<number> = new Set()): Neighbour[] {
+/**
+ * The k rows closest in cosine to `query` (any vector of the space's dimension), excluding `exclude`; ties to the lower
+ * row.
+ */
+export function nearestToVector(
+  space: EmbeddingSpace,
+  query: ArrayLike<number>,
+  k: number,
+  exclude: ReadonlySet<number> = new Set(),
+): Neighbour[] {
   const { words, vectors, dimension } = space;
   const norms = rowNorms(space);
   let queryNorm = 0;
@@ -73,11 +81,20 @@ export const defaultProbeWords = ['king', 'war', 'money', 'good', 'president', '
 export const defaultAnalogies: [string, string, string][] = [['man', 'king', 'woman']];
 
 /** Neighbours of the probe words and the analogies whose words are all in the table (others are skipped). */
-export function qualityReport(space: EmbeddingSpace, probes = defaultProbeWords, analogies = defaultAnalogies, k = 5): QualityReport {
+export function qualityReport(
+  space: EmbeddingSpace,
+  probes = defaultProbeWords,
+  analogies = defaultAnalogies,
+  k = 5,
+): QualityReport {
   const known = new Set(space.words);
   return {
-    neighbours: probes.filter((w) => known.has(w)).map((word) => ({ word, nearest: nearestNeighbours(space, word, k) })),
-    analogies: analogies.filter((q) => q.every((w) => known.has(w))).map((query) => ({ query, answers: analogy(space, ...query, k) })),
+    neighbours: probes
+      .filter((w) => known.has(w))
+      .map((word) => ({ word, nearest: nearestNeighbours(space, word, k) })),
+    analogies: analogies
+      .filter((q) => q.every((w) => known.has(w)))
+      .map((query) => ({ query, answers: analogy(space, ...query, k) })),
   };
 }
 

@@ -34,7 +34,14 @@ function zipfSampler(n: number, uniform: () => number): () => number {
 }
 
 /** Sequences of word ids in [0, vocabSize); the same options give the same corpus. */
-export function syntheticCorpus({ vocabSize, tokens, sequenceLength = 25, topics = 20, topicShare = 0.5, seed = 1 }: SyntheticCorpusOptions): Int32Array[] {
+export function syntheticCorpus({
+  vocabSize,
+  tokens,
+  sequenceLength = 25,
+  topics = 20,
+  topicShare = 0.5,
+  seed = 1,
+}: SyntheticCorpusOptions): Int32Array[] {
   const uniform = mulberry32(seed);
   const anyWord = zipfSampler(vocabSize, uniform);
   const blockSize = Math.max(1, Math.floor(vocabSize / topics));

@@ -24,9 +24,12 @@ export interface TargetEmbeddings {
 /** Tokenised target-side training sentences of a shipped dataset (parallel: its targets; corpus: its lines). */
 export async function loadTargetSentences(read: ReadAsset, dataset: string): Promise<string[][]> {
   const manifest = await loadManifest(read);
-  if (dataset in manifest.parallel) return (await loadParallel(read, dataset, 'train')).tgt.map((line) => tokenizeWords(line));
+  if (dataset in manifest.parallel)
+    return (await loadParallel(read, dataset, 'train')).tgt.map((line) => tokenizeWords(line));
   if (dataset in manifest.corpora) return (await loadCorpus(read, dataset, 'train')).map((line) => tokenizeWords(line));
-  throw new Error(`No shipped dataset named '${dataset}'. Available: ${[...Object.keys(manifest.parallel), ...Object.keys(manifest.corpora)].join(', ')}`);
+  throw new Error(
+    `No shipped dataset named '${dataset}'. Available: ${[...Object.keys(manifest.parallel), ...Object.keys(manifest.corpora)].join(', ')}`,
+  );
 }
 
 /** The shipped GloVe slice in the shape fillMissingVectors takes. */
@@ -35,9 +38,21 @@ export async function loadPretrainedGlove(read: ReadAsset): Promise<PretrainedVe
   return { words: glove.words, vectors: glove.vectors, dimension: glove.dim };
 }
 
-export async function buildTargetEmbeddings(sentences: readonly string[][], options: TargetEmbeddingOptions = {}): Promise<TargetEmbeddings> {
+export async function buildTargetEmbeddings(
+  sentences: readonly string[][],
+  options: TargetEmbeddingOptions = {},
+): Promise<TargetEmbeddings> {
   const vocabulary = Vocabulary.fromSentences(sentences, { maxSize: options.vocabSize ?? 10_000 });
-  const inApp = await buildInAppEmbeddings(sentences.map((s) => vocabulary.encode(s)), vocabulary.size, options);
-  const table = fillMissingVectors(vocabulary.tokens, inApp, options.pretrained, options.seed === undefined ? {} : { seed: options.seed });
+  const inApp = await buildInAppEmbeddings(
+    sentences.map((s) => vocabulary.encode(s)),
+    vocabulary.size,
+    options,
+  );
+  const table = fillMissingVectors(
+    vocabulary.tokens,
+    inApp,
+    options.pretrained,
+    options.seed === undefined ? {} : { seed: options.seed },
+  );
   return { vocabulary, inApp, table };
 }

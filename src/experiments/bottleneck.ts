@@ -11,32 +11,41 @@ import { headSchema } from './config';
 import { formatIssues } from './configIssues';
 
 const count = (min: number, max: number) => {
-  const error = (issue: { input?: unknown }) => `must be an integer from ${min} to ${max}, got ${JSON.stringify(issue.input)}`;
+  const error = (issue: { input?: unknown }) =>
+    `must be an integer from ${min} to ${max}, got ${JSON.stringify(issue.input)}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 };
 
 /** 2^24 cells: 256 MiB for p* and log p* together. */
 const maxTargetCells = 2 ** 24;
 
-export const bottleneckSchema = z.strictObject({
-  contexts: count(1, 65_536).default(256),
-  vocab: count(2, 65_536).default(256),
-  temperature: z.number().gt(0).max(1000).default(1),
-  dims: z.array(count(1, 4096)).min(1).default([2, 4, 8, 16, 32, 64]),
-  heads: z
-    .array(headSchema)
-    .min(1)
-    .default([{ kind: 'softmax' }, { kind: 'plif', pieces: 1000 }, { kind: 'mos', components: 15 }])
-    .refine((heads) => heads.every((h) => ['softmax', 'plif', 'mos'].includes(h.kind)), { error: 'must list vocabulary-scoring heads only (softmax, plif, mos)' })
-    // The contexts are free vectors, with no input embedding to tie an output layer to.
-    .refine((heads) => heads.every((h) => !('tied' in h && h.tied)), { error: 'must not tie a head ("tied": true): the task has no input embedding' }),
-  steps: count(1, 1_000_000).default(300),
-  samplesPerContext: count(1, 4096).default(4),
-  learningRate: z.number().gt(0).max(10).default(0.01),
-  seed: count(0, 2 ** 32 - 1).default(1),
-})
+export const bottleneckSchema = z
+  .strictObject({
+    contexts: count(1, 65_536).default(256),
+    vocab: count(2, 65_536).default(256),
+    temperature: z.number().gt(0).max(1000).default(1),
+    dims: z.array(count(1, 4096)).min(1).default([2, 4, 8, 16, 32, 64]),
+    heads: z
+      .array(headSchema)
+      .min(1)
+      .default([{ kind: 'softmax' }, { kind: 'plif', pieces: 1000 }, { kind: 'mos', components: 15 }])
+      .refine((heads) => heads.every((h) => ['softmax', 'plif', 'mos'].includes(h.kind)), {
+        error: 'must list vocabulary-scoring heads only (softmax, plif, mos)',
+      })
+      // The contexts are free vectors, with no input embedding to tie an output layer to.
+      .refine((heads) => heads.every((h) => !('tied' in h && h.tied)), {
+        error: 'must not tie a head ("tied": true): the task has no input embedding',
+      }),
+    steps: count(1, 1_000_000).default(300),
+    samplesPerContext: count(1, 4096).default(4),
+    learningRate: z.number().gt(0).max(10).default(0.01),
+    seed: count(0, 2 ** 32 - 1).default(1),
+  })
   // p* and log p* live on the CPU as float64 [N, V] (and the exact cross-entropy scores every cell).
-  .refine((c) => c.contexts * c.vocab <= maxTargetCells, { path: ['vocab'], error: `must keep contexts × vocab at most ${maxTargetCells.toLocaleString('en')} (p* and log p* are float64 [N, V] arrays on the CPU)` });
+  .refine((c) => c.contexts * c.vocab <= maxTargetCells, {
+    path: ['vocab'],
+    error: `must keep contexts × vocab at most ${maxTargetCells.toLocaleString('en')} (p* and log p* are float64 [N, V] arrays on the CPU)`,
+  });
 
 export type BottleneckConfig = z.output<typeof bottleneckSchema> & { heads: HeadSpec[] };
 
@@ -61,7 +70,12 @@ export interface BottleneckTask {
 }
 
 /** The seeded true distributions: same seed, same task, in Node and the browser. */
-export function bottleneckTask({ contexts, vocab, temperature, seed }: Pick<BottleneckConfig, 'contexts' | 'vocab' | 'temperature' | 'seed'>): BottleneckTask {
+export function bottleneckTask({
+  contexts,
+  vocab,
+  temperature,
+  seed,
+}: Pick<BottleneckConfig, 'contexts' | 'vocab' | 'temperature' | 'seed'>): BottleneckTask {
   const normal = normalSampler(seed);
   const probs = new Float64Array(contexts * vocab);
   const logProbs = new Float64Array(contexts * vocab);

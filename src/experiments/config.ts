@@ -61,12 +61,22 @@ const generator = { generatorLayerNorm: z.boolean().optional() };
 export const headSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('softmax'), tied: z.boolean().optional() }),
   // `approximate` defaults to the exact normaliser so `head={"kind":"vmf","regularizer":…}` is enough.
-  z.strictObject({ kind: z.literal('vmf'), regularizer: vmfRegularizerSchema, approximate: z.boolean().default(false), ...generator }),
+  z.strictObject({
+    kind: z.literal('vmf'),
+    regularizer: vmfRegularizerSchema,
+    approximate: z.boolean().default(false),
+    ...generator,
+  }),
   z.strictObject({ kind: z.literal('l2'), ...generator }),
   z.strictObject({ kind: z.literal('cosine'), ...generator }),
   // A cosine margin: cosines differ by at most 2.
   z.strictObject({ kind: z.literal('max-margin'), margin: real(0, 2, true), ...generator }),
-  z.strictObject({ kind: z.enum(['syn-margin-projection', 'syn-margin-difference']), margin: real(0, 2, true), detachNegative: z.boolean().optional(), ...generator }),
+  z.strictObject({
+    kind: z.enum(['syn-margin-projection', 'syn-margin-difference']),
+    margin: real(0, 2, true),
+    detachNegative: z.boolean().optional(),
+    ...generator,
+  }),
   z.strictObject({
     kind: z.literal('plif'),
     // PLIF keeps 2·K floats per histogram partial (≤ 16) for ∂θ: 10⁶ pieces is 128 MB of scratch.
@@ -151,44 +161,92 @@ const shape = z.strictObject({
 /** Checks between fields that need no outside knowledge (the dataset names are checked in parseConfig). */
 export const configSchema = shape.superRefine((c, ctx) => {
   // `related`: the other settings a message names, as data for whoever must say which setting is at fault.
-  const fail = (path: string, message: string, ...related: string[]) => ctx.addIssue({ code: 'custom', path: path.split('.'), message, params: { related } });
+  const fail = (path: string, message: string, ...related: string[]) =>
+    ctx.addIssue({ code: 'custom', path: path.split('.'), message, params: { related } });
   // LSTM layers have no attention heads, so only a transformer constrains the pair.
   if (c.model.backbone === 'transformer' && c.model.dModel % c.model.heads !== 0) {
     fail('model.heads', `must divide model.dModel (${c.model.dModel}), got ${c.model.heads}`, 'model.dModel');
   }
   // Continuous heads need one embedding per target type, and a tied input reads the word table.
   if (c.data.targetTokenization === 'bpe' && !isDiscreteSpec(c.head)) {
-    fail('data.targetTokenization', `"bpe" needs a softmax-type head (continuous heads predict word embeddings), got head "${c.head.kind}"`, 'head.kind');
+    fail(
+      'data.targetTokenization',
+      `"bpe" needs a softmax-type head (continuous heads predict word embeddings), got head "${c.head.kind}"`,
+      'head.kind',
+    );
   }
   // A tied output layer is the decoder's trainable input table, which model.tiedInput replaces by the frozen one.
   if (isDiscreteSpec(c.head) && c.head.tied && c.model.tiedInput) {
-    fail('head.tied', `must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "${c.head.kind}" tied`, 'model.tiedInput');
+    fail(
+      'head.tied',
+      `must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "${c.head.kind}" tied`,
+      'model.tiedInput',
+    );
   }
   if (c.data.targetTokenization === 'bpe' && c.model.tiedInput) {
-    fail('model.tiedInput', 'must be false with data.targetTokenization "bpe" (the frozen table holds word embeddings)', 'data.targetTokenization');
+    fail(
+      'model.tiedInput',
+      'must be false with data.targetTokenization "bpe" (the frozen table holds word embeddings)',
+      'data.targetTokenization',
+    );
   }
   if (c.data.sharedVocabulary) {
-    if (c.task !== 'translation') fail('data.sharedVocabulary', `needs task "translation" (a language model has no source side), got "${c.task}"`, 'task');
-    if (c.data.targetTokenization !== 'word') fail('data.sharedVocabulary', 'needs data.targetTokenization "word" (the source side is words)', 'data.targetTokenization');
+    if (c.task !== 'translation')
+      fail(
+        'data.sharedVocabulary',
+        `needs task "translation" (a language model has no source side), got "${c.task}"`,
+        'task',
+      );
+    if (c.data.targetTokenization !== 'word')
+      fail(
+        'data.sharedVocabulary',
+        'needs data.targetTokenization "word" (the source side is words)',
+        'data.targetTokenization',
+      );
     if (c.data.sourceVocab !== c.data.targetVocab) {
-      fail('data.sourceVocab', `must equal data.targetVocab (${c.data.targetVocab}) with data.sharedVocabulary, got ${c.data.sourceVocab}`, 'data.targetVocab', 'data.sharedVocabulary');
+      fail(
+        'data.sourceVocab',
+        `must equal data.targetVocab (${c.data.targetVocab}) with data.sharedVocabulary, got ${c.data.sourceVocab}`,
+        'data.targetVocab',
+        'data.sharedVocabulary',
+      );
     }
   }
   if (c.embeddings.source === 'glove' && c.embeddings.dimension !== gloveDimension) {
-    fail('embeddings.dimension', `must be ${gloveDimension} with embeddings.source "glove" (the shipped vectors are ${gloveDimension}-d), got ${c.embeddings.dimension}`, 'embeddings.source');
+    fail(
+      'embeddings.dimension',
+      `must be ${gloveDimension} with embeddings.source "glove" (the shipped vectors are ${gloveDimension}-d), got ${c.embeddings.dimension}`,
+      'embeddings.source',
+    );
   }
   if (c.embeddings.source === 'in-app' && c.embeddings.dimension > inAppDimensions.max) {
-    fail('embeddings.dimension', `must be an integer from ${inAppDimensions.min} to ${inAppDimensions.max} with embeddings.source "in-app", got ${c.embeddings.dimension}`, 'embeddings.source');
+    fail(
+      'embeddings.dimension',
+      `must be an integer from ${inAppDimensions.min} to ${inAppDimensions.max} with embeddings.source "in-app", got ${c.embeddings.dimension}`,
+      'embeddings.source',
+    );
   }
   // A setting that silently does nothing would mislead a comparison, so the LM rejects an encoder.
   if (c.task === 'translation' && c.model.encoderLayers === 0) {
-    fail('model.encoderLayers', 'must be at least 1 for task "translation" (the source needs an encoder), got 0', 'task');
+    fail(
+      'model.encoderLayers',
+      'must be at least 1 for task "translation" (the source needs an encoder), got 0',
+      'task',
+    );
   }
   if (c.train.patience > 0 && c.train.evalEvery === 0) {
-    fail('train.patience', `needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got ${c.train.patience})`, 'train.evalEvery');
+    fail(
+      'train.patience',
+      `needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got ${c.train.patience})`,
+      'train.evalEvery',
+    );
   }
   if (c.task === 'language-model' && c.model.encoderLayers !== 0) {
-    fail('model.encoderLayers', `must be 0 for task "language-model" (a decoder-only model), got ${c.model.encoderLayers}`, 'task');
+    fail(
+      'model.encoderLayers',
+      `must be 0 for task "language-model" (a decoder-only model), got ${c.model.encoderLayers}`,
+      'task',
+    );
   }
 });
 
@@ -198,13 +256,26 @@ export type ExperimentConfigInput = z.input<typeof configSchema>;
 export type Task = ExperimentConfig['task'];
 
 /** Partial configs for presets and merges; arrays and primitives are replaced whole. */
-export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 export const defaultConfig: ExperimentConfig = {
   version: 1,
   task: 'translation',
   dataset: 'bible-es-en',
-  data: { sourceVocab: 8000, targetVocab: 8000, maxLength: 40, trainSentences: 0, validSentences: 200, targetTokenization: 'word', bpeMerges: 4000, sharedVocabulary: false },
+  data: {
+    sourceVocab: 8000,
+    targetVocab: 8000,
+    maxLength: 40,
+    trainSentences: 0,
+    validSentences: 200,
+    targetTokenization: 'word',
+    bpeMerges: 4000,
+    sharedVocabulary: false,
+  },
   embeddings: { source: 'glove', dimension: gloveDimension },
   model: {
     backbone: 'transformer',
@@ -240,18 +311,28 @@ export const defaultConfig: ExperimentConfig = {
 const invalid = (issues: ConfigIssue[]) => ({ errors: issues.map(issueLine), issues });
 
 /** Validates a whole config against the schema and the catalogue (datasets, uploaded vectors); never throws. */
-export function parseConfig(input: unknown, datasets: DatasetCatalog = shippedDatasets): { config: ExperimentConfig } | { errors: string[]; issues: ConfigIssue[] } {
+export function parseConfig(
+  input: unknown,
+  datasets: DatasetCatalog = shippedDatasets,
+): { config: ExperimentConfig } | { errors: string[]; issues: ConfigIssue[] } {
   const result = configSchema.safeParse(input, { reportInput: true });
   if (!result.success) return invalid(configIssues(result.error));
   const config = result.data;
   const [kind, names] = config.task === 'translation' ? ['parallel', datasets.parallel] : ['corpus', datasets.corpora];
   const issues: ConfigIssue[] = [];
   if (!names.includes(config.dataset)) {
-    issues.push({ path: 'dataset', message: `must be a ${kind} dataset for task "${config.task}" (${quoteAll(names)}), got ${show(config.dataset)}`, related: ['task'] });
+    issues.push({
+      path: 'dataset',
+      message: `must be a ${kind} dataset for task "${config.task}" (${quoteAll(names)}), got ${show(config.dataset)}`,
+      related: ['task'],
+    });
   }
   const { source, dimension } = config.embeddings;
   if (source === 'uploaded' && datasets.vectorDimension === undefined) {
-    issues.push({ path: 'embeddings.source', message: 'must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"' });
+    issues.push({
+      path: 'embeddings.source',
+      message: 'must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"',
+    });
   } else if (source === 'uploaded' && dimension !== datasets.vectorDimension) {
     issues.push({
       path: 'embeddings.dimension',

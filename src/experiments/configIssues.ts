@@ -67,15 +67,23 @@ export function configIssues(error: z.ZodError): ConfigIssue[] {
       case 'unrecognized_keys':
         return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a known setting' }));
       case 'invalid_value':
-        return at(`must be ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${quoteAll(issue.values)}`}${got}`);
+        return at(
+          `must be ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${quoteAll(issue.values)}`}${got}`,
+        );
       case 'invalid_union': {
         const options = (issue as { options?: unknown[] }).options;
         return at(options ? `must be one of ${quoteAll(options)}${got}` : issue.message);
       }
       case 'invalid_type':
-        return at(issue.input === undefined ? `is missing (expected ${issue.expected})` : `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}${got}`);
+        return at(
+          issue.input === undefined
+            ? `is missing (expected ${issue.expected})`
+            : `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}${got}`,
+        );
       case 'invalid_format':
-        return at(`must be ${issue.format === 'datetime' ? 'an ISO 8601 date and time' : `in ${issue.format} format`}${got}`);
+        return at(
+          `must be ${issue.format === 'datetime' ? 'an ISO 8601 date and time' : `in ${issue.format} format`}${got}`,
+        );
       case 'too_small':
       case 'too_big': {
         const [word, bound] = issue.code === 'too_small' ? ['at least', issue.minimum] : ['at most', issue.maximum];

@@ -64,21 +64,55 @@ export function largestTensors(config: ExperimentConfig, sizes: TaskSizes): Tens
   const vocab = data.targetTokenization === 'bpe' ? 'data.bpeMerges' : 'data.targetVocab';
   const batch = ['train.batchSentences', 'data.maxLength'];
   const transformer = model.backbone === 'transformer';
-  const demands: TensorDemand[] = [{ label: 'decoder hidden states', shape: [n, d], lower: [...batch, 'model.dModel'] }];
+  const demands: TensorDemand[] = [
+    { label: 'decoder hidden states', shape: [n, d], lower: [...batch, 'model.dModel'] },
+  ];
   const add = (when: boolean, demand: TensorDemand) => {
     if (when) demands.push(demand);
   };
 
-  add(!isDiscreteSpec(head) || model.tiedInput, { label: 'target_table', shape: [v, m], lower: [vocab, 'embeddings.dimension'] });
-  add(!isDiscreteSpec(head), { label: 'predicted embeddings', shape: [n, m], lower: [...batch, 'embeddings.dimension'] });
+  add(!isDiscreteSpec(head) || model.tiedInput, {
+    label: 'target_table',
+    shape: [v, m],
+    lower: [vocab, 'embeddings.dimension'],
+  });
+  add(!isDiscreteSpec(head), {
+    label: 'predicted embeddings',
+    shape: [n, m],
+    lower: [...batch, 'embeddings.dimension'],
+  });
   add(!model.tiedInput, { label: 'decoder.embedding.table', shape: [v, d], lower: [vocab, 'model.dModel'] });
-  add(sourceVocab > 0 && !data.sharedVocabulary, { label: 'encoder.embedding.table', shape: [sourceVocab, d], lower: ['data.sourceVocab', 'model.dModel'] });
-  add(transformer, { label: 'positions', shape: [sequenceLimit(config), d], lower: ['data.maxLength', 'model.dModel'] });
-  add(transformer, { label: 'decoder.0.ffn.inner.weight', shape: [model.ffn, d], lower: ['model.ffn', 'model.dModel'] });
+  add(sourceVocab > 0 && !data.sharedVocabulary, {
+    label: 'encoder.embedding.table',
+    shape: [sourceVocab, d],
+    lower: ['data.sourceVocab', 'model.dModel'],
+  });
+  add(transformer, {
+    label: 'positions',
+    shape: [sequenceLimit(config), d],
+    lower: ['data.maxLength', 'model.dModel'],
+  });
+  add(transformer, {
+    label: 'decoder.0.ffn.inner.weight',
+    shape: [model.ffn, d],
+    lower: ['model.ffn', 'model.dModel'],
+  });
   add(transformer, { label: 'feed-forward activations', shape: [n, model.ffn], lower: [...batch, 'model.ffn'] });
-  add(transformer, { label: 'decoder self-attention scores', shape: [b * model.heads, t, t], lower: [...batch, 'model.heads'] });
-  add(transformer && s > 0, { label: 'encoder self-attention scores', shape: [b * model.heads, s, s], lower: [...batch, 'model.heads'] });
-  add(transformer && s > 0, { label: 'cross-attention scores', shape: [b * model.heads, t, s], lower: [...batch, 'model.heads'] });
+  add(transformer, {
+    label: 'decoder self-attention scores',
+    shape: [b * model.heads, t, t],
+    lower: [...batch, 'model.heads'],
+  });
+  add(transformer && s > 0, {
+    label: 'encoder self-attention scores',
+    shape: [b * model.heads, s, s],
+    lower: [...batch, 'model.heads'],
+  });
+  add(transformer && s > 0, {
+    label: 'cross-attention scores',
+    shape: [b * model.heads, t, s],
+    lower: [...batch, 'model.heads'],
+  });
   // Input feeding: the first decoder layer reads [embedding; attentional state], 2d wide, into 4 gates.
   add(!transformer, { label: 'decoder.0.ih.weight', shape: [4 * d, 2 * d], lower: ['model.dModel'] });
 
@@ -105,20 +139,31 @@ function attentionHeads(config: ExperimentConfig): number {
   return config.model.backbone === 'transformer' ? config.model.heads : 1;
 }
 
-const orList = (settings: string[]) => (settings.length === 1 ? settings[0]! : `${settings.slice(0, -1).join(', ')} or ${settings.at(-1)}`);
+const orList = (settings: string[]) =>
+  settings.length === 1 ? settings[0]! : `${settings.slice(0, -1).join(', ')} or ${settings.at(-1)}`;
 
 /** One line per tensor or dispatch beyond the device's limits; empty when the run fits. */
 export function limitProblems(limits: DeviceLimits, config: ExperimentConfig, sizes: TaskSizes): string[] {
   const binding = storageLimit(limits);
   const problems = largestTensors(config, sizes)
     .filter((demand) => sizeOf(demand.shape) * 4 > binding.bytes)
-    .map(({ label, shape, lower }) => limitMessage(`Tensor '${label} f32${describeShape(shape)}'`, sizeOf(shape) * 4, binding.name, binding.bytes, `Lower ${orList(lower)}.`));
+    .map(({ label, shape, lower }) =>
+      limitMessage(
+        `Tensor '${label} f32${describeShape(shape)}'`,
+        sizeOf(shape) * 4,
+        binding.name,
+        binding.bytes,
+        `Lower ${orList(lower)}.`,
+      ),
+    );
   const heads = attentionHeads(config);
   const workgroups = sizes.batchRows * heads;
   if (workgroups > limits.maxComputeWorkgroupsPerDimension) {
     const lower = heads > 1 ? ['train.batchSentences', 'model.heads'] : ['train.batchSentences'];
     const what = `Attention over ${sizes.batchRows} sentences × ${heads} head${heads > 1 ? 's' : ''}`;
-    problems.push(workgroupLimitMessage(what, [workgroups], limits.maxComputeWorkgroupsPerDimension, `Lower ${orList(lower)}.`));
+    problems.push(
+      workgroupLimitMessage(what, [workgroups], limits.maxComputeWorkgroupsPerDimension, `Lower ${orList(lower)}.`),
+    );
   }
   return problems;
 }
@@ -126,5 +171,6 @@ export function limitProblems(limits: DeviceLimits, config: ExperimentConfig, si
 /** Throws a GpuError of kind 'limit' listing every problem when the run would not fit the device. */
 export function assertWithinLimits(limits: DeviceLimits, config: ExperimentConfig, task: Task): void {
   const problems = limitProblems(limits, config, taskSizes(config, task));
-  if (problems.length > 0) throw new GpuError('limit', `These settings need more than this GPU allows:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new GpuError('limit', `These settings need more than this GPU allows:\n  ${problems.join('\n  ')}`);
 }

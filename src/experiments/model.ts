@@ -25,16 +25,29 @@ export function buildModel(engine: Engine, config: ExperimentConfig, task: Task)
   const { model, head: headSpec, train } = config;
   const needsTable = !isDiscreteSpec(headSpec) || model.tiedInput;
   const targetVocab = task.targetVocabulary.size;
-  const targetTable = needsTable ? engine.keep(engine.tensor(task.targetTable, [targetVocab, task.tableDimension], 'f32', 'target_table')) : undefined;
+  const targetTable = needsTable
+    ? engine.keep(engine.tensor(task.targetTable, [targetVocab, task.tableDimension], 'f32', 'target_table'))
+    : undefined;
   const tiedTable = model.tiedInput ? targetTable : undefined;
   const sourceVocab = task.sourceVocabulary?.size ?? 0;
-  const common = { sourceVocab, targetVocab, encoderLayers: model.encoderLayers, decoderLayers: model.decoderLayers, dModel: model.dModel, initSeed: train.initSeed, sharedEmbedding: config.data.sharedVocabulary, ...(tiedTable ? { tiedTable } : {}) };
+  const common = {
+    sourceVocab,
+    targetVocab,
+    encoderLayers: model.encoderLayers,
+    decoderLayers: model.decoderLayers,
+    dModel: model.dModel,
+    initSeed: train.initSeed,
+    sharedEmbedding: config.data.sharedVocabulary,
+    ...(tiedTable ? { tiedTable } : {}),
+  };
   let backbone: Backbone;
   if (model.backbone === 'lstm') {
-    if (task.kind !== 'translation') throw new Error('The LSTM backbone is an encoder–decoder: use it with task "translation"');
+    if (task.kind !== 'translation')
+      throw new Error('The LSTM backbone is an encoder–decoder: use it with task "translation"');
     backbone = new LstmSeq2seq(engine, common);
   } else {
-    if (task.kind === 'translation' && model.encoderLayers < 1) throw new Error('Translation needs model.encoderLayers ≥ 1');
+    if (task.kind === 'translation' && model.encoderLayers < 1)
+      throw new Error('Translation needs model.encoderLayers ≥ 1');
     backbone = new Transformer(engine, {
       ...common,
       encoderLayers: task.kind === 'translation' ? model.encoderLayers : 0,

@@ -1,13 +1,7 @@
 // Dotted-path settings (`train.steps=500`, `head={"kind":"vmf",…}`) for the CLI, the URL and presets,
 // and the automatic run labels that say how a run differs from its comparison's base.
 import { headSpecLabel } from '../heads/index';
-import {
-  parseConfig,
-  shippedDatasets,
-  type DatasetCatalog,
-  type DeepPartial,
-  type ExperimentConfig,
-} from './config';
+import { parseConfig, shippedDatasets, type DatasetCatalog, type DeepPartial, type ExperimentConfig } from './config';
 import { ConfigError, show } from './configIssues';
 
 type Settings = Record<string, unknown>;
@@ -34,10 +28,12 @@ export function parseAssignment(text: string): { path: string; value: unknown } 
 
 /** Several assignments as one overrides object; a later assignment to the same path wins. */
 export function parseAssignments(texts: readonly string[]): Settings {
-  return Object.fromEntries(texts.map((text) => {
-    const { path, value } = parseAssignment(text);
-    return [path, value];
-  }));
+  return Object.fromEntries(
+    texts.map((text) => {
+      const { path, value } = parseAssignment(text);
+      return [path, value];
+    }),
+  );
 }
 
 /**
@@ -62,19 +58,32 @@ function validated(candidate: unknown, datasets: DatasetCatalog): ExperimentConf
 }
 
 /** A partial config layered over `config`, validated; throws a ConfigError naming every bad field. */
-export function mergeConfig(config: ExperimentConfig, partial: DeepPartial<ExperimentConfig>, datasets: DatasetCatalog = shippedDatasets): ExperimentConfig {
+export function mergeConfig(
+  config: ExperimentConfig,
+  partial: DeepPartial<ExperimentConfig>,
+  datasets: DatasetCatalog = shippedDatasets,
+): ExperimentConfig {
   return validated(mergeSettings(config, partial), datasets);
 }
 
-/** Dotted overrides applied to `config`, validated; unknown paths and bad values throw a ConfigError listing them all. */
-export function applyOverrides(config: ExperimentConfig, overrides: Settings, datasets: DatasetCatalog = shippedDatasets): ExperimentConfig {
+/**
+ * Dotted overrides applied to `config`, validated; unknown paths and bad values throw a ConfigError listing them all.
+ */
+export function applyOverrides(
+  config: ExperimentConfig,
+  overrides: Settings,
+  datasets: DatasetCatalog = shippedDatasets,
+): ExperimentConfig {
   const patch: Settings = {};
   for (const [path, value] of Object.entries(overrides)) {
     const keys = path.split('.');
     let node = patch;
     keys.slice(0, -1).forEach((key, i) => {
       const next = node[key] ?? (node[key] = {});
-      if (!isPlainObject(next)) throw new ConfigError([`${path} cannot be set: ${keys.slice(0, i + 1).join('.')} is also set to ${show(next)}`]);
+      if (!isPlainObject(next))
+        throw new ConfigError([
+          `${path} cannot be set: ${keys.slice(0, i + 1).join('.')} is also set to ${show(next)}`,
+        ]);
       node = next;
     });
     node[keys.at(-1)!] = value;

@@ -18,7 +18,11 @@ export interface Preset {
 
 const softmax: HeadSpec = { kind: 'softmax' };
 /** The paper's NLLvMF with both regularisers at its values (Kumar & Tsvetkov 2019, table 2). */
-const nllVmf: HeadSpec = { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false };
+const nllVmf: HeadSpec = {
+  kind: 'vmf',
+  regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 },
+  approximate: false,
+};
 /**
  * The reference code's current loss, −log C_m(κ) + log(1+κ)(λ − cos) with λ = 0.2, which its author
  * reports doing slightly better than the paper's. On the built-in reverse task it learned about as
@@ -59,7 +63,15 @@ const presetList: Preset[] = [
       data: { sourceVocab: 500, targetVocab: 500, maxLength: 16, trainSentences: 0, validSentences: 48 },
       embeddings: { source: 'in-app', dimension: 32 },
       model: { encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128, dropout: 0 },
-      train: { steps: 300, batchSentences: 32, learningRate: 5e-3, warmupSteps: 10, decay: 'none', evalEvery: 150, logEvery: 10 },
+      train: {
+        steps: 300,
+        batchSentences: 32,
+        learningRate: 5e-3,
+        warmupSteps: 10,
+        decay: 'none',
+        evalEvery: 150,
+        logEvery: 10,
+      },
     },
     variants: [{ head: softmax }, { head: nllVmfCode }],
   },
@@ -76,7 +88,18 @@ const presetList: Preset[] = [
       data: { sourceVocab: 500, targetVocab: 500, maxLength: 16, trainSentences: 0, validSentences: 100 },
       embeddings: { source: 'glove', dimension: 100 },
       model: { encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128, dropout: 0.1 },
-      train: { steps: 2000, batchSentences: 32, learningRate: 5e-3, warmupSteps: 10, decay: 'none', evalEvery: 100, patience: 3, stopOn: 'accuracy', logEvery: 10, checkpointEvery: 100 },
+      train: {
+        steps: 2000,
+        batchSentences: 32,
+        learningRate: 5e-3,
+        warmupSteps: 10,
+        decay: 'none',
+        evalEvery: 100,
+        patience: 3,
+        stopOn: 'accuracy',
+        logEvery: 10,
+        checkpointEvery: 100,
+      },
     },
     variants: [{ head: softmax }, { head: nllVmfCode }],
   },
@@ -123,12 +146,18 @@ const presetList: Preset[] = [
       model: { encoderLayers: 0, decoderLayers: 1, dModel: 64, heads: 2, ffn: 256, dropout: 0.1 },
       train: { steps: 300, batchSentences: 16, learningRate: 2e-3, warmupSteps: 30, evalEvery: 100, logEvery: 5 },
     },
-    variants: [{ head: softmax }, { head: { kind: 'plif' } }, { head: { kind: 'mos', components: 15 } }, { head: nllVmfCode }],
+    variants: [
+      { head: softmax },
+      { head: { kind: 'plif' } },
+      { head: { kind: 'mos', components: 15 } },
+      { head: nllVmfCode },
+    ],
   },
   {
     name: 'lm-sotu',
     title: 'Language model on the State of the Union addresses',
-    description: 'A decoder-only transformer predicting the next word of State of the Union addresses; softmax vs NLLvMF.',
+    description:
+      'A decoder-only transformer predicting the next word of State of the Union addresses; softmax vs NLLvMF.',
     base: { task: 'language-model', dataset: 'sotu', model: { encoderLayers: 0 } },
     variants: [{ head: softmax }, { head: nllVmfCode }],
   },
@@ -166,9 +195,16 @@ export function presetBase(preset: Preset): ExperimentConfig {
   return mergeConfig(defaultConfig, preset.base);
 }
 
-/** One run per variant, each labelled by the settings that vary across the runs. Throws ConfigError on an invalid variant. */
+/**
+ * One run per variant, each labelled by the settings that vary across the runs. Throws ConfigError on an invalid
+ * variant.
+ */
 /** `datasets`: the catalogue the configs are checked against (the page's includes its uploads). */
-export function runsOf(base: ExperimentConfig, variants: readonly Record<string, unknown>[], datasets: DatasetCatalog = shippedDatasets): ResolvedPreset['runs'] {
+export function runsOf(
+  base: ExperimentConfig,
+  variants: readonly Record<string, unknown>[],
+  datasets: DatasetCatalog = shippedDatasets,
+): ResolvedPreset['runs'] {
   const configs = variants.map((variant) => applyOverrides(base, variant, datasets));
   const varied = new Set(configs.flatMap((config) => Object.keys(differingSettings(base, config))));
   return configs.map((config) => ({ label: runLabel(base, config, varied), config }));

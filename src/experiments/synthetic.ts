@@ -21,7 +21,10 @@ export interface SyntheticOptions {
 }
 
 /** Source/target token pairs: the target is the source copied or reversed. */
-export function syntheticPairs(dataset: SyntheticDataset, { symbols, maxLength, count, seed }: SyntheticOptions): { source: string[]; target: string[] }[] {
+export function syntheticPairs(
+  dataset: SyntheticDataset,
+  { symbols, maxLength, count, seed }: SyntheticOptions,
+): { source: string[]; target: string[] }[] {
   const uniform = mulberry32(seed);
   const draw = (n: number) => Math.floor(uniform() * n);
   return Array.from({ length: count }, () => {

@@ -26,5 +26,9 @@ export function wordCodec(vocabulary: Vocabulary): TargetCodec {
 /** BPE learnt on the training targets with `merges` merges (ties broken by string order, so deterministic). */
 export function bpeCodec(sentences: readonly (readonly string[])[], merges: number): TargetCodec {
   const tokenizer = BpeTokenizer.fromWordCounts(countTokens(sentences), { merges });
-  return { vocabulary: tokenizer.vocabulary, encode: (words) => tokenizer.encodeWords(words), decode: (ids, replacements) => tokenizer.decodeWords(ids, replacements) };
+  return {
+    vocabulary: tokenizer.vocabulary,
+    encode: (words) => tokenizer.encodeWords(words),
+    decode: (ids, replacements) => tokenizer.decodeWords(ids, replacements),
+  };
 }

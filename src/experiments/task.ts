@@ -44,20 +44,42 @@ export function taskKey(config: ExperimentConfig): string {
 type Pair = { source: string[]; target: string[] };
 type Split = 'train' | 'valid';
 
-/** The uploaded dataset a config names, or undefined for a shipped one; an `upload:` name the page no longer holds is an error. */
-function uploadedDataset<K extends UploadedDataset['kind']>(uploads: UploadedData | undefined, name: string, kind: K): Extract<UploadedDataset, { kind: K }> | undefined {
+/**
+ * The uploaded dataset a config names, or undefined for a shipped one; an `upload:` name the page no longer holds is an
+ * error.
+ */
+function uploadedDataset<K extends UploadedDataset['kind']>(
+  uploads: UploadedData | undefined,
+  name: string,
+  kind: K,
+): Extract<UploadedDataset, { kind: K }> | undefined {
   if (!isUploadName(name)) return undefined;
   const dataset = uploads?.datasets[name];
-  if (dataset?.kind !== kind) throw new Error(`No uploaded ${kind === 'parallel' ? 'parallel text' : 'corpus'} named ${name}: upload the file again`);
+  if (dataset?.kind !== kind)
+    throw new Error(
+      `No uploaded ${kind === 'parallel' ? 'parallel text' : 'corpus'} named ${name}: upload the file again`,
+    );
   return dataset as Extract<UploadedDataset, { kind: K }>;
 }
 
-async function parallelText(read: ReadAsset, name: string, split: Split, uploads: UploadedData | undefined): Promise<{ src: string[]; tgt: string[] }> {
+async function parallelText(
+  read: ReadAsset,
+  name: string,
+  split: Split,
+  uploads: UploadedData | undefined,
+): Promise<{ src: string[]; tgt: string[] }> {
   const uploaded = uploadedDataset(uploads, name, 'parallel');
-  return uploaded ? { src: uploadSplit(uploaded.src, split), tgt: uploadSplit(uploaded.tgt, split) } : loadParallel(read, name, split);
+  return uploaded
+    ? { src: uploadSplit(uploaded.src, split), tgt: uploadSplit(uploaded.tgt, split) }
+    : loadParallel(read, name, split);
 }
 
-async function corpusText(read: ReadAsset, name: string, split: Split, uploads: UploadedData | undefined): Promise<string[]> {
+async function corpusText(
+  read: ReadAsset,
+  name: string,
+  split: Split,
+  uploads: UploadedData | undefined,
+): Promise<string[]> {
   const uploaded = uploadedDataset(uploads, name, 'corpus');
   return uploaded ? uploadSplit(uploaded.lines, split) : loadCorpus(read, name, split);
 }
@@ -78,7 +100,13 @@ function fits(tokens: readonly string[], maxLength: number): boolean {
   return tokens.length > 0 && tokens.length <= maxLength;
 }
 
-async function translationPairs(read: ReadAsset, config: ExperimentConfig, split: Split, cap: number, uploads: UploadedData | undefined): Promise<Pair[]> {
+async function translationPairs(
+  read: ReadAsset,
+  config: ExperimentConfig,
+  split: Split,
+  cap: number,
+  uploads: UploadedData | undefined,
+): Promise<Pair[]> {
   if (isSyntheticDataset(config.dataset)) {
     const { data, train } = config;
     const count = cap === 0 ? syntheticDefaultCount : cap;
@@ -100,8 +128,16 @@ async function translationPairs(read: ReadAsset, config: ExperimentConfig, split
  * The corpus lines that fill `windows` windows of data.maxLength tokens (0 = every line): for a
  * language model a "sentence" is one such window, since a corpus line can be a whole speech.
  */
-async function corpusLines(read: ReadAsset, config: ExperimentConfig, split: Split, windows: number, uploads: UploadedData | undefined): Promise<string[][]> {
-  const lines = (await corpusText(read, config.dataset, split, uploads)).map((line) => tokenizeWords(line)).filter((tokens) => tokens.length > 0);
+async function corpusLines(
+  read: ReadAsset,
+  config: ExperimentConfig,
+  split: Split,
+  windows: number,
+  uploads: UploadedData | undefined,
+): Promise<string[][]> {
+  const lines = (await corpusText(read, config.dataset, split, uploads))
+    .map((line) => tokenizeWords(line))
+    .filter((tokens) => tokens.length > 0);
   if (windows === 0) return lines;
   const wanted = windows * config.data.maxLength + 1;
   const kept: string[][] = [];
@@ -135,21 +171,37 @@ function languageModelStream(lines: readonly string[][], codec: TargetCodec): In
   return Int32Array.from(ids);
 }
 
-/** The vectors the table prefers where they have the word: shipped GloVe, the user's (rows normalised as GloVe's are), or none. */
-async function pretrainedVectors(read: ReadAsset, config: ExperimentConfig, uploads: UploadedData | undefined): Promise<PretrainedVectors | undefined> {
+/**
+ * The vectors the table prefers where they have the word: shipped GloVe, the user's (rows normalised as GloVe's are),
+ * or none.
+ */
+async function pretrainedVectors(
+  read: ReadAsset,
+  config: ExperimentConfig,
+  uploads: UploadedData | undefined,
+): Promise<PretrainedVectors | undefined> {
   const { source } = config.embeddings;
   if (source === 'glove') return loadPretrainedGlove(read);
   if (source === 'in-app') return undefined;
   const uploaded = uploads?.vectors;
-  if (!uploaded) throw new Error('embeddings.source is "uploaded" but no word vectors are uploaded: upload the .vec file again');
+  if (!uploaded)
+    throw new Error('embeddings.source is "uploaded" but no word vectors are uploaded: upload the .vec file again');
   // A copy: the caller's upload stays as read, and the UNK row (a mean of rows) needs unit rows.
   const vectors = uploaded.vectors.slice();
   normaliseRows(vectors, uploaded.dimension);
   return { words: uploaded.words, vectors, dimension: uploaded.dimension };
 }
 
-/** The target vocabulary and its table: pretrained and/or in-app PPMI-SVD vectors, or random rows for a synthetic task. */
-async function targetSide(read: ReadAsset, config: ExperimentConfig, sentences: string[][], engine: Engine | undefined, uploads: UploadedData | undefined) {
+/**
+ * The target vocabulary and its table: pretrained and/or in-app PPMI-SVD vectors, or random rows for a synthetic task.
+ */
+async function targetSide(
+  read: ReadAsset,
+  config: ExperimentConfig,
+  sentences: string[][],
+  engine: Engine | undefined,
+  uploads: UploadedData | undefined,
+) {
   const { data, embeddings: settings } = config;
   if (data.targetTokenization === 'bpe') {
     // Softmax heads only (the schema enforces it): no embedding table.
@@ -161,7 +213,12 @@ async function targetSide(read: ReadAsset, config: ExperimentConfig, sentences: 
     const m = settings.dimension;
     const random = randomUnitTable(vocabulary.size, m, config.train.dataSeed);
     const row = (id: number) => random.subarray(id * m, (id + 1) * m);
-    return { codec: wordCodec(vocabulary), targetTable: buildTargetTable(vocabulary.size, m, row, specialIds, [row(specialIds.unk)]), tableDimension: m, pretrainedShare: 0 };
+    return {
+      codec: wordCodec(vocabulary),
+      targetTable: buildTargetTable(vocabulary.size, m, row, specialIds, [row(specialIds.unk)]),
+      tableDimension: m,
+      pretrainedShare: 0,
+    };
   }
   const pretrained = await pretrainedVectors(read, config, uploads);
   const built = await buildTargetEmbeddings(sentences, {
@@ -190,34 +247,72 @@ export interface TaskOptions {
   uploads?: UploadedData;
 }
 
-export async function prepareTask(read: ReadAsset, config: ExperimentConfig, { engine, uploads }: TaskOptions = {}): Promise<Task> {
+export async function prepareTask(
+  read: ReadAsset,
+  config: ExperimentConfig,
+  { engine, uploads }: TaskOptions = {},
+): Promise<Task> {
   const { data } = config;
   const translation = config.task === 'translation';
   const [trainPairs, validPairs] = translation
-    ? await Promise.all([translationPairs(read, config, 'train', data.trainSentences, uploads), translationPairs(read, config, 'valid', data.validSentences, uploads)])
+    ? await Promise.all([
+        translationPairs(read, config, 'train', data.trainSentences, uploads),
+        translationPairs(read, config, 'valid', data.validSentences, uploads),
+      ])
     : [null, null];
   const [trainLines, validLines] = translation
     ? [null, null]
-    : await Promise.all([corpusLines(read, config, 'train', data.trainSentences, uploads), corpusLines(read, config, 'valid', data.validSentences, uploads)]);
+    : await Promise.all([
+        corpusLines(read, config, 'train', data.trainSentences, uploads),
+        corpusLines(read, config, 'valid', data.validSentences, uploads),
+      ]);
   const targetSentences = trainPairs ? trainPairs.map((p) => p.target) : trainLines!;
-  if (targetSentences.length === 0) throw new Error(`No training sentences of at most data.maxLength = ${data.maxLength} tokens in ${config.dataset}`);
+  if (targetSentences.length === 0)
+    throw new Error(`No training sentences of at most data.maxLength = ${data.maxLength} tokens in ${config.dataset}`);
   // A shared vocabulary counts words on both sides (the schema allows it for word-level translation only).
-  const vocabularySentences = data.sharedVocabulary && trainPairs ? [...targetSentences, ...trainPairs.map((p) => p.source)] : targetSentences;
+  const vocabularySentences =
+    data.sharedVocabulary && trainPairs ? [...targetSentences, ...trainPairs.map((p) => p.source)] : targetSentences;
 
-  const { codec, targetTable, tableDimension: m, pretrainedShare } = await targetSide(read, config, vocabularySentences, engine, uploads);
-  const common = { kind: config.task, targetVocabulary: codec.vocabulary, decodeTarget: codec.decode, targetTable, tableDimension: m, pretrainedShare };
+  const {
+    codec,
+    targetTable,
+    tableDimension: m,
+    pretrainedShare,
+  } = await targetSide(read, config, vocabularySentences, engine, uploads);
+  const common = {
+    kind: config.task,
+    targetVocabulary: codec.vocabulary,
+    decodeTarget: codec.decode,
+    targetTable,
+    tableDimension: m,
+    pretrainedShare,
+  };
 
   if (trainPairs && validPairs) {
-    const sourceVocabulary = data.sharedVocabulary ? codec.vocabulary : Vocabulary.fromSentences(trainPairs.map((p) => p.source), { maxSize: data.sourceVocab });
+    const sourceVocabulary = data.sharedVocabulary
+      ? codec.vocabulary
+      : Vocabulary.fromSentences(
+          trainPairs.map((p) => p.source),
+          { maxSize: data.sourceVocab },
+        );
     const limit = sequenceLimit(config) - 1;
     const encode = (pairs: Pair[]) =>
-      seq2seqExamples(pairs.map((p) => ({ source: sourceVocabulary.encode(p.source), target: codec.encode(p.target).subarray(0, limit) })));
+      seq2seqExamples(
+        pairs.map((p) => ({
+          source: sourceVocabulary.encode(p.source),
+          target: codec.encode(p.target).subarray(0, limit),
+        })),
+      );
     return {
       ...common,
       sourceVocabulary,
       train: encode(trainPairs),
       valid: encode(validPairs),
-      validText: validPairs.map((p) => ({ source: detokenize(p.source), reference: detokenize(p.target), sourceTokens: p.source })),
+      validText: validPairs.map((p) => ({
+        source: detokenize(p.source),
+        reference: detokenize(p.target),
+        sourceTokens: p.source,
+      })),
     };
   }
   const windows = (lines: string[][], cap: number) => {
@@ -230,7 +325,11 @@ export async function prepareTask(read: ReadAsset, config: ExperimentConfig, { e
     sourceVocabulary: null,
     train: windows(trainLines!, data.trainSentences),
     valid,
-    validText: valid.map((example) => ({ source: '', reference: detokenize(codec.decode(example.target)), sourceTokens: [] })),
+    validText: valid.map((example) => ({
+      source: '',
+      reference: detokenize(codec.decode(example.target)),
+      sourceTokens: [],
+    })),
   };
 }
 

@@ -49,7 +49,8 @@ export function uploadSplit<T>(items: readonly T[], split: 'train' | 'valid'): T
 
 /** The shipped catalogue plus the uploads, for validating configurations that may name them. */
 export function catalogWith(uploads: UploadedData, shipped: DatasetCatalog = shippedDatasets): DatasetCatalog {
-  const named = (kind: UploadedDataset['kind']) => Object.keys(uploads.datasets).filter((name) => uploads.datasets[name]!.kind === kind);
+  const named = (kind: UploadedDataset['kind']) =>
+    Object.keys(uploads.datasets).filter((name) => uploads.datasets[name]!.kind === kind);
   return {
     parallel: [...shipped.parallel, ...named('parallel')],
     corpora: [...shipped.corpora, ...named('corpus')],
@@ -57,7 +58,9 @@ export function catalogWith(uploads: UploadedData, shipped: DatasetCatalog = shi
   };
 }
 
-/** Only what these runs read, so starting a comparison never copies unrelated (possibly large) uploads to the worker. */
+/**
+ * Only what these runs read, so starting a comparison never copies unrelated (possibly large) uploads to the worker.
+ */
 export function uploadsUsedBy(uploads: UploadedData, configs: readonly ExperimentConfig[]): UploadedData {
   const used = new Set(configs.map((config) => config.dataset));
   const datasets = Object.fromEntries(Object.entries(uploads.datasets).filter(([name]) => used.has(name)));

@@ -21,7 +21,10 @@ export interface StorageLimits {
 }
 
 /** The largest storage buffer a kernel can bind, and the name of the limit that sets it. */
-export function storageLimit(limits: StorageLimits): { name: 'maxBufferSize' | 'maxStorageBufferBindingSize'; bytes: number } {
+export function storageLimit(limits: StorageLimits): {
+  name: 'maxBufferSize' | 'maxStorageBufferBindingSize';
+  bytes: number;
+} {
   return limits.maxStorageBufferBindingSize <= limits.maxBufferSize
     ? { name: 'maxStorageBufferBindingSize', bytes: limits.maxStorageBufferBindingSize }
     : { name: 'maxBufferSize', bytes: limits.maxBufferSize };
@@ -61,7 +64,8 @@ export class BufferPool {
    * before any GPU call, so a step never fails halfway through with a vaguer validation error.
    */
   acquire(bytes: number, label: string): GPUBuffer {
-    if (bytes > this.limit.bytes) throw limitError(`Tensor '${label}'`, bytes, this.limit.name, this.limit.bytes, lowerSizesHint);
+    if (bytes > this.limit.bytes)
+      throw limitError(`Tensor '${label}'`, bytes, this.limit.name, this.limit.bytes, lowerSizesHint);
     const size = bucketBytes(bytes);
     const reused = this.free.get(size)?.pop();
     const buffer =

@@ -25,7 +25,9 @@ export interface GpuContext {
 
 /** One line naming the adapter: printed by the CLI and stored in run records. */
 export function adapterLine(adapter: AdapterSummary): string {
-  const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description].filter(Boolean).join(' / ');
+  const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description]
+    .filter(Boolean)
+    .join(' / ');
   return `Adapter: ${name}${adapter.isFallback ? ' (fallback)' : ''}`;
 }
 
@@ -36,7 +38,11 @@ export interface DeviceLimits extends StorageLimits {
 
 export function deviceLimits(adapter: AdapterSummary): DeviceLimits {
   const { maxBufferSize, maxStorageBufferBindingSize, maxComputeWorkgroupsPerDimension } = adapter.limits;
-  return { maxBufferSize: maxBufferSize!, maxStorageBufferBindingSize: maxStorageBufferBindingSize!, maxComputeWorkgroupsPerDimension: maxComputeWorkgroupsPerDimension! };
+  return {
+    maxBufferSize: maxBufferSize!,
+    maxStorageBufferBindingSize: maxStorageBufferBindingSize!,
+    maxComputeWorkgroupsPerDimension: maxComputeWorkgroupsPerDimension!,
+  };
 }
 
 /** Limits the engine needs at the adapter's maximum: big matrices and wide bindings. */
@@ -71,7 +77,11 @@ function summarise(adapter: GPUAdapter): AdapterSummary {
 export async function acquireGpu(gpu: GPU | undefined, options: GPURequestAdapterOptions = {}): Promise<GpuContext> {
   if (!gpu) throw new GpuError('unavailable', webGpuMissingHelp);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', ...options });
-  if (!adapter) throw new GpuError('unavailable', `WebGPU is present but offers no usable GPU adapter (it may be disabled, blocklisted for this GPU, or need a flag). ${webGpuHowTo}`);
+  if (!adapter)
+    throw new GpuError(
+      'unavailable',
+      `WebGPU is present but offers no usable GPU adapter (it may be disabled, blocklisted for this GPU, or need a flag). ${webGpuHowTo}`,
+    );
 
   const requiredLimits: Record<string, number> = {};
   for (const name of wantedLimits) requiredLimits[name] = Number(adapter.limits[name]);

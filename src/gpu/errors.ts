@@ -24,9 +24,13 @@ export const webGpuMissingHelp = `WebGPU is not available. ${webGpuHowTo}`;
 export function fromGpuError(error: GPUError, during: string): GpuError {
   const isOom = typeof GPUOutOfMemoryError !== 'undefined' && error instanceof GPUOutOfMemoryError;
   if (isOom) {
-    return new GpuError('out-of-memory', `The GPU ran out of memory during ${during}. Try a smaller preset, batch or vocabulary.`);
+    return new GpuError(
+      'out-of-memory',
+      `The GPU ran out of memory during ${during}. Try a smaller preset, batch or vocabulary.`,
+    );
   }
-  const kind = typeof GPUValidationError !== 'undefined' && error instanceof GPUValidationError ? 'validation' : 'internal';
+  const kind =
+    typeof GPUValidationError !== 'undefined' && error instanceof GPUValidationError ? 'validation' : 'internal';
   return new GpuError(kind, `GPU ${kind} error during ${during}: ${error.message}`);
 }
 
@@ -34,11 +38,17 @@ export function fromGpuError(error: GPUError, during: string): GpuError {
  * What to lower when a size is beyond the GPU and nothing closer is known: the settings that size a
  * training run's tensors. The pre-flight check (src/experiments/limits.ts) names the exact ones.
  */
-export const lowerSizesHint = 'Lower train.batchSentences, data.maxLength, data.targetVocab or model.dModel, or choose a smaller preset.';
+export const lowerSizesHint =
+  'Lower train.batchSentences, data.maxLength, data.targetVocab or model.dModel, or choose a smaller preset.';
 
 /** Binary units, so a limit of 2^30 bytes reads "1.0 GiB" as adapters document it. */
 function formatSize(bytes: number): string {
-  const [value, unit] = bytes >= 2 ** 30 ? [bytes / 2 ** 30, 'GiB'] : bytes >= 2 ** 20 ? [bytes / 2 ** 20, 'MiB'] : [bytes / 2 ** 10, 'KiB'];
+  const [value, unit] =
+    bytes >= 2 ** 30
+      ? [bytes / 2 ** 30, 'GiB']
+      : bytes >= 2 ** 20
+        ? [bytes / 2 ** 20, 'MiB']
+        : [bytes / 2 ** 10, 'KiB'];
   return `${value.toFixed(1)} ${unit}`;
 }
 
@@ -51,7 +61,14 @@ export function limitError(what: string, bytes: number, limitName: string, limit
   return new GpuError('limit', limitMessage(what, bytes, limitName, limit, hint));
 }
 
-/** "<what>: 1×1×70000 workgroups, above this GPU's maxComputeWorkgroupsPerDimension of 65535 (per dimension). <hint>" */
-export function workgroupLimitMessage(what: string, workgroups: readonly number[], limit: number, hint: string): string {
+/**
+ * "<what>: 1×1×70000 workgroups, above this GPU's maxComputeWorkgroupsPerDimension of 65535 (per dimension). <hint>"
+ */
+export function workgroupLimitMessage(
+  what: string,
+  workgroups: readonly number[],
+  limit: number,
+  hint: string,
+): string {
   return `${what}: ${workgroups.join('×')} workgroups, above this GPU's maxComputeWorkgroupsPerDimension of ${limit} (per dimension). ${hint}`;
 }

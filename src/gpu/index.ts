@@ -1,5 +1,20 @@
-export { acquireGpu, adapterLine, deviceLimits, type AdapterSummary, type DeviceLimits, type GpuContext } from './device';
-export { GpuError, webGpuHowTo, webGpuMissingHelp, limitError, limitMessage, workgroupLimitMessage, type GpuErrorKind } from './errors';
+export {
+  acquireGpu,
+  adapterLine,
+  deviceLimits,
+  type AdapterSummary,
+  type DeviceLimits,
+  type GpuContext,
+} from './device';
+export {
+  GpuError,
+  webGpuHowTo,
+  webGpuMissingHelp,
+  limitError,
+  limitMessage,
+  workgroupLimitMessage,
+  type GpuErrorKind,
+} from './errors';
 export { BufferPool, bucketBytes, storageLimit, type PoolStats } from './bufferPool';
 export { PipelineCache, specialize, type PipelineKey, type ShaderConstants } from './pipelines';
 export { StepRecorder, type Binding, type Workgroups } from './recorder';

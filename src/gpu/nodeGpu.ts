@@ -48,7 +48,10 @@ export async function acquireNodeGpu(): Promise<GpuContext> {
     return await acquireGpu(createInstance(dawn));
   } catch (error) {
     if (!(error instanceof GpuError) || error.kind !== 'unavailable') throw error;
-    if (useSwiftShader()) return acquireGpu(createInstance(dawn)).catch(() => Promise.reject(new GpuError('unavailable', `Dawn found no WebGPU adapter. ${installHelp}`)));
+    if (useSwiftShader())
+      return acquireGpu(createInstance(dawn)).catch(() =>
+        Promise.reject(new GpuError('unavailable', `Dawn found no WebGPU adapter. ${installHelp}`)),
+      );
     throw new GpuError('unavailable', `Dawn found no WebGPU adapter. ${installHelp}`);
   }
 }

@@ -41,7 +41,13 @@ export class PipelineCache {
   constructor(private device: GPUDevice) {}
 
   get(key: PipelineKey): GPUComputePipeline {
-    const id = JSON.stringify([key.shader, key.entry ?? 'main', key.constants ?? {}, key.overrides ?? {}, key.source ?? '']);
+    const id = JSON.stringify([
+      key.shader,
+      key.entry ?? 'main',
+      key.constants ?? {},
+      key.overrides ?? {},
+      key.source ?? '',
+    ]);
     let pipeline = this.pipelines.get(id);
     if (!pipeline) {
       const started = performance.now();

@@ -20,7 +20,9 @@ export class StepRecorder {
   submits = 0;
   /** Dispatches recorded since the last submit: lets tests assert "one submit per step". */
   pendingDispatches = 0;
-  /** When the latest submit ran on the GPU, settling once it is done; undefined unless `timeNextSubmit` asked for it. */
+  /**
+   * When the latest submit ran on the GPU, settling once it is done; undefined unless `timeNextSubmit` asked for it.
+   */
   lastSubmitSpan: Promise<GpuSpan> | undefined;
   private spanSlot: number | undefined;
 
@@ -62,7 +64,10 @@ export class StepRecorder {
     // WebGPU would report it only after the submit, as a validation error that voids the whole
     // step, without saying which kernel. (grid1d folds 1-D work into 2-D to stay below the limit.)
     if (Math.max(x, y, z) > this.maxWorkgroupsPerDimension) {
-      throw new GpuError('limit', workgroupLimitMessage(`Kernel '${label}'`, [x, y, z], this.maxWorkgroupsPerDimension, lowerSizesHint));
+      throw new GpuError(
+        'limit',
+        workgroupLimitMessage(`Kernel '${label}'`, [x, y, z], this.maxWorkgroupsPerDimension, lowerSizesHint),
+      );
     }
     const bindGroup = this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),

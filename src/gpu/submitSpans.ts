@@ -26,14 +26,23 @@ export class SubmitSpans {
 
   constructor(private device: GPUDevice) {
     this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 * slots, label: 'submit spans' });
-    this.resolveBuffer = device.createBuffer({ size: slots * slotBytes, usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC, label: 'submit spans' });
+    this.resolveBuffer = device.createBuffer({
+      size: slots * slotBytes,
+      usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC,
+      label: 'submit spans',
+    });
   }
 
   /** Timestamps the start of a new submit's work; returns the slot that `end` closes. */
   begin(encoder: GPUCommandEncoder): number {
     const slot = this.next;
     this.next = (slot + 1) % slots;
-    encoder.beginComputePass({ label: 'submit start', timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: 2 * slot } }).end();
+    encoder
+      .beginComputePass({
+        label: 'submit start',
+        timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: 2 * slot },
+      })
+      .end();
     return slot;
   }
 
@@ -42,9 +51,18 @@ export class SubmitSpans {
    * command buffer is submitted: it settles with the span when the GPU is done.
    */
   end(encoder: GPUCommandEncoder, slot: number): { read: () => Promise<GpuSpan> } {
-    encoder.beginComputePass({ label: 'submit end', timestampWrites: { querySet: this.querySet, endOfPassWriteIndex: 2 * slot + 1 } }).end();
+    encoder
+      .beginComputePass({
+        label: 'submit end',
+        timestampWrites: { querySet: this.querySet, endOfPassWriteIndex: 2 * slot + 1 },
+      })
+      .end();
     encoder.resolveQuerySet(this.querySet, 2 * slot, 2, this.resolveBuffer, slot * slotBytes);
-    const staging = this.device.createBuffer({ size: 16, usage: Usage.MAP_READ | Usage.COPY_DST, label: 'submit span' });
+    const staging = this.device.createBuffer({
+      size: 16,
+      usage: Usage.MAP_READ | Usage.COPY_DST,
+      label: 'submit span',
+    });
     encoder.copyBufferToBuffer(this.resolveBuffer, slot * slotBytes, staging, 0, 16);
     return {
       read: () =>

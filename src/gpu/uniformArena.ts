@@ -18,11 +18,13 @@ export class UniformArena {
     private device: GPUDevice,
     alignment: number,
   ) {
-    if (alignment > slotBytes) throw new Error(`minUniformBufferOffsetAlignment ${alignment} > ${slotBytes} is not supported`);
+    if (alignment > slotBytes)
+      throw new Error(`minUniformBufferOffsetAlignment ${alignment} > ${slotBytes} is not supported`);
   }
 
   allocate(fields: UniformField[]): GPUBufferBinding {
-    if (fields.length * 4 > slotBytes) throw new Error(`A uniform block has ${fields.length} fields; at most ${slotBytes / 4} fit`);
+    if (fields.length * 4 > slotBytes)
+      throw new Error(`A uniform block has ${fields.length} fields; at most ${slotBytes / 4} fit`);
     const chunkIndex = Math.floor(this.used / chunkSlots);
     const slot = this.used % chunkSlots;
     this.used++;

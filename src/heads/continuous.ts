@@ -18,17 +18,18 @@ export interface GeneratorOptions {
   generatorLayerNorm?: boolean;
 }
 
-export type ContinuousLoss = GeneratorOptions & (
-  | ({ kind: 'vmf' } & VmfLossOptions)
-  | { kind: Exclude<EmbeddingLossKind, 'max-margin' | 'syn-margin-projection' | 'syn-margin-difference'> }
-  | { kind: 'max-margin'; margin: number }
-  /**
-   * `detachNegative` (default true, as the one public port): the synthetic negative is a constant in
-   * the gradient. Differentiated through, the difference form is met by shrinking ‖ê‖ instead of
-   * aligning ê (docs/fidelity.md).
-   */
-  | { kind: 'syn-margin-projection' | 'syn-margin-difference'; margin: number; detachNegative?: boolean }
-);
+export type ContinuousLoss = GeneratorOptions &
+  (
+    | ({ kind: 'vmf' } & VmfLossOptions)
+    | { kind: Exclude<EmbeddingLossKind, 'max-margin' | 'syn-margin-projection' | 'syn-margin-difference'> }
+    | { kind: 'max-margin'; margin: number }
+    /**
+     * `detachNegative` (default true, as the one public port): the synthetic negative is a constant in
+     * the gradient. Differentiated through, the difference form is met by shrinking ‖ê‖ instead of
+     * aligning ê (docs/fidelity.md).
+     */
+    | { kind: 'syn-margin-projection' | 'syn-margin-difference'; margin: number; detachNegative?: boolean }
+  );
 
 export interface ContinuousHeadOptions {
   hidden: number;
@@ -47,17 +48,25 @@ function lossLabel(loss: ContinuousLoss): string {
     case 'vmf': {
       const r = loss.regularizer;
       const reg =
-        r.kind === 'none' ? '' :
-        r.kind === 'reg1' ? ` reg1 λ1=${r.lambda1}` :
-        r.kind === 'reg2' ? ` reg2 λ2=${r.lambda2}` :
-        r.kind === 'reg1+reg2' ? ` reg1+reg2 λ1=${r.lambda1} λ2=${r.lambda2}` :
-        ` log(1+κ)(λ−cos) λ=${r.lambda}`;
+        r.kind === 'none'
+          ? ''
+          : r.kind === 'reg1'
+            ? ` reg1 λ1=${r.lambda1}`
+            : r.kind === 'reg2'
+              ? ` reg2 λ2=${r.lambda2}`
+              : r.kind === 'reg1+reg2'
+                ? ` reg1+reg2 λ1=${r.lambda1} λ2=${r.lambda2}`
+                : ` log(1+κ)(λ−cos) λ=${r.lambda}`;
       return `NLLvMF${reg}${loss.approximate ? ' (approx.)' : ''}`;
     }
-    case 'l2': return 'L2';
-    case 'cosine': return 'cosine';
-    case 'max-margin': return `max-margin γ=${loss.margin}`;
-    default: return `syn-margin (${loss.kind === 'syn-margin-projection' ? 'projection' : 'difference'}) γ=${loss.margin}${loss.detachNegative === false ? ', negative not detached' : ''}`;
+    case 'l2':
+      return 'L2';
+    case 'cosine':
+      return 'cosine';
+    case 'max-margin':
+      return `max-margin γ=${loss.margin}`;
+    default:
+      return `syn-margin (${loss.kind === 'syn-margin-projection' ? 'projection' : 'difference'}) γ=${loss.margin}${loss.detachNegative === false ? ', negative not detached' : ''}`;
   }
 }
 
@@ -97,7 +106,10 @@ export class ContinuousHead implements Head {
       spec.kind === 'max-margin'
         ? hidden.engine.withoutGradients(() => mostInformativeNegatives(hidden.engine, pred, this.table, targets))
         : targets;
-    const detachNegative = spec.kind === 'syn-margin-projection' || spec.kind === 'syn-margin-difference' ? (spec.detachNegative ?? true) : false;
+    const detachNegative =
+      spec.kind === 'syn-margin-projection' || spec.kind === 'syn-margin-difference'
+        ? (spec.detachNegative ?? true)
+        : false;
     return embeddingLoss(pred, this.table, targets, negatives, { kind: spec.kind, margin, detachNegative });
   }
 

@@ -43,14 +43,25 @@ export interface HeadContext {
 
 export function createHead(engine: Engine, spec: HeadSpec, context: HeadContext): Head {
   if (isDiscreteSpec(spec)) {
-    if (spec.tied && !context.inputEmbedding) throw new Error(`A tied ${spec.kind} head needs the trainable input embedding table (model.tiedInput off)`);
-    const shared = { hidden: context.hidden, vocab: context.vocab, initSeed: context.initSeed, tiedWeight: spec.tied ? context.inputEmbedding : undefined };
+    if (spec.tied && !context.inputEmbedding)
+      throw new Error(`A tied ${spec.kind} head needs the trainable input embedding table (model.tiedInput off)`);
+    const shared = {
+      hidden: context.hidden,
+      vocab: context.vocab,
+      initSeed: context.initSeed,
+      tiedWeight: spec.tied ? context.inputEmbedding : undefined,
+    };
     if (spec.kind === 'plif') return new PlifHead(engine, { ...shared, spec });
     if (spec.kind === 'mos') return new MosHead(engine, { ...shared, spec });
     return new SoftmaxHead(engine, shared);
   }
   if (!context.targetTable) throw new Error(`The ${spec.kind} head needs a target embedding table`);
-  return new ContinuousHead(engine, { hidden: context.hidden, table: context.targetTable, loss: spec, initSeed: context.initSeed });
+  return new ContinuousHead(engine, {
+    hidden: context.hidden,
+    table: context.targetTable,
+    loss: spec,
+    initSeed: context.initSeed,
+  });
 }
 
 export { ContinuousHead, continuousLossLabel, type ContinuousLoss } from './continuous';

@@ -45,12 +45,16 @@ export class MosHead implements Head {
   private readonly prior: Linear;
   /** P [K·d, d] and c [K·d]: rows k·d … (k+1)·d − 1 are P_k, so one product gives every context. */
   private readonly latent: Linear;
-  /** The shared W [V, d] (or the tied embedding) and b [V], named as a softmax head's so both start from the same values. */
+  /**
+   * The shared W [V, d] (or the tied embedding) and b [V], named as a softmax head's so both start from the same
+   * values.
+   */
   private readonly output: SoftmaxHead;
 
   constructor(engine: Engine, { hidden, vocab, initSeed, spec, tiedWeight }: MosHeadOptions) {
     this.components = spec.components ?? mosDefaults.components;
-    if (!Number.isInteger(this.components) || this.components < 1) throw new Error(`MoS needs at least one component, got ${this.components}`);
+    if (!Number.isInteger(this.components) || this.components < 1)
+      throw new Error(`MoS needs at least one component, got ${this.components}`);
     this.prior = new Linear(engine, 'mos.prior', hidden, this.components, { bias: false, initSeed });
     this.latent = new Linear(engine, 'mos.latent', hidden, this.components * hidden, { initSeed });
     this.output = new SoftmaxHead(engine, { hidden, vocab, initSeed, tiedWeight });

@@ -70,7 +70,11 @@ export class PlifHead implements Head {
     // The linear part is a softmax head's (same parameter names, so the same initial values as a
     // softmax baseline of the same run).
     this.linear = new SoftmaxHead(engine, { hidden, vocab, initSeed, tiedWeight });
-    this.theta = engine.parameter(plifInitialTheta(this.grid.pieces, parameterSeed(initSeed, 'plif.theta')), [this.grid.pieces], 'plif.theta');
+    this.theta = engine.parameter(
+      plifInitialTheta(this.grid.pieces, parameterSeed(initSeed, 'plif.theta')),
+      [this.grid.pieces],
+      'plif.theta',
+    );
     this.theta.requiresGrad = !this.frozen;
     this.label = plifLabel(spec);
   }

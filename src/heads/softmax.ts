@@ -31,7 +31,9 @@ export class SoftmaxHead implements Head {
   constructor(engine: Engine, { hidden, vocab, initSeed, tiedWeight }: SoftmaxHeadOptions) {
     if (tiedWeight) {
       if (tiedWeight.shape[0] !== vocab || tiedWeight.shape[1] !== hidden) {
-        throw new Error(`A tied softmax needs an embedding table [${vocab}, ${hidden}], got [${tiedWeight.shape.join(', ')}]`);
+        throw new Error(
+          `A tied softmax needs an embedding table [${vocab}, ${hidden}], got [${tiedWeight.shape.join(', ')}]`,
+        );
       }
       this.weight = tiedWeight;
       this.bias = engine.parameter(new Float32Array(vocab), [vocab], 'softmax.bias');

@@ -25,7 +25,8 @@ export interface BleuResult {
 
 // Python's str.split() and str.rstrip() treat these as whitespace; JavaScript's \s differs
 // (it adds U+FEFF and lacks U+001C–U+001F and U+0085), and token counts must match sacreBLEU's.
-const PYTHON_WHITESPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PYTHON_WHITESPACE =
+  '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const WHITESPACE_RUN = new RegExp(`[${PYTHON_WHITESPACE}]+`, 'u');
 const TRAILING_WHITESPACE = new RegExp(`[${PYTHON_WHITESPACE}]+$`, 'u');
 

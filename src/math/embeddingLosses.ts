@@ -36,13 +36,23 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): { cos: number; da: 
 }
 
 /** The synthetic negatives of syn-margin (Bhat et al. 2019), unnormalised: ê − (ê·u)u or ê − u. */
-export function syntheticNegative(kind: 'syn-margin-projection' | 'syn-margin-difference', pred: ArrayLike<number>, target: ArrayLike<number>): Float64Array {
+export function syntheticNegative(
+  kind: 'syn-margin-projection' | 'syn-margin-difference',
+  pred: ArrayLike<number>,
+  target: ArrayLike<number>,
+): Float64Array {
   const d = kind === 'syn-margin-projection' ? dot(pred, target) : 1;
   return Float64Array.from(pred, (x, j) => x - d * target[j]!);
 }
 
 /** d cos(ê, n(ê))/dê by the chain rule through n: ∂/∂ê + (∂n/∂ê)ᵀ ∂/∂n; only ∂/∂ê when n is detached. */
-function negativeCosine(kind: EmbeddingLossKind, pred: ArrayLike<number>, target: ArrayLike<number>, negativeRow: ArrayLike<number> | undefined, detach: boolean) {
+function negativeCosine(
+  kind: EmbeddingLossKind,
+  pred: ArrayLike<number>,
+  target: ArrayLike<number>,
+  negativeRow: ArrayLike<number> | undefined,
+  detach: boolean,
+) {
   if (kind === 'max-margin') {
     if (!negativeRow) throw new Error('max-margin needs the negative row');
     const c = cosine(pred, negativeRow);
@@ -79,7 +89,12 @@ export function embeddingLossReference(
  * The reference code's max-margin negative: argmax_j cos(ê, e_j) − cos(e(w), e_j) over the whole
  * vocabulary (the target itself included), i.e. argmax_j (μ − e(w))·e_j for unit rows; ties → lowest j.
  */
-export function mostInformativeNegative(pred: ArrayLike<number>, target: ArrayLike<number>, table: ArrayLike<number>, vocab: number): number {
+export function mostInformativeNegative(
+  pred: ArrayLike<number>,
+  target: ArrayLike<number>,
+  table: ArrayLike<number>,
+  vocab: number,
+): number {
   const m = pred.length;
   const kappa = Math.max(Math.sqrt(dot(pred, pred)), minKappa);
   let best = -Infinity;

@@ -100,7 +100,9 @@ export function jacobiSvd(a: ArrayLike<number>, rows: number, cols: number): Svd
     return { u: v, s, v: u };
   }
   const w = columnsOf(a, rows, cols);
-  const vCols = Array.from({ length: cols }, (_, j) => Float64Array.from({ length: cols }, (_, i) => (i === j ? 1 : 0)));
+  const vCols = Array.from({ length: cols }, (_, j) =>
+    Float64Array.from({ length: cols }, (_, i) => (i === j ? 1 : 0)),
+  );
   for (let sweep = 0; sweep < 80; sweep++) {
     let rotated = false;
     for (let p = 0; p < cols - 1; p++) {
@@ -123,7 +125,14 @@ export function jacobiSvd(a: ArrayLike<number>, rows: number, cols: number): Svd
   const norms = w.map((column) => Math.sqrt(dot(column, column)));
   const order = norms.map((_, j) => j).sort((x, y) => norms[y]! - norms[x]! || x - y);
   const u = order.map((j) => w[j]!.map((value) => (norms[j]! > 0 ? value / norms[j]! : 0)));
-  return { u: fromColumns(u, rows), s: Float64Array.from(order, (j) => norms[j]!), v: fromColumns(order.map((j) => vCols[j]!), cols) };
+  return {
+    u: fromColumns(u, rows),
+    s: Float64Array.from(order, (j) => norms[j]!),
+    v: fromColumns(
+      order.map((j) => vCols[j]!),
+      cols,
+    ),
+  };
 }
 
 function rotate(x: Float64Array, y: Float64Array, c: number, s: number): void {

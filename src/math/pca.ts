@@ -22,7 +22,13 @@ function covariance(rows: ArrayLike<number>, count: number, dim: number, mean: F
 }
 
 /** The top `k` principal directions of `count` rows of length `dim` (row-major). Deterministic. */
-export function principalComponents(rows: ArrayLike<number>, count: number, dim: number, k = 2, iterations = 200): Projection {
+export function principalComponents(
+  rows: ArrayLike<number>,
+  count: number,
+  dim: number,
+  k = 2,
+  iterations = 200,
+): Projection {
   const mean = new Float64Array(dim);
   for (let r = 0; r < count; r++) for (let j = 0; j < dim; j++) mean[j]! += rows[r * dim + j]! / count;
   const c = covariance(rows, count, dim, mean);

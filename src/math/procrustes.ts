@@ -18,7 +18,13 @@ export interface ProcrustesMap {
 }
 
 /** W = UVᵀ from the SVD of XᵀY, on X [n×m] and Y [n×m'] as given. */
-export function orthogonalMap(x: ArrayLike<number>, y: ArrayLike<number>, n: number, m: number, mTarget: number): Float64Array {
+export function orthogonalMap(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  n: number,
+  m: number,
+  mTarget: number,
+): Float64Array {
   const svd = jacobiSvd(multiply(transpose(x, n, m), y, m, n, mTarget), m, mTarget);
   const r = Math.min(m, mTarget);
   return multiply(svd.u, transpose(svd.v, mTarget, r), m, r, mTarget);
@@ -50,9 +56,17 @@ function prepare(a: ArrayLike<number>, n: number, m: number) {
 }
 
 /** Fits the map from paired rows: row i of X (source space) and of Y (target space) are the same word. */
-export function fitProcrustes(x: ArrayLike<number>, y: ArrayLike<number>, n: number, m: number, mTarget: number): ProcrustesMap {
+export function fitProcrustes(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  n: number,
+  m: number,
+  mTarget: number,
+): ProcrustesMap {
   if (n < 1 || x.length !== n * m || y.length !== n * mTarget) {
-    throw new Error(`fitProcrustes: need n ≥ 1 paired rows, got X of ${x.length} values for ${n}×${m} and Y of ${y.length} for ${n}×${mTarget}`);
+    throw new Error(
+      `fitProcrustes: need n ≥ 1 paired rows, got X of ${x.length} values for ${n}×${m} and Y of ${y.length} for ${n}×${mTarget}`,
+    );
   }
   const source = prepare(x, n, m);
   const target = prepare(y, n, mTarget);

@@ -36,9 +36,13 @@ export interface TruncatedSvd {
   v: Float64Array;
 }
 
-export async function randomizedSvd(a: LinearOperator, { rank, oversampling = 10, powerIterations = 2, seed = 1 }: RandomizedSvdOptions): Promise<TruncatedSvd> {
+export async function randomizedSvd(
+  a: LinearOperator,
+  { rank, oversampling = 10, powerIterations = 2, seed = 1 }: RandomizedSvdOptions,
+): Promise<TruncatedSvd> {
   const smaller = Math.min(a.rows, a.cols);
-  if (!Number.isInteger(rank) || rank < 1 || rank > smaller) throw new Error(`randomizedSvd: rank must be in 1..${smaller}, got ${rank}`);
+  if (!Number.isInteger(rank) || rank < 1 || rank > smaller)
+    throw new Error(`randomizedSvd: rank must be in 1..${smaller}, got ${rank}`);
   const l = Math.min(rank + oversampling, smaller);
   const normal = normalSampler(seed);
   const omega = Float64Array.from({ length: a.cols * l }, () => normal());
@@ -57,7 +61,11 @@ export async function randomizedSvd(a: LinearOperator, { rank, oversampling = 10
   const small = jacobiSvd(r, l, l);
   const u = multiply(q, small.v, a.rows, l, l);
   const v = multiply(q2, small.u, a.cols, l, l);
-  return orientSigns({ rank, u: firstColumns(u, a.rows, l, rank), s: small.s.slice(0, rank), v: firstColumns(v, a.cols, l, rank) }, a.rows, a.cols);
+  return orientSigns(
+    { rank, u: firstColumns(u, a.rows, l, rank), s: small.s.slice(0, rank), v: firstColumns(v, a.cols, l, rank) },
+    a.rows,
+    a.cols,
+  );
 }
 
 function firstColumns(m: Float64Array, rows: number, cols: number, keep: number): Float64Array {
@@ -67,7 +75,10 @@ function firstColumns(m: Float64Array, rows: number, cols: number, keep: number)
   return out;
 }
 
-/** Singular vectors are defined up to sign: make each left vector's largest-magnitude entry positive, so results are comparable. */
+/**
+ * Singular vectors are defined up to sign: make each left vector's largest-magnitude entry positive, so results are
+ * comparable.
+ */
 function orientSigns(svd: TruncatedSvd, rows: number, cols: number): TruncatedSvd {
   const k = svd.rank;
   for (let j = 0; j < k; j++) {

@@ -34,7 +34,8 @@ export function transposeCsr(a: CsrMatrix): CsrMatrix {
 
 /** A·X for row-major X [cols×width]; the result is [rows×width], summed in stored entry order. */
 export function csrTimesDense(a: CsrMatrix, x: ArrayLike<number>, width: number): Float64Array {
-  if (x.length !== a.cols * width) throw new Error(`csrTimesDense: X has ${x.length} values, expected ${a.cols}×${width}`);
+  if (x.length !== a.cols * width)
+    throw new Error(`csrTimesDense: X has ${x.length} values, expected ${a.cols}×${width}`);
   const y = new Float64Array(a.rows * width);
   for (let r = 0; r < a.rows; r++) {
     const out = r * width;

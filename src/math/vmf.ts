@@ -29,11 +29,16 @@ export interface VmfTerms {
 
 export function vmfTerms(regularizer: VmfRegularizer): VmfTerms {
   switch (regularizer.kind) {
-    case 'none': return { a: 0, b: 1, c: 0, lambda: 0 };
-    case 'reg1': return { a: regularizer.lambda1, b: 1, c: 0, lambda: 0 };
-    case 'reg2': return { a: 0, b: regularizer.lambda2, c: 0, lambda: 0 };
-    case 'reg1+reg2': return { a: regularizer.lambda1, b: regularizer.lambda2, c: 0, lambda: 0 };
-    case 'log1p': return { a: 0, b: 0, c: 1, lambda: regularizer.lambda };
+    case 'none':
+      return { a: 0, b: 1, c: 0, lambda: 0 };
+    case 'reg1':
+      return { a: regularizer.lambda1, b: 1, c: 0, lambda: 0 };
+    case 'reg2':
+      return { a: 0, b: regularizer.lambda2, c: 0, lambda: 0 };
+    case 'reg1+reg2':
+      return { a: regularizer.lambda1, b: regularizer.lambda2, c: 0, lambda: 0 };
+    case 'log1p':
+      return { a: 0, b: 0, c: 1, lambda: regularizer.lambda };
   }
 }
 
@@ -53,7 +58,11 @@ export function vmfPseudoLoss(m: number, kappa: number): { value: number; deriva
 }
 
 /** (N(κ), N'(κ)) for the chosen normaliser. */
-export function vmfNormaliserTerm(m: number, kappa: number, approximate: boolean): { value: number; derivative: number } {
+export function vmfNormaliserTerm(
+  m: number,
+  kappa: number,
+  approximate: boolean,
+): { value: number; derivative: number } {
   if (approximate) return vmfPseudoLoss(m, kappa);
   return { value: -vmfLogNormalizer(m, kappa), derivative: besselRatio(m / 2 - 1, kappa) };
 }

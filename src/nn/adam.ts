@@ -74,15 +74,24 @@ export class Adam {
     this.eps = options.eps ?? 1e-8;
     this.decoupled = options.decoupled ?? true;
     this.clipNorm = options.clipNorm ?? 0;
-    const groups: ParamGroup[] = params.length > 0 && 'params' in params[0]! ? (params as ParamGroup[]) : [{ params: params as Tensor[] }];
-    this.groups = groups.map((g) => ({ params: g.params, lr: g.lr ?? options.lr, weightDecay: g.weightDecay ?? options.weightDecay ?? 0, rule: g.rule ?? 'adam' }));
+    const groups: ParamGroup[] =
+      params.length > 0 && 'params' in params[0]! ? (params as ParamGroup[]) : [{ params: params as Tensor[] }];
+    this.groups = groups.map((g) => ({
+      params: g.params,
+      lr: g.lr ?? options.lr,
+      weightDecay: g.weightDecay ?? options.weightDecay ?? 0,
+      rule: g.rule ?? 'adam',
+    }));
 
     let partials = 0;
     for (const { params: groupParams, rule } of this.groups) {
       for (const param of groupParams) {
         if (this.states.has(param)) throw new Error(`Parameter ${param} appears twice in the optimizer`);
         if (param.dtype !== 'f32') throw new Error(`Adam updates f32 parameters only, got ${param}`);
-        const moments = rule === 'adam' ? [this.zeros(param.shape, `${param.label}.adam_m`), this.zeros(param.shape, `${param.label}.adam_v`)] : [];
+        const moments =
+          rule === 'adam'
+            ? [this.zeros(param.shape, `${param.label}.adam_m`), this.zeros(param.shape, `${param.label}.adam_v`)]
+            : [];
         this.states.set(param, { moments, steps: 0 });
         partials += partialsFor(param.size);
       }
@@ -135,7 +144,12 @@ export class Adam {
         this.engine.run({
           shader: 'grad_norm',
           entry: 'partial_rows_main',
-          uniforms: [{ u32: support.rows.size }, { u32: Math.ceil(support.rows.size / groups) }, { u32: slot }, { u32: support.width }],
+          uniforms: [
+            { u32: support.rows.size },
+            { u32: Math.ceil(support.rows.size / groups) },
+            { u32: slot },
+            { u32: support.width },
+          ],
           buffers: [grad, this.slots, support.rows],
           workgroups: [groups],
           label: `grad_norm.${param.label}`,

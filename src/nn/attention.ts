@@ -48,11 +48,20 @@ export interface HeadKeys {
 
 /** The keys and values of keyValue [B, T_k, d] under `p`, split into heads. */
 export function projectKeyValues(keyValue: Tensor, p: AttentionProjections, heads: number): HeadKeys {
-  return { k: splitHeads(linear(keyValue, p.k.weight, p.k.bias), heads), v: splitHeads(linear(keyValue, p.v.weight, p.v.bias), heads) };
+  return {
+    k: splitHeads(linear(keyValue, p.k.weight, p.k.bias), heads),
+    v: splitHeads(linear(keyValue, p.v.weight, p.v.bias), heads),
+  };
 }
 
 /** softmax(Q·Kᵀ/√d_h) per head for query [B, T_q, d] against projected keys: [B·H, T_q, T_k]. */
-export function attentionWeights(query: Tensor, keys: HeadKeys, p: AttentionProjections, heads: number, { causal = false, keyLengths }: AttentionOptions = {}): Tensor {
+export function attentionWeights(
+  query: Tensor,
+  keys: HeadKeys,
+  p: AttentionProjections,
+  heads: number,
+  { causal = false, keyLengths }: AttentionOptions = {},
+): Tensor {
   const d = query.shape[2]!;
   const q = splitHeads(linear(query, p.q.weight, p.q.bias), heads);
   const scores = scale(matmul(q, keys.k, { transposeB: true }), 1 / Math.sqrt(d / heads));
@@ -65,7 +74,13 @@ export function attendWith(weights: Tensor, keys: HeadKeys, p: AttentionProjecti
 }
 
 /** softmax(Q·Kᵀ/√d_h)·V per head for query [B, T_q, d] against projected keys, merged and projected: [B, T_q, d]. */
-export function attendTo(query: Tensor, keys: HeadKeys, p: AttentionProjections, heads: number, options: AttentionOptions = {}): Tensor {
+export function attendTo(
+  query: Tensor,
+  keys: HeadKeys,
+  p: AttentionProjections,
+  heads: number,
+  options: AttentionOptions = {},
+): Tensor {
   return attendWith(attentionWeights(query, keys, p, heads, options), keys, p, heads);
 }
 
@@ -74,13 +89,29 @@ export function attendTo(query: Tensor, keys: HeadKeys, p: AttentionProjections,
  * [B, T_k, d], heads merged and projected again: [B, T_q, d]. The model's tensors are arguments,
  * so a test can differentiate with respect to a weight it passes in.
  */
-export function multiHeadAttention(query: Tensor, keyValue: Tensor, p: AttentionProjections, heads: number, options: AttentionOptions = {}): Tensor {
+export function multiHeadAttention(
+  query: Tensor,
+  keyValue: Tensor,
+  p: AttentionProjections,
+  heads: number,
+  options: AttentionOptions = {},
+): Tensor {
   const [b, , d] = query.shape;
-  if (query.rank !== 3 || keyValue.rank !== 3 || keyValue.shape[0] !== b || keyValue.shape[2] !== d || d! % heads !== 0) {
-    throw new Error(`attention needs query [B, T_q, d] and keyValue [B, T_k, d] with ${heads} heads dividing d, got ${describeShape(query.shape)} and ${describeShape(keyValue.shape)}`);
+  if (
+    query.rank !== 3 ||
+    keyValue.rank !== 3 ||
+    keyValue.shape[0] !== b ||
+    keyValue.shape[2] !== d ||
+    d! % heads !== 0
+  ) {
+    throw new Error(
+      `attention needs query [B, T_q, d] and keyValue [B, T_k, d] with ${heads} heads dividing d, got ${describeShape(query.shape)} and ${describeShape(keyValue.shape)}`,
+    );
   }
   if (options.keyLengths && (options.keyLengths.rank !== 1 || options.keyLengths.size !== b)) {
-    throw new Error(`attention needs keyLengths [${b}] for query ${describeShape(query.shape)}, got ${options.keyLengths}`);
+    throw new Error(
+      `attention needs keyLengths [${b}] for query ${describeShape(query.shape)}, got ${options.keyLengths}`,
+    );
   }
   return attendTo(query, projectKeyValues(keyValue, p, heads), p, heads, options);
 }
@@ -93,7 +124,11 @@ export class MultiHeadAttention implements AttentionProjections {
   readonly out: Linear;
   readonly heads: number;
 
-  constructor(engine: Engine, readonly name: string, { dModel, heads, initSeed }: { dModel: number; heads: number; initSeed: number }) {
+  constructor(
+    engine: Engine,
+    readonly name: string,
+    { dModel, heads, initSeed }: { dModel: number; heads: number; initSeed: number },
+  ) {
     if (!Number.isInteger(heads) || heads < 1 || dModel % heads !== 0) {
       throw new Error(`MultiHeadAttention '${name}': ${heads} heads do not divide dModel ${dModel}`);
     }

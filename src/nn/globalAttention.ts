@@ -27,16 +27,26 @@ export interface GlobalAttentionResult {
  * The query h [B, d] attends over memory [B, S, d]; keys at positions ≥ keyLengths[b] (i32 [B])
  * are padding. The weights are arguments, so a test can differentiate with respect to them.
  */
-export function globalAttention(query: Tensor, memory: Tensor, weights: GlobalAttentionWeights, keyLengths?: Tensor): GlobalAttentionResult {
+export function globalAttention(
+  query: Tensor,
+  memory: Tensor,
+  weights: GlobalAttentionWeights,
+  keyLengths?: Tensor,
+): GlobalAttentionResult {
   const [B, d] = query.shape as [number, number];
   if (query.rank !== 2 || memory.rank !== 3 || memory.shape[0] !== B || memory.shape[2] !== d) {
-    throw new Error(`global attention needs query [B, d] and memory [B, S, d], got ${describeShape(query.shape)} and ${describeShape(memory.shape)}`);
+    throw new Error(
+      `global attention needs query [B, d] and memory [B, S, d], got ${describeShape(query.shape)} and ${describeShape(memory.shape)}`,
+    );
   }
   const S = memory.shape[1]!;
   const target = reshape(linear(query, weights.input, undefined), [B, 1, d]);
   const probabilities = softmaxRows(matmul(target, memory, { transposeB: true }), keyLengths ? { keyLengths } : {});
   const context = reshape(matmul(probabilities, memory), [B, d]);
-  return { output: unary('tanh', linear(concat([context, query], 1), weights.output, undefined)), probabilities: reshape(probabilities, [B, S]) };
+  return {
+    output: unary('tanh', linear(concat([context, query], 1), weights.output, undefined)),
+    probabilities: reshape(probabilities, [B, S]),
+  };
 }
 
 /** Global attention with its own W_in and W_out, both starting U(−initScale, initScale). */
@@ -44,7 +54,11 @@ export class GlobalAttention implements GlobalAttentionWeights {
   private readonly inputMap: Linear;
   private readonly outputMap: Linear;
 
-  constructor(engine: Engine, name: string, { width, initSeed, initScale }: { width: number; initSeed: number; initScale: number }) {
+  constructor(
+    engine: Engine,
+    name: string,
+    { width, initSeed, initScale }: { width: number; initSeed: number; initScale: number },
+  ) {
     this.inputMap = new Linear(engine, `${name}.linear_in`, width, width, { initSeed, initScale, bias: false });
     this.outputMap = new Linear(engine, `${name}.linear_out`, 2 * width, width, { initSeed, initScale, bias: false });
   }

@@ -32,7 +32,11 @@ export class Linear {
     readonly outFeatures: number,
     { bias = true, initSeed, initScale = xavierScale(inFeatures, outFeatures) }: LinearOptions,
   ) {
-    this.weight = engine.parameter(uniformValues(inFeatures * outFeatures, initScale, parameterSeed(initSeed, `${name}.weight`)), [outFeatures, inFeatures], `${name}.weight`);
+    this.weight = engine.parameter(
+      uniformValues(inFeatures * outFeatures, initScale, parameterSeed(initSeed, `${name}.weight`)),
+      [outFeatures, inFeatures],
+      `${name}.weight`,
+    );
     this.bias = bias ? engine.parameter(new Float32Array(outFeatures), [outFeatures], `${name}.bias`) : undefined;
   }
 

@@ -40,7 +40,10 @@ export class LstmCell {
 
   /** h = c = 0 for a batch of `batch` sequences. */
   zeroState(batch: number): LstmState {
-    return { h: this.engine.fill([batch, this.hiddenSize], 0, `${this.name}.h0`), c: this.engine.fill([batch, this.hiddenSize], 0, `${this.name}.c0`) };
+    return {
+      h: this.engine.fill([batch, this.hiddenSize], 0, `${this.name}.h0`),
+      c: this.engine.fill([batch, this.hiddenSize], 0, `${this.name}.c0`),
+    };
   }
 
   /** W_ih [4H, I], b [4H], W_hh [4H, H]. */

@@ -42,7 +42,10 @@ function step(x: Tensor, t: number): Tensor {
 
 /** [B, w] per position → [B, L, w]. */
 function stackSteps(steps: Tensor[]): Tensor {
-  return concat(steps.map((s) => reshape(s, [s.shape[0]!, 1, s.shape[1]!])), 1);
+  return concat(
+    steps.map((s) => reshape(s, [s.shape[0]!, 1, s.shape[1]!])),
+    1,
+  );
 }
 
 /** Keeps `next` where mask = 1 (a real position) and `previous` where mask = 0 (padding). */
@@ -64,14 +67,27 @@ export class LstmSeq2seq implements Backbone {
   constructor(engine: Engine, options: LstmSeq2seqOptions) {
     const { dModel: d, initSeed } = options;
     if (d % 2 !== 0) throw new Error(`model.dModel must be even for a bidirectional LSTM encoder, got ${d}`);
-    if (options.encoderLayers < 1 || options.decoderLayers < 1) throw new Error('An LSTM encoder–decoder needs at least one encoder and one decoder layer');
+    if (options.encoderLayers < 1 || options.decoderLayers < 1)
+      throw new Error('An LSTM encoder–decoder needs at least one encoder and one decoder layer');
     this.hidden = d;
-    this.decoderInput = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, d, { initSeed, uniformInit: initScale, frozenTable: options.tiedTable });
-    this.sourceEmbedding = options.sharedEmbedding ? this.decoderInput : new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, d, { initSeed, uniformInit: initScale });
-    const cell = (name: string, inputs: number, units: number) => new LstmCell(engine, name, inputs, units, { initSeed, initScale });
-    this.encoderCells = Array.from({ length: options.encoderLayers }, (_, i) => [cell(`encoder.${i}.forward`, d, d / 2), cell(`encoder.${i}.backward`, d, d / 2)]);
+    this.decoderInput = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, d, {
+      initSeed,
+      uniformInit: initScale,
+      frozenTable: options.tiedTable,
+    });
+    this.sourceEmbedding = options.sharedEmbedding
+      ? this.decoderInput
+      : new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, d, { initSeed, uniformInit: initScale });
+    const cell = (name: string, inputs: number, units: number) =>
+      new LstmCell(engine, name, inputs, units, { initSeed, initScale });
+    this.encoderCells = Array.from({ length: options.encoderLayers }, (_, i) => [
+      cell(`encoder.${i}.forward`, d, d / 2),
+      cell(`encoder.${i}.backward`, d, d / 2),
+    ]);
     // Input feeding: the first decoder layer reads [embedding; previous attentional state].
-    this.decoderCells = Array.from({ length: options.decoderLayers }, (_, i) => cell(`decoder.${i}`, i === 0 ? 2 * d : d, d));
+    this.decoderCells = Array.from({ length: options.decoderLayers }, (_, i) =>
+      cell(`decoder.${i}`, i === 0 ? 2 * d : d, d),
+    );
     this.attention = new GlobalAttention(engine, 'decoder.attention', { width: d, initSeed, initScale });
     this.dropoutSeed = parameterSeed(initSeed, 'lstm.dropout');
   }
@@ -84,7 +100,14 @@ export class LstmSeq2seq implements Backbone {
   private encode(engine: Engine, batch: SourceBatch, context: ForwardContext) {
     if (!batch.source || !batch.sourceLengths) throw new Error('An LSTM encoder–decoder needs source sentences');
     const { size: B, sourceLength: S, sourceLengths } = batch;
-    const masks = Array.from({ length: S }, (_, t) => engine.tensor(Float32Array.from(sourceLengths, (n) => (t < n ? 1 : 0)), [B, 1], 'f32', 'source_mask'));
+    const masks = Array.from({ length: S }, (_, t) =>
+      engine.tensor(
+        Float32Array.from(sourceLengths, (n) => (t < n ? 1 : 0)),
+        [B, 1],
+        'f32',
+        'source_mask',
+      ),
+    );
     let x = this.sourceEmbedding.forward(this.sourceEmbedding.upload(engine, batch.source, [B, S], 'source_ids'));
     const finals: State[] = [];
     this.encoderCells.forEach(([forwardCell, backwardCell], layer) => {
@@ -103,7 +126,10 @@ export class LstmSeq2seq implements Backbone {
       const positions = Array.from({ length: S }, (_, t) => t);
       const forward = run(forwardCell, positions);
       const backward = run(backwardCell, positions.reverse());
-      finals.push({ h: concat([forward.state.h, backward.state.h], 1), c: concat([forward.state.c, backward.state.c], 1) });
+      finals.push({
+        h: concat([forward.state.h, backward.state.h], 1),
+        c: concat([forward.state.c, backward.state.c], 1),
+      });
       x = stackSteps(forward.outputs.map((h, t) => concat([h, backward.outputs[t]!], 1)));
     });
     return { memory: x, keyLengths: engine.tensor(sourceLengths, [B], 'i32', 'source_lengths'), finals };
@@ -114,7 +140,14 @@ export class LstmSeq2seq implements Backbone {
    * attentional state (fed to the next position and to the head), the new LSTM states and the
    * attention distribution [B, S].
    */
-  private decodeStep(embedded: Tensor, feed: Tensor, states: State[], encoded: { memory: Tensor; keyLengths: Tensor }, context: ForwardContext, t: number) {
+  private decodeStep(
+    embedded: Tensor,
+    feed: Tensor,
+    states: State[],
+    encoded: { memory: Tensor; keyLengths: Tensor },
+    context: ForwardContext,
+    t: number,
+  ) {
     let input = concat([embedded, feed], 1);
     const next = this.decoderCells.map((cell, layer) => {
       if (layer > 0) input = siteDropout(input, context, parameterSeed(this.dropoutSeed, `decoder.${layer - 1}.${t}`));
@@ -123,7 +156,11 @@ export class LstmSeq2seq implements Backbone {
       return state;
     });
     const { output, probabilities } = this.attention.forward(next.at(-1)!.h, encoded.memory, encoded.keyLengths);
-    return { output: siteDropout(output, context, parameterSeed(this.dropoutSeed, `attention_out.${t}`)), states: next, probabilities };
+    return {
+      output: siteDropout(output, context, parameterSeed(this.dropoutSeed, `attention_out.${t}`)),
+      states: next,
+      probabilities,
+    };
   }
 
   private initialStates(engine: Engine, finals: State[], batch: number): State[] {
@@ -152,21 +189,38 @@ export class LstmSeq2seq implements Backbone {
     const carried = engine.withoutGradients(() =>
       engine.tidy(() => {
         const encoded = this.encode(engine, batch, evaluation);
-        return { memory: encoded.memory, keyLengths: encoded.keyLengths, states: this.initialStates(engine, encoded.finals, B), feed: engine.fill([B, this.hidden], 0) };
+        return {
+          memory: encoded.memory,
+          keyLengths: encoded.keyLengths,
+          states: this.initialStates(engine, encoded.finals, B),
+          feed: engine.fill([B, this.hidden], 0),
+        };
       }),
     );
     // The attention distributions of the positions decoded so far, [B, t, S] (an <unk> is
     // replaced by the source word it attended to most).
     let attention: Tensor | undefined;
-    const owned = () => [carried.memory, carried.keyLengths, carried.feed, ...carried.states.flatMap((s) => [s.h, s.c]), ...(attention ? [attention] : [])];
+    const owned = () => [
+      carried.memory,
+      carried.keyLengths,
+      carried.feed,
+      ...carried.states.flatMap((s) => [s.h, s.c]),
+      ...(attention ? [attention] : []),
+    ];
     for (const t of owned()) engine.keep(t);
     let position = 0;
     return {
       next: (ids) => {
-        const previous = [carried.feed, ...carried.states.flatMap((s) => [s.h, s.c]), ...(attention ? [attention] : [])];
+        const previous = [
+          carried.feed,
+          ...carried.states.flatMap((s) => [s.h, s.c]),
+          ...(attention ? [attention] : []),
+        ];
         const result = engine.withoutGradients(() =>
           engine.tidy(() => {
-            const embedded = this.decoderInput.forward(this.decoderInput.upload(engine, Int32Array.from(ids), [B], 'target_ids'));
+            const embedded = this.decoderInput.forward(
+              this.decoderInput.upload(engine, Int32Array.from(ids), [B], 'target_ids'),
+            );
             const out = this.decodeStep(embedded, carried.feed, carried.states, carried, evaluation, position);
             const newest = reshape(out.probabilities, [B, 1, batch.sourceLength]);
             return { ...out, attention: attention ? concat([attention, newest], 1) : newest };
@@ -190,7 +244,8 @@ export class LstmSeq2seq implements Backbone {
   }
 
   parameters(): Tensor[] {
-    const embeddings = this.sourceEmbedding === this.decoderInput ? [this.decoderInput] : [this.sourceEmbedding, this.decoderInput];
+    const embeddings =
+      this.sourceEmbedding === this.decoderInput ? [this.decoderInput] : [this.sourceEmbedding, this.decoderInput];
     return [
       ...embeddings.flatMap((e) => e.parameters()),
       ...this.encoderCells.flat().flatMap((c) => c.parameters()),

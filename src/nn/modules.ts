@@ -73,7 +73,10 @@ export class FeedForward implements Module {
 
 export interface TokenEmbeddingOptions {
   initSeed: number;
-  /** A frozen target table [V, m] ("tied" as in Kumar & Tsvetkov's `-tie_emb`): the input is then a trainable projection m → d of its rows. */
+  /**
+   * A frozen target table [V, m] ("tied" as in Kumar & Tsvetkov's `-tie_emb`): the input is then a trainable projection
+   * m → d of its rows.
+   */
   frozenTable?: Tensor;
   /**
    * OpenNMT's `-param_init s`: the table, or the projection's weights, start U(−s, s) and nothing is
@@ -92,7 +95,13 @@ export class TokenEmbedding implements Module {
   private readonly projection: Linear | undefined;
   private readonly outputScale: number;
 
-  constructor(engine: Engine, name: string, vocab: number, width: number, { initSeed, frozenTable, uniformInit }: TokenEmbeddingOptions) {
+  constructor(
+    engine: Engine,
+    name: string,
+    vocab: number,
+    width: number,
+    { initSeed, frozenTable, uniformInit }: TokenEmbeddingOptions,
+  ) {
     if (frozenTable) {
       if (frozenTable.rank !== 2 || frozenTable.shape[0] !== vocab) {
         throw new Error(`${name}: a tied input needs a frozen table [${vocab}, m], got ${frozenTable}`);
@@ -106,7 +115,11 @@ export class TokenEmbedding implements Module {
       this.outputScale = uniformInit !== undefined ? 1 : Math.sqrt((m + width) / 2);
     } else {
       const bound = uniformInit ?? Math.sqrt(3 / width);
-      this.table = engine.parameter(uniformValues(vocab * width, bound, parameterSeed(initSeed, `${name}.table`)), [vocab, width], `${name}.table`);
+      this.table = engine.parameter(
+        uniformValues(vocab * width, bound, parameterSeed(initSeed, `${name}.table`)),
+        [vocab, width],
+        `${name}.table`,
+      );
       this.projection = undefined;
       this.outputScale = uniformInit !== undefined ? 1 : Math.sqrt(width);
     }
@@ -151,8 +164,17 @@ export class PositionTable implements Module {
   /** x [B, T, d] holds positions offset … offset + T − 1 (offset > 0 while decoding one position at a time). */
   forward(engine: Engine, x: Tensor, offset = 0): Tensor {
     const length = x.shape[x.rank - 2]!;
-    if (offset + length > this.maxLength) throw new Error(`A sequence of ${offset + length} positions exceeds the ${this.maxLength} the model was built for`);
-    const positions = uploadIndices(engine, Int32Array.from({ length }, (_, i) => offset + i), [length], this.maxLength, 'positions');
+    if (offset + length > this.maxLength)
+      throw new Error(
+        `A sequence of ${offset + length} positions exceeds the ${this.maxLength} the model was built for`,
+      );
+    const positions = uploadIndices(
+      engine,
+      Int32Array.from({ length }, (_, i) => offset + i),
+      [length],
+      this.maxLength,
+      'positions',
+    );
     return add(x, embedding(this.table, positions));
   }
 

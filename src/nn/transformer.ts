@@ -5,10 +5,25 @@ import type { Engine } from '../tensor/engine';
 import { add, scale, sumToShape } from '../tensor/ops/elementwise';
 import { concat, reshape } from '../tensor/ops/shape';
 import type { Tensor } from '../tensor/tensor';
-import { MultiHeadAttention, attendTo, attendWith, attentionWeights, projectKeyValues, type HeadKeys } from './attention';
+import {
+  MultiHeadAttention,
+  attendTo,
+  attendWith,
+  attentionWeights,
+  projectKeyValues,
+  type HeadKeys,
+} from './attention';
 import type { Backbone, IncrementalDecoder, SequenceBatch, SourceBatch } from './backbone';
 import { parameterSeed, uniformValues } from './init';
-import { FeedForward, LayerNorm, PositionTable, TokenEmbedding, siteDropout, type ForwardContext, type Module } from './modules';
+import {
+  FeedForward,
+  LayerNorm,
+  PositionTable,
+  TokenEmbedding,
+  siteDropout,
+  type ForwardContext,
+  type Module,
+} from './modules';
 import { sinusoidalPositions } from './positions';
 
 export interface TransformerOptions {
@@ -49,7 +64,10 @@ class Block implements Module {
     this.selfNorm = new LayerNorm(engine, `${name}.self_norm`, dModel);
     this.selfAttention = new MultiHeadAttention(engine, `${name}.self`, { dModel, heads, initSeed });
     this.cross = withCross
-      ? { norm: new LayerNorm(engine, `${name}.cross_norm`, dModel), attention: new MultiHeadAttention(engine, `${name}.cross`, { dModel, heads, initSeed }) }
+      ? {
+          norm: new LayerNorm(engine, `${name}.cross_norm`, dModel),
+          attention: new MultiHeadAttention(engine, `${name}.cross`, { dModel, heads, initSeed }),
+        }
       : undefined;
     this.ffnNorm = new LayerNorm(engine, `${name}.ffn_norm`, dModel);
     this.ffn = new FeedForward(engine, `${name}.ffn`, dModel, options.ffn, initSeed);
@@ -57,12 +75,17 @@ class Block implements Module {
   }
 
   forward(x: Tensor, context: ForwardContext, self: { causal: boolean; keyLengths?: Tensor }, cross?: Attend): Tensor {
-    const residual = (base: Tensor, update: Tensor, site: number) => add(base, siteDropout(update, context, this.dropoutSeed + site));
+    const residual = (base: Tensor, update: Tensor, site: number) =>
+      add(base, siteDropout(update, context, this.dropoutSeed + site));
     const normed = this.selfNorm.forward(x);
     let h = residual(x, this.selfAttention.forward(normed, normed, self), 0);
     if (this.cross) {
       if (!cross) throw new Error('A decoder block with cross-attention needs the encoder output');
-      h = residual(h, this.cross.attention.forward(this.cross.norm.forward(h), cross.keyValue, { keyLengths: cross.keyLengths }), 1);
+      h = residual(
+        h,
+        this.cross.attention.forward(this.cross.norm.forward(h), cross.keyValue, { keyLengths: cross.keyLengths }),
+        1,
+      );
     }
     return residual(h, this.ffn.forward(this.ffnNorm.forward(h)), 2);
   }
@@ -77,7 +100,11 @@ class Block implements Module {
    * earlier positions, so self-attention sees the whole prefix without recomputing it. Also returns
    * the cross-attention weights averaged over heads, [B, 1, S].
    */
-  step(x: Tensor, cache: HeadKeys | undefined, cross: { keys: HeadKeys; keyLengths: Tensor } | undefined): { y: Tensor; cache: HeadKeys; crossWeights: Tensor | undefined } {
+  step(
+    x: Tensor,
+    cache: HeadKeys | undefined,
+    cross: { keys: HeadKeys; keyLengths: Tensor } | undefined,
+  ): { y: Tensor; cache: HeadKeys; crossWeights: Tensor | undefined } {
     const attention = this.selfAttention;
     const normed = this.selfNorm.forward(x);
     const fresh = projectKeyValues(normed, attention, attention.heads);
@@ -86,18 +113,29 @@ class Block implements Module {
     let crossWeights: Tensor | undefined;
     if (this.cross && cross) {
       const { heads } = this.cross.attention;
-      const weights = attentionWeights(this.cross.norm.forward(h), cross.keys, this.cross.attention, heads, { keyLengths: cross.keyLengths });
+      const weights = attentionWeights(this.cross.norm.forward(h), cross.keys, this.cross.attention, heads, {
+        keyLengths: cross.keyLengths,
+      });
       h = add(h, attendWith(weights, cross.keys, this.cross.attention, heads));
       // [B·H, 1, S] → the mean over heads [B, 1, S].
       const [bh, , s] = weights.shape as [number, number, number];
-      crossWeights = scale(sumToShape(h.engine, reshape(weights, [bh / heads, heads, s]), [bh / heads, 1, s]), 1 / heads);
+      crossWeights = scale(
+        sumToShape(h.engine, reshape(weights, [bh / heads, heads, s]), [bh / heads, 1, s]),
+        1 / heads,
+      );
     }
     return { y: add(h, this.ffn.forward(this.ffnNorm.forward(h))), cache: keys, crossWeights };
   }
 
   parameters(): Tensor[] {
     const cross = this.cross ? [...this.cross.norm.parameters(), ...this.cross.attention.parameters()] : [];
-    return [...this.selfNorm.parameters(), ...this.selfAttention.parameters(), ...cross, ...this.ffnNorm.parameters(), ...this.ffn.parameters()];
+    return [
+      ...this.selfNorm.parameters(),
+      ...this.selfAttention.parameters(),
+      ...cross,
+      ...this.ffnNorm.parameters(),
+      ...this.ffn.parameters(),
+    ];
   }
 }
 
@@ -122,7 +160,15 @@ class Stack implements Module {
   }
 
   /** ids [B, L] → states [B, L, d]. */
-  forward(engine: Engine, ids: Int32Array, batch: number, length: number, context: ForwardContext, self: { causal: boolean; keyLengths?: Tensor }, cross?: Attend): Tensor {
+  forward(
+    engine: Engine,
+    ids: Int32Array,
+    batch: number,
+    length: number,
+    context: ForwardContext,
+    self: { causal: boolean; keyLengths?: Tensor },
+    cross?: Attend,
+  ): Tensor {
     const tokens = this.embedding.forward(this.embedding.upload(engine, ids, [batch, length], 'token_ids'));
     let x = siteDropout(this.positions.forward(engine, tokens), context, this.inputDropoutSeed);
     for (const block of this.blocks) x = block.forward(x, context, self, cross);
@@ -133,9 +179,19 @@ class Stack implements Module {
    * Position `position` of every row (ids [B]) through the blocks with their caches: states [B, d],
    * the grown caches, and the last block's cross-attention averaged over heads [B, 1, S].
    */
-  step(engine: Engine, ids: Int32Array, position: number, caches: (HeadKeys | undefined)[], cross: ({ keys: HeadKeys; keyLengths: Tensor } | undefined)[]) {
+  step(
+    engine: Engine,
+    ids: Int32Array,
+    position: number,
+    caches: (HeadKeys | undefined)[],
+    cross: ({ keys: HeadKeys; keyLengths: Tensor } | undefined)[],
+  ) {
     const batch = ids.length;
-    let x = this.positions.forward(engine, this.embedding.forward(this.embedding.upload(engine, ids, [batch, 1], 'token_ids')), position);
+    let x = this.positions.forward(
+      engine,
+      this.embedding.forward(this.embedding.upload(engine, ids, [batch, 1], 'token_ids')),
+      position,
+    );
     let crossWeights: Tensor | undefined;
     const grown = this.blocks.map((block, i) => {
       const out = block.step(x, caches[i], cross[i]);
@@ -147,7 +203,11 @@ class Stack implements Module {
   }
 
   parameters(): Tensor[] {
-    return [...this.embedding.parameters(), ...this.blocks.flatMap((b) => b.parameters()), ...this.finalNorm.parameters()];
+    return [
+      ...this.embedding.parameters(),
+      ...this.blocks.flatMap((b) => b.parameters()),
+      ...this.finalNorm.parameters(),
+    ];
   }
 }
 
@@ -163,28 +223,64 @@ export class Transformer implements Backbone {
     this.hidden = dModel;
     this.maxLength = maxLength;
     const learned = options.positions === 'learned';
-    const positionValues = learned ? uniformValues(maxLength * dModel, 0.1, parameterSeed(initSeed, 'positions')) : sinusoidalPositions(maxLength, dModel);
-    const table = learned ? engine.parameter(positionValues, [maxLength, dModel], 'positions') : engine.keep(engine.tensor(positionValues, [maxLength, dModel], 'f32', 'positions'));
+    const positionValues = learned
+      ? uniformValues(maxLength * dModel, 0.1, parameterSeed(initSeed, 'positions'))
+      : sinusoidalPositions(maxLength, dModel);
+    const table = learned
+      ? engine.parameter(positionValues, [maxLength, dModel], 'positions')
+      : engine.keep(engine.tensor(positionValues, [maxLength, dModel], 'f32', 'positions'));
     this.positions = new PositionTable(table, learned);
-    const decoderEmbedding = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, dModel, { initSeed, frozenTable: options.tiedTable });
+    const decoderEmbedding = new TokenEmbedding(engine, 'decoder.embedding', options.targetVocab, dModel, {
+      initSeed,
+      frozenTable: options.tiedTable,
+    });
     if (options.encoderLayers > 0) {
-      const sourceEmbedding = options.sharedEmbedding ? decoderEmbedding : new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, dModel, { initSeed });
-      this.encoder = new Stack(engine, 'encoder', options, options.encoderLayers, false, sourceEmbedding, this.positions);
+      const sourceEmbedding = options.sharedEmbedding
+        ? decoderEmbedding
+        : new TokenEmbedding(engine, 'encoder.embedding', options.sourceVocab, dModel, { initSeed });
+      this.encoder = new Stack(
+        engine,
+        'encoder',
+        options,
+        options.encoderLayers,
+        false,
+        sourceEmbedding,
+        this.positions,
+      );
     }
-    this.decoderStack = new Stack(engine, 'decoder', options, options.decoderLayers, this.encoder !== undefined, decoderEmbedding, this.positions);
+    this.decoderStack = new Stack(
+      engine,
+      'decoder',
+      options,
+      options.decoderLayers,
+      this.encoder !== undefined,
+      decoderEmbedding,
+      this.positions,
+    );
   }
 
   private encode(engine: Engine, batch: SourceBatch, context: ForwardContext): Attend | undefined {
     if (!this.encoder) return undefined;
     if (!batch.source || !batch.sourceLengths) throw new Error('An encoder–decoder model needs source sentences');
     const keyLengths = engine.tensor(batch.sourceLengths, [batch.size], 'i32', 'source_lengths');
-    const keyValue = this.encoder.forward(engine, batch.source, batch.size, batch.sourceLength, context, { causal: false, keyLengths });
+    const keyValue = this.encoder.forward(engine, batch.source, batch.size, batch.sourceLength, context, {
+      causal: false,
+      keyLengths,
+    });
     return { keyValue, keyLengths };
   }
 
   forward(engine: Engine, batch: SequenceBatch, context: ForwardContext): Tensor {
     const memory = this.encode(engine, batch, context);
-    const states = this.decoderStack.forward(engine, batch.input, batch.size, batch.length, context, { causal: true }, memory);
+    const states = this.decoderStack.forward(
+      engine,
+      batch.input,
+      batch.size,
+      batch.length,
+      context,
+      { causal: true },
+      memory,
+    );
     return reshape(states, [batch.size * batch.length, this.hidden]);
   }
 
@@ -198,7 +294,9 @@ export class Transformer implements Backbone {
     const setup = engine.withoutGradients(() =>
       engine.tidy(() => {
         const memory = this.encode(engine, batch, evaluation);
-        return stack.blocks.map((block) => (memory ? { keys: block.crossKeys(memory.keyValue)!, keyLengths: memory.keyLengths } : undefined));
+        return stack.blocks.map((block) =>
+          memory ? { keys: block.crossKeys(memory.keyValue)!, keyLengths: memory.keyLengths } : undefined,
+        );
       }),
     );
     const held = new Set<Tensor>();
@@ -251,7 +349,13 @@ export class Transformer implements Backbone {
 
   parameters(): Tensor[] {
     // A Set, as a shared embedding belongs to both stacks but is one parameter.
-    return [...new Set([...(this.encoder?.parameters() ?? []), ...this.decoderStack.parameters(), ...this.positions.parameters()])];
+    return [
+      ...new Set([
+        ...(this.encoder?.parameters() ?? []),
+        ...this.decoderStack.parameters(),
+        ...this.positions.parameters(),
+      ]),
+    ];
   }
 
   release(): void {

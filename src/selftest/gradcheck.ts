@@ -17,13 +17,20 @@ export interface GradCheckResult {
   numeric: number[];
 }
 
-async function weightedSum(engine: Engine, f: (inputs: Tensor[]) => Tensor, inputs: GradInput[], weights: Float64Array | undefined): Promise<{ value: number; outSize: number }> {
-  const out = await engine.withoutGradients(() =>
-    engine.tidy(() => {
-      const tensors = inputs.map((x) => engine.tensor(x.data, x.shape, 'f32', 'gradcheck-input'));
-      return f(tensors);
-    }),
-  ).read();
+async function weightedSum(
+  engine: Engine,
+  f: (inputs: Tensor[]) => Tensor,
+  inputs: GradInput[],
+  weights: Float64Array | undefined,
+): Promise<{ value: number; outSize: number }> {
+  const out = await engine
+    .withoutGradients(() =>
+      engine.tidy(() => {
+        const tensors = inputs.map((x) => engine.tensor(x.data, x.shape, 'f32', 'gradcheck-input'));
+        return f(tensors);
+      }),
+    )
+    .read();
   let value = 0;
   for (let i = 0; i < out.length; i++) value += (weights?.[i] ?? 1) * out[i]!;
   return { value, outSize: out.length };

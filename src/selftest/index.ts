@@ -54,8 +54,18 @@ export async function runCheck(engine: Engine, check: KernelCheck): Promise<Kern
     const { actual, reference } = await check.run(engine);
     const d = deviation(actual, reference, check.floor ?? 1);
     const gpuErrors = engine.gpu.takeErrors();
-    const error = gpuErrors.length ? gpuErrors.map((e) => e.message).join('; ') : d.nonFinite ? `${d.nonFinite} non-finite values` : undefined;
-    return { ...base, maxAbs: d.maxAbs, maxRel: d.maxRel, pass: !error && d.maxRel <= check.tolerance, ...(error ? { error } : {}) };
+    const error = gpuErrors.length
+      ? gpuErrors.map((e) => e.message).join('; ')
+      : d.nonFinite
+        ? `${d.nonFinite} non-finite values`
+        : undefined;
+    return {
+      ...base,
+      maxAbs: d.maxAbs,
+      maxRel: d.maxRel,
+      pass: !error && d.maxRel <= check.tolerance,
+      ...(error ? { error } : {}),
+    };
   } catch (e) {
     return { ...base, maxAbs: NaN, maxRel: NaN, pass: false, error: e instanceof Error ? e.message : String(e) };
   }

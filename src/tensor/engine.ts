@@ -75,7 +75,14 @@ export class Engine {
     this.uniforms = new UniformArena(device, adapter.limits.minUniformBufferOffsetAlignment!);
     const timer = options.timing && gpu.hasTimestamps ? new KernelTimer(device) : undefined;
     const spans = gpu.hasTimestamps ? new SubmitSpans(device) : undefined;
-    this.recorder = new StepRecorder(device, this.uniforms, this.limits.maxComputeWorkgroupsPerDimension, () => this.pool.recycle(), timer, spans);
+    this.recorder = new StepRecorder(
+      device,
+      this.uniforms,
+      this.limits.maxComputeWorkgroupsPerDimension,
+      () => this.pool.recycle(),
+      timer,
+      spans,
+    );
     this.readback = new ReadbackRing(device);
     this.smallWorkgroups = isSoftwareAdapter(adapter);
   }
@@ -94,7 +101,8 @@ export class Engine {
   /** An uninitialised tensor for a kernel to write. */
   empty(shape: Shape, dtype: DType = 'f32', label = 'tensor'): Tensor {
     for (const d of shape) {
-      if (!Number.isInteger(d) || d < 0) throw new Error(`Tensor '${label}' has an invalid shape ${describeShape(shape)}`);
+      if (!Number.isInteger(d) || d < 0)
+        throw new Error(`Tensor '${label}' has an invalid shape ${describeShape(shape)}`);
     }
     const buffer = this.pool.acquire(Math.max(4, sizeOf(shape) * 4), `${label} ${dtype}${describeShape(shape)}`);
     return this.track(new Tensor(this, buffer, shape, dtype, false, label));
@@ -138,7 +146,9 @@ export class Engine {
   view(base: Tensor, shape: Shape, label = 'view'): Tensor {
     if (base.released) throw new Error(`Cannot view released ${base}`);
     if (sizeOf(shape) !== base.size) {
-      throw new Error(`Cannot view ${base} (${base.size} elements) as ${describeShape(shape)} (${sizeOf(shape)} elements)`);
+      throw new Error(
+        `Cannot view ${base} (${base.size} elements) as ${describeShape(shape)} (${sizeOf(shape)} elements)`,
+      );
     }
     this.bufferHolders.set(base.buffer, (this.bufferHolders.get(base.buffer) ?? 1) + 1);
     return this.track(new Tensor(this, base.buffer, shape, base.dtype, false, label));
@@ -183,7 +193,8 @@ export class Engine {
     // still record on the tape. When the outermost scope closes, entries whose output is gone can
     // never receive a gradient. (Inside a step, a released tensor's buffer stays intact until the
     // submit, so an inner scope may release intermediates that backward still reads.)
-    if (this.scopes.length === 0 && this.tape.length > 0) this.tape = this.tape.filter((entry) => !entry.output.released);
+    if (this.scopes.length === 0 && this.tape.length > 0)
+      this.tape = this.tape.filter((entry) => !entry.output.released);
     return result;
   }
 

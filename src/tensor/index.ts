@@ -3,5 +3,13 @@ export { grid1d } from './workgroups';
 export { Tensor, sizeOf, type DType, type Shape, type HostArray } from './tensor';
 export { apply, type Op } from './autograd';
 export * from './ops';
-export { tune, currentChoice, setChoice, describeChoice, type Tunable, type KernelChoice, type TuneOptions } from './tuning';
+export {
+  tune,
+  currentChoice,
+  setChoice,
+  describeChoice,
+  type Tunable,
+  type KernelChoice,
+  type TuneOptions,
+} from './tuning';
 export type { KernelChoiceStore } from './kernelChoices';

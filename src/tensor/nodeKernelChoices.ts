@@ -15,7 +15,9 @@ export function defaultKernelCachePath(env: NodeJS.ProcessEnv = process.env): st
 function readEntries(path: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -33,7 +35,9 @@ export function fileKernelChoices(path = defaultKernelCachePath()): KernelChoice
         writeFileSync(partial, `${JSON.stringify(entries, null, 2)}\n`);
         renameSync(partial, path);
       } catch (error) {
-        console.warn(`continuum: could not write the kernel cache ${path} (${error instanceof Error ? error.message : String(error)}); set CONTINUUM_KERNEL_CACHE to a writable file`);
+        console.warn(
+          `continuum: could not write the kernel cache ${path} (${error instanceof Error ? error.message : String(error)}); set CONTINUUM_KERNEL_CACHE to a writable file`,
+        );
       }
     },
   };

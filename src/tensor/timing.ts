@@ -31,7 +31,8 @@ export function median(values: number[]): number {
 export async function medianSubmitMs(engine: Engine, record: () => void, reps: number): Promise<number> {
   await timeSubmitted(engine, record);
   const times: number[] = [];
-  for (let i = 0; i < reps; i++) times.push(await timeSubmitted(engine, record, times.length ? 0.8 * Math.min(...times) : 0));
+  for (let i = 0; i < reps; i++)
+    times.push(await timeSubmitted(engine, record, times.length ? 0.8 * Math.min(...times) : 0));
   return median(times);
 }
 
@@ -50,7 +51,10 @@ export interface Measurement {
  * least one timed run: a product that takes a minute on a software GPU is timed once, a fast one
  * several times.
  */
-export async function measure(once: (expectedMs: number) => Promise<number>, { runs = 5, budgetMs = 15_000 } = {}): Promise<Measurement> {
+export async function measure(
+  once: (expectedMs: number) => Promise<number>,
+  { runs = 5, budgetMs = 15_000 } = {},
+): Promise<Measurement> {
   const firstMs = await once(0);
   const times: number[] = [];
   const started = performance.now();

@@ -43,7 +43,12 @@ function choicesOf(engine: Engine): Map<string, KernelChoice> {
 
 /** What this engine runs for `tunable`, with how it was decided. */
 export function currentChoice<C extends string>(engine: Engine, tunable: Tunable<C>): KernelChoice<C> {
-  return (choicesOf(engine).get(tunable.name) as KernelChoice<C> | undefined) ?? { choice: tunable.adapterDefault(engine), source: 'adapter default' };
+  return (
+    (choicesOf(engine).get(tunable.name) as KernelChoice<C> | undefined) ?? {
+      choice: tunable.adapterDefault(engine),
+      source: 'adapter default',
+    }
+  );
 }
 
 /** Forces a candidate for every later dispatch on this engine (tests, benchmarks, a user's override). */
@@ -69,13 +74,23 @@ export interface TuneOptions {
  * candidate timed, the fastest kept and stored. A stored entry that does not parse (an older
  * format, a hand edit, a candidate that no longer exists) is timed again.
  */
-export async function tune<C extends string>(engine: Engine, tunable: Tunable<C>, { store, version = tunable.version() }: TuneOptions = {}): Promise<KernelChoice<C>> {
+export async function tune<C extends string>(
+  engine: Engine,
+  tunable: Tunable<C>,
+  { store, version = tunable.version() }: TuneOptions = {},
+): Promise<KernelChoice<C>> {
   const key = storeKey(engine, tunable as Tunable, version);
   const candidate = z.enum(tunable.candidates as readonly [C, ...C[]]);
-  const stored = z.object({ choice: candidate, timings: z.partialRecord(candidate, z.number().positive()) }).safeParse(await store?.get(key));
+  const stored = z
+    .object({ choice: candidate, timings: z.partialRecord(candidate, z.number().positive()) })
+    .safeParse(await store?.get(key));
   let result: KernelChoice<C>;
   if (stored.success) {
-    result = { choice: stored.data.choice as C, timings: stored.data.timings as Partial<Record<C, number>>, source: 'cached' };
+    result = {
+      choice: stored.data.choice as C,
+      timings: stored.data.timings as Partial<Record<C, number>>,
+      source: 'cached',
+    };
   } else {
     const timings: Partial<Record<C, number>> = {};
     for (const c of tunable.candidates) timings[c] = await tunable.time(engine, c);
@@ -98,7 +113,14 @@ export function hashSources(sources: readonly string[]): string {
 
 /** One line for the self-test: the choice, and whether it was timed now or read from the store. */
 export function describeChoice(tunable: Tunable, { choice, source, timings }: KernelChoice): string {
-  const timed = Object.entries(timings ?? {}).map(([c, ms]) => `${c} ${(ms as number).toFixed(1)} ms`).join(', ');
-  const how = source === 'timed' ? `timed now on ${tunable.workload}` : source === 'cached' ? `cached, timed earlier on this adapter on ${tunable.workload}` : source;
+  const timed = Object.entries(timings ?? {})
+    .map(([c, ms]) => `${c} ${(ms as number).toFixed(1)} ms`)
+    .join(', ');
+  const how =
+    source === 'timed'
+      ? `timed now on ${tunable.workload}`
+      : source === 'cached'
+        ? `cached, timed earlier on this adapter on ${tunable.workload}`
+        : source;
   return `${tunable.name}: ${choice} (${how}${timed ? `: ${timed}` : ''})`;
 }

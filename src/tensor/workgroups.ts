@@ -14,7 +14,10 @@ export function grid1d(n: number, perGroup = 256): [number, number] {
 
 /** SwiftShader, llvmpipe/lavapipe and any adapter that calls itself a fallback run on the CPU. */
 export function isSoftwareAdapter(adapter: GpuContext['adapter']): boolean {
-  return adapter.isFallback || /swiftshader|llvmpipe|lavapipe/i.test(`${adapter.architecture} ${adapter.device} ${adapter.description}`);
+  return (
+    adapter.isFallback ||
+    /swiftshader|llvmpipe|lavapipe/i.test(`${adapter.architecture} ${adapter.device} ${adapter.description}`)
+  );
 }
 
 /**

@@ -15,7 +15,14 @@ export interface Baselines {
 export function baselines(task: Task, decodeSentences: number): Baselines {
   if (task.kind === 'translation') {
     const scored = task.validText.slice(0, Math.min(decodeSentences, task.validText.length));
-    return scored.length === 0 ? {} : { copyBleu: bleu(scored.map((t) => t.source), scored.map((t) => t.reference)).score };
+    return scored.length === 0
+      ? {}
+      : {
+          copyBleu: bleu(
+            scored.map((t) => t.source),
+            scored.map((t) => t.reference),
+          ).score,
+        };
   }
   const counts = new Float64Array(task.targetVocabulary.size);
   let total = 0;
@@ -41,5 +48,7 @@ export function baselines(task: Task, decodeSentences: number): Baselines {
       if (top5.has(id)) correct5++;
     }
   }
-  return tokens === 0 ? {} : { unigram: { perplexity: Math.exp(nll / tokens), accuracy1: correct1 / tokens, accuracy5: correct5 / tokens } };
+  return tokens === 0
+    ? {}
+    : { unigram: { perplexity: Math.exp(nll / tokens), accuracy1: correct1 / tokens, accuracy5: correct5 / tokens } };
 }

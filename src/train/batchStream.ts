@@ -20,7 +20,9 @@ export class BatchStream {
   }
 
   private rewind(): void {
-    this.batcher = new Batcher(this.task.train, this.config.train.dataSeed, { size: { sentences: this.config.train.batchSentences } });
+    this.batcher = new Batcher(this.task.train, this.config.train.dataSeed, {
+      size: { sentences: this.config.train.batchSentences },
+    });
     this.epoch = undefined;
     this.position = 0;
   }

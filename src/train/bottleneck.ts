@@ -57,7 +57,12 @@ function releaseIndex(index: IndexTensor): void {
  * Exact CE over every (context, token) pair: the head's per-row loss for all V tokens of a chunk of
  * contexts, weighted by p* on the CPU. Chunks keep MoS's K·rows·V intermediates to tens of MB.
  */
-async function exactCrossEntropy(engine: Engine, task: BottleneckTask, contextTable: Tensor, lossOf: (h: Tensor, y: Tensor) => Tensor): Promise<number> {
+async function exactCrossEntropy(
+  engine: Engine,
+  task: BottleneckTask,
+  contextTable: Tensor,
+  lossOf: (h: Tensor, y: Tensor) => Tensor,
+): Promise<number> {
   const { contexts, vocab, probs } = task;
   const perChunk = Math.max(1, Math.floor(4096 / vocab));
   let total = 0;
@@ -69,7 +74,10 @@ async function exactCrossEntropy(engine: Engine, task: BottleneckTask, contextTa
       engine.withoutGradients(() =>
         engine.tidy(() => {
           const index = uploadIndices(engine, ids, [ids.length], contexts, 'bottleneck.eval_ids');
-          return lossOf(embedding(contextTable, index), engine.tensor(targets, [targets.length], 'i32', 'bottleneck.eval_targets'));
+          return lossOf(
+            embedding(contextTable, index),
+            engine.tensor(targets, [targets.length], 'i32', 'bottleneck.eval_targets'),
+          );
         }),
       ),
     );
@@ -87,10 +95,21 @@ export interface BottleneckCallbacks {
 }
 
 /** One head at one d; undefined when `shouldStop` ended the fit before its last step. */
-async function trainOne(engine: Engine, config: BottleneckConfig, task: BottleneckTask, spec: HeadSpec, d: number, { onProgress, shouldStop }: BottleneckCallbacks): Promise<BottleneckRow | undefined> {
+async function trainOne(
+  engine: Engine,
+  config: BottleneckConfig,
+  task: BottleneckTask,
+  spec: HeadSpec,
+  d: number,
+  { onProgress, shouldStop }: BottleneckCallbacks,
+): Promise<BottleneckRow | undefined> {
   const { contexts: N, vocab: V, steps, samplesPerContext: S, seed } = config;
   const label = headSpecLabel(spec);
-  const contextTable = engine.parameter(uniformValues(N * d, 0.1, parameterSeed(seed, `bottleneck.contexts.d${d}`)), [N, d], 'bottleneck.contexts');
+  const contextTable = engine.parameter(
+    uniformValues(N * d, 0.1, parameterSeed(seed, `bottleneck.contexts.d${d}`)),
+    [N, d],
+    'bottleneck.contexts',
+  );
   const head = createHead(engine, spec, { hidden: d, vocab: V, initSeed: seed });
   const adam = new Adam(engine, optimizerGroups(head, [contextTable]), { lr: config.learningRate });
   const trainIds = repeatedIds(engine, N, S, 'bottleneck.train_ids');
@@ -103,7 +122,12 @@ async function trainOne(engine: Engine, config: BottleneckConfig, task: Bottlene
       if (shouldStop?.()) return undefined;
       const targets = nextTargets();
       const loss = engine.step(() => {
-        const l = scale(sumAll(head.loss(embedding(contextTable, trainIds), engine.tensor(targets, [N * S], 'i32', 'bottleneck.targets'))), 1 / (N * S));
+        const l = scale(
+          sumAll(
+            head.loss(embedding(contextTable, trainIds), engine.tensor(targets, [N * S], 'i32', 'bottleneck.targets')),
+          ),
+          1 / (N * S),
+        );
         engine.backward(l);
         adam.step();
         return engine.readLater(l);
@@ -118,7 +142,16 @@ async function trainOne(engine: Engine, config: BottleneckConfig, task: Bottlene
     const modeAccuracy = Array.from(top).filter((id, c) => id === task.argmax[c]).length / N;
     const [error] = engine.gpu.takeErrors();
     if (error) throw error;
-    return { head: label, d, ce, kl: ce - task.entropy, modeAccuracy, trainLoss, msPerStep, paramCount: head.paramCount };
+    return {
+      head: label,
+      d,
+      ce,
+      kl: ce - task.entropy,
+      modeAccuracy,
+      trainLoss,
+      msPerStep,
+      paramCount: head.paramCount,
+    };
   } finally {
     releaseIndex(trainIds);
     adam.release();
@@ -128,7 +161,11 @@ async function trainOne(engine: Engine, config: BottleneckConfig, task: Bottlene
 }
 
 /** Every head at every d, heads innermost so a table row (one d) fills in together. */
-export async function runBottleneck(engine: Engine, config: BottleneckConfig, callbacks: BottleneckCallbacks = {}): Promise<{ task: BottleneckTask; rows: BottleneckRow[]; complete: boolean }> {
+export async function runBottleneck(
+  engine: Engine,
+  config: BottleneckConfig,
+  callbacks: BottleneckCallbacks = {},
+): Promise<{ task: BottleneckTask; rows: BottleneckRow[]; complete: boolean }> {
   const task = bottleneckTask(config);
   const rows: BottleneckRow[] = [];
   for (const d of config.dims) {

@@ -61,7 +61,8 @@ export async function saveCheckpoint(run: TrainingRun): Promise<Uint8Array> {
 
 function parseHeader(bytes: Uint8Array): { header: Header; data: Float32Array<ArrayBuffer> } {
   const tag = new TextDecoder().decode(bytes.subarray(0, magic.length));
-  if (tag !== magic) throw new Error('This file is not a Continuum checkpoint (its first bytes are not the checkpoint tag)');
+  if (tag !== magic)
+    throw new Error('This file is not a Continuum checkpoint (its first bytes are not the checkpoint tag)');
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(magic.length, true);
   const end = magic.length + 4 + length;
   if (end > bytes.length) throw new Error('The checkpoint is truncated (its header runs past the end of the file)');
@@ -74,7 +75,8 @@ function parseHeader(bytes: Uint8Array): { header: Header; data: Float32Array<Ar
 /** The configuration and label a checkpoint was taken with, to rebuild its run. */
 export function checkpointRecord(bytes: Uint8Array) {
   const parsed = runRecordSchema.safeParse(parseHeader(bytes).header.record);
-  if (!parsed.success) throw new Error(`The checkpoint's run record is invalid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+  if (!parsed.success)
+    throw new Error(`The checkpoint's run record is invalid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
   return parsed.data;
 }
 
@@ -87,13 +89,17 @@ export function restoreCheckpoint(run: TrainingRun, bytes: Uint8Array): { wallMs
   const { header, data } = parseHeader(bytes);
   const params = run.parameters;
   if (header.parameters.length !== params.length) {
-    throw new Error(`The checkpoint holds ${header.parameters.length} parameters but this model has ${params.length}: was it taken with another configuration?`);
+    throw new Error(
+      `The checkpoint holds ${header.parameters.length} parameters but this model has ${params.length}: was it taken with another configuration?`,
+    );
   }
   // Everything is checked before anything is written: a run left half restored would train on mixed state.
   params.forEach((p, i) => {
     const entry = header.parameters[i]!;
     if (entry.label !== p.label || entry.shape.join() !== p.shape.join()) {
-      throw new Error(`Checkpoint parameter ${i} is ${entry.label} [${entry.shape.join('×')}] but the model has ${p.label} [${p.shape.join('×')}]`);
+      throw new Error(
+        `Checkpoint parameter ${i} is ${entry.label} [${entry.shape.join('×')}] but the model has ${p.label} [${p.shape.join('×')}]`,
+      );
     }
   });
   const needed = params.reduce((n, p) => n + p.size * (1 + run.optimizer.stateOf(p).moments.length), 0);

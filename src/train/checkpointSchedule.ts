@@ -9,7 +9,10 @@ import type { TrainingRun } from './run';
 export const checkpointIntervalMs = 30_000;
 
 /** A `checkpointDue` for runComparison; `now` is injectable for tests. */
-export function checkpointSchedule(intervalMs = checkpointIntervalMs, now: () => number = () => performance.now()): (run: TrainingRun) => boolean {
+export function checkpointSchedule(
+  intervalMs = checkpointIntervalMs,
+  now: () => number = () => performance.now(),
+): (run: TrainingRun) => boolean {
   let lastAt = -Infinity;
   let decidedStep = -1;
   let due = false;

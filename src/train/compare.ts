@@ -58,7 +58,8 @@ export interface ComparisonOptions {
   onDivergence?: (run: TrainingRun, index: number) => void | Promise<void>;
 }
 
-const everyCheckpointEvery = (run: TrainingRun) => run.config.train.checkpointEvery > 0 && run.step % run.config.train.checkpointEvery === 0;
+const everyCheckpointEvery = (run: TrainingRun) =>
+  run.config.train.checkpointEvery > 0 && run.step % run.config.train.checkpointEvery === 0;
 
 export async function runComparison(options: ComparisonOptions): Promise<ComparisonRecord> {
   const comparison = new Comparison(options);
@@ -103,7 +104,12 @@ class Comparison {
     const baselinesOf = new Map<string, Baselines>();
     for (const spec of specs) {
       const { key, task } = await this.taskOf(spec.config);
-      const run = new TrainingRun(engine, task, spec.config, { label: spec.label, adapter: options.adapter, startedAt: this.origin, tag: `run${runs.length}` });
+      const run = new TrainingRun(engine, task, spec.config, {
+        label: spec.label,
+        adapter: options.adapter,
+        startedAt: this.origin,
+        tag: `run${runs.length}`,
+      });
       if (!baselinesOf.has(key)) baselinesOf.set(key, baselines(task, this.evaluation.decodeSentences));
       run.record.baselines = baselinesOf.get(key)!;
       // An interruption is the machine's fault, not the run's: its time axis goes on from the checkpoint.
@@ -115,13 +121,18 @@ class Comparison {
     }
     this.steps = Math.max(...runs.map((r) => r.config.train.steps));
     await options.onProgress?.({ kind: 'prepared', runs, steps: this.steps });
-    for (const [index, run] of runs.entries()) if (specs[index]!.resume) await options.onProgress?.({ kind: 'restored', run, index });
+    for (const [index, run] of runs.entries())
+      if (specs[index]!.resume) await options.onProgress?.({ kind: 'restored', run, index });
   }
 
   /** Runs with equal data settings share one Task, prepared once. */
   private async taskOf(config: ExperimentConfig): Promise<{ key: string; task: Task }> {
     const key = taskKey(config);
-    if (!this.tasks.has(key)) this.tasks.set(key, prepareTask(this.options.read, config, { engine: this.engine, uploads: this.options.uploads }));
+    if (!this.tasks.has(key))
+      this.tasks.set(
+        key,
+        prepareTask(this.options.read, config, { engine: this.engine, uploads: this.options.uploads }),
+      );
     return { key, task: await this.tasks.get(key)! };
   }
 
@@ -204,7 +215,8 @@ class Comparison {
   // state is not worth returning to.
   private async checkpoint(run: TrainingRun): Promise<void> {
     const bytes = await saveCheckpoint(run);
-    if (!run.divergence && run.record.status === 'running') await this.options.onProgress?.({ kind: 'checkpoint', run, index: this.runs.indexOf(run), bytes });
+    if (!run.divergence && run.record.status === 'running')
+      await this.options.onProgress?.({ kind: 'checkpoint', run, index: this.runs.indexOf(run), bytes });
   }
 
   /** Hands each new divergence to onDivergence (or fails the run); true if there was one. */
@@ -232,7 +244,11 @@ class Comparison {
   // device or exhausted memory is the machine's limit, not the run's fault: those runs stop.
   private async endRuns(error: unknown): Promise<void> {
     const limit = await gpuLimit(error, this.engine.gpu);
-    const message = limit ? limitStopMessage(limit, Math.min(this.step + 1, this.steps)) : error instanceof Error ? error.message : String(error);
+    const message = limit
+      ? limitStopMessage(limit, Math.min(this.step + 1, this.steps))
+      : error instanceof Error
+        ? error.message
+        : String(error);
     for (const run of this.runs) {
       if (run.record.status !== 'running') continue;
       if (limit) run.stop(message);
@@ -248,7 +264,11 @@ class Comparison {
     // A lost device cannot map the timestamp buffers; the record is still worth returning.
     const kernelTimes = (await engine.recorder.timer?.results().catch(() => undefined)) ?? [];
     for (const run of runs) describeCosts(run, compileMs, this.memory.get(run) ?? 0, kernelTimes);
-    const record: ComparisonRecord = { format: 'continuum-comparison', formatVersion: 1, runs: runs.map((r) => r.record) };
+    const record: ComparisonRecord = {
+      format: 'continuum-comparison',
+      formatVersion: 1,
+      runs: runs.map((r) => r.record),
+    };
     if (this.options.preset) record.preset = this.options.preset;
     for (const run of runs) run.release();
     return record;
@@ -264,11 +284,14 @@ function describeCosts(run: TrainingRun, compileMs: number, activations: number,
   const timed = run.timedSteps;
   const head = run.model.head.bytes();
   const backboneParams = run.model.backbone.parameters().reduce((n, t) => n + t.size, 0);
-  const msPerStep: NonNullable<RunRecord['speed']>['msPerStep'] = { total: timed.steps > 0 ? timed.ms / timed.steps : 0 };
+  const msPerStep: NonNullable<RunRecord['speed']>['msPerStep'] = {
+    total: timed.steps > 0 ? timed.ms / timed.steps : 0,
+  };
   for (const phase of ['forward', 'backward', 'optimizer'] as const) {
     const prefix = `${run.tag}:${phase}|`;
     const times = kernelTimes.filter((k) => k.label.startsWith(prefix));
-    if (times.length > 0 && run.stepsTrained > 0) msPerStep[phase] = times.reduce((sum, k) => sum + k.totalMs, 0) / run.stepsTrained;
+    if (times.length > 0 && run.stepsTrained > 0)
+      msPerStep[phase] = times.reduce((sum, k) => sum + k.totalMs, 0) / run.stepsTrained;
   }
   run.record.speed = { tokensPerSecond: run.tokensPerSecond ?? 0, compileMs, warmupMs: run.warmupMs, msPerStep };
   run.record.memory = {

@@ -9,7 +9,8 @@ export function watchLoss(gpu: GpuContext): { error?: GpuError } {
   return state;
 }
 
-const isLimit = (error: unknown): error is GpuError => error instanceof GpuError && (error.kind === 'device-lost' || error.kind === 'out-of-memory');
+const isLimit = (error: unknown): error is GpuError =>
+  error instanceof GpuError && (error.kind === 'device-lost' || error.kind === 'out-of-memory');
 
 /**
  * The device loss or out-of-memory error behind `error`, if any. After a loss, reads fail with plain

@@ -21,7 +21,10 @@ const improves: Record<StopOn, (e: Evaluation, best: Evaluation) => boolean> = {
 };
 
 /** How many evaluations have passed since the best one (0: the latest is the best), and the best's step. */
-export function sinceBest(evals: readonly Evaluation[], stopOn: StopOn = 'loss'): { evaluations: number; bestStep: number } | undefined {
+export function sinceBest(
+  evals: readonly Evaluation[],
+  stopOn: StopOn = 'loss',
+): { evaluations: number; bestStep: number } | undefined {
   if (evals.length === 0) return undefined;
   let best = 0;
   for (let i = 1; i < evals.length; i++) if (improves[stopOn](evals[i]!, evals[best]!)) best = i;

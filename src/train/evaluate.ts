@@ -46,7 +46,14 @@ function embeddingMap(task: Task) {
     const rows = task.targetTable.subarray(first * m, (first + count) * m);
     const projection = principalComponents(rows, count, m);
     const points = Array.from({ length: count }, (_, r) => project(projection, rows.subarray(r * m, (r + 1) * m)));
-    cached = { projection, map: { words: task.targetVocabulary.tokens.slice(first, first + count), x: points.map((p) => p[0] ?? 0), y: points.map((p) => p[1] ?? 0) } };
+    cached = {
+      projection,
+      map: {
+        words: task.targetVocabulary.tokens.slice(first, first + count),
+        x: points.map((p) => p[0] ?? 0),
+        y: points.map((p) => p[1] ?? 0),
+      },
+    };
     maps.set(task, cached);
   }
   return cached;
@@ -62,7 +69,10 @@ function describeStep(task: Task, step: DecodedStep, projection: Projection | un
     const kappa = Math.hypot(...step.prediction);
     described.kappa = kappa;
     if (projection && kappa > 0) {
-      const [x, y] = project(projection, step.prediction.map((v) => v / kappa));
+      const [x, y] = project(
+        projection,
+        step.prediction.map((v) => v / kappa),
+      );
       described.x = x ?? 0;
       described.y = y ?? 0;
     }
@@ -92,7 +102,9 @@ async function scoreBatch(run: TrainingRun, batch: Batch): Promise<TokenScores &
       const targets = engine.tensor(batch.target, [n], 'i32', 'targets');
       const loss = engine.readLater(sumAll(model.head.loss(hidden, targets)));
       const ids = engine.readLater(model.head.decode(hidden, topK).ids);
-      const kappas = continuous ? engine.readLater(unary('sqrt', sumRows(unary('square', continuous.predict(hidden))))) : undefined;
+      const kappas = continuous
+        ? engine.readLater(unary('sqrt', sumRows(unary('square', continuous.predict(hidden)))))
+        : undefined;
       engine.flush();
       return Promise.all([loss, ids, kappas]);
     }),
@@ -131,7 +143,12 @@ export interface GreedyDecoding {
  * Greedy decoding of one batch of sources. The first `detailRows` rows also keep each step's top-5
  * and prediction (for the page's samples table).
  */
-export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: number, detailRows = 0): Promise<GreedyDecoding> {
+export async function greedyDecode(
+  run: TrainingRun,
+  batch: Batch,
+  maxSteps: number,
+  detailRows = 0,
+): Promise<GreedyDecoding> {
   const { engine, model } = run;
   const k = detailRows > 0 ? topK : 1;
   const continuous = detailRows > 0 ? continuousHead(run) : undefined;
@@ -148,7 +165,11 @@ export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: num
       const [top, scores, predictions] = await engine.withoutGradients(() =>
         engine.tidy(() => {
           const best = model.head.decode(states, k);
-          const reads = Promise.all([engine.readLater(best.ids), engine.readLater(best.scores), continuous ? engine.readLater(continuous.predict(states)) : undefined]);
+          const reads = Promise.all([
+            engine.readLater(best.ids),
+            engine.readLater(best.scores),
+            continuous ? engine.readLater(continuous.predict(states)) : undefined,
+          ]);
           engine.flush();
           return reads;
         }),
@@ -164,14 +185,20 @@ export async function greedyDecode(run: TrainingRun, batch: Batch, maxSteps: num
         if (b >= details.length) return;
         const neighbours = Array.from({ length: k }, (_, j) => ({ id: top[b * k + j]!, score: scores[b * k + j]! }));
         const m = predictions ? predictions.length / batch.size : 0;
-        details[b]!.push({ id, neighbours, ...(predictions ? { prediction: Float32Array.from(predictions.subarray(b * m, (b + 1) * m)) } : {}) });
+        details[b]!.push({
+          id,
+          neighbours,
+          ...(predictions ? { prediction: Float32Array.from(predictions.subarray(b * m, (b + 1) * m)) } : {}),
+        });
       });
     }
     // Read once at the end: [B, steps, S]; a row's output j was chosen at step j.
     if (decoder.attention && steps > 0) {
       const all = Float32Array.from(await engine.read(decoder.attention()));
       const S = batch.sourceLength;
-      attention = outputs.map((row, b) => row.map((_, j) => all.slice((b * steps + j) * S, (b * steps + j) * S + batch.sourceLengths![b]!)));
+      attention = outputs.map((row, b) =>
+        row.map((_, j) => all.slice((b * steps + j) * S, (b * steps + j) * S + batch.sourceLengths![b]!)),
+      );
     }
   } finally {
     decoder.release();
@@ -213,7 +240,12 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
     const details: DecodedStep[][] = [];
     for (let start = 0; start < decodeCount; start += options.batchSentences) {
       const group = Array.from({ length: Math.min(options.batchSentences, decodeCount - start) }, (_, i) => start + i);
-      const decoded = await greedyDecode(run, buildBatch(task.valid, group), decodeLimit(run), Math.max(0, options.samples - start));
+      const decoded = await greedyDecode(
+        run,
+        buildBatch(task.valid, group),
+        decodeLimit(run),
+        Math.max(0, options.samples - start),
+      );
       decoded.ids.forEach((ids, row) => {
         const units = task.targetVocabulary.decode(ids);
         const attention = decoded.attention?.[row] ?? [];
@@ -223,12 +255,19 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
       details.push(...decoded.details);
     }
     const references = task.validText.slice(0, decodeCount).map((text) => text.reference);
-    const scores = bleuWithAndWithoutDuplicates(hypotheses.map((h) => h.replaced), references);
+    const scores = bleuWithAndWithoutDuplicates(
+      hypotheses.map((h) => h.replaced),
+      references,
+    );
     point.bleu = scores.raw.score;
     point.bleuNoDuplicates = scores.deduplicated.score;
-    point.bleuUnkKept = bleu(hypotheses.map((h) => detokenize(h.kept)), references).score;
+    point.bleuUnkKept = bleu(
+      hypotheses.map((h) => detokenize(h.kept)),
+      references,
+    ).score;
     const emitted = hypotheses.flatMap((h) => h.kept);
-    point.unknownShare = emitted.length === 0 ? 0 : emitted.filter((token) => token === specialTokens.unk).length / emitted.length;
+    point.unknownShare =
+      emitted.length === 0 ? 0 : emitted.filter((token) => token === specialTokens.unk).length / emitted.length;
     const map = continuousHead(run) ? embeddingMap(task) : undefined;
     point.samples = hypotheses.slice(0, options.samples).map((hypothesis, i) => ({
       source: task.validText[i]!.source,

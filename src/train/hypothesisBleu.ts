@@ -21,10 +21,19 @@ export function removeConsecutiveDuplicates(tokens: readonly string[]): string[]
   return tokens.filter((token, i) => i === 0 || token !== tokens[i - 1]);
 }
 
-/** BLEU of `detokenize(tokens)` and of `detokenize(removeConsecutiveDuplicates(tokens))`; references (text) are left untouched. */
-export function bleuWithAndWithoutDuplicates(hypothesisTokens: readonly (readonly string[])[], references: readonly string[]): BleuWithAndWithoutDuplicates {
+/**
+ * BLEU of `detokenize(tokens)` and of `detokenize(removeConsecutiveDuplicates(tokens))`; references (text) are left
+ * untouched.
+ */
+export function bleuWithAndWithoutDuplicates(
+  hypothesisTokens: readonly (readonly string[])[],
+  references: readonly string[],
+): BleuWithAndWithoutDuplicates {
   return {
     raw: bleu(hypothesisTokens.map(detokenize), references),
-    deduplicated: bleu(hypothesisTokens.map((tokens) => detokenize(removeConsecutiveDuplicates(tokens))), references),
+    deduplicated: bleu(
+      hypothesisTokens.map((tokens) => detokenize(removeConsecutiveDuplicates(tokens))),
+      references,
+    ),
   };
 }

@@ -28,10 +28,14 @@ export interface HeldRun {
   rollbackStep?: number;
 }
 
-/** `rollback`: back to the run's latest checkpoint at half the learning rate; `end`: the run fails, the others go on. */
+/**
+ * `rollback`: back to the run's latest checkpoint at half the learning rate; `end`: the run fails, the others go on.
+ */
 export type DivergenceAction = 'rollback' | 'end';
 
-/** Failures the browser tests provoke through `simulateFault`; `divergence` fills the last run's first weight with NaN. */
+/**
+ * Failures the browser tests provoke through `simulateFault`; `divergence` fills the last run's first weight with NaN.
+ */
 export type Fault = 'device-lost' | 'crash' | 'divergence';
 
 export interface StartCommand {
@@ -53,7 +57,9 @@ export type PageCommand =
   | { type: 'step' }
   | { type: 'stop' }
   | { type: 'divergence'; runIndex: number; action: DivergenceAction }
-  /** Test-only: lets the browser tests lose the device, crash the worker or make a run diverge. The app never sends it. */
+  /**
+   * Test-only: lets the browser tests lose the device, crash the worker or make a run diverge. The app never sends it.
+   */
   | { type: 'simulateFault'; fault: Fault };
 
 /**
@@ -124,14 +130,16 @@ export class ProgressReporter {
     const fresh = runs.map((run, i) => run.metrics.slice(this.sent[i] ?? 0));
     this.lastPost = this.now();
     this.sent = runs.map((run) => run.metrics.length);
-    const progress = runs.map(({ label, status, error, baselines, earlyStop }, i): RunProgress => ({
-      label,
-      status,
-      ...(error === undefined ? {} : { error }),
-      ...(baselines === undefined ? {} : { baselines }),
-      ...(earlyStop === undefined ? {} : { earlyStop }),
-      metrics: fresh[i]!,
-    }));
+    const progress = runs.map(
+      ({ label, status, error, baselines, earlyStop }, i): RunProgress => ({
+        label,
+        status,
+        ...(error === undefined ? {} : { error }),
+        ...(baselines === undefined ? {} : { baselines }),
+        ...(earlyStop === undefined ? {} : { earlyStop }),
+        metrics: fresh[i]!,
+      }),
+    );
     this.post({ type: 'progress', step: this.step, runs: progress });
   }
 }
@@ -141,7 +149,10 @@ export class ProgressReporter {
  * elsewhere), stopped when any run ended early, failed when every run failed, else finished, naming
  * the runs that failed on the way.
  */
-export function comparisonOutcome(record: ComparisonRecord, deviceLost = false): { state: WorkerState; message?: string } {
+export function comparisonOutcome(
+  record: ComparisonRecord,
+  deviceLost = false,
+): { state: WorkerState; message?: string } {
   const stopped = record.runs.find((run) => run.status === 'stopped');
   const state = deviceLost ? 'interrupted' : 'stopped';
   if (stopped) return stopped.error ? { state, message: stopped.error } : { state };

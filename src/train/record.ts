@@ -29,7 +29,10 @@ export const metricPointSchema = z.object({
   tokensPerSecond: measured.optional(),
 });
 
-/** One output position of a decoded sample: its top-5 and, for continuous heads, κ and where μ = ê/κ falls on the embedding map. */
+/**
+ * One output position of a decoded sample: its top-5 and, for continuous heads, κ and where μ = ê/κ falls on the
+ * embedding map.
+ */
 const decodedTokenSchema = z.object({
   token: z.string(),
   neighbours: z.array(z.object({ token: z.string(), score: z.number() })),
@@ -38,7 +41,12 @@ const decodedTokenSchema = z.object({
   y: z.number().optional(),
 });
 
-const sampleSchema = z.object({ source: z.string(), reference: z.string(), hypothesis: z.string(), tokens: z.array(decodedTokenSchema).optional() });
+const sampleSchema = z.object({
+  source: z.string(),
+  reference: z.string(),
+  hypothesis: z.string(),
+  tokens: z.array(decodedTokenSchema).optional(),
+});
 
 export const evalPointSchema = z.object({
   step: count,
@@ -74,10 +82,19 @@ export const runRecordSchema = z.object({
   error: z.string().optional(),
   /** The trivial baselines on this run's validation split (src/train/baselines.ts). */
   baselines: z
-    .object({ copyBleu: z.number().optional(), unigram: z.object({ perplexity: z.number(), accuracy1: z.number(), accuracy5: z.number() }).optional() })
+    .object({
+      copyBleu: z.number().optional(),
+      unigram: z.object({ perplexity: z.number(), accuracy1: z.number(), accuracy5: z.number() }).optional(),
+    })
     .optional(),
   /** Set when early stopping finished the run before train.steps: where, and its best evaluation's step. */
-  earlyStop: z.object({ step: z.number().int().nonnegative(), bestStep: z.number().int().nonnegative(), patience: z.number().int().positive() }).optional(),
+  earlyStop: z
+    .object({
+      step: z.number().int().nonnegative(),
+      bestStep: z.number().int().nonnegative(),
+      patience: z.number().int().positive(),
+    })
+    .optional(),
   metrics: z.array(metricPointSchema),
   evals: z.array(evalPointSchema),
   /** A 2-D PCA map of the most frequent target words' embeddings (continuous heads), for the page's embedding view. */
@@ -87,7 +104,12 @@ export const runRecordSchema = z.object({
       tokensPerSecond: measured,
       compileMs: duration,
       warmupMs: duration,
-      msPerStep: z.object({ total: duration, forward: duration.optional(), backward: duration.optional(), optimizer: duration.optional() }),
+      msPerStep: z.object({
+        total: duration,
+        forward: duration.optional(),
+        backward: duration.optional(),
+        optimizer: duration.optional(),
+      }),
     })
     .optional(),
   memory: z
@@ -95,7 +117,9 @@ export const runRecordSchema = z.object({
     .optional(),
 });
 
-/** Who produced a recorded comparison, where and when: the results suite's files and the page's shipped one carry it. */
+/**
+ * Who produced a recorded comparison, where and when: the results suite's files and the page's shipped one carry it.
+ */
 export const stampSchema = z.object({
   date: z.iso.datetime({ offset: true }),
   /** The commit the code ran at ("+changes" when the working tree differed from it). */
@@ -133,19 +157,35 @@ export function parseRunFile(text: string): { ok: true; value: ComparisonRecord 
     return { ok: false, error: `Not a run file: the text is not valid JSON (${(error as Error).message})` };
   }
   const format = typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
-  const schema = format === 'continuum-run' ? runRecordSchema : format === 'continuum-comparison' ? comparisonRecordSchema : undefined;
+  const schema =
+    format === 'continuum-run'
+      ? runRecordSchema
+      : format === 'continuum-comparison'
+        ? comparisonRecordSchema
+        : undefined;
   if (!schema) {
-    return { ok: false, error: `Not a run file: "format" must be "continuum-run" or "continuum-comparison", got ${show(format)}` };
+    return {
+      ok: false,
+      error: `Not a run file: "format" must be "continuum-run" or "continuum-comparison", got ${show(format)}`,
+    };
   }
   const result = schema.safeParse(json, { reportInput: true });
   if (!result.success) return { ok: false, error: `Invalid ${format} file: ${formatIssues(result.error)[0]}` };
   const value = result.data;
-  return { ok: true, value: value.format === 'continuum-run' ? { format: 'continuum-comparison', formatVersion: 1, runs: [value] } : value };
+  return {
+    ok: true,
+    value:
+      value.format === 'continuum-run' ? { format: 'continuum-comparison', formatVersion: 1, runs: [value] } : value,
+  };
 }
 
 /** Pretty JSON that parseRunFile reads back, non-finite numbers included. */
 export function toJson(record: RunRecord | ComparisonRecord): string {
-  return JSON.stringify(record, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2);
+  return JSON.stringify(
+    record,
+    (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value),
+    2,
+  );
 }
 
 /** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes; CRLF rows. */
@@ -158,14 +198,31 @@ function csv(header: readonly string[], rows: readonly unknown[][]): string {
 }
 
 const metricColumns = ['step', 'wallMs', 'tokens', 'loss', 'learningRate', 'gradNorm', 'tokensPerSecond'] as const;
-const evalColumns = ['step', 'wallMs', 'validLoss', 'accuracy1', 'accuracy5', 'perplexity', 'bleu', 'bleuNoDuplicates', 'bleuUnkKept', 'unknownShare'] as const;
+const evalColumns = [
+  'step',
+  'wallMs',
+  'validLoss',
+  'accuracy1',
+  'accuracy5',
+  'perplexity',
+  'bleu',
+  'bleuNoDuplicates',
+  'bleuUnkKept',
+  'unknownShare',
+] as const;
 
 /** One row per metric point, the run's label in the first column; empty cells for missing values. */
 export function metricsCsv(comparison: ComparisonRecord): string {
-  return csv(['run', ...metricColumns], comparison.runs.flatMap((run) => run.metrics.map((point) => [run.label, ...metricColumns.map((c) => point[c])])));
+  return csv(
+    ['run', ...metricColumns],
+    comparison.runs.flatMap((run) => run.metrics.map((point) => [run.label, ...metricColumns.map((c) => point[c])])),
+  );
 }
 
 /** One row per evaluation (decoded samples stay in the JSON). */
 export function evalsCsv(comparison: ComparisonRecord): string {
-  return csv(['run', ...evalColumns], comparison.runs.flatMap((run) => run.evals.map((point) => [run.label, ...evalColumns.map((c) => point[c])])));
+  return csv(
+    ['run', ...evalColumns],
+    comparison.runs.flatMap((run) => run.evals.map((point) => [run.label, ...evalColumns.map((c) => point[c])])),
+  );
 }

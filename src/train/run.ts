@@ -23,7 +23,14 @@ export const warmupSteps = 2;
 const maxInFlight = 3;
 
 export function sequenceBatch(batch: Batch): SequenceBatch {
-  return { size: batch.size, source: batch.source, sourceLength: batch.sourceLength, sourceLengths: batch.sourceLengths, input: batch.input, length: batch.length };
+  return {
+    size: batch.size,
+    source: batch.source,
+    sourceLength: batch.sourceLength,
+    sourceLengths: batch.sourceLengths,
+    input: batch.input,
+    length: batch.length,
+  };
 }
 
 export function targetTokens(batch: Batch): number {
@@ -141,7 +148,9 @@ export class TrainingRun {
     const gpuMs = engine.recorder.submits > submitsBefore ? engine.recorder.lastSubmitSpan?.then(spanMs) : undefined;
     const done = clock.completion(engine, started, gpuMs).then((busyMs) => this.noteCompletion(warmup, tokens, busyMs));
     const metrics = reads
-      ? Promise.all([reads.loss, reads.stats, done]).then(([loss, stats]) => this.noteMetric(step, tokensSoFar, learningRate, loss[0]!, stats[0]!))
+      ? Promise.all([reads.loss, reads.stats, done]).then(([loss, stats]) =>
+          this.noteMetric(step, tokensSoFar, learningRate, loss[0]!, stats[0]!),
+        )
       : done;
     // Its failure (e.g. a lost device) reaches whoever awaits it below or in settle(); until then it
     // must not count as an unhandled rejection, which a worker treats as a crash.
@@ -163,10 +172,19 @@ export class TrainingRun {
   private noteMetric(step: number, tokens: number, learningRate: number, loss: number, gradNorm: number): void {
     if (this.record.status !== 'running' || this.divergence) return;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      this.divergence = Number.isFinite(loss) ? { step: step + 1, quantity: 'gradient norm', value: gradNorm } : { step: step + 1, quantity: 'loss', value: loss };
+      this.divergence = Number.isFinite(loss)
+        ? { step: step + 1, quantity: 'gradient norm', value: gradNorm }
+        : { step: step + 1, quantity: 'loss', value: loss };
       return;
     }
-    const point: MetricPoint = { step: step + 1, wallMs: performance.now() - this.origin, tokens, loss, learningRate, gradNorm };
+    const point: MetricPoint = {
+      step: step + 1,
+      wallMs: performance.now() - this.origin,
+      tokens,
+      loss,
+      learningRate,
+      gradNorm,
+    };
     const throughput = this.tokensPerSecond;
     if (throughput !== undefined) point.tokensPerSecond = throughput;
     this.record.metrics.push(point);
@@ -175,12 +193,17 @@ export class TrainingRun {
   /** "Step 4: the loss is NaN for the NLLvMF head (run "head: vmf")", once the NaN guard has tripped. */
   get divergenceText(): string | undefined {
     const d = this.divergence;
-    return d && `Step ${d.step}: the ${d.quantity} is ${d.value} for the ${this.model.head.label} head (run "${this.record.label}")`;
+    return (
+      d &&
+      `Step ${d.step}: the ${d.quantity} is ${d.value} for the ${this.model.head.label} head (run "${this.record.label}")`
+    );
   }
 
   /** Ends a diverged run as failed, naming the divergence; its metrics stay. */
   endDiverged(): void {
-    this.fail(`${this.divergenceText}. The run stopped; the metrics recorded before it are kept. Try a lower train.learningRate or train.clip.`);
+    this.fail(
+      `${this.divergenceText}. The run stopped; the metrics recorded before it are kept. Try a lower train.learningRate or train.clip.`,
+    );
   }
 
   fail(message: string): void {

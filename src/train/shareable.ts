@@ -26,7 +26,12 @@ export function shareableRun(run: RunRecord): RunRecord {
 /** As shareableRun, with the last evaluation's first samples; `tokens: false` also drops their per-token detail. */
 function recordedRun(run: RunRecord, tokens: boolean): RunRecord {
   const shared = shareableRun(run);
-  const samples = run.evals.at(-1)?.samples?.slice(0, maxRecordedSamples).map((sample) => (tokens ? sample : { source: sample.source, reference: sample.reference, hypothesis: sample.hypothesis }));
+  const samples = run.evals
+    .at(-1)
+    ?.samples?.slice(0, maxRecordedSamples)
+    .map((sample) =>
+      tokens ? sample : { source: sample.source, reference: sample.reference, hypothesis: sample.hypothesis },
+    );
   if (!samples?.length) return shared;
   return { ...shared, evals: [...shared.evals.slice(0, -1), { ...shared.evals.at(-1)!, samples }] };
 }
@@ -50,7 +55,9 @@ export function recordedComparison(runs: readonly RunRecord[], stamp: Stamp, pre
   const small = build(false);
   const size = bytes(small);
   if (size > maxRecordedBytes) {
-    throw new Error(`The recorded comparison is ${size.toLocaleString('en-US')} bytes of JSON, more than ${maxRecordedBytes.toLocaleString('en-US')} (${runs.length} runs)`);
+    throw new Error(
+      `The recorded comparison is ${size.toLocaleString('en-US')} bytes of JSON, more than ${maxRecordedBytes.toLocaleString('en-US')} (${runs.length} runs)`,
+    );
   }
   return small;
 }

@@ -28,7 +28,10 @@ export const summaryColumns = [
   'param+opt MB',
 ] as const;
 
-/** The cells of `summaryColumns` for one run. BLEU has `<unk>` replaced from the source; "dedup" also drops repeated tokens. */
+/**
+ * The cells of `summaryColumns` for one run. BLEU has `<unk>` replaced from the source; "dedup" also drops repeated
+ * tokens.
+ */
 export function summaryRow(run: RunRecord): string[] {
   const last = run.metrics.at(-1);
   const evalPoint = run.evals.at(-1);
@@ -53,12 +56,17 @@ export function summaryRow(run: RunRecord): string[] {
   ];
 }
 
-/** "copying the source: BLEU 53.90" / "unigram: perplexity 210.6, acc@1 9.6 %, acc@5 32.6 %"; empty when there is none. */
+/**
+ * "copying the source: BLEU 53.90" / "unigram: perplexity 210.6, acc@1 9.6 %, acc@5 32.6 %"; empty when there is none.
+ */
 export function baselineText(baselines: Baselines | undefined): string {
   const parts: string[] = [];
   if (baselines?.copyBleu !== undefined) parts.push(`copying the source: BLEU ${fixed(baselines.copyBleu, 2)}`);
   const unigram = baselines?.unigram;
-  if (unigram) parts.push(`unigram: perplexity ${fixed(unigram.perplexity, 1)}, acc@1 ${fixed(100 * unigram.accuracy1, 1)} %, acc@5 ${fixed(100 * unigram.accuracy5, 1)} %`);
+  if (unigram)
+    parts.push(
+      `unigram: perplexity ${fixed(unigram.perplexity, 1)}, acc@1 ${fixed(100 * unigram.accuracy1, 1)} %, acc@5 ${fixed(100 * unigram.accuracy5, 1)} %`,
+    );
   return parts.join('; ');
 }
 

@@ -23,7 +23,11 @@ function topTwo(row: ArrayLike<number>, length: number): [number, number | undef
  * `attention[i]` (over source positions; entries past `source.length` are padding and ignored)
  * picks it. Returns position → replacement; other positions are absent.
  */
-export function unknownReplacements(source: readonly string[], hypothesis: readonly string[], attention: readonly ArrayLike<number>[]): Map<number, string> {
+export function unknownReplacements(
+  source: readonly string[],
+  hypothesis: readonly string[],
+  attention: readonly ArrayLike<number>[],
+): Map<number, string> {
   const replacements = new Map<number, string>();
   if (source.length === 0) return replacements;
   hypothesis.forEach((token, i) => {

@@ -15,7 +15,9 @@ const session = usePageSession();
 /** x and y of each trace of the plot whose label starts with `label`, from Plotly's data on the element. */
 async function traces(page: Page, label: string): Promise<Array<{ name: string; x: number[]; y: number[] }>> {
   return page.evaluate((prefix) => {
-    const plot = document.querySelector(`[aria-label^="${prefix}"]`) as (HTMLElement & { data?: Array<{ name: string; x: number[]; y: number[] }> }) | null;
+    const plot = document.querySelector(`[aria-label^="${prefix}"]`) as
+      | (HTMLElement & { data?: Array<{ name: string; x: number[]; y: number[] }> })
+      | null;
     return (plot?.data ?? []).map(({ name, x, y }) => ({ name, x: [...x], y: [...y] }));
   }, label);
 }
@@ -25,7 +27,9 @@ describe('the synthetic bottleneck page', () => {
     const page = await session.browser.context.newPage();
     const errors = collectPageErrors(page);
     await page.goto(`${session.server.url}${link}`);
-    expect(await page.getByRole('tab', { name: 'Synthetic softmax bottleneck' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByRole('tab', { name: 'Synthetic softmax bottleneck' }).getAttribute('aria-selected')).toBe(
+      'true',
+    );
     const status = page.getByTestId('bottleneck-status');
     await status.filter({ hasText: 'Finished — 6 / 6 fits' }).waitFor({ timeout: 240_000 });
 

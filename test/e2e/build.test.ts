@@ -20,7 +20,9 @@ describe('the production build', () => {
     const allBytes = readdirSync(join(outDir, 'assets'))
       .filter((f) => f.endsWith('.js'))
       .reduce((sum, file) => sum + gzipped(join('assets', file)), 0);
-    console.log(`initial JS ${(initialBytes / 1024).toFixed(0)} kB gzipped; all JS ${(allBytes / 1024).toFixed(0)} kB gzipped`);
+    console.log(
+      `initial JS ${(initialBytes / 1024).toFixed(0)} kB gzipped; all JS ${(allBytes / 1024).toFixed(0)} kB gzipped`,
+    );
     expect(initialBytes).toBeLessThan(400 * 1024);
     expect(allBytes).toBeLessThan(1.5 * 1024 * 1024);
   });

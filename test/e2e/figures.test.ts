@@ -36,7 +36,12 @@ function decodePng(png: Buffer): { width: number; height: number; channels: numb
       const b = y > 0 ? pixels[(y - 1) * stride + x] : 0;
       const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels] : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
       const predicted = [0, a, b, (a + b) >> 1, paeth][filter];
       if (predicted === undefined) throw new Error(`unknown PNG filter ${filter} in row ${y}`);
       pixels[y * stride + x] = (value + predicted) & 0xff;
@@ -48,7 +53,8 @@ function decodePng(png: Buffer): { width: number; height: number; channels: numb
 /** How many pixels have exactly this colour. */
 function countColour({ pixels, channels }: ReturnType<typeof decodePng>, [r, g, b]: number[]): number {
   let count = 0;
-  for (let i = 0; i < pixels.length; i += channels) if (pixels[i] === r && pixels[i + 1] === g && pixels[i + 2] === b) count++;
+  for (let i = 0; i < pixels.length; i += channels)
+    if (pixels[i] === r && pixels[i + 1] === g && pixels[i + 2] === b) count++;
   return count;
 }
 
@@ -67,7 +73,13 @@ describe('renderFigures', () => {
         file: join(folder, 'nested/dir/loss.png'),
         data: [
           { type: 'scatter', mode: 'lines', name: 'softmax', x: steps, y: steps.map((s) => 5 * Math.exp(-s / 80)) },
-          { type: 'scatter', mode: 'lines+markers', name: 'vMF', x: steps, y: steps.map((s) => 5 * Math.exp(-s / 120) + 0.3) },
+          {
+            type: 'scatter',
+            mode: 'lines+markers',
+            name: 'vMF',
+            x: steps,
+            y: steps.map((s) => 5 * Math.exp(-s / 120) + 0.3),
+          },
         ],
         layout: { title: 'Training loss', xaxis: { title: 'step' }, yaxis: { title: { text: 'loss' } } },
       },
@@ -82,7 +94,10 @@ describe('renderFigures', () => {
     const written = await renderFigures(figures);
     expect(written).toEqual(figures.map((f) => f.file));
 
-    const sizes = [[720, 420], [400, 300]];
+    const sizes = [
+      [720, 420],
+      [400, 300],
+    ];
     const expectedColours = [[blue, orange], [blue]];
     figures.forEach((figure, i) => {
       const png = readFileSync(figure.file);
@@ -91,7 +106,8 @@ describe('renderFigures', () => {
       expect([image.width, image.height]).toEqual(sizes[i].map((n) => 2 * n));
       // White background (a corner), and each trace's own colour painted over a real area.
       expect([...image.pixels.subarray(0, 3)]).toEqual([255, 255, 255]);
-      for (const colour of expectedColours[i]) expect(countColour(image, colour), `${figure.file}: pixels of ${colour}`).toBeGreaterThan(200);
+      for (const colour of expectedColours[i])
+        expect(countColour(image, colour), `${figure.file}: pixels of ${colour}`).toBeGreaterThan(200);
     });
   });
 

@@ -3,7 +3,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, repoRoot, startDevServer, type DevServer, type LaunchedBrowser } from '../helpers/browser';
+import {
+  collectPageErrors,
+  launchChromium,
+  repoRoot,
+  startDevServer,
+  type DevServer,
+  type LaunchedBrowser,
+} from '../helpers/browser';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 /** SwiftShader compiles and runs every kernel on the CPU: minutes, not seconds, on two cores. */
@@ -44,13 +51,17 @@ describe('the page in Chromium', () => {
       // The engine details sit folded below the playground; open them as a user would.
       const details = page.getByText('This GPU: adapter and kernel self-test');
       await details.waitFor({ timeout: 60_000 }).catch(async () => {
-        throw new Error(`The engine details never appeared. Page text:\n${await page.locator('main').innerText()}\nPage errors:\n${errors.join('\n')}`);
+        throw new Error(
+          `The engine details never appeared. Page text:\n${await page.locator('main').innerText()}\nPage errors:\n${errors.join('\n')}`,
+        );
       });
       await details.click();
 
       const architecture = page.getByTestId('adapter-architecture');
       await architecture.waitFor({ timeout: 60_000 }).catch(async () => {
-        throw new Error(`The adapter panel never appeared. Page text:\n${await page.locator('main').innerText()}\nPage errors:\n${errors.join('\n')}`);
+        throw new Error(
+          `The adapter panel never appeared. Page text:\n${await page.locator('main').innerText()}\nPage errors:\n${errors.join('\n')}`,
+        );
       });
       expect(await page.getByTestId('adapter-vendor').innerText()).not.toBe('');
       expect(await architecture.innerText()).toBe('swiftshader');

@@ -35,7 +35,9 @@ async function openLink(): Promise<{ page: Page; errors: string[] }> {
 }
 
 async function simulateFault(page: Page, fault: Fault): Promise<void> {
-  await page.evaluate(`window.__workers.filter((w) => w.name === 'continuum-training').at(-1).worker.postMessage({ type: 'simulateFault', fault: '${fault}' })`);
+  await page.evaluate(
+    `window.__workers.filter((w) => w.name === 'continuum-training').at(-1).worker.postMessage({ type: 'simulateFault', fault: '${fault}' })`,
+  );
 }
 
 /** The last step every run shows a loss for (the table's "1.234 @17"), 0 before the first. */
@@ -79,7 +81,8 @@ const everyStep = Array.from({ length: steps }, (_, i) => i + 1);
 async function finishedRuns(page: Page): Promise<SavedRun[]> {
   await page.getByTestId('training-status').filter({ hasText: 'Finished' }).waitFor({ timeout: 120_000 });
   expect(await lastShownStep(page)).toBe(steps);
-  const finished = (runs: SavedRun[]) => runs.every((run) => run.status === 'finished' && run.steps.join() === everyStep.join());
+  const finished = (runs: SavedRun[]) =>
+    runs.every((run) => run.status === 'finished' && run.steps.join() === everyStep.join());
   await expect.poll(() => savedRuns(page), { timeout: 10_000 }).toSatisfy(finished);
   return savedRuns(page);
 }
@@ -89,7 +92,8 @@ async function resumeToTheEnd(page: Page): Promise<void> {
   await finishedRuns(page);
 }
 
-const isCut = (shown: number) => (runs: SavedRun[]) => runs.every((run) => run.status === 'stopped' && run.steps.at(-1)! >= shown);
+const isCut = (shown: number) => (runs: SavedRun[]) =>
+  runs.every((run) => run.status === 'stopped' && run.steps.at(-1)! >= shown);
 
 describe('persistence and recovery', () => {
   it('keeps every point a reloaded run showed in the history, and resumes it from its saved checkpoint', async () => {
@@ -100,34 +104,51 @@ describe('persistence and recovery', () => {
     await page.reload();
 
     // Everything shown before the reload was kept (stashed as the page went, saved by the new one).
-    await expect.poll(() => savedRuns(page), { timeout: 10_000 }).toSatisfy((runs: SavedRun[]) => runs.every((run) => run.status === 'running' && run.steps.at(-1)! >= shown));
+    await expect
+      .poll(() => savedRuns(page), { timeout: 10_000 })
+      .toSatisfy((runs: SavedRun[]) => runs.every((run) => run.status === 'running' && run.steps.at(-1)! >= shown));
     const history = page.getByRole('region', { name: 'Saved experiments' });
-    await history.getByRole('button', { name: /^Open tiny-demo/ }).first().click();
+    await history
+      .getByRole('button', { name: /^Open tiny-demo/ })
+      .first()
+      .click();
     await page.getByTestId('training-status').filter({ hasText: 'Interrupted' }).waitFor();
-    expect(await page.getByRole('alert').first().innerText()).toMatch(/^Interrupted at step \d+ \(the page was closed or reloaded, or the worker crashed\)/);
+    expect(await page.getByRole('alert').first().innerText()).toMatch(
+      /^Interrupted at step \d+ \(the page was closed or reloaded, or the worker crashed\)/,
+    );
     await resumeToTheEnd(page);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
 
   it.each<[Fault, RegExp]>([
-    ['crash', /^The training worker crashed at step \d+ \(Simulated crash \(the test-only simulateFault command\)\)\. Every metric it sent is kept\./],
-    ['device-lost', /^The GPU device was lost at step \d+; the runs stopped and the metrics recorded until then are kept\./],
-  ])('survives a %s mid-run: says so, keeps the metrics, saves them and resumes on a new device', async (fault, message) => {
-    const { page, errors } = await openLink();
-    await page.getByRole('button', { name: 'Start training' }).click();
-    await waitForStep(page, 6);
-    const shown = await lastShownStep(page);
-    await simulateFault(page, fault);
+    [
+      'crash',
+      /^The training worker crashed at step \d+ \(Simulated crash \(the test-only simulateFault command\)\)\. Every metric it sent is kept\./,
+    ],
+    [
+      'device-lost',
+      /^The GPU device was lost at step \d+; the runs stopped and the metrics recorded until then are kept\./,
+    ],
+  ])(
+    'survives a %s mid-run: says so, keeps the metrics, saves them and resumes on a new device',
+    async (fault, message) => {
+      const { page, errors } = await openLink();
+      await page.getByRole('button', { name: 'Start training' }).click();
+      await waitForStep(page, 6);
+      const shown = await lastShownStep(page);
+      await simulateFault(page, fault);
 
-    await page.getByTestId('training-status').filter({ hasText: 'Interrupted' }).waitFor({ timeout: 30_000 });
-    expect(await page.getByRole('alert').first().innerText()).toMatch(message);
-    expect(await lastShownStep(page)).toBeGreaterThanOrEqual(shown);
-    await expect.poll(() => savedRuns(page), { timeout: 10_000 }).toSatisfy(isCut(shown));
-    await resumeToTheEnd(page);
-    expect(errors).toEqual([]);
-    await page.close();
-  }, 120_000);
+      await page.getByTestId('training-status').filter({ hasText: 'Interrupted' }).waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('alert').first().innerText()).toMatch(message);
+      expect(await lastShownStep(page)).toBeGreaterThanOrEqual(shown);
+      await expect.poll(() => savedRuns(page), { timeout: 10_000 }).toSatisfy(isCut(shown));
+      await resumeToTheEnd(page);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
 
   it('pauses every run when one turns NaN, names step, head and value, and rolls it back at half the learning rate', async () => {
     const { page, errors } = await openLink();
@@ -137,7 +158,10 @@ describe('persistence and recovery', () => {
 
     await page.getByTestId('training-status').filter({ hasText: 'Paused' }).waitFor({ timeout: 30_000 });
     const alert = await page.getByRole('alert').first().innerText();
-    const [, step, rollbackStep] = /^Step (\d+): the loss is NaN for the NLLvMF .* head \(run "head: NLLvMF.*"\)\. Training paused; every metric recorded is kept\. Roll it back to its checkpoint at step (\d+) with half the learning rate, or end it/.exec(alert) ?? [];
+    const [, step, rollbackStep] =
+      /^Step (\d+): the loss is NaN for the NLLvMF .* head \(run "head: NLLvMF.*"\)\. Training paused; every metric recorded is kept\. Roll it back to its checkpoint at step (\d+) with half the learning rate, or end it/.exec(
+        alert,
+      ) ?? [];
     expect(step, alert).toBeDefined();
     expect(Number(rollbackStep)).toBeLessThan(Number(step));
     expect(await page.getByRole('button', { name: 'Resume training' }).isDisabled()).toBe(true);

@@ -21,7 +21,9 @@ beforeAll(() => mkdirSync(artifacts, { recursive: true }));
 /** Points per trace of the training-loss plot, read from Plotly's own data on the element. */
 async function lossPoints(page: Page): Promise<number[]> {
   return page.evaluate(() => {
-    const plot = document.querySelector('[aria-label^="Training loss"]') as (HTMLElement & { data?: { x: unknown[] }[] }) | null;
+    const plot = document.querySelector('[aria-label^="Training loss"]') as
+      | (HTMLElement & { data?: { x: unknown[] }[] })
+      | null;
     const graph = plot?.querySelector('.js-plotly-plot') as (HTMLElement & { data?: { x: unknown[] }[] }) | null;
     return (graph?.data ?? plot?.data ?? []).map((trace) => trace.x.length);
   });
@@ -44,13 +46,20 @@ describe('the playground', () => {
     await page.getByRole('button', { name: 'Start training' }).press('Enter');
     const status = page.getByTestId('training-status');
     await status.filter({ hasText: /step ([4-9]|1\d)/ }).waitFor({ timeout: 120_000 });
-    await expect.poll(() => lossPoints(page), { timeout: 60_000 }).toSatisfy((points: number[]) => points.length === 2 && points.every((n) => n >= 2));
+    await expect
+      .poll(() => lossPoints(page), { timeout: 60_000 })
+      .toSatisfy((points: number[]) => points.length === 2 && points.every((n) => n >= 2));
     const early = await lossPoints(page);
     await status.filter({ hasText: 'Finished' }).waitFor({ timeout: 180_000 });
     const final = await lossPoints(page);
-    expect(final.every((n, i) => n > early[i]!), `points ${early} → ${final}`).toBe(true);
+    expect(
+      final.every((n, i) => n > early[i]!),
+      `points ${early} → ${final}`,
+    ).toBe(true);
     // The worker settled its kernels from IndexedDB (timing them if no earlier page had) and stored them there.
-    expect(await page.getByTestId('training-kernels').innerText()).toMatch(/^Kernels on this GPU: matmul: register \((timed now|cached)[^)]*\); top-k search: matmul \((timed now|cached)/);
+    expect(await page.getByTestId('training-kernels').innerText()).toMatch(
+      /^Kernels on this GPU: matmul: register \((timed now|cached)[^)]*\); top-k search: matmul \((timed now|cached)/,
+    );
     const storedChoices = await page.evaluate(
       () =>
         new Promise<number>((resolve, reject) => {
@@ -85,7 +94,9 @@ describe('the playground', () => {
     await fresh.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
     expect(await fieldValue(fresh, 'Steps')).toBe('16');
     expect(await fieldValue(fresh, 'Init seed')).toBe('5');
-    expect(await fresh.locator('.head-label').allInnerTexts()).toEqual(await page.locator('.head-label').allInnerTexts());
+    expect(await fresh.locator('.head-label').allInnerTexts()).toEqual(
+      await page.locator('.head-label').allInnerTexts(),
+    );
     await fresh.close();
 
     // A reload keeps the finished comparison in the history.
@@ -102,16 +113,25 @@ describe('the playground', () => {
     const finished = (label: string, loss: number): RunRecord => {
       const { config } = resolvePreset('tiny-demo').runs[0]!;
       return {
-        format: 'continuum-run', formatVersion: 1, label, config: { ...config, dataset: 'synthetic-copy' }, adapter: 'Adapter: elsewhere / a real GPU',
-        startedAt: '2026-11-30T10:00:00.000Z', status: 'finished',
+        format: 'continuum-run',
+        formatVersion: 1,
+        label,
+        config: { ...config, dataset: 'synthetic-copy' },
+        adapter: 'Adapter: elsewhere / a real GPU',
+        startedAt: '2026-11-30T10:00:00.000Z',
+        status: 'finished',
         metrics: [{ step: 16, wallMs: 900, tokens: 400, loss, learningRate: 1e-3 }],
         evals: [{ step: 16, wallMs: 950, validLoss: loss, accuracy1: 0.5, accuracy5: 0.9, bleu: 12.5 }],
       };
     };
-    await page.goto(`${session.server.url}${link}#${encodeResults([finished('head: softmax', 1.25), finished('head: vmf', 2.5)])}`);
+    await page.goto(
+      `${session.server.url}${link}#${encodeResults([finished('head: softmax', 1.25), finished('head: vmf', 2.5)])}`,
+    );
     const banner = page.getByTestId('shared-results');
     await banner.waitFor({ timeout: 60_000 });
-    expect(await banner.innerText()).toMatch(/Shared results, read-only\. 2 runs measured on elsewhere \/ a real GPU, started 2026-11-30/);
+    expect(await banner.innerText()).toMatch(
+      /Shared results, read-only\. 2 runs measured on elsewhere \/ a real GPU, started 2026-11-30/,
+    );
     const cells = await page.getByTestId('summary-table').locator('tbody tr').first().locator('th, td').allInnerTexts();
     expect(cells.slice(0, 4)).toEqual(['head: softmax', 'finished', '16', '1.250']);
     expect(await page.getByLabel('Steps', { exact: true }).isDisabled()).toBe(true);
@@ -119,7 +139,10 @@ describe('the playground', () => {
     expect(page.url()).toContain('#results=');
 
     await banner.getByRole('button', { name: 'Re-run this experiment' }).click();
-    await page.getByTestId('training-status').filter({ hasText: /step \d+/ }).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('training-status')
+      .filter({ hasText: /step \d+/ })
+      .waitFor({ timeout: 120_000 });
     expect(await banner.count()).toBe(0);
     expect(page.url()).not.toContain('#results=');
     expect(errors).toEqual([]);
@@ -135,14 +158,22 @@ describe('the playground', () => {
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>('input, select, textarea, button')]
         .filter((el) => {
-          const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title');
+          const labelled =
+            (el as HTMLInputElement).labels?.length ||
+            el.getAttribute('aria-label') ||
+            el.getAttribute('aria-labelledby') ||
+            el.getAttribute('title');
           const text = el.tagName === 'BUTTON' ? (el.textContent ?? '').trim() : '';
           return !labelled && !text;
         })
         .map((el) => el.outerHTML.slice(0, 120)),
     );
     expect(unlabelled).toEqual([]);
-    const unreachable = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('input, select, button')].filter((el) => el.tabIndex < 0).map((el) => el.outerHTML.slice(0, 120)));
+    const unreachable = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('input, select, button')]
+        .filter((el) => el.tabIndex < 0)
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
     expect(unreachable).toEqual([]);
   }, 120_000);
 });

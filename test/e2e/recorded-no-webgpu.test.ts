@@ -7,11 +7,19 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeResults } from '../../src/app/share/results';
 import { parseRunFile } from '../../src/train/record';
-import { collectPageErrors, launchChromium, repoRoot, startDevServer, type DevServer, type LaunchedBrowser } from '../helpers/browser';
+import {
+  collectPageErrors,
+  launchChromium,
+  repoRoot,
+  startDevServer,
+  type DevServer,
+  type LaunchedBrowser,
+} from '../helpers/browser';
 
 const shipped = (() => {
   const parsed = parseRunFile(readFileSync(join(repoRoot, 'public/results/kjv-web.json'), 'utf8'));
-  if (!parsed.ok || !parsed.value.stamp) throw new Error(`public/results/kjv-web.json: ${parsed.ok ? 'no stamp' : parsed.error}`);
+  if (!parsed.ok || !parsed.value.stamp)
+    throw new Error(`public/results/kjv-web.json: ${parsed.ok ? 'no stamp' : parsed.error}`);
   return { ...parsed.value, stamp: parsed.value.stamp };
 })();
 
@@ -31,7 +39,13 @@ afterAll(async () => {
 
 /** The parts of the page that would train, share or edit: none may be there without WebGPU. */
 async function expectNothingTrains(page: Page): Promise<void> {
-  for (const name of ['Train it yourself', 'Edit settings', 'Re-run this experiment', 'Edit the settings', 'Start training']) {
+  for (const name of [
+    'Train it yourself',
+    'Edit settings',
+    'Re-run this experiment',
+    'Edit the settings',
+    'Start training',
+  ]) {
     expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
   }
   expect(await page.getByLabel('Steps', { exact: true }).count()).toBe(0);
@@ -56,7 +70,9 @@ describe('the page without WebGPU', () => {
       expect(await page.getByTestId('recorded-stamp').innerText()).toBe(
         `Recorded comparison: ${title} · ${adapter.replace(/^Adapter: /, '')} · ${date.slice(0, 10)} · commit ${commit}`,
       );
-      expect(await page.getByTestId('training-needs-webgpu').innerText()).toMatch(/^Training it yourself needs WebGPU, which this browser cannot offer here: the WebGPU help above says how to get it\./);
+      expect(await page.getByTestId('training-needs-webgpu').innerText()).toMatch(
+        /^Training it yourself needs WebGPU, which this browser cannot offer here: the WebGPU help above says how to get it\./,
+      );
       expect(await page.getByTestId('recorded-estimate').count()).toBe(0);
       await expectNothingTrains(page);
 
@@ -88,10 +104,16 @@ describe('the page without WebGPU', () => {
       await page.getByTestId('webgpu-help').filter({ hasText: 'WebGPU is not available' }).waitFor({ timeout: 60_000 });
       const banner = page.getByTestId('shared-results');
       await banner.waitFor({ timeout: 60_000 });
-      expect(await banner.innerText()).toMatch(new RegExp(`Shared results, read-only\\. ${shipped.runs.length} runs measured on `));
-      expect(await page.getByTestId('training-needs-webgpu').innerText()).toMatch(/^Re-running this experiment needs WebGPU/);
+      expect(await banner.innerText()).toMatch(
+        new RegExp(`Shared results, read-only\\. ${shipped.runs.length} runs measured on `),
+      );
+      expect(await page.getByTestId('training-needs-webgpu').innerText()).toMatch(
+        /^Re-running this experiment needs WebGPU/,
+      );
       await expectNothingTrains(page);
-      expect(await page.getByTestId('summary-table').locator('tbody tr th').allInnerTexts()).toEqual(shipped.runs.map((run) => run.label));
+      expect(await page.getByTestId('summary-table').locator('tbody tr th').allInnerTexts()).toEqual(
+        shipped.runs.map((run) => run.label),
+      );
 
       // The pointer to the help scrolls to it and leaves the results in the address, for a reload.
       await page.getByRole('link', { name: 'the WebGPU help above' }).click();

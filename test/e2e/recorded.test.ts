@@ -14,7 +14,8 @@ import { collectPageErrors, repoRoot, usePageSession } from '../helpers/browser'
 const session = usePageSession();
 const shipped = (() => {
   const parsed = parseRunFile(readFileSync(join(repoRoot, 'public/results/kjv-web.json'), 'utf8'));
-  if (!parsed.ok || !parsed.value.stamp) throw new Error(`public/results/kjv-web.json: ${parsed.ok ? 'no stamp' : parsed.error}`);
+  if (!parsed.ok || !parsed.value.stamp)
+    throw new Error(`public/results/kjv-web.json: ${parsed.ok ? 'no stamp' : parsed.error}`);
   return { ...parsed.value, stamp: parsed.value.stamp };
 })();
 const live = resolvePreset('kjv-web-live');
@@ -24,7 +25,8 @@ async function openBare(page: Page): Promise<void> {
   await page.getByTestId('shared-results').waitFor({ timeout: 90_000 });
 }
 
-// The tests share one browser profile (and its history): the one that trains comes after the one that checks the history.
+// The tests share one browser profile (and its history): the one that trains comes after the one that checks the
+// history.
 describe('the page without a link', () => {
   it('gives the normal page from "Edit settings", without filing the recorded runs as local ones', async () => {
     const page = await session.browser.context.newPage();
@@ -57,9 +59,13 @@ describe('the page without a link', () => {
       await openBare(page);
       const stamp = await page.getByTestId('recorded-stamp').innerText();
       const { adapter, date, commit, title } = shipped.stamp;
-      expect(stamp).toBe(`Recorded comparison: ${title} · ${adapter.replace(/^Adapter: /, '')} · ${date.slice(0, 10)} · commit ${commit}`);
+      expect(stamp).toBe(
+        `Recorded comparison: ${title} · ${adapter.replace(/^Adapter: /, '')} · ${date.slice(0, 10)} · commit ${commit}`,
+      );
       // On SwiftShader the live version is the smaller preset, with the time measured for it.
-      expect(await page.getByTestId('recorded-estimate').innerText()).toMatch(/software one .*preset kjv-web-live: about 4 minutes/);
+      expect(await page.getByTestId('recorded-estimate').innerText()).toMatch(
+        /software one .*preset kjv-web-live: about 4 minutes/,
+      );
       // The CLI's results table, one row per recorded run, and what each run decoded.
       const rows = page.getByTestId('summary-table').locator('tbody tr');
       expect(await rows.count()).toBe(shipped.runs.length);
@@ -70,19 +76,30 @@ describe('the page without a link', () => {
       // Read-only, and the address stays bare so a reload opens the recorded view again.
       expect(await page.getByLabel('Steps', { exact: true }).isDisabled()).toBe(true);
       expect(new URL(page.url()).search).toBe('');
-      expect(await page.getByTestId('training-status').innerText()).toBe('Finished — step ' + Math.max(...shipped.runs.map((r) => r.metrics.at(-1)!.step)) + ' / ' + Math.max(...shipped.runs.map((r) => r.config.train.steps)));
+      expect(await page.getByTestId('training-status').innerText()).toBe(
+        'Finished — step ' +
+          Math.max(...shipped.runs.map((r) => r.metrics.at(-1)!.step)) +
+          ' / ' +
+          Math.max(...shipped.runs.map((r) => r.config.train.steps)),
+      );
 
       mkdirSync(join(repoRoot, 'test-artifacts'), { recursive: true });
       await page.screenshot({ path: join(repoRoot, 'test-artifacts', 'recorded.png') });
 
       await page.getByRole('button', { name: 'Train it yourself' }).click();
-      await page.getByTestId('training-status').filter({ hasText: /Preparing|Training/ }).waitFor({ timeout: 60_000 });
+      await page
+        .getByTestId('training-status')
+        .filter({ hasText: /Preparing|Training/ })
+        .waitFor({ timeout: 60_000 });
       expect(await page.getByTestId('shared-results').count()).toBe(0);
       expect(await page.getByLabel('Steps', { exact: true }).inputValue()).toBe(String(live.base.train.steps));
       expect(await page.getByLabel('Dataset', { exact: true }).inputValue()).toBe(live.base.dataset);
       await expect.poll(() => page.url()).toContain('preset=kjv-web-live');
       // Once steps are logged the status says how long is left at this pace.
-      await page.getByTestId('training-status').filter({ hasText: /^Training — step \d+ \/ 300 · about \d+ (s|min) left$/ }).waitFor({ timeout: 240_000 });
+      await page
+        .getByTestId('training-status')
+        .filter({ hasText: /^Training — step \d+ \/ 300 · about \d+ (s|min) left$/ })
+        .waitFor({ timeout: 240_000 });
       await page.getByRole('button', { name: 'Reset training' }).click();
       expect(errors).toEqual([]);
     } finally {
@@ -106,7 +123,9 @@ describe('the page without a link', () => {
       await page.route('**/results/kjv-web.json', (route) => route.fulfill({ status: 404, body: 'not here' }));
       await page.goto(session.server.url);
       await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 90_000 });
-      await expect.poll(() => warnings.join('\n'), { timeout: 30_000 }).toMatch(/No recorded comparison to open on .*HTTP 404/);
+      await expect
+        .poll(() => warnings.join('\n'), { timeout: 30_000 })
+        .toMatch(/No recorded comparison to open on .*HTTP 404/);
       expect(await page.getByTestId('shared-results').count()).toBe(0);
       expect(await page.getByLabel('Steps', { exact: true }).isDisabled()).toBe(false);
       expect(errors.filter((error) => !error.includes('404'))).toEqual([]);

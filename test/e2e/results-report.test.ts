@@ -16,20 +16,42 @@ const parts = suiteParts('small');
 const translation = parts.find((p) => p.name === 'translation-kjv-web')!;
 if (translation.kind !== 'training') throw new Error('not a training part');
 
-const stamp = (wallMs: number): SuiteStamp => ({ date: '2026-12-02T15:00:00.000Z', commit: 'abc1234', adapter: 'Adapter: google / swiftshader (fallback)', command: 'continuum reproduce', scale: 'small', wallMs });
+const stamp = (wallMs: number): SuiteStamp => ({
+  date: '2026-12-02T15:00:00.000Z',
+  commit: 'abc1234',
+  adapter: 'Adapter: google / swiftshader (fallback)',
+  command: 'continuum reproduce',
+  scale: 'small',
+  wallMs,
+});
 
-/** A finished run of the planned id whose evaluations at steps 100, 200, 300 score these BLEUs; stopped early at 300, best 200. */
+/**
+ * A finished run of the planned id whose evaluations at steps 100, 200, 300 score these BLEUs; stopped early at 300,
+ * best 200.
+ */
 function write(id: string, bleus: [number, number, number]) {
   const planned = translation.kind === 'training' ? translation.runs.find((r) => r.id === id)! : undefined;
   const run: RunRecord = {
     ...fullRun(planned!.head, planned!.config),
-    evals: bleus.map((bleu, i) => ({ step: 100 * (i + 1), wallMs: 60_000 * (i + 1), validLoss: 3 - i / 10, accuracy1: [0.3, 0.5, 0.45][i]!, accuracy5: 0.6, bleu, bleuUnkKept: bleu / 2, bleuNoDuplicates: bleu + 1 })),
+    evals: bleus.map((bleu, i) => ({
+      step: 100 * (i + 1),
+      wallMs: 60_000 * (i + 1),
+      validLoss: 3 - i / 10,
+      accuracy1: [0.3, 0.5, 0.45][i]!,
+      accuracy5: 0.6,
+      bleu,
+      bleuUnkKept: bleu / 2,
+      bleuNoDuplicates: bleu + 1,
+    })),
     earlyStop: { step: 300, bestStep: 200, patience: 1 },
     baselines: { copyBleu: 61.9 },
   };
   const file = recordFile(out, translation.name, id);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, toJson({ format: 'continuum-comparison', formatVersion: 1, runs: [run], stamp: stamp(180_000) } as never));
+  writeFileSync(
+    file,
+    toJson({ format: 'continuum-comparison', formatVersion: 1, runs: [run], stamp: stamp(180_000) } as never),
+  );
 }
 
 describe('the results document', () => {
@@ -37,7 +59,13 @@ describe('the results document', () => {
     write('softmax-seed1', [1, 10, 12]);
     write('softmax-seed2', [2, 12, 13]);
     write('nllvmf-log-1-0-2-cos-seed1', [0, 3, 4]);
-    const shipped = { file: join(out, 'kjv-web.json'), part: translation.name, ids: ['softmax-seed1', 'nllvmf-log-1-0-2-cos-seed1'], preset: 'kjv-web', title: 'KJV → WEB' };
+    const shipped = {
+      file: join(out, 'kjv-web.json'),
+      part: translation.name,
+      ids: ['softmax-seed1', 'nllvmf-log-1-0-2-cos-seed1'],
+      preset: 'kjv-web',
+      title: 'KJV → WEB',
+    };
     const written = await writeReport({ out, scale: 'small', parts, shipped });
 
     const markdown = readFileSync(`${out}.md`, 'utf8');
@@ -49,10 +77,16 @@ describe('the results document', () => {
     expect(markdown).toContain(`**Status: 3 of ${translation.runs.length} runs recorded**`);
     expect(markdown).toContain('*Reading: not yet written.*');
     expect(markdown).toContain('softmax-seed1: 2026-12-02 15:00 UTC, commit abc1234, 3.0 min');
-    expect(markdown).toContain('![validation BLEU (<unk> replaced) by step](results/figures/translation-kjv-web-quality-step.png)');
+    expect(markdown).toContain(
+      '![validation BLEU (<unk> replaced) by step](results/figures/translation-kjv-web-quality-step.png)',
+    );
 
     const figures = written.filter((f) => f.endsWith('.png'));
-    expect(figures.map((f) => f.split('/').at(-1))).toEqual(['translation-kjv-web-quality-step.png', 'translation-kjv-web-quality-time.png', 'translation-kjv-web-accuracy-step.png']);
+    expect(figures.map((f) => f.split('/').at(-1))).toEqual([
+      'translation-kjv-web-quality-step.png',
+      'translation-kjv-web-quality-time.png',
+      'translation-kjv-web-accuracy-step.png',
+    ]);
     for (const figure of figures) expect(readFileSync(figure).subarray(1, 4).toString()).toBe('PNG');
 
     expect(written).toContain(shipped.file);
@@ -65,7 +99,13 @@ describe('the results document', () => {
 
   it('leaves the page’s comparison alone until both of its runs are recorded', async () => {
     const empty = join(mkdtempSync(join(tmpdir(), 'continuum-report-')), 'results');
-    const shipped = { file: join(empty, 'kjv-web.json'), part: translation.name, ids: ['softmax-seed1', 'nllvmf-log-1-0-2-cos-seed1'], preset: 'kjv-web', title: 'KJV → WEB' };
+    const shipped = {
+      file: join(empty, 'kjv-web.json'),
+      part: translation.name,
+      ids: ['softmax-seed1', 'nllvmf-log-1-0-2-cos-seed1'],
+      preset: 'kjv-web',
+      title: 'KJV → WEB',
+    };
     const written = await writeReport({ out: empty, scale: 'small', parts, shipped });
     expect(written).toEqual([`${empty}.md`]);
     expect(existsSync(shipped.file)).toBe(false);

@@ -22,10 +22,14 @@ function parsePolicy(policy: string): Map<string, string[]> {
 }
 
 /** The sources a directive allows: its own, or default-src's when it has none. */
-const sourcesOf = (policy: Map<string, string[]>, directive: string) => policy.get(directive) ?? policy.get('default-src') ?? [];
+const sourcesOf = (policy: Map<string, string[]>, directive: string) =>
+  policy.get(directive) ?? policy.get('default-src') ?? [];
 
-/** Sources that name no other origin: the page itself, 'none', a hash, data: and blob: (which never leave the browser). */
-const isLocal = (source: string) => ["'self'", "'none'", 'data:', 'blob:'].includes(source) || /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source);
+/**
+ * Sources that name no other origin: the page itself, 'none', a hash, data: and blob: (which never leave the browser).
+ */
+const isLocal = (source: string) =>
+  ["'self'", "'none'", 'data:', 'blob:'].includes(source) || /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source);
 
 /**
  * Style attributes (Plotly's SVG text) are the one inline content production allows: they carry no
@@ -35,10 +39,15 @@ function expectSameOriginOnly(policy: Map<string, string[]>, { inlineStyleElemen
   const inline = inlineStyleElements ? ['style-src-attr', 'style-src'] : ['style-src-attr'];
   for (const [directive, sources] of policy) {
     const allowed = (source: string) => isLocal(source) || (inline.includes(directive) && source === "'unsafe-inline'");
-    expect(sources.filter((source) => !allowed(source)), directive).toEqual([]);
+    expect(
+      sources.filter((source) => !allowed(source)),
+      directive,
+    ).toEqual([]);
   }
   // Scripts: the page's own files, and in development the React Refresh preamble by its hash.
-  expect(sourcesOf(policy, 'script-src').filter((source) => source !== "'self'" && !source.startsWith("'sha256-"))).toEqual([]);
+  expect(
+    sourcesOf(policy, 'script-src').filter((source) => source !== "'self'" && !source.startsWith("'sha256-")),
+  ).toEqual([]);
   expect(sourcesOf(policy, 'connect-src')).toEqual(["'self'"]);
   expect(sourcesOf(policy, 'worker-src')).toEqual(["'self'"]);
   expect(policy.get('object-src')).toEqual(["'none'"]);
@@ -49,11 +58,14 @@ async function watchViolations(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (event) =>
+      seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+    );
   });
 }
 
-const violations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+const violations = (page: Page) =>
+  page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 
 describe('the Content-Security-Policy', () => {
   it('is sent as a header and stated in the built page, allowing the page’s own origin only', async () => {
@@ -109,7 +121,12 @@ describe('the Content-Security-Policy', () => {
     });
     expect(outcomes).toEqual({ script: 'blocked', fetched: 'blocked', style: 'blocked', evaluated: 'blocked' });
     expect(await violations(page)).toEqual(
-      expect.arrayContaining(['script-src-elem https://example.com/tracker.js', 'connect-src https://example.com/data.json', 'style-src-elem inline', 'script-src eval']),
+      expect.arrayContaining([
+        'script-src-elem https://example.com/tracker.js',
+        'connect-src https://example.com/data.json',
+        'style-src-elem inline',
+        'script-src eval',
+      ]),
     );
     // The console reports each one too: that is how the other tests would notice a violation.
     expect(errors.filter((error) => error.includes('Content Security Policy')).length).toBeGreaterThanOrEqual(4);
@@ -138,21 +155,34 @@ describe('the Content-Security-Policy', () => {
     // Requests of the page and of its training worker.
     const record = (url: string) => requests.push(url);
     page.on('request', (request) => record(request.url()));
-    page.on('worker', (worker) => worker.on('console', (message) => message.type() === 'error' && errors.push(`worker: ${message.text()}`)));
+    page.on('worker', (worker) =>
+      worker.on('console', (message) => message.type() === 'error' && errors.push(`worker: ${message.text()}`)),
+    );
     await watchViolations(page);
     // The default preset on its shipped data (loaded from this origin), on 300 verses for a few steps.
-    await page.goto(`${session.site.url}?v=1&preset=tiny-demo&data.trainSentences=300&train.steps=4&train.evalEvery=2&train.logEvery=1`);
+    await page.goto(
+      `${session.site.url}?v=1&preset=tiny-demo&data.trainSentences=300&train.steps=4&train.evalEvery=2&train.logEvery=1`,
+    );
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.getByTestId('training-status').filter({ hasText: 'Finished' }).waitFor({ timeout: 300_000 });
     await page.locator('[aria-label^="Training loss"] .main-svg').first().waitFor({ timeout: 60_000 });
-    await page.getByRole('region', { name: 'Saved experiments' }).getByText('tiny-demo', { exact: false }).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('region', { name: 'Saved experiments' })
+      .getByText('tiny-demo', { exact: false })
+      .first()
+      .waitFor({ timeout: 30_000 });
     // Saving a plot draws its SVG through an image: allowed by img-src without leaving the browser.
     const download = page.waitForEvent('download', { timeout: 60_000 });
-    await page.getByRole('button', { name: /^Save PNG: Training loss/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Save PNG: Training loss/ })
+      .first()
+      .click();
     expect((await download).suggestedFilename()).toMatch(/\.png$/);
 
     expect(requests.some((url) => url.includes('/data/'))).toBe(true);
-    expect(requests.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin)).toEqual([]);
+    expect(
+      requests.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin),
+    ).toEqual([]);
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();

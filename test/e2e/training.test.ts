@@ -1,8 +1,8 @@
 // Training in the dedicated worker, driven from the page through the panel's buttons (keyboard
 // only) and watched through the store: two runs of a 12-step copy task grow their metrics, pause
 // holds the step counter, one step advances it by exactly one, resume runs to the end, and the
-// worker's progress messages wake the main thread at most ten times a second. Code for the page goes as strings: vitest rewrites
-// `import()` and helpers inside functions, which must run in the page as written.
+// worker's progress messages wake the main thread at most ten times a second. Code for the page goes as strings: vitest
+// rewrites `import()` and helpers inside functions, which must run in the page as written.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { progressIntervalMs } from '../../src/train/protocol';
@@ -38,7 +38,10 @@ const snapshot = (page: Page) =>
  */
 const until = (page: Page, condition: string, timeout = 120_000) =>
   expect
-    .poll(() => page.evaluate(`(() => { const s = window.__training.store.getState(); return Boolean(${condition}); })()`), { timeout, interval: 100 })
+    .poll(
+      () => page.evaluate(`(() => { const s = window.__training.store.getState(); return Boolean(${condition}); })()`),
+      { timeout, interval: 100 },
+    )
     .toBe(true);
 
 const press = async (page: Page, name: string) => {
@@ -114,8 +117,12 @@ describe('training in a web worker', () => {
     const messages = (await page.evaluate('window.__workerMessages')) as [number, string][];
     const progress = messages.filter(([, type]) => type === 'progress').map(([ms]) => ms);
     expect(progress.length).toBeGreaterThan(0);
-    const busiestSecond = Math.max(...progress.map((start) => progress.filter((ms) => ms >= start && ms < start + 1000).length));
-    expect(busiestSecond, `progress messages at ${progress.map(Math.round).join(', ')} ms`).toBeLessThanOrEqual(1000 / progressIntervalMs + 3);
+    const busiestSecond = Math.max(
+      ...progress.map((start) => progress.filter((ms) => ms >= start && ms < start + 1000).length),
+    );
+    expect(busiestSecond, `progress messages at ${progress.map(Math.round).join(', ')} ms`).toBeLessThanOrEqual(
+      1000 / progressIntervalMs + 3,
+    );
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

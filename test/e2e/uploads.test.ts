@@ -15,7 +15,12 @@ const tsv = Array.from({ length: 60 }, (_, i) => {
   return `${ids.map((k) => word('s', k)).join(' ')}\t${ids.map((k) => word('t', k)).join(' ')}`;
 }).join('\n');
 /** 16-d vectors (with a word2vec header) for 30 of the target words. */
-const vec = ['30 16', ...Array.from({ length: 30 }, (_, w) => [word('t', w), ...Array.from({ length: 16 }, (_, j) => Math.sin(w * 16 + j + 1).toFixed(4))].join(' '))].join('\n');
+const vec = [
+  '30 16',
+  ...Array.from({ length: 30 }, (_, w) =>
+    [word('t', w), ...Array.from({ length: 16 }, (_, j) => Math.sin(w * 16 + j + 1).toFixed(4))].join(' '),
+  ),
+].join('\n');
 
 const file = (name: string, text: string) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
 
@@ -43,7 +48,9 @@ describe('uploads', () => {
     expect(await page.locator('.upload-panel img').count()).toBe(0);
 
     await tsvInput.setInputFiles(file('pairs.tsv', tsv));
-    await page.getByText('upload:pairs.tsv: 60 sentence pairs (57 for training, the last 3 for validation)').waitFor({ timeout: 30_000 });
+    await page
+      .getByText('upload:pairs.tsv: 60 sentence pairs (57 for training, the last 3 for validation)')
+      .waitFor({ timeout: 30_000 });
     await page.getByLabel('Word vectors (.vec, word2vec/fastText text format)').setInputFiles(file('tiny.vec', vec));
     await page.getByText('tiny.vec: 30 words, 16-dimensional', { exact: false }).waitFor({ timeout: 30_000 });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { deviation } from '../../src/math/compare';
 import { mulberry32, randomArray } from '../../src/math/random';
 import { Adam } from '../../src/nn/adam';
-import { adamChecks, adamOnGpu, adamReferenceFor, adamScenario, type AdamScenario } from '../../src/selftest/checks/adam';
+import {
+  adamChecks,
+  adamOnGpu,
+  adamReferenceFor,
+  adamScenario,
+  type AdamScenario,
+} from '../../src/selftest/checks/adam';
 import { Engine } from '../../src/tensor/engine';
 import { mul } from '../../src/tensor/ops/elementwise';
 import { embedding, uploadIndices } from '../../src/tensor/ops/embedding';
@@ -45,12 +51,22 @@ describe('weight decay semantics', () => {
 
   it('AdamW shrinks each weight in proportion: w(1 − lr·λ)', async () => {
     const after = await zeroGradientStep(true, initial);
-    expect(deviation(after, Array.from(initial, (w) => w * (1 - 0.01 * 0.5))).maxRel).toBeLessThan(1e-6);
+    expect(
+      deviation(
+        after,
+        Array.from(initial, (w) => w * (1 - 0.01 * 0.5)),
+      ).maxRel,
+    ).toBeLessThan(1e-6);
   });
 
   it('Adam with L2 normalises the decay gradient: every weight moves by lr towards zero', async () => {
     const after = await zeroGradientStep(false, initial);
-    expect(deviation(after, Array.from(initial, (w) => w - 0.01 * Math.sign(w))).maxAbs).toBeLessThan(1e-6);
+    expect(
+      deviation(
+        after,
+        Array.from(initial, (w) => w - 0.01 * Math.sign(w)),
+      ).maxAbs,
+    ).toBeLessThan(1e-6);
   });
 });
 
@@ -73,9 +89,20 @@ describe('an SGD parameter group (the PLIF reference trains its slopes so)', () 
       return { delta: Array.from(after as Float32Array, (v, i) => initial[i]! - v), stateBytes };
     };
     const sgd = await moved('sgd');
-    expect(deviation(sgd.delta, Array.from(grad, (g) => 0.02 * g), 1e-9).maxAbs).toBeLessThan(1e-7);
+    expect(
+      deviation(
+        sgd.delta,
+        Array.from(grad, (g) => 0.02 * g),
+        1e-9,
+      ).maxAbs,
+    ).toBeLessThan(1e-7);
     const adam = await moved('adam');
-    expect(deviation(adam.delta, Array.from(grad, (g) => 0.02 * Math.sign(g))).maxAbs).toBeLessThan(1e-5);
+    expect(
+      deviation(
+        adam.delta,
+        Array.from(grad, (g) => 0.02 * Math.sign(g)),
+      ).maxAbs,
+    ).toBeLessThan(1e-5);
     expect(adam.stateBytes - sgd.stateBytes).toBe(2 * 37 * 4);
   });
 });
@@ -99,7 +126,10 @@ describe('Adam inside a training step', () => {
     expect(engine.recorder.submits).toBe(submits + 1);
     expect(w.grad).toBeUndefined();
     const ref = adamReferenceFor({
-      shapes: [[3, 17], [3, 17]],
+      shapes: [
+        [3, 17],
+        [3, 17],
+      ],
       initial: [x, x],
       groupOf: [0, 0],
       groups: [{ lr: 0.1, weightDecay: 0 }],
@@ -137,11 +167,27 @@ describe('Adam inside a training step', () => {
     const shapes = [[17, 1447], [3], [4, 4099]]; // 24599 elements: four partial sums of 6150, the last one short; 16396 read as 4099 vec4s: three partials of 1367
     const scenario: AdamScenario = {
       shapes,
-      initial: shapes.map((shape, i) => Float32Array.from(randomArray(shape.reduce((a, b) => a * b), 80 + i))),
+      initial: shapes.map((shape, i) =>
+        Float32Array.from(
+          randomArray(
+            shape.reduce((a, b) => a * b),
+            80 + i,
+          ),
+        ),
+      ),
       groupOf: [0, 0, 0],
       groups: [{ lr: 0.01, weightDecay: 0.01 }],
       hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupled: true, clipNorm: 50 },
-      grads: [shapes.map((shape, i) => Float32Array.from(randomArray(shape.reduce((a, b) => a * b), 90 + i)))],
+      grads: [
+        shapes.map((shape, i) =>
+          Float32Array.from(
+            randomArray(
+              shape.reduce((a, b) => a * b),
+              90 + i,
+            ),
+          ),
+        ),
+      ],
     };
     const gpu = await adamOnGpu(await getEngine(), scenario);
     const ref = adamReferenceFor(scenario);

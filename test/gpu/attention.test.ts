@@ -17,12 +17,18 @@ describe('multi-head attention against float64 references', () => {
 
   it('names the shapes in its errors', async () => {
     const engine = await getEngine();
-    expect(() => new MultiHeadAttention(engine, 'bad', { dModel: 6, heads: 4, initSeed: 1 })).toThrow(/4 heads do not divide dModel 6/);
+    expect(() => new MultiHeadAttention(engine, 'bad', { dModel: 6, heads: 4, initSeed: 1 })).toThrow(
+      /4 heads do not divide dModel 6/,
+    );
     const attention = new MultiHeadAttention(engine, 'test.errors', { dModel: 4, heads: 2, initSeed: 1 });
     engine.tidy(() => {
       const query = engine.tensor(new Float32Array(2 * 3 * 4), [2, 3, 4]);
-      expect(() => attention.forward(query, engine.tensor(new Float32Array(2 * 5 * 3), [2, 5, 3]))).toThrow(/\[2×3×4\].*\[2×5×3\]/);
-      expect(() => attention.forward(query, query, { keyLengths: engine.tensor([1, 2, 3], [3], 'i32') })).toThrow(/keyLengths \[2\]/);
+      expect(() => attention.forward(query, engine.tensor(new Float32Array(2 * 5 * 3), [2, 5, 3]))).toThrow(
+        /\[2×3×4\].*\[2×5×3\]/,
+      );
+      expect(() => attention.forward(query, query, { keyLengths: engine.tensor([1, 2, 3], [3], 'i32') })).toThrow(
+        /keyLengths \[2\]/,
+      );
     });
     for (const p of attention.parameters()) p.release();
   });

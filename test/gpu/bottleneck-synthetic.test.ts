@@ -20,9 +20,15 @@ describe('the synthetic bottleneck sweep', () => {
   it('gives finite metrics, better mode matching at d = 16 than at d = 2, and a softmax that misses modes at d = 2', async () => {
     const engine = await getEngine();
     const { task, rows } = await runBottleneck(engine, config);
-    expect(rows.map((r) => `${r.head} d=${r.d}`)).toEqual(['softmax d=2', 'MoS K=4 d=2', 'softmax d=16', 'MoS K=4 d=16']);
+    expect(rows.map((r) => `${r.head} d=${r.d}`)).toEqual([
+      'softmax d=2',
+      'MoS K=4 d=2',
+      'softmax d=16',
+      'MoS K=4 d=16',
+    ]);
     for (const row of rows) {
-      for (const value of [row.ce, row.kl, row.modeAccuracy, row.trainLoss, row.msPerStep]) expect(Number.isFinite(value), JSON.stringify(row)).toBe(true);
+      for (const value of [row.ce, row.kl, row.modeAccuracy, row.trainLoss, row.msPerStep])
+        expect(Number.isFinite(value), JSON.stringify(row)).toBe(true);
       // KL ≥ 0 up to float32 rounding of the per-token losses.
       expect(row.kl).toBeGreaterThan(-1e-3);
       expect(row.ce).toBeCloseTo(row.kl + task.entropy, 9);

@@ -16,9 +16,15 @@ async function continuum(...args: string[]): Promise<{ code: number; stdout: str
   return continuumWith({}, ...args);
 }
 
-async function continuumWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function continuumWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { maxBuffer: 1 << 24, env: { ...process.env, ...env } });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      maxBuffer: 1 << 24,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -26,7 +32,20 @@ async function continuumWith(env: Record<string, string>, ...args: string[]): Pr
   }
 }
 
-const small = ['--set', 'dataset=synthetic-copy', '--set', 'data.maxLength=4', '--set', 'data.targetVocab=16', '--set', 'data.sourceVocab=16', '--set', 'train.steps=6', '--set', 'train.evalEvery=0'];
+const small = [
+  '--set',
+  'dataset=synthetic-copy',
+  '--set',
+  'data.maxLength=4',
+  '--set',
+  'data.targetVocab=16',
+  '--set',
+  'data.sourceVocab=16',
+  '--set',
+  'train.steps=6',
+  '--set',
+  'train.evalEvery=0',
+];
 
 describe('continuum compare / train', () => {
   it('compares the tiny preset and writes JSON and CSV in the format the page imports', async () => {
@@ -35,14 +54,28 @@ describe('continuum compare / train', () => {
     // An empty kernel cache: the command times its kernel choices and stores them there.
     const cache = join(dir, 'kernels.json');
     // No --preset: the default comparison (kjv-web-live).
-    const result = await continuumWith({ CONTINUUM_KERNEL_CACHE: cache }, 'compare', ...small, '--decode', '4', '--quiet', '--out', out);
+    const result = await continuumWith(
+      { CONTINUUM_KERNEL_CACHE: cache },
+      'compare',
+      ...small,
+      '--decode',
+      '4',
+      '--quiet',
+      '--out',
+      out,
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8')) as object)).toHaveLength(2);
     expect(result.stdout).toContain('head: softmax');
     // Each evaluation stays on screen as a line of its own (--quiet drops only the bar), and the
     // --decode 4 samples of each run are printed after the table.
     for (const label of ['head: softmax', 'head: NLLvMF']) {
-      expect(result.stderr).toMatch(new RegExp(`^eval ${label}.* @6: valid -?[0-9.]+, acc@1 [0-9.]+%, acc@5 [0-9.]+%.*, BLEU [0-9.]+ \\(dedup [0-9.]+, <unk> kept [0-9.]+, [0-9.]+% emitted <unk>\\)$`, 'm'));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^eval ${label}.* @6: valid -?[0-9.]+, acc@1 [0-9.]+%, acc@5 [0-9.]+%.*, BLEU [0-9.]+ \\(dedup [0-9.]+, <unk> kept [0-9.]+, [0-9.]+% emitted <unk>\\)$`,
+          'm',
+        ),
+      );
       expect(result.stdout).toMatch(new RegExp(`^Decoded validation sentences, ${label}.*, step 6`, 'm'));
     }
     expect(result.stdout.match(/^ {5}hypothesis: /gm)).toHaveLength(2 * 4);
@@ -56,7 +89,10 @@ describe('continuum compare / train', () => {
       expect(record.metrics.at(-1)!.step).toBe(6);
       expect(record.evals).toHaveLength(1);
       expect(record.speed!.tokensPerSecond).toBeGreaterThan(0);
-      expect(record.kernels).toEqual([expect.stringMatching(/^matmul: (register|tiled)$/), expect.stringMatching(/^top-k search: (fused|matmul)$/)]);
+      expect(record.kernels).toEqual([
+        expect.stringMatching(/^matmul: (register|tiled)$/),
+        expect.stringMatching(/^top-k search: (fused|matmul)$/),
+      ]);
     }
     const csv = readFileSync(join(dir, 'run.metrics.csv'), 'utf8').split('\r\n');
     expect(csv[0]).toBe('run,step,wallMs,tokens,loss,learningRate,gradNorm,tokensPerSecond');

@@ -19,7 +19,12 @@ const tiny = mergeConfig(defaultConfig, {
 });
 const runs = [
   { label: 'softmax', config: applyOverrides(tiny, { head: { kind: 'softmax' } }) },
-  { label: 'NLLvMF', config: applyOverrides(tiny, { head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false } }) },
+  {
+    label: 'NLLvMF',
+    config: applyOverrides(tiny, {
+      head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false },
+    }),
+  },
 ];
 
 describe('controlling a comparison', () => {
@@ -27,7 +32,12 @@ describe('controlling a comparison', () => {
     const engine = await getEngine();
     // At a learning rate of 1e-9 the validation loss stays put: evaluations at steps 2, 4, 6 and
     // patience 2 end the first run at step 6, its best evaluation being the first.
-    const stalled = applyOverrides(tiny, { 'train.learningRate': 1e-9, 'train.evalEvery': 2, 'train.patience': 2, 'train.steps': 12 });
+    const stalled = applyOverrides(tiny, {
+      'train.learningRate': 1e-9,
+      'train.evalEvery': 2,
+      'train.patience': 2,
+      'train.steps': 12,
+    });
     const record = await runComparison({
       engine,
       read: readNodeAsset,
@@ -38,14 +48,30 @@ describe('controlling a comparison', () => {
       ],
     });
     const [early, full] = record.runs;
-    expect([early!.status, early!.earlyStop, early!.metrics.at(-1)!.step, early!.evals.map((e) => e.step)]).toEqual(['finished', { step: 6, bestStep: 2, patience: 2 }, 6, [2, 4, 6]]);
-    expect([full!.status, full!.earlyStop, full!.metrics.at(-1)!.step, full!.evals.map((e) => e.step)]).toEqual(['finished', undefined, 12, [2, 4, 6, 8, 10, 12]]);
+    expect([early!.status, early!.earlyStop, early!.metrics.at(-1)!.step, early!.evals.map((e) => e.step)]).toEqual([
+      'finished',
+      { step: 6, bestStep: 2, patience: 2 },
+      6,
+      [2, 4, 6],
+    ]);
+    expect([full!.status, full!.earlyStop, full!.metrics.at(-1)!.step, full!.evals.map((e) => e.step)]).toEqual([
+      'finished',
+      undefined,
+      12,
+      [2, 4, 6, 8, 10, 12],
+    ]);
   });
 
   it('asks the gate before every step and stops the runs, keeping their metrics, when it says false', async () => {
     const engine = await getEngine();
     let asked = 0;
-    const record = await runComparison({ engine, read: readNodeAsset, adapter: 'test', runs, gate: async () => ++asked <= 3 });
+    const record = await runComparison({
+      engine,
+      read: readNodeAsset,
+      adapter: 'test',
+      runs,
+      gate: async () => ++asked <= 3,
+    });
     expect(asked).toBe(4);
     expect(record.runs.map((r) => [r.status, r.error, r.metrics.map((m) => m.step), r.evals.length])).toEqual([
       ['stopped', undefined, [1, 2, 3], 0],
@@ -63,7 +89,9 @@ describe('controlling a comparison', () => {
     const record = await runComparison({ engine, read: readNodeAsset, adapter: 'test', runs, gate });
     for (const run of record.runs) {
       expect(run.status).toBe('stopped');
-      expect(run.error).toMatch(/^The GPU device was lost at step 4; the runs stopped and the metrics recorded until then are kept\. .*smaller preset/);
+      expect(run.error).toMatch(
+        /^The GPU device was lost at step 4; the runs stopped and the metrics recorded until then are kept\. .*smaller preset/,
+      );
       // Destroying the device aborts the reads still in flight: the points that landed stay.
       expect(run.metrics.length).toBeGreaterThan(0);
       expect(run.metrics.map((m) => m.step)).toEqual([1, 2, 3].slice(0, run.metrics.length));

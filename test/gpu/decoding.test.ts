@@ -26,14 +26,17 @@ describe.each(['transformer', 'lstm'] as const)('incremental decoding (%s)', (ba
     const model = buildModel(engine, config, task);
     const batch = buildBatch(task.valid, [0, 1, 2]);
     const d = config.model.dModel;
-    const forced = await engine.withoutGradients(() => engine.tidy(() => engine.read(model.backbone.forward(engine, sequenceBatch(batch), { dropout: 0 }))));
+    const forced = await engine.withoutGradients(() =>
+      engine.tidy(() => engine.read(model.backbone.forward(engine, sequenceBatch(batch), { dropout: 0 }))),
+    );
     const decoder = model.backbone.decoder(engine, sequenceBatch(batch));
     let worst = 0;
     for (let t = 0; t < batch.length; t++) {
       const ids = Int32Array.from({ length: batch.size }, (_, b) => batch.input[b * batch.length + t]!);
       const states = await engine.read(decoder.next(ids));
       for (let b = 0; b < batch.size; b++) {
-        for (let j = 0; j < d; j++) worst = Math.max(worst, Math.abs(states[b * d + j]! - forced[(b * batch.length + t) * d + j]!));
+        for (let j = 0; j < d; j++)
+          worst = Math.max(worst, Math.abs(states[b * d + j]! - forced[(b * batch.length + t) * d + j]!));
       }
     }
     decoder.release();

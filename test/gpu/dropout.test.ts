@@ -9,9 +9,21 @@ import { getEngine, itPassesChecks } from '../helpers/gpu';
 describe('Philox-4x32-10 CPU reference', () => {
   // Known-answer vectors published with Random123 (kat_vectors, philox4x32 with 10 rounds).
   it.each([
-    [[0, 0, 0, 0], [0, 0], [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]],
-    [[0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff], [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]],
-    [[0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0], [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1]],
+    [
+      [0, 0, 0, 0],
+      [0, 0],
+      [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8],
+    ],
+    [
+      [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff],
+      [0xffffffff, 0xffffffff],
+      [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd],
+    ],
+    [
+      [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344],
+      [0xa4093822, 0x299f31d0],
+      [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1],
+    ],
   ])('counter %j key %j', (counter, key, expected) => {
     expect(philox4x32(counter, key)).toEqual(expected);
   });
@@ -32,13 +44,16 @@ const differences = (a: Uint8Array, b: Uint8Array) => a.reduce((count, v, i) => 
 
 describe('dropout mask', () => {
   const n = 4099;
-  it.each([0.1, 0.5, 0.9])('keeps a fraction within 5σ of 1−p and matches the CPU mask bit for bit (p=%f)', async (p) => {
-    const mask = await gpuMask(n, p, 1234, 7);
-    const kept = mask.reduce((a, b) => a + b, 0);
-    const sigma = Math.sqrt(n * p * (1 - p));
-    expect(Math.abs(kept - n * (1 - p))).toBeLessThan(5 * sigma);
-    expect(differences(mask, dropoutMask(n, p, 1234, 7))).toBe(0);
-  });
+  it.each([0.1, 0.5, 0.9])(
+    'keeps a fraction within 5σ of 1−p and matches the CPU mask bit for bit (p=%f)',
+    async (p) => {
+      const mask = await gpuMask(n, p, 1234, 7);
+      const kept = mask.reduce((a, b) => a + b, 0);
+      const sigma = Math.sqrt(n * p * (1 - p));
+      expect(Math.abs(kept - n * (1 - p))).toBeLessThan(5 * sigma);
+      expect(differences(mask, dropoutMask(n, p, 1234, 7))).toBe(0);
+    },
+  );
 
   it('keeps an element whose word equals the threshold (word ≥ threshold)', async () => {
     const words = randomWords(17, 77, 2);
@@ -75,15 +90,19 @@ describe('dropout backward', () => {
   it('regenerates the forward mask for the gradient', async () => {
     const engine = await getEngine();
     const dy = Float32Array.from(randomArray(3 * 17 * 5, 8));
-    const dx = await engine.tidy(() => {
-      const x = engine.fill([3, 17, 5], 1);
-      x.requiresGrad = true;
-      const y = dropout(x, 0.4, 21, 9);
-      engine.backward(y, engine.tensor(dy, y.shape));
-      return x.grad!;
-    }).read();
+    const dx = await engine
+      .tidy(() => {
+        const x = engine.fill([3, 17, 5], 1);
+        x.requiresGrad = true;
+        const y = dropout(x, 0.4, 21, 9);
+        engine.backward(y, engine.tensor(dy, y.shape));
+        return x.grad!;
+      })
+      .read();
     const reference = dropoutApply(dy, 0.4, 21, 9);
-    dx.forEach((v, i) => expect(Math.abs(v - reference[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(reference[i]!))));
+    dx.forEach((v, i) =>
+      expect(Math.abs(v - reference[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(reference[i]!))),
+    );
   });
 
   it('passes a finite-difference gradient check (fixed seed: a linear map)', async () => {

@@ -14,7 +14,13 @@ describe('elementwise kernels against float64 references', () => {
     for (const n of [1, 3, 17, 257, 256 * 65535 + 3]) {
       const x = Float32Array.from(randomArray(n, n, -2, 2));
       const y = await engine.tidy(() => scale(engine.tensor(x, [n]), 3)).read();
-      expect(deviation(y, Array.from(x, (v) => Math.fround(3 * v))).maxAbs, `n=${n}`).toBe(0);
+      expect(
+        deviation(
+          y,
+          Array.from(x, (v) => Math.fround(3 * v)),
+        ).maxAbs,
+        `n=${n}`,
+      ).toBe(0);
     }
   });
 });

@@ -58,7 +58,9 @@ describe('embedding backward', () => {
     const rows = 7;
     const ids = randomIds(3 * 5, rows, 31);
     const table = Float32Array.from(randomArray(rows * 4, 32));
-    const r = await gradCheck(engine, ([t]) => embedding(t!, uploadIndices(engine, ids, [3, 5], rows)), [{ data: table, shape: [rows, 4] }]);
+    const r = await gradCheck(engine, ([t]) => embedding(t!, uploadIndices(engine, ids, [3, 5], rows)), [
+      { data: table, shape: [rows, 4] },
+    ]);
     expect(r.maxRelError).toBeLessThan(2e-3);
   });
 });

@@ -20,7 +20,14 @@ describe('embedding loss gradients by finite differences', () => {
       const negatives = Int32Array.from(batch.targets, (t) => (t < 0 ? -1 : (t + 1) % 6));
       const r = await gradCheck(
         engine,
-        ([p]) => embeddingLoss(p!, engine.tensor(batch.table, [6, m]), engine.tensor(batch.targets, [4], 'i32'), engine.tensor(negatives, [4], 'i32'), { kind, margin: referenceMargin }),
+        ([p]) =>
+          embeddingLoss(
+            p!,
+            engine.tensor(batch.table, [6, m]),
+            engine.tensor(batch.targets, [4], 'i32'),
+            engine.tensor(negatives, [4], 'i32'),
+            { kind, margin: referenceMargin },
+          ),
         [{ data: pred, shape: [4, m] }],
         { eps: 1e-3 },
       );

@@ -31,22 +31,29 @@ describe('output layers', () => {
       const { head, targets } = makeHead(engine, spec);
       const x = engine.tensor(headHidden, [N, d]);
       x.requiresGrad = true;
-      const grad = await engine.tidy(() => {
-        engine.backward(sumAll(head.loss(x, targets)));
-        return x.grad!;
-      }).read();
+      const grad = await engine
+        .tidy(() => {
+          engine.backward(sumAll(head.loss(x, targets)));
+          return x.grad!;
+        })
+        .read();
       head.release();
       return Array.from(grad);
     };
     for (const kind of ['syn-margin-projection', 'syn-margin-difference'] as const) {
-      expect(await gradient({ kind, margin: 0.5 })).toEqual(await gradient({ kind, margin: 0.5, detachNegative: true }));
+      expect(await gradient({ kind, margin: 0.5 })).toEqual(
+        await gradient({ kind, margin: 0.5, detachNegative: true }),
+      );
     }
     const difference = await gradient({ kind: 'syn-margin-difference', margin: 0.5 });
     const through = await gradient({ kind: 'syn-margin-difference', margin: 0.5, detachNegative: false });
     expect(deviation(difference, through).maxAbs).toBeGreaterThan(1e-3);
     // For the projection the two agree: ∂cos(ê, n)/∂n = cos(ê, u)·u/‖n‖, which ∂n/∂ê = I − uuᵀ annihilates.
     const projection = await gradient({ kind: 'syn-margin-projection', margin: 0.5 });
-    expect(deviation(projection, await gradient({ kind: 'syn-margin-projection', margin: 0.5, detachNegative: false }), 1e-3).maxRel).toBeLessThan(1e-4);
+    expect(
+      deviation(projection, await gradient({ kind: 'syn-margin-projection', margin: 0.5, detachNegative: false }), 1e-3)
+        .maxRel,
+    ).toBeLessThan(1e-4);
   });
 
   it('count parameters and bytes: V·d + V for softmax, d·m + m plus a frozen V×m table for continuous heads', async () => {
@@ -56,28 +63,45 @@ describe('output layers', () => {
     expect(softmax.bytes()).toEqual({ parameters: (V * d + V) * 4, optimizerState: 2 * (V * d + V) * 4, frozen: 0 });
     const vmf = makeHead(engine, headSpecs[1]!).head;
     expect(vmf.paramCount).toBe(d * m + m);
-    expect(vmf.bytes()).toEqual({ parameters: (d * m + m) * 4, optimizerState: 2 * (d * m + m) * 4, frozen: V * m * 4 });
+    expect(vmf.bytes()).toEqual({
+      parameters: (d * m + m) * 4,
+      optimizerState: 2 * (d * m + m) * 4,
+      frozen: V * m * 4,
+    });
   });
 
   it('ties the softmax output matrix to an input embedding and then owns only the bias', async () => {
     const engine = await getEngine();
     const embedding = engine.parameter(randomArray(V * d, 2), [V, d], 'decoder.embedding');
-    const head = createHead(engine, { kind: 'softmax', tied: true }, { hidden: d, vocab: V, initSeed: 1, inputEmbedding: embedding });
+    const head = createHead(
+      engine,
+      { kind: 'softmax', tied: true },
+      { hidden: d, vocab: V, initSeed: 1, inputEmbedding: embedding },
+    );
     expect(head.parameters().map((p) => p.label)).toEqual(['softmax.bias']);
     expect(head.paramCount).toBe(V);
-    expect(() => createHead(engine, { kind: 'softmax', tied: true }, { hidden: d, vocab: V, initSeed: 1 })).toThrow(/input embedding/);
+    expect(() => createHead(engine, { kind: 'softmax', tied: true }, { hidden: d, vocab: V, initSeed: 1 })).toThrow(
+      /input embedding/,
+    );
   });
 
   // PLIF and MoS multiply by W [V, d] as softmax does (MoS its K latent vectors, d wide like the
   // embedding), so each can share the decoder's input table; the reference MoS does by default.
-  for (const spec of [{ kind: 'plif', pieces: 64 }, { kind: 'mos', components: 3 }] as const) {
+  for (const spec of [
+    { kind: 'plif', pieces: 64 },
+    { kind: 'mos', components: 3 },
+  ] as const) {
     it(`ties ${spec.kind}'s output matrix to the input embedding: one tensor, which gets the untied head's gradient`, async () => {
       const engine = await getEngine();
       const { hidden, targets } = makeHead(engine, { kind: 'softmax' });
       const untied = createHead(engine, spec, { hidden: d, vocab: V, initSeed: 1 });
       const weight = untied.parameters().find((p) => p.label === 'softmax.weight')!;
       const embedding = engine.parameter(Float32Array.from(await weight.read()), [V, d], 'decoder.embedding.table');
-      const tied = createHead(engine, { ...spec, tied: true }, { hidden: d, vocab: V, initSeed: 1, inputEmbedding: embedding });
+      const tied = createHead(
+        engine,
+        { ...spec, tied: true },
+        { hidden: d, vocab: V, initSeed: 1, inputEmbedding: embedding },
+      );
       expect(tied.label).toMatch(/\(tied\)$/);
       expect(tied.parameters().map((p) => p.label)).not.toContain('softmax.weight');
       expect(tied.paramCount).toBe(untied.paramCount - V * d);

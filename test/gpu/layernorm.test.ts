@@ -24,12 +24,18 @@ describe('layer norm against float64 references', () => {
 
   it('rejects gamma of the wrong width', async () => {
     const engine = await getEngine();
-    expect(() => engine.tidy(() => layerNorm(engine.empty([2, 4]), engine.empty([3]), engine.empty([4])))).toThrow(/gamma and beta of shape \[4\]/);
+    expect(() => engine.tidy(() => layerNorm(engine.empty([2, 4]), engine.empty([3]), engine.empty([4])))).toThrow(
+      /gamma and beta of shape \[4\]/,
+    );
   });
 });
 
 describe('layer norm gradients (finite differences)', () => {
-  for (const shape of [[3, 17], [2, 3, 5], [4, 1]]) {
+  for (const shape of [
+    [3, 17],
+    [2, 3, 5],
+    [4, 1],
+  ]) {
     it(`[${shape.join('×')}]`, async () => {
       const { width, x, gamma, beta } = layerNormInputs({ shape, offset: 0 }, 17);
       const r = await gradCheck(await getEngine(), ([a, g, b]) => layerNorm(a!, g!, b!), [

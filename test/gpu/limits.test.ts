@@ -63,7 +63,15 @@ describe('limits before allocation', () => {
     const tooBig = applyOverrides(fits, { 'train.batchSentences': 32 });
     const engine = await engineWithLimits({ maxStorageBufferBindingSize: 10 * 1024 });
     try {
-      const comparison = runComparison({ engine, read: readNodeAsset, adapter: 'test', runs: [{ label: 'fits', config: fits }, { label: 'too big', config: tooBig }] });
+      const comparison = runComparison({
+        engine,
+        read: readNodeAsset,
+        adapter: 'test',
+        runs: [
+          { label: 'fits', config: fits },
+          { label: 'too big', config: tooBig },
+        ],
+      });
       await expect(comparison).rejects.toThrow(/Tensor 'logits f32\[192×16\]' needs 12\.0 KiB/);
       // No tensor of the first run's model is held: it was never built.
       expect(engine.pool.stats.inUseBytes).toBe(0);
@@ -76,24 +84,40 @@ describe('limits before allocation', () => {
   // partials, attention scores, an LSTM's gate weights, a continuous head's tied table.
   const cases: [string, Record<string, unknown>][] = [
     ['transformer + softmax', { head: { kind: 'softmax' } }],
-    ['a 200-word softmax', { head: { kind: 'softmax' }, 'data.targetVocab': 200, 'data.sourceVocab': 200, 'model.ffn': 16 }],
+    [
+      'a 200-word softmax',
+      { head: { kind: 'softmax' }, 'data.targetVocab': 200, 'data.sourceVocab': 200, 'model.ffn': 16 },
+    ],
     ['MoS K=4', { head: { kind: 'mos', components: 4 }, 'model.ffn': 16 }],
     ['PLIF K=20000', { head: { kind: 'plif', pieces: 20_000 } }],
     ['8-head attention', { head: { kind: 'softmax' }, 'model.heads': 8, 'model.ffn': 16 }],
     ['LSTM + softmax', { head: { kind: 'softmax' }, 'model.backbone': 'lstm' }],
-    ['NLLvMF with a 300-d tied table', { head: { kind: 'vmf', regularizer: { kind: 'none' } }, 'model.tiedInput': true, 'data.targetVocab': 200, 'embeddings.dimension': 300, 'model.ffn': 16 }],
+    [
+      'NLLvMF with a 300-d tied table',
+      {
+        head: { kind: 'vmf', regularizer: { kind: 'none' } },
+        'model.tiedInput': true,
+        'data.targetVocab': 200,
+        'embeddings.dimension': 300,
+        'model.ffn': 16,
+      },
+    ],
   ];
 
   it.each(cases)('estimates at least the largest tensor a training step of %s allocates', async (_name, overrides) => {
     const engine = await getEngine();
     const config: ExperimentConfig = applyOverrides(tinyReverseTask, overrides);
     const task = await prepareTask(readNodeAsset, config, { engine });
-    const estimated = Math.max(...largestTensors(config, taskSizes(config, task)).map((demand) => sizeOf(demand.shape) * 4));
+    const estimated = Math.max(
+      ...largestTensors(config, taskSizes(config, task)).map((demand) => sizeOf(demand.shape) * 4),
+    );
     const acquire = vi.spyOn(engine.pool, 'acquire');
     try {
       const run = new TrainingRun(engine, task, config, { label: 'limits', adapter: 'test' });
       // The batch of the longest examples: the one whose tensors are largest.
-      const longest = task.train.map((_, i) => i).sort((a, b) => task.train[b]!.input.length - task.train[a]!.input.length);
+      const longest = task.train
+        .map((_, i) => i)
+        .sort((a, b) => task.train[b]!.input.length - task.train[a]!.input.length);
       await run.trainStep(buildBatch(task.train, longest.slice(0, config.train.batchSentences)), new StepClock());
       await run.settle();
       expect(run.record.status, run.record.error).toBe('running');
@@ -114,7 +138,11 @@ describe('limits before allocation', () => {
     const dispatches = engine.recorder.dispatches;
     const error = thrown(() => engine.tidy(() => matmul(a, a)));
     expect(error.kind).toBe('limit');
-    expect(error.message).toMatch(new RegExp(`^Kernel 'matmul:\\w+': 1×1×${limit + 1} workgroups, above this GPU's maxComputeWorkgroupsPerDimension of ${limit} \\(per dimension\\)\\. Lower train\\.batchSentences`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Kernel 'matmul:\\w+': 1×1×${limit + 1} workgroups, above this GPU's maxComputeWorkgroupsPerDimension of ${limit} \\(per dimension\\)\\. Lower train\\.batchSentences`,
+      ),
+    );
     expect(engine.recorder.dispatches).toBe(dispatches);
     engine.flush();
     expect(engine.gpu.takeErrors()).toEqual([]);

@@ -23,7 +23,9 @@ describe('fused LSTM cell against float64 references', () => {
   it('rejects gates that are not [N, 4H] for a cell [N, H]', async () => {
     const engine = await getEngine();
     engine.tidy(() => {
-      expect(() => lstmCell(engine.tensor(new Float32Array(12), [2, 6]), engine.tensor(new Float32Array(4), [2, 2]))).toThrow(/\[2×6\].*\[2×2\]/);
+      expect(() =>
+        lstmCell(engine.tensor(new Float32Array(12), [2, 6]), engine.tensor(new Float32Array(4), [2, 2])),
+      ).toThrow(/\[2×6\].*\[2×2\]/);
     });
   });
 });
@@ -35,20 +37,30 @@ describe('Luong "general" global attention against float64 references', () => {
 describe('the LSTM encoder–decoder as OpenNMT-py builds it', () => {
   const options = { sourceVocab: 50, targetVocab: 60, encoderLayers: 2, decoderLayers: 2, dModel: 32, initSeed: 3 };
   // Two sentences of lengths 3 and 2 (the second padded).
-  const batch = { size: 2, source: Int32Array.from([4, 5, 6, 7, 8, 0]), sourceLength: 3, sourceLengths: Int32Array.from([3, 2]) };
+  const batch = {
+    size: 2,
+    source: Int32Array.from([4, 5, 6, 7, 8, 0]),
+    sourceLength: 3,
+    sourceLengths: Int32Array.from([3, 2]),
+  };
 
   it('starts embeddings U(±0.1) without √d scaling, and attends through W_in and W_out alone', async () => {
     const engine = await getEngine();
     const model = new LstmSeq2seq(engine, options);
     const byLabel = new Map(model.parameters().map((p) => [p.label, p]));
-    expect([...byLabel.keys()].filter((label) => label.includes('attention'))).toEqual(['decoder.attention.linear_in.weight', 'decoder.attention.linear_out.weight']);
+    expect([...byLabel.keys()].filter((label) => label.includes('attention'))).toEqual([
+      'decoder.attention.linear_in.weight',
+      'decoder.attention.linear_out.weight',
+    ]);
     expect(byLabel.get('decoder.attention.linear_out.weight')!.shape).toEqual([32, 64]);
     const table = await byLabel.get('decoder.embedding.table')!.read();
     const std = Math.sqrt([...table].reduce((sum, x) => sum + x * x, 0) / table.length);
     expect(Math.max(...table.map(Math.abs))).toBeLessThanOrEqual(0.1);
     expect(std).toBeCloseTo(0.1 / Math.sqrt(3), 2);
     const ids = Int32Array.from([0, 5, 59]);
-    const vectors = await engine.tidy(() => model.decoderInput.forward(model.decoderInput.upload(engine, ids, [3], 'ids'))).read();
+    const vectors = await engine
+      .tidy(() => model.decoderInput.forward(model.decoderInput.upload(engine, ids, [3], 'ids')))
+      .read();
     expect([...vectors]).toEqual([...ids].flatMap((id) => [...table.subarray(id * 32, (id + 1) * 32)]));
     model.release();
   });
@@ -59,7 +71,10 @@ describe('the LSTM encoder–decoder as OpenNMT-py builds it', () => {
     // position (whose input feed is zero) every unit is either dropped or scaled by 1/(1 − p).
     const model = new LstmSeq2seq(engine, { ...options, encoderLayers: 1, decoderLayers: 1 });
     const sequences = { ...batch, input: Int32Array.from([2, 9, 2, 11]), length: 2 };
-    const rows = async (dropout: number) => (await engine.withoutGradients(() => engine.tidy(() => model.forward(engine, sequences, { step: 1, dropout }))).read());
+    const rows = async (dropout: number) =>
+      await engine
+        .withoutGradients(() => engine.tidy(() => model.forward(engine, sequences, { step: 1, dropout })))
+        .read();
     const [kept, dropped] = [await rows(0), await rows(0.5)];
     let zeros = 0;
     for (const row of [0, 2]) {

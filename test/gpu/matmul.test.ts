@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomArray } from '../../src/math/random';
 import { Linear } from '../../src/nn/linear';
-import { matmulCases, matmulChecks, operandShapes, describeCase, transpositions } from '../../src/selftest/checks/matmul';
+import {
+  matmulCases,
+  matmulChecks,
+  operandShapes,
+  describeCase,
+  transpositions,
+} from '../../src/selftest/checks/matmul';
 import { gradCheck } from '../../src/selftest/gradcheck';
 import { Engine } from '../../src/tensor/engine';
 import { fileKernelChoices } from '../../src/tensor/nodeKernelChoices';
@@ -25,15 +31,25 @@ describe('matmul shapes', () => {
     const shapes = engine.tidy(() => {
       const a = engine.fill([4, 3, 5], 1);
       const b = engine.fill([5, 2], 1);
-      return [matmul(a, b).shape, matmul(engine.fill([3, 5], 1), engine.fill([4, 5, 2], 1)).shape, matmul(b, b, { transposeA: true }).shape];
+      return [
+        matmul(a, b).shape,
+        matmul(engine.fill([3, 5], 1), engine.fill([4, 5, 2], 1)).shape,
+        matmul(b, b, { transposeA: true }).shape,
+      ];
     });
-    expect(shapes).toEqual([[4, 3, 2], [4, 3, 2], [2, 2]]);
+    expect(shapes).toEqual([
+      [4, 3, 2],
+      [4, 3, 2],
+      [2, 2],
+    ]);
   });
 
   it('rejects mismatched inner or batch sizes with the shapes in the message', async () => {
     const engine = await getEngine();
     engine.tidy(() => {
-      expect(() => matmul(engine.fill([3, 4], 1), engine.fill([5, 2], 1))).toThrow(/inner sizes differ in \[3×4\] · \[5×2\]/);
+      expect(() => matmul(engine.fill([3, 4], 1), engine.fill([5, 2], 1))).toThrow(
+        /inner sizes differ in \[3×4\] · \[5×2\]/,
+      );
       expect(() => matmul(engine.fill([2, 3, 4], 1), engine.fill([3, 4, 2], 1))).toThrow(/batch sizes differ/);
       expect(() => matmul(engine.fill([4], 1), engine.fill([4, 2], 1))).toThrow(/2-D or 3-D/);
     });
@@ -64,28 +80,31 @@ describe('matmul shapes', () => {
 describe('matmul edges past K', () => {
   // A [M, K + 4] and B [K + 4, N] with NaN in the padding: a kernel that let anything past K into
   // a product would turn outputs into NaN. K = 5 sends the strided kernels through their tail.
-  it.each(['strided8', 'strided32', 'vec4AB8', 'vec4AB32', 'tiled'] as const)('%s ignores whatever lies past K', async (kernel) => {
-    const engine = await getEngine();
-    const [m, n, pad] = [12, 20, 4];
-    const k = kernel.startsWith('vec4') ? 8 : 5;
-    const a = Float32Array.from(randomArray(m * (k + pad), 51), (v, i) => (i % (k + pad) < k ? v : NaN));
-    const b = Float32Array.from(randomArray((k + pad) * n, 52), (v, i) => (i < k * n ? v : NaN));
-    const geometry = { m, n, k, batches: 1, reduce: 1, aM: k + pad, aK: 1, aBatch: 0, bK: n, bN: 1, bBatch: 0 };
-    const out = await engine
-      .tidy(() => {
-        const c = engine.empty([m, n]);
-        dispatchMatmul(engine, kernel, geometry, engine.tensor(a, [m, k + pad]), engine.tensor(b, [k + pad, n]), c);
-        return c;
-      })
-      .read();
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let sum = 0;
-        for (let p = 0; p < k; p++) sum += a[i * (k + pad) + p]! * b[p * n + j]!;
-        expect(out[i * n + j], `C(${i}, ${j})`).toBeCloseTo(sum, 5);
+  it.each(['strided8', 'strided32', 'vec4AB8', 'vec4AB32', 'tiled'] as const)(
+    '%s ignores whatever lies past K',
+    async (kernel) => {
+      const engine = await getEngine();
+      const [m, n, pad] = [12, 20, 4];
+      const k = kernel.startsWith('vec4') ? 8 : 5;
+      const a = Float32Array.from(randomArray(m * (k + pad), 51), (v, i) => (i % (k + pad) < k ? v : NaN));
+      const b = Float32Array.from(randomArray((k + pad) * n, 52), (v, i) => (i < k * n ? v : NaN));
+      const geometry = { m, n, k, batches: 1, reduce: 1, aM: k + pad, aK: 1, aBatch: 0, bK: n, bN: 1, bBatch: 0 };
+      const out = await engine
+        .tidy(() => {
+          const c = engine.empty([m, n]);
+          dispatchMatmul(engine, kernel, geometry, engine.tensor(a, [m, k + pad]), engine.tensor(b, [k + pad, n]), c);
+          return c;
+        })
+        .read();
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let p = 0; p < k; p++) sum += a[i * (k + pad) + p]! * b[p * n + j]!;
+          expect(out[i * n + j], `C(${i}, ${j})`).toBeCloseTo(sum, 5);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('matmul gradients (finite differences)', () => {
@@ -101,8 +120,18 @@ describe('matmul gradients (finite differences)', () => {
       it(`${t.name} ${describeCase(c)}`, async () => {
         const engine = await getEngine();
         const [aShape, bShape] = operandShapes(c, t.transposeA, t.transposeB);
-        const a = Float32Array.from(randomArray(aShape.reduce((x, y) => x * y, 1), 31));
-        const b = Float32Array.from(randomArray(bShape.reduce((x, y) => x * y, 1), 32));
+        const a = Float32Array.from(
+          randomArray(
+            aShape.reduce((x, y) => x * y, 1),
+            31,
+          ),
+        );
+        const b = Float32Array.from(
+          randomArray(
+            bShape.reduce((x, y) => x * y, 1),
+            32,
+          ),
+        );
         const r = await gradCheck(engine, ([x, y]) => matmul(x!, y!, t), [
           { data: a, shape: aShape },
           { data: b, shape: bShape },
@@ -117,8 +146,24 @@ describe('matmul gradients (finite differences)', () => {
     const c = { m: 9, k: 7, n: 10, batch: 2, shared: 'B' as const };
     const [aShape, bShape] = operandShapes(c, true, false);
     const r = await gradCheck(engine, ([x, y]) => matmul(x!, y!, { transposeA: true, kernel }), [
-      { data: Float32Array.from(randomArray(aShape.reduce((x, y) => x * y, 1), 41)), shape: aShape },
-      { data: Float32Array.from(randomArray(bShape.reduce((x, y) => x * y, 1), 42)), shape: bShape },
+      {
+        data: Float32Array.from(
+          randomArray(
+            aShape.reduce((x, y) => x * y, 1),
+            41,
+          ),
+        ),
+        shape: aShape,
+      },
+      {
+        data: Float32Array.from(
+          randomArray(
+            bShape.reduce((x, y) => x * y, 1),
+            42,
+          ),
+        ),
+        shape: bShape,
+      },
     ]);
     expect(r.maxRelError).toBeLessThan(2e-3);
   });
@@ -134,7 +179,9 @@ describe('matmul kernels on the training hot paths', () => {
       const x = engine.parameter(randomArray(2 * 20 * 32, 4), [2, 20, 32], 'probe.x');
       engine.tidy(() => engine.backward(sumAll(layer.forward(x))));
       engine.flush();
-      const kernels = engine.pipelines.compiles.map((c) => (JSON.parse(c.key) as string[])[0]!).filter((s) => s.startsWith('matmul_'));
+      const kernels = engine.pipelines.compiles
+        .map((c) => (JSON.parse(c.key) as string[])[0]!)
+        .filter((s) => s.startsWith('matmul_'));
       expect(kernels.sort()).toEqual(['matmul_vec4AB8', 'matmul_vec4ABt8', 'matmul_vec4AtB8']);
       expect(engine.gpu.takeErrors()).toEqual([]);
       for (const t of [...layer.parameters(), x]) t.release();
@@ -161,7 +208,10 @@ describe('matmul variant choice', () => {
       const a = Float32Array.from(randomArray(aShape[0]! * aShape[1]!, 5));
       const b = Float32Array.from(randomArray(bShape[0]! * bShape[1]!, 6));
       const out = await engine.tidy(() => matmul(engine.tensor(a, aShape), engine.tensor(b, bShape))).read();
-      expect(out[0]).toBeCloseTo(Array.from({ length: c.k }, (_, p) => a[p]! * b[p * c.n]!).reduce((x, y) => x + y), 4);
+      expect(out[0]).toBeCloseTo(
+        Array.from({ length: c.k }, (_, p) => a[p]! * b[p * c.n]!).reduce((x, y) => x + y),
+        4,
+      );
     } finally {
       engine.destroy();
     }
@@ -215,6 +265,8 @@ describe('matmul choice cache', () => {
     writeFileSync(path, JSON.stringify({ [key!]: { choice: 'warp-speed', timings: {} } }));
     const second = await tune(await freshEngine(), matmulTunable, { store, version: 'corrupt' });
     expect(second.source).toBe('timed');
-    expect(matmulVariants).toContain((JSON.parse(readFileSync(path, 'utf8')) as Record<string, { choice: string }>)[key!]!.choice);
+    expect(matmulVariants).toContain(
+      (JSON.parse(readFileSync(path, 'utf8')) as Record<string, { choice: string }>)[key!]!.choice,
+    );
   });
 });

@@ -27,7 +27,9 @@ describe('sparse × dense kernels against float64 references', () => {
     const operand = uploadSparse(engine, randomCsr(3, 5, 0.5, 1));
     engine.tidy(() => {
       expect(() => sparseTimesDense(engine, operand, engine.fill([5, 6], 1))).toThrow(/multiple of 4/);
-      expect(() => sparseTimesDense(engine, operand, engine.fill([5, 4], 1), { transpose: true })).toThrow(/\[3×width\]/);
+      expect(() => sparseTimesDense(engine, operand, engine.fill([5, 4], 1), { transpose: true })).toThrow(
+        /\[3×width\]/,
+      );
     });
     releaseSparse(operand);
   });

@@ -16,7 +16,10 @@ import { tinyReverseTask } from '../helpers/reverseTask';
 const tiny = applyOverrides(tinyReverseTask, { 'train.steps': 8, 'train.logEvery': 1, 'model.dropout': 0.1 });
 const runs: RunSpec[] = [
   { label: 'softmax', config: applyOverrides(tiny, { head: { kind: 'softmax' } }) },
-  { label: 'NLLvMF', config: applyOverrides(tiny, { head: { kind: 'vmf', regularizer: { kind: 'none' }, approximate: false } }) },
+  {
+    label: 'NLLvMF',
+    config: applyOverrides(tiny, { head: { kind: 'vmf', regularizer: { kind: 'none' }, approximate: false } }),
+  },
 ];
 const evaluation = { decodeSentences: 4 };
 const base = { read: readNodeAsset, adapter: 'test', evaluation } satisfies Partial<ComparisonOptions>;
@@ -42,7 +45,9 @@ describe('a diverged run', () => {
     expect(softmax!.status).toBe('finished');
     expect(stepsOf(softmax!)).toEqual(oneToEight);
     expect(vmf!.status).toBe('failed');
-    expect(vmf!.error).toMatch(/^Step 4: the loss is NaN for the NLLvMF head \(run "NLLvMF"\)\. The run stopped; the metrics recorded before it are kept\. Try a lower train\.learningRate/);
+    expect(vmf!.error).toMatch(
+      /^Step 4: the loss is NaN for the NLLvMF head \(run "NLLvMF"\)\. The run stopped; the metrics recorded before it are kept\. Try a lower train\.learningRate/,
+    );
     expect(stepsOf(vmf!)).toEqual([1, 2, 3]);
   }, 120_000);
 
@@ -83,7 +88,10 @@ describe('a diverged run', () => {
 
 describe('a lost device', () => {
   it('stops the runs with their checkpoints; a fresh device resumes them to the same losses as an uninterrupted comparison', async () => {
-    const withCheckpoints = runs.map((run) => ({ ...run, config: applyOverrides(run.config, { 'train.checkpointEvery': 3 }) }));
+    const withCheckpoints = runs.map((run) => ({
+      ...run,
+      config: applyOverrides(run.config, { 'train.checkpointEvery': 3 }),
+    }));
     const uninterrupted = await runComparison({ ...base, engine: await getEngine(), runs: withCheckpoints });
 
     const lostEngine = new Engine(await acquireNodeGpu());
@@ -106,7 +114,11 @@ describe('a lost device', () => {
     expect(checkpoints).toHaveLength(2);
 
     const engine = new Engine(await acquireNodeGpu());
-    const resumed = await runComparison({ ...base, engine, runs: withCheckpoints.map((run, i) => ({ ...run, resume: checkpoints[i]! })) });
+    const resumed = await runComparison({
+      ...base,
+      engine,
+      runs: withCheckpoints.map((run, i) => ({ ...run, resume: checkpoints[i]! })),
+    });
     engine.destroy();
     engine.gpu.destroy();
     for (const [i, run] of resumed.runs.entries()) {

@@ -20,7 +20,13 @@ const config = mergeConfig(defaultConfig, {
   model: { encoderLayers: 1, decoderLayers: 1, dModel: 16, heads: 2, ffn: 32, dropout: 0 },
   train: { steps: 8, batchSentences: 8, evalEvery: 4, logEvery: 1, checkpointEvery: 100 },
 });
-const part: Part = { kind: 'training', name: 'tiny', title: 'Tiny', question: 'Does the runner resume?', runs: [{ id: 'softmax-seed1', head: 'softmax', seed: 1, config }] };
+const part: Part = {
+  kind: 'training',
+  name: 'tiny',
+  title: 'Tiny',
+  question: 'Does the runner resume?',
+  runs: [{ id: 'softmax-seed1', head: 'softmax', seed: 1, config }],
+};
 
 describe('the results-suite runner', () => {
   it('checkpoints an interrupted run where it stands, continues it, and never re-runs a recorded one', async () => {
@@ -30,7 +36,15 @@ describe('the results-suite runner', () => {
     // Interrupted while the evaluation at step 4 is logged (no checkpoint is scheduled before step 100).
     let interrupted = false;
     const log = (line: string) => lines.push(line) && (interrupted ||= line.includes('@4'));
-    const context: SuiteContext = { engine, adapter: 'test', out, scale: 'small', command: 'test', log, interrupted: () => interrupted };
+    const context: SuiteContext = {
+      engine,
+      adapter: 'test',
+      out,
+      scale: 'small',
+      command: 'test',
+      log,
+      interrupted: () => interrupted,
+    };
     expect(await runPart(context, part)).toBe(false);
     const file = recordFile(out, 'tiny', 'softmax-seed1');
     const checkpoint = join(out, 'checkpoints', 'tiny', 'softmax-seed1.ckpt');

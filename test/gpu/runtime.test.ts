@@ -46,7 +46,9 @@ describe('GPU runtime', () => {
     // The step clock charges each its own span.
     const clock = new StepClock();
     const started = performance.now();
-    expect(await clock.completion(engine, started, Promise.resolve(heavy).then(spanMs))).toBe(heavy.endMs - heavy.startMs);
+    expect(await clock.completion(engine, started, Promise.resolve(heavy).then(spanMs))).toBe(
+      heavy.endMs - heavy.startMs,
+    );
     // Unasked, a submit is not bracketed (its span would be read back for nothing).
     engine.step(() => engine.tidy(() => void matmul(a, a)));
     expect(engine.recorder.lastSubmitSpan).toBeUndefined();

@@ -37,7 +37,11 @@ describe('row softmax against float64 references', () => {
   it('rejects key lengths that do not divide the rows', async () => {
     const engine = await getEngine();
     expect(() =>
-      engine.tidy(() => softmaxRows(engine.tensor(new Float32Array(2 * 3 * 4), [2, 3, 4]), { keyLengths: engine.tensor([1, 2, 3, 4], [4], 'i32') })),
+      engine.tidy(() =>
+        softmaxRows(engine.tensor(new Float32Array(2 * 3 * 4), [2, 3, 4]), {
+          keyLengths: engine.tensor([1, 2, 3, 4], [4], 'i32'),
+        }),
+      ),
     ).toThrow(/keyLengths/);
   });
 });

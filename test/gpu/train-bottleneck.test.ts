@@ -19,9 +19,15 @@ describe('training the reverse task with PLIF and a mixture of softmaxes', () =>
   it('gives the PLIF slopes their own group (plain SGD at 0.02, whatever the run uses) and no target table', async () => {
     const engine = await getEngine();
     const config = applyOverrides(tiny, { head: plif });
-    const run = new TrainingRun(engine, await prepareTask(readNodeAsset, config), config, { label: 'plif', adapter: 'test' });
+    const run = new TrainingRun(engine, await prepareTask(readNodeAsset, config), config, {
+      label: 'plif',
+      adapter: 'test',
+    });
     const groups = run.optimizer.groups;
-    expect(groups.map((g) => [g.lr, g.rule])).toEqual([[3e-3, 'adam'], [0.02, 'sgd']]);
+    expect(groups.map((g) => [g.lr, g.rule])).toEqual([
+      [3e-3, 'adam'],
+      [0.02, 'sgd'],
+    ]);
     expect(groups[1]!.params.map((p) => p.label)).toEqual(['plif.theta']);
     expect(run.model.targetTable).toBeUndefined();
     run.release();

@@ -56,8 +56,19 @@ describe('training the reverse task (12 symbols, length 2–5)', () => {
 
   it('trains the LSTM encoder–decoder with attention and input feeding', async () => {
     const engine = await getEngine();
-    const config = applyOverrides(tiny, { 'model.backbone': 'lstm', 'data.maxLength': 4, 'train.steps': 40, head: softmax });
-    const record = await runComparison({ engine, read: readNodeAsset, adapter: 'test', runs: [{ label: 'lstm', config }], evaluation: { decodeSentences: 8 } });
+    const config = applyOverrides(tiny, {
+      'model.backbone': 'lstm',
+      'data.maxLength': 4,
+      'train.steps': 40,
+      head: softmax,
+    });
+    const record = await runComparison({
+      engine,
+      read: readNodeAsset,
+      adapter: 'test',
+      runs: [{ label: 'lstm', config }],
+      evaluation: { decodeSentences: 8 },
+    });
     const run = record.runs[0]!;
     expect(run.status, run.error).toBe('finished');
     expect(run.metrics.at(-1)!.loss).toBeLessThan(run.metrics[0]!.loss - 0.3);
@@ -68,7 +79,9 @@ describe('training the reverse task (12 symbols, length 2–5)', () => {
 async function trainedRun(config: ExperimentConfig) {
   const engine = await getEngine();
   const task = await prepareTask(readNodeAsset, config, { engine });
-  const batches = [...new Batcher(task.train, config.train.dataSeed, { size: { sentences: config.train.batchSentences } }).nextEpoch()];
+  const batches = [
+    ...new Batcher(task.train, config.train.dataSeed, { size: { sentences: config.train.batchSentences } }).nextEpoch(),
+  ];
   return { engine, task, batches, run: new TrainingRun(engine, task, config, { label: 'resume', adapter: 'test' }) };
 }
 
@@ -92,7 +105,10 @@ describe('tied input embeddings', () => {
   // m = 100, d = 256) against 1 untied, so sinusoidal positions (std 0.71) swamped the tokens.
   it('start at the per-coordinate scale of an untied table: 1 in the Transformer, 0.1/√3 in the LSTM', async () => {
     const engine = await getEngine();
-    for (const [backbone, expected] of [['transformer', 1], ['lstm', 0.1 / Math.sqrt(3)]] as const) {
+    for (const [backbone, expected] of [
+      ['transformer', 1],
+      ['lstm', 0.1 / Math.sqrt(3)],
+    ] as const) {
       const scales: number[] = [];
       for (const tiedInput of [false, true]) {
         const config = applyOverrides(tiny, { head: nllVmf, 'model.tiedInput': tiedInput, 'model.backbone': backbone });
@@ -100,44 +116,70 @@ describe('tied input embeddings', () => {
         const model = buildModel(engine, config, task);
         // Words with a vector in the frozen table (PAD and BOS rows are zero).
         const m = task.tableDimension;
-        const words = Int32Array.from({ length: task.targetVocabulary.size }, (_, id) => id).filter((id) => task.targetTable.subarray(id * m, (id + 1) * m).some((x) => x !== 0));
+        const words = Int32Array.from({ length: task.targetVocabulary.size }, (_, id) => id).filter((id) =>
+          task.targetTable.subarray(id * m, (id + 1) * m).some((x) => x !== 0),
+        );
         const input = model.backbone.decoderInput;
-        const vectors = [...(await engine.tidy(() => input.forward(input.upload(engine, words, [words.length], 'ids'))).read())];
+        const vectors = [
+          ...(await engine.tidy(() => input.forward(input.upload(engine, words, [words.length], 'ids'))).read()),
+        ];
         scales.push(Math.sqrt(vectors.reduce((sum, x) => sum + x * x, 0) / vectors.length));
         model.release();
       }
-      for (const scale of scales) expect(scale / expected, `${backbone}: untied ${scales[0]}, tied ${scales[1]}`).toBeGreaterThan(0.85);
-      for (const scale of scales) expect(scale / expected, `${backbone}: untied ${scales[0]}, tied ${scales[1]}`).toBeLessThan(1.15);
+      for (const scale of scales)
+        expect(scale / expected, `${backbone}: untied ${scales[0]}, tied ${scales[1]}`).toBeGreaterThan(0.85);
+      for (const scale of scales)
+        expect(scale / expected, `${backbone}: untied ${scales[0]}, tied ${scales[1]}`).toBeLessThan(1.15);
     }
   }, 120_000);
 });
 
 describe('a shared vocabulary', () => {
   it('gives both sides one vocabulary and one input table, counted from both sides of the pairs', async () => {
-    const config = applyOverrides(tiny, { dataset: 'bible-kjv-en', 'data.sourceVocab': 300, 'data.targetVocab': 300, 'data.maxLength': 8, 'data.trainSentences': 400, 'data.validSentences': 8 });
+    const config = applyOverrides(tiny, {
+      dataset: 'bible-kjv-en',
+      'data.sourceVocab': 300,
+      'data.targetVocab': 300,
+      'data.maxLength': 8,
+      'data.trainSentences': 400,
+      'data.validSentences': 8,
+    });
     const separate = await prepareTask(readNodeAsset, config);
     const shared = await prepareTask(readNodeAsset, applyOverrides(config, { 'data.sharedVocabulary': true }));
     expect(shared.sourceVocabulary).toBe(shared.targetVocabulary);
     // Words only King James uses enter the one vocabulary, though no target sentence has them.
     const kingJamesOnly = separate.sourceVocabulary!.tokens.filter((word) => !separate.targetVocabulary.has(word));
     expect(kingJamesOnly).toEqual(expect.arrayContaining(['shalt', 'thou', 'spake', 'unto']));
-    expect(['shalt', 'thou', 'spake'].filter((word) => shared.targetVocabulary.has(word))).toEqual(['shalt', 'thou', 'spake']);
+    expect(['shalt', 'thou', 'spake'].filter((word) => shared.targetVocabulary.has(word))).toEqual([
+      'shalt',
+      'thou',
+      'spake',
+    ]);
     expect(shared.train.length).toBe(separate.train.length);
   }, 60_000);
 
-  it.each(['transformer', 'lstm'] as const)('lets the %s encoder read the decoder input table, one parameter however tied', async (backbone) => {
-    const config = applyOverrides(tiny, { 'data.sharedVocabulary': true, 'model.backbone': backbone, head: { kind: 'softmax', tied: true }, 'train.steps': 6 });
-    const { batches, run } = await trainedRun(config);
-    const labels = run.parameters.map((p) => p.label);
-    expect(new Set(labels).size).toBe(labels.length);
-    expect(labels).toContain('decoder.embedding.table');
-    expect(labels.some((label) => label.startsWith('encoder.embedding'))).toBe(false);
-    const clock = new StepClock();
-    for (let step = 0; step < 6; step++) await run.trainStep(batches[step]!, clock);
-    await run.settle();
-    expect(run.record.metrics.at(-1)!.loss).toBeLessThan(run.record.metrics[0]!.loss);
-    run.release();
-  }, 120_000);
+  it.each(['transformer', 'lstm'] as const)(
+    'lets the %s encoder read the decoder input table, one parameter however tied',
+    async (backbone) => {
+      const config = applyOverrides(tiny, {
+        'data.sharedVocabulary': true,
+        'model.backbone': backbone,
+        head: { kind: 'softmax', tied: true },
+        'train.steps': 6,
+      });
+      const { batches, run } = await trainedRun(config);
+      const labels = run.parameters.map((p) => p.label);
+      expect(new Set(labels).size).toBe(labels.length);
+      expect(labels).toContain('decoder.embedding.table');
+      expect(labels.some((label) => label.startsWith('encoder.embedding'))).toBe(false);
+      const clock = new StepClock();
+      for (let step = 0; step < 6; step++) await run.trainStep(batches[step]!, clock);
+      await run.settle();
+      expect(run.record.metrics.at(-1)!.loss).toBeLessThan(run.record.metrics[0]!.loss);
+      run.release();
+    },
+    120_000,
+  );
 });
 
 describe('checkpoints', () => {
@@ -166,7 +208,10 @@ describe('checkpoints', () => {
   it('refuses a checkpoint of another model with a message naming the mismatch', async () => {
     const { run, engine, task } = await trainedRun(applyOverrides(tiny, { head: softmax }));
     const checkpoint = await saveCheckpoint(run);
-    const other = new TrainingRun(engine, task, applyOverrides(tiny, { head: softmax, 'model.ffn': 48 }), { label: 'other', adapter: 'test' });
+    const other = new TrainingRun(engine, task, applyOverrides(tiny, { head: softmax, 'model.ffn': 48 }), {
+      label: 'other',
+      adapter: 'test',
+    });
     expect(() => restoreCheckpoint(other, checkpoint)).toThrow(/ffn.*\[64×32\].*\[48×32\]/);
     expect(() => restoreCheckpoint(other, new Uint8Array(40))).toThrow(/not a Continuum checkpoint/);
     run.release();
@@ -178,7 +223,9 @@ describe('checkpoints', () => {
     const { run, engine, task } = await trainedRun(applyOverrides(tiny, { head: { ...plif, slopeOptimizer: 'adam' } }));
     const checkpoint = await saveCheckpoint(run);
     const sgd = new TrainingRun(engine, task, applyOverrides(tiny, { head: plif }), { label: 'sgd', adapter: 'test' });
-    expect(() => restoreCheckpoint(sgd, checkpoint)).toThrow(/holds \d+ values where this run's parameters and optimizer state take \d+/);
+    expect(() => restoreCheckpoint(sgd, checkpoint)).toThrow(
+      /holds \d+ values where this run's parameters and optimizer state take \d+/,
+    );
     run.release();
     sgd.release();
   }, 120_000);

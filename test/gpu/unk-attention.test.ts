@@ -22,7 +22,12 @@ import { tinyReverseTask } from '../helpers/reverseTask';
 
 const d = 8;
 // Two sources, the second one padded: attention must be zero past its length.
-const batch: SourceBatch = { size: 2, source: Int32Array.from([5, 6, 7, 8, 9, 0]), sourceLength: 3, sourceLengths: Int32Array.from([3, 2]) };
+const batch: SourceBatch = {
+  size: 2,
+  source: Int32Array.from([5, 6, 7, 8, 9, 0]),
+  sourceLength: 3,
+  sourceLengths: Int32Array.from([3, 2]),
+};
 const fed = [Int32Array.from([specialIds.bos, specialIds.bos]), Int32Array.from([10, 11]), Int32Array.from([12, 4])];
 
 async function parameterValues(model: Backbone): Promise<Map<string, Float64Array>> {
@@ -69,20 +74,35 @@ describe('the attention incremental decoders give back for <unk> replacement', (
   it("Transformer: the last decoder layer's cross-attention, averaged over heads", async () => {
     const engine = await getEngine();
     const heads = 2;
-    const model = new Transformer(engine, { sourceVocab: 16, targetVocab: 16, encoderLayers: 1, decoderLayers: 2, dModel: d, heads, ffn: 8, positions: 'learned', maxLength: 8, initSeed: 3 });
+    const model = new Transformer(engine, {
+      sourceVocab: 16,
+      targetVocab: 16,
+      encoderLayers: 1,
+      decoderLayers: 2,
+      dModel: d,
+      heads,
+      ffn: 8,
+      positions: 'learned',
+      maxLength: 8,
+      initSeed: 3,
+    });
     // Zero the token tables and every sub-layer's output projection except the last layer's
     // self/cross queries and keys: each stream is then its position vector, so the attention of
     // position t is softmax over s of (W_q·LN(pos_t) + b_q)·(W_k·LN(pos_s) + b_k)/√d_h per head,
     // from the read-back weights alone — while the first decoder layer's cross-attention (other
     // weights) would give a different answer.
     const zeroed = /embedding|\.(self|cross)\.out\.|ffn\.outer\./;
-    for (const p of model.parameters()) if (zeroed.test(p.label)) engine.device.queue.writeBuffer(p.buffer, 0, new Float32Array(p.size));
+    for (const p of model.parameters())
+      if (zeroed.test(p.label)) engine.device.queue.writeBuffer(p.buffer, 0, new Float32Array(p.size));
     const values = await parameterValues(model);
     const got = await decodedAttention(engine, model);
 
     const positions = parameter(values, 'positions');
-    const normed = (t: number) => layerNorm(positions.subarray(t * d, (t + 1) * d), new Float64Array(d).fill(1), new Float64Array(d), 1, d).y;
-    const [wq, bq, wk, bk] = ['q.weight', 'q.bias', 'k.weight', 'k.bias'].map((name) => parameter(values, `decoder.1.cross.${name}`));
+    const normed = (t: number) =>
+      layerNorm(positions.subarray(t * d, (t + 1) * d), new Float64Array(d).fill(1), new Float64Array(d), 1, d).y;
+    const [wq, bq, wk, bk] = ['q.weight', 'q.bias', 'k.weight', 'k.bias'].map((name) =>
+      parameter(values, `decoder.1.cross.${name}`),
+    );
     const S = batch.sourceLength;
     const want = new Float64Array(got.length);
     for (let b = 0; b < batch.size; b++) {
@@ -91,7 +111,10 @@ describe('the attention incremental decoders give back for <unk> replacement', (
         const query = affine(wq!, normed(t), bq);
         for (let h = 0; h < heads; h++) {
           const dh = d / heads;
-          const scores = keys.map((key) => key.slice(h * dh, (h + 1) * dh).reduce((sum, k, i) => sum + k * query[h * dh + i]!, 0) / Math.sqrt(dh));
+          const scores = keys.map(
+            (key) =>
+              key.slice(h * dh, (h + 1) * dh).reduce((sum, k, i) => sum + k * query[h * dh + i]!, 0) / Math.sqrt(dh),
+          );
           const p = softmaxRows(scores, 1, S, { blockRows: 1, causal: false, keyLengths: [batch.sourceLengths![b]!] });
           p.forEach((value, s) => (want[(b * fed.length + t) * S + s] += value / heads));
         }
@@ -104,7 +127,14 @@ describe('the attention incremental decoders give back for <unk> replacement', (
 
   it('LSTM: its global attention, from a float64 run of the encoder and decoder', async () => {
     const engine = await getEngine();
-    const model = new LstmSeq2seq(engine, { sourceVocab: 16, targetVocab: 16, encoderLayers: 1, decoderLayers: 1, dModel: d, initSeed: 4 });
+    const model = new LstmSeq2seq(engine, {
+      sourceVocab: 16,
+      targetVocab: 16,
+      encoderLayers: 1,
+      decoderLayers: 1,
+      dModel: d,
+      initSeed: 4,
+    });
     const values = await parameterValues(model);
     const got = await decodedAttention(engine, model);
 
@@ -113,7 +143,11 @@ describe('the attention incremental decoders give back for <unk> replacement', (
     const cell = (name: string, x: ArrayLike<number>, state: State): State => {
       const gates = affine(parameter(values, `${name}.ih.weight`), x, parameter(values, `${name}.ih.bias`));
       const recurrent = affine(parameter(values, `${name}.hh.weight`), state.h);
-      return lstmCellReference(gates.map((g, i) => g + recurrent[i]!), state.c, state.h.length);
+      return lstmCellReference(
+        gates.map((g, i) => g + recurrent[i]!),
+        state.c,
+        state.h.length,
+      );
     };
     const S = batch.sourceLength;
     const want = new Float64Array(got.length);
@@ -130,8 +164,12 @@ describe('the attention incremental decoders give back for <unk> replacement', (
       const forward = run('encoder.0.forward', [...inputs.keys()]);
       const backward = run('encoder.0.backward', [...inputs.keys()].reverse());
       const memory = new Float64Array(S * d);
-      for (let s = 0; s < n; s++) memory.set([...Array.from(forward.outputs[s]!), ...Array.from(backward.outputs[s]!)], s * d);
-      let state: State = { h: [...Array.from(forward.state.h), ...Array.from(backward.state.h)], c: [...Array.from(forward.state.c), ...Array.from(backward.state.c)] };
+      for (let s = 0; s < n; s++)
+        memory.set([...Array.from(forward.outputs[s]!), ...Array.from(backward.outputs[s]!)], s * d);
+      let state: State = {
+        h: [...Array.from(forward.state.h), ...Array.from(backward.state.h)],
+        c: [...Array.from(forward.state.c), ...Array.from(backward.state.c)],
+      };
       let feed: ArrayLike<number> = new Float64Array(d);
       for (let t = 0; t < fed.length; t++) {
         state = cell('decoder.0', [...embed('decoder.embedding.table', fed[t]![b]!), ...Array.from(feed)], state);
@@ -157,7 +195,11 @@ describe('the attention incremental decoders give back for <unk> replacement', (
 describe('evaluation', () => {
   it('replaces every emitted <unk> with a source word and reports BLEU with <unk> kept beside it', async () => {
     const engine = await getEngine();
-    const config = applyOverrides(tinyReverseTask, { 'data.trainSentences': 40, 'data.validSentences': 4, head: { kind: 'softmax' } });
+    const config = applyOverrides(tinyReverseTask, {
+      'data.trainSentences': 40,
+      'data.validSentences': 4,
+      head: { kind: 'softmax' },
+    });
     const task = await prepareTask(readNodeAsset, config);
     const run = new TrainingRun(engine, task, config, { label: 'unk', adapter: 'test' });
     // A softmax bias that makes <unk> every greedy choice.

@@ -11,7 +11,9 @@ describe('vMF kernels against float64 references', () => {
   it('is finite everywhere on the grid, including κ = 0 and padding rows', async () => {
     const engine = await getEngine();
     for (const m of normaliserDims) {
-      const out = await engine.tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor([0, ...kappaGrid], [kappaGrid.length + 1]))).read();
+      const out = await engine
+        .tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor([0, ...kappaGrid], [kappaGrid.length + 1])))
+        .read();
       expect(out.every(Number.isFinite), `m=${m}`).toBe(true);
     }
     for (const [name, options] of Object.entries(vmfVariants)) {

@@ -8,7 +8,14 @@ import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { launchChromium, repoRoot, startDevServer, type DevServer, type LaunchedBrowser } from '../../src/cli/chromium';
 
-export { chromiumPath, launchChromium, repoRoot, startDevServer, type DevServer, type LaunchedBrowser } from '../../src/cli/chromium';
+export {
+  chromiumPath,
+  launchChromium,
+  repoRoot,
+  startDevServer,
+  type DevServer,
+  type LaunchedBrowser,
+} from '../../src/cli/chromium';
 
 /** Uncaught exceptions and console errors on the page, so a test can show them when it fails. */
 export function collectPageErrors(page: Page): string[] {
@@ -55,8 +62,15 @@ export function useBuiltSite(): { readonly site: BuiltSite; readonly browser: La
     const configFile = join(repoRoot, 'vite.config.ts');
     // One build per test run (test/setup/builtSite.ts): the first file to need it writes it.
     const outDir = inject('builtSiteDir');
-    if (!existsSync(join(outDir, 'index.html'))) await build({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    server = await preview({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+    if (!existsSync(join(outDir, 'index.html')))
+      await build({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    server = await preview({
+      root: repoRoot,
+      configFile,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0 },
+    });
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error('vite preview reported no local URL');
     session.site = { outDir, url };

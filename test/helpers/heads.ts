@@ -12,12 +12,21 @@ export function toyProblem(engine: Engine, n: number, d: number, vocab: number):
   const random = mulberry32(3);
   return {
     hidden: engine.tensor(randomArray(n * d, 4, -1, 1), [n, d]),
-    targets: engine.tensor(Int32Array.from({ length: n }, (_, i) => (i % 7 === 6 ? -1 : Math.floor(random() * vocab))), [n], 'i32'),
+    targets: engine.tensor(
+      Int32Array.from({ length: n }, (_, i) => (i % 7 === 6 ? -1 : Math.floor(random() * vocab))),
+      [n],
+      'i32',
+    ),
   };
 }
 
 /** `steps` Adam steps (lr 0.05, the head's own parameter groups) on the head alone; the summed loss before each. */
-export async function trainHead(engine: Engine, head: Head, { hidden, targets }: { hidden: Tensor; targets: Tensor }, steps: number): Promise<number[]> {
+export async function trainHead(
+  engine: Engine,
+  head: Head,
+  { hidden, targets }: { hidden: Tensor; targets: Tensor },
+  steps: number,
+): Promise<number[]> {
   const adam = new Adam(engine, optimizerGroups(head, []), { lr: 0.05 });
   const losses: number[] = [];
   try {

@@ -9,5 +9,13 @@ export const tinyReverseTask = mergeConfig(defaultConfig, {
   data: { sourceVocab: 16, targetVocab: 16, maxLength: 5, trainSentences: 2000, validSentences: 64 },
   embeddings: { source: 'in-app', dimension: 16 },
   model: { encoderLayers: 1, decoderLayers: 1, dModel: 32, heads: 2, ffn: 64, dropout: 0 },
-  train: { steps: 100, batchSentences: 32, learningRate: 3e-3, warmupSteps: 10, decay: 'none', evalEvery: 0, logEvery: 10 },
+  train: {
+    steps: 100,
+    batchSentences: 32,
+    learningRate: 3e-3,
+    warmupSteps: 10,
+    decay: 'none',
+    evalEvery: 0,
+    logEvery: 10,
+  },
 });

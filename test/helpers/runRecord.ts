@@ -20,7 +20,17 @@ export function fullRun(label: string, config = softmaxConfig): RunRecord {
       { step: 1, wallMs: 10, tokens: 100, loss: 6.5, learningRate: 1e-4, gradNorm: 2 },
       { step: 2, wallMs: 20.5, tokens: 200, loss: NaN, learningRate: 2e-4, tokensPerSecond: Infinity },
     ],
-    evals: [{ step: 2, wallMs: 25, validLoss: 6, accuracy1: 0.1, accuracy5: 0.3, bleu: 1.5, samples: [{ source: 'a', reference: 'b', hypothesis: 'c' }] }],
+    evals: [
+      {
+        step: 2,
+        wallMs: 25,
+        validLoss: 6,
+        accuracy1: 0.1,
+        accuracy5: 0.3,
+        bleu: 1.5,
+        samples: [{ source: 'a', reference: 'b', hypothesis: 'c' }],
+      },
+    ],
     speed: { tokensPerSecond: 1000, compileMs: 50, warmupMs: 5, msPerStep: { total: 10, forward: 4 } },
     memory: { parameters: 10, optimizerState: 20, activations: 30, frozen: 40, outputLayerParams: 5 },
   };

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Batcher, buildBatch, evaluationBatches, ignoredTarget, languageModelExamples, paddingEfficiency, seq2seqExamples,
-  type Batch, type BatchSize, type Example,
+  Batcher,
+  buildBatch,
+  evaluationBatches,
+  ignoredTarget,
+  languageModelExamples,
+  paddingEfficiency,
+  seq2seqExamples,
+  type Batch,
+  type BatchSize,
+  type Example,
 } from '../../src/data/batching';
 import { mulberry32 } from '../../src/math/random';
 
@@ -13,7 +21,10 @@ function skewedPairs(count: number, seed: number): { source: Int32Array; target:
   return Array.from({ length: count }, (_, n) => {
     const length = Math.min(120, 1 + Math.floor(-12 * Math.log(1 - random())));
     const sourceLength = Math.max(1, length + Math.floor(random() * 5) - 2);
-    return { source: new Int32Array(sourceLength).fill(4 + (n % 50)), target: new Int32Array(length).fill(5 + (n % 40)) };
+    return {
+      source: new Int32Array(sourceLength).fill(4 + (n % 50)),
+      target: new Int32Array(length).fill(5 + (n % 40)),
+    };
   });
 }
 
@@ -76,7 +87,8 @@ describe('Batcher', () => {
         expect(batches.flatMap((b) => [...b.examples]).sort((a, b) => a - b)).toEqual(examples.map((_, i) => i));
         for (const batch of batches) {
           if ('sentences' in size) expect(batch.size).toBeLessThanOrEqual(size.sentences);
-          else if (batch.size > 1) expect(batch.size * (batch.sourceLength + batch.length)).toBeLessThanOrEqual(size.tokens);
+          else if (batch.size > 1)
+            expect(batch.size * (batch.sourceLength + batch.length)).toBeLessThanOrEqual(size.tokens);
         }
       }
     }
@@ -92,20 +104,33 @@ describe('Batcher', () => {
     expect(second).not.toEqual(first);
     expect(run(43)[0]).not.toEqual(first);
     const same = [...new Batcher(examples, 42, { size: { tokens: 1500 } }).nextEpoch()];
-    expect(same.map((b) => [...b.input])).toEqual([...new Batcher(examples, 42, { size: { tokens: 1500 } }).nextEpoch()].map((b) => [...b.input]));
+    expect(same.map((b) => [...b.input])).toEqual(
+      [...new Batcher(examples, 42, { size: { tokens: 1500 } }).nextEpoch()].map((b) => [...b.input]),
+    );
   });
 
   it('draws the recorded order for a fixed seed (the same in every JavaScript engine)', () => {
     // Recorded once: a change here changes every experiment's batches for a given data seed.
-    const tiny = seq2seqExamples(Array.from({ length: 8 }, (_, n) => ({ source: ids(4), target: new Int32Array(1 + (n % 3)).fill(5) })));
+    const tiny = seq2seqExamples(
+      Array.from({ length: 8 }, (_, n) => ({ source: ids(4), target: new Int32Array(1 + (n % 3)).fill(5) })),
+    );
     const batcher = new Batcher(tiny, 1, { size: { sentences: 3 } });
     // Sorted by length within the epoch's one chunk (examples 0 3 6 shortest, 2 5 longest), then shuffled.
-    expect(epochOrder(batcher.nextEpoch())).toEqual([[1, 7, 4], [6, 3, 0], [2, 5]]);
-    expect(epochOrder(batcher.nextEpoch())).toEqual([[5, 2], [6, 0, 3], [4, 1, 7]]);
+    expect(epochOrder(batcher.nextEpoch())).toEqual([
+      [1, 7, 4],
+      [6, 3, 0],
+      [2, 5],
+    ]);
+    expect(epochOrder(batcher.nextEpoch())).toEqual([
+      [5, 2],
+      [6, 0, 3],
+      [4, 1, 7],
+    ]);
   });
 
   it('pads much less with bucketing than without, on a skewed-length corpus', () => {
-    const efficiency = (bucketing: boolean) => paddingEfficiency(new Batcher(examples, 3, { size: { sentences: 32 }, bucketing }).nextEpoch());
+    const efficiency = (bucketing: boolean) =>
+      paddingEfficiency(new Batcher(examples, 3, { size: { sentences: 32 }, bucketing }).nextEpoch());
     const bucketed = efficiency(true);
     const plain = efficiency(false);
     expect(bucketed).toBeGreaterThan(0.85);

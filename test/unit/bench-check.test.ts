@@ -6,12 +6,27 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { benchCheck, compareFigures, type BenchFigure } from '../../src/cli/bench/check';
 
-const figure = (id: string, value: number, better: 'higher' | 'lower'): BenchFigure => ({ id, value, unit: better === 'higher' ? 'GFLOP/s' : 'ms', better });
+const figure = (id: string, value: number, better: 'higher' | 'lower'): BenchFigure => ({
+  id,
+  value,
+  unit: better === 'higher' ? 'GFLOP/s' : 'ms',
+  better,
+});
 
 describe('bench:check', () => {
   it('flags a figure more than 20 % worse in its own direction, and lists missing ones', () => {
-    const baseline = [figure('matmul', 10, 'higher'), figure('step', 100, 'lower'), figure('decode', 50, 'lower'), figure('gone', 1, 'higher')];
-    const now = [figure('matmul', 7.9, 'higher'), figure('step', 119, 'lower'), figure('decode', 70, 'lower'), figure('new', 3, 'higher')];
+    const baseline = [
+      figure('matmul', 10, 'higher'),
+      figure('step', 100, 'lower'),
+      figure('decode', 50, 'lower'),
+      figure('gone', 1, 'higher'),
+    ];
+    const now = [
+      figure('matmul', 7.9, 'higher'),
+      figure('step', 119, 'lower'),
+      figure('decode', 70, 'lower'),
+      figure('new', 3, 'higher'),
+    ];
     const { changes, regressions, missing } = compareFigures(baseline, now);
     expect(changes.map((c) => c.id)).toEqual(['matmul', 'step', 'decode']);
     expect(regressions.map((c) => c.id)).toEqual(['matmul', 'decode']);

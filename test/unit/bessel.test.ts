@@ -49,7 +49,8 @@ describe('vmfLogNormalizer', () => {
   });
   it('is finite from κ = 1e-6 to 1e5 for m from 2 to 1024, where scipy.ive underflows below κ ≈ 1.03 at m = 300', () => {
     for (const m of [2, 3, 100, 300, 1024]) {
-      for (const kappa of [1e-6, 1e-3, 1, 1.03, 1e2, 1e5]) expect(Number.isFinite(vmfLogNormalizer(m, kappa)), `m=${m} κ=${kappa}`).toBe(true);
+      for (const kappa of [1e-6, 1e-3, 1, 1.03, 1e2, 1e5])
+        expect(Number.isFinite(vmfLogNormalizer(m, kappa)), `m=${m} κ=${kappa}`).toBe(true);
     }
   });
   it('has derivative −A_{m/2−1}(κ)', () => {

@@ -2,18 +2,38 @@
 // the sweep on screen, and the metric-against-d figures.
 import { describe, expect, it } from 'vitest';
 import { bottleneckFigure } from '../../src/app/plots/bottleneckFigures';
-import { bottleneckPreset, decodeBottleneck, defaultBottleneckConfig, encodeBottleneck } from '../../src/app/share/bottleneckUrl';
+import {
+  bottleneckPreset,
+  decodeBottleneck,
+  defaultBottleneckConfig,
+  encodeBottleneck,
+} from '../../src/app/share/bottleneckUrl';
 import { linkPreset } from '../../src/app/share/url';
 import { foldSweepEvent, type SweepView } from '../../src/app/state/bottleneck';
 import { parseBottleneckConfig } from '../../src/experiments/bottleneck';
 import type { BottleneckRow } from '../../src/train/bottleneck';
 
-const row = (head: string, d: number, modeAccuracy: number, kl: number): BottleneckRow => ({ head, d, ce: kl + 4, kl, modeAccuracy, trainLoss: 5, msPerStep: 3, paramCount: 10 });
+const row = (head: string, d: number, modeAccuracy: number, kl: number): BottleneckRow => ({
+  head,
+  d,
+  ce: kl + 4,
+  kl,
+  modeAccuracy,
+  trainLoss: 5,
+  msPerStep: 3,
+  paramCount: 10,
+});
 
 describe('bottleneck links', () => {
   it('write only the preset, the seed and what differs from the defaults', () => {
-    expect(encodeBottleneck({ config: defaultBottleneckConfig, autostart: false })).toBe(`?v=2&preset=${bottleneckPreset}&seed=1`);
-    const config = parseBottleneckConfig({ dims: [2, 8], steps: 50, heads: [{ kind: 'softmax' }, { kind: 'mos', components: 3 }] });
+    expect(encodeBottleneck({ config: defaultBottleneckConfig, autostart: false })).toBe(
+      `?v=2&preset=${bottleneckPreset}&seed=1`,
+    );
+    const config = parseBottleneckConfig({
+      dims: [2, 8],
+      steps: 50,
+      heads: [{ kind: 'softmax' }, { kind: 'mos', components: 3 }],
+    });
     const query = encodeBottleneck({ config, autostart: true });
     expect(new URLSearchParams(query).get('dims')).toBe('[2,8]');
     expect(linkPreset(query)).toBe(bottleneckPreset);
@@ -21,11 +41,15 @@ describe('bottleneck links', () => {
   });
 
   it('keep the default for each bad or unknown parameter and say why in plain text', () => {
-    const { link, warnings } = decodeBottleneck(`?v=2&preset=${bottleneckPreset}&dims=[0,4]&steps=25&heads=[{"kind":"l2"}]&colour=red&runs=[]&vocab=<b>9</b>`);
+    const { link, warnings } = decodeBottleneck(
+      `?v=2&preset=${bottleneckPreset}&dims=[0,4]&steps=25&heads=[{"kind":"l2"}]&colour=red&runs=[]&vocab=<b>9</b>`,
+    );
     expect(link.config).toEqual({ ...defaultBottleneckConfig, steps: 25 });
     expect(warnings).toHaveLength(5);
     expect(warnings[0]).toMatch(/runs/);
-    expect(warnings.find((w) => w.startsWith('Ignored dims='))).toMatch(/dims\[0\] must be an integer from 1 to 4096, got 0.*Using the default \[2,4,8,16,32,64\]/);
+    expect(warnings.find((w) => w.startsWith('Ignored dims='))).toMatch(
+      /dims\[0\] must be an integer from 1 to 4096, got 0.*Using the default \[2,4,8,16,32,64\]/,
+    );
     expect(warnings.find((w) => w.startsWith('Ignored heads='))).toMatch(/vocabulary-scoring heads only/);
     expect(warnings.find((w) => w.includes('colour'))).toMatch(/unknown parameter "colour"/);
     expect(warnings.find((w) => w.startsWith('Ignored vocab='))).toContain('<b>9</b>');
@@ -40,8 +64,14 @@ describe('the sweep on the page', () => {
     apply({ type: 'progress', progress: { head: 'softmax', d: 2, done: 25, total: 100 } });
     apply({ type: 'row', row: row('softmax', 2, 0.1, 0.5) });
     expect(view).toMatchObject({ state: 'running', task: { logProbRank: 64 }, rows: [{ head: 'softmax', d: 2 }] });
-    expect(apply({ type: 'finished', complete: false })).toMatchObject({ state: 'stopped', message: expect.stringMatching(/after 1 of/) });
-    expect(apply({ type: 'failed', message: 'The sweep failed: lost' })).toMatchObject({ state: 'failed', message: 'The sweep failed: lost' });
+    expect(apply({ type: 'finished', complete: false })).toMatchObject({
+      state: 'stopped',
+      message: expect.stringMatching(/after 1 of/),
+    });
+    expect(apply({ type: 'failed', message: 'The sweep failed: lost' })).toMatchObject({
+      state: 'failed',
+      message: 'The sweep failed: lost',
+    });
   });
 
   it('draws one line per head against d, in the heads order, with the entropy floor under cross-entropy', () => {

@@ -40,15 +40,28 @@ describe('the synthetic bottleneck generator', () => {
   it('draws targets in proportion to p*', () => {
     const task = bottleneckTask({ contexts: 1, vocab: 4, temperature: 0.5, seed: 2 });
     const targets = targetSampler(task, 40_000, 3)();
-    for (let y = 0; y < 4; y++) expect(targets.filter((t) => t === y).length / targets.length).toBeCloseTo(task.probs[y]!, 2);
+    for (let y = 0; y < 4; y++)
+      expect(targets.filter((t) => t === y).length / targets.length).toBeCloseTo(task.probs[y]!, 2);
   });
 });
 
 describe('the bottleneck settings', () => {
   it('fills the defaults', () => {
     const config = parseBottleneckConfig({});
-    expect(config).toMatchObject({ contexts: 256, vocab: 256, temperature: 1, dims: [2, 4, 8, 16, 32, 64], steps: 300, samplesPerContext: 4, learningRate: 0.01 });
-    expect(config.heads).toEqual([{ kind: 'softmax' }, { kind: 'plif', pieces: 1000 }, { kind: 'mos', components: 15 }]);
+    expect(config).toMatchObject({
+      contexts: 256,
+      vocab: 256,
+      temperature: 1,
+      dims: [2, 4, 8, 16, 32, 64],
+      steps: 300,
+      samplesPerContext: 4,
+      learningRate: 0.01,
+    });
+    expect(config.heads).toEqual([
+      { kind: 'softmax' },
+      { kind: 'plif', pieces: 1000 },
+      { kind: 'mos', components: 15 },
+    ]);
   });
 
   it('names the field in every error', () => {
@@ -71,7 +84,9 @@ describe('the bottleneck settings', () => {
 
 describe('the synthetic bottleneck settings', () => {
   it('refuse a task whose CPU tables would not fit, naming the product', () => {
-    expect(() => parseBottleneckConfig({ contexts: 65_536, vocab: 65_536 })).toThrow(/vocab must keep contexts × vocab at most 16,777,216/);
+    expect(() => parseBottleneckConfig({ contexts: 65_536, vocab: 65_536 })).toThrow(
+      /vocab must keep contexts × vocab at most 16,777,216/,
+    );
     expect(parseBottleneckConfig({ contexts: 4096, vocab: 4096 }).vocab).toBe(4096);
   });
 

@@ -24,8 +24,19 @@ import { mulberry32 } from '../../src/math/random';
 // 13. low+er</w> 2                         → lower</w>; every word is one symbol, nothing is left.
 const sennrichCorpus = 'low '.repeat(5) + 'lower '.repeat(2) + 'newest '.repeat(6) + 'widest '.repeat(3);
 const sennrichMerges = [
-  ['e', 's'], ['es', 't</w>'], ['l', 'o'], ['e', 'w'], ['ew', 'est</w>'], ['n', 'ewest</w>'], ['lo', 'w</w>'],
-  ['d', 'est</w>'], ['i', 'dest</w>'], ['w', 'idest</w>'], ['e', 'r</w>'], ['lo', 'w'], ['low', 'er</w>'],
+  ['e', 's'],
+  ['es', 't</w>'],
+  ['l', 'o'],
+  ['e', 'w'],
+  ['ew', 'est</w>'],
+  ['n', 'ewest</w>'],
+  ['lo', 'w</w>'],
+  ['d', 'est</w>'],
+  ['i', 'dest</w>'],
+  ['w', 'idest</w>'],
+  ['e', 'r</w>'],
+  ['lo', 'w'],
+  ['low', 'er</w>'],
 ];
 
 const english = `The old man walked slowly down the road. He didn't know where he was going, but he knew
@@ -66,18 +77,36 @@ describe('BPE training', () => {
 
   it('lays out ids as specials, the alphabet in both forms, then the merged symbols in rank order', () => {
     const tokenizer = BpeTokenizer.train([sennrichCorpus], { merges: 2 });
-    expect(tokenizer.vocabulary.tokens.slice(0, 8)).toEqual(['<pad>', '<unk>', '<bos>', '<eos>', 'd', 'd</w>', 'e', 'e</w>']);
+    expect(tokenizer.vocabulary.tokens.slice(0, 8)).toEqual([
+      '<pad>',
+      '<unk>',
+      '<bos>',
+      '<eos>',
+      'd',
+      'd</w>',
+      'e',
+      'e</w>',
+    ]);
     expect(tokenizer.vocabulary.tokens.slice(-2)).toEqual(['es', 'est</w>']);
     expect(tokenizer.vocabulary.size).toBe(4 + 2 * 10 + 2); // d e i l n o r s t w, bare and word-final
   });
 
   it('stops when the best pair is rarer than minPairCount', () => {
     // a b a b a</w> ×1 has a+b twice; c d</w> ×3. After both merges: ab ab a</w>, one of each pair.
-    const counts = new Map([['ababa', 1], ['cd', 3]]);
-    expect(learnMerges(counts, { merges: 10 }).merges).toEqual([['c', 'd</w>'], ['a', 'b']]);
+    const counts = new Map([
+      ['ababa', 1],
+      ['cd', 3],
+    ]);
+    expect(learnMerges(counts, { merges: 10 }).merges).toEqual([
+      ['c', 'd</w>'],
+      ['a', 'b'],
+    ]);
     // With single pairs allowed: ab+a</w> before ab+ab, since "a</w>" < "ab" ('<' sorts before letters).
     expect(learnMerges(counts, { merges: 10, minPairCount: 1 }).merges).toEqual([
-      ['c', 'd</w>'], ['a', 'b'], ['ab', 'a</w>'], ['ab', 'aba</w>'],
+      ['c', 'd</w>'],
+      ['a', 'b'],
+      ['ab', 'a</w>'],
+      ['ab', 'aba</w>'],
     ]);
   });
 

@@ -4,7 +4,13 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { defaultConfig, parseConfig, shippedDatasets, type ExperimentConfig } from '../../src/experiments/config';
 import { ConfigError, issueLine } from '../../src/experiments/configIssues';
 import { syntheticDatasets } from '../../src/experiments/synthetic';
-import { applyOverrides, differingSettings, parseAssignment, parseAssignments, runLabel } from '../../src/experiments/overrides';
+import {
+  applyOverrides,
+  differingSettings,
+  parseAssignment,
+  parseAssignments,
+  runLabel,
+} from '../../src/experiments/overrides';
 import type { HeadSpec } from '../../src/heads';
 
 const errorsOf = (input: unknown): string[] => {
@@ -18,7 +24,11 @@ const withChange = (path: string, value: unknown) => {
   else copy[group!]![key] = value;
   return copy;
 };
-const vmf: HeadSpec = { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false };
+const vmf: HeadSpec = {
+  kind: 'vmf',
+  regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 },
+  approximate: false,
+};
 
 describe('the experiment config schema', () => {
   it('types the head as HeadSpec, each assignable to the other', () => {
@@ -32,7 +42,9 @@ describe('the experiment config schema', () => {
 
   it("lists the shipped manifest's datasets and the built-in synthetic tasks", () => {
     const manifest = JSON.parse(readFileSync(new URL('../../public/data/manifest.json', import.meta.url), 'utf8'));
-    expect([...shippedDatasets.parallel].sort()).toEqual([...Object.keys(manifest.parallel), ...Object.keys(syntheticDatasets)].sort());
+    expect([...shippedDatasets.parallel].sort()).toEqual(
+      [...Object.keys(manifest.parallel), ...Object.keys(syntheticDatasets)].sort(),
+    );
     expect([...shippedDatasets.corpora].sort()).toEqual(Object.keys(manifest.corpora).sort());
   });
 
@@ -47,8 +59,16 @@ describe('the experiment config schema', () => {
     ['embeddings.dimension', 50, 'embeddings.dimension must be 100 with embeddings.source "glove"'],
     ['head', { kind: 'hierarchical-softmax' }, 'head.kind must be one of "softmax", "vmf"'],
     ['head', { kind: 'max-margin' }, 'head.margin must be a number above 0 and at most 2, got nothing'],
-    ['head', { kind: 'vmf', regularizer: { kind: 'reg2', lambda2: 0 } }, 'head.regularizer.lambda2 must be a number above 0'],
-    ['dataset', 'sotu', 'dataset must be a parallel dataset for task "translation" ("bible-es-en", "bible-kjv-en", "synthetic-copy", "synthetic-reverse"), got "sotu"'],
+    [
+      'head',
+      { kind: 'vmf', regularizer: { kind: 'reg2', lambda2: 0 } },
+      'head.regularizer.lambda2 must be a number above 0',
+    ],
+    [
+      'dataset',
+      'sotu',
+      'dataset must be a parallel dataset for task "translation" ("bible-es-en", "bible-kjv-en", "synthetic-copy", "synthetic-reverse"), got "sotu"',
+    ],
     ['version', 2, 'version must be 1, got 2'],
   ])('names the field and the allowed values: %s = %j', (path, value, message) => {
     const errors = errorsOf(withChange(path, value));
@@ -57,30 +77,47 @@ describe('the experiment config schema', () => {
   });
 
   it('refuses a tied output layer with the frozen table as decoder input (nothing trainable to tie to)', () => {
-    const tiedBoth = { ...defaultConfig, model: { ...defaultConfig.model, tiedInput: true }, head: { kind: 'mos', tied: true } };
-    expect(errorsOf(tiedBoth)).toEqual(['head.tied must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "mos" tied']);
+    const tiedBoth = {
+      ...defaultConfig,
+      model: { ...defaultConfig.model, tiedInput: true },
+      head: { kind: 'mos', tied: true },
+    };
+    expect(errorsOf(tiedBoth)).toEqual([
+      'head.tied must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "mos" tied',
+    ]);
   });
 
   it('allows one vocabulary for both sides only for word-level translation with equal sizes', () => {
-    const shared = (data: Record<string, unknown>, rest: Record<string, unknown> = {}) => errorsOf({ ...defaultConfig, ...rest, data: { ...defaultConfig.data, sharedVocabulary: true, ...data } });
+    const shared = (data: Record<string, unknown>, rest: Record<string, unknown> = {}) =>
+      errorsOf({ ...defaultConfig, ...rest, data: { ...defaultConfig.data, sharedVocabulary: true, ...data } });
     expect(shared({})).toEqual([]);
-    expect(shared({ sourceVocab: 500 })).toEqual(['data.sourceVocab must equal data.targetVocab (8000) with data.sharedVocabulary, got 500']);
-    expect(shared({ targetTokenization: 'bpe' })).toEqual(['data.sharedVocabulary needs data.targetTokenization "word" (the source side is words)']);
+    expect(shared({ sourceVocab: 500 })).toEqual([
+      'data.sourceVocab must equal data.targetVocab (8000) with data.sharedVocabulary, got 500',
+    ]);
+    expect(shared({ targetTokenization: 'bpe' })).toEqual([
+      'data.sharedVocabulary needs data.targetTokenization "word" (the source side is words)',
+    ]);
     const lm = { task: 'language-model', dataset: 'sotu', model: { ...defaultConfig.model, encoderLayers: 0 } };
-    expect(shared({}, lm)).toEqual(['data.sharedVocabulary needs task "translation" (a language model has no source side), got "language-model"']);
+    expect(shared({}, lm)).toEqual([
+      'data.sharedVocabulary needs task "translation" (a language model has no source side), got "language-model"',
+    ]);
   });
 
   it('reports every problem at once, unknown settings included', () => {
     const input = { ...withChange('train.steps', -1), extra: 1, data: { ...defaultConfig.data, vocab: 3 } };
-    expect(errorsOf(input)).toEqual(expect.arrayContaining([
-      expect.stringContaining('train.steps must be'),
-      'extra is not a known setting',
-      'data.vocab is not a known setting',
-    ]));
+    expect(errorsOf(input)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('train.steps must be'),
+        'extra is not a known setting',
+        'data.vocab is not a known setting',
+      ]),
+    );
   });
 
   it('requires an encoder for translation and none for a language model', () => {
-    expect(errorsOf(withChange('model.encoderLayers', 0))).toEqual([expect.stringContaining('model.encoderLayers must be at least 1')]);
+    expect(errorsOf(withChange('model.encoderLayers', 0))).toEqual([
+      expect.stringContaining('model.encoderLayers must be at least 1'),
+    ]);
     const lm = { ...defaultConfig, task: 'language-model', dataset: 'sotu' };
     expect(errorsOf(lm)).toEqual([expect.stringContaining('model.encoderLayers must be 0 for task "language-model"')]);
     expect(errorsOf({ ...lm, model: { ...defaultConfig.model, encoderLayers: 0 }, head: vmf })).toEqual([]);
@@ -100,14 +137,18 @@ describe('the experiment config schema', () => {
     expect(parseConfig({ ...defaultConfig, dataset: 'sotu' })).toMatchObject({
       issues: [{ path: 'dataset', message: expect.stringMatching(/^must be a parallel dataset/), related: ['task'] }],
     });
-    fc.assert(fc.property(fc.anything(), (value) => {
-      const result = parseConfig(value);
-      return !('errors' in result) || result.errors.every((line, i) => line === issueLine(result.issues[i]!));
-    }));
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        const result = parseConfig(value);
+        return !('errors' in result) || result.errors.every((line, i) => line === issueLine(result.issues[i]!));
+      }),
+    );
   });
 
   it('checks datasets against a given catalogue', () => {
-    expect(parseConfig({ ...defaultConfig, dataset: 'mine' }, { parallel: ['mine'], corpora: [] })).toHaveProperty('config');
+    expect(parseConfig({ ...defaultConfig, dataset: 'mine' }, { parallel: ['mine'], corpora: [] })).toHaveProperty(
+      'config',
+    );
   });
 
   describe('embeddings.source "uploaded"', () => {
@@ -119,7 +160,9 @@ describe('the experiment config schema', () => {
     };
 
     it('is valid only once vectors are uploaded, at their dimension', () => {
-      expect(errorsWith(uploaded(50))).toEqual(['embeddings.source must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"']);
+      expect(errorsWith(uploaded(50))).toEqual([
+        'embeddings.source must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"',
+      ]);
       expect(errorsWith(uploaded(50), withVectors(50))).toEqual([]);
       expect(errorsWith(uploaded(64), withVectors(50))).toEqual([
         'embeddings.dimension must be 50 with embeddings.source "uploaded" (the uploaded vectors are 50-d), got 64',
@@ -128,14 +171,16 @@ describe('the experiment config schema', () => {
 
     it('accepts 16 to 1024 dimensions, while in-app tables stay at most 300 and GloVe at 100', () => {
       expect(errorsWith(uploaded(1024), withVectors(1024))).toEqual([]);
-      expect(errorsWith(uploaded(1025), withVectors(1025))).toEqual([expect.stringContaining('embeddings.dimension must be an integer from 16 to 1024')]);
+      expect(errorsWith(uploaded(1025), withVectors(1025))).toEqual([
+        expect.stringContaining('embeddings.dimension must be an integer from 16 to 1024'),
+      ]);
       expect(errorsWith({ ...defaultConfig, embeddings: { source: 'in-app', dimension: 300 } })).toEqual([]);
       expect(errorsWith({ ...defaultConfig, embeddings: { source: 'in-app', dimension: 301 } })).toEqual([
         'embeddings.dimension must be an integer from 16 to 300 with embeddings.source "in-app", got 301',
       ]);
-      expect(errorsWith({ ...defaultConfig, embeddings: { source: 'glove', dimension: 300 } }, withVectors(300))).toEqual([
-        expect.stringContaining('must be 100 with embeddings.source "glove"'),
-      ]);
+      expect(
+        errorsWith({ ...defaultConfig, embeddings: { source: 'glove', dimension: 300 } }, withVectors(300)),
+      ).toEqual([expect.stringContaining('must be 100 with embeddings.source "glove"')]);
     });
   });
 
@@ -147,8 +192,11 @@ describe('the experiment config schema', () => {
   it('never throws, whatever it is given', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    for (const input of [cyclic, Object.create(null), 10n, Symbol('x'), { ...defaultConfig, dataset: 10n }]) expect(() => parseConfig(input)).not.toThrow();
-    fc.assert(fc.property(fc.anything(), (input) => Array.isArray((parseConfig(input) as { errors?: string[] }).errors)));
+    for (const input of [cyclic, Object.create(null), 10n, Symbol('x'), { ...defaultConfig, dataset: 10n }])
+      expect(() => parseConfig(input)).not.toThrow();
+    fc.assert(
+      fc.property(fc.anything(), (input) => Array.isArray((parseConfig(input) as { errors?: string[] }).errors)),
+    );
   });
 });
 
@@ -174,8 +222,14 @@ describe('dotted overrides', () => {
 
   it('replaces an object whose kind changes and merges one whose kind stays', () => {
     const config = applyOverrides(defaultConfig, { head: vmf });
-    expect(applyOverrides(config, { 'head.regularizer.lambda1': 0.05 }).head).toEqual({ ...vmf, regularizer: { kind: 'reg1+reg2', lambda1: 0.05, lambda2: 0.1 } });
-    expect(applyOverrides(config, { 'head.regularizer': { kind: 'reg1', lambda1: 0.1 } }).head).toEqual({ ...vmf, regularizer: { kind: 'reg1', lambda1: 0.1 } });
+    expect(applyOverrides(config, { 'head.regularizer.lambda1': 0.05 }).head).toEqual({
+      ...vmf,
+      regularizer: { kind: 'reg1+reg2', lambda1: 0.05, lambda2: 0.1 },
+    });
+    expect(applyOverrides(config, { 'head.regularizer': { kind: 'reg1', lambda1: 0.1 } }).head).toEqual({
+      ...vmf,
+      regularizer: { kind: 'reg1', lambda1: 0.1 },
+    });
     expect(applyOverrides(config, { 'head.kind': 'l2' }).head).toEqual({ kind: 'l2' });
   });
 
@@ -188,7 +242,12 @@ describe('dotted overrides', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const { errors, message } = caught as ConfigError;
-    expect(errors).toEqual(expect.arrayContaining(['train.stepz is not a known setting', expect.stringContaining('train.steps must be an integer')]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'train.stepz is not a known setting',
+        expect.stringContaining('train.steps must be an integer'),
+      ]),
+    );
     expect(message).toContain('train.stepz');
     expect(() => applyOverrides(defaultConfig, { train: 3, 'train.steps': 4 })).toThrow(/train.steps cannot be set/);
   });
@@ -203,7 +262,9 @@ describe('dotted overrides', () => {
 
   it('labels a run by how it differs', () => {
     const other = applyOverrides(defaultConfig, { 'train.learningRate': 1e-3, head: vmf, dataset: 'bible-kjv-en' });
-    expect(runLabel(defaultConfig, other)).toBe('head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1, dataset: bible-kjv-en, train.learningRate: 0.001');
+    expect(runLabel(defaultConfig, other)).toBe(
+      'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1, dataset: bible-kjv-en, train.learningRate: 0.001',
+    );
     expect(runLabel(defaultConfig, defaultConfig)).toBe('baseline');
     expect(runLabel(defaultConfig, defaultConfig, ['head'])).toBe('head: softmax');
     expect(runLabel(defaultConfig, applyOverrides(defaultConfig, { 'head.tied': true }))).toBe('head: softmax (tied)');

@@ -4,7 +4,14 @@ import type { ReadAsset } from '../../src/data/assets';
 import { readNodeAsset } from '../../src/data/assetsNode';
 import { measureCoverage, tokenCounts } from '../../src/data/coverage';
 import { decodeFloat16, encodeFloat16 } from '../../src/data/float16';
-import { loadCorpus, loadGlove, loadManifest, loadParallel, type GloveVectors, type ParallelText } from '../../src/data/datasets';
+import {
+  loadCorpus,
+  loadGlove,
+  loadManifest,
+  loadParallel,
+  type GloveVectors,
+  type ParallelText,
+} from '../../src/data/datasets';
 import { sha256Hex, splits, type Manifest, type Split } from '../../src/data/manifest';
 
 // Every shipped file is read and decompressed once, here; the tests below only look at the results.
@@ -36,7 +43,10 @@ describe('shipped files', () => {
     for (const path of paths) {
       const bytes = await readNodeAsset(path);
       const content = await sha256Hex(gunzipSync(bytes));
-      expect({ path, sha256: await sha256Hex(bytes), contentSha256: content, bytes: bytes.length }).toEqual({ path, ...manifest.files[path] });
+      expect({ path, sha256: await sha256Hex(bytes), contentSha256: content, bytes: bytes.length }).toEqual({
+        path,
+        ...manifest.files[path],
+      });
     }
     const total = Object.values(manifest.files).reduce((sum, file) => sum + file.bytes, 0);
     expect(total).toBeLessThan(25e6);
@@ -48,12 +58,17 @@ describe('shipped files', () => {
       if (path === 'moby-dick.valid.txt.gz') bytes[bytes.length - 9] ^= 1;
       return bytes;
     };
-    await expect(loadCorpus(corrupting, 'moby-dick', 'valid')).rejects.toThrow(/'moby-dick\.valid\.txt\.gz' is corrupt/);
+    await expect(loadCorpus(corrupting, 'moby-dick', 'valid')).rejects.toThrow(
+      /'moby-dick\.valid\.txt\.gz' is corrupt/,
+    );
   });
 
   it('load from a server that decompresses .gz files on the way (Content-Encoding: gzip), still verified', async () => {
-    const decoding: ReadAsset = async (path) => (path.endsWith('.gz') ? gunzipSync(await readNodeAsset(path)) : readNodeAsset(path));
-    expect(await loadCorpus(decoding, 'moby-dick', 'valid')).toEqual(await loadCorpus(readNodeAsset, 'moby-dick', 'valid'));
+    const decoding: ReadAsset = async (path) =>
+      path.endsWith('.gz') ? gunzipSync(await readNodeAsset(path)) : readNodeAsset(path);
+    expect(await loadCorpus(decoding, 'moby-dick', 'valid')).toEqual(
+      await loadCorpus(readNodeAsset, 'moby-dick', 'valid'),
+    );
     const tampering: ReadAsset = async (path) => {
       const bytes = await decoding(path);
       if (path === 'moby-dick.valid.txt.gz') bytes[5] ^= 1;
@@ -122,7 +137,9 @@ describe.each(['sotu', 'brown', 'moby-dick'])('%s', (name) => {
   it('reports the GloVe coverage of its text as recomputed from the files', () => {
     const words = new Set(glove.words);
     const lines = splits.flatMap((split) => corpora[name][split]);
-    expect(measureCoverage(tokenCounts(lines), (word) => words.has(word))).toEqual(manifest.corpora[name].targetCoverage);
+    expect(measureCoverage(tokenCounts(lines), (word) => words.has(word))).toEqual(
+      manifest.corpora[name].targetCoverage,
+    );
   });
 });
 
@@ -139,7 +156,8 @@ describe('GloVe slice', () => {
 
   it('answers king − man + woman with queen at cosine ≈ 0.77', () => {
     const index = new Map(glove.words.map((word, i) => [word, i]));
-    const row = (word: string) => glove.vectors.subarray(index.get(word)! * glove.dim, (index.get(word)! + 1) * glove.dim);
+    const row = (word: string) =>
+      glove.vectors.subarray(index.get(word)! * glove.dim, (index.get(word)! + 1) * glove.dim);
     const [king, man, woman] = [row('king'), row('man'), row('woman')];
     const query = king.map((value, j) => value - man[j] + woman[j]);
     const queryNorm = Math.hypot(...query);

@@ -4,7 +4,8 @@ import { parseConfig, defaultConfig } from '../../src/experiments/config';
 import { sinceBest, stopAfter } from '../../src/train/earlyStopping';
 
 const evals = (...losses: number[]) => losses.map((validLoss, i) => ({ step: 100 * (i + 1), validLoss, accuracy1: 0 }));
-const accuracies = (...values: number[]) => values.map((accuracy1, i) => ({ step: 100 * (i + 1), validLoss: -87.5, accuracy1 }));
+const accuracies = (...values: number[]) =>
+  values.map((accuracy1, i) => ({ step: 100 * (i + 1), validLoss: -87.5, accuracy1 }));
 
 describe('early stopping', () => {
   it('counts evaluations since the best, which must beat it by more than 0.1 %', () => {
@@ -33,8 +34,16 @@ describe('early stopping', () => {
   it('needs evaluations to compare', () => {
     const config = { ...defaultConfig, train: { ...defaultConfig.train, patience: 3, evalEvery: 0 } };
     expect(parseConfig(config)).toEqual({
-      errors: ['train.patience needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got 3)'],
-      issues: [{ path: 'train.patience', message: 'needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got 3)', related: ['train.evalEvery'] }],
+      errors: [
+        'train.patience needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got 3)',
+      ],
+      issues: [
+        {
+          path: 'train.patience',
+          message: 'needs evaluations to compare: set train.evalEvery above 0, or train.patience to 0 (got 3)',
+          related: ['train.evalEvery'],
+        },
+      ],
     });
   });
 });

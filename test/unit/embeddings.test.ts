@@ -19,11 +19,21 @@ describe('filling words the shipped vectors lack', () => {
   const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
   const inAppRows = gaussian(40, k, 1);
   inAppRows.fill(0, 0, k); // word 0 never occurs in the text: no in-app vector
-  const inApp: InAppEmbeddings = { vectors: Float32Array.from(inAppRows), vocabSize: 40, dimension: k, singularValues: new Float64Array(k), device: 'cpu' };
+  const inApp: InAppEmbeddings = {
+    vectors: Float32Array.from(inAppRows),
+    vocabSize: 40,
+    dimension: k,
+    singularValues: new Float64Array(k),
+    device: 'cpu',
+  };
   // The shipped space is the in-app one rotated; it lacks words 0–4 and lists an extra word.
   const rotation = thinQr(gaussian(k, k, 2), k, k).q;
   const rotated = multiply(Float64Array.from(inApp.vectors), rotation, 40, k, k);
-  const pretrained = { words: [...words.slice(5), 'extra'], vectors: [...rotated.slice(5 * k), ...new Array<number>(k).fill(1)], dimension: k };
+  const pretrained = {
+    words: [...words.slice(5), 'extra'],
+    vectors: [...rotated.slice(5 * k), ...new Array<number>(k).fill(1)],
+    dimension: k,
+  };
 
   it('gives every vocabulary word a unit vector, from the shipped table, the map or a seeded direction', () => {
     const table = fillMissingVectors(words, inApp, pretrained);
@@ -52,7 +62,9 @@ describe('filling words the shipped vectors lack', () => {
   });
 
   it('refuses shipped vectors that share no word with the text', () => {
-    expect(() => fillMissingVectors(words, inApp, { words: ['other'], vectors: new Array<number>(k).fill(1), dimension: k })).toThrow(/No word/);
+    expect(() =>
+      fillMissingVectors(words, inApp, { words: ['other'], vectors: new Array<number>(k).fill(1), dimension: k }),
+    ).toThrow(/No word/);
   });
 });
 
@@ -79,7 +91,15 @@ describe('embedding quality checks', () => {
   });
 
   it('reports only probes and analogies whose words are in the table', () => {
-    const report = qualityReport(space, ['king', 'absent'], [['man', 'king', 'woman'], ['x', 'y', 'z']], 1);
+    const report = qualityReport(
+      space,
+      ['king', 'absent'],
+      [
+        ['man', 'king', 'woman'],
+        ['x', 'y', 'z'],
+      ],
+      1,
+    );
     expect(report.neighbours.map((n) => n.word)).toEqual(['king']);
     expect(report.analogies).toHaveLength(1);
     expect(() => nearestNeighbours(space, 'absent')).toThrow(/'absent' is not in the embedding table/);

@@ -26,7 +26,24 @@ const encoder = new TextEncoder();
 function queryString(keys: readonly string[]): fc.Arbitrary<string> {
   const value = fc.oneof(
     fc.string({ unit: 'binary' }),
-    fc.constantFrom('0', '1', '-3', '1e308', '-1e999', 'NaN', '99999999999999999999999', 'null', '{}', '[]', '{"kind":"vmf"}', 'tiny-demo', 'lm-sotu', 'language-model', '[{"head":{"kind":"l2"}}]', '<img src=x onerror=alert(1)>'),
+    fc.constantFrom(
+      '0',
+      '1',
+      '-3',
+      '1e308',
+      '-1e999',
+      'NaN',
+      '99999999999999999999999',
+      'null',
+      '{}',
+      '[]',
+      '{"kind":"vmf"}',
+      'tiny-demo',
+      'lm-sotu',
+      'language-model',
+      '[{"head":{"kind":"l2"}}]',
+      '<img src=x onerror=alert(1)>',
+    ),
     fc.json(),
     fc.double().map(String),
     fc.array(fc.integer({ min: -5, max: 5000 })).map((a) => JSON.stringify(a)),
@@ -41,7 +58,26 @@ function queryString(keys: readonly string[]): fc.Arbitrary<string> {
 
 describe('share links', () => {
   it('decodeExperiment returns a valid experiment and plain-text warnings for any query string', () => {
-    const keys = ['v', 'preset', 'runs', 'run', '__proto__', 'constructor', 'prototype', 'train.steps', 'model.heads', 'model.dModel', 'head', 'head.kind', 'task', 'dataset', 'train.__proto__.x', 'steps', 'seed', 'embeddings.dimension'];
+    const keys = [
+      'v',
+      'preset',
+      'runs',
+      'run',
+      '__proto__',
+      'constructor',
+      'prototype',
+      'train.steps',
+      'model.heads',
+      'model.dModel',
+      'head',
+      'head.kind',
+      'task',
+      'dataset',
+      'train.__proto__.x',
+      'steps',
+      'seed',
+      'embeddings.dimension',
+    ];
     fc.assert(
       fc.property(queryString(keys), (text) => {
         const { state, warnings } = decodeExperiment(text);
@@ -59,7 +95,23 @@ describe('share links', () => {
   });
 
   it('decodeBottleneck returns a valid sweep that re-encodes to itself, for any query string', () => {
-    const keys = ['v', 'preset', 'run', 'runs', 'dims', 'heads', 'steps', 'contexts', 'vocab', 'temperature', 'seed', 'learningRate', 'samplesPerContext', '__proto__', 'x'];
+    const keys = [
+      'v',
+      'preset',
+      'run',
+      'runs',
+      'dims',
+      'heads',
+      'steps',
+      'contexts',
+      'vocab',
+      'temperature',
+      'seed',
+      'learningRate',
+      'samplesPerContext',
+      '__proto__',
+      'x',
+    ];
     const query = queryString(keys).map((text) => `?preset=${bottleneckPreset}&${text.replace(/^\?/, '')}`);
     fc.assert(
       fc.property(query, (text) => {
@@ -81,7 +133,27 @@ const interestingBytes = fc
         weight: 30,
         arbitrary: fc
           .oneof(
-            fc.constantFrom(' ', '\t', '\n', '\r\n', '\r', '0', '1', '9', '.', '-', '+', 'e', 'x', 'nan', 'inf', '2 3\n', 'é', '😀', '\uFEFF'),
+            fc.constantFrom(
+              ' ',
+              '\t',
+              '\n',
+              '\r\n',
+              '\r',
+              '0',
+              '1',
+              '9',
+              '.',
+              '-',
+              '+',
+              'e',
+              'x',
+              'nan',
+              'inf',
+              '2 3\n',
+              'é',
+              '😀',
+              '\uFEFF',
+            ),
             fc.string({ unit: 'grapheme', maxLength: 3 }),
           )
           .map((text) => encoder.encode(text)),
@@ -98,7 +170,10 @@ const vecRows = fc
   .array(
     fc.tuple(
       fc.constantFrom('a', 'b', '.', '1990', 'é', '😀'),
-      fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).map(String), fc.constantFrom('1', '-0', 'x')), { minLength: 1, maxLength: 3 }),
+      fc.array(
+        fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).map(String), fc.constantFrom('1', '-0', 'x')),
+        { minLength: 1, maxLength: 3 },
+      ),
       fc.constantFrom('\n', '\r\n', ' \n', '\t\n'),
     ),
     { maxLength: 6 },
@@ -107,7 +182,11 @@ const vecRows = fc
 
 /** A `count dim` header, from honest to absurd (10^15 words of 10^7 values), over rows that may or may not match it. */
 const vecWithHeader = fc
-  .tuple(fc.oneof(fc.nat(8), fc.nat(), fc.integer({ min: 0, max: 1e15 })), fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 1e7 })), vecRows)
+  .tuple(
+    fc.oneof(fc.nat(8), fc.nat(), fc.integer({ min: 0, max: 1e15 })),
+    fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 1e7 })),
+    vecRows,
+  )
   .map(([count, dim, rows]) => encoder.encode(`${count} ${dim}\n${rows}`));
 
 function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
@@ -139,17 +218,26 @@ const chunkSize = fc.integer({ min: 1, max: 64 });
 describe('uploaded files', () => {
   it('parseVec returns consistent vectors or an UploadError, the same for a Blob and a stream in any chunks', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(interestingBytes, vecRows.map((rows) => encoder.encode(rows)), vecWithHeader), chunkSize, fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }), async (bytes, size, maxWords) => {
-        const options = { file: 'f.vec', maxBytes, maxWords };
-        const chunkedResult = await outcome(() => parseVec(chunked(bytes, size), options));
-        expect(await outcome(() => parseVec(new Blob([bytes]), options))).toEqual(chunkedResult);
-        if ('value' in chunkedResult) {
-          const { words, dim, vectors } = chunkedResult.value;
-          expect(new Set(words).size).toBe(words.length);
-          expect(vectors).toHaveLength(words.length * dim);
-          expect(vectors.every(Number.isFinite)).toBe(true);
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          interestingBytes,
+          vecRows.map((rows) => encoder.encode(rows)),
+          vecWithHeader,
+        ),
+        chunkSize,
+        fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+        async (bytes, size, maxWords) => {
+          const options = { file: 'f.vec', maxBytes, maxWords };
+          const chunkedResult = await outcome(() => parseVec(chunked(bytes, size), options));
+          expect(await outcome(() => parseVec(new Blob([bytes]), options))).toEqual(chunkedResult);
+          if ('value' in chunkedResult) {
+            const { words, dim, vectors } = chunkedResult.value;
+            expect(new Set(words).size).toBe(words.length);
+            expect(vectors).toHaveLength(words.length * dim);
+            expect(vectors.every(Number.isFinite)).toBe(true);
+          }
+        },
+      ),
       { numRuns, timeout },
     );
   });
@@ -247,7 +335,11 @@ describe('imported run files', () => {
     .tuple(fc.constantFrom(...pathsOf(valid)), fc.option(fc.jsonValue(), { nil: undefined }))
     .map(([path, value]) => JSON.stringify(replaced(valid, path, value)));
   const text = fc.oneof(fc.string({ unit: 'binary' }), fc.json(), nearMiss);
-  const file = (contents: string) => ({ name: 'run.json', size: encoder.encode(contents).length, text: async () => contents });
+  const file = (contents: string) => ({
+    name: 'run.json',
+    size: encoder.encode(contents).length,
+    text: async () => contents,
+  });
 
   it('importRunFile returns a valid comparison or an error naming the file, for any text', async () => {
     let accepted = 0;

@@ -17,7 +17,9 @@ describe('buffer buckets', () => {
 describe('shader specialisation', () => {
   const source = 'const TILE: u32 = 4u;\nconst ROWS = 8;\nfn f() { let TILE2 = 3; }';
   it('rewrites top-level const values only', () => {
-    expect(specialize(source, { TILE: '16u', ROWS: 2 })).toBe('const TILE: u32 = 16u;\nconst ROWS = 2;\nfn f() { let TILE2 = 3; }');
+    expect(specialize(source, { TILE: '16u', ROWS: 2 })).toBe(
+      'const TILE: u32 = 16u;\nconst ROWS = 2;\nfn f() { let TILE2 = 3; }',
+    );
   });
   it('rejects a constant the shader does not declare', () => {
     expect(() => specialize(source, { COLS: 1 })).toThrow(/COLS/);

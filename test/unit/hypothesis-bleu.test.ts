@@ -4,7 +4,12 @@ import { bleuWithAndWithoutDuplicates, removeConsecutiveDuplicates } from '../..
 
 describe('removeConsecutiveDuplicates', () => {
   it('drops a token equal to the one before it, keeping later repeats', () => {
-    expect(removeConsecutiveDuplicates(['the', 'the', 'the', 'cat', 'sat', 'the'])).toEqual(['the', 'cat', 'sat', 'the']);
+    expect(removeConsecutiveDuplicates(['the', 'the', 'the', 'cat', 'sat', 'the'])).toEqual([
+      'the',
+      'cat',
+      'sat',
+      'the',
+    ]);
   });
 
   it('compares tokens exactly, so case keeps them apart', () => {
@@ -26,8 +31,8 @@ describe('bleuWithAndWithoutDuplicates removes duplicates before detokenising, a
   const references = ['the food was good.', 'yes, he said that it was true.', 'we went to the market on sunday.'];
 
   it('scores the detokenised tokens as raw BLEU', () => {
-    // 13a tokens of "the food was good good.", "yes,, he said that it was true.", "we went to the the market on sunday.":
-    // 6 + 10 + 9 = 25 against 5 + 9 + 8 = 22. Matches per order (sentence by sentence):
+    // 13a tokens of "the food was good good.", "yes,, he said that it was true.", "we went to the the market on
+    // sunday.": 6 + 10 + 9 = 25 against 5 + 9 + 8 = 22. Matches per order (sentence by sentence):
     // 1-grams 5+9+8 = 22/25, 2-grams 4+8+7 = 19/22, 3-grams 2+6+5 = 13/19, 4-grams 1+5+3 = 9/16; bp = 1.
     // BLEU = 100 · (0.88 · 0.863636 · 0.684211 · 0.5625)^(1/4) = 73.5413.
     const { raw } = bleuWithAndWithoutDuplicates(hypotheses, references);
@@ -44,7 +49,10 @@ describe('bleuWithAndWithoutDuplicates removes duplicates before detokenising, a
     expect(deduplicated.score).toBeCloseTo(100, 9);
     // Removing repeated words from the detokenised text catches only "the the": "good good." and
     // "yes,," survive, so 1-grams 22/24, 2-grams 19/21, 3-grams 14/18, 4-grams 11/15 — BLEU 82.93.
-    const textOrder = bleu(['the food was good good.', 'yes,, he said that it was true.', 'we went to the market on sunday.'], references);
+    const textOrder = bleu(
+      ['the food was good good.', 'yes,, he said that it was true.', 'we went to the market on sunday.'],
+      references,
+    );
     expect(textOrder.score).toBeCloseTo(82.93267532283514, 9);
     expect(deduplicated.score - textOrder.score).toBeGreaterThan(17);
   });

@@ -28,11 +28,15 @@ const staticImport = /^[ \t]*(?:import|export)\s+(?:([^'";]*?)\s+from\s+)?['"]([
 const dynamicImport = /(?<!typeof\s+)\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** `type { A }`, or `{ type A, type B }`: TypeScript erases the whole statement. */
-const typesOnly = (clause: string) => /^type\s/.test(clause) || /^\{\s*type\s+[\w$]+(?:\s+as\s+[\w$]+)?(?:\s*,\s*type\s+[\w$]+(?:\s+as\s+[\w$]+)?)*\s*,?\s*\}$/.test(clause);
+const typesOnly = (clause: string) =>
+  /^type\s/.test(clause) ||
+  /^\{\s*type\s+[\w$]+(?:\s+as\s+[\w$]+)?(?:\s*,\s*type\s+[\w$]+(?:\s+as\s+[\w$]+)?)*\s*,?\s*\}$/.test(clause);
 
 /** The specifiers a module loads at run time. */
 function runtimeImports(text: string): string[] {
-  const statics = [...text.matchAll(staticImport)].filter(([, clause]) => clause === undefined || !typesOnly(clause)).map((m) => m[2]!);
+  const statics = [...text.matchAll(staticImport)]
+    .filter(([, clause]) => clause === undefined || !typesOnly(clause))
+    .map((m) => m[2]!);
   return [...statics, ...[...text.matchAll(dynamicImport)].map((m) => m[1]!)];
 }
 
@@ -40,7 +44,9 @@ function runtimeImports(text: string): string[] {
 function resolve(from: string, specifier: string): string | undefined {
   if (!specifier.startsWith('.')) return undefined;
   const base = join(dirname(from), specifier.replace(/\?.*$/, ''));
-  return [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')].find((p) => /\.tsx?$/.test(p) && existsSync(p));
+  return [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')].find(
+    (p) => /\.tsx?$/.test(p) && existsSync(p),
+  );
 }
 
 /** Each cycle once, as the modules along it (Tarjan's strongly connected components, then a path through each). */
@@ -110,8 +116,17 @@ describe('imports in src/', () => {
   });
 
   it('are reported as the modules along each cycle', () => {
-    const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', ['d']], ['e', ['a']]]);
-    expect(cycles(graph)).toEqual([['d', 'd'], ['c', 'a', 'b', 'c']]);
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a', 'd']],
+      ['d', ['d']],
+      ['e', ['a']],
+    ]);
+    expect(cycles(graph)).toEqual([
+      ['d', 'd'],
+      ['c', 'a', 'b', 'c'],
+    ]);
   });
 
   it('are all found by the import pattern', () => {

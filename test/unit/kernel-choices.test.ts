@@ -1,4 +1,5 @@
-// The Node store behind the per-adapter kernel choices: one JSON file (the page's IndexedDB store is covered by the browser tests).
+// The Node store behind the per-adapter kernel choices: one JSON file (the page's IndexedDB store is covered by the
+// browser tests).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,17 +20,23 @@ describe('fileKernelChoices', () => {
     store.set('gpu-a', { variant: 'register' });
     store.set('gpu-b', { variant: 'tiled' });
     expect(fileKernelChoices(path).get('gpu-a')).toEqual({ variant: 'register' });
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ 'gpu-a': { variant: 'register' }, 'gpu-b': { variant: 'tiled' } });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      'gpu-a': { variant: 'register' },
+      'gpu-b': { variant: 'tiled' },
+    });
   });
 
-  it.each(['{"cut off', '[1, 2]', 'null', ''])('reads a corrupt file (%j) as empty and replaces it on the next write', (text) => {
-    const path = join(dir, 'kernels.json');
-    writeFileSync(path, text);
-    const store = fileKernelChoices(path);
-    expect(store.get('gpu-a')).toBeUndefined();
-    store.set('gpu-a', 1);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ 'gpu-a': 1 });
-  });
+  it.each(['{"cut off', '[1, 2]', 'null', ''])(
+    'reads a corrupt file (%j) as empty and replaces it on the next write',
+    (text) => {
+      const path = join(dir, 'kernels.json');
+      writeFileSync(path, text);
+      const store = fileKernelChoices(path);
+      expect(store.get('gpu-a')).toBeUndefined();
+      store.set('gpu-a', 1);
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ 'gpu-a': 1 });
+    },
+  );
 
   it('warns instead of throwing when the file cannot be written', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -37,7 +44,9 @@ describe('fileKernelChoices', () => {
       const blocker = join(dir, 'a-file');
       writeFileSync(blocker, '');
       fileKernelChoices(join(blocker, 'kernels.json')).set('gpu-a', 1); // a folder inside a file
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not write the kernel cache .*CONTINUUM_KERNEL_CACHE/));
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/could not write the kernel cache .*CONTINUUM_KERNEL_CACHE/),
+      );
     } finally {
       warn.mockRestore();
     }

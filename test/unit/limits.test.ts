@@ -8,7 +8,11 @@ import { presets, resolvePreset } from '../../src/experiments/presets';
 import type { DeviceLimits } from '../../src/gpu';
 
 /** What SwiftShader and many desktop GPUs offer. */
-const gibLimits: DeviceLimits = { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30, maxComputeWorkgroupsPerDimension: 65535 };
+const gibLimits: DeviceLimits = {
+  maxBufferSize: 2 ** 30,
+  maxStorageBufferBindingSize: 2 ** 30,
+  maxComputeWorkgroupsPerDimension: 65535,
+};
 
 /** A task whose data fills every setting: full vocabularies, every sentence data.maxLength words long. */
 function fullSizes(config: ExperimentConfig): TaskSizes {
@@ -32,7 +36,8 @@ const problemsOf = (overrides: Record<string, unknown>, limits = gibLimits) => {
 describe('the pre-flight limit check', () => {
   it('lets every run of every preset through on a 1 GiB GPU', () => {
     for (const name of Object.keys(presets)) {
-      for (const { config } of resolvePreset(name).runs) expect(limitProblems(gibLimits, config, fullSizes(config)), name).toEqual([]);
+      for (const { config } of resolvePreset(name).runs)
+        expect(limitProblems(gibLimits, config, fullSizes(config)), name).toEqual([]);
     }
   });
 
@@ -44,7 +49,7 @@ describe('the pre-flight limit check', () => {
     // tiny-demo: 16 sentences of up to 12 words (+ <bos>), 1000 words, 2 heads, FFN 128.
     expect(problemsOf({ 'train.batchSentences': 65_536 })).toEqual([
       "Tensor 'logits f32[851968×1000]' needs 3.2 GiB, above this GPU's maxStorageBufferBindingSize of 1.0 GiB. Lower train.batchSentences, data.maxLength or data.targetVocab.",
-      'Attention over 65536 sentences × 2 heads: 131072 workgroups, above this GPU\'s maxComputeWorkgroupsPerDimension of 65535 (per dimension). Lower train.batchSentences or model.heads.',
+      "Attention over 65536 sentences × 2 heads: 131072 workgroups, above this GPU's maxComputeWorkgroupsPerDimension of 65535 (per dimension). Lower train.batchSentences or model.heads.",
     ]);
   });
 
@@ -62,16 +67,30 @@ describe('the pre-flight limit check', () => {
       "Tensor 'MoS component logits f32[13312×8000]' needs 406.3 MiB, above this GPU's maxStorageBufferBindingSize of 64.0 MiB. Lower train.batchSentences, data.maxLength, head.components or data.targetVocab.",
     ]);
     // 208·1000 logits make 4 histogram partials of 2·K floats each.
-    expect(problemsOf({ head: { kind: 'plif', pieces: 1_000_000 } }, { ...limits, maxStorageBufferBindingSize: 16 * 2 ** 20 })).toEqual([
+    expect(
+      problemsOf(
+        { head: { kind: 'plif', pieces: 1_000_000 } },
+        { ...limits, maxStorageBufferBindingSize: 16 * 2 ** 20 },
+      ),
+    ).toEqual([
       "Tensor 'plif.partials f32[4×2×1000000]' needs 30.5 MiB, above this GPU's maxStorageBufferBindingSize of 16.0 MiB. Lower head.pieces.",
     ]);
     expect(problemsOf({ 'train.batchSentences': 4096, 'data.maxLength': 128, 'model.heads': 8 }, limits)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Tensor 'decoder self-attention scores f32\[32768×129×129\]' needs 2\.0 GiB.* Lower train\.batchSentences, data\.maxLength or model\.heads\.$/)]),
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^Tensor 'decoder self-attention scores f32\[32768×129×129\]' needs 2\.0 GiB.* Lower train\.batchSentences, data\.maxLength or model\.heads\.$/,
+        ),
+      ]),
     );
     expect(problemsOf({ 'model.backbone': 'lstm', 'model.dModel': 4096, 'model.heads': 1 }, limits)).toEqual([
       "Tensor 'decoder.0.ih.weight f32[16384×8192]' needs 512.0 MiB, above this GPU's maxStorageBufferBindingSize of 64.0 MiB. Lower model.dModel.",
     ]);
-    const bpe = problemsOf({ 'data.targetTokenization': 'bpe', 'embeddings.source': 'in-app', 'train.batchSentences': 8192 }, limits);
-    expect(bpe.find((line) => line.startsWith("Tensor 'logits"))).toMatch(/Lower train\.batchSentences, data\.maxLength or data\.bpeMerges\.$/);
+    const bpe = problemsOf(
+      { 'data.targetTokenization': 'bpe', 'embeddings.source': 'in-app', 'train.batchSentences': 8192 },
+      limits,
+    );
+    expect(bpe.find((line) => line.startsWith("Tensor 'logits"))).toMatch(
+      /Lower train\.batchSentences, data\.maxLength or data\.bpeMerges\.$/,
+    );
   });
 });

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 const srcDir = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Every DOM API that turns a string into markup. */
-const htmlSinks = /dangerouslySetInnerHTML|\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser|srcdoc/;
+const htmlSinks =
+  /dangerouslySetInnerHTML|\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser|srcdoc/;
 
 describe('the source', () => {
   it('never hands a string to an HTML parser', () => {

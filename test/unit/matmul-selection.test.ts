@@ -1,6 +1,11 @@
 // Which matmul kernel runs for which operand strides (no GPU: selection is pure arithmetic).
 import { describe, expect, it } from 'vitest';
-import { kernelAccepts, matmulGeometry, matmulKernels, type MatmulKernelName } from '../../src/tensor/ops/matmulKernels';
+import {
+  kernelAccepts,
+  matmulGeometry,
+  matmulKernels,
+  type MatmulKernelName,
+} from '../../src/tensor/ops/matmulKernels';
 import { kernelFor, productGeometry } from '../../src/tensor/ops/matmulVariants';
 
 const pick = (aShape: number[], transposeA: boolean, bShape: number[], transposeB: boolean, sumBatches = false) =>
@@ -12,7 +17,9 @@ describe('kernelFor on the products of a linear layer y = x·Wᵀ (W [out, in])'
     expect(pick([1024, 256], false, [5000, 256], true)).toBe('vec4ABt32');
     // Batched x [Z, T, d] with the shared W: one product of Z·T rows, not Z products of T.
     expect(pick([16, 20, 256], false, [5000, 256], true)).toBe('vec4ABt32');
-    expect(matmulGeometry([16, 20, 256], false, [5000, 256], true).geometry).toEqual(matmulGeometry([320, 256], false, [5000, 256], true).geometry);
+    expect(matmulGeometry([16, 20, 256], false, [5000, 256], true).geometry).toEqual(
+      matmulGeometry([320, 256], false, [5000, 256], true).geometry,
+    );
   });
 
   it('reads dX = dY·W with A along k and W along n (vec4 A·B)', () => {
@@ -69,10 +76,15 @@ describe('kernelAccepts', () => {
   ];
   const all = Object.keys(matmulKernels) as MatmulKernelName[];
 
-  it.each(layouts)('lets exactly the strided, tiled and $name vec4 kernels read a dense $name product', ({ transposeA, transposeB, kernels }) => {
-    const { geometry } = productGeometry({ m: 12, k: 8, n: 20, transposeA, transposeB });
-    expect(all.filter((k) => kernelAccepts(k, geometry)).sort()).toEqual(['strided32', 'strided8', 'tiled', ...kernels].sort());
-  });
+  it.each(layouts)(
+    'lets exactly the strided, tiled and $name vec4 kernels read a dense $name product',
+    ({ transposeA, transposeB, kernels }) => {
+      const { geometry } = productGeometry({ m: 12, k: 8, n: 20, transposeA, transposeB });
+      expect(all.filter((k) => kernelAccepts(k, geometry)).sort()).toEqual(
+        ['strided32', 'strided8', 'tiled', ...kernels].sort(),
+      );
+    },
+  );
 
   it('keeps the vec4 kernels off products whose batch stride breaks 16-byte alignment', () => {
     const aligned = matmulGeometry([3, 5, 8], false, [8, 12], false).geometry; // a_batch = 40, a_m = 8

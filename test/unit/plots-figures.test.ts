@@ -8,7 +8,14 @@ import { record, view } from './plots-fixtures';
 const traces = (figure: { data: unknown[] }) => figure.data as Partial<PlotData>[];
 
 const metrics = (losses: number[], tps?: number[]): MetricPoint[] =>
-  losses.map((loss, i) => ({ step: i + 1, wallMs: 1000 * (i + 1), tokens: 100 * (i + 1), loss, learningRate: 1e-3, tokensPerSecond: tps?.[i] }));
+  losses.map((loss, i) => ({
+    step: i + 1,
+    wallMs: 1000 * (i + 1),
+    tokens: 100 * (i + 1),
+    loss,
+    learningRate: 1e-3,
+    tokensPerSecond: tps?.[i],
+  }));
 
 const softmax = view(record('softmax', { label: 'softmax', metrics: metrics([6, 5, NaN, 4]) }), '#111111');
 const vmf = view(record('vmf', { label: 'vmf', metrics: metrics([-10, -30, -50], [Infinity, 200, 300]) }), '#222222');
@@ -54,7 +61,9 @@ describe('evalFigure', () => {
     { step: 20, wallMs: 5000, validLoss: 2, accuracy1: 0.5, accuracy5: 0.7, bleu: 4, bleuUnkKept: 3 },
   ];
   const translation = view(record('softmax', { label: 'mt', evals }));
-  const lm = view(record('vmf', { label: 'lm', evals: evals.map(({ bleu: _bleu, bleuUnkKept: _kept, ...rest }) => rest) }));
+  const lm = view(
+    record('vmf', { label: 'lm', evals: evals.map(({ bleu: _bleu, bleuUnkKept: _kept, ...rest }) => rest) }),
+  );
 
   it('plots accuracy@1 in percent and BLEU on a second panel, <unk> replaced and kept, against step or seconds', () => {
     const byStep = traces(evalFigure([translation, lm], 'step'));
@@ -90,7 +99,12 @@ describe('throughput figures', () => {
   });
 
   it('bars each visible run by its summary speed, else its latest reading', () => {
-    const summarised = view(record('softmax', { label: 's', speed: { tokensPerSecond: 999, compileMs: 0, warmupMs: 0, msPerStep: { total: 1 } } }));
+    const summarised = view(
+      record('softmax', {
+        label: 's',
+        speed: { tokensPerSecond: 999, compileMs: 0, warmupMs: 0, msPerStep: { total: 1 } },
+      }),
+    );
     const data = traces(finalThroughputFigure([summarised, vmf, softmax, { ...vmf, visible: false }]));
     expect(data.map((t) => [t.y, t.x])).toEqual([
       [['s'], [999]],
@@ -103,7 +117,18 @@ describe('throughput figures', () => {
 describe('memoryFigure', () => {
   it('stacks the four categories in MiB for each run that reported memory', () => {
     const mib = 1024 * 1024;
-    const withMemory = view(record('vmf', { label: 'm', memory: { parameters: 2 * mib, optimizerState: 4 * mib, activations: mib / 2, frozen: 8 * mib, outputLayerParams: 10 } }));
+    const withMemory = view(
+      record('vmf', {
+        label: 'm',
+        memory: {
+          parameters: 2 * mib,
+          optimizerState: 4 * mib,
+          activations: mib / 2,
+          frozen: 8 * mib,
+          outputLayerParams: 10,
+        },
+      }),
+    );
     const figure = memoryFigure([withMemory, softmax]);
     expect(figure.layout.barmode).toBe('stack');
     expect(traces(figure).map((t) => t.name)).toEqual(memoryCategories.map((c) => c.name));
@@ -115,7 +140,14 @@ describe('memoryFigure', () => {
 
 describe('kappaFigure', () => {
   it('bins the latest κ of continuous runs over one shared range, as shares of tokens', () => {
-    const kappaEval = (step: number, kappas: number[]) => ({ step, wallMs: step, validLoss: 0, accuracy1: 0, accuracy5: 0, kappas });
+    const kappaEval = (step: number, kappas: number[]) => ({
+      step,
+      wallMs: step,
+      validLoss: 0,
+      accuracy1: 0,
+      accuracy5: 0,
+      kappas,
+    });
     const a = view(record('vmf', { label: 'a', evals: [kappaEval(1, [100]), kappaEval(2, [0, 1, 2, 3])] }));
     const b = view(record('vmf', { label: 'b', evals: [kappaEval(2, [4, 4])] }));
     const ignored = view(record('softmax', { evals: [kappaEval(2, [50])] }));

@@ -16,7 +16,14 @@ const token = (text: string, x?: number, y?: number): DecodedToken => ({
   ...(x === undefined ? {} : { x, y }),
 });
 
-const evalWith = (step: number, samples: EvalPoint['samples']): EvalPoint => ({ step, wallMs: step, validLoss: 0, accuracy1: 0, accuracy5: 0, samples });
+const evalWith = (step: number, samples: EvalPoint['samples']): EvalPoint => ({
+  step,
+  wallMs: step,
+  validLoss: 0,
+  accuracy1: 0,
+  accuracy5: 0,
+  samples,
+});
 
 describe('sampleRows', () => {
   const first = view(

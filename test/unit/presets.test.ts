@@ -12,11 +12,17 @@ describe('presets', () => {
     for (const run of runs) expect(parseConfig(run.config)).toEqual({ config: run.config });
     expect(new Set(runs.map((run) => run.label)).size).toBe(runs.length);
     // Comparisons vary the head only; everything else is shared.
-    for (const run of runs) expect(Object.keys(differingSettings(base, run.config)).every((p) => p === 'head' || p.startsWith('head.'))).toBe(true);
+    for (const run of runs)
+      expect(Object.keys(differingSettings(base, run.config)).every((p) => p === 'head' || p.startsWith('head.'))).toBe(
+        true,
+      );
   });
 
   it('labels the tiny demo by its heads', () => {
-    expect(resolvePreset('tiny-demo').runs.map((run) => run.label)).toEqual(['head: softmax', 'head: NLLvMF log(1+κ)(λ−cos) λ=0.2']);
+    expect(resolvePreset('tiny-demo').runs.map((run) => run.label)).toEqual([
+      'head: softmax',
+      'head: NLLvMF log(1+κ)(λ−cos) λ=0.2',
+    ]);
   });
 
   it('keeps the tiny demo tiny', () => {
@@ -26,14 +32,18 @@ describe('presets', () => {
     expect(base.data.maxLength).toBeLessThanOrEqual(12);
   });
 
-  it('opens on the live comparison, a smaller version of the results suite\'s main one', () => {
+  it("opens on the live comparison, a smaller version of the results suite's main one", () => {
     expect(defaultPresetName).toBe('kjv-web-live');
     const live = resolvePreset('kjv-web-live');
     const suite = resolvePreset('kjv-web');
     expect(live.runs.map((r) => r.config.head)).toEqual(suite.runs.map((r) => r.config.head));
     // The same task, vocabularies and model; the suite trains longer, with GloVe targets and dropout.
     expect(live.base.dataset).toBe(suite.base.dataset);
-    expect(live.base.data).toMatchObject({ sourceVocab: suite.base.data.sourceVocab, targetVocab: suite.base.data.targetVocab, maxLength: suite.base.data.maxLength });
+    expect(live.base.data).toMatchObject({
+      sourceVocab: suite.base.data.sourceVocab,
+      targetVocab: suite.base.data.targetVocab,
+      maxLength: suite.base.data.maxLength,
+    });
     expect({ ...live.base.model, dropout: 0 }).toEqual({ ...suite.base.model, dropout: 0 });
     expect(live.base.train.steps).toBeLessThanOrEqual(300);
   });
@@ -51,8 +61,13 @@ describe('presets', () => {
 
   it('covers every continuous loss in the zoo', () => {
     expect(resolvePreset('loss-zoo').runs.map((run) => run.label)).toEqual([
-      'head: L2', 'head: cosine', 'head: max-margin γ=0.5', 'head: syn-margin (projection) γ=0.5', 'head: syn-margin (difference) γ=0.5',
-      'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1', 'head: NLLvMF log(1+κ)(λ−cos) λ=0.2',
+      'head: L2',
+      'head: cosine',
+      'head: max-margin γ=0.5',
+      'head: syn-margin (projection) γ=0.5',
+      'head: syn-margin (difference) γ=0.5',
+      'head: NLLvMF reg1+reg2 λ1=0.02 λ2=0.1',
+      'head: NLLvMF log(1+κ)(λ−cos) λ=0.2',
     ]);
   });
 
@@ -63,7 +78,9 @@ describe('presets', () => {
   });
 
   it('names the available presets when the name is unknown', () => {
-    expect(() => resolvePreset('nope')).toThrow(/Unknown preset "nope"; available: tiny-demo, kjv-web-live, kjv-web, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu/);
+    expect(() => resolvePreset('nope')).toThrow(
+      /Unknown preset "nope"; available: tiny-demo, kjv-web-live, kjv-web, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu/,
+    );
     expect(() => resolvePreset('toString')).toThrow(/Unknown preset/);
     expect(() => resolvePreset('tiny-demo', { 'train.steps': 0 })).toThrow(/train.steps must be an integer/);
   });

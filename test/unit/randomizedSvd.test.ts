@@ -37,7 +37,10 @@ describe('dense float64 linear algebra', () => {
 
   it('Jacobi SVD: known singular values, orthonormal factors, USVᵀ = A, both orientations', () => {
     const s = [9, 4, 2.5, 1e-3];
-    for (const [rows, cols] of [[13, 4], [4, 13]] as const) {
+    for (const [rows, cols] of [
+      [13, 4],
+      [4, 13],
+    ] as const) {
       const a = withSpectrum(rows, cols, s, 3);
       const svd = jacobiSvd(a, rows, cols);
       [...svd.s].forEach((v, i) => expect(v).toBeCloseTo(s[i]!, 12));

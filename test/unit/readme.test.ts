@@ -9,11 +9,20 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const readme = read('README.md');
-const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const documents = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** Fenced code blocks in order: the info string and the text between the fences. */
 function fencedBlocks(markdown: string): { lang: string; body: string; index: number }[] {
-  return [...markdown.matchAll(/^```([^\n`]*)\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => ({ lang: m[1]!.trim(), body: m[2]!, index: m.index! }));
+  return [...markdown.matchAll(/^```([^\n`]*)\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => ({
+    lang: m[1]!.trim(),
+    body: m[2]!,
+    index: m.index!,
+  }));
 }
 
 /** The text outside fenced blocks and inline code spans, where links and headings live. */
@@ -64,7 +73,13 @@ describe('README', () => {
   });
 
   it('stays a user document: no tracker numbers', () => {
-    for (const path of ['README.md', 'docs/methods.md', 'docs/performance.md', 'docs/reliability.md', 'docs/contributing.md']) {
+    for (const path of [
+      'README.md',
+      'docs/methods.md',
+      'docs/performance.md',
+      'docs/reliability.md',
+      'docs/contributing.md',
+    ]) {
       expect(read(path), path).not.toMatch(/\bissues? \d+|\(#\d+\)/i);
     }
   });
@@ -82,7 +97,10 @@ describe('relative links in README.md and docs/*.md', () => {
     const resolved = file === '' ? join(root, path) : join(dirname(join(root, path)), decodeURI(file));
     expect(existsSync(resolved), `${path} links to missing ${relative(root, resolved)}`).toBe(true);
     if (anchor && resolved.endsWith('.md')) {
-      expect(anchors(readFileSync(resolved, 'utf8')).has(anchor), `${relative(root, resolved)} has no heading #${anchor}`).toBe(true);
+      expect(
+        anchors(readFileSync(resolved, 'utf8')).has(anchor),
+        `${relative(root, resolved)} has no heading #${anchor}`,
+      ).toBe(true);
     }
   });
 });

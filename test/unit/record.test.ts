@@ -28,7 +28,10 @@ describe('run records', () => {
   });
 
   it('wraps a single run into a comparison', () => {
-    expect(parseRunFile(toJson(run('one')))).toEqual({ ok: true, value: { format: 'continuum-comparison', formatVersion: 1, runs: [run('one')] } });
+    expect(parseRunFile(toJson(run('one')))).toEqual({
+      ok: true,
+      value: { format: 'continuum-comparison', formatVersion: 1, runs: [run('one')] },
+    });
   });
 
   it('explains what is wrong and where', () => {
@@ -38,13 +41,17 @@ describe('run records', () => {
     };
     expect(fail('{"format": ')).toMatch(/^Not a run file: the text is not valid JSON/);
     expect(fail('[]')).toBe('Not a run file: "format" must be "continuum-run" or "continuum-comparison", got nothing');
-    expect(fail(JSON.stringify({ ...comparison, formatVersion: 2 }))).toBe('Invalid continuum-comparison file: formatVersion must be 1, got 2');
+    expect(fail(JSON.stringify({ ...comparison, formatVersion: 2 }))).toBe(
+      'Invalid continuum-comparison file: formatVersion must be 1, got 2',
+    );
     const badStep = structuredClone(comparison);
     badStep.runs[1]!.metrics[0]!.step = -1;
     expect(fail(toJson(badStep))).toMatch(/^Invalid continuum-comparison file: runs\[1\]\.metrics\[0\]\.step /);
     const badConfig = structuredClone(comparison);
     badConfig.runs[0]!.config.model.heads = 3;
-    expect(fail(toJson(badConfig))).toBe('Invalid continuum-comparison file: runs[0].config.model.heads must divide model.dModel (64), got 3');
+    expect(fail(toJson(badConfig))).toBe(
+      'Invalid continuum-comparison file: runs[0].config.model.heads must divide model.dModel (64), got 3',
+    );
   });
 
   it('accepts a config naming a dataset this machine does not ship', () => {
@@ -53,13 +60,34 @@ describe('run records', () => {
 
   it('writes metrics and evaluations as RFC 4180 CSV whose labels round-trip', () => {
     const metrics = readCsv(metricsCsv(comparison));
-    expect(metrics[0]).toEqual(['run', 'step', 'wallMs', 'tokens', 'loss', 'learningRate', 'gradNorm', 'tokensPerSecond']);
+    expect(metrics[0]).toEqual([
+      'run',
+      'step',
+      'wallMs',
+      'tokens',
+      'loss',
+      'learningRate',
+      'gradNorm',
+      'tokensPerSecond',
+    ]);
     expect(metrics).toHaveLength(5);
     expect(metrics[1]).toEqual(['head: softmax', '1', '10', '100', '6.5', '0.0001', '2', '']);
     expect(metrics[4]![0]).toBe(comparison.runs[1]!.label);
     expect(metrics[4]!.slice(4)).toEqual(['NaN', '0.0002', '', 'Infinity']);
     const evals = readCsv(evalsCsv(comparison));
-    expect(evals[0]).toEqual(['run', 'step', 'wallMs', 'validLoss', 'accuracy1', 'accuracy5', 'perplexity', 'bleu', 'bleuNoDuplicates', 'bleuUnkKept', 'unknownShare']);
+    expect(evals[0]).toEqual([
+      'run',
+      'step',
+      'wallMs',
+      'validLoss',
+      'accuracy1',
+      'accuracy5',
+      'perplexity',
+      'bleu',
+      'bleuNoDuplicates',
+      'bleuUnkKept',
+      'unknownShare',
+    ]);
     expect(evals.map((row) => row[0])).toEqual(['run', 'head: softmax', comparison.runs[1]!.label]);
   });
 });

@@ -12,7 +12,14 @@ import { useSharedResultsStore } from '../../src/app/state/sharedResults';
 import { useTrainingStore } from '../../src/app/state/training';
 import type { AdapterSummary } from '../../src/gpu';
 import { mulberry32 } from '../../src/math/random';
-import { parseRunFile, toJson, type EvalPoint, type MetricPoint, type RunRecord, type Stamp } from '../../src/train/record';
+import {
+  parseRunFile,
+  toJson,
+  type EvalPoint,
+  type MetricPoint,
+  type RunRecord,
+  type Stamp,
+} from '../../src/train/record';
 import { maxPointsPerRun, maxRecordedBytes, maxRecordedSamples, recordedComparison } from '../../src/train/shareable';
 import { record } from './plots-fixtures';
 
@@ -31,15 +38,29 @@ function finishedRun(kind: 'softmax' | 'vmf', steps: number, samples: number, wo
   const word = () => `w${Math.floor(random() * 500)}`;
   const sentence = () => Array.from({ length: words }, word).join(' ');
   const metrics: MetricPoint[] = [];
-  for (let step = 5; step <= steps; step += 5) metrics.push({ step, wallMs: step * 400, tokens: step * 300, loss: 7 / Math.sqrt(step), learningRate: 5e-3 });
+  for (let step = 5; step <= steps; step += 5)
+    metrics.push({ step, wallMs: step * 400, tokens: step * 300, loss: 7 / Math.sqrt(step), learningRate: 5e-3 });
   const evals: EvalPoint[] = [];
   for (let step = 100; step <= steps; step += 100) {
     evals.push({
-      step, wallMs: step * 410, validLoss: 3, accuracy1: 0.3, accuracy5: 0.5, bleu: step / 100,
+      step,
+      wallMs: step * 410,
+      validLoss: 3,
+      accuracy1: 0.3,
+      accuracy5: 0.5,
+      bleu: step / 100,
       kappas: Array.from({ length: 100 }, () => random() * 50),
       samples: Array.from({ length: samples }, (_, i) => ({
-        source: `${step}/${i} ${sentence()}`, reference: sentence(), hypothesis: sentence(),
-        tokens: Array.from({ length: words }, () => ({ token: word(), neighbours: Array.from({ length: 5 }, () => ({ token: word(), score: random() })), kappa: random() * 40, x: random(), y: random() })),
+        source: `${step}/${i} ${sentence()}`,
+        reference: sentence(),
+        hypothesis: sentence(),
+        tokens: Array.from({ length: words }, () => ({
+          token: word(),
+          neighbours: Array.from({ length: 5 }, () => ({ token: word(), score: random() })),
+          kappa: random() * 40,
+          x: random(),
+          y: random(),
+        })),
       })),
     });
   }
@@ -83,7 +104,10 @@ describe('recordedComparison', () => {
   });
 
   it('keeps a run without evaluations as it is', () => {
-    const bare = record('softmax', { status: 'failed', metrics: [{ step: 1, wallMs: 5, tokens: 10, loss: NaN, learningRate: 1e-3 }] });
+    const bare = record('softmax', {
+      status: 'failed',
+      metrics: [{ step: 1, wallMs: 5, tokens: 10, loss: NaN, learningRate: 1e-3 }],
+    });
     const parsed = parseRunFile(toJson(recordedComparison([bare], stamp)));
     expect(parsed.ok && parsed.value.runs[0]!.evals).toEqual([]);
   });
@@ -113,13 +137,23 @@ describe('the shipped recorded comparison', () => {
 });
 
 const adapter = (overrides: Partial<AdapterSummary>): AdapterSummary => ({
-  vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader Device (Subzero)', isFallback: false, features: [], limits: {}, ...overrides,
+  vendor: 'google',
+  architecture: 'swiftshader',
+  device: '',
+  description: 'SwiftShader Device (Subzero)',
+  isFallback: false,
+  features: [],
+  limits: {},
+  ...overrides,
 });
 const software = adapter({});
 const hardware = adapter({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200' });
 
 describe('opening on the recorded comparison', () => {
-  const fileOf = (text: string, status = 200) => () => Promise.resolve(new Response(text, { status }));
+  const fileOf =
+    (text: string, status = 200) =>
+    () =>
+      Promise.resolve(new Response(text, { status }));
   let warn: ReturnType<typeof vi.spyOn>;
   beforeEach(() => {
     useSharedResultsStore.getState().close();
@@ -131,7 +165,9 @@ describe('opening on the recorded comparison', () => {
 
   it('shows the stamped runs read-only, training nothing', async () => {
     const started = useTrainingStore.getState().comparisonsStarted;
-    const file = toJson(recordedComparison([finishedRun('softmax', 300, 12), finishedRun('vmf', 300, 12)], stamp, 'kjv-web-live'));
+    const file = toJson(
+      recordedComparison([finishedRun('softmax', 300, 12), finishedRun('vmf', 300, 12)], stamp, 'kjv-web-live'),
+    );
     expect(await openRecorded(fileOf(file))).toBe(true);
     const { shown, view, pending, foreign } = useSharedResultsStore.getState();
     expect([shown, pending]).toEqual([true, false]);
@@ -144,8 +180,17 @@ describe('opening on the recorded comparison', () => {
   });
 
   it('opens the default quietly when the file is missing, invalid or unstamped', async () => {
-    const unstamped = toJson({ format: 'continuum-comparison', formatVersion: 1, runs: [finishedRun('softmax', 100, 1)] });
-    for (const load of [fileOf('not found', 404), fileOf('{"format":"other"}'), fileOf(unstamped), () => Promise.reject(new TypeError('offline'))]) {
+    const unstamped = toJson({
+      format: 'continuum-comparison',
+      formatVersion: 1,
+      runs: [finishedRun('softmax', 100, 1)],
+    });
+    for (const load of [
+      fileOf('not found', 404),
+      fileOf('{"format":"other"}'),
+      fileOf(unstamped),
+      () => Promise.reject(new TypeError('offline')),
+    ]) {
       expect(await openRecorded(load)).toBe(false);
       expect(useSharedResultsStore.getState()).toMatchObject({ shown: false, pending: false });
       expect(useTrainingStore.getState().records).toEqual([]);
@@ -175,19 +220,35 @@ describe('"Train it yourself"', () => {
 
   it('says honestly what it trains and how long that takes', () => {
     const onSoftware = trainingEstimate(software, { stamp, preset: 'kjv-web-live' });
-    expect(onSoftware).toMatch(/software one .*swiftshader.*preset kjv-web-live: about 4 minutes of training for both runs as measured on a quiet 2-core machine’s SwiftShader/);
+    expect(onSoftware).toMatch(
+      /software one .*swiftshader.*preset kjv-web-live: about 4 minutes of training for both runs as measured on a quiet 2-core machine’s SwiftShader/,
+    );
     expect(onSoftware).toMatch(/took 4\.2 min on google \/ swiftshader/);
     const onGpu = trainingEstimate(hardware, { stamp });
-    expect(onGpu).toMatch(/full size here, preset kjv-web\. The recorded comparison took 4\.2 min on .*A hardware GPU such as this one is usually faster/);
+    expect(onGpu).toMatch(
+      /full size here, preset kjv-web\. The recorded comparison took 4\.2 min on .*A hardware GPU such as this one is usually faster/,
+    );
     expect(onGpu).toMatch(/progress and the time left/);
     // Recorded on a GPU: no claim that this one is faster.
-    expect(trainingEstimate(hardware, { stamp: { ...stamp, adapter: 'Adapter: nvidia / hopper' } })).not.toMatch(/usually faster/);
+    expect(trainingEstimate(hardware, { stamp: { ...stamp, adapter: 'Adapter: nvidia / hopper' } })).not.toMatch(
+      /usually faster/,
+    );
   });
 });
 
 describe('the banner without WebGPU', () => {
   const banner = (view: Parameters<typeof SharedResultsBanner>[0]['view'], canTrain?: boolean) =>
-    renderToStaticMarkup(createElement(SharedResultsBanner, { runs: [record('softmax'), record('vmf')], view, canTrain, saved: 3, onRerun() {}, onEdit() {}, onShowSaved() {} }));
+    renderToStaticMarkup(
+      createElement(SharedResultsBanner, {
+        runs: [record('softmax'), record('vmf')],
+        view,
+        canTrain,
+        saved: 3,
+        onRerun() {},
+        onEdit() {},
+        onShowSaved() {},
+      }),
+    );
 
   it('offers to train where WebGPU works', () => {
     const html = banner({ kind: 'recorded', stamp });
@@ -199,7 +260,9 @@ describe('the banner without WebGPU', () => {
   it('says training needs WebGPU instead, pointing at the help, for both kinds of read-only results', () => {
     const recorded = banner({ kind: 'recorded', stamp }, false);
     expect(recorded).toContain('Recorded comparison: King James → World English');
-    expect(recorded).toMatch(/<strong>Training it yourself needs WebGPU<\/strong>, which this browser cannot offer here: <a href="#webgpu-help">the WebGPU help above<\/a>/);
+    expect(recorded).toMatch(
+      /<strong>Training it yourself needs WebGPU<\/strong>, which this browser cannot offer here: <a href="#webgpu-help">the WebGPU help above<\/a>/,
+    );
     const shared = banner({ kind: 'shared' }, false);
     expect(shared).toContain('Shared results, read-only.');
     expect(shared).toContain('<strong>Re-running this experiment needs WebGPU</strong>');
@@ -210,9 +273,43 @@ describe('the banner without WebGPU', () => {
 describe('the time left while training', () => {
   const run = (points: Array<[number, number]>) => ({ metrics: points.map(([step, wallMs]) => ({ step, wallMs })) });
   it('extrapolates the pace since the first logged step, leaving compilation out', () => {
-    expect(timeLeft([run([[5, 20_000], [105, 70_000]]), run([[5, 20_500], [100, 68_000]])], 300)).toBe('about 2 min left');
-    expect(timeLeft([run([[5, 20_000], [290, 162_500]])], 300)).toBe('about 5 s left');
+    expect(
+      timeLeft(
+        [
+          run([
+            [5, 20_000],
+            [105, 70_000],
+          ]),
+          run([
+            [5, 20_500],
+            [100, 68_000],
+          ]),
+        ],
+        300,
+      ),
+    ).toBe('about 2 min left');
+    expect(
+      timeLeft(
+        [
+          run([
+            [5, 20_000],
+            [290, 162_500],
+          ]),
+        ],
+        300,
+      ),
+    ).toBe('about 5 s left');
     expect(timeLeft([run([[5, 20_000]])], 300)).toBeUndefined();
-    expect(timeLeft([run([[5, 20_000], [300, 200_000]])], 300)).toBeUndefined();
+    expect(
+      timeLeft(
+        [
+          run([
+            [5, 20_000],
+            [300, 200_000],
+          ]),
+        ],
+        300,
+      ),
+    ).toBeUndefined();
   });
 });

@@ -42,7 +42,13 @@ describe('the results suite', () => {
 
   it('reports an early-stopped run by its best evaluation and any other by its last', () => {
     const run = fullRun('softmax');
-    const evals = [100, 200, 300].map((step, i) => ({ step, wallMs: step, validLoss: [3, 2, 2.5][i]!, accuracy1: 0.1, accuracy5: 0.2 }));
+    const evals = [100, 200, 300].map((step, i) => ({
+      step,
+      wallMs: step,
+      validLoss: [3, 2, 2.5][i]!,
+      accuracy1: 0.1,
+      accuracy5: 0.2,
+    }));
     expect(reportedEval({ ...run, evals })?.step).toBe(300);
     expect(reportedEval({ ...run, evals, earlyStop: { step: 300, bestStep: 200, patience: 1 } })?.step).toBe(200);
     expect(reportedEval({ ...run, evals: [] })).toBeUndefined();

@@ -25,7 +25,9 @@ describe('learning-rate schedules', () => {
   it('never increases after warm-up', () => {
     for (const decay of ['none', 'linear', 'cosine', 'inverse-sqrt'] as const) {
       for (let step = 10; step < 99; step++) {
-        expect(learningRateAt(step + 1, { ...base, decay })).toBeLessThanOrEqual(learningRateAt(step, { ...base, decay }));
+        expect(learningRateAt(step + 1, { ...base, decay })).toBeLessThanOrEqual(
+          learningRateAt(step, { ...base, decay }),
+        );
       }
     }
   });

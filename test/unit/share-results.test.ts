@@ -13,24 +13,44 @@ import type { EvalPoint, MetricPoint, RunRecord } from '../../src/train/record';
 import { downsample, maxPointsPerRun } from '../../src/train/shareable';
 import { record } from './plots-fixtures';
 
-/** A finished run with a metric point every `logEvery` steps and noisy f32-like figures (they compress like real ones). */
+/**
+ * A finished run with a metric point every `logEvery` steps and noisy f32-like figures (they compress like real ones).
+ */
 function finishedRun(kind: 'softmax' | 'vmf', steps: number, logEvery: number, evalEvery: number): RunRecord {
   const random = mulberry32(kind === 'softmax' ? 1 : 2);
   const noisy = (x: number) => Math.fround(x * (1 + 0.05 * (random() - 0.5)));
   const metrics: MetricPoint[] = [];
   for (let step = logEvery; step <= steps; step += logEvery) {
-    metrics.push({ step, wallMs: noisy(step * 310), tokens: step * 180, loss: noisy(7 / Math.sqrt(step)), learningRate: noisy(2e-3), gradNorm: noisy(1.5), tokensPerSecond: noisy(580) });
+    metrics.push({
+      step,
+      wallMs: noisy(step * 310),
+      tokens: step * 180,
+      loss: noisy(7 / Math.sqrt(step)),
+      learningRate: noisy(2e-3),
+      gradNorm: noisy(1.5),
+      tokensPerSecond: noisy(580),
+    });
   }
   const evals: EvalPoint[] = [];
   for (let step = evalEvery; step <= steps; step += evalEvery) {
     evals.push({
-      step, wallMs: noisy(step * 320), validLoss: noisy(5), accuracy1: noisy(0.3), accuracy5: noisy(0.5), perplexity: kind === 'softmax' ? noisy(90) : undefined,
-      bleu: noisy(9), bleuNoDuplicates: noisy(9.5), bleuUnkKept: noisy(7), kappas: Array.from({ length: 50 }, () => noisy(8)),
+      step,
+      wallMs: noisy(step * 320),
+      validLoss: noisy(5),
+      accuracy1: noisy(0.3),
+      accuracy5: noisy(0.5),
+      perplexity: kind === 'softmax' ? noisy(90) : undefined,
+      bleu: noisy(9),
+      bleuNoDuplicates: noisy(9.5),
+      bleuUnkKept: noisy(7),
+      kappas: Array.from({ length: 50 }, () => noisy(8)),
       samples: [{ source: 'en el principio', reference: 'in the beginning', hypothesis: 'in the beginning' }],
     });
   }
   return record(kind, {
-    status: 'finished', metrics, evals,
+    status: 'finished',
+    metrics,
+    evals,
     embeddingMap: { words: ['a', 'b'], x: [0, 1], y: [1, 0] },
     speed: { tokensPerSecond: noisy(580), compileMs: 9000, warmupMs: 800, msPerStep: { total: noisy(310) } },
     memory: { parameters: 4e5, optimizerState: 8e5, activations: 3e6, frozen: 1e5, outputLayerParams: 65000 },
@@ -64,7 +84,12 @@ describe('results links', () => {
 
   it('downsample evenly, keeping the first and the last point', () => {
     expect(downsample([1, 2, 3], 5)).toEqual([1, 2, 3]);
-    expect(downsample(Array.from({ length: 11 }, (_, i) => i), 3)).toEqual([0, 5, 10]);
+    expect(
+      downsample(
+        Array.from({ length: 11 }, (_, i) => i),
+        3,
+      ),
+    ).toEqual([0, 5, 10]);
   });
 
   it('are absent from a fragment without them', () => {
@@ -79,21 +104,36 @@ describe('results links', () => {
       if (!decoded || !('warning' in decoded)) throw new Error(`expected a warning for ${hash.slice(0, 40)}`);
       return decoded.warning;
     };
-    expect(warning('results=a*b')).toMatch(/^The shared results in this link could not be opened \(damaged: characters outside base64url\)/);
+    expect(warning('results=a*b')).toMatch(
+      /^The shared results in this link could not be opened \(damaged: characters outside base64url\)/,
+    );
     expect(warning(good.slice(0, good.length / 2))).toMatch(/damaged/);
     expect(warning(`results=${'A'.repeat(maxFragmentChars + 1)}`)).toMatch(/more than 262,144/);
     const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
-    expect(warning(`results=${base64(deflateSync(new Uint8Array(50_000_000)))}`)).toMatch(/more than 4,194,304 bytes once inflated/);
+    expect(warning(`results=${base64(deflateSync(new Uint8Array(50_000_000)))}`)).toMatch(
+      /more than 4,194,304 bytes once inflated/,
+    );
     expect(warning(`results=${base64(deflateSync(strToU8('{"format":"something-else"}')))}`)).toMatch(/Not a run file/);
-    expect(warning(`results=${base64(deflateSync(strToU8('{"format":"continuum-comparison","formatVersion":1,"runs":[]}')))}`)).toMatch(/holds no runs/);
+    expect(
+      warning(
+        `results=${base64(deflateSync(strToU8('{"format":"continuum-comparison","formatVersion":1,"runs":[]}')))}`,
+      ),
+    ).toMatch(/holds no runs/);
   });
 
   it('never throw, whatever the fragment', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `results=${s}`), fc.uint8Array().map((b) => `results=${Buffer.from(b).toString('base64url')}`)), (hash) => {
-        const decoded = decodeResults(hash);
-        expect(decoded === null || 'runs' in decoded || 'warning' in decoded).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `results=${s}`),
+          fc.uint8Array().map((b) => `results=${Buffer.from(b).toString('base64url')}`),
+        ),
+        (hash) => {
+          const decoded = decodeResults(hash);
+          expect(decoded === null || 'runs' in decoded || 'warning' in decoded).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -117,6 +157,8 @@ describe('opening a results link', () => {
     useSharedResultsStore.getState().close();
     openFromUrl('?v=1&preset=tiny-demo', '#results=%%%');
     expect(useSharedResultsStore.getState().shown).toBe(false);
-    expect(useExperimentStore.getState().warnings).toEqual([expect.stringMatching(/^The shared results in this link could not be opened/)]);
+    expect(useExperimentStore.getState().warnings).toEqual([
+      expect.stringMatching(/^The shared results in this link could not be opened/),
+    ]);
   });
 });

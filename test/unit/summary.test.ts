@@ -9,7 +9,20 @@ import { record, view } from './plots-fixtures';
 const finished = record('softmax', {
   status: 'finished',
   metrics: [{ step: 40, wallMs: 9000, tokens: 1000, loss: 2.34567, learningRate: 1e-3 }],
-  evals: [{ step: 40, wallMs: 9500, validLoss: 2.5, accuracy1: 0.4123, accuracy5: 0.7, perplexity: 12.18, bleu: 9.876, bleuNoDuplicates: 10.5, bleuUnkKept: 7.25, unknownShare: 0.25 }],
+  evals: [
+    {
+      step: 40,
+      wallMs: 9500,
+      validLoss: 2.5,
+      accuracy1: 0.4123,
+      accuracy5: 0.7,
+      perplexity: 12.18,
+      bleu: 9.876,
+      bleuNoDuplicates: 10.5,
+      bleuUnkKept: 7.25,
+      unknownShare: 0.25,
+    },
+  ],
   speed: { tokensPerSecond: 812.4, compileMs: 1, warmupMs: 1, msPerStep: { total: 123.45 } },
   memory: { parameters: 2 ** 20, optimizerState: 2 ** 21, activations: 0, frozen: 0, outputLayerParams: 130000 },
 });
@@ -45,7 +58,9 @@ describe('summary rows', () => {
 
   it('appear in the page as a table, one row per run, text escaped', () => {
     const hostile = { ...finished, label: '<b>run</b>' };
-    const html = renderToStaticMarkup(createElement(SummaryTable, { runs: [view(hostile), view(record('vmf'), '#EE6677')] }));
+    const html = renderToStaticMarkup(
+      createElement(SummaryTable, { runs: [view(hostile), view(record('vmf'), '#EE6677')] }),
+    );
     expect(html.match(/<tr>/g)).toHaveLength(3);
     expect(html).toContain('&lt;b&gt;run&lt;/b&gt;');
     expect(html).toContain('<th scope="col">BLEU &lt;unk&gt; kept</th>');

@@ -41,22 +41,44 @@ describe('target codecs', () => {
 });
 
 describe('BPE targets in a task', () => {
-  const base = applyOverrides(presetSetup('tiny-demo').base, { dataset: 'synthetic-copy', 'data.maxLength': 4, 'data.trainSentences': 50, 'data.validSentences': 8 });
+  const base = applyOverrides(presetSetup('tiny-demo').base, {
+    dataset: 'synthetic-copy',
+    'data.maxLength': 4,
+    'data.trainSentences': 50,
+    'data.validSentences': 8,
+  });
 
   it('only with a softmax head and without a tied input, said by name', () => {
-    const vmf = parseConfig({ ...base, data: { ...base.data, targetTokenization: 'bpe' }, head: { kind: 'vmf', regularizer: { kind: 'none' } } });
+    const vmf = parseConfig({
+      ...base,
+      data: { ...base.data, targetTokenization: 'bpe' },
+      head: { kind: 'vmf', regularizer: { kind: 'none' } },
+    });
     expect('errors' in vmf && vmf.errors[0]).toContain('data.targetTokenization "bpe" needs a softmax-type head');
-    const tied = parseConfig({ ...base, data: { ...base.data, targetTokenization: 'bpe' }, head: { kind: 'softmax' }, model: { ...base.model, tiedInput: true } });
-    expect('errors' in tied && tied.errors[0]).toContain('model.tiedInput must be false with data.targetTokenization "bpe"');
+    const tied = parseConfig({
+      ...base,
+      data: { ...base.data, targetTokenization: 'bpe' },
+      head: { kind: 'softmax' },
+      model: { ...base.model, tiedInput: true },
+    });
+    expect('errors' in tied && tied.errors[0]).toContain(
+      'model.tiedInput must be false with data.targetTokenization "bpe"',
+    );
   });
 
   it('encodes targets as subwords, decodes them to words, and leaves room for them in the positions', async () => {
-    const config = applyOverrides(base, { head: { kind: 'softmax' }, 'data.targetTokenization': 'bpe', 'data.bpeMerges': 5 });
+    const config = applyOverrides(base, {
+      head: { kind: 'softmax' },
+      'data.targetTokenization': 'bpe',
+      'data.bpeMerges': 5,
+    });
     const task = await prepareTask(readNodeAsset, config);
     expect(task.tableDimension).toBe(0);
     const example = task.valid[0]!;
     const words = task.decodeTarget(example.target.subarray(0, -1));
     expect(words.join(' ')).toBe(task.validText[0]!.reference);
-    expect(sequenceLimit(config)).toBe(3 * sequenceLimit(applyOverrides(config, { 'data.targetTokenization': 'word' })) - 4);
+    expect(sequenceLimit(config)).toBe(
+      3 * sequenceLimit(applyOverrides(config, { 'data.targetTokenization': 'word' })) - 4,
+    );
   });
 });

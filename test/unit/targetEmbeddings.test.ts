@@ -8,7 +8,11 @@ import { buildTargetEmbeddings, loadPretrainedGlove, loadTargetSentences } from 
 
 describe('target embeddings of a shipped task (Moby Dick, CPU path)', async () => {
   const sentences = await loadTargetSentences(readNodeAsset, 'moby-dick');
-  const { vocabulary, table } = await buildTargetEmbeddings(sentences, { vocabSize: 4000, dimension: 40, pretrained: await loadPretrainedGlove(readNodeAsset) });
+  const { vocabulary, table } = await buildTargetEmbeddings(sentences, {
+    vocabSize: 4000,
+    dimension: 40,
+    pretrained: await loadPretrainedGlove(readNodeAsset),
+  });
   const count = (source: number) => table.source.reduce((n, s) => n + (s === source ? 1 : 0), 0);
 
   it('gives every vocabulary word a unit vector in GloVe space', () => {
@@ -23,7 +27,8 @@ describe('target embeddings of a shipped task (Moby Dick, CPU path)', async () =
   it('uses GloVe for most words and maps the rest (e.g. "a", "i", numbers) from the in-app vectors', () => {
     expect(count(rowSources.pretrained) / vocabulary.size).toBeGreaterThan(0.8);
     expect(count(rowSources.mapped)).toBeGreaterThan(0);
-    for (const word of ['a', 'i']) if (vocabulary.has(word)) expect(table.source[vocabulary.id(word)]).toBe(rowSources.mapped);
+    for (const word of ['a', 'i'])
+      if (vocabulary.has(word)) expect(table.source[vocabulary.id(word)]).toBe(rowSources.mapped);
     // Only tokens that never occur in the text (the specials) fall back to a random direction.
     const randomRows = [...table.source.keys()].filter((w) => table.source[w] === rowSources.random);
     expect(randomRows.every((w) => w <= specialIds.eos || w === specialIds.unk)).toBe(true);

@@ -4,7 +4,10 @@ import { buildTargetTable } from '../../src/heads/targetTable';
 describe('buildTargetTable', () => {
   const specials = { pad: 0, unk: 1, bos: 2, eos: 3 };
   const vectors: Record<number, number[]> = { 4: [3, 4], 5: [0, -2] };
-  const table = buildTargetTable(7, 2, (id) => vectors[id], specials, [[1, 0], [0, 1]]);
+  const table = buildTargetTable(7, 2, (id) => vectors[id], specials, [
+    [1, 0],
+    [0, 1],
+  ]);
   const row = (id: number) => Array.from(table.subarray(id * 2, id * 2 + 2));
 
   it('normalises word rows to unit length', () => {

@@ -4,9 +4,20 @@ import { Vocabulary, specialIds } from '../../src/data/vocabulary';
 
 describe('tokenizeWords', () => {
   it('splits words, numbers, punctuation and English contractions', () => {
-    expect(tokenizeWords("Don't stop: it's 3,000.5 miles (roughly)!")).toEqual(
-      ['do', "n't", 'stop', ':', 'it', "'s", '3,000.5', 'miles', '(', 'roughly', ')', '!'],
-    );
+    expect(tokenizeWords("Don't stop: it's 3,000.5 miles (roughly)!")).toEqual([
+      'do',
+      "n't",
+      'stop',
+      ':',
+      'it',
+      "'s",
+      '3,000.5',
+      'miles',
+      '(',
+      'roughly',
+      ')',
+      '!',
+    ]);
     expect(tokenizeWords('We’ll see', { lowercase: false })).toEqual(['We', "'ll", 'see']);
   });
   it('keeps accented and non-Latin words whole and splits Spanish punctuation', () => {
@@ -20,7 +31,11 @@ describe('tokenizeWords', () => {
 });
 
 describe('Vocabulary', () => {
-  const sentences = [['b', 'a', 'c'], ['a', 'b'], ['a', 'd']];
+  const sentences = [
+    ['b', 'a', 'c'],
+    ['a', 'b'],
+    ['a', 'd'],
+  ];
   it('puts the specials first, then tokens by count, ties in code-point order', () => {
     const vocab = Vocabulary.fromSentences(sentences, { maxSize: 10 });
     expect(vocab.tokens).toEqual(['<pad>', '<unk>', '<bos>', '<eos>', 'a', 'b', 'c', 'd']);

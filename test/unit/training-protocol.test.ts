@@ -13,7 +13,13 @@ import { ProgressReporter, comparisonOutcome, progressIntervalMs, type WorkerEve
 import type { ComparisonRecord, MetricPoint, RunRecord } from '../../src/train/record';
 import type { TrainingRun } from '../../src/train/run';
 
-const point = (step: number, loss = 1 / step): MetricPoint => ({ step, wallMs: step * 10, tokens: step * 8, loss, learningRate: 1e-3 });
+const point = (step: number, loss = 1 / step): MetricPoint => ({
+  step,
+  wallMs: step * 10,
+  tokens: step * 8,
+  loss,
+  learningRate: 1e-3,
+});
 const runs = [
   { label: 'head: softmax', config: defaultConfig },
   { label: 'head: vmf', config: defaultConfig },
@@ -31,9 +37,21 @@ describe('folding worker events into the training view', () => {
   });
 
   it('appends new metric points and evaluations, and leaves untouched records as they were', () => {
-    const adapter = { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallback: false, features: [], limits: {} } as AdapterSummary;
+    const adapter = {
+      vendor: 'google',
+      architecture: 'swiftshader',
+      device: '',
+      description: '',
+      isFallback: false,
+      features: [],
+      limits: {},
+    } as AdapterSummary;
     const kernels = ['matmul: register (cached)', 'top-k search: matmul (cached)'];
-    const start = fold([{ type: 'adapter', summary: adapter, kernels }, { type: 'prepared', runs: 2, steps: 12 }, { type: 'status', state: 'running' }]);
+    const start = fold([
+      { type: 'adapter', summary: adapter, kernels },
+      { type: 'prepared', runs: 2, steps: 12 },
+      { type: 'status', state: 'running' },
+    ]);
     expect(start.adapter).toBe(adapter);
     expect(start.kernels).toEqual(kernels);
     expect(start.records[0]!.adapter).toBe('Adapter: google / swiftshader');
@@ -41,8 +59,22 @@ describe('folding worker events into the training view', () => {
 
     const view = fold(
       [
-        { type: 'progress', step: 2, runs: [{ label: 'a', status: 'running', metrics: [point(1), point(2)] }, { label: 'b', status: 'running', metrics: [point(1)] }] },
-        { type: 'progress', step: 3, runs: [{ label: 'a', status: 'running', metrics: [point(3)] }, { label: 'b', status: 'running', metrics: [] }] },
+        {
+          type: 'progress',
+          step: 2,
+          runs: [
+            { label: 'a', status: 'running', metrics: [point(1), point(2)] },
+            { label: 'b', status: 'running', metrics: [point(1)] },
+          ],
+        },
+        {
+          type: 'progress',
+          step: 3,
+          runs: [
+            { label: 'a', status: 'running', metrics: [point(3)] },
+            { label: 'b', status: 'running', metrics: [] },
+          ],
+        },
         { type: 'eval', runIndex: 1, point: { step: 3, wallMs: 40, validLoss: 2, accuracy1: 0.5, accuracy5: 0.9 } },
       ],
       start,
@@ -53,7 +85,14 @@ describe('folding worker events into the training view', () => {
     expect(view.records[1]!.evals.map((e) => e.step)).toEqual([3]);
     expect(view.records[0]!.evals).toEqual([]);
 
-    const unchanged = foldEvent(view, { type: 'progress', step: 4, runs: [{ label: 'a', status: 'running', metrics: [] }, { label: 'b', status: 'running', metrics: [point(2)] }] });
+    const unchanged = foldEvent(view, {
+      type: 'progress',
+      step: 4,
+      runs: [
+        { label: 'a', status: 'running', metrics: [] },
+        { label: 'b', status: 'running', metrics: [point(2)] },
+      ],
+    });
     expect(unchanged.records[0]).toBe(view.records[0]);
     expect(unchanged.records[1]).not.toBe(view.records[1]);
   });
@@ -62,28 +101,73 @@ describe('folding worker events into the training view', () => {
     const baselines = { copyBleu: 53.9 };
     const earlyStop = { step: 40, bestStep: 20, patience: 2 };
     const view = fold([
-      { type: 'progress', step: 1, runs: [{ label: 'a', status: 'running', baselines, metrics: [point(1)] }, { label: 'b', status: 'running', baselines, metrics: [point(1)] }] },
-      { type: 'progress', step: 40, runs: [{ label: 'a', status: 'finished', baselines, earlyStop, metrics: [] }, { label: 'b', status: 'running', baselines, metrics: [] }] },
+      {
+        type: 'progress',
+        step: 1,
+        runs: [
+          { label: 'a', status: 'running', baselines, metrics: [point(1)] },
+          { label: 'b', status: 'running', baselines, metrics: [point(1)] },
+        ],
+      },
+      {
+        type: 'progress',
+        step: 40,
+        runs: [
+          { label: 'a', status: 'finished', baselines, earlyStop, metrics: [] },
+          { label: 'b', status: 'running', baselines, metrics: [] },
+        ],
+      },
     ]);
-    expect(view.records.map((r) => [r.status, r.baselines, r.earlyStop])).toEqual([['finished', baselines, earlyStop], ['running', baselines, undefined]]);
+    expect(view.records.map((r) => [r.status, r.baselines, r.earlyStop])).toEqual([
+      ['finished', baselines, earlyStop],
+      ['running', baselines, undefined],
+    ]);
   });
 
   it('takes a run failure from progress, and the final record from finished', () => {
-    const failed = fold([{ type: 'progress', step: 5, runs: [{ label: 'a', status: 'failed', error: 'Step 5: the loss is NaN', metrics: [point(4)] }] }]);
+    const failed = fold([
+      {
+        type: 'progress',
+        step: 5,
+        runs: [{ label: 'a', status: 'failed', error: 'Step 5: the loss is NaN', metrics: [point(4)] }],
+      },
+    ]);
     expect(failed.records[0]!.status).toBe('failed');
     expect(failed.records[0]!.error).toBe('Step 5: the loss is NaN');
     expect(failed.records[1]!.status).toBe('running');
 
-    const final: RunRecord = { ...failed.records[1]!, status: 'finished', metrics: [point(1), point(2)], speed: { tokensPerSecond: 100, compileMs: 5, warmupMs: 1, msPerStep: { total: 3 } } };
-    const record: ComparisonRecord = { format: 'continuum-comparison', formatVersion: 1, runs: [failed.records[0]!, final] };
-    const done = fold([{ type: 'finished', record }, { type: 'status', state: 'finished' }], failed);
+    const final: RunRecord = {
+      ...failed.records[1]!,
+      status: 'finished',
+      metrics: [point(1), point(2)],
+      speed: { tokensPerSecond: 100, compileMs: 5, warmupMs: 1, msPerStep: { total: 3 } },
+    };
+    const record: ComparisonRecord = {
+      format: 'continuum-comparison',
+      formatVersion: 1,
+      runs: [failed.records[0]!, final],
+    };
+    const done = fold(
+      [
+        { type: 'finished', record },
+        { type: 'status', state: 'finished' },
+      ],
+      failed,
+    );
     expect(done.records[1]!.speed!.tokensPerSecond).toBe(100);
     expect(done.state).toBe('finished');
   });
 
   it('keeps every recorded metric on an error and ends the runs still going with its message', () => {
     const view = fold([
-      { type: 'progress', step: 2, runs: [{ label: 'a', status: 'running', metrics: [point(1), point(2)] }, { label: 'b', status: 'stopped', metrics: [point(1)] }] },
+      {
+        type: 'progress',
+        step: 2,
+        runs: [
+          { label: 'a', status: 'running', metrics: [point(1), point(2)] },
+          { label: 'b', status: 'stopped', metrics: [point(1)] },
+        ],
+      },
       { type: 'error', message: 'Training failed while training: boom', kind: 'internal' },
       { type: 'status', state: 'failed', message: 'Training failed while training: boom' },
     ]);
@@ -96,7 +180,10 @@ describe('folding worker events into the training view', () => {
   });
 
   it('replaces the message with every status, clearing it when the status has none', () => {
-    const view = fold([{ type: 'status', state: 'stopped', message: 'The GPU device was lost at step 4' }, { type: 'status', state: 'running' }]);
+    const view = fold([
+      { type: 'status', state: 'stopped', message: 'The GPU device was lost at step 4' },
+      { type: 'status', state: 'running' },
+    ]);
     expect(view).toHaveProperty('message', undefined);
     expect(view.state).toBe('running');
   });
@@ -106,7 +193,10 @@ describe('ProgressReporter', () => {
   it('sends only new points, at most every interval, and everything on flush', () => {
     const sent: WorkerEvent[] = [];
     let now = 0;
-    const reporter = new ProgressReporter((e) => sent.push(e), () => now);
+    const reporter = new ProgressReporter(
+      (e) => sent.push(e),
+      () => now,
+    );
     const record = { ...startingView(runs).records[0]!, metrics: [point(1)] };
     reporter.update(1, [record]);
     record.metrics.push(point(2));
@@ -122,7 +212,9 @@ describe('ProgressReporter', () => {
     reporter.rewind(0, 1);
     record.metrics.push(point(2));
     reporter.flush([record]);
-    const steps = sent.map((e) => (e.type === 'progress' ? [e.step, e.runs[0]!.metrics.map((m) => m.step)] : undefined));
+    const steps = sent.map((e) =>
+      e.type === 'progress' ? [e.step, e.runs[0]!.metrics.map((m) => m.step)] : undefined,
+    );
     expect(steps).toEqual([
       [1, [1]],
       [3, [2, 3]],
@@ -165,26 +257,49 @@ describe('comparisonOutcome', () => {
   const record = (...statuses: Array<[RunRecord['status'], string?]>): ComparisonRecord => ({
     format: 'continuum-comparison',
     formatVersion: 1,
-    runs: statuses.map(([status, error], i) => ({ ...startingView(runs).records[0]!, label: `run ${i}`, status, ...(error ? { error } : {}) })),
+    runs: statuses.map(([status, error], i) => ({
+      ...startingView(runs).records[0]!,
+      label: `run ${i}`,
+      status,
+      ...(error ? { error } : {}),
+    })),
   });
 
   it('is stopped when a run stopped, failed only when every run failed, and names failed runs', () => {
     expect(comparisonOutcome(record(['finished'], ['finished']))).toEqual({ state: 'finished' });
-    expect(comparisonOutcome(record(['stopped', 'The GPU device was lost at step 4'], ['stopped']))).toEqual({ state: 'stopped', message: 'The GPU device was lost at step 4' });
-    expect(comparisonOutcome(record(['failed', 'NaN'], ['finished']))).toEqual({ state: 'finished', message: 'run 0: NaN' });
-    expect(comparisonOutcome(record(['failed', 'NaN'], ['failed', 'Inf']))).toEqual({ state: 'failed', message: 'run 0: NaN\nrun 1: Inf' });
+    expect(comparisonOutcome(record(['stopped', 'The GPU device was lost at step 4'], ['stopped']))).toEqual({
+      state: 'stopped',
+      message: 'The GPU device was lost at step 4',
+    });
+    expect(comparisonOutcome(record(['failed', 'NaN'], ['finished']))).toEqual({
+      state: 'finished',
+      message: 'run 0: NaN',
+    });
+    expect(comparisonOutcome(record(['failed', 'NaN'], ['failed', 'Inf']))).toEqual({
+      state: 'failed',
+      message: 'run 0: NaN\nrun 1: Inf',
+    });
   });
 
   it('is interrupted (resumable) when the runs stopped because the device was lost', () => {
-    expect(comparisonOutcome(record(['stopped', 'The GPU device was lost at step 4'], ['stopped']), true)).toEqual({ state: 'interrupted', message: 'The GPU device was lost at step 4' });
+    expect(comparisonOutcome(record(['stopped', 'The GPU device was lost at step 4'], ['stopped']), true)).toEqual({
+      state: 'interrupted',
+      message: 'The GPU device was lost at step 4',
+    });
   });
 });
 
 describe('recovering an interrupted comparison', () => {
   const bytes = (step: number) => new Uint8Array([step]);
-  const running = fold([{ type: 'progress', step: 3, runs: [0, 1].map(() => ({ label: '', status: 'running' as const, metrics: [point(1), point(2), point(3)] })) }]);
+  const running = fold([
+    {
+      type: 'progress',
+      step: 3,
+      runs: [0, 1].map(() => ({ label: '', status: 'running' as const, metrics: [point(1), point(2), point(3)] })),
+    },
+  ]);
 
-  it('keeps each run\'s latest checkpoint and, on a crash, keeps every metric and offers to resume from them', () => {
+  it("keeps each run's latest checkpoint and, on a crash, keeps every metric and offers to resume from them", () => {
     const view = fold(
       [
         { type: 'checkpoint', runIndex: 0, step: 1, bytes: bytes(1) },
@@ -195,7 +310,9 @@ describe('recovering an interrupted comparison', () => {
       running,
     );
     expect(view.state).toBe('interrupted');
-    expect(view.message).toBe('The training worker crashed at step 3 (RangeError: out of memory). Every metric it sent is kept.');
+    expect(view.message).toBe(
+      'The training worker crashed at step 3 (RangeError: out of memory). Every metric it sent is kept.',
+    );
     expect(view.records.map((r) => [r.status, r.metrics.length, r.error])).toEqual([
       ['stopped', 3, view.message],
       ['stopped', 3, view.message],
@@ -212,11 +329,14 @@ describe('recovering an interrupted comparison', () => {
     expect(resumePlan({ ...view, state: 'running' })).toBeUndefined();
   });
 
-  it('resumes only the runs that were cut off, mapping the new worker\'s runs back to their records', () => {
+  it("resumes only the runs that were cut off, mapping the new worker's runs back to their records", () => {
     const cut: TrainingView = {
       ...running,
       state: 'interrupted',
-      records: [{ ...running.records[0]!, status: 'finished' }, { ...running.records[1]!, status: 'stopped', error: 'The GPU device was lost at step 3' }],
+      records: [
+        { ...running.records[0]!, status: 'finished' },
+        { ...running.records[1]!, status: 'stopped', error: 'The GPU device was lost at step 3' },
+      ],
       checkpoints: [undefined, { step: 2, bytes: bytes(2) }],
     };
     const plan = resumePlan(cut)!;
@@ -242,7 +362,19 @@ describe('recovering an interrupted comparison', () => {
       [3, 0.25],
     ]);
     expect(view.checkpoints[1]).toEqual({ step: 3, bytes: bytes(3) });
-    const done = fold([{ type: 'finished', record: { format: 'continuum-comparison', formatVersion: 1, runs: [{ ...view.records[1]!, status: 'finished' }] } }], view);
+    const done = fold(
+      [
+        {
+          type: 'finished',
+          record: {
+            format: 'continuum-comparison',
+            formatVersion: 1,
+            runs: [{ ...view.records[1]!, status: 'finished' }],
+          },
+        },
+      ],
+      view,
+    );
     expect(done.records.map((r) => r.status)).toEqual(['finished', 'finished']);
   });
 
@@ -250,7 +382,13 @@ describe('recovering an interrupted comparison', () => {
     const message = 'Step 4: the loss is NaN for the NLLvMF head (run "head: vmf"). Training paused; …';
     const held = fold([{ type: 'held', runs: [{ runIndex: 1, message, rollbackStep: 2 }] }], running);
     expect(held.held).toEqual([{ runIndex: 1, message, rollbackStep: 2 }]);
-    const rolledBack = fold([{ type: 'restored', runIndex: 1, metrics: [point(1), point(2)], evals: [] }, { type: 'held', runs: [] }], held);
+    const rolledBack = fold(
+      [
+        { type: 'restored', runIndex: 1, metrics: [point(1), point(2)], evals: [] },
+        { type: 'held', runs: [] },
+      ],
+      held,
+    );
     expect(rolledBack.held).toEqual([]);
     expect(rolledBack.records[1]!.metrics.map((m) => m.step)).toEqual([1, 2]);
     expect(rolledBack.records[0]!.metrics.map((m) => m.step)).toEqual([1, 2, 3]);
@@ -269,7 +407,11 @@ describe('recovering an interrupted comparison', () => {
 });
 
 describe('checkpointSchedule', () => {
-  const at = (step: number, checkpointEvery = 0) => ({ step, config: applyOverrides(defaultConfig, { 'train.checkpointEvery': checkpointEvery }) }) as unknown as TrainingRun;
+  const at = (step: number, checkpointEvery = 0) =>
+    ({
+      step,
+      config: applyOverrides(defaultConfig, { 'train.checkpointEvery': checkpointEvery }),
+    }) as unknown as TrainingRun;
 
   it('checkpoints after the first step, then once the interval has passed, every run after the same step', () => {
     let now = 0;
@@ -289,7 +431,7 @@ describe('checkpointSchedule', () => {
     ]);
   });
 
-  it('keeps a run\'s train.checkpointEvery when it sets one', () => {
+  it("keeps a run's train.checkpointEvery when it sets one", () => {
     const due = checkpointSchedule(1000, () => 0);
     expect([1, 2, 3, 4, 6].map((step) => due(at(step, 3)))).toEqual([false, false, true, false, true]);
   });

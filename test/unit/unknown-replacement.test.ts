@@ -21,7 +21,9 @@ describe('unknownReplacements (the reference -replace_unk rule, no lexicon)', ()
     // Best is "." (position 6), more than half the sentence away too; second best "señor".
     expect(unknownReplacements(source, hypothesis, [row(6, 1)]).get(0)).toBe('señor');
     // Best is "." and close (position 5 of the hypothesis, distance 1/7): still the second best.
-    expect(unknownReplacements(source, ['a', 'b', 'c', 'd', 'e', '<unk>'], [[], [], [], [], [], row(6, 5)]).get(5)).toBe('Toledo');
+    expect(
+      unknownReplacements(source, ['a', 'b', 'c', 'd', 'e', '<unk>'], [[], [], [], [], [], row(6, 5)]).get(5),
+    ).toBe('Toledo');
   });
 
   it('takes the second best when the best lies more than half the source length away, not at exactly half', () => {

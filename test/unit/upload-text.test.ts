@@ -36,7 +36,9 @@ describe('reading an upload as lines', () => {
         throw new Error('the parser read a file it should have rejected by size');
       }
     }
-    const error = await rejection(parseCorpus(new UnreadableBlob([utf8('x'.repeat(100))]), { file: 'big.txt', maxBytes: 99 }));
+    const error = await rejection(
+      parseCorpus(new UnreadableBlob([utf8('x'.repeat(100))]), { file: 'big.txt', maxBytes: 99 }),
+    );
     expect(where(error)).toEqual({ file: 'big.txt', line: undefined, problem: 'too-large' });
     expect(error.message).toBe('big.txt: is 100 bytes, larger than the limit of 99 bytes');
   });
@@ -64,7 +66,9 @@ describe('reading an upload as lines', () => {
       }
     }
     const error = await rejection(parseCorpus(endlessLine(), { file: 'pipe', maxBytes: Infinity, maxLineChars: 1000 }));
-    expect(error.message).toBe('pipe, line 2: is longer than 1,000 characters; is this a text file with one record per line?');
+    expect(error.message).toBe(
+      'pipe, line 2: is longer than 1,000 characters; is this a text file with one record per line?',
+    );
     expect(where(error)).toEqual({ file: 'pipe', line: 2, problem: 'line-too-long' });
     expect(chunksRead).toBe(101);
   });
@@ -171,12 +175,18 @@ describe('parseAlignedPair', () => {
   const options = { srcFile: 'train.es', tgtFile: 'train.en', ...limit };
 
   it('pairs line i with line i', async () => {
-    const pair = await parseAlignedPair(chunked(utf8('uno\ndos\r\ntres\n'), 3), new Blob([utf8('one\ntwo\nthree')]), options);
+    const pair = await parseAlignedPair(
+      chunked(utf8('uno\ndos\r\ntres\n'), 3),
+      new Blob([utf8('one\ntwo\nthree')]),
+      options,
+    );
     expect(pair).toEqual({ src: ['uno', 'dos', 'tres'], tgt: ['one', 'two', 'three'] });
   });
 
   it('names both files and both counts when the line counts differ, at the first unpaired line', async () => {
-    const error = await rejection(parseAlignedPair(chunked(utf8('uno\ndos\ntres\n'), 4), chunked(utf8('one\ntwo\n\n'), 4), options));
+    const error = await rejection(
+      parseAlignedPair(chunked(utf8('uno\ndos\ntres\n'), 4), chunked(utf8('one\ntwo\n\n'), 4), options),
+    );
     expect(where(error)).toEqual({ file: 'train.es', line: 3, problem: 'line-count-mismatch' });
     expect(error.message).toBe(
       'train.es, line 3: has no partner line: train.es has 3 lines but train.en has 2; ' +
@@ -187,7 +197,9 @@ describe('parseAlignedPair', () => {
   });
 
   it('rejects a blank line in the middle of either file, and an empty file', async () => {
-    const blank = await rejection(parseAlignedPair(chunked(utf8('uno\ndos'), 4), chunked(utf8('one\n\ntwo'), 4), options));
+    const blank = await rejection(
+      parseAlignedPair(chunked(utf8('uno\ndos'), 4), chunked(utf8('one\n\ntwo'), 4), options),
+    );
     expect(where(blank)).toEqual({ file: 'train.en', line: 2, problem: 'blank-line' });
     const empty = await rejection(parseAlignedPair(chunked(utf8(''), 4), chunked(utf8('one'), 4), options));
     expect(where(empty)).toEqual({ file: 'train.es', line: undefined, problem: 'empty-file' });

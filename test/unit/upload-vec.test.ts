@@ -28,7 +28,18 @@ describe('parseVec: accepted files', () => {
   });
 
   it('accepts tabs as separators and every plain decimal form, rounded like Number()', async () => {
-    const values = ['-.5', '2.', '+4', '1e-3', '1E+2', '0.000001', '-0', '1234567890123456789', '3.14159265358979323846', '1e-30'];
+    const values = [
+      '-.5',
+      '2.',
+      '+4',
+      '1e-3',
+      '1E+2',
+      '0.000001',
+      '-0',
+      '1234567890123456789',
+      '3.14159265358979323846',
+      '1e-30',
+    ];
     const result = await parse(`w\t${values.join(' \t ')}\n`);
     expect(Array.from(result.vectors)).toEqual(values.map((v) => Math.fround(Number(v))));
   });
@@ -65,7 +76,9 @@ describe('parseVec: accepted files', () => {
 
   it('refuses a header claiming more words × values than the size limit holds, before allocating', async () => {
     const claim = await rejection(parse('1000000000 1000000\nw 1\n', 5, { maxBytes: 2 ** 30 }));
-    expect(claim.message).toBe('words.vec, line 1: is a header declaring 1,000,000,000 words of 1,000,000 values, at least 2000001 GB of text, more than the limit of 1.1 GB');
+    expect(claim.message).toBe(
+      'words.vec, line 1: is a header declaring 1,000,000,000 words of 1,000,000 values, at least 2000001 GB of text, more than the limit of 1.1 GB',
+    );
     expect(where(claim)).toEqual({ file: 'words.vec', line: 1, problem: 'invalid-header' });
   });
 
@@ -124,11 +137,17 @@ describe('parseVec: rejected files', () => {
 
   it('rejects empty, header-only, oversized and binary files', async () => {
     for (const text of ['', '\n \n', '2 300\n']) {
-      expect(where(await rejection(parse(text)))).toEqual({ file: 'words.vec', line: undefined, problem: 'empty-file' });
+      expect(where(await rejection(parse(text)))).toEqual({
+        file: 'words.vec',
+        line: undefined,
+        problem: 'empty-file',
+      });
     }
     const big = await rejection(parseVec(new Blob([utf8('a 1\n'.repeat(100))]), { ...options, maxBytes: 399 }));
     expect(where(big)).toEqual({ file: 'words.vec', line: undefined, problem: 'too-large' });
-    const binary = await rejection(parseVec(chunked(new Uint8Array([0x61, 0x20, 0x31, 0x0a, 0x62, 0x20, 0xff]), 3), options));
+    const binary = await rejection(
+      parseVec(chunked(new Uint8Array([0x61, 0x20, 0x31, 0x0a, 0x62, 0x20, 0xff]), 3), options),
+    );
     expect(where(binary)).toEqual({ file: 'words.vec', line: 2, problem: 'binary-file' });
   });
 });

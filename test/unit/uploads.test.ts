@@ -5,7 +5,13 @@ import type { ReadAsset } from '../../src/data/assets';
 import { defaultConfig, parseConfig, shippedDatasets, type ExperimentConfig } from '../../src/experiments/config';
 import { mergeConfig } from '../../src/experiments/overrides';
 import { prepareTask } from '../../src/experiments/task';
-import { catalogWith, uploadSplit, uploadsUsedBy, validationCount, type UploadedData } from '../../src/experiments/uploads';
+import {
+  catalogWith,
+  uploadSplit,
+  uploadsUsedBy,
+  validationCount,
+  type UploadedData,
+} from '../../src/experiments/uploads';
 
 const noFiles: ReadAsset = (path) => Promise.reject(new Error(`read ${path}: uploaded data must not read files`));
 
@@ -41,15 +47,24 @@ const uploads: UploadedData = {
     'upload:corpus.txt': { kind: 'corpus', lines: pairs.map((p) => p.tgt) },
   },
   // Deliberately not unit length: prepareTask normalises them as GloVe's are.
-  vectors: { name: 'tiny.vec', words: vectorWords, vectors: Float32Array.from({ length: vectorWords.length * dimension }, (_, i) => Math.sin(i * 1.7) * 3), dimension },
+  vectors: {
+    name: 'tiny.vec',
+    words: vectorWords,
+    vectors: Float32Array.from({ length: vectorWords.length * dimension }, (_, i) => Math.sin(i * 1.7) * 3),
+    dimension,
+  },
 };
 
 function config(overrides: Parameters<typeof mergeConfig>[1]): ExperimentConfig {
-  const base = mergeConfig(defaultConfig, {
-    dataset: 'upload:pairs.tsv',
-    data: { sourceVocab: 32, targetVocab: 32, maxLength: 12, trainSentences: 0, validSentences: 10 },
-    embeddings: { source: 'uploaded', dimension },
-  }, catalogWith(uploads));
+  const base = mergeConfig(
+    defaultConfig,
+    {
+      dataset: 'upload:pairs.tsv',
+      data: { sourceVocab: 32, targetVocab: 32, maxLength: 12, trainSentences: 0, validSentences: 10 },
+      embeddings: { source: 'uploaded', dimension },
+    },
+    catalogWith(uploads),
+  );
   return mergeConfig(base, overrides, catalogWith(uploads));
 }
 
@@ -81,25 +96,43 @@ describe('prepareTask with uploaded data (CPU SVD)', () => {
     expect(uploads.vectors!.vectors).toEqual(before);
 
     const row = (id: number) => task.targetTable.subarray(id * dimension, (id + 1) * dimension);
-    const uploaded = before.subarray(vectorWords.indexOf('red') * dimension, (vectorWords.indexOf('red') + 1) * dimension);
+    const uploaded = before.subarray(
+      vectorWords.indexOf('red') * dimension,
+      (vectorWords.indexOf('red') + 1) * dimension,
+    );
     const norm = Math.hypot(...uploaded);
-    expect([...row(task.targetVocabulary.id('red'))].map((v) => v.toFixed(5))).toEqual([...uploaded].map((v) => (v / norm).toFixed(5)));
+    expect([...row(task.targetVocabulary.id('red'))].map((v) => v.toFixed(5))).toEqual(
+      [...uploaded].map((v) => (v / norm).toFixed(5)),
+    );
     // "door" has no uploaded vector: its row is the in-app one mapped into the uploaded space.
     expect(Math.hypot(...row(task.targetVocabulary.id('door')))).toBeCloseTo(1, 5);
   });
 
   it('reads an uploaded corpus for a language model', async () => {
-    const lm = config({ task: 'language-model', dataset: 'upload:corpus.txt', model: { encoderLayers: 0 }, embeddings: { source: 'in-app', dimension } });
+    const lm = config({
+      task: 'language-model',
+      dataset: 'upload:corpus.txt',
+      model: { encoderLayers: 0 },
+      embeddings: { source: 'in-app', dimension },
+    });
     const task = await prepareTask(noFiles, lm, { uploads });
     expect(task.sourceVocabulary).toBeNull();
     expect(task.train.length).toBeGreaterThan(0);
     expect(task.pretrainedShare).toBe(0);
   });
 
-  it('counts a language model\'s sentences in windows of data.maxLength tokens, however long the lines', async () => {
+  it("counts a language model's sentences in windows of data.maxLength tokens, however long the lines", async () => {
     const speech = Array.from({ length: 500 }, (_, i) => `word${i % 37}`).join(' ');
-    const longLines: UploadedData = { datasets: { 'upload:corpus.txt': { kind: 'corpus', lines: Array.from({ length: 40 }, () => speech) } } };
-    const lm = config({ task: 'language-model', dataset: 'upload:corpus.txt', data: { trainSentences: 30, validSentences: 5, maxLength: 8 }, model: { encoderLayers: 0 }, embeddings: { source: 'in-app', dimension } });
+    const longLines: UploadedData = {
+      datasets: { 'upload:corpus.txt': { kind: 'corpus', lines: Array.from({ length: 40 }, () => speech) } },
+    };
+    const lm = config({
+      task: 'language-model',
+      dataset: 'upload:corpus.txt',
+      data: { trainSentences: 30, validSentences: 5, maxLength: 8 },
+      model: { encoderLayers: 0 },
+      embeddings: { source: 'in-app', dimension },
+    });
     const task = await prepareTask(noFiles, lm, { uploads: longLines });
     expect(task.train).toHaveLength(30);
     expect(task.valid).toHaveLength(5);
@@ -107,9 +140,11 @@ describe('prepareTask with uploaded data (CPU SVD)', () => {
   });
 
   it('says to upload again when the page no longer holds the file or the vectors', async () => {
-    await expect(prepareTask(noFiles, config({}), { uploads: { datasets: {}, vectors: uploads.vectors } })).rejects.toThrow(
-      'No uploaded parallel text named upload:pairs.tsv: upload the file again',
+    await expect(
+      prepareTask(noFiles, config({}), { uploads: { datasets: {}, vectors: uploads.vectors } }),
+    ).rejects.toThrow('No uploaded parallel text named upload:pairs.tsv: upload the file again');
+    await expect(prepareTask(noFiles, config({}), { uploads: { datasets: uploads.datasets } })).rejects.toThrow(
+      /no word vectors are uploaded/,
     );
-    await expect(prepareTask(noFiles, config({}), { uploads: { datasets: uploads.datasets } })).rejects.toThrow(/no word vectors are uploaded/);
   });
 });

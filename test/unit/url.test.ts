@@ -19,10 +19,20 @@ const headArb: fc.Arbitrary<HeadSpec> = fc.oneof(
   fc.boolean().map((tied): HeadSpec => ({ kind: 'softmax', tied })),
   fc.constantFrom<HeadSpec>({ kind: 'l2' }, { kind: 'cosine' }),
   fc.record({ kind: fc.constantFrom('l2', 'cosine'), generatorLayerNorm: fc.boolean() }),
-  fc.record({ kind: fc.constant('mos'), components: fc.integer({ min: 1, max: 64 }), tied: fc.boolean() }, { requiredKeys: ['kind'] }),
+  fc.record(
+    { kind: fc.constant('mos'), components: fc.integer({ min: 1, max: 64 }), tied: fc.boolean() },
+    { requiredKeys: ['kind'] },
+  ),
   fc.record({ kind: fc.constant('plif'), tied: fc.boolean(), frozen: fc.boolean() }, { requiredKeys: ['kind'] }),
   fc.record({ kind: fc.constant('max-margin'), margin: fc.double({ min: 0.01, max: 2, noNaN: true }) }),
-  fc.record({ kind: fc.constantFrom('syn-margin-projection', 'syn-margin-difference'), margin: fc.double({ min: 0.01, max: 2, noNaN: true }), detachNegative: fc.boolean() }, { requiredKeys: ['kind', 'margin'] }),
+  fc.record(
+    {
+      kind: fc.constantFrom('syn-margin-projection', 'syn-margin-difference'),
+      margin: fc.double({ min: 0.01, max: 2, noNaN: true }),
+      detachNegative: fc.boolean(),
+    },
+    { requiredKeys: ['kind', 'margin'] },
+  ),
   fc.record({
     kind: fc.constant('vmf'),
     approximate: fc.boolean(),
@@ -32,7 +42,10 @@ const headArb: fc.Arbitrary<HeadSpec> = fc.oneof(
       fc.record({ kind: fc.constant('reg1' as const), lambda1: unit }),
       fc.record({ kind: fc.constant('reg2' as const), lambda2: unit }),
       fc.record({ kind: fc.constant('reg1+reg2' as const), lambda1: unit, lambda2: unit }),
-      fc.record({ kind: fc.constant('log1p' as const), lambda: fc.double({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)) }),
+      fc.record({
+        kind: fc.constant('log1p' as const),
+        lambda: fc.double({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)),
+      }),
     ),
   }),
 ) as fc.Arbitrary<HeadSpec>;
@@ -41,12 +54,24 @@ const headArb: fc.Arbitrary<HeadSpec> = fc.oneof(
 const editsArb = fc.record(
   {
     dataset: fc.boolean(),
-    data: fc.record({ sourceVocab: fc.integer({ min: 16, max: 200_000 }), maxLength: fc.integer({ min: 2, max: 1024 }), trainSentences: fc.integer({ min: 0, max: 10_000_000 }) }, { requiredKeys: [] }),
-    embeddings: fc.oneof(fc.constant({ source: 'glove' as const, dimension: 100 }), fc.record({ source: fc.constant('in-app' as const), dimension: fc.integer({ min: 16, max: 300 }) })),
+    data: fc.record(
+      {
+        sourceVocab: fc.integer({ min: 16, max: 200_000 }),
+        maxLength: fc.integer({ min: 2, max: 1024 }),
+        trainSentences: fc.integer({ min: 0, max: 10_000_000 }),
+      },
+      { requiredKeys: [] },
+    ),
+    embeddings: fc.oneof(
+      fc.constant({ source: 'glove' as const, dimension: 100 }),
+      fc.record({ source: fc.constant('in-app' as const), dimension: fc.integer({ min: 16, max: 300 }) }),
+    ),
     model: fc.record(
       {
         backbone: fc.constantFrom('transformer', 'lstm' as const),
-        shape: fc.tuple(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 4, max: 64 })).map(([heads, perHead]) => ({ heads, dModel: heads * perHead })),
+        shape: fc
+          .tuple(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 4, max: 64 }))
+          .map(([heads, perHead]) => ({ heads, dModel: heads * perHead })),
         decoderLayers: fc.integer({ min: 1, max: 48 }),
         positions: fc.constantFrom('learned', 'sinusoidal' as const),
         dropout: fc.double({ min: 0, max: 0.9, noNaN: true }).filter((x) => !Object.is(x, -0)),
@@ -70,30 +95,58 @@ const editsArb = fc.record(
   { requiredKeys: [] },
 );
 
-const variantsArb = fc.option(fc.array(fc.oneof(headArb.map((head) => ({ head })), unit.map((lr) => ({ 'train.learningRate': lr }))), { minLength: 1, maxLength: maxRuns }), { nil: undefined });
+const variantsArb = fc.option(
+  fc.array(
+    fc.oneof(
+      headArb.map((head) => ({ head })),
+      unit.map((lr) => ({ 'train.learningRate': lr })),
+    ),
+    { minLength: 1, maxLength: maxRuns },
+  ),
+  { nil: undefined },
+);
 
 type Edits = typeof editsArb extends fc.Arbitrary<infer T> ? T : never;
 
-function editedState(preset: string, edits: Edits, variants: Array<Record<string, unknown>> | undefined, autostart: boolean): ExperimentState {
+function editedState(
+  preset: string,
+  edits: Edits,
+  variants: Array<Record<string, unknown>> | undefined,
+  autostart: boolean,
+): ExperimentState {
   const base = resolvePreset(preset).base;
   const { shape, ...model } = edits.model ?? {};
   const { dataset, ...rest } = edits;
   const partial: DeepPartial<ExperimentConfig> = { ...rest, model: { ...model, ...shape } };
   // A dataset of the preset's own task: the other one of its kind.
   if (dataset) partial.dataset = base.task === 'translation' ? 'bible-kjv-en' : 'brown';
-  return { preset, base: mergeConfig(base, partial), variants: variants ?? structuredClone(presets[preset]!.variants), autostart };
+  return {
+    preset,
+    base: mergeConfig(base, partial),
+    variants: variants ?? structuredClone(presets[preset]!.variants),
+    autostart,
+  };
 }
 
 describe('encodeExperiment', () => {
   it('writes only the version, the preset and both seeds for an unedited preset', () => {
     expect(encodeExperiment(presetState('tiny-demo'))).toBe('?v=2&preset=tiny-demo&train.dataSeed=1&train.initSeed=1');
-    expect(encodeExperiment(presetState('lm-sotu', true))).toBe('?v=2&preset=lm-sotu&train.dataSeed=1&train.initSeed=1&run=1');
+    expect(encodeExperiment(presetState('lm-sotu', true))).toBe(
+      '?v=2&preset=lm-sotu&train.dataSeed=1&train.initSeed=1&run=1',
+    );
   });
 
   it('writes changed settings as readable dotted keys', () => {
     const state = presetState('tiny-demo');
-    state.base = applyOverrides(state.base, { 'train.steps': 500, 'model.backbone': 'lstm', dataset: 'bible-kjv-en', 'train.initSeed': 9 });
-    expect(encodeExperiment(state)).toBe('?v=2&preset=tiny-demo&dataset=bible-kjv-en&model.backbone=lstm&train.steps=500&train.dataSeed=1&train.initSeed=9');
+    state.base = applyOverrides(state.base, {
+      'train.steps': 500,
+      'model.backbone': 'lstm',
+      dataset: 'bible-kjv-en',
+      'train.initSeed': 9,
+    });
+    expect(encodeExperiment(state)).toBe(
+      '?v=2&preset=tiny-demo&dataset=bible-kjv-en&model.backbone=lstm&train.steps=500&train.dataSeed=1&train.initSeed=9',
+    );
   });
 
   it('writes a head of another kind whole and a same-kind change as a leaf', () => {
@@ -103,9 +156,16 @@ describe('encodeExperiment', () => {
     state.base = applyOverrides(state.base, { 'head.margin': 0.25 });
     expect(new URLSearchParams(encodeExperiment(state)).get('head')).toBe('{"kind":"max-margin","margin":0.25}');
     const vmf = presetState('tiny-demo');
-    vmf.base = applyOverrides(applyOverrides(vmf.base, { head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 } } }), {});
+    vmf.base = applyOverrides(
+      applyOverrides(vmf.base, { head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 } } }),
+      {},
+    );
     const params = new URLSearchParams(encodeExperiment(vmf));
-    expect(JSON.parse(params.get('head')!)).toEqual({ kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false });
+    expect(JSON.parse(params.get('head')!)).toEqual({
+      kind: 'vmf',
+      regularizer: { kind: 'log1p', lambda: 0.2 },
+      approximate: false,
+    });
   });
 
   it('writes the runs only when they differ from the preset', () => {
@@ -142,7 +202,10 @@ describe('decodeExperiment round trip', () => {
   });
 
   it('opens a link without v as the current version, and an empty one as the default preset', () => {
-    expect(decodeExperiment('preset=lm-sotu&train.steps=7')).toEqual({ state: { ...presetState('lm-sotu'), base: applyOverrides(resolvePreset('lm-sotu').base, { 'train.steps': 7 }) }, warnings: [] });
+    expect(decodeExperiment('preset=lm-sotu&train.steps=7')).toEqual({
+      state: { ...presetState('lm-sotu'), base: applyOverrides(resolvePreset('lm-sotu').base, { 'train.steps': 7 }) },
+      warnings: [],
+    });
     expect(decodeExperiment('')).toEqual({ state: presetState(defaultPresetName), warnings: [] });
   });
 });
@@ -153,7 +216,9 @@ describe('decodeExperiment warnings', () => {
   it('names an invalid value and keeps the preset value', () => {
     const { state, warnings } = decode('?v=1&preset=tiny-demo&train.steps=-3&train.learningRate=0.01');
     expect(state.base.train).toMatchObject({ steps: 150, learningRate: 0.01 });
-    expect(warnings).toEqual(['Ignored train.steps="-3": train.steps must be an integer from 1 to 10000000, got -3. Using the preset\'s 150.']);
+    expect(warnings).toEqual([
+      'Ignored train.steps="-3": train.steps must be an integer from 1 to 10000000, got -3. Using the preset\'s 150.',
+    ]);
   });
 
   it('blames a setting that breaks a rule between fields', () => {
@@ -172,9 +237,15 @@ describe('decodeExperiment warnings', () => {
     // A value that reads like another setting's path does not take that setting down with it.
     const value = decode('?preset=tiny-demo&dataset=train.steps&train.steps=9');
     expect(value.state.base.train.steps).toBe(9);
-    expect(value.warnings).toEqual([expect.stringMatching(/^Ignored dataset="train\.steps": dataset must be a parallel dataset for task "translation" \(.+\), got "train\.steps"\. Using the preset's "bible-es-en"\.$/)]);
+    expect(value.warnings).toEqual([
+      expect.stringMatching(
+        /^Ignored dataset="train\.steps": dataset must be a parallel dataset for task "translation" \(.+\), got "train\.steps"\. Using the preset's "bible-es-en"\.$/,
+      ),
+    ]);
     // The head is the other setting of the rule; "word embeddings" in its message names no setting.
-    const related = decode('?preset=tiny-demo&data.targetTokenization=bpe&head={"kind":"l2"}&embeddings={"source":"in-app","dimension":48}');
+    const related = decode(
+      '?preset=tiny-demo&data.targetTokenization=bpe&head={"kind":"l2"}&embeddings={"source":"in-app","dimension":48}',
+    );
     expect(related.state.base.embeddings).toEqual({ source: 'in-app', dimension: 48 });
     expect(related.state.base.head).toEqual({ kind: 'softmax' });
     expect(related.warnings.map((w) => /^Ignored ([\w.]+)=/.exec(w)?.[1])).toEqual(['data.targetTokenization', 'head']);
@@ -195,7 +266,9 @@ describe('decodeExperiment warnings', () => {
     const { state, warnings } = decode('?preset=<b>nope</b>&train.steps=5');
     expect(state.preset).toBe(defaultPresetName);
     expect(state.base.train.steps).toBe(5);
-    expect(warnings[0]).toBe(`Unknown preset "<b>nope</b>"; opening ${defaultPresetName} instead (available: ${Object.keys(presets).join(', ')}).`);
+    expect(warnings[0]).toBe(
+      `Unknown preset "<b>nope</b>"; opening ${defaultPresetName} instead (available: ${Object.keys(presets).join(', ')}).`,
+    );
   });
 
   it('reports malformed JSON in a structured value', () => {
@@ -208,7 +281,13 @@ describe('decodeExperiment warnings', () => {
   });
 
   it('drops invalid runs one by one', () => {
-    const runs: unknown[] = [{ head: { kind: 'l2' } }, { head: { kind: 'vmf' } }, 'x', { 'train.bogus': 1 }, JSON.parse('{"constructor":1}')];
+    const runs: unknown[] = [
+      { head: { kind: 'l2' } },
+      { head: { kind: 'vmf' } },
+      'x',
+      { 'train.bogus': 1 },
+      JSON.parse('{"constructor":1}'),
+    ];
     const { state, warnings } = decode(`?runs=${encodeURIComponent(JSON.stringify(runs))}`);
     expect(state.variants).toEqual([{ head: { kind: 'l2' } }]);
     expect(warnings).toEqual([
@@ -242,18 +321,39 @@ describe('decodeExperiment warnings', () => {
 
 describe('legacy links', () => {
   it('migrates v=0 names', () => {
-    expect(migrate(0, [['steps', '5'], ['seed', '3'], ['dataset', 'x']])).toEqual([['train.steps', '5'], ['train.dataSeed', '3'], ['train.initSeed', '3'], ['dataset', 'x']]);
+    expect(
+      migrate(0, [
+        ['steps', '5'],
+        ['seed', '3'],
+        ['dataset', 'x'],
+      ]),
+    ).toEqual([
+      ['train.steps', '5'],
+      ['train.dataSeed', '3'],
+      ['train.initSeed', '3'],
+      ['dataset', 'x'],
+    ]);
     expect(migrate(1, [['steps', '5']])).toEqual([['steps', '5']]);
   });
 
   it('opens a v=0 link with a note', () => {
-    const { state, warnings } = decodeExperiment('?v=0&preset=tiny-demo&steps=500&lr=0.001&batch=8&backbone=lstm&seed=7&autostart=1');
-    expect(state.base.train).toMatchObject({ steps: 500, learningRate: 0.001, batchSentences: 8, dataSeed: 7, initSeed: 7 });
+    const { state, warnings } = decodeExperiment(
+      '?v=0&preset=tiny-demo&steps=500&lr=0.001&batch=8&backbone=lstm&seed=7&autostart=1',
+    );
+    expect(state.base.train).toMatchObject({
+      steps: 500,
+      learningRate: 0.001,
+      batchSentences: 8,
+      dataSeed: 7,
+      initSeed: 7,
+    });
     expect(state.base.model.backbone).toBe('lstm');
     expect(state.autostart).toBe(true);
     expect(warnings).toEqual([
       'This link comes from an older version of Continuum (v=0); its settings were translated to the current names.',
-      expect.stringMatching(/^This link was made by an earlier version of Continuum \(v=0\): the LSTM backbone now attends/),
+      expect.stringMatching(
+        /^This link was made by an earlier version of Continuum \(v=0\): the LSTM backbone now attends/,
+      ),
     ]);
   });
 });

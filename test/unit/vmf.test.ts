@@ -6,7 +6,10 @@ const cosines = [0.3, 0.5, 0.8, 0.95];
 
 describe('stationary κ of the regularised losses at m = 300 (methods.md A1)', () => {
   it('reg1+reg2 with λ1 = 0.02 on ‖ê‖ and λ2 = 0.1 on êᵀe: κ* ≈ 3 / 9 / 18 / 23', () => {
-    const options: VmfLossOptions = { regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false };
+    const options: VmfLossOptions = {
+      regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 },
+      approximate: false,
+    };
     expect(cosines.map((c) => Math.round(stationaryKappa(300, c, options)))).toEqual([3, 9, 18, 23]);
   });
   it("the reference code's log(1+κ)(0.2 − cos): κ* ≈ 5 / 9 / 13 / 15", () => {
@@ -14,7 +17,10 @@ describe('stationary κ of the regularised losses at m = 300 (methods.md A1)', (
     expect(cosines.map((c) => Math.round(stationaryKappa(300, c, options)))).toEqual([5, 9, 13, 15]);
   });
   it('the Dec-2018 line read literally, κ(0.1 − 0.02·cos), has no interior optimum (κ → 0)', () => {
-    const options: VmfLossOptions = { regularizer: { kind: 'reg1+reg2', lambda1: 0.1, lambda2: 0.02 }, approximate: false };
+    const options: VmfLossOptions = {
+      regularizer: { kind: 'reg1+reg2', lambda1: 0.1, lambda2: 0.02 },
+      approximate: false,
+    };
     for (const c of cosines) expect(stationaryKappa(300, c, options)).toBe(0);
   });
   it('tokens with cos < 0.2 are pushed to κ → 0 under the code form', () => {
@@ -51,7 +57,12 @@ describe('vmfLossReference', () => {
     for (const options of variants) {
       const { grad } = vmfLossReference(pred, target, options);
       pred.forEach((_, j) => {
-        const shifted = (d: number) => vmfLossReference(pred.map((x, k) => (k === j ? x + d : x)), target, options).loss;
+        const shifted = (d: number) =>
+          vmfLossReference(
+            pred.map((x, k) => (k === j ? x + d : x)),
+            target,
+            options,
+          ).loss;
         expect(grad[j]).toBeCloseTo((shifted(1e-6) - shifted(-1e-6)) / 2e-6, 6);
       });
     }
@@ -69,7 +80,13 @@ describe('embedding loss references', () => {
       const { loss, grad } = embeddingLossReference(kind, pred, target, options);
       expect(loss, kind).toBeGreaterThan(0);
       pred.forEach((_, j) => {
-        const at = (d: number) => embeddingLossReference(kind, pred.map((x, k) => (k === j ? x + d : x)), target, options).loss;
+        const at = (d: number) =>
+          embeddingLossReference(
+            kind,
+            pred.map((x, k) => (k === j ? x + d : x)),
+            target,
+            options,
+          ).loss;
         expect(grad[j], `${kind} ∂/∂ê${j}`).toBeCloseTo((at(1e-6) - at(-1e-6)) / 2e-6, 6);
       });
     }
@@ -80,7 +97,8 @@ describe("syn-margin's synthetic negative", () => {
   // ê at angle 60° from the target u (cos 0.5) with norm κ, in the plane of u and a unit v ⊥ u.
   const u = [1, 0, 0, 0];
   const at = (kappa: number) => [kappa * 0.5, kappa * Math.sqrt(0.75), 0, 0];
-  const radial = (pred: number[], grad: Float64Array) => pred.reduce((s, x, j) => s + (x * grad[j]!) / Math.hypot(...pred), 0);
+  const radial = (pred: number[], grad: Float64Array) =>
+    pred.reduce((s, x, j) => s + (x * grad[j]!) / Math.hypot(...pred), 0);
 
   it('differentiated through, the difference form is met by shrinking ‖ê‖ at a fixed angle (the shortcut)', async () => {
     const { embeddingLossReference } = await import('../../src/math/embeddingLosses');
@@ -115,7 +133,9 @@ describe("syn-margin's synthetic negative", () => {
       const fixed = syntheticNegative(kind, pred, target);
       const norm = Math.hypot(...fixed);
       // A fixed unit negative is exactly max-margin's form.
-      const held = (p: number[]) => embeddingLossReference('max-margin', p, target, { margin: 1.5, negative: Array.from(fixed, (x) => x / norm) }).loss;
+      const held = (p: number[]) =>
+        embeddingLossReference('max-margin', p, target, { margin: 1.5, negative: Array.from(fixed, (x) => x / norm) })
+          .loss;
       const { grad } = embeddingLossReference(kind, pred, target, { margin: 1.5, detachNegative: true });
       pred.forEach((_, j) => {
         const shifted = (d: number) => held(pred.map((x, k) => (k === j ? x + d : x)));

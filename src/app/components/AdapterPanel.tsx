@@ -57,7 +57,9 @@ export function AdapterPanel({ adapter }: { adapter: AdapterSummary }) {
                     <code>{name}</code>
                     <span className="hint">{why}</span>
                   </th>
-                  <td className="num">{value === undefined ? '—' : bytes ? formatBytes(value) : value.toLocaleString('en-US')}</td>
+                  <td className="num">
+                    {value === undefined ? '—' : bytes ? formatBytes(value) : value.toLocaleString('en-US')}
+                  </td>
                 </tr>
               );
             })}
@@ -85,7 +87,9 @@ function FeatureFact({ name, use, present }: { name: string; use: string; presen
         <code>{name}</code>
       </dt>
       <dd>
-        <span className={present ? 'badge badge-yes' : 'badge badge-no'}>{present ? 'available' : 'not available'}</span>{' '}
+        <span className={present ? 'badge badge-yes' : 'badge badge-no'}>
+          {present ? 'available' : 'not available'}
+        </span>{' '}
         <span className="hint-inline">{use}</span>
       </dd>
     </>

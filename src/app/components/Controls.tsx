@@ -2,7 +2,13 @@
 // names a dotted path of the config, its label and its input kind; rendering, editing and the
 // messages for rejected values all come from the list.
 import { useId, type ReactNode } from 'react';
-import { gloveDimension, inAppDimensions, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
+import {
+  gloveDimension,
+  inAppDimensions,
+  shippedDatasets,
+  type DatasetCatalog,
+  type ExperimentConfig,
+} from '../../experiments/config';
 import { presets } from '../../experiments/presets';
 import { useExperimentStore } from '../state/experiment';
 import { useUploadsStore } from '../state/uploads';
@@ -11,7 +17,14 @@ import { Labelled, NumberInput } from './fields';
 import { HeadPicker } from './HeadPicker';
 
 type Field =
-  | { path: string; label: string; kind: 'number'; step?: number; hint?: string; disabled?: (c: ExperimentConfig) => boolean }
+  | {
+      path: string;
+      label: string;
+      kind: 'number';
+      step?: number;
+      hint?: string;
+      disabled?: (c: ExperimentConfig) => boolean;
+    }
   | {
       path: string;
       label: string;
@@ -24,7 +37,12 @@ type Field =
 
 /** Each embeddings source allows its own dimensions: GloVe's and the uploaded vectors' are fixed. */
 function embeddingDimensionFor(source: string, c: ExperimentConfig, catalog: DatasetCatalog): Record<string, unknown> {
-  const dimension = source === 'glove' ? gloveDimension : source === 'uploaded' ? catalog.vectorDimension : Math.min(c.embeddings.dimension, inAppDimensions.max);
+  const dimension =
+    source === 'glove'
+      ? gloveDimension
+      : source === 'uploaded'
+        ? catalog.vectorDimension
+        : Math.min(c.embeddings.dimension, inAppDimensions.max);
   return { 'embeddings.dimension': dimension };
 }
 
@@ -32,12 +50,32 @@ const sections: { title: string; fields: Field[] }[] = [
   {
     title: 'Data',
     fields: [
-      { path: 'dataset', label: 'Dataset', kind: 'select', options: (c, catalog) => (c.task === 'translation' ? catalog.parallel : catalog.corpora) },
-      { path: 'data.sourceVocab', label: 'Source vocabulary', kind: 'number', disabled: (c) => c.task !== 'translation' },
-      { path: 'data.targetVocab', label: 'Target vocabulary', kind: 'number', disabled: (c) => c.data.targetTokenization === 'bpe' },
+      {
+        path: 'dataset',
+        label: 'Dataset',
+        kind: 'select',
+        options: (c, catalog) => (c.task === 'translation' ? catalog.parallel : catalog.corpora),
+      },
+      {
+        path: 'data.sourceVocab',
+        label: 'Source vocabulary',
+        kind: 'number',
+        disabled: (c) => c.task !== 'translation',
+      },
+      {
+        path: 'data.targetVocab',
+        label: 'Target vocabulary',
+        kind: 'number',
+        disabled: (c) => c.data.targetTokenization === 'bpe',
+      },
       { path: 'data.sharedVocabulary', label: 'One vocabulary and input embedding for both sides', kind: 'checkbox' },
       { path: 'data.targetTokenization', label: 'Target units', kind: 'select', options: () => ['word', 'bpe'] },
-      { path: 'data.bpeMerges', label: 'BPE merges', kind: 'number', disabled: (c) => c.data.targetTokenization !== 'bpe' },
+      {
+        path: 'data.bpeMerges',
+        label: 'BPE merges',
+        kind: 'number',
+        disabled: (c) => c.data.targetTokenization !== 'bpe',
+      },
       { path: 'data.maxLength', label: 'Longest training sentence (words)', kind: 'number' },
       { path: 'data.trainSentences', label: 'Training sentences (0 = all)', kind: 'number' },
       { path: 'data.validSentences', label: 'Validation sentences', kind: 'number' },
@@ -45,21 +83,42 @@ const sections: { title: string; fields: Field[] }[] = [
         path: 'embeddings.source',
         label: 'Target embeddings',
         kind: 'select',
-        options: (_, catalog) => (catalog.vectorDimension === undefined ? ['glove', 'in-app'] : ['glove', 'in-app', 'uploaded']),
+        options: (_, catalog) =>
+          catalog.vectorDimension === undefined ? ['glove', 'in-app'] : ['glove', 'in-app', 'uploaded'],
         together: embeddingDimensionFor,
       },
-      { path: 'embeddings.dimension', label: 'Embedding dimension', kind: 'number', disabled: (c) => c.embeddings.source !== 'in-app' },
+      {
+        path: 'embeddings.dimension',
+        label: 'Embedding dimension',
+        kind: 'number',
+        disabled: (c) => c.embeddings.source !== 'in-app',
+      },
     ],
   },
   {
     title: 'Model',
     fields: [
       { path: 'model.backbone', label: 'Backbone', kind: 'select', options: () => ['transformer', 'lstm'] },
-      { path: 'model.encoderLayers', label: 'Encoder layers', kind: 'number', disabled: (c) => c.task !== 'translation' },
+      {
+        path: 'model.encoderLayers',
+        label: 'Encoder layers',
+        kind: 'number',
+        disabled: (c) => c.task !== 'translation',
+      },
       { path: 'model.decoderLayers', label: 'Decoder layers', kind: 'number' },
       { path: 'model.dModel', label: 'Width d', kind: 'number' },
-      { path: 'model.heads', label: 'Attention heads', kind: 'number', disabled: (c) => c.model.backbone !== 'transformer' },
-      { path: 'model.ffn', label: 'Feed-forward width', kind: 'number', disabled: (c) => c.model.backbone !== 'transformer' },
+      {
+        path: 'model.heads',
+        label: 'Attention heads',
+        kind: 'number',
+        disabled: (c) => c.model.backbone !== 'transformer',
+      },
+      {
+        path: 'model.ffn',
+        label: 'Feed-forward width',
+        kind: 'number',
+        disabled: (c) => c.model.backbone !== 'transformer',
+      },
       { path: 'model.positions', label: 'Positions', kind: 'select', options: () => ['sinusoidal', 'learned'] },
       { path: 'model.dropout', label: 'Dropout', kind: 'number', step: 0.05 },
       { path: 'model.tiedInput', label: 'Decoder reads the frozen target table (tied input)', kind: 'checkbox' },
@@ -72,7 +131,12 @@ const sections: { title: string; fields: Field[] }[] = [
       { path: 'train.batchSentences', label: 'Batch (sentences)', kind: 'number' },
       { path: 'train.learningRate', label: 'Learning rate', kind: 'number', step: 0.0001 },
       { path: 'train.warmupSteps', label: 'Warm-up steps', kind: 'number' },
-      { path: 'train.decay', label: 'Decay', kind: 'select', options: () => ['none', 'linear', 'inverse-sqrt', 'cosine'] },
+      {
+        path: 'train.decay',
+        label: 'Decay',
+        kind: 'select',
+        options: () => ['none', 'linear', 'inverse-sqrt', 'cosine'],
+      },
       { path: 'train.clip', label: 'Gradient clip (0 = off)', kind: 'number' },
       { path: 'train.weightDecay', label: 'Weight decay', kind: 'number', step: 0.0001 },
       { path: 'train.evalEvery', label: 'Evaluate every (steps)', kind: 'number' },
@@ -98,7 +162,14 @@ function FieldControl({ field, config, disabled }: { field: Field; config: Exper
   let control: ReactNode;
   if (field.kind === 'number') {
     control = (
-      <NumberInput id={id} value={value as number} step={field.step} disabled={disabled || (field.disabled?.(config) ?? false)} invalid={Boolean(error)} onCommit={(v) => setSetting(field.path, v)} />
+      <NumberInput
+        id={id}
+        value={value as number}
+        step={field.step}
+        disabled={disabled || (field.disabled?.(config) ?? false)}
+        invalid={Boolean(error)}
+        onCommit={(v) => setSetting(field.path, v)}
+      />
     );
   } else if (field.kind === 'select') {
     control = (
@@ -106,7 +177,12 @@ function FieldControl({ field, config, disabled }: { field: Field; config: Exper
         id={id}
         value={String(value)}
         disabled={disabled}
-        onChange={(e) => setSettings(field.path, { [field.path]: e.target.value, ...field.together?.(e.target.value, config, catalog) })}
+        onChange={(e) =>
+          setSettings(field.path, {
+            [field.path]: e.target.value,
+            ...field.together?.(e.target.value, config, catalog),
+          })
+        }
       >
         {field.options(config, catalog).map((option) => (
           <option key={option} value={option}>
@@ -116,7 +192,15 @@ function FieldControl({ field, config, disabled }: { field: Field; config: Exper
       </select>
     );
   } else {
-    control = <input id={id} type="checkbox" checked={Boolean(value)} disabled={disabled} onChange={(e) => setSetting(field.path, e.target.checked)} />;
+    control = (
+      <input
+        id={id}
+        type="checkbox"
+        checked={Boolean(value)}
+        disabled={disabled}
+        onChange={(e) => setSetting(field.path, e.target.checked)}
+      />
+    );
   }
   return (
     <Labelled label={field.label} error={error} id={id}>

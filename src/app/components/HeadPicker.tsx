@@ -8,11 +8,24 @@ import { useExperimentStore } from '../state/experiment';
 /** Each template adds one run; `with` holds settings the run needs besides its head. */
 const headTemplates: { name: string; head: HeadSpec; with?: Record<string, unknown> }[] = [
   { name: 'softmax', head: { kind: 'softmax' } },
-  { name: 'softmax over BPE subwords (word→BPE)', head: { kind: 'softmax' }, with: { 'data.targetTokenization': 'bpe' } },
+  {
+    name: 'softmax over BPE subwords (word→BPE)',
+    head: { kind: 'softmax' },
+    with: { 'data.targetTokenization': 'bpe' },
+  },
   { name: 'softmax, tied to the decoder input', head: { kind: 'softmax', tied: true } },
-  { name: 'NLLvMF, log(1+κ)(λ − cos) (reference code)', head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false } },
-  { name: 'NLLvMF, log(1+κ)(λ − cos), generator layer norm (the authors\' Transformer recipe)', head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false, generatorLayerNorm: true } },
-  { name: 'NLLvMF reg1+reg2 (paper)', head: { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false } },
+  {
+    name: 'NLLvMF, log(1+κ)(λ − cos) (reference code)',
+    head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false },
+  },
+  {
+    name: "NLLvMF, log(1+κ)(λ − cos), generator layer norm (the authors' Transformer recipe)",
+    head: { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false, generatorLayerNorm: true },
+  },
+  {
+    name: 'NLLvMF reg1+reg2 (paper)',
+    head: { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false },
+  },
   { name: 'NLLvMF reg1', head: { kind: 'vmf', regularizer: { kind: 'reg1', lambda1: 0.02 }, approximate: false } },
   { name: 'NLLvMF, no regulariser', head: { kind: 'vmf', regularizer: { kind: 'none' }, approximate: false } },
   { name: 'L2', head: { kind: 'l2' } },
@@ -20,12 +33,18 @@ const headTemplates: { name: string; head: HeadSpec; with?: Record<string, unkno
   { name: 'max-margin', head: { kind: 'max-margin', margin: 0.5 } },
   { name: 'syn-margin (projection)', head: { kind: 'syn-margin-projection', margin: 0.5 } },
   { name: 'syn-margin (difference)', head: { kind: 'syn-margin-difference', margin: 0.5 } },
-  { name: 'PLIF: softmax of a learned monotonic function of the logits (K = 100,000; slopes by SGD, as the reference)', head: { kind: 'plif' } },
+  {
+    name: 'PLIF: softmax of a learned monotonic function of the logits (K = 100,000; slopes by SGD, as the reference)',
+    head: { kind: 'plif' },
+  },
   { name: 'PLIF with frozen slopes (f fixed at its random initial shape)', head: { kind: 'plif', frozen: true } },
   { name: 'PLIF with slopes trained by Adam', head: { kind: 'plif', slopeOptimizer: 'adam' } },
   { name: 'PLIF, tied to the decoder input', head: { kind: 'plif', tied: true } },
   { name: 'mixture of softmaxes (K = 15)', head: { kind: 'mos' } },
-  { name: 'mixture of softmaxes (K = 15), tied to the decoder input (the reference\'s default)', head: { kind: 'mos', tied: true } },
+  {
+    name: "mixture of softmaxes (K = 15), tied to the decoder input (the reference's default)",
+    head: { kind: 'mos', tied: true },
+  },
 ];
 
 /** The numeric parameters a head spec carries, with their paths inside the spec. */
@@ -33,9 +52,14 @@ function headParameters(head: HeadSpec): { path: string[]; label: string; value:
   if (head.kind === 'vmf') {
     return Object.entries(head.regularizer)
       .filter(([, v]) => typeof v === 'number')
-      .map(([key, value]) => ({ path: ['regularizer', key], label: key.replace('lambda', 'λ'), value: value as number }));
+      .map(([key, value]) => ({
+        path: ['regularizer', key],
+        label: key.replace('lambda', 'λ'),
+        value: value as number,
+      }));
   }
-  if (head.kind === 'plif' && !head.frozen) return [{ path: ['lr'], label: 'slope lr', value: head.lr ?? plifDefaults.lr }];
+  if (head.kind === 'plif' && !head.frozen)
+    return [{ path: ['lr'], label: 'slope lr', value: head.lr ?? plifDefaults.lr }];
   return 'margin' in head ? [{ path: ['margin'], label: 'margin γ', value: head.margin }] : [];
 }
 
@@ -77,11 +101,21 @@ function HeadRow({ index, variant, locked }: { index: number; variant: Record<st
         ))}
       {head?.kind === 'vmf' && (
         <label className="inline-field">
-          <input type="checkbox" checked={head.approximate} disabled={locked} onChange={(e) => replace({ ...variant, head: { ...head, approximate: e.target.checked } })} />
+          <input
+            type="checkbox"
+            checked={head.approximate}
+            disabled={locked}
+            onChange={(e) => replace({ ...variant, head: { ...head, approximate: e.target.checked } })}
+          />
           closed-form approximation
         </label>
       )}
-      <button type="button" disabled={locked || variants.length <= 1} aria-label={`Remove run ${title}`} onClick={() => setVariants(variants.filter((_, i) => i !== index))}>
+      <button
+        type="button"
+        disabled={locked || variants.length <= 1}
+        aria-label={`Remove run ${title}`}
+        onClick={() => setVariants(variants.filter((_, i) => i !== index))}
+      >
         Remove
       </button>
     </li>

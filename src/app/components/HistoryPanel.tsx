@@ -33,15 +33,23 @@ export function HistoryPanel({ entries, onOpen, onExport, onDelete, onImport, un
   return (
     <section className="card" aria-labelledby={`${ids}-heading`}>
       <h2 id={`${ids}-heading`}>Saved experiments</h2>
-      {unavailable && <p className="hint" role="status">{unavailable}</p>}
-      {!unavailable && entries.length === 0 && <p className="hint">Nothing saved yet: experiments are saved here while they train.</p>}
+      {unavailable && (
+        <p className="hint" role="status">
+          {unavailable}
+        </p>
+      )}
+      {!unavailable && entries.length === 0 && (
+        <p className="hint">Nothing saved yet: experiments are saved here while they train.</p>
+      )}
       <ul className="history">
         {entries.map((entry) => (
           <HistoryEntry key={entry.id} entry={entry} onOpen={onOpen} onExport={onExport} onDelete={onDelete} />
         ))}
       </ul>
       <p>
-        <label htmlFor={`${ids}-import`}>Import a run file (JSON from this page or <code>continuum train</code>)</label>{' '}
+        <label htmlFor={`${ids}-import`}>
+          Import a run file (JSON from this page or <code>continuum train</code>)
+        </label>{' '}
         <input
           id={`${ids}-import`}
           type="file"
@@ -58,7 +66,12 @@ export function HistoryPanel({ entries, onOpen, onExport, onDelete, onImport, un
   );
 }
 
-function HistoryEntry({ entry, onOpen, onExport, onDelete }: { entry: ExperimentSummary } & Pick<Props, 'onOpen' | 'onExport' | 'onDelete'>) {
+function HistoryEntry({
+  entry,
+  onOpen,
+  onExport,
+  onDelete,
+}: { entry: ExperimentSummary } & Pick<Props, 'onOpen' | 'onExport' | 'onDelete'>) {
   const saved = new Date(entry.savedAt);
   const what = `${entry.title}, saved ${saved.toLocaleString()}`;
   return (

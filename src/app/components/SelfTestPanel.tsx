@@ -17,7 +17,13 @@ export function SelfTestPanel({ checks, state, blockedBy, onRun }: Props) {
     <section className="card" aria-labelledby="selftest-heading">
       <div className="card-head">
         <h2 id="selftest-heading">Kernel self-test</h2>
-        <button type="button" className="primary" onClick={onRun} disabled={running || Boolean(blockedBy)} aria-describedby="selftest-summary">
+        <button
+          type="button"
+          className="primary"
+          onClick={onRun}
+          disabled={running || Boolean(blockedBy)}
+          aria-describedby="selftest-summary"
+        >
           {running ? 'Running self-test…' : 'Run self-test'}
         </button>
       </div>
@@ -68,7 +74,15 @@ export function SelfTestPanel({ checks, state, blockedBy, onRun }: Props) {
   );
 }
 
-function ResultRow({ check, result, isRunning }: { check: KernelCheck; result?: KernelCheckResult; isRunning: boolean }) {
+function ResultRow({
+  check,
+  result,
+  isRunning,
+}: {
+  check: KernelCheck;
+  result?: KernelCheckResult;
+  isRunning: boolean;
+}) {
   if (!result) {
     return (
       <tr className="pending">
@@ -77,7 +91,9 @@ function ResultRow({ check, result, isRunning }: { check: KernelCheck; result?: 
         <td className="num">—</td>
         <td className="num">—</td>
         <td className="num">{formatError(check.tolerance)}</td>
-        <td>{isRunning ? <span className="badge badge-running">running…</span> : <span className="muted">not run</span>}</td>
+        <td>
+          {isRunning ? <span className="badge badge-running">running…</span> : <span className="muted">not run</span>}
+        </td>
       </tr>
     );
   }

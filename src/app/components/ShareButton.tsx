@@ -40,7 +40,12 @@ export function ShareButton({ experiment, results = [] }: Props) {
       // Undefined on plain http (no secure context); rejects when the user or a policy denies access.
       if (!navigator.clipboard) throw new Error('this page has no clipboard access');
       await navigator.clipboard.writeText(url);
-      setOutcome({ kind: 'copied', what: withResults ? `Results link copied (${(url.length / 1024).toFixed(1)} KB).` : 'Link copied to the clipboard.' });
+      setOutcome({
+        kind: 'copied',
+        what: withResults
+          ? `Results link copied (${(url.length / 1024).toFixed(1)} KB).`
+          : 'Link copied to the clipboard.',
+      });
     } catch (error) {
       setOutcome({ kind: 'manual', url, why: error instanceof Error ? error.message : String(error) });
     }
@@ -57,15 +62,28 @@ export function ShareButton({ experiment, results = [] }: Props) {
         </button>
       )}
       <label>
-        <input type="checkbox" checked={autostart} onChange={(event) => setAutostart(event.target.checked)} /> start training when the link opens
+        <input type="checkbox" checked={autostart} onChange={(event) => setAutostart(event.target.checked)} /> start
+        training when the link opens
       </label>
       <p id={`${ids}-status`} role="status" className="hint-inline">
-        {outcome.kind === 'copied' ? outcome.what : outcome.kind === 'manual' ? `Could not copy (${outcome.why}); copy the link below.` : ''}
+        {outcome.kind === 'copied'
+          ? outcome.what
+          : outcome.kind === 'manual'
+            ? `Could not copy (${outcome.why}); copy the link below.`
+            : ''}
       </p>
       {outcome.kind === 'manual' && (
         <p>
           <label htmlFor={`${ids}-url`}>Link to this experiment</label>{' '}
-          <input id={`${ids}-url`} ref={fallback} type="text" readOnly value={outcome.url} size={60} onFocus={(event) => event.target.select()} />
+          <input
+            id={`${ids}-url`}
+            ref={fallback}
+            type="text"
+            readOnly
+            value={outcome.url}
+            size={60}
+            onFocus={(event) => event.target.select()}
+          />
         </p>
       )}
     </div>

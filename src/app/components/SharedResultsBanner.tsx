@@ -28,35 +28,53 @@ function showHelp(event: MouseEvent<HTMLAnchorElement>): void {
   document.getElementById(webGpuHelpId)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
-export function SharedResultsBanner({ runs, view, canTrain = true, estimate, saved = 0, onRerun, onEdit, onShowSaved }: Props) {
+export function SharedResultsBanner({
+  runs,
+  view,
+  canTrain = true,
+  estimate,
+  saved = 0,
+  onRerun,
+  onEdit,
+  onShowSaved,
+}: Props) {
   const adapters = adapterNames(runs);
   const started = runs.map((run) => run.startedAt.slice(0, 10)).sort()[0];
   const recorded = view.kind === 'recorded' ? view : undefined;
   return (
-    <section className="card card-warning" aria-label={recorded ? 'Recorded comparison' : 'Shared results'} data-testid="shared-results">
+    <section
+      className="card card-warning"
+      aria-label={recorded ? 'Recorded comparison' : 'Shared results'}
+      data-testid="shared-results"
+    >
       {recorded ? (
         <>
           <p data-testid="recorded-stamp">
-            <strong>Recorded comparison: {recorded.stamp.title ?? `${runs.length} runs`}</strong> · {recorded.stamp.adapter.replace(/^Adapter: /, '')} ·{' '}
-            {recorded.stamp.date.slice(0, 10)} · commit {recorded.stamp.commit}
+            <strong>Recorded comparison: {recorded.stamp.title ?? `${runs.length} runs`}</strong> ·{' '}
+            {recorded.stamp.adapter.replace(/^Adapter: /, '')} · {recorded.stamp.date.slice(0, 10)} · commit{' '}
+            {recorded.stamp.commit}
           </p>
           <p className="hint">
-            Read-only, as recorded by <code>{recorded.stamp.command}</code>: curves hold at most 200 points per run, and the samples are the last
-            evaluation’s.
+            Read-only, as recorded by <code>{recorded.stamp.command}</code>: curves hold at most 200 points per run, and
+            the samples are the last evaluation’s.
           </p>
           {estimate && <p data-testid="recorded-estimate">{estimate}</p>}
         </>
       ) : (
         <p>
-          <strong>Shared results, read-only.</strong> {runs.length} run{runs.length === 1 ? '' : 's'} measured on {adapters}
+          <strong>Shared results, read-only.</strong> {runs.length} run{runs.length === 1 ? '' : 's'} measured on{' '}
+          {adapters}
           {started ? `, started ${started}` : ''}; curves hold at most 200 points per run and no decoded samples.
         </p>
       )}
       {!canTrain ? (
         <p data-testid="training-needs-webgpu">
-          <strong>{recorded ? 'Training it yourself' : 'Re-running this experiment'} needs WebGPU</strong>, which this browser cannot offer
-          here: <a href={`#${webGpuHelpId}`} onClick={showHelp}>the WebGPU help above</a> says how to get it. Until then these results stay
-          read-only.
+          <strong>{recorded ? 'Training it yourself' : 'Re-running this experiment'} needs WebGPU</strong>, which this
+          browser cannot offer here:{' '}
+          <a href={`#${webGpuHelpId}`} onClick={showHelp}>
+            the WebGPU help above
+          </a>{' '}
+          says how to get it. Until then these results stay read-only.
         </p>
       ) : (
         <p>

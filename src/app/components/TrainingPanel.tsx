@@ -27,7 +27,8 @@ const stateText: Record<TrainingState, string> = {
 /** Status, controls and each run's latest loss; plots and tables live in their own panels. */
 export function TrainingPanel({ runs, preset, evaluation }: Props) {
   const store = useTrainingStore();
-  const { state, message, steps, totalSteps, records, held, start, pause, resume, step, reset, resumeFromCheckpoints } = store;
+  const { state, message, steps, totalSteps, records, held, start, pause, resume, step, reset, resumeFromCheckpoints } =
+    store;
   const active = state === 'preparing' || state === 'running' || state === 'paused';
   const play = state === 'paused' ? resume : () => start(runs, preset, evaluation);
   const plan = resumePlan(store);
@@ -37,7 +38,14 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
       <div className="card-head">
         <h2 id="training-heading">Training</h2>
         <div className="controls" role="group" aria-label="Training controls">
-          <button type="button" className="primary" onClick={play} disabled={(active && state !== 'paused') || held.length > 0 || runs.length === 0} aria-label={state === 'paused' ? 'Resume training' : 'Start training'} title={state === 'paused' ? 'Resume' : 'Start'}>
+          <button
+            type="button"
+            className="primary"
+            onClick={play}
+            disabled={(active && state !== 'paused') || held.length > 0 || runs.length === 0}
+            aria-label={state === 'paused' ? 'Resume training' : 'Start training'}
+            title={state === 'paused' ? 'Resume' : 'Start'}
+          >
             {state === 'paused' ? 'Resume' : 'Start'}
           </button>
           {plan && (
@@ -50,10 +58,22 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
               Resume from step {plan.fromStep}
             </button>
           )}
-          <button type="button" onClick={pause} disabled={state !== 'running'} aria-label="Pause training" title="Pause">
+          <button
+            type="button"
+            onClick={pause}
+            disabled={state !== 'running'}
+            aria-label="Pause training"
+            title="Pause"
+          >
             Pause
           </button>
-          <button type="button" onClick={step} disabled={state !== 'paused' || held.length > 0} aria-label="Train one step" title="One step">
+          <button
+            type="button"
+            onClick={step}
+            disabled={state !== 'paused' || held.length > 0}
+            aria-label="Train one step"
+            title="One step"
+          >
             Step
           </button>
           <button type="button" onClick={reset} disabled={state === 'idle'} aria-label="Reset training" title="Reset">
@@ -67,7 +87,14 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
         {state === 'running' && eta && ` · ${eta}`}
       </p>
       {message && (
-        <p className={state === 'failed' ? 'error-text' : 'hint'} role={state === 'failed' || state === 'stopped' || state === 'interrupted' || held.length > 0 ? 'alert' : undefined}>
+        <p
+          className={state === 'failed' ? 'error-text' : 'hint'}
+          role={
+            state === 'failed' || state === 'stopped' || state === 'interrupted' || held.length > 0
+              ? 'alert'
+              : undefined
+          }
+        >
           {message}
         </p>
       )}

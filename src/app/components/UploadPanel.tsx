@@ -49,8 +49,16 @@ function AlignedPair() {
   };
   return (
     <div className="upload-pair">
-      <FileField label="Source sentences, one per line" accept=".txt,text/plain" onFile={(file) => choose('source', file)} />
-      <FileField label="Target sentences, line-aligned with the source" accept=".txt,text/plain" onFile={(file) => choose('target', file)} />
+      <FileField
+        label="Source sentences, one per line"
+        accept=".txt,text/plain"
+        onFile={(file) => choose('source', file)}
+      />
+      <FileField
+        label="Target sentences, line-aligned with the source"
+        accept=".txt,text/plain"
+        onFile={(file) => choose('target', file)}
+      />
       {(pair.source ?? pair.target) && !(pair.source && pair.target) && (
         <p className="field-hint">Chosen: {(pair.source ?? pair.target)!.name}; now choose the other side.</p>
       )}
@@ -66,23 +74,35 @@ export function UploadPanel({ locked }: { locked: boolean }) {
     <section className="card settings upload-panel" aria-labelledby="upload-heading">
       <h2 id="upload-heading">Your data</h2>
       <p className="field-hint">
-        Files stay in this browser. The last 5 % of each text file is held out for validation. Uploaded datasets appear under Dataset; uploaded
-        vectors under Target embeddings.
+        Files stay in this browser. The last 5 % of each text file is held out for validation. Uploaded datasets appear
+        under Dataset; uploaded vectors under Target embeddings.
       </p>
       <fieldset disabled={locked}>
         <legend>Translation</legend>
-        <FileField label="Parallel TSV (source<TAB>target per line)" accept=".tsv,.txt,text/tab-separated-values,text/plain" onFile={(file) => void uploadTsv(file)} />
+        <FileField
+          label="Parallel TSV (source<TAB>target per line)"
+          accept=".tsv,.txt,text/tab-separated-values,text/plain"
+          onFile={(file) => void uploadTsv(file)}
+        />
         <Message slot="tsv" />
         <AlignedPair />
       </fieldset>
       <fieldset disabled={locked}>
         <legend>Language model</legend>
-        <FileField label="Plain-text corpus, one sentence or paragraph per line" accept=".txt,text/plain" onFile={(file) => void uploadCorpus(file)} />
+        <FileField
+          label="Plain-text corpus, one sentence or paragraph per line"
+          accept=".txt,text/plain"
+          onFile={(file) => void uploadCorpus(file)}
+        />
         <Message slot="corpus" />
       </fieldset>
       <fieldset disabled={locked}>
         <legend>Word vectors</legend>
-        <FileField label="Word vectors (.vec, word2vec/fastText text format)" accept=".vec,.txt,text/plain" onFile={(file) => void uploadVectors(file)} />
+        <FileField
+          label="Word vectors (.vec, word2vec/fastText text format)"
+          accept=".vec,.txt,text/plain"
+          onFile={(file) => void uploadVectors(file)}
+        />
         <Message slot="vectors" />
       </fieldset>
     </section>

@@ -14,7 +14,13 @@ export const webGpuHelpId = 'webgpu-help';
  */
 export function WebGpuHelp({ missing, message, onRetry }: Props) {
   return (
-    <section id={webGpuHelpId} className="card card-warning" role="alert" aria-labelledby="webgpu-help-heading" data-testid="webgpu-help">
+    <section
+      id={webGpuHelpId}
+      className="card card-warning"
+      role="alert"
+      aria-labelledby="webgpu-help-heading"
+      data-testid="webgpu-help"
+    >
       <h2 id="webgpu-help-heading">{missing ? 'This browser cannot run WebGPU here' : 'WebGPU failed to start'}</h2>
       <p>Continuum trains its models on your GPU through WebGPU, so it needs a browser with WebGPU enabled.</p>
       <p className="help-text">{message}</p>

@@ -2,7 +2,17 @@
 import { useState, type ReactNode } from 'react';
 import './controls.css';
 
-export function Labelled({ label, error, children, id }: { label: string; error: string | undefined; children: ReactNode; id: string }) {
+export function Labelled({
+  label,
+  error,
+  children,
+  id,
+}: {
+  label: string;
+  error: string | undefined;
+  children: ReactNode;
+  id: string;
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -17,7 +27,21 @@ export function Labelled({ label, error, children, id }: { label: string; error:
 }
 
 /** A number input that keeps what the user typed until it is committed (Enter or leaving the field). */
-export function NumberInput({ id, value, step, disabled, invalid, onCommit }: { id: string; value: number; step?: number; disabled: boolean; invalid: boolean; onCommit: (value: number) => void }) {
+export function NumberInput({
+  id,
+  value,
+  step,
+  disabled,
+  invalid,
+  onCommit,
+}: {
+  id: string;
+  value: number;
+  step?: number;
+  disabled: boolean;
+  invalid: boolean;
+  onCommit: (value: number) => void;
+}) {
   const [text, setText] = useState<string | undefined>(undefined);
   const commit = () => {
     if (text === undefined) return;

@@ -64,7 +64,14 @@ export function experimentTitle(comparison: ComparisonRecord): string {
 
 export function summarize(entry: SavedExperiment): ExperimentSummary {
   const { comparison, ...rest } = entry;
-  return { ...rest, runs: comparison.runs.map((run) => ({ label: run.label, status: run.status, steps: run.metrics.at(-1)?.step ?? 0 })) };
+  return {
+    ...rest,
+    runs: comparison.runs.map((run) => ({
+      label: run.label,
+      status: run.status,
+      steps: run.metrics.at(-1)?.step ?? 0,
+    })),
+  };
 }
 
 /** A fresh id; getRandomValues works on plain http too, where crypto.randomUUID does not exist. */
@@ -77,7 +84,11 @@ let database: Promise<IDBPDatabase<HistorySchema>> | undefined;
 
 function open(): Promise<IDBPDatabase<HistorySchema>> {
   if (typeof indexedDB === 'undefined') {
-    return Promise.reject(new HistoryUnavailableError('Saved experiments are unavailable: this browser has no IndexedDB. Export the results as JSON to keep them.'));
+    return Promise.reject(
+      new HistoryUnavailableError(
+        'Saved experiments are unavailable: this browser has no IndexedDB. Export the results as JSON to keep them.',
+      ),
+    );
   }
   database ??= openDB<HistorySchema>('continuum-history', 2, {
     upgrade(db, oldVersion) {
@@ -93,7 +104,10 @@ function open(): Promise<IDBPDatabase<HistorySchema>> {
     },
   }).catch((error: unknown) => {
     database = undefined; // a later call may succeed (e.g. storage re-enabled)
-    throw new HistoryUnavailableError(`Saved experiments are unavailable: the browser refused IndexedDB (${describe(error)}); private browsing blocks it in some browsers. Export the results as JSON to keep them.`, { cause: error });
+    throw new HistoryUnavailableError(
+      `Saved experiments are unavailable: the browser refused IndexedDB (${describe(error)}); private browsing blocks it in some browsers. Export the results as JSON to keep them.`,
+      { cause: error },
+    );
   });
   return database;
 }
@@ -102,7 +116,12 @@ const describe = (error: unknown) => (error instanceof Error ? `${error.name}: $
 
 function saveFailure(what: string, error: unknown): HistoryUnavailableError {
   const full = error instanceof DOMException && error.name === 'QuotaExceededError';
-  return new HistoryUnavailableError(full ? `Could not save ${what}: the browser’s storage for this site is full. Delete old experiments or export them as JSON.` : `Could not save ${what} (${describe(error)}).`, { cause: error });
+  return new HistoryUnavailableError(
+    full
+      ? `Could not save ${what}: the browser’s storage for this site is full. Delete old experiments or export them as JSON.`
+      : `Could not save ${what} (${describe(error)}).`,
+    { cause: error },
+  );
 }
 
 /** Writes (or overwrites) one entry and its summary in one transaction. */
@@ -110,7 +129,11 @@ export async function saveExperiment(entry: SavedExperiment): Promise<void> {
   const db = await open();
   const tx = db.transaction(['experiments', 'summaries'], 'readwrite');
   try {
-    await Promise.all([tx.objectStore('experiments').put(entry), tx.objectStore('summaries').put(summarize(entry)), tx.done]);
+    await Promise.all([
+      tx.objectStore('experiments').put(entry),
+      tx.objectStore('summaries').put(summarize(entry)),
+      tx.done,
+    ]);
   } catch (error) {
     throw saveFailure('the experiment', error);
   }
@@ -152,5 +175,10 @@ export async function loadExperiment(id: string): Promise<SavedExperiment | unde
 export async function deleteExperiment(id: string): Promise<void> {
   const db = await open();
   const tx = db.transaction(['experiments', 'summaries', 'checkpoints'], 'readwrite');
-  await Promise.all([tx.objectStore('experiments').delete(id), tx.objectStore('summaries').delete(id), tx.objectStore('checkpoints').delete(checkpointsOf(id)), tx.done]);
+  await Promise.all([
+    tx.objectStore('experiments').delete(id),
+    tx.objectStore('summaries').delete(id),
+    tx.objectStore('checkpoints').delete(checkpointsOf(id)),
+    tx.done,
+  ]);
 }

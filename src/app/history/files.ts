@@ -2,7 +2,9 @@
 // trained headless in Node opens in the page and a page's run feeds the same scripts.
 import { evalsCsv, metricsCsv, parseRunFile, toJson, type ComparisonRecord } from '../../train/record';
 
-/** Run files are metrics and a few decoded samples; anything this large is not one, and reading it would stall the tab. */
+/**
+ * Run files are metrics and a few decoded samples; anything this large is not one, and reading it would stall the tab.
+ */
 export const maxImportBytes = 50 * 1024 * 1024;
 
 export function downloadText(filename: string, text: string, mime: string): void {
@@ -18,7 +20,9 @@ export function downloadText(filename: string, text: string, mime: string): void
 /** "continuum-tiny-demo-2025-01-31T12-00-00", safe on every file system. */
 export function exportBaseName(comparison: ComparisonRecord): string {
   const started = comparison.runs[0]?.startedAt ?? new Date().toISOString();
-  const subject = (comparison.preset ?? comparison.runs[0]?.config.dataset ?? 'experiment').replace(/[^\w.-]+/g, '-').slice(0, 60);
+  const subject = (comparison.preset ?? comparison.runs[0]?.config.dataset ?? 'experiment')
+    .replace(/[^\w.-]+/g, '-')
+    .slice(0, 60);
   return `continuum-${subject}-${started.slice(0, 19).replaceAll(':', '-')}`;
 }
 
@@ -38,7 +42,10 @@ export type ImportResult = { ok: true; comparison: ComparisonRecord } | { ok: fa
 /** Reads a run file chosen by the user; never throws, and every error names the file. */
 export async function importRunFile(file: Pick<File, 'name' | 'size' | 'text'>): Promise<ImportResult> {
   if (file.size > maxImportBytes) {
-    return { ok: false, error: `${file.name}: ${(file.size / 1024 / 1024).toFixed(1)} MB is larger than a run file can be (at most 50 MB).` };
+    return {
+      ok: false,
+      error: `${file.name}: ${(file.size / 1024 / 1024).toFixed(1)} MB is larger than a run file can be (at most 50 MB).`,
+    };
   }
   let text: string;
   try {

@@ -22,7 +22,9 @@ export function stashExperiment({ comparison, ...entry }: SavedExperiment): void
 
 /** Moves every stashed entry into IndexedDB, unless the entry saved there is as new. */
 export async function recoverStashedExperiments(): Promise<void> {
-  const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter((key): key is string => key?.startsWith(prefix) ?? false);
+  const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)).filter(
+    (key): key is string => key?.startsWith(prefix) ?? false,
+  );
   for (const key of keys) {
     const stash = readStash(localStorage.getItem(key));
     const parsed = stash && parseRunFile(stash.comparison);
@@ -37,7 +39,9 @@ export async function recoverStashedExperiments(): Promise<void> {
 function readStash(text: string | null): Stash | undefined {
   try {
     const value = JSON.parse(text ?? '') as Partial<Stash>;
-    const complete = ['id', 'savedAt', 'title', 'url', 'comparison'].every((field) => typeof value[field as keyof Stash] === 'string');
+    const complete = ['id', 'savedAt', 'title', 'url', 'comparison'].every(
+      (field) => typeof value[field as keyof Stash] === 'string',
+    );
     return complete ? (value as Stash) : undefined;
   } catch {
     return undefined;

@@ -18,7 +18,8 @@ export function EvalPlot({ runs }: { runs: RunView[] }) {
       <legend>x axis</legend>
       {axes.map(({ value, label }) => (
         <label key={value}>
-          <input type="radio" name={group} value={value} checked={axis === value} onChange={() => setAxis(value)} /> {label}
+          <input type="radio" name={group} value={value} checked={axis === value} onChange={() => setAxis(value)} />{' '}
+          {label}
         </label>
       ))}
     </fieldset>

@@ -11,12 +11,18 @@ export function KappaHistogram({ runs }: { runs: RunView[] }) {
     : 'κ = ‖ê‖ exists only for continuous heads; no run here has one.';
   return (
     <PlotCard title="Concentration κ">
-      <p className="card-intro">The length of each predicted embedding on validation tokens, at each continuous run’s latest evaluation.</p>
+      <p className="card-intro">
+        The length of each predicted embedding on validation tokens, at each continuous run’s latest evaluation.
+      </p>
       <Plot
         figure={figure}
         label="Histogram of κ, the norm of the predicted embedding, per continuous run"
         fileName="kappa-histogram"
-        empty={emptyMessage(runs, (run) => isContinuous(run.record) && (latestEval(run.record, 'kappas')?.kappas.length ?? 0) > 0, waiting)}
+        empty={emptyMessage(
+          runs,
+          (run) => isContinuous(run.record) && (latestEval(run.record, 'kappas')?.kappas.length ?? 0) > 0,
+          waiting,
+        )}
       />
     </PlotCard>
   );

@@ -7,7 +7,11 @@ import { memoryFigure } from './summaryFigures';
 export function MemoryBars({ runs }: { runs: RunView[] }) {
   const figure = useMemo(() => memoryFigure(runs), [runs]);
   const bars = runs.filter((run) => run.visible && run.record.memory).length;
-  const empty = emptyMessage(runs, (run) => run.record.memory !== undefined, 'Memory is reported once a run has built its model…');
+  const empty = emptyMessage(
+    runs,
+    (run) => run.record.memory !== undefined,
+    'Memory is reported once a run has built its model…',
+  );
   return (
     <PlotCard title="Memory">
       <Plot

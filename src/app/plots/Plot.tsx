@@ -103,7 +103,13 @@ function PlotlyPlot({ figure, label, fileName, height }: Omit<PlotProps, 'empty'
           The plotting library did not load. Reload the page to try again.
         </p>
       )}
-      <button type="button" className="plot-save" onClick={save} disabled={!plotly || plotly === 'failed'} aria-label={`Save PNG: ${label}`}>
+      <button
+        type="button"
+        className="plot-save"
+        onClick={save}
+        disabled={!plotly || plotly === 'failed'}
+        aria-label={`Save PNG: ${label}`}
+      >
         Save PNG
       </button>
     </figure>

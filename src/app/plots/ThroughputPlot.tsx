@@ -8,10 +8,20 @@ import { throughputFigure } from './trainingFigures';
 export function ThroughputPlot({ runs }: { runs: RunView[] }) {
   const overTime = useMemo(() => throughputFigure(runs), [runs]);
   const final = useMemo(() => finalThroughputFigure(runs), [runs]);
-  const empty = emptyMessage(runs, (run) => finalTokensPerSecond(run) !== null, 'Throughput appears after the warm-up steps…');
+  const empty = emptyMessage(
+    runs,
+    (run) => finalTokensPerSecond(run) !== null,
+    'Throughput appears after the warm-up steps…',
+  );
   return (
     <PlotCard title="Throughput">
-      <Plot figure={overTime} label="Target tokens per second against wall-clock seconds, one line per run" fileName="throughput" empty={empty} height={300} />
+      <Plot
+        figure={overTime}
+        label="Target tokens per second against wall-clock seconds, one line per run"
+        fileName="throughput"
+        empty={empty}
+        height={300}
+      />
       {!empty && (
         <Plot
           figure={final}

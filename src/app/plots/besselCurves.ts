@@ -31,8 +31,10 @@ export interface BesselCurves {
 }
 
 export function besselCurves(m: number, points = 200, referenceKappa = 1): BesselCurves {
-  if (!(m >= dimensionRange[0] && m <= dimensionRange[1])) throw new RangeError(`m must be in [${dimensionRange.join(', ')}], got ${m}`);
-  if (!Number.isInteger(points) || points < 2) throw new RangeError(`besselCurves needs at least 2 points, got ${points}`);
+  if (!(m >= dimensionRange[0] && m <= dimensionRange[1]))
+    throw new RangeError(`m must be in [${dimensionRange.join(', ')}], got ${m}`);
+  if (!Number.isInteger(points) || points < 2)
+    throw new RangeError(`besselCurves needs at least 2 points, got ${points}`);
   const [low, high] = kappaRange.map(Math.log10) as [number, number];
   const kappa = Array.from({ length: points }, (_, i) => 10 ** (low + ((high - low) * i) / (points - 1)));
   const exact = kappa.map((k) => -vmfLogNormalizer(m, k));
@@ -62,16 +64,56 @@ const approxColor = '#EE6677';
 export function besselFigure(curves: BesselCurves): Figure {
   const { kappa, approximation: approx } = curves;
   const line = (color: string, dash?: 'dash') => ({ color, width: 2, ...(dash ? { dash } : {}) });
-  const shiftedName = approx ? `g(κ) ${approx.offset >= 0 ? '−' : '+'} ${Math.abs(approx.offset).toPrecision(4)} (meets at κ = ${approx.referenceKappa})` : '';
+  const shiftedName = approx
+    ? `g(κ) ${approx.offset >= 0 ? '−' : '+'} ${Math.abs(approx.offset).toPrecision(4)} (meets at κ = ${approx.referenceKappa})`
+    : '';
   return {
     data: [
-      { type: 'scatter', mode: 'lines', name: '−log C_m(κ), exact', x: kappa, y: curves.exact, line: line(exactColor), legendgroup: 'exact' },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: '−log C_m(κ), exact',
+        x: kappa,
+        y: curves.exact,
+        line: line(exactColor),
+        legendgroup: 'exact',
+      },
       ...(approx
-        ? [{ type: 'scatter' as const, mode: 'lines' as const, name: shiftedName, x: kappa, y: approx.shifted, line: line(approxColor, 'dash'), legendgroup: 'approx' }]
+        ? [
+            {
+              type: 'scatter' as const,
+              mode: 'lines' as const,
+              name: shiftedName,
+              x: kappa,
+              y: approx.shifted,
+              line: line(approxColor, 'dash'),
+              legendgroup: 'approx',
+            },
+          ]
         : []),
-      { type: 'scatter', mode: 'lines', name: 'A(κ), exact', x: kappa, y: curves.ratio, yaxis: 'y2', line: line(exactColor), legendgroup: 'exact' },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: 'A(κ), exact',
+        x: kappa,
+        y: curves.ratio,
+        yaxis: 'y2',
+        line: line(exactColor),
+        legendgroup: 'exact',
+      },
       ...(approx
-        ? [{ type: 'scatter' as const, mode: 'lines' as const, name: 'bound κ / (v−1+√((v+1)²+κ²))', x: kappa, y: approx.bound, yaxis: 'y2' as const, line: line(approxColor, 'dash'), legendgroup: 'approx' }]
+        ? [
+            {
+              type: 'scatter' as const,
+              mode: 'lines' as const,
+              name: 'bound κ / (v−1+√((v+1)²+κ²))',
+              x: kappa,
+              y: approx.bound,
+              yaxis: 'y2' as const,
+              line: line(approxColor, 'dash'),
+              legendgroup: 'approx',
+            },
+          ]
         : []),
     ],
     layout: {

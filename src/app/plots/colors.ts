@@ -2,7 +2,10 @@
 // readable on both the light and the dark card background. https://personal.sron.nl/~pault/
 const palette = ['#4477AA', '#EE6677', '#228833', '#CCBB44', '#66CCEE', '#AA3377', '#BBBBBB'] as const;
 
-/** The colour of run i; it depends only on i, so a run keeps its colour as others are added. Past 7 runs the palette repeats. */
+/**
+ * The colour of run i; it depends only on i, so a run keeps its colour as others are added. Past 7 runs the palette
+ * repeats.
+ */
 export function runColor(index: number): string {
   return palette[((index % palette.length) + palette.length) % palette.length]!;
 }

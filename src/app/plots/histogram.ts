@@ -11,7 +11,8 @@ export interface Histogram {
  * min and max). Values outside the range are left out, so several runs can share one range.
  */
 export function histogram(values: readonly number[], bins: number, range?: readonly [number, number]): Histogram {
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`histogram needs a whole number of bins ≥ 1, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`histogram needs a whole number of bins ≥ 1, got ${bins}`);
   const finite = values.filter(Number.isFinite);
   const [low, high] = range ?? extent(finite) ?? [0, 1];
   // A single distinct value still gets a bin of visible width around it.

@@ -15,7 +15,10 @@ export function isContinuous(record: RunRecord): boolean {
 }
 
 /** The newest evaluation that has the field (samples or κ), or undefined before the first one. */
-export function latestEval<K extends 'samples' | 'kappas'>(record: RunRecord, field: K): (EvalPoint & Required<Pick<EvalPoint, K>>) | undefined {
+export function latestEval<K extends 'samples' | 'kappas'>(
+  record: RunRecord,
+  field: K,
+): (EvalPoint & Required<Pick<EvalPoint, K>>) | undefined {
   for (let i = record.evals.length - 1; i >= 0; i--) {
     const point = record.evals[i]!;
     if (point[field] !== undefined) return point as EvalPoint & Required<Pick<EvalPoint, K>>;
@@ -33,7 +36,11 @@ export function traceVisibility(run: RunView): true | 'legendonly' {
 }
 
 /** Why a plot is empty, or undefined when some run has something to draw. */
-export function emptyMessage(runs: readonly RunView[], hasData: (run: RunView) => boolean, waiting: string): string | undefined {
+export function emptyMessage(
+  runs: readonly RunView[],
+  hasData: (run: RunView) => boolean,
+  waiting: string,
+): string | undefined {
   if (runs.length === 0) return 'No runs yet: start a comparison or open a run file.';
   return runs.some(hasData) ? undefined : waiting;
 }

@@ -26,11 +26,26 @@ export function finalThroughputFigure(runs: readonly RunView[]): Figure {
   const data: Data[] = runs.flatMap((run) => {
     const value = finalTokensPerSecond(run);
     if (!run.visible || value === null) return [];
-    return [{ type: 'bar', orientation: 'h', name: run.record.label, y: [run.record.label], x: [value], marker: { color: run.color }, hovertemplate: '%{x:,.0f} tokens/s<extra></extra>' } as Data];
+    return [
+      {
+        type: 'bar',
+        orientation: 'h',
+        name: run.record.label,
+        y: [run.record.label],
+        x: [value],
+        marker: { color: run.color },
+        hovertemplate: '%{x:,.0f} tokens/s<extra></extra>',
+      } as Data,
+    ];
   });
   return {
     data,
-    layout: { showlegend: false, hovermode: 'closest', xaxis: { title: { text: 'Target tokens / s' }, rangemode: 'tozero' }, yaxis: runAxis },
+    layout: {
+      showlegend: false,
+      hovermode: 'closest',
+      xaxis: { title: { text: 'Target tokens / s' }, rangemode: 'tozero' },
+      yaxis: runAxis,
+    },
   };
 }
 
@@ -55,7 +70,13 @@ export function memoryFigure(runs: readonly RunView[]): Figure {
   }));
   return {
     data: shown.length > 0 ? data : [],
-    layout: { barmode: 'stack', hovermode: 'y unified', xaxis: { title: { text: 'MiB' }, rangemode: 'tozero' }, yaxis: runAxis, legend: { traceorder: 'normal' } },
+    layout: {
+      barmode: 'stack',
+      hovermode: 'y unified',
+      xaxis: { title: { text: 'MiB' }, rangemode: 'tozero' },
+      yaxis: runAxis,
+      legend: { traceorder: 'normal' },
+    },
   };
 }
 
@@ -87,6 +108,12 @@ export function kappaFigure(runs: readonly RunView[], bins = 30): Figure {
   });
   return {
     data,
-    layout: { barmode: 'overlay', bargap: 0, hovermode: 'closest', xaxis: { title: { text: 'κ = ‖ê‖' } }, yaxis: { title: { text: 'Share of tokens (%)' } } },
+    layout: {
+      barmode: 'overlay',
+      bargap: 0,
+      hovermode: 'closest',
+      xaxis: { title: { text: 'κ = ‖ê‖' } },
+      yaxis: { title: { text: 'Share of tokens (%)' } },
+    },
   };
 }

@@ -34,17 +34,26 @@ export function lossFigure(runs: readonly RunView[], { normalised }: LossOptions
       visible: traceVisibility(run),
       ...(twoAxes && continuous ? { yaxis: 'y2' } : {}),
       ...(twoAxes
-        ? { legendgroup: continuous ? 'continuous' : 'discrete', legendgrouptitle: { text: continuous ? 'Continuous (right axis)' : 'Softmax (left axis)' } }
+        ? {
+            legendgroup: continuous ? 'continuous' : 'discrete',
+            legendgrouptitle: { text: continuous ? 'Continuous (right axis)' : 'Softmax (left axis)' },
+          }
         : {}),
     } as Data;
   });
-  const yTitle = normalised ? 'Loss, rescaled to its own range' : families.has('discrete') ? 'Cross-entropy (nats)' : 'Continuous-head loss';
+  const yTitle = normalised
+    ? 'Loss, rescaled to its own range'
+    : families.has('discrete')
+      ? 'Cross-entropy (nats)'
+      : 'Continuous-head loss';
   return {
     data,
     layout: {
       xaxis: { title: { text: 'Step' } },
       yaxis: { title: { text: yTitle }, ...(normalised ? { range: [-0.02, 1.02] } : {}) },
-      ...(twoAxes ? { yaxis2: { title: { text: 'Continuous-head loss' }, overlaying: 'y', side: 'right', showgrid: false } } : {}),
+      ...(twoAxes
+        ? { yaxis2: { title: { text: 'Continuous-head loss' }, overlaying: 'y', side: 'right', showgrid: false } }
+        : {}),
       // One click hides one run even where runs are grouped by axis.
       legend: { groupclick: 'toggleitem' },
     },
@@ -78,11 +87,24 @@ export function evalFigure(runs: readonly RunView[], axis: TimeAxis): Figure {
       marker: { color: run.color, size: 6 },
       visible: traceVisibility(run),
     };
-    data.push({ ...common, x: evals.map((point) => timeOf(point, axis)), y: evals.map((point) => point.accuracy1 * 100), hovertemplate: '%{y:.1f} %' });
+    data.push({
+      ...common,
+      x: evals.map((point) => timeOf(point, axis)),
+      y: evals.map((point) => point.accuracy1 * 100),
+      hovertemplate: '%{y:.1f} %',
+    });
     if (withBleu.includes(run)) {
       const scored = evals.filter((point) => point.bleu !== undefined);
-      data.push({ ...common, showlegend: false, yaxis: 'y2', x: scored.map((point) => timeOf(point, axis)), y: scored.map((point) => point.bleu!), hovertemplate: 'BLEU %{y:.2f} (unk replaced from the source)' });
-      // Beside the headline, dotted: BLEU with every <unk> kept as emitted (records older than the replacement have none).
+      data.push({
+        ...common,
+        showlegend: false,
+        yaxis: 'y2',
+        x: scored.map((point) => timeOf(point, axis)),
+        y: scored.map((point) => point.bleu!),
+        hovertemplate: 'BLEU %{y:.2f} (unk replaced from the source)',
+      });
+      // Beside the headline, dotted: BLEU with every <unk> kept as emitted (records older than the replacement have
+      // none).
       const kept = scored.filter((point) => point.bleuUnkKept !== undefined);
       if (kept.length > 0) {
         data.push({
@@ -103,7 +125,11 @@ export function evalFigure(runs: readonly RunView[], axis: TimeAxis): Figure {
     layout: {
       xaxis: { title: { text: timeTitle[axis] }, anchor: split ? 'y2' : 'y' },
       yaxis: { title: { text: 'Accuracy@1 (%)' }, rangemode: 'tozero', ...(split ? { domain: [0.55, 1] } : {}) },
-      ...(split ? { yaxis2: { title: { text: 'BLEU (dotted: unk kept)' }, rangemode: 'tozero', domain: [0, 0.42], anchor: 'x' } } : {}),
+      ...(split
+        ? {
+            yaxis2: { title: { text: 'BLEU (dotted: unk kept)' }, rangemode: 'tozero', domain: [0, 0.42], anchor: 'x' },
+          }
+        : {}),
     },
   };
 }

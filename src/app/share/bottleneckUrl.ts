@@ -18,10 +18,14 @@ export const defaultBottleneckConfig: BottleneckConfig = parseBottleneckConfig({
 const settingKeys = Object.keys(bottleneckSchema.shape) as Array<keyof BottleneckConfig>;
 
 export function encodeBottleneck({ config, autostart }: BottleneckLink): string {
-  const params = new URLSearchParams({ [reserved.version]: String(schemaVersion), [reserved.preset]: bottleneckPreset });
+  const params = new URLSearchParams({
+    [reserved.version]: String(schemaVersion),
+    [reserved.preset]: bottleneckPreset,
+  });
   for (const key of settingKeys) {
     // The seed always travels, so the link reproduces its sweep even if the default changes.
-    if (key === 'seed' || !deepEqual(config[key], defaultBottleneckConfig[key])) params.append(key, encodeValue(config[key]));
+    if (key === 'seed' || !deepEqual(config[key], defaultBottleneckConfig[key]))
+      params.append(key, encodeValue(config[key]));
   }
   if (autostart) params.append(reserved.autostart, '1');
   return `?${params.toString()}`;
@@ -32,7 +36,8 @@ export function decodeBottleneck(search: string): { link: BottleneckLink; warnin
   const warnings: string[] = [];
   const warn = (text: string) => void warnings.push(text);
   const link = readLink(search, warn);
-  if (link.runs !== undefined) warn('Ignored runs: the synthetic bottleneck experiment chooses its heads with "heads".');
+  if (link.runs !== undefined)
+    warn('Ignored runs: the synthetic bottleneck experiment chooses its heads with "heads".');
   // The settings are independent of one another, so each is accepted or refused on its own.
   let accepted: Record<string, unknown> = {};
   for (const [key, raw] of link.settings) {
@@ -43,13 +48,20 @@ export function decodeBottleneck(search: string): { link: BottleneckLink; warnin
     const candidate = { ...accepted, [key]: decodeValue(raw) };
     const result = bottleneckSchema.safeParse(candidate, { reportInput: true });
     if (result.success) accepted = candidate;
-    else warn(`Ignored ${key}=${show(raw)}: ${formatIssues(result.error).join('; ')}. Using the default ${show(defaultBottleneckConfig[key as keyof BottleneckConfig])}.`);
+    else
+      warn(
+        `Ignored ${key}=${show(raw)}: ${formatIssues(result.error).join('; ')}. Using the default ${show(defaultBottleneckConfig[key as keyof BottleneckConfig])}.`,
+      );
   }
   const config = parseBottleneckConfig(accepted);
   if (link.version < 2) {
     // What a version-1 link meant (linkVersions.ts): its heads, defaults included, as they were then.
     const heads = config.heads.map(headAsOfVersion1);
-    const warning = version1Warning(link.version, config.heads.map((head) => ({ head, backbone: 'none' })), heads.filter((h, i) => h !== config.heads[i]));
+    const warning = version1Warning(
+      link.version,
+      config.heads.map((head) => ({ head, backbone: 'none' })),
+      heads.filter((h, i) => h !== config.heads[i]),
+    );
     if (warning) warn(warning);
     config.heads = heads;
   }

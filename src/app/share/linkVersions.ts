@@ -10,18 +10,33 @@ import type { HeadSpec } from '../../heads';
 /** The head as a version-1 link meant it; the same object when nothing changed. */
 export function headAsOfVersion1(head: HeadSpec): HeadSpec {
   if (head.kind === 'plif' && head.slopeOptimizer === undefined) return { ...head, slopeOptimizer: 'adam' };
-  if ((head.kind === 'syn-margin-projection' || head.kind === 'syn-margin-difference') && head.detachNegative === undefined) return { ...head, detachNegative: false };
+  if (
+    (head.kind === 'syn-margin-projection' || head.kind === 'syn-margin-difference') &&
+    head.detachNegative === undefined
+  )
+    return { ...head, detachNegative: false };
   return head;
 }
 
 /** The warning for a version-0/1 link whose runs are these; undefined when nothing it meant has changed. */
-export function version1Warning(version: number, runs: readonly { head: HeadSpec; backbone: string }[], kept: readonly HeadSpec[]): string | undefined {
+export function version1Warning(
+  version: number,
+  runs: readonly { head: HeadSpec; backbone: string }[],
+  kept: readonly HeadSpec[],
+): string | undefined {
   const lines: string[] = [];
-  if (kept.some((h) => h.kind === 'plif')) lines.push('its PLIF slopes are trained by Adam as they were then (slopeOptimizer "adam"; the default is now SGD at 0.02, as in the reference code)');
-  if (kept.some((h) => h.kind.startsWith('syn-margin'))) lines.push('its syn-margin negative is differentiated through as it was then (detachNegative false; now detached by default)');
+  if (kept.some((h) => h.kind === 'plif'))
+    lines.push(
+      'its PLIF slopes are trained by Adam as they were then (slopeOptimizer "adam"; the default is now SGD at 0.02, as in the reference code)',
+    );
+  if (kept.some((h) => h.kind.startsWith('syn-margin')))
+    lines.push(
+      'its syn-margin negative is differentiated through as it was then (detachNegative false; now detached by default)',
+    );
   const changed: string[] = [];
   if (runs.some((r) => r.head.kind === 'mos')) changed.push('MoS heads gained the reference code’s latent bias');
-  if (runs.some((r) => r.backbone === 'lstm')) changed.push('the LSTM backbone now attends as OpenNMT-py does (global attention)');
+  if (runs.some((r) => r.backbone === 'lstm'))
+    changed.push('the LSTM backbone now attends as OpenNMT-py does (global attention)');
   if (changed.length) lines.push(`${changed.join(' and ')} since, so its results may differ from the shared ones`);
   if (lines.length === 0) return undefined;
   return `This link was made by an earlier version of Continuum (v=${version}): ${lines.join('; ')}. See docs/fidelity.md.`;

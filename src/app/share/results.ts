@@ -49,12 +49,19 @@ export function encodeResults(runs: readonly RunRecord[]): string {
   return `${resultsKey}=${toBase64Url(deflateSync(strToU8(toJson(record)), { level: 9 }))}`;
 }
 
-/** The runs of a results fragment; a warning naming the problem when it cannot be read; null when the fragment has none. */
+/**
+ * The runs of a results fragment; a warning naming the problem when it cannot be read; null when the fragment has none.
+ */
 export function decodeResults(hash: string): { runs: RunRecord[] } | { warning: string } | null {
   const encoded = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash).get(resultsKey);
   if (encoded === null) return null;
-  const fail = (why: string) => ({ warning: `The shared results in this link could not be opened (${why}); showing the experiment's settings instead.` });
-  if (encoded.length > maxFragmentChars) return fail(`${encoded.length.toLocaleString('en-US')} characters, more than ${maxFragmentChars.toLocaleString('en-US')}`);
+  const fail = (why: string) => ({
+    warning: `The shared results in this link could not be opened (${why}); showing the experiment's settings instead.`,
+  });
+  if (encoded.length > maxFragmentChars)
+    return fail(
+      `${encoded.length.toLocaleString('en-US')} characters, more than ${maxFragmentChars.toLocaleString('en-US')}`,
+    );
   let text: string;
   try {
     text = inflateWithin(fromBase64Url(encoded), maxResultsBytes);

@@ -5,7 +5,13 @@
 // The config schema stays the one property list: decoding lays the parameters over the preset and
 // lets parseConfig judge them. A link comes from anyone, so decoding never throws: each bad parameter
 // becomes a plain-text warning (never markup) and its setting keeps the preset's value.
-import { defaultConfig, parseConfig, shippedDatasets, type DatasetCatalog, type ExperimentConfig } from '../../experiments/config';
+import {
+  defaultConfig,
+  parseConfig,
+  shippedDatasets,
+  type DatasetCatalog,
+  type ExperimentConfig,
+} from '../../experiments/config';
 import { ConfigError, issueLine, show, type ConfigIssue } from '../../experiments/configIssues';
 import { applyOverrides, differingSettings } from '../../experiments/overrides';
 import { defaultPresetName, presets, resolvePreset } from '../../experiments/presets';
@@ -32,7 +38,8 @@ const seedPaths = ['train.dataSeed', 'train.initSeed'];
 export const reserved = { version: 'v', preset: 'preset', runs: 'runs', autostart: 'run' } as const;
 
 type Settings = Record<string, unknown>;
-const isPlainObject = (value: unknown): value is Settings => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Settings =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Version 0 links (the example legacy format) used short names; `seed` set both seeds at once.
@@ -49,7 +56,9 @@ const v0Names: Record<string, string[]> = {
 
 export function migrate(version: number, params: Array<[string, string]>): Array<[string, string]> {
   if (version !== 0) return params;
-  return params.flatMap(([key, value]) => (Object.hasOwn(v0Names, key) ? v0Names[key]! : [key]).map((name): [string, string] => [name, value]));
+  return params.flatMap(([key, value]) =>
+    (Object.hasOwn(v0Names, key) ? v0Names[key]! : [key]).map((name): [string, string] => [name, value]),
+  );
 }
 
 // ---- values ----------------------------------------------------------------------------------
@@ -57,10 +66,12 @@ export function migrate(version: number, params: Array<[string, string]>): Array
 /** JSON.parse that refuses `__proto__` keys: mergeSettings would turn one into a prototype change. */
 function parseJson(text: string): { value: unknown } | { error: string } {
   try {
-    return { value: JSON.parse(text, (key, value: unknown) => {
-      if (key === '__proto__') throw new Error('a "__proto__" key is not allowed');
-      return value;
-    }) };
+    return {
+      value: JSON.parse(text, (key, value: unknown) => {
+        if (key === '__proto__') throw new Error('a "__proto__" key is not allowed');
+        return value;
+      }),
+    };
   } catch (error) {
     return { error: (error as Error).message };
   }
@@ -89,7 +100,9 @@ const parentPath = (path: string) => path.slice(0, Math.max(path.lastIndexOf('.'
 const within = (path: string, ancestor: string) => path === ancestor || path.startsWith(`${ancestor}.`);
 
 function valueAt(config: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (isPlainObject(node) && Object.hasOwn(node, key) ? node[key] : undefined), config);
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (isPlainObject(node) && Object.hasOwn(node, key) ? node[key] : undefined), config);
 }
 
 /** Presets never change at run time, and resolving one validates every run: worth doing once. */
@@ -103,14 +116,19 @@ function presetBase(name: string): ExperimentConfig {
 // ---- encoding --------------------------------------------------------------------------------
 
 export function encodeExperiment(state: ExperimentState): string {
-  const changed = Object.keys(differingSettings(presetBase(state.preset), state.base)).filter((path) => !seedPaths.includes(path));
+  const changed = Object.keys(differingSettings(presetBase(state.preset), state.base)).filter(
+    (path) => !seedPaths.includes(path),
+  );
   // A parameter replaces its value whole, so a removed optional key (e.g. head.tied) travels as its
   // whole parent object; that parent then stands for any of its children.
   const paths = changed.map((path) => (valueAt(state.base, path) === undefined ? parentPath(path) : path));
-  const unique = paths.filter((path, i) => paths.indexOf(path) === i && !paths.some((other) => other !== path && within(path, other)));
+  const unique = paths.filter(
+    (path, i) => paths.indexOf(path) === i && !paths.some((other) => other !== path && within(path, other)),
+  );
   const params = new URLSearchParams({ [reserved.version]: String(schemaVersion), [reserved.preset]: state.preset });
   for (const path of [...unique, ...seedPaths]) params.append(path, encodeValue(valueAt(state.base, path)));
-  if (!deepEqual(state.variants, presets[state.preset]!.variants)) params.append(reserved.runs, JSON.stringify(state.variants));
+  if (!deepEqual(state.variants, presets[state.preset]!.variants))
+    params.append(reserved.runs, JSON.stringify(state.variants));
   if (state.autostart) params.append(reserved.autostart, '1');
   return `?${params.toString()}`;
 }
@@ -122,10 +140,16 @@ const forbiddenSegments = new Set(['__proto__', 'prototype', 'constructor']);
 const pathPattern = /^[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*$/;
 
 function isConfigPath(key: string): boolean {
-  return pathPattern.test(key) && topLevelKeys.has(key.split('.')[0]!) && !key.split('.').some((s) => forbiddenSegments.has(s));
+  return (
+    pathPattern.test(key) &&
+    topLevelKeys.has(key.split('.')[0]!) &&
+    !key.split('.').some((s) => forbiddenSegments.has(s))
+  );
 }
 
-/** Sets `path` in a cloned config, replacing whatever was there (objects included) so that decoding mirrors encoding. */
+/**
+ * Sets `path` in a cloned config, replacing whatever was there (objects included) so that decoding mirrors encoding.
+ */
 function setPath(config: Settings, path: string, value: unknown): void {
   const keys = path.split('.');
   let node = config;
@@ -136,14 +160,23 @@ function setPath(config: Settings, path: string, value: unknown): void {
   node[keys.at(-1)!] = value;
 }
 
-interface Setting { path: string; value: unknown; raw: string }
+interface Setting {
+  path: string;
+  value: unknown;
+  raw: string;
+}
 
 /**
  * The preset's base with every setting that validates. Each issue blames the settings at its path or
  * at a path it relates to (a parent or child of one counts); those are dropped and the rest tried
  * again. An issue blaming none of them drops them all, which always ends at the (valid) preset base.
  */
-function applySettings(base: ExperimentConfig, settings: Setting[], datasets: DatasetCatalog, warn: (text: string) => void): ExperimentConfig {
+function applySettings(
+  base: ExperimentConfig,
+  settings: Setting[],
+  datasets: DatasetCatalog,
+  warn: (text: string) => void,
+): ExperimentConfig {
   let active = settings;
   for (;;) {
     // Only a dataset catalogue lacking the preset's own dataset gets here with nothing left to drop.
@@ -152,19 +185,28 @@ function applySettings(base: ExperimentConfig, settings: Setting[], datasets: Da
     for (const { path, value } of active) setPath(candidate, path, value);
     const result = parseConfig(candidate, datasets);
     if ('config' in result) return result.config;
-    const blames = (issue: ConfigIssue, s: Setting) => [issue.path, ...(issue.related ?? [])].some((path) => within(path, s.path) || within(s.path, path));
+    const blames = (issue: ConfigIssue, s: Setting) =>
+      [issue.path, ...(issue.related ?? [])].some((path) => within(path, s.path) || within(s.path, path));
     const named = active.filter((s) => result.issues.some((issue) => blames(issue, s)));
     const blamed = named.length > 0 ? named : active;
     for (const s of blamed) {
       const reasons = result.issues.filter((issue) => blames(issue, s)).map(issueLine);
       const kept = valueAt(base, s.path);
-      warn(`Ignored ${s.path}=${show(s.raw)}: ${(reasons.length ? reasons : result.errors).join('; ')}.${kept === undefined ? '' : ` Using the preset's ${show(kept)}.`}`);
+      warn(
+        `Ignored ${s.path}=${show(s.raw)}: ${(reasons.length ? reasons : result.errors).join('; ')}.${kept === undefined ? '' : ` Using the preset's ${show(kept)}.`}`,
+      );
     }
     active = active.filter((s) => !blamed.includes(s));
   }
 }
 
-function decodeRuns(raw: string | undefined, base: ExperimentConfig, fallback: Settings[], datasets: DatasetCatalog, warn: (text: string) => void): Settings[] {
+function decodeRuns(
+  raw: string | undefined,
+  base: ExperimentConfig,
+  fallback: Settings[],
+  datasets: DatasetCatalog,
+  warn: (text: string) => void,
+): Settings[] {
   if (raw === undefined) return structuredClone(fallback);
   const parsed = parseJson(raw);
   const bad = (why: string) => {
@@ -173,7 +215,8 @@ function decodeRuns(raw: string | undefined, base: ExperimentConfig, fallback: S
   };
   if ('error' in parsed) return bad(`not valid JSON (${parsed.error})`);
   const list = parsed.value;
-  if (!Array.isArray(list) || list.length === 0 || list.length > maxRuns) return bad(`must be a JSON array of 1 to ${maxRuns} runs, got ${show(list)}`);
+  if (!Array.isArray(list) || list.length === 0 || list.length > maxRuns)
+    return bad(`must be a JSON array of 1 to ${maxRuns} runs, got ${show(list)}`);
   const problem = (run: unknown): string | undefined => {
     if (!isPlainObject(run)) return `must be an object of dotted settings, got ${show(run)}`;
     const badKey = Object.keys(run).find((key) => !isConfigPath(key));
@@ -212,26 +255,42 @@ export function readLink(search: string, warn: (text: string) => void): LinkPara
   const versionText = last(reserved.version);
   const version = versionText === undefined ? schemaVersion : /^\d{1,6}$/.test(versionText) ? Number(versionText) : NaN;
   if (version === 0) {
-    warn('This link comes from an older version of Continuum (v=0); its settings were translated to the current names.');
+    warn(
+      'This link comes from an older version of Continuum (v=0); its settings were translated to the current names.',
+    );
   } else if (version !== schemaVersion && version !== 1) {
-    warn(`Unknown link version v=${show(versionText)}; reading it as version ${schemaVersion}, so some settings may be ignored.`);
+    warn(
+      `Unknown link version v=${show(versionText)}; reading it as version ${schemaVersion}, so some settings may be ignored.`,
+    );
   }
-  params = migrate(version, params.filter(([key]) => key !== reserved.version));
+  params = migrate(
+    version,
+    params.filter(([key]) => key !== reserved.version),
+  );
 
   const counts = new Map<string, number>();
   for (const [key] of params) counts.set(key, (counts.get(key) ?? 0) + 1);
   for (const [key, n] of counts) if (n > 1) warn(`${show(key)} appears ${n} times; using the last.`);
 
   const run = last(reserved.autostart);
-  if (run !== undefined && run !== '1' && run !== '0') warn(`Ignored run=${show(run)}: must be 1 (start training when the link opens) or 0.`);
+  if (run !== undefined && run !== '1' && run !== '0')
+    warn(`Ignored run=${show(run)}: must be 1 (start training when the link opens) or 0.`);
   const settings = new Map(params.filter(([key]) => !Object.values(reserved).includes(key as never)));
   const known = version === 0 || version === 1 || version === schemaVersion;
-  return { preset: last(reserved.preset), settings, runs: last(reserved.runs), autostart: run === '1', version: known ? version : schemaVersion };
+  return {
+    preset: last(reserved.preset),
+    settings,
+    runs: last(reserved.runs),
+    autostart: run === '1',
+    version: known ? version : schemaVersion,
+  };
 }
 
 /** At most `maxWarnings` lines: a crafted link must not fill the page with them. */
 export function capWarnings(warnings: string[]): string[] {
-  return warnings.length > maxWarnings ? [...warnings.slice(0, maxWarnings), `…and ${warnings.length - maxWarnings} more problems with this link.`] : warnings;
+  return warnings.length > maxWarnings
+    ? [...warnings.slice(0, maxWarnings), `…and ${warnings.length - maxWarnings} more problems with this link.`]
+    : warnings;
 }
 
 /** The preset a link names, for choosing its decoder. */
@@ -240,14 +299,19 @@ export function linkPreset(search: string): string | undefined {
 }
 
 /** Reads a link's query string (with or without the leading "?"); never throws. */
-export function decodeExperiment(search: string, datasets: DatasetCatalog = shippedDatasets): { state: ExperimentState; warnings: string[] } {
+export function decodeExperiment(
+  search: string,
+  datasets: DatasetCatalog = shippedDatasets,
+): { state: ExperimentState; warnings: string[] } {
   const warnings: string[] = [];
   const warn = (text: string) => void warnings.push(text);
   const link = readLink(search, warn);
 
   let preset = link.preset ?? defaultPresetName;
   if (!Object.hasOwn(presets, preset)) {
-    warn(`Unknown preset ${show(preset)}; opening ${defaultPresetName} instead (available: ${Object.keys(presets).join(', ')}).`);
+    warn(
+      `Unknown preset ${show(preset)}; opening ${defaultPresetName} instead (available: ${Object.keys(presets).join(', ')}).`,
+    );
     preset = defaultPresetName;
   }
 
@@ -263,7 +327,13 @@ export function decodeExperiment(search: string, datasets: DatasetCatalog = ship
 }
 
 /** A version-0/1 link's runs with the head defaults of their time written out (linkVersions.ts). */
-function asOfVersion1(version: number, base: ExperimentConfig, variants: Settings[], datasets: DatasetCatalog, warn: (text: string) => void) {
+function asOfVersion1(
+  version: number,
+  base: ExperimentConfig,
+  variants: Settings[],
+  datasets: DatasetCatalog,
+  warn: (text: string) => void,
+) {
   const kept: HeadSpec[] = [];
   const keep = (head: HeadSpec) => {
     const then = headAsOfVersion1(head);
@@ -276,10 +346,16 @@ function asOfVersion1(version: number, base: ExperimentConfig, variants: Setting
     const head = keep(configs[i]!.head);
     if (head === configs[i]!.head) return variant;
     // The run's whole head replaces its head settings, dotted or not.
-    const rest = Object.fromEntries(Object.entries(variant).filter(([key]) => key !== 'head' && !key.startsWith('head.')));
+    const rest = Object.fromEntries(
+      Object.entries(variant).filter(([key]) => key !== 'head' && !key.startsWith('head.')),
+    );
     return { ...rest, head };
   });
-  const warning = version1Warning(version, configs.map((c) => ({ head: c.head, backbone: c.model.backbone })), kept);
+  const warning = version1Warning(
+    version,
+    configs.map((c) => ({ head: c.head, backbone: c.model.backbone })),
+    kept,
+  );
   if (warning) warn(warning);
   return { base: migratedBase, variants: migratedVariants };
 }

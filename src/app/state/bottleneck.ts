@@ -48,7 +48,13 @@ export function foldSweepEvent(view: SweepView, event: BottleneckEvent): Partial
     case 'row':
       return { rows: [...view.rows, event.row] };
     case 'finished':
-      return event.complete ? { state: 'finished', progress: undefined } : { state: 'stopped', progress: undefined, message: `Stopped after ${view.rows.length} of the sweep's fits; their rows are kept.` };
+      return event.complete
+        ? { state: 'finished', progress: undefined }
+        : {
+            state: 'stopped',
+            progress: undefined,
+            message: `Stopped after ${view.rows.length} of the sweep's fits; their rows are kept.`,
+          };
     case 'failed':
       return { state: 'failed', message: event.message };
   }
@@ -81,7 +87,15 @@ export const useBottleneckStore = create<BottleneckStore>()((set, get) => ({
     const current = bottleneckClient();
     client = current;
     const config = get().config;
-    set({ state: 'running', measured: config, rows: [], task: undefined, progress: undefined, adapter: undefined, message: undefined });
+    set({
+      state: 'running',
+      measured: config,
+      rows: [],
+      task: undefined,
+      progress: undefined,
+      adapter: undefined,
+      message: undefined,
+    });
     current.on((event) => {
       set((view) => foldSweepEvent(view, event));
       // The worker's device is freed with it once the sweep is over.

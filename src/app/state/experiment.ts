@@ -9,7 +9,6 @@ import { defaultPresetName, presets, resolvePreset, runsOf } from '../../experim
 import { decodeExperiment } from '../share/url';
 import { useUploadsStore } from './uploads';
 
-
 export interface ExperimentSetup {
   preset: string;
   base: ExperimentConfig;
@@ -52,7 +51,10 @@ function messageOf(error: unknown): string {
 }
 
 /** The runs of a setup, or the first problem with them; `datasets` includes the page's uploads. */
-export function setupRuns(setup: Pick<ExperimentSetup, 'base' | 'variants'>, datasets: DatasetCatalog = shippedDatasets): { runs: ReturnType<typeof runsOf> } | { error: string } {
+export function setupRuns(
+  setup: Pick<ExperimentSetup, 'base' | 'variants'>,
+  datasets: DatasetCatalog = shippedDatasets,
+): { runs: ReturnType<typeof runsOf> } | { error: string } {
   try {
     return { runs: runsOf(setup.base, setup.variants, datasets) };
   } catch (error) {

@@ -31,7 +31,14 @@ export interface TrainingView {
   workerRuns?: number[];
 }
 
-export const idleView: TrainingView = { state: 'idle', steps: 0, totalSteps: 0, records: [], checkpoints: [], held: [] };
+export const idleView: TrainingView = {
+  state: 'idle',
+  steps: 0,
+  totalSteps: 0,
+  records: [],
+  checkpoints: [],
+  held: [],
+};
 
 /** The view right after asking the worker to start: empty records, so the runs show at once. */
 export function startingView(runs: readonly RunRequest[], startedAt = new Date()): TrainingView {
@@ -58,7 +65,9 @@ function replaceAt(records: RunRecord[], index: number, update: (record: RunReco
 /** An error nothing in the worker handled: it closed, so the runs still going are cut off, not failed. */
 function crashedView(view: TrainingView, reason: string): TrainingView {
   const message = `The training worker crashed at step ${view.steps} (${reason}). Every metric it sent is kept.`;
-  const records = view.records.map((record): RunRecord => (record.status === 'running' ? { ...record, status: 'stopped', error: message } : record));
+  const records = view.records.map(
+    (record): RunRecord => (record.status === 'running' ? { ...record, status: 'stopped', error: message } : record),
+  );
   return { ...view, state: 'interrupted', message, records, held: [] };
 }
 
@@ -68,7 +77,12 @@ export function foldEvent(view: TrainingView, event: WorkerEvent): TrainingView 
   switch (event.type) {
     case 'adapter': {
       const adapter = adapterLine(event.summary);
-      return { ...view, adapter: event.summary, kernels: event.kernels, records: view.records.map((record) => ({ ...record, adapter })) };
+      return {
+        ...view,
+        adapter: event.summary,
+        kernels: event.kernels,
+        records: view.records.map((record) => ({ ...record, adapter })),
+      };
     }
     case 'prepared':
       return { ...view, totalSteps: event.steps };
@@ -76,7 +90,11 @@ export function foldEvent(view: TrainingView, event: WorkerEvent): TrainingView 
       const records = [...view.records];
       event.runs.forEach((run, i) => {
         const record = records[indexOf(i)];
-        const news = run.metrics.length > 0 || run.status !== record?.status || (run.baselines && !record?.baselines) || (run.earlyStop && !record?.earlyStop);
+        const news =
+          run.metrics.length > 0 ||
+          run.status !== record?.status ||
+          (run.baselines && !record?.baselines) ||
+          (run.earlyStop && !record?.earlyStop);
         if (!record || !news) return;
         const next: RunRecord = { ...record, status: run.status, metrics: [...record.metrics, ...run.metrics] };
         if (run.error !== undefined) next.error = run.error;
@@ -87,7 +105,13 @@ export function foldEvent(view: TrainingView, event: WorkerEvent): TrainingView 
       return { ...view, steps: event.step, records };
     }
     case 'eval':
-      return { ...view, records: replaceAt(view.records, indexOf(event.runIndex), (record) => ({ ...record, evals: [...record.evals, event.point] })) };
+      return {
+        ...view,
+        records: replaceAt(view.records, indexOf(event.runIndex), (record) => ({
+          ...record,
+          evals: [...record.evals, event.point],
+        })),
+      };
     case 'checkpoint': {
       const checkpoints = [...view.checkpoints];
       checkpoints[indexOf(event.runIndex)] = { step: event.step, bytes: event.bytes };
@@ -95,7 +119,12 @@ export function foldEvent(view: TrainingView, event: WorkerEvent): TrainingView 
     }
     case 'restored': {
       // The points after the checkpoint are trained again: they go, so the curves never double back.
-      const restore = ({ error: _stale, ...record }: RunRecord): RunRecord => ({ ...record, status: 'running', metrics: event.metrics, evals: event.evals });
+      const restore = ({ error: _stale, ...record }: RunRecord): RunRecord => ({
+        ...record,
+        status: 'running',
+        metrics: event.metrics,
+        evals: event.evals,
+      });
       return { ...view, records: replaceAt(view.records, indexOf(event.runIndex), restore) };
     }
     case 'held':
@@ -107,7 +136,9 @@ export function foldEvent(view: TrainingView, event: WorkerEvent): TrainingView 
     }
     case 'error': {
       // What the runs recorded stays; the ones still going end with the worker's message.
-      const records = view.records.map((record) => (record.status === 'running' ? { ...record, status: 'failed' as const, error: event.message } : record));
+      const records = view.records.map((record) =>
+        record.status === 'running' ? { ...record, status: 'failed' as const, error: event.message } : record,
+      );
       return { ...view, state: 'failed', message: event.message, records, held: [] };
     }
     case 'crashed':
@@ -127,12 +158,30 @@ export function savedView(saved: readonly RunRecord[], checkpoints: (RunCheckpoi
   const records = saved.map((record): RunRecord => {
     if (record.status !== 'running') return record;
     const step = record.metrics.at(-1)?.step ?? 0;
-    return { ...record, status: 'stopped', error: `Interrupted at step ${step} (the page was closed or reloaded, or the worker crashed); the metrics recorded until then are kept.` };
+    return {
+      ...record,
+      status: 'stopped',
+      error: `Interrupted at step ${step} (the page was closed or reloaded, or the worker crashed); the metrics recorded until then are kept.`,
+    };
   });
   const interrupted = records.find((_, i) => saved[i]!.status === 'running');
   const statuses = new Set(records.map((r) => r.status));
-  const state: TrainingState = interrupted ? 'interrupted' : statuses.size === 1 && statuses.has('failed') ? 'failed' : statuses.has('stopped') ? 'stopped' : 'finished';
+  const state: TrainingState = interrupted
+    ? 'interrupted'
+    : statuses.size === 1 && statuses.has('failed')
+      ? 'failed'
+      : statuses.has('stopped')
+        ? 'stopped'
+        : 'finished';
   const steps = Math.max(0, ...records.map((r) => r.metrics.at(-1)?.step ?? 0));
   const totalSteps = Math.max(0, ...records.map((r) => r.config.train.steps));
-  return { state, steps, totalSteps, records, checkpoints, held: [], ...(interrupted ? { message: interrupted.error } : {}) };
+  return {
+    state,
+    steps,
+    totalSteps,
+    records,
+    checkpoints,
+    held: [],
+    ...(interrupted ? { message: interrupted.error } : {}),
+  };
 }

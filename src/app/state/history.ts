@@ -136,7 +136,9 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
     checkpoints.forEach((checkpoint, run) => {
       if (!checkpoint || stored.has(checkpoint)) return;
       stored.add(checkpoint);
-      checkpointWrites = checkpointWrites.then(() => saveRunCheckpoint({ experiment: id, run, ...checkpoint })).catch((error: unknown) => set({ unavailable: problem(error) }));
+      checkpointWrites = checkpointWrites
+        .then(() => saveRunCheckpoint({ experiment: id, run, ...checkpoint }))
+        .catch((error: unknown) => set({ unavailable: problem(error) }));
     });
     return checkpointWrites;
   },
@@ -155,7 +157,9 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   forgetCheckpoints() {
     const id = get().currentId;
     if (id === undefined) return checkpointWrites;
-    checkpointWrites = checkpointWrites.then(() => deleteRunCheckpoints(id)).catch((error: unknown) => set({ unavailable: problem(error) }));
+    checkpointWrites = checkpointWrites
+      .then(() => deleteRunCheckpoints(id))
+      .catch((error: unknown) => set({ unavailable: problem(error) }));
     return checkpointWrites;
   },
 }));

@@ -54,7 +54,9 @@ export async function openRecorded(load: (url: string) => Promise<Response> = (u
   if (runs.length === 0) return quiet('it holds no runs');
   if (!useSharedResultsStore.getState().pending) return false;
   useTrainingStore.getState().load(runs);
-  useSharedResultsStore.getState().show(useTrainingStore.getState().records, { kind: 'recorded', stamp, ...(preset ? { preset } : {}) });
+  useSharedResultsStore
+    .getState()
+    .show(useTrainingStore.getState().records, { kind: 'recorded', stamp, ...(preset ? { preset } : {}) });
   return true;
 }
 
@@ -85,6 +87,9 @@ export function trainingEstimate(adapter: AdapterSummary, recorded: { stamp: Sta
       `version, preset ${softwarePreset}: about ${softwareMinutes} minutes of training for both runs as measured on a quiet 2-core machine’s SwiftShader, longer while other work shares the cores.${recording}${after}`
     );
   }
-  const faster = stamp.wallMs !== undefined && softwareName.test(stamp.adapter) ? ' A hardware GPU such as this one is usually faster than that software adapter.' : '';
+  const faster =
+    stamp.wallMs !== undefined && softwareName.test(stamp.adapter)
+      ? ' A hardware GPU such as this one is usually faster than that software adapter.'
+      : '';
   return `“Train it yourself” trains the results suite’s full size here, preset ${suitePreset}.${recording}${faster}${after}`;
 }

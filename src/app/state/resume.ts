@@ -20,7 +20,11 @@ export function resumePlan(view: TrainingView): ResumePlan | undefined {
   if (indices.length === 0 || checkpoints.some((checkpoint) => !checkpoint)) return undefined;
   return {
     indices,
-    runs: indices.map((i, k) => ({ label: view.records[i]!.label, config: view.records[i]!.config, resume: checkpoints[k]!.bytes })),
+    runs: indices.map((i, k) => ({
+      label: view.records[i]!.label,
+      config: view.records[i]!.config,
+      resume: checkpoints[k]!.bytes,
+    })),
     fromStep: Math.min(...checkpoints.map((checkpoint) => checkpoint!.step)),
   };
 }

@@ -54,7 +54,10 @@ export const useTrainingStore = create<TrainingStore>()((set, get) => {
       }
     });
     // The worker cannot see the page's files: the runs' uploads go with the command.
-    const uploads = uploadsUsedBy(useUploadsStore.getState().data, runs.map((run) => run.config));
+    const uploads = uploadsUsedBy(
+      useUploadsStore.getState().data,
+      runs.map((run) => run.config),
+    );
     current.start({ runs, ...launched, uploads });
   }
 

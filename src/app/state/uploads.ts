@@ -4,7 +4,14 @@
 import { create } from 'zustand';
 import { UploadError, parseAlignedPair, parseCorpus, parseParallelTsv, parseVec } from '../../data/upload';
 import { uploadedDimensions, type DatasetCatalog } from '../../experiments/config';
-import { catalogWith, noUploads, uploadName, uploadSplit, type UploadedData, type UploadedDataset } from '../../experiments/uploads';
+import {
+  catalogWith,
+  noUploads,
+  uploadName,
+  uploadSplit,
+  type UploadedData,
+  type UploadedDataset,
+} from '../../experiments/uploads';
 
 /** The panel's inputs; each shows the message of its latest file. */
 export type UploadSlot = 'tsv' | 'aligned' | 'corpus' | 'vectors';
@@ -45,7 +52,11 @@ export const useUploadsStore = create<UploadsState>()((set, get) => {
   let reads = 0;
 
   /** Runs one parse for `slot`; `parse` returns the new data and the success message, or throws the parser's error. */
-  async function read(slot: UploadSlot, label: string, parse: (data: UploadedData) => Promise<{ data: UploadedData; text: string }>): Promise<void> {
+  async function read(
+    slot: UploadSlot,
+    label: string,
+    parse: (data: UploadedData) => Promise<{ data: UploadedData; text: string }>,
+  ): Promise<void> {
     const ticket = ++reads;
     latest[slot] = ticket;
     set({ messages: { ...get().messages, [slot]: { state: 'reading', text: `Reading ${label}…` } } });
@@ -55,7 +66,10 @@ export const useUploadsStore = create<UploadsState>()((set, get) => {
       outcome = { data, message: { state: 'done', text } };
     } catch (error) {
       // An UploadError already names the file and line; other problems (the vectors' size) get the name added.
-      const text = error instanceof UploadError ? error.message : `${label}: ${error instanceof Error ? error.message : String(error)}`;
+      const text =
+        error instanceof UploadError
+          ? error.message
+          : `${label}: ${error instanceof Error ? error.message : String(error)}`;
       outcome = { message: { state: 'failed', text } };
     }
     if (latest[slot] !== ticket) return;
@@ -81,8 +95,17 @@ export const useUploadsStore = create<UploadsState>()((set, get) => {
 
     uploadAligned: (source, target) =>
       read('aligned', `${source.name} and ${target.name}`, async (data) => {
-        const { src, tgt } = await parseAlignedPair(source, target, { srcFile: source.name, tgtFile: target.name, maxBytes: maxTextBytes });
-        return withDataset(data, uploadName(`${source.name}+${target.name}`), { kind: 'parallel', src, tgt }, 'sentence pairs');
+        const { src, tgt } = await parseAlignedPair(source, target, {
+          srcFile: source.name,
+          tgtFile: target.name,
+          maxBytes: maxTextBytes,
+        });
+        return withDataset(
+          data,
+          uploadName(`${source.name}+${target.name}`),
+          { kind: 'parallel', src, tgt },
+          'sentence pairs',
+        );
       }),
 
     uploadCorpus: (file) =>
@@ -96,11 +119,18 @@ export const useUploadsStore = create<UploadsState>()((set, get) => {
         const parsed = await parseVec(file, { file: file.name, maxBytes: maxVectorBytes, maxWords });
         const { min, max } = uploadedDimensions;
         if (parsed.dim < min || parsed.dim > max) {
-          throw new Error(`the vectors are ${parsed.dim}-dimensional; target embeddings must have ${min} to ${max} dimensions`);
+          throw new Error(
+            `the vectors are ${parsed.dim}-dimensional; target embeddings must have ${min} to ${max} dimensions`,
+          );
         }
-        const kept = parsed.truncated ? ` (the first ${count(maxWords)}; the rest are rarer than any vocabulary reaches)` : '';
+        const kept = parsed.truncated
+          ? ` (the first ${count(maxWords)}; the rest are rarer than any vocabulary reaches)`
+          : '';
         return {
-          data: { ...data, vectors: { name: file.name, words: parsed.words, vectors: parsed.vectors, dimension: parsed.dim } },
+          data: {
+            ...data,
+            vectors: { name: file.name, words: parsed.words, vectors: parsed.vectors, dimension: parsed.dim },
+          },
           text: `${file.name}: ${count(parsed.words.length)} words${kept}, ${parsed.dim}-dimensional; choose "uploaded" under Target embeddings`,
         };
       }),

@@ -7,11 +7,17 @@ export type StartRequest = Omit<StartCommand, 'type' | 'baseUrl'> & { baseUrl?: 
 
 /** The literal `new Worker(new URL(…))` form is what Vite recognises and bundles as a module worker. */
 export function spawnTrainingWorker(): Worker {
-  return new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'continuum-training' });
+  return new Worker(new URL('../worker/training.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'continuum-training',
+  });
 }
 
 export function spawnBottleneckWorker(): Worker {
-  return new Worker(new URL('../worker/bottleneck.worker.ts', import.meta.url), { type: 'module', name: 'continuum-bottleneck' });
+  return new Worker(new URL('../worker/bottleneck.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'continuum-bottleneck',
+  });
 }
 
 /** Where the app is served from, as an absolute URL the worker can fetch data below. */
@@ -92,6 +98,10 @@ export class TrainingClient extends WorkerClient<PageCommand, WorkerEvent> {
   }
 }
 
-export function bottleneckClient(worker: Worker = spawnBottleneckWorker()): WorkerClient<BottleneckCommand, BottleneckEvent> {
-  return new WorkerClient<BottleneckCommand, BottleneckEvent>(worker, 'bottleneck worker', (message) => [{ type: 'failed', message }]);
+export function bottleneckClient(
+  worker: Worker = spawnBottleneckWorker(),
+): WorkerClient<BottleneckCommand, BottleneckEvent> {
+  return new WorkerClient<BottleneckCommand, BottleneckEvent>(worker, 'bottleneck worker', (message) => [
+    { type: 'failed', message },
+  ]);
 }

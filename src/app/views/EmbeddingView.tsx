@@ -15,11 +15,16 @@ export function EmbeddingView({ runs, ...selection }: { runs: RunView[] } & Toke
   const candidates = runs.flatMap((run, index) => (isContinuous(run.record) && run.record.embeddingMap ? [index] : []));
   const [chosenRun, setChosenRun] = useState<number>();
   // A token chosen elsewhere (the samples table) brings its run into view.
-  const runIndex = [selected?.run, chosenRun].find((index) => index !== undefined && candidates.includes(index)) ?? candidates[0];
+  const runIndex =
+    [selected?.run, chosenRun].find((index) => index !== undefined && candidates.includes(index)) ?? candidates[0];
   const run = runIndex === undefined ? undefined : runs[runIndex];
   const samples = run ? (latestEval(run.record, 'samples')?.samples ?? []) : [];
   const token = runIndex === undefined || selected?.run !== runIndex ? undefined : tokenAt(runs, selected);
-  const figure = useMemo(() => (run?.record.embeddingMap ? embeddingFigure(run.record.embeddingMap, run.color, token) : { data: [], layout: {} }), [run, token]);
+  const figure = useMemo(
+    () =>
+      run?.record.embeddingMap ? embeddingFigure(run.record.embeddingMap, run.color, token) : { data: [], layout: {} },
+    [run, token],
+  );
 
   const controls = run && runIndex !== undefined && (
     <>
@@ -74,7 +79,13 @@ export function EmbeddingView({ runs, ...selection }: { runs: RunView[] } & Toke
         }
         fileName="embedding-map"
         height={480}
-        empty={run ? undefined : runs.length === 0 ? 'No runs yet.' : 'The map needs a continuous run (vMF, L2, cosine or margin head); softmax runs have none.'}
+        empty={
+          run
+            ? undefined
+            : runs.length === 0
+              ? 'No runs yet.'
+              : 'The map needs a continuous run (vMF, L2, cosine or margin head); softmax runs have none.'
+        }
       />
     </PlotCard>
   );

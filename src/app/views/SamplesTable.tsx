@@ -16,10 +16,15 @@ export function SamplesTable({ runs, ...selection }: { runs: RunView[] } & Token
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>Decoded samples</h2>
       {rows.length === 0 ? (
-        <p className="muted">{runs.length === 0 ? 'No runs yet.' : 'Decoded samples appear after the first evaluation.'}</p>
+        <p className="muted">
+          {runs.length === 0 ? 'No runs yet.' : 'Decoded samples appear after the first evaluation.'}
+        </p>
       ) : (
         <>
-          <p className="card-intro">Each run’s latest evaluation. Choose a word of a hypothesis to see its top-5 neighbours (and κ for continuous heads).</p>
+          <p className="card-intro">
+            Each run’s latest evaluation. Choose a word of a hypothesis to see its top-5 neighbours (and κ for
+            continuous heads).
+          </p>
           <div className="samples-scroll">
             <table className="samples">
               <thead>
@@ -41,7 +46,12 @@ export function SamplesTable({ runs, ...selection }: { runs: RunView[] } & Token
                     <td>{row.reference}</td>
                     {columns.map(({ index }) => (
                       <td key={index}>
-                        <HypothesisCell hypothesis={row.hypotheses[index]} run={index} selected={selected} onSelect={select} />
+                        <HypothesisCell
+                          hypothesis={row.hypotheses[index]}
+                          run={index}
+                          selected={selected}
+                          onSelect={select}
+                        />
                       </td>
                     ))}
                   </tr>
@@ -52,13 +62,20 @@ export function SamplesTable({ runs, ...selection }: { runs: RunView[] } & Token
         </>
       )}
       <div className="token-detail" aria-live="polite">
-        {selected && chosen && <TokenDetail label={runs[selected.run]!.record.label} token={chosen} onClose={() => select(null)} />}
+        {selected && chosen && (
+          <TokenDetail label={runs[selected.run]!.record.label} token={chosen} onClose={() => select(null)} />
+        )}
       </div>
     </section>
   );
 }
 
-function HypothesisCell(props: { hypothesis: Hypothesis | undefined; run: number; selected: TokenRef | null; onSelect: (ref: TokenRef | null) => void }) {
+function HypothesisCell(props: {
+  hypothesis: Hypothesis | undefined;
+  run: number;
+  selected: TokenRef | null;
+  onSelect: (ref: TokenRef | null) => void;
+}) {
   const { hypothesis, run, selected, onSelect } = props;
   if (!hypothesis) return <span className="muted">—</span>;
   if (!hypothesis.tokens) return <>{hypothesis.text}</>;
@@ -68,7 +85,13 @@ function HypothesisCell(props: { hypothesis: Hypothesis | undefined; run: number
         const ref = { run, sample: hypothesis.sample, token: index };
         const pressed = sameToken(ref, selected);
         return (
-          <button key={index} type="button" className="token" aria-pressed={pressed} onClick={() => onSelect(pressed ? null : ref)}>
+          <button
+            key={index}
+            type="button"
+            className="token"
+            aria-pressed={pressed}
+            onClick={() => onSelect(pressed ? null : ref)}
+          >
             {token.token}
           </button>
         );

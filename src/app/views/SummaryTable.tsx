@@ -17,8 +17,8 @@ export function SummaryTable({ runs }: { runs: RunView[] }) {
       ) : (
         <>
           <p className="card-intro">
-            Each run’s latest figures. BLEU has every &lt;unk&gt; replaced by the source word under the most attention; “dedup” also drops
-            repeated tokens, “&lt;unk&gt; kept” scores the output as emitted. Measured on {adapters}.
+            Each run’s latest figures. BLEU has every &lt;unk&gt; replaced by the source word under the most attention;
+            “dedup” also drops repeated tokens, “&lt;unk&gt; kept” scores the output as emitted. Measured on {adapters}.
           </p>
           <div className="samples-scroll">
             <table className="summary" data-testid="summary-table">

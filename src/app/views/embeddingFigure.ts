@@ -16,7 +16,16 @@ export const labelledWords = 12;
  */
 export function embeddingFigure(map: EmbeddingMap, color: string, token?: DecodedToken): Figure {
   const data: Data[] = [
-    { type: 'scatter', mode: 'markers', name: 'Target words', x: map.x, y: map.y, text: map.words, hovertemplate: '%{text}<extra></extra>', marker: { color: '#9aa3b2', size: 5, opacity: 0.6 } },
+    {
+      type: 'scatter',
+      mode: 'markers',
+      name: 'Target words',
+      x: map.x,
+      y: map.y,
+      text: map.words,
+      hovertemplate: '%{text}<extra></extra>',
+      marker: { color: '#9aa3b2', size: 5, opacity: 0.6 },
+    },
     {
       type: 'scatter',
       mode: 'text',

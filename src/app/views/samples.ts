@@ -44,7 +44,12 @@ export function sampleRows(runs: readonly RunView[]): SampleRow[] {
         row = { key, source: sample.source, reference: sample.reference, hypotheses: runs.map(() => undefined) };
         rows.set(key, row);
       }
-      row.hypotheses[runIndex] ??= { text: sample.hypothesis, tokens: sample.tokens, sample: sampleIndex, step: point.step };
+      row.hypotheses[runIndex] ??= {
+        text: sample.hypothesis,
+        tokens: sample.tokens,
+        sample: sampleIndex,
+        step: point.step,
+      };
     });
   });
   return [...rows.values()];

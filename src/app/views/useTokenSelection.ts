@@ -8,7 +8,10 @@ export interface TokenSelectionProps {
 }
 
 /** Controlled when the parent passes `selected`, otherwise the component keeps its own choice. */
-export function useTokenSelection({ selected, onSelect }: TokenSelectionProps): [TokenRef | null, (ref: TokenRef | null) => void] {
+export function useTokenSelection({
+  selected,
+  onSelect,
+}: TokenSelectionProps): [TokenRef | null, (ref: TokenRef | null) => void] {
   const [own, setOwn] = useState<TokenRef | null>(null);
   const controlled = selected !== undefined;
   return [

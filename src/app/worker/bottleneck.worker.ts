@@ -1,6 +1,11 @@
 // The synthetic softmax-bottleneck sweep in a worker of its own, on its own WebGPU device: the page
 // stays responsive while every head is fitted at every d, and each measured row is posted at once.
-import { bottleneckTask, numericRank, parseBottleneckConfig, type BottleneckConfig } from '../../experiments/bottleneck';
+import {
+  bottleneckTask,
+  numericRank,
+  parseBottleneckConfig,
+  type BottleneckConfig,
+} from '../../experiments/bottleneck';
 import { acquireGpu, adapterLine } from '../../gpu';
 import { Engine } from '../../tensor/engine';
 import { describeTuned, tuneKernels } from '../../tensor/ops/tunables';
@@ -14,7 +19,8 @@ const port = self as unknown as {
   addEventListener(type: 'unhandledrejection', listener: (event: PromiseRejectionEvent) => void): void;
 };
 const post = (event: BottleneckEvent) => port.postMessage(event);
-const fail = (error: unknown) => post({ type: 'failed', message: `The sweep failed: ${error instanceof Error ? error.message : String(error)}` });
+const fail = (error: unknown) =>
+  post({ type: 'failed', message: `The sweep failed: ${error instanceof Error ? error.message : String(error)}` });
 
 let started = false;
 let stopRequested = false;
@@ -28,7 +34,10 @@ async function sweep(input: BottleneckConfig): Promise<void> {
     const kernels = describeTuned(await tuneKernels(engine, indexedDbKernelChoices()));
     post({ type: 'adapter', line: `${adapterLine(gpu.adapter)}. Kernels: ${kernels.join('; ')}` });
     const task = bottleneckTask(config);
-    post({ type: 'task', summary: { entropy: task.entropy, logProbRank: numericRank(task.logProbs, task.contexts, task.vocab) } });
+    post({
+      type: 'task',
+      summary: { entropy: task.entropy, logProbRank: numericRank(task.logProbs, task.contexts, task.vocab) },
+    });
     const { complete } = await runBottleneck(engine, config, {
       onProgress: (progress) => post({ type: 'progress', progress }),
       onRow: (row) => post({ type: 'row', row }),

@@ -15,7 +15,17 @@ import { rollBack } from '../../train/checkpoint';
 import { checkpointSchedule } from '../../train/checkpointSchedule';
 import { runComparison } from '../../train/compare';
 import { StepGate } from '../../train/gate';
-import { ProgressReporter, comparisonOutcome, type DivergenceAction, type Fault, type HeldRun, type PageCommand, type RunCheckpoint, type StartCommand, type WorkerEvent } from '../../train/protocol';
+import {
+  ProgressReporter,
+  comparisonOutcome,
+  type DivergenceAction,
+  type Fault,
+  type HeldRun,
+  type PageCommand,
+  type RunCheckpoint,
+  type StartCommand,
+  type WorkerEvent,
+} from '../../train/protocol';
 import type { TrainingRun } from '../../train/run';
 import { indexedDbKernelChoices } from '../kernelChoiceStore';
 
@@ -97,7 +107,8 @@ function simulate(fault: Fault): void {
   if (fault === 'divergence') {
     const run = runs.at(-1);
     const weight = run?.parameters[0];
-    if (run && weight) run.engine.device.queue.writeBuffer(weight.buffer, 0, new Float32Array(weight.size).fill(Number.NaN));
+    if (run && weight)
+      run.engine.device.queue.writeBuffer(weight.buffer, 0, new Float32Array(weight.size).fill(Number.NaN));
   }
   if (fault === 'crash') {
     setTimeout(() => {
@@ -152,7 +163,10 @@ async function train(command: StartCommand): Promise<void> {
           reporter.rewind(index, run.record.metrics.length);
           post({ type: 'restored', runIndex: index, metrics: run.record.metrics, evals: run.record.evals });
         } else if (event.kind === 'step') {
-          reporter.update(event.step, runs.map((run) => run.record));
+          reporter.update(
+            event.step,
+            runs.map((run) => run.record),
+          );
         } else if (event.kind === 'eval') {
           post({ type: 'eval', runIndex: event.index, point: event.point });
         } else if (event.kind === 'checkpoint') {
@@ -177,7 +191,11 @@ async function train(command: StartCommand): Promise<void> {
 
 port.addEventListener('message', ({ data: command }) => {
   if (command.type === 'start') {
-    if (started) post({ type: 'error', message: 'This training worker already ran a comparison; start a new worker for another.' });
+    if (started)
+      post({
+        type: 'error',
+        message: 'This training worker already ran a comparison; start a new worker for another.',
+      });
     else {
       started = true;
       void train(command);

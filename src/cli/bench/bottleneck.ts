@@ -30,8 +30,19 @@ export async function bottleneckBenchReport(engine: Engine): Promise<BenchReport
   });
   for (const r of rows) {
     const softmax = rows.find((s) => s.vocab === r.vocab && s.head === 'softmax')!;
-    table.push([r.vocab, r.head, r.stepMs.toFixed(1), (r.stepMs / softmax.stepMs).toFixed(2), r.paramCount,
-      mib(r.bytes.parameters + r.bytes.optimizerState), mib(r.stepBytes), mib(r.stepBytes - softmax.stepBytes)]);
+    table.push([
+      r.vocab,
+      r.head,
+      r.stepMs.toFixed(1),
+      (r.stepMs / softmax.stepMs).toFixed(2),
+      r.paramCount,
+      mib(r.bytes.parameters + r.bytes.optimizerState),
+      mib(r.stepBytes),
+      mib(r.stepBytes - softmax.stepBytes),
+    ]);
   }
-  return { text: `Softmax-bottleneck heads, N=1024 tokens, d=256: forward + backward + Adam per step\n${table.toString()}`, json: rows };
+  return {
+    text: `Softmax-bottleneck heads, N=1024 tokens, d=256: forward + backward + Adam per step\n${table.toString()}`,
+    json: rows,
+  };
 }

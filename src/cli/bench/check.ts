@@ -5,8 +5,17 @@ import { readFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { z } from '../../zod';
 
-const figureSchema = z.object({ id: z.string(), value: z.number(), unit: z.string(), better: z.enum(['higher', 'lower']) });
-const reportSchema = z.object({ format: z.literal('continuum-bench'), date: z.string(), figures: z.array(figureSchema) });
+const figureSchema = z.object({
+  id: z.string(),
+  value: z.number(),
+  unit: z.string(),
+  better: z.enum(['higher', 'lower']),
+});
+const reportSchema = z.object({
+  format: z.literal('continuum-bench'),
+  date: z.string(),
+  figures: z.array(figureSchema),
+});
 
 export type BenchFigure = z.infer<typeof figureSchema>;
 
@@ -20,7 +29,11 @@ export interface FigureChange {
 }
 
 /** Figures in both reports, each with its change; `regressions` are those worse than `tolerance`. */
-export function compareFigures(baseline: BenchFigure[], current: BenchFigure[], tolerance = 0.2): { changes: FigureChange[]; regressions: FigureChange[]; missing: string[] } {
+export function compareFigures(
+  baseline: BenchFigure[],
+  current: BenchFigure[],
+  tolerance = 0.2,
+): { changes: FigureChange[]; regressions: FigureChange[]; missing: string[] } {
   const now = new Map(current.map((f) => [f.id, f]));
   const changes: FigureChange[] = [];
   const missing: string[] = [];
@@ -38,7 +51,10 @@ export function compareFigures(baseline: BenchFigure[], current: BenchFigure[], 
 
 async function readReport(path: string) {
   const result = reportSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!result.success) throw new Error(`${path} is not a benchmark report written by \`npm run bench\`: ${result.error.issues[0]?.message ?? 'unexpected content'}`);
+  if (!result.success)
+    throw new Error(
+      `${path} is not a benchmark report written by \`npm run bench\`: ${result.error.issues[0]?.message ?? 'unexpected content'}`,
+    );
   return result.data;
 }
 
@@ -54,10 +70,22 @@ export async function benchCheck(currentPath: string, baselinePath = defaultBase
   }
   const { changes, regressions, missing } = compareFigures(baseline.figures, current.figures);
   const table = new Table({ head: ['figure', 'baseline', 'now', 'change'], style: { compact: true } });
-  for (const c of changes) table.push([c.id, `${c.baseline.toPrecision(4)} ${c.unit}`, `${c.current.toPrecision(4)} ${c.unit}`, `${c.change >= 0 ? '+' : ''}${(100 * c.change).toFixed(0)} %${c.change < -0.2 ? '  ← worse' : ''}`]);
-  console.log(`Baseline ${baselinePath} (${baseline.date}) against ${currentPath} (${current.date}); change in each figure's good direction.`);
+  for (const c of changes)
+    table.push([
+      c.id,
+      `${c.baseline.toPrecision(4)} ${c.unit}`,
+      `${c.current.toPrecision(4)} ${c.unit}`,
+      `${c.change >= 0 ? '+' : ''}${(100 * c.change).toFixed(0)} %${c.change < -0.2 ? '  ← worse' : ''}`,
+    ]);
+  console.log(
+    `Baseline ${baselinePath} (${baseline.date}) against ${currentPath} (${current.date}); change in each figure's good direction.`,
+  );
   console.log(table.toString());
   if (missing.length) console.log(`Not in the new report: ${missing.join(', ')}`);
-  console.log(regressions.length ? `${regressions.length} figure(s) more than 20 % worse: ${regressions.map((r) => r.id).join(', ')}` : 'No figure is more than 20 % worse.');
+  console.log(
+    regressions.length
+      ? `${regressions.length} figure(s) more than 20 % worse: ${regressions.map((r) => r.id).join(', ')}`
+      : 'No figure is more than 20 % worse.',
+  );
   return 0;
 }

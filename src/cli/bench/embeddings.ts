@@ -39,15 +39,30 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
-async function benchCorpus(engine: Engine, corpus: string, sequences: Int32Array[], vocab: number): Promise<{ row: EmbeddingBenchRow; gpu: InAppEmbeddings }> {
+async function benchCorpus(
+  engine: Engine,
+  corpus: string,
+  sequences: Int32Array[],
+  vocab: number,
+): Promise<{ row: EmbeddingBenchRow; gpu: InAppEmbeddings }> {
   const tokens = sequences.reduce((n, s) => n + s.length, 0);
   const [ppmi, ppmiMs] = await timed(() => ppmiMatrix(sequences, vocab));
   // A small warm-up compiles the kernel so pipeline creation is not billed to the GPU path.
-  await factorPpmi(ppmiMatrix(sequences.slice(0, 20), vocab), { engine, dimension: 2, oversampling: 0, powerIterations: 0 });
+  await factorPpmi(ppmiMatrix(sequences.slice(0, 20), vocab), {
+    engine,
+    dimension: 2,
+    oversampling: 0,
+    powerIterations: 0,
+  });
   const [gpu, gpuSvdMs] = await timed(() => factorPpmi(ppmi, { engine, dimension }));
   const [cpu, cpuSvdMs] = await timed(() => factorPpmi(ppmi, { dimension }));
-  const singularValueGap = Math.max(...gpu.singularValues.map((s, i) => Math.abs(s - cpu.singularValues[i]!) / cpu.singularValues[i]!));
-  return { row: { corpus, tokens, vocab, ppmiEntries: ppmi.values.length, ppmiMs, gpuSvdMs, cpuSvdMs, singularValueGap }, gpu };
+  const singularValueGap = Math.max(
+    ...gpu.singularValues.map((s, i) => Math.abs(s - cpu.singularValues[i]!) / cpu.singularValues[i]!),
+  );
+  return {
+    row: { corpus, tokens, vocab, ppmiEntries: ppmi.values.length, ppmiMs, gpuSvdMs, cpuSvdMs, singularValueGap },
+    gpu,
+  };
 }
 
 const manifestUrl = new URL('../../../public/data/manifest.json', import.meta.url);
@@ -65,7 +80,9 @@ async function sotuQuality(vocabulary: Vocabulary, inApp: InAppEmbeddings): Prom
   const glove = await loadGlove(readNodeAsset);
   const filled = fillMissingVectors(words, inApp, { words: glove.words, vectors: glove.vectors, dimension: glove.dim });
   const count = (source: number) => filled.source.filter((s) => s === source).length;
-  const filledReport = formatQualityReport(qualityReport({ words, vectors: filled.vectors, dimension: filled.dimension }));
+  const filledReport = formatQualityReport(
+    qualityReport({ words, vectors: filled.vectors, dimension: filled.dimension }),
+  );
   return [
     'SOTU in-app vectors (GPU path):',
     inAppReport,
@@ -94,7 +111,16 @@ export async function embeddingsBenchReport(engine: Engine): Promise<BenchReport
   });
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
   for (const r of rows) {
-    table.push([r.corpus, r.tokens, r.vocab, r.ppmiEntries, seconds(r.ppmiMs), seconds(r.gpuSvdMs), seconds(r.cpuSvdMs), r.singularValueGap.toExponential(1)]);
+    table.push([
+      r.corpus,
+      r.tokens,
+      r.vocab,
+      r.ppmiEntries,
+      seconds(r.ppmiMs),
+      seconds(r.gpuSvdMs),
+      seconds(r.cpuSvdMs),
+      r.singularValueGap.toExponential(1),
+    ]);
   }
   return {
     text: `In-app embeddings, k=${dimension}, window 5 (1/d), α=0.75, p=0.5, oversampling 10, 2 power iterations\n${table.toString()}\n${quality}`,

@@ -38,21 +38,46 @@ function unitTable(vocab: number, m: number, seed: number): Float32Array {
   return table;
 }
 
-export async function benchHead(engine: Engine, vocab: number, spec: HeadSpec, m: number | undefined, reps: number): Promise<HeadBenchRow> {
+export async function benchHead(
+  engine: Engine,
+  vocab: number,
+  spec: HeadSpec,
+  m: number | undefined,
+  reps: number,
+): Promise<HeadBenchRow> {
   const random = mulberry32(vocab);
-  const hidden = engine.parameter(Float32Array.from({ length: tokens * hiddenSize }, () => random() - 0.5), [tokens, hiddenSize], 'bench.hidden');
-  const targets = engine.tensor(Int32Array.from({ length: tokens }, () => Math.floor(random() * vocab)), [tokens], 'i32', 'bench.targets');
+  const hidden = engine.parameter(
+    Float32Array.from({ length: tokens * hiddenSize }, () => random() - 0.5),
+    [tokens, hiddenSize],
+    'bench.hidden',
+  );
+  const targets = engine.tensor(
+    Int32Array.from({ length: tokens }, () => Math.floor(random() * vocab)),
+    [tokens],
+    'i32',
+    'bench.targets',
+  );
   const table = m ? engine.tensor(unitTable(vocab, m, 7), [vocab, m], 'f32', 'bench.table') : undefined;
-  const head = createHead(engine, spec, { hidden: hiddenSize, vocab, initSeed: 1, ...(table ? { targetTable: table } : {}) });
+  const head = createHead(engine, spec, {
+    hidden: hiddenSize,
+    vocab,
+    initSeed: 1,
+    ...(table ? { targetTable: table } : {}),
+  });
   const optimizer = new Adam(engine, optimizerGroups(head, []), { lr: 1e-3, clipNorm: 5 });
   try {
     const before = engine.pool.stats.inUseBytes;
     engine.pool.resetPeak();
-    const stepMs = await medianSubmitMs(engine, () => engine.tidy(() => {
-      engine.backward(sumAll(head.loss(hidden, targets)));
-      optimizer.step();
-      hidden.grad = undefined;
-    }), reps);
+    const stepMs = await medianSubmitMs(
+      engine,
+      () =>
+        engine.tidy(() => {
+          engine.backward(sumAll(head.loss(hidden, targets)));
+          optimizer.step();
+          hidden.grad = undefined;
+        }),
+      reps,
+    );
     const stepBytes = engine.pool.stats.peakInUseBytes - before;
     const decodeMs = await medianSubmitMs(engine, () => engine.tidy(() => void head.decode(hidden, 1)), reps);
     return {
@@ -74,7 +99,12 @@ export async function benchHead(engine: Engine, vocab: number, spec: HeadSpec, m
   }
 }
 
-export async function benchHeads(engine: Engine, onRow: (row: HeadBenchRow) => void = () => {}, vocabs = [1000, 10000, 50000], reps = 3): Promise<HeadBenchRow[]> {
+export async function benchHeads(
+  engine: Engine,
+  onRow: (row: HeadBenchRow) => void = () => {},
+  vocabs = [1000, 10000, 50000],
+  reps = 3,
+): Promise<HeadBenchRow[]> {
   const vmf: HeadSpec = { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false };
   const rows: HeadBenchRow[] = [];
   const add = (row: HeadBenchRow) => {
@@ -92,15 +122,41 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
 
 export async function headsBenchReport(engine: Engine): Promise<BenchReport> {
   // A 50k softmax step takes tens of seconds on a software GPU: show progress as rows finish.
-  const rows = await benchHeads(engine, (r) => process.stderr.write(`  V=${r.vocab} ${r.head}${r.m ? ` m=${r.m}` : ''}: ${r.stepMs.toFixed(0)} ms/step\n`));
+  const rows = await benchHeads(engine, (r) =>
+    process.stderr.write(`  V=${r.vocab} ${r.head}${r.m ? ` m=${r.m}` : ''}: ${r.stepMs.toFixed(0)} ms/step\n`),
+  );
   const table = new Table({
-    head: ['V', 'head', 'm', 'ms/step', 'tokens/s', '× softmax', 'decode tok/s', 'params MiB', 'Adam MiB', 'frozen MiB'],
+    head: [
+      'V',
+      'head',
+      'm',
+      'ms/step',
+      'tokens/s',
+      '× softmax',
+      'decode tok/s',
+      'params MiB',
+      'Adam MiB',
+      'frozen MiB',
+    ],
     style: { compact: true },
   });
   for (const r of rows) {
     const softmax = rows.find((s) => s.vocab === r.vocab && s.m === undefined)!;
-    table.push([r.vocab, r.head, r.m ?? '–', r.stepMs.toFixed(1), r.tokensPerSecond.toFixed(0), (softmax.stepMs / r.stepMs).toFixed(2),
-      r.decodeTokensPerSecond.toFixed(0), mib(r.bytes.parameters), mib(r.bytes.optimizerState), mib(r.bytes.frozen)]);
+    table.push([
+      r.vocab,
+      r.head,
+      r.m ?? '–',
+      r.stepMs.toFixed(1),
+      r.tokensPerSecond.toFixed(0),
+      (softmax.stepMs / r.stepMs).toFixed(2),
+      r.decodeTokensPerSecond.toFixed(0),
+      mib(r.bytes.parameters),
+      mib(r.bytes.optimizerState),
+      mib(r.bytes.frozen),
+    ]);
   }
-  return { text: `Output layer, N=${tokens} tokens, d=${hiddenSize}: forward + backward + Adam per step\n${table.toString()}`, json: rows };
+  return {
+    text: `Output layer, N=${tokens} tokens, d=${hiddenSize}: forward + backward + Adam per step\n${table.toString()}`,
+    json: rows,
+  };
 }

@@ -5,7 +5,15 @@
 import Table from 'cli-table3';
 import type { Engine } from '../../tensor/engine';
 import { kernelAccepts, matmulKernels, type MatmulKernelName } from '../../tensor/ops/matmulKernels';
-import { kernelFor, matmulTunable, productFlops, productGeometry, timeKernel, type MatmulVariant, type ProductShape } from '../../tensor/ops/matmulVariants';
+import {
+  kernelFor,
+  matmulTunable,
+  productFlops,
+  productGeometry,
+  timeKernel,
+  type MatmulVariant,
+  type ProductShape,
+} from '../../tensor/ops/matmulVariants';
 import { currentChoice, describeChoice, type KernelChoice } from '../../tensor/tuning';
 import type { BenchReport } from './report';
 
@@ -48,7 +56,6 @@ function outputLayer(vocab: number): BenchProduct[] {
   ];
 }
 
-
 /** Which kernels a product is timed with: squares in other layouts only for the vec4 kernel of theirs. */
 function kernelsFor(product: BenchProduct, allLayouts: boolean): MatmulKernelName[] {
   const { geometry } = productGeometry(product);
@@ -60,7 +67,10 @@ function kernelsFor(product: BenchProduct, allLayouts: boolean): MatmulKernelNam
 export interface MatmulBenchOptions {
   sizes?: number[];
   vocabularies?: number[];
-  /** Skip a kernel the engine would not pick on a product it would take longer than this on, judged by its latest rate (ms). */
+  /**
+   * Skip a kernel the engine would not pick on a product it would take longer than this on, judged by its latest rate
+   * (ms).
+   */
   maxProductMs?: number;
 }
 
@@ -71,7 +81,10 @@ export async function benchMatmul(
   const rows: MatmulBenchRow[] = [];
   // Latest rate per kernel: products grow along each list, so it estimates the next one.
   const rates = new Map<MatmulKernelName, number>();
-  const products = [...squares(sizes).map((p) => [p, !p.transposeA && !p.transposeB] as const), ...vocabularies.flatMap(outputLayer).map((p) => [p, true] as const)];
+  const products = [
+    ...squares(sizes).map((p) => [p, !p.transposeA && !p.transposeB] as const),
+    ...vocabularies.flatMap(outputLayer).map((p) => [p, true] as const),
+  ];
   for (const [product, allLayouts] of products) {
     const chosenKernel = kernelFor('register', productGeometry(product).geometry);
     for (const kernel of kernelsFor(product, allLayouts)) {
@@ -103,8 +116,13 @@ export async function matmulBenchReport(engine: Engine, options?: MatmulBenchOpt
   const result = await benchMatmul(engine, options);
   const table = new Table({ head: ['product', 'M×K×N', 'kernel', 'GFLOP/s', 'median ms', 'compile ms'] });
   for (const { product: p, kernel, chosen, gflops, medianMs, compileMs, skipped } of result.rows) {
-    const figures = skipped ? [`skipped: ${skipped}`, '', ''] : [gflops!.toFixed(2), medianMs!.toFixed(1), compileMs!.toFixed(0)];
+    const figures = skipped
+      ? [`skipped: ${skipped}`, '', '']
+      : [gflops!.toFixed(2), medianMs!.toFixed(1), compileMs!.toFixed(0)];
     table.push([p.label, `${p.m}×${p.k}×${p.n}`, chosen ? `${kernel} (chosen)` : kernel, ...figures]);
   }
-  return { text: `${table.toString()}\nkernel choice for this adapter: ${describeChoice(matmulTunable, result.choice)}`, json: result };
+  return {
+    text: `${table.toString()}\nkernel choice for this adapter: ${describeChoice(matmulTunable, result.choice)}`,
+    json: result,
+  };
 }

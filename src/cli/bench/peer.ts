@@ -3,7 +3,11 @@
 // and collects the page's report.
 import type { PeerOptions, PeerReport, PeerProduct } from './browser/matmulShapes';
 
-export async function peerMatmul(shapes: PeerProduct[], options: PeerOptions, log: (line: string) => void): Promise<PeerReport & { chromium: string }> {
+export async function peerMatmul(
+  shapes: PeerProduct[],
+  options: PeerOptions,
+  log: (line: string) => void,
+): Promise<PeerReport & { chromium: string }> {
   const { launchChromium, startDevServer } = await import('../chromium');
   const server = await startDevServer();
   const browser = await launchChromium({ webgpu: true });

@@ -38,7 +38,15 @@ export interface SuiteReport {
   matmul: PeerReport & { chromium: string };
   crossEntropy: { tokens: number; vocab: number; fusedMs: number; unfusedMs: number };
   /** `chosen`: the method the engine's tuning picked for this adapter. */
-  decoding: { tokens: number; vocab: number; hidden: number; k: number; fusedMs: number; matmulTopKMs: number; chosen: TopKMethod };
+  decoding: {
+    tokens: number;
+    vocab: number;
+    hidden: number;
+    k: number;
+    fusedMs: number;
+    matmulTopKMs: number;
+    chosen: TopKMethod;
+  };
   training: TrainingBenchRow[];
   compiles: Array<{ pipeline: string; ms: number }>;
   markdown: string;
@@ -46,7 +54,9 @@ export interface SuiteReport {
 
 /** Products for the matmul table: square sizes, and the output layer's logits h·Wᵀ at two vocabularies. */
 const matmulShapes: PeerProduct[] = [
-  ...[256, 512, 1024, 2048].map((size): PeerProduct => ({ m: size, k: size, n: size, transposeB: false, role: 'square' })),
+  ...[256, 512, 1024, 2048].map(
+    (size): PeerProduct => ({ m: size, k: size, n: size, transposeB: false, role: 'square' }),
+  ),
   // 640 tokens: the [640, 50k] logits stay under SwiftShader's 128 MiB binding limit.
   ...[5000, 50000].map((vocab): PeerProduct => ({ m: 640, k: 256, n: vocab, transposeB: true, role: 'logits h·Wᵀ' })),
 ];
@@ -59,7 +69,10 @@ function randomTensor(engine: Engine, shape: number[], seed: number, label: stri
   return parameter ? engine.parameter(data, shape, label) : engine.tensor(data, shape, 'f32', label);
 }
 
-/** A measurement only stands if the GPU raised no error meanwhile (a failed allocation skips the work and times nothing). */
+/**
+ * A measurement only stands if the GPU raised no error meanwhile (a failed allocation skips the work and times
+ * nothing).
+ */
 async function checked<T>(engine: Engine, measurement: Promise<T>): Promise<T> {
   const result = await measurement;
   const [error] = engine.gpu.takeErrors();
@@ -67,20 +80,39 @@ async function checked<T>(engine: Engine, measurement: Promise<T>): Promise<T> {
   return result;
 }
 
-/** Forward and backward of the loss over [N, V] logits: one fused kernel pair, or the four ops a framework would chain. */
-export async function benchCrossEntropy(engine: Engine, tokens = 640, vocab = 20_000): Promise<SuiteReport['crossEntropy']> {
+/**
+ * Forward and backward of the loss over [N, V] logits: one fused kernel pair, or the four ops a framework would chain.
+ */
+export async function benchCrossEntropy(
+  engine: Engine,
+  tokens = 640,
+  vocab = 20_000,
+): Promise<SuiteReport['crossEntropy']> {
   const logits = randomTensor(engine, [tokens, vocab], 3, 'bench.logits', true);
   const random = mulberry32(4);
   const ids = Int32Array.from({ length: tokens }, () => Math.floor(random() * vocab));
   const targets = engine.tensor(ids, [tokens], 'i32', 'bench.targets');
-  const oneHot = engine.tensor(Float32Array.from({ length: tokens * vocab }, (_, i) => (ids[Math.floor(i / vocab)] === i % vocab ? 1 : 0)), [tokens, vocab], 'f32', 'bench.onehot');
+  const oneHot = engine.tensor(
+    Float32Array.from({ length: tokens * vocab }, (_, i) => (ids[Math.floor(i / vocab)] === i % vocab ? 1 : 0)),
+    [tokens, vocab],
+    'f32',
+    'bench.onehot',
+  );
   const time = (loss: () => Tensor) =>
-    checked(engine, measure((expectedMs) =>
-      timeSubmitted(engine, () => engine.tidy(() => {
-        engine.backward(sumAll(loss()));
-        logits.grad = undefined;
-      }), expectedMs),
-    ));
+    checked(
+      engine,
+      measure((expectedMs) =>
+        timeSubmitted(
+          engine,
+          () =>
+            engine.tidy(() => {
+              engine.backward(sumAll(loss()));
+              logits.grad = undefined;
+            }),
+          expectedMs,
+        ),
+      ),
+    );
   try {
     const fused = await time(() => softmaxCrossEntropy(logits, targets));
     const unfused = await time(() => sub(logSumExpRows(logits), sumRows(mul(logits, oneHot))));
@@ -90,19 +122,45 @@ export async function benchCrossEntropy(engine: Engine, tokens = 640, vocab = 20
   }
 }
 
-/** Top-5 of h·Wᵀ per token by each top-k method: the fused search that never writes [N, V] scores, and matmul then top-k. */
-export async function benchDecoding(engine: Engine, tokens = 128, vocab = 50_000, hidden = 256, k = 5): Promise<SuiteReport['decoding']> {
+/**
+ * Top-5 of h·Wᵀ per token by each top-k method: the fused search that never writes [N, V] scores, and matmul then
+ * top-k.
+ */
+export async function benchDecoding(
+  engine: Engine,
+  tokens = 128,
+  vocab = 50_000,
+  hidden = 256,
+  k = 5,
+): Promise<SuiteReport['decoding']> {
   const queries = randomTensor(engine, [tokens, hidden], 5, 'bench.queries');
   const table = randomTensor(engine, [vocab, hidden], 6, 'bench.table');
   const search = (method: TopKMethod) => () => topKByDot(engine, queries, table, k, { method });
-  const time = (run: () => unknown) => checked(engine, measure((expectedMs) => timeSubmitted(engine, () => engine.tidy(() => void run()), expectedMs)));
+  const time = (run: () => unknown) =>
+    checked(
+      engine,
+      measure((expectedMs) => timeSubmitted(engine, () => engine.tidy(() => void run()), expectedMs)),
+    );
   try {
     // Both must find the same words, or one of the timings measures the wrong thing.
-    const [fusedIds, plainIds] = await Promise.all(topKMethods.map((method) => engine.tidy(() => search(method)().ids.read())));
-    if (fusedIds!.some((id, i) => id !== plainIds![i])) throw new Error('The fused top-k and matmul + top-k disagree: the decoding benchmark would compare different work');
+    const [fusedIds, plainIds] = await Promise.all(
+      topKMethods.map((method) => engine.tidy(() => search(method)().ids.read())),
+    );
+    if (fusedIds!.some((id, i) => id !== plainIds![i]))
+      throw new Error(
+        'The fused top-k and matmul + top-k disagree: the decoding benchmark would compare different work',
+      );
     const fused = await time(search('fused'));
     const plain = await time(search('matmul'));
-    return { tokens, vocab, hidden, k, fusedMs: fused.medianMs, matmulTopKMs: plain.medianMs, chosen: currentChoice(engine, topKTunable).choice };
+    return {
+      tokens,
+      vocab,
+      hidden,
+      k,
+      fusedMs: fused.medianMs,
+      matmulTopKMs: plain.medianMs,
+      chosen: currentChoice(engine, topKTunable).choice,
+    };
   } finally {
     queries.release();
     table.release();
@@ -134,16 +192,41 @@ function packageVersion(packageDir: string): string {
 function figuresOf(report: Omit<SuiteReport, 'figures' | 'markdown'>): Figure[] {
   const figures: Figure[] = [];
   for (const row of report.matmul.rows) {
-    if (row.gflops !== undefined) figures.push({ id: `matmul.gflops.${row.implementation}.${shapeName(row.shape)}`, value: row.gflops, unit: 'GFLOP/s', better: 'higher' });
+    if (row.gflops !== undefined)
+      figures.push({
+        id: `matmul.gflops.${row.implementation}.${shapeName(row.shape)}`,
+        value: row.gflops,
+        unit: 'GFLOP/s',
+        better: 'higher',
+      });
   }
   const { crossEntropy: ce, decoding } = report;
-  figures.push({ id: 'crossEntropy.fusedMs', value: ce.fusedMs, unit: 'ms', better: 'lower' }, { id: 'crossEntropy.unfusedMs', value: ce.unfusedMs, unit: 'ms', better: 'lower' });
-  figures.push({ id: 'decoding.fusedMs', value: decoding.fusedMs, unit: 'ms', better: 'lower' }, { id: 'decoding.matmulTopKMs', value: decoding.matmulTopKMs, unit: 'ms', better: 'lower' });
+  figures.push(
+    { id: 'crossEntropy.fusedMs', value: ce.fusedMs, unit: 'ms', better: 'lower' },
+    { id: 'crossEntropy.unfusedMs', value: ce.unfusedMs, unit: 'ms', better: 'lower' },
+  );
+  figures.push(
+    { id: 'decoding.fusedMs', value: decoding.fusedMs, unit: 'ms', better: 'lower' },
+    { id: 'decoding.matmulTopKMs', value: decoding.matmulTopKMs, unit: 'ms', better: 'lower' },
+  );
   for (const row of report.training) {
     const setting = `V${row.vocab}${row.tiedInput ? '.tiedInput' : ''}`;
-    for (const [name, head] of [['softmax', row.softmax], ['vmf', row.vmf]] as const) {
-      figures.push({ id: `training.tokensPerSecond.${name}.${setting}`, value: head.tokensPerSecond, unit: 'tokens/s', better: 'higher' });
-      figures.push({ id: `training.submitsPerStep.${name}.${setting}`, value: head.submitsPerStep, unit: 'submits', better: 'lower' });
+    for (const [name, head] of [
+      ['softmax', row.softmax],
+      ['vmf', row.vmf],
+    ] as const) {
+      figures.push({
+        id: `training.tokensPerSecond.${name}.${setting}`,
+        value: head.tokensPerSecond,
+        unit: 'tokens/s',
+        better: 'higher',
+      });
+      figures.push({
+        id: `training.submitsPerStep.${name}.${setting}`,
+        value: head.submitsPerStep,
+        unit: 'submits',
+        better: 'lower',
+      });
     }
     figures.push({ id: `training.speedup.${setting}`, value: row.speedup, unit: '×', better: 'higher' });
   }
@@ -157,38 +240,74 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 export function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
   const lines: string[] = [];
   lines.push(`# Continuum benchmark, ${report.date}`, '');
-  lines.push(`- Node adapter: ${report.adapter.node}`, `- Chromium adapter: ${report.matmul.adapter} (Chromium ${report.matmul.chromium})`);
-  lines.push(`- Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
+  lines.push(
+    `- Node adapter: ${report.adapter.node}`,
+    `- Chromium adapter: ${report.matmul.adapter} (Chromium ${report.matmul.chromium})`,
+  );
+  lines.push(
+    `- Versions: ${Object.entries(report.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+    '',
+  );
 
   lines.push('## Matmul GFLOP/s (Chromium, same page, same adapter)', '');
   // Ours in the order measured, the peer last, beside the ratio.
-  const implementations = [...new Set(report.matmul.rows.map((r) => r.implementation))].sort((a, b) => Number(a === 'tfjs-webgpu') - Number(b === 'tfjs-webgpu'));
-  lines.push(`| shape (M×K×N) | ${implementations.join(' | ')} | best ours ÷ TF.js |`, `|---|${implementations.map(() => '---|').join('')}---|`);
+  const implementations = [...new Set(report.matmul.rows.map((r) => r.implementation))].sort(
+    (a, b) => Number(a === 'tfjs-webgpu') - Number(b === 'tfjs-webgpu'),
+  );
+  lines.push(
+    `| shape (M×K×N) | ${implementations.join(' | ')} | best ours ÷ TF.js |`,
+    `|---|${implementations.map(() => '---|').join('')}---|`,
+  );
   for (const shape of matmulShapes) {
     const rows = report.matmul.rows.filter((r) => shapeName(r.shape) === shapeName(shape));
     const cell = (impl: string) => {
       const row = rows.find((r) => r.implementation === impl);
-      return row?.gflops === undefined ? (row?.skipped?.startsWith('failed') ? 'failed' : 'skipped') : fixed(row.gflops, 2);
+      return row?.gflops === undefined
+        ? row?.skipped?.startsWith('failed')
+          ? 'failed'
+          : 'skipped'
+        : fixed(row.gflops, 2);
     };
-    const ours = Math.max(...rows.filter((r) => r.implementation.startsWith('continuum:') && r.gflops !== undefined).map((r) => r.gflops!));
+    const ours = Math.max(
+      ...rows.filter((r) => r.implementation.startsWith('continuum:') && r.gflops !== undefined).map((r) => r.gflops!),
+    );
     const peer = rows.find((r) => r.implementation === 'tfjs-webgpu')?.gflops;
-    lines.push(`| ${shape.m}×${shape.k}×${shape.n}${shape.transposeB ? ' (Bᵀ)' : ''}${shape.role === 'square' ? '' : `, ${shape.role}`} | ${implementations.map(cell).join(' | ')} | ${peer && Number.isFinite(ours) ? `${(ours / peer).toFixed(1)}×` : '–'} |`);
+    lines.push(
+      `| ${shape.m}×${shape.k}×${shape.n}${shape.transposeB ? ' (Bᵀ)' : ''}${shape.role === 'square' ? '' : `, ${shape.role}`} | ${implementations.map(cell).join(' | ')} | ${peer && Number.isFinite(ours) ? `${(ours / peer).toFixed(1)}×` : '–'} |`,
+    );
   }
   const slowest = report.matmul.rows.filter((r) => r.firstMs !== undefined && r.medianMs !== undefined);
   const firstCall = implementations.map((impl) => {
     const overheads = slowest.filter((r) => r.implementation === impl).map((r) => r.firstMs! - r.medianMs!);
     return `${impl} ${fixed(Math.max(0, ...overheads) / 1000, 1)} s`;
   });
-  lines.push('', `Largest first-call overhead (shader compilation at the first submit, minus one product): ${firstCall.join(', ')}.`, '');
+  lines.push(
+    '',
+    `Largest first-call overhead (shader compilation at the first submit, minus one product): ${firstCall.join(', ')}.`,
+    '',
+  );
 
   const { crossEntropy: ce, decoding: dec } = report;
   lines.push('## Fused kernels against their unfused form (Node/Dawn)', '');
   lines.push('| what | fused ms | unfused ms | speed-up |', '|---|---|---|---|');
-  lines.push(`| softmax cross-entropy, forward + backward, N = ${ce.tokens}, V = ${ce.vocab.toLocaleString('en')} | ${fixed(ce.fusedMs, 1)} | ${fixed(ce.unfusedMs, 1)} (logsumexp − Σ z⊙onehot) | ${fixed(ce.unfusedMs / ce.fusedMs, 1)}× |`);
-  lines.push(`| top-${dec.k} of h·Wᵀ, N = ${dec.tokens}, d = ${dec.hidden}, V = ${dec.vocab.toLocaleString('en')} (tuning chose ${dec.chosen}) | ${fixed(dec.fusedMs, 1)} | ${fixed(dec.matmulTopKMs, 1)} (matmul, then top-k) | ${fixed(dec.matmulTopKMs / dec.fusedMs, 2)}× |`, '');
+  lines.push(
+    `| softmax cross-entropy, forward + backward, N = ${ce.tokens}, V = ${ce.vocab.toLocaleString('en')} | ${fixed(ce.fusedMs, 1)} | ${fixed(ce.unfusedMs, 1)} (logsumexp − Σ z⊙onehot) | ${fixed(ce.unfusedMs / ce.fusedMs, 1)}× |`,
+  );
+  lines.push(
+    `| top-${dec.k} of h·Wᵀ, N = ${dec.tokens}, d = ${dec.hidden}, V = ${dec.vocab.toLocaleString('en')} (tuning chose ${dec.chosen}) | ${fixed(dec.fusedMs, 1)} | ${fixed(dec.matmulTopKMs, 1)} (matmul, then top-k) | ${fixed(dec.matmulTopKMs / dec.fusedMs, 2)}× |`,
+    '',
+  );
 
-  lines.push(`## One training step, softmax against NLLvMF (same backbone and batches, ${report.training[0]?.tokensPerStep ?? 0} target tokens, Node/Dawn)`, '');
-  lines.push('| V | softmax tokens/s | NLLvMF tokens/s | NLLvMF ÷ softmax | dispatches/step (softmax, vMF) | submits/step | output layer + Adam + table, MiB (softmax → vMF) | smaller by |', '|---|---|---|---|---|---|---|---|');
+  lines.push(
+    `## One training step, softmax against NLLvMF (same backbone and batches, ${report.training[0]?.tokensPerStep ?? 0} target tokens, Node/Dawn)`,
+    '',
+  );
+  lines.push(
+    '| V | softmax tokens/s | NLLvMF tokens/s | NLLvMF ÷ softmax | dispatches/step (softmax, vMF) | submits/step | output layer + Adam + table, MiB (softmax → vMF) | smaller by |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const r of report.training) {
     const bytes = (h: typeof r.softmax) => h.headBytes.parameters + h.headBytes.optimizerState + h.headBytes.frozen;
     const trainable = (h: typeof r.softmax) => h.headBytes.parameters + h.headBytes.optimizerState;
@@ -199,7 +318,13 @@ export function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
   lines.push('', '## Shader compilation (pipeline creation, Node/Dawn, slowest first)', '');
   lines.push('| pipeline | ms |', '|---|---|');
   for (const c of report.compiles.slice(0, 12)) lines.push(`| ${c.pipeline} | ${fixed(c.ms, 0)} |`);
-  if (report.compiles.length > 12) lines.push(`| … ${report.compiles.length - 12} more, ${fixed(report.compiles.slice(12).reduce((s, c) => s + c.ms, 0), 0)} ms in all | |`);
+  if (report.compiles.length > 12)
+    lines.push(
+      `| … ${report.compiles.length - 12} more, ${fixed(
+        report.compiles.slice(12).reduce((s, c) => s + c.ms, 0),
+        0,
+      )} ms in all | |`,
+    );
   return lines.join('\n');
 }
 
@@ -211,7 +336,10 @@ export interface SuiteOptions {
   log?: (line: string) => void;
 }
 
-export async function runSuite(engine: Engine, { out, trainingSteps = 2, log = (line) => console.error(line) }: SuiteOptions): Promise<SuiteReport> {
+export async function runSuite(
+  engine: Engine,
+  { out, trainingSteps = 2, log = (line) => console.error(line) }: SuiteOptions,
+): Promise<SuiteReport> {
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   log('Matmul in Chromium: our kernels and TensorFlow.js WebGPU…');

@@ -4,8 +4,8 @@
 // The backbone is deliberately small (1 + 1 layers, d = 256, ffn 512) so that a run fits in a few
 // minutes on SwiftShader; a smaller backbone makes the head a larger share of the step, so the
 // ratio here is an upper end of what a wider model would show at the same V.
-// Environment: CONTINUUM_BENCH_STEPS (timed steps per head, default 3: the whole run then takes ~10 min on SwiftShader),
-// CONTINUUM_BENCH_VOCABS (comma-separated, default 5000,20000,50000).
+// Environment: CONTINUUM_BENCH_STEPS (timed steps per head, default 3: the whole run then takes ~10 min on
+// SwiftShader), CONTINUUM_BENCH_VOCABS (comma-separated, default 5000,20000,50000).
 import Table from 'cli-table3';
 import { buildBatch, seq2seqExamples, type Batch } from '../../data/batching';
 import { specialTokens, Vocabulary } from '../../data/vocabulary';
@@ -43,7 +43,10 @@ export interface TrainingBenchRow {
 }
 
 const defaultBatchSentences = 32;
-/** 19 words + <eos> = 20 decoder slots, 640 per batch: the 50k logits [640, 50k] stay within SwiftShader's 128 MiB binding limit. */
+/**
+ * 19 words + <eos> = 20 decoder slots, 640 per batch: the 50k logits [640, 50k] stay within SwiftShader's 128 MiB
+ * binding limit.
+ */
 const sentenceLength = 19;
 const tableDimension = 300;
 
@@ -72,10 +75,15 @@ export function zipfSampler(words: number, first: number, seed: number): () => n
 
 /** An in-memory translation task with V source and V target words, random Zipf sentences and a random unit table. */
 function syntheticTask(vocab: number, seed: number, batchSentences: number): Task {
-  const vocabulary = new Vocabulary([...Object.values(specialTokens), ...Array.from({ length: vocab - 4 }, (_, i) => `w${i + 4}`)]);
+  const vocabulary = new Vocabulary([
+    ...Object.values(specialTokens),
+    ...Array.from({ length: vocab - 4 }, (_, i) => `w${i + 4}`),
+  ]);
   const draw = zipfSampler(vocab - 4, 4, seed);
   const sentence = () => Int32Array.from({ length: sentenceLength }, draw);
-  const train = seq2seqExamples(Array.from({ length: batchSentences * 2 }, () => ({ source: sentence(), target: sentence() })));
+  const train = seq2seqExamples(
+    Array.from({ length: batchSentences * 2 }, () => ({ source: sentence(), target: sentence() })),
+  );
   return {
     kind: 'translation',
     sourceVocabulary: vocabulary,
@@ -101,7 +109,13 @@ export interface BenchSetting {
   tiedInput?: boolean;
 }
 
-function benchConfig(vocab: number, head: HeadSpec, steps: number, batchSentences: number, tiedInput: boolean): ExperimentConfig {
+function benchConfig(
+  vocab: number,
+  head: HeadSpec,
+  steps: number,
+  batchSentences: number,
+  tiedInput: boolean,
+): ExperimentConfig {
   return mergeConfig(defaultConfig, {
     dataset: 'synthetic-copy',
     data: { sourceVocab: vocab, targetVocab: vocab, maxLength: sentenceLength },
@@ -114,12 +128,30 @@ function benchConfig(vocab: number, head: HeadSpec, steps: number, batchSentence
 }
 
 /** Softmax and NLLvMF trained interleaved for `timed` steps after the warm-up. */
-export async function benchVocab(engine: Engine, adapter: string, vocab: number, timed: number, { batchSentences = defaultBatchSentences, tiedInput = false }: BenchSetting = {}): Promise<TrainingBenchRow> {
+export async function benchVocab(
+  engine: Engine,
+  adapter: string,
+  vocab: number,
+  timed: number,
+  { batchSentences = defaultBatchSentences, tiedInput = false }: BenchSetting = {},
+): Promise<TrainingBenchRow> {
   const task = syntheticTask(vocab, vocab, batchSentences);
   const steps = warmupSteps + timed;
   // Two distinct batches, alternated, so every step is a full, unpadded batch the same for both heads.
-  const batches: Batch[] = [0, 1].map((b) => buildBatch(task.train, Array.from({ length: batchSentences }, (_, i) => b * batchSentences + i)));
-  const runs = (['softmax', 'vmf'] as const).map((name) => new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps, batchSentences, tiedInput), { label: name, adapter, tag: name }));
+  const batches: Batch[] = [0, 1].map((b) =>
+    buildBatch(
+      task.train,
+      Array.from({ length: batchSentences }, (_, i) => b * batchSentences + i),
+    ),
+  );
+  const runs = (['softmax', 'vmf'] as const).map(
+    (name) =>
+      new TrainingRun(engine, task, benchConfig(vocab, heads[name], steps, batchSentences, tiedInput), {
+        label: name,
+        adapter,
+        tag: name,
+      }),
+  );
   const counts = runs.map(() => ({ dispatches: 0, submits: 0 }));
   const clock = new StepClock();
   try {
@@ -154,7 +186,14 @@ export async function benchVocab(engine: Engine, adapter: string, vocab: number,
         headBytes: run.model.head.bytes(),
       };
     }) as [TrainingBenchHead, TrainingBenchHead];
-    return { vocab, tiedInput, tokensPerStep: batchSentences * (sentenceLength + 1), softmax, vmf, speedup: vmf.tokensPerSecond / softmax.tokensPerSecond };
+    return {
+      vocab,
+      tiedInput,
+      tokensPerStep: batchSentences * (sentenceLength + 1),
+      softmax,
+      vmf,
+      speedup: vmf.tokensPerSecond / softmax.tokensPerSecond,
+    };
   } finally {
     for (const run of runs) run.release();
     engine.pool.trim();
@@ -166,7 +205,8 @@ function envIntegers(name: string, fallback: number[], min: number): number[] {
   const text = process.env[name];
   if (text === undefined) return fallback;
   const values = text.split(',').map(Number);
-  if (values.some((v) => !Number.isInteger(v) || v < min)) throw new Error(`${name} must be integers ≥ ${min} separated by commas, got '${text}'`);
+  if (values.some((v) => !Number.isInteger(v) || v < min))
+    throw new Error(`${name} must be integers ≥ ${min} separated by commas, got '${text}'`);
   return values;
 }
 
@@ -179,18 +219,41 @@ export async function trainingBenchReport(engine: Engine): Promise<BenchReport> 
   const rows: TrainingBenchRow[] = [];
   for (const vocab of vocabs) rows.push(await benchVocab(engine, adapter, vocab, timed));
   const table = new Table({
-    head: ['V', 'head', 'tokens/s', 'ms/step', '× softmax', 'dispatches/step', 'submits/step', 'head params', 'head MiB (params+Adam+table)'],
+    head: [
+      'V',
+      'head',
+      'tokens/s',
+      'ms/step',
+      '× softmax',
+      'dispatches/step',
+      'submits/step',
+      'head params',
+      'head MiB (params+Adam+table)',
+    ],
     style: { compact: true },
   });
   for (const r of rows) {
     for (const h of [r.softmax, r.vmf]) {
-      table.push([r.vocab, h.head, h.tokensPerSecond.toFixed(0), h.msPerStep.toFixed(0), (h.tokensPerSecond / r.softmax.tokensPerSecond).toFixed(2),
-        h.dispatchesPerStep.toFixed(0), h.submitsPerStep.toFixed(2), h.headParams.toLocaleString('en'), mib(h.headBytes)]);
+      table.push([
+        r.vocab,
+        h.head,
+        h.tokensPerSecond.toFixed(0),
+        h.msPerStep.toFixed(0),
+        (h.tokensPerSecond / r.softmax.tokensPerSecond).toFixed(2),
+        h.dispatchesPerStep.toFixed(0),
+        h.submitsPerStep.toFixed(2),
+        h.headParams.toLocaleString('en'),
+        mib(h.headBytes),
+      ]);
     }
   }
   const title = `End-to-end training, transformer 1+1 layers d=256 ffn=512, ${rows[0]?.tokensPerStep ?? 0} target tokens/step, m=${tableDimension}, ${timed} timed steps after ${warmupSteps} warm-up`;
   // Why a software GPU exaggerates the ratio: there every FLOP costs CPU time, so the V·d matmuls the
   // vMF head avoids dominate, whereas a real GPU runs them near peak and small kernels cost launches.
-  const note = 'Ratio = vMF tokens/s ÷ softmax tokens/s. On a software GPU it tracks the FLOPs the vMF head avoids; a real GPU runs the big softmax matmul near peak, so expect a smaller ratio there (the paper: up to 2.5×).';
-  return { text: `${title}\n${table.toString()}\n${note}`, json: { timedSteps: timed, warmupSteps, tableDimension, rows } };
+  const note =
+    'Ratio = vMF tokens/s ÷ softmax tokens/s. On a software GPU it tracks the FLOPs the vMF head avoids; a real GPU runs the big softmax matmul near peak, so expect a smaller ratio there (the paper: up to 2.5×).';
+  return {
+    text: `${title}\n${table.toString()}\n${note}`,
+    json: { timedSteps: timed, warmupSteps, tableDimension, rows },
+  };
 }

@@ -39,7 +39,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 function mergeUnder(under: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...under };
   for (const [key, value] of Object.entries(over)) {
-    merged[key] = isPlainObject(value) && isPlainObject(merged[key]) ? mergeUnder(merged[key] as Record<string, unknown>, value) : value;
+    merged[key] =
+      isPlainObject(value) && isPlainObject(merged[key])
+        ? mergeUnder(merged[key] as Record<string, unknown>, value)
+        : value;
   }
   return merged;
 }
@@ -83,7 +86,12 @@ export async function renderFigures(figures: FigureSpec[]): Promise<string[]> {
           ({ data, layout, width, height }) => {
             const plotly = (window as unknown as { Plotly: typeof import('plotly.js') }).Plotly;
             // scale 2: sharp on high-density screens and in print, at the requested layout size.
-            return plotly.toImage({ data, layout } as Parameters<typeof plotly.toImage>[0], { format: 'png', width, height, scale: 2 });
+            return plotly.toImage({ data, layout } as Parameters<typeof plotly.toImage>[0], {
+              format: 'png',
+              width,
+              height,
+              scale: 2,
+            });
           },
           { data: figure.data, layout, width, height },
         );

@@ -27,7 +27,8 @@ const shippedComparison: Shipped = {
 export const defaultOut = (scale: Scale) => (scale === 'small' ? 'docs/results' : `docs/results-${scale}`);
 
 export async function reproduceCommand(options: ReproduceOptions, command: string): Promise<number> {
-  if (!(scales as readonly string[]).includes(options.scale)) throw new Error(`--scale must be one of ${scales.join(', ')}, got '${options.scale}'`);
+  if (!(scales as readonly string[]).includes(options.scale))
+    throw new Error(`--scale must be one of ${scales.join(', ')}, got '${options.scale}'`);
   const scale = options.scale as Scale;
   const unknown = (options.only ?? []).filter((name) => !(partNames as readonly string[]).includes(name));
   if (unknown.length) throw new Error(`Unknown part ${unknown.join(', ')}; the parts are ${partNames.join(', ')}`);
@@ -47,7 +48,15 @@ export async function reproduceCommand(options: ReproduceOptions, command: strin
       console.error('Stopping: checkpointing the run in progress (press Ctrl-C again to quit at once)');
     };
     process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
-    const context: SuiteContext = { engine, adapter, out, scale, command, log: (line) => console.error(line), interrupted: () => interrupted };
+    const context: SuiteContext = {
+      engine,
+      adapter,
+      out,
+      scale,
+      command,
+      log: (line) => console.error(line),
+      interrupted: () => interrupted,
+    };
     for (const part of parts.filter((p) => wanted.has(p.name as PartName))) {
       if (interrupted) break;
       complete = (await runPart(context, part)) && complete;

@@ -20,7 +20,12 @@ interface Stamped {
 }
 type TrainingRecord = Stamped & { run: RunRecord; id: string };
 type SpeedRecord = Stamped & { row: TrainingBenchRow };
-type SyntheticRecord = Stamped & { rows: BottleneckRow[]; entropy: number; logProbRank: number; config: { contexts: number; vocab: number; steps: number } };
+type SyntheticRecord = Stamped & {
+  rows: BottleneckRow[];
+  entropy: number;
+  logProbRank: number;
+  config: { contexts: number; vocab: number; steps: number };
+};
 
 async function readJson(file: string): Promise<unknown> {
   return existsSync(file) ? JSON.parse(await readFile(file, 'utf8')) : undefined;
@@ -39,21 +44,37 @@ async function trainingRecords(out: string, part: Extract<Part, { kind: 'trainin
   return found;
 }
 
-const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
 const mib = (bytes: number | undefined) => fixed(bytes === undefined ? undefined : bytes / 2 ** 20, 1);
 const minutesOf = (ms: number) => fixed(ms / 60_000, 1);
 const cell = (s: Summary | undefined, digits: number, scale = 1) =>
-  !s ? '–' : s.n > 1 ? `${fixed(scale * s.mean, digits)} ± ${fixed(scale * s.std, digits)}` : fixed(scale * s.mean, digits);
+  !s
+    ? '–'
+    : s.n > 1
+      ? `${fixed(scale * s.mean, digits)} ± ${fixed(scale * s.std, digits)}`
+      : fixed(scale * s.mean, digits);
 
 function stampLines(records: Stamped[], name: (i: number) => string): string {
   if (records.length === 0) return '';
-  const lines = records.map((r, i) => `${name(i)}: ${r.stamp.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.stamp.commit}, ${minutesOf(r.stamp.wallMs)} min`);
+  const lines = records.map(
+    (r, i) =>
+      `${name(i)}: ${r.stamp.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.stamp.commit}, ${minutesOf(r.stamp.wallMs)} min`,
+  );
   const adapters = [...new Set(records.map((r) => r.stamp.adapter))];
   return `<details><summary>Records (${adapters.join('; ')})</summary>\n\n${lines.map((l) => `- ${l}`).join('\n')}\n\n</details>`;
 }
 
 /** A line chart of one eval figure per head (seed 1), against step or wall time. */
-function curveFigure(records: TrainingRecord[], y: (e: RunRecord['evals'][number]) => number | undefined, yTitle: string, x: 'step' | 'minutes', title: string): Omit<FigureSpec, 'file'> {
+function curveFigure(
+  records: TrainingRecord[],
+  y: (e: RunRecord['evals'][number]) => number | undefined,
+  yTitle: string,
+  x: 'step' | 'minutes',
+  title: string,
+): Omit<FigureSpec, 'file'> {
   const firstSeeds = records.filter((r) => r.id.endsWith('seed1'));
   return {
     width: 900,
@@ -64,7 +85,12 @@ function curveFigure(records: TrainingRecord[], y: (e: RunRecord['evals'][number
       x: run.evals.map((e) => (x === 'step' ? e.step : e.wallMs / 60_000)),
       y: run.evals.map((e) => y(e) ?? null),
     })),
-    layout: { title: { text: title }, showlegend: true, xaxis: { title: { text: x === 'step' ? 'training step' : 'wall time (minutes)' } }, yaxis: { title: { text: yTitle } } },
+    layout: {
+      title: { text: title },
+      showlegend: true,
+      xaxis: { title: { text: x === 'step' ? 'training step' : 'wall time (minutes)' } },
+      yaxis: { title: { text: yTitle } },
+    },
   };
 }
 
@@ -83,11 +109,30 @@ function stampText(records: readonly Stamped[]): string {
 /** The figure with its records' stamp written under it. */
 function stamped(figure: FigureSpec, records: readonly Stamped[]): FigureSpec {
   const layout = figure.layout as { margin?: object; annotations?: object[] };
-  const footer = { text: stampText(records), xref: 'paper', yref: 'paper', x: 0, y: 0, yshift: -78, xanchor: 'left', yanchor: 'top', showarrow: false, font: { size: 10, color: '#666' } };
-  return { ...figure, layout: { ...layout, margin: { b: 100, ...layout.margin }, annotations: [...(layout.annotations ?? []), footer] } };
+  const footer = {
+    text: stampText(records),
+    xref: 'paper',
+    yref: 'paper',
+    x: 0,
+    y: 0,
+    yshift: -78,
+    xanchor: 'left',
+    yanchor: 'top',
+    showarrow: false,
+    font: { size: 10, color: '#666' },
+  };
+  return {
+    ...figure,
+    layout: { ...layout, margin: { b: 100, ...layout.margin }, annotations: [...(layout.annotations ?? []), footer] },
+  };
 }
 
-function trainingSection(part: Extract<Part, { kind: 'training' }>, records: TrainingRecord[], figureDir: string, docDir: string): Section {
+function trainingSection(
+  part: Extract<Part, { kind: 'training' }>,
+  records: TrainingRecord[],
+  figureDir: string,
+  docDir: string,
+): Section {
   const translation = part.runs[0]!.config.task === 'translation';
   const heads = [...new Set(part.runs.map((r) => r.head))];
   const rows = heads.map((head) => {
@@ -95,30 +140,93 @@ function trainingSection(part: Extract<Part, { kind: 'training' }>, records: Tra
     const planned = part.runs.filter((r) => r.head === head).length;
     const evals = runs.map(reportedEval);
     const of = (f: (run: RunRecord, e: NonNullable<ReturnType<typeof reportedEval>>) => number | undefined) =>
-      meanStd(runs.flatMap((run, i) => (evals[i] ? [f(run, evals[i]!)] : [])).filter((v): v is number => v !== undefined && Number.isFinite(v)));
+      meanStd(
+        runs
+          .flatMap((run, i) => (evals[i] ? [f(run, evals[i]!)] : []))
+          .filter((v): v is number => v !== undefined && Number.isFinite(v)),
+      );
     const memory = runs[0]?.memory;
     const quality = translation
-      ? [cell(of((_, e) => e.bleu), 2), cell(of((_, e) => e.bleuUnkKept), 2), cell(of((_, e) => e.bleuNoDuplicates), 2), cell(of((_, e) => e.unknownShare), 1, 100)]
-      : [cell(of((_, e) => e.perplexity), 1)];
+      ? [
+          cell(
+            of((_, e) => e.bleu),
+            2,
+          ),
+          cell(
+            of((_, e) => e.bleuUnkKept),
+            2,
+          ),
+          cell(
+            of((_, e) => e.bleuNoDuplicates),
+            2,
+          ),
+          cell(
+            of((_, e) => e.unknownShare),
+            1,
+            100,
+          ),
+        ]
+      : [
+          cell(
+            of((_, e) => e.perplexity),
+            1,
+          ),
+        ];
     return [
       head,
       `${runs.length}/${planned}`,
       ...quality,
-      cell(of((_, e) => e.accuracy1), 1, 100),
-      cell(of((_, e) => e.accuracy5), 1, 100),
-      cell(of((_, e) => e.validLoss), 3),
-      cell(of((_, e) => e.step), 0),
-      cell(of((run) => run.speed?.tokensPerSecond), 0),
-      cell(of((run) => run.speed?.msPerStep.total), 0),
+      cell(
+        of((_, e) => e.accuracy1),
+        1,
+        100,
+      ),
+      cell(
+        of((_, e) => e.accuracy5),
+        1,
+        100,
+      ),
+      cell(
+        of((_, e) => e.validLoss),
+        3,
+      ),
+      cell(
+        of((_, e) => e.step),
+        0,
+      ),
+      cell(
+        of((run) => run.speed?.tokensPerSecond),
+        0,
+      ),
+      cell(
+        of((run) => run.speed?.msPerStep.total),
+        0,
+      ),
       memory ? memory.outputLayerParams.toLocaleString('en-US') : '–',
       mib(memory && memory.parameters + memory.optimizerState + memory.frozen + memory.activations),
-      cell(of((run) => run.metrics.at(-1)?.wallMs), 1, 1 / 60_000),
+      cell(
+        of((run) => run.metrics.at(-1)?.wallMs),
+        1,
+        1 / 60_000,
+      ),
     ];
   });
   const baselines = records[0]?.run.baselines;
   const baselineCells = translation
-    ? ['copy the source', '–', fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2), fixed(baselines?.copyBleu, 2)]
-    : ['unigram (training counts)', '–', fixed(baselines?.unigram?.perplexity, 1), fixed(baselines?.unigram && 100 * baselines.unigram.accuracy1, 1), fixed(baselines?.unigram && 100 * baselines.unigram.accuracy5, 1)];
+    ? [
+        'copy the source',
+        '–',
+        fixed(baselines?.copyBleu, 2),
+        fixed(baselines?.copyBleu, 2),
+        fixed(baselines?.copyBleu, 2),
+      ]
+    : [
+        'unigram (training counts)',
+        '–',
+        fixed(baselines?.unigram?.perplexity, 1),
+        fixed(baselines?.unigram && 100 * baselines.unigram.accuracy1, 1),
+        fixed(baselines?.unigram && 100 * baselines.unigram.accuracy5, 1),
+      ];
   const head = [
     'head',
     'seeds',
@@ -139,23 +247,58 @@ function trainingSection(part: Extract<Part, { kind: 'training' }>, records: Tra
     figures.push({ ...spec, file });
     return `![${title}](${relative(docDir, file)})`;
   };
-  const quality = translation ? (e: RunRecord['evals'][number]) => e.bleu : (e: RunRecord['evals'][number]) => 100 * e.accuracy1;
+  const quality = translation
+    ? (e: RunRecord['evals'][number]) => e.bleu
+    : (e: RunRecord['evals'][number]) => 100 * e.accuracy1;
   const qualityName = translation ? 'validation BLEU (<unk> replaced)' : 'validation acc@1 (%)';
-  const images = records.length === 0 ? [] : [
-    figure('quality-step', `${qualityName} by step`, curveFigure(records, quality, qualityName, 'step', `${qualityName}, seed 1`)),
-    figure('quality-time', `${qualityName} by wall time`, curveFigure(records, quality, qualityName, 'minutes', `${qualityName}, seed 1`)),
-    // Losses differ in kind between heads (NLLvMF's sits near −87): the third figure is one every head shares.
-    translation
-      ? figure('accuracy-step', 'validation acc@1 by step', curveFigure(records, (e) => 100 * e.accuracy1, 'validation acc@1 (%)', 'step', 'validation token accuracy @1, seed 1'))
-      : figure('perplexity-step', 'validation perplexity by step', curveFigure(records, (e) => e.perplexity, 'validation perplexity', 'step', 'validation perplexity (normalised heads), seed 1')),
-  ];
+  const images =
+    records.length === 0
+      ? []
+      : [
+          figure(
+            'quality-step',
+            `${qualityName} by step`,
+            curveFigure(records, quality, qualityName, 'step', `${qualityName}, seed 1`),
+          ),
+          figure(
+            'quality-time',
+            `${qualityName} by wall time`,
+            curveFigure(records, quality, qualityName, 'minutes', `${qualityName}, seed 1`),
+          ),
+          // Losses differ in kind between heads (NLLvMF's sits near −87): the third figure is one every head shares.
+          translation
+            ? figure(
+                'accuracy-step',
+                'validation acc@1 by step',
+                curveFigure(
+                  records,
+                  (e) => 100 * e.accuracy1,
+                  'validation acc@1 (%)',
+                  'step',
+                  'validation token accuracy @1, seed 1',
+                ),
+              )
+            : figure(
+                'perplexity-step',
+                'validation perplexity by step',
+                curveFigure(
+                  records,
+                  (e) => e.perplexity,
+                  'validation perplexity',
+                  'step',
+                  'validation perplexity (normalised heads), seed 1',
+                ),
+              ),
+        ];
   const missing = part.runs.length - records.length;
   const samples = translation ? samplesBlock(records) : '';
   const markdown = [
     `## ${part.title}`,
     `**Question.** ${part.question}`,
     `**Setup.** ${describeSetup(part.runs[0]!.config)} ${seedsSentence(part.runs)}`,
-    missing > 0 ? `**Status: ${records.length} of ${part.runs.length} runs recorded**; the rest are still to run (\`continuum reproduce --only ${part.name}\` continues).` : '',
+    missing > 0
+      ? `**Status: ${records.length} of ${part.runs.length} runs recorded**; the rest are still to run (\`continuum reproduce --only ${part.name}\` continues).`
+      : '',
     `Each row reports every run at the evaluation its stopping rule chose (its best: the step reported), as the mean ± standard deviation over the seeds recorded; wall time is the whole run's. Memory is parameters + optimizer state + frozen tables + the first step's activations.`,
     table(head, [...rows, [...baselineCells, ...Array<string>(head.length - baselineCells.length).fill('–')]]),
     ...images,
@@ -188,7 +331,12 @@ function samplesBlock(records: TrainingRecord[]): string {
   return lines.join('\n');
 }
 
-function speedSection(part: Extract<Part, { kind: 'speed' }>, records: SpeedRecord[], figureDir: string, docDir: string): Section {
+function speedSection(
+  part: Extract<Part, { kind: 'speed' }>,
+  records: SpeedRecord[],
+  figureDir: string,
+  docDir: string,
+): Section {
   const rows = records.map(({ row }) => [
     row.vocab.toLocaleString('en-US'),
     fixed(row.softmax.tokensPerSecond, 0),
@@ -201,40 +349,108 @@ function speedSection(part: Extract<Part, { kind: 'speed' }>, records: SpeedReco
   ]);
   const file = join(figureDir, `${part.name}.png`);
   const x = records.map((r) => r.row.vocab);
-  const figures: FigureSpec[] = records.length === 0 ? [] : [{
-    file,
-    data: [
-      { type: 'scatter', mode: 'lines+markers', name: 'softmax', x, y: records.map((r) => r.row.softmax.tokensPerSecond) },
-      { type: 'scatter', mode: 'lines+markers', name: 'NLLvMF', x, y: records.map((r) => r.row.vmf.tokensPerSecond) },
-    ],
-    layout: { title: { text: 'Training tokens/s against vocabulary size' }, xaxis: { title: { text: 'vocabulary size V' }, type: 'log', tickvals: x }, yaxis: { title: { text: 'target tokens per second' } } },
-  }];
+  const figures: FigureSpec[] =
+    records.length === 0
+      ? []
+      : [
+          {
+            file,
+            data: [
+              {
+                type: 'scatter',
+                mode: 'lines+markers',
+                name: 'softmax',
+                x,
+                y: records.map((r) => r.row.softmax.tokensPerSecond),
+              },
+              {
+                type: 'scatter',
+                mode: 'lines+markers',
+                name: 'NLLvMF',
+                x,
+                y: records.map((r) => r.row.vmf.tokensPerSecond),
+              },
+            ],
+            layout: {
+              title: { text: 'Training tokens/s against vocabulary size' },
+              xaxis: { title: { text: 'vocabulary size V' }, type: 'log', tickvals: x },
+              yaxis: { title: { text: 'target tokens per second' } },
+            },
+          },
+        ];
   const markdown = [
     `## ${part.title}`,
     `**Question.** ${part.question}`,
     `**Setup.** \`npm run bench -- training\`'s measurement: a 1+1-layer transformer (d = 256, FFN 512) on random Zipf sentences of 20 target tokens, 32 per batch, one submit per step; softmax against NLLvMF (300-d table), interleaved on the same batches, ${part.timedSteps} timed steps per head after the warm-up. Only the output layer differs.`,
     records.length < part.vocabs.length ? `**Status: ${records.length} of ${part.vocabs.length} sizes measured.**` : '',
-    rows.length ? table(['V', 'softmax tokens/s', 'NLLvMF tokens/s', 'NLLvMF ÷ softmax', 'softmax head params', 'NLLvMF head params', 'softmax dispatches/step', 'NLLvMF dispatches/step'], rows) : '',
+    rows.length
+      ? table(
+          [
+            'V',
+            'softmax tokens/s',
+            'NLLvMF tokens/s',
+            'NLLvMF ÷ softmax',
+            'softmax head params',
+            'NLLvMF head params',
+            'softmax dispatches/step',
+            'NLLvMF dispatches/step',
+          ],
+          rows,
+        )
+      : '',
     figures.length ? `![Training tokens/s against vocabulary size](${relative(docDir, file)})` : '',
     stampLines(records, (i) => `V = ${records[i]!.row.vocab}`),
   ];
   return { markdown: markdown.filter(Boolean).join('\n\n'), figures: figures.map((f) => stamped(f, records)) };
 }
 
-function syntheticSection(part: Extract<Part, { kind: 'synthetic' }>, records: SyntheticRecord[], figureDir: string, docDir: string): Section {
+function syntheticSection(
+  part: Extract<Part, { kind: 'synthetic' }>,
+  records: SyntheticRecord[],
+  figureDir: string,
+  docDir: string,
+): Section {
   const heads = [...new Set(records.flatMap((r) => r.rows.map((row) => row.head)))];
   const dims = [...new Set(records.flatMap((r) => r.rows.map((row) => row.d)))].sort((a, b) => a - b);
-  const at = (head: string, d: number, f: (row: BottleneckRow) => number) => meanStd(records.flatMap((r) => r.rows.filter((row) => row.head === head && row.d === d).map(f)));
-  const rows = dims.map((d) => [String(d), ...heads.flatMap((head) => [cell(at(head, d, (r) => r.modeAccuracy), 1, 100), cell(at(head, d, (r) => r.kl), 3)])]);
+  const at = (head: string, d: number, f: (row: BottleneckRow) => number) =>
+    meanStd(records.flatMap((r) => r.rows.filter((row) => row.head === head && row.d === d).map(f)));
+  const rows = dims.map((d) => [
+    String(d),
+    ...heads.flatMap((head) => [
+      cell(
+        at(head, d, (r) => r.modeAccuracy),
+        1,
+        100,
+      ),
+      cell(
+        at(head, d, (r) => r.kl),
+        3,
+      ),
+    ]),
+  ]);
   const figures: FigureSpec[] = [];
   const images: string[] = [];
-  for (const [name, f, title] of [['kl', (r: BottleneckRow) => r.kl, 'KL(p* ‖ q), nats'], ['mode', (r: BottleneckRow) => 100 * r.modeAccuracy, 'mode accuracy (%)']] as const) {
+  for (const [name, f, title] of [
+    ['kl', (r: BottleneckRow) => r.kl, 'KL(p* ‖ q), nats'],
+    ['mode', (r: BottleneckRow) => 100 * r.modeAccuracy, 'mode accuracy (%)'],
+  ] as const) {
     if (records.length === 0) break;
     const file = join(figureDir, `${part.name}-${name}.png`);
     figures.push({
       file,
-      data: heads.map((head) => ({ type: 'scatter', mode: 'lines+markers', name: head, x: dims, y: dims.map((d) => at(head, d, f)?.mean ?? null), error_y: { type: 'data', array: dims.map((d) => at(head, d, f)?.std ?? 0), visible: true } })),
-      layout: { title: { text: `Synthetic bottleneck: ${title} against d` }, xaxis: { title: { text: 'hidden size d' }, type: 'log', tickvals: dims }, yaxis: { title: { text: title } } },
+      data: heads.map((head) => ({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: head,
+        x: dims,
+        y: dims.map((d) => at(head, d, f)?.mean ?? null),
+        error_y: { type: 'data', array: dims.map((d) => at(head, d, f)?.std ?? 0), visible: true },
+      })),
+      layout: {
+        title: { text: `Synthetic bottleneck: ${title} against d` },
+        xaxis: { title: { text: 'hidden size d' }, type: 'log', tickvals: dims },
+        yaxis: { title: { text: title } },
+      },
     });
     images.push(`![Synthetic bottleneck: ${title}](${relative(docDir, file)})`);
   }
@@ -245,7 +461,9 @@ function syntheticSection(part: Extract<Part, { kind: 'synthetic' }>, records: S
     first
       ? `**Setup.** \`continuum bottleneck\`: N = ${first.config.contexts} contexts, V = ${first.config.vocab}, seeded Gaussian logits (H(p*) = ${fixed(first.entropy, 3)} nats, rank(log p*) = ${first.logProbRank}); each head learns a free vector per context for ${first.config.steps} steps. Mean ± std over seeds ${syntheticSeeds.join(', ')}.`
       : '',
-    records.length < syntheticSeeds.length ? `**Status: ${records.length} of ${syntheticSeeds.length} seeds recorded.**` : '',
+    records.length < syntheticSeeds.length
+      ? `**Status: ${records.length} of ${syntheticSeeds.length} seeds recorded.**`
+      : '',
     rows.length ? table(['d', ...heads.flatMap((h) => [`${h} mode acc %`, `${h} KL`])], rows) : '',
     ...images,
     stampLines(records, (i) => `seed ${syntheticSeeds[i]}`),
@@ -272,7 +490,11 @@ async function shipComparison(out: string, parts: Part[], shipped: Shipped): Pro
   records.sort((a, b) => shipped.ids.indexOf(a.id) - shipped.ids.indexOf(b.id));
   const latest = records.reduce((a, b) => (a.stamp.date > b.stamp.date ? a : b)).stamp;
   const wallMs = records.reduce((sum, r) => sum + r.stamp.wallMs, 0);
-  const record = recordedComparison(records.map((r) => r.run), { ...latest, wallMs, title: shipped.title }, shipped.preset);
+  const record = recordedComparison(
+    records.map((r) => r.run),
+    { ...latest, wallMs, title: shipped.title },
+    shipped.preset,
+  );
   await writeFile(shipped.file, `${toJson(record)}\n`);
   return shipped.file;
 }
@@ -281,7 +503,17 @@ async function shipComparison(out: string, parts: Part[], shipped: Shipped): Pro
  * Writes `<out>.md` and its figures under `<out>/figures/`, and the page's recorded comparison when
  * `shipped` names one and its runs are recorded; returns the files written.
  */
-export async function writeReport({ out, scale, parts, shipped }: { out: string; scale: Scale; parts: Part[]; shipped?: Shipped }): Promise<string[]> {
+export async function writeReport({
+  out,
+  scale,
+  parts,
+  shipped,
+}: {
+  out: string;
+  scale: Scale;
+  parts: Part[];
+  shipped?: Shipped;
+}): Promise<string[]> {
   const document = `${out.replace(/\/$/, '')}.md`;
   const docDir = join(document, '..');
   const figureDir = join(out, 'figures');
@@ -295,9 +527,14 @@ export async function writeReport({ out, scale, parts, shipped }: { out: string;
       section = trainingSection(part, records, figureDir, docDir);
     } else {
       const ids = part.kind === 'speed' ? part.vocabs.map((v) => `v${v}`) : syntheticSeeds.map((s) => `seed${s}`);
-      const records = (await Promise.all(ids.map((id) => readJson(recordFile(out, part.name, id))))).filter(Boolean) as Array<SpeedRecord & SyntheticRecord>;
+      const records = (await Promise.all(ids.map((id) => readJson(recordFile(out, part.name, id))))).filter(
+        Boolean,
+      ) as Array<SpeedRecord & SyntheticRecord>;
       totalMs += records.reduce((sum, r) => sum + r.stamp.wallMs, 0);
-      section = part.kind === 'speed' ? speedSection(part, records, figureDir, docDir) : syntheticSection(part, records, figureDir, docDir);
+      section =
+        part.kind === 'speed'
+          ? speedSection(part, records, figureDir, docDir)
+          : syntheticSection(part, records, figureDir, docDir);
     }
     const reading = join(out, 'readings', `${part.name}.md`);
     const text = existsSync(reading) ? (await readFile(reading, 'utf8')).trim() : '*Reading: not yet written.*';

@@ -40,7 +40,8 @@ export interface SuiteContext {
 export function currentCommit(): string {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
     return dirty ? `${sha}+changes` : sha;
   } catch {
     return 'unknown';
@@ -58,7 +59,14 @@ async function writeAtomically(path: string, data: string | Uint8Array): Promise
 }
 
 function stampOf(context: SuiteContext, wallMs: number): SuiteStamp {
-  return { date: new Date().toISOString(), commit: currentCommit(), adapter: context.adapter, command: context.command, scale: context.scale, wallMs };
+  return {
+    date: new Date().toISOString(),
+    commit: currentCommit(),
+    adapter: context.adapter,
+    command: context.command,
+    scale: context.scale,
+    wallMs,
+  };
 }
 
 /**
@@ -95,7 +103,9 @@ async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedR
     runs: [{ label: planned.head, config: planned.config, ...(resume ? { resume } : {}) }],
     evaluation: { decodeSentences: planned.config.data.validSentences, samples: 10 },
     // An interruption is acted on after the step in progress: checkpoint there, then stop.
-    checkpointDue: (run) => (stopping ||= context.interrupted?.() === true) || (run.config.train.checkpointEvery > 0 && run.step % run.config.train.checkpointEvery === 0),
+    checkpointDue: (run) =>
+      (stopping ||= context.interrupted?.() === true) ||
+      (run.config.train.checkpointEvery > 0 && run.step % run.config.train.checkpointEvery === 0),
     gate: () => !stopping,
     onProgress: async (event) => {
       if (event.kind === 'checkpoint') await writeAtomically(ckpt, event.bytes);
@@ -103,28 +113,36 @@ async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedR
         const p = event.point;
         const bleu = p.bleu === undefined ? '' : `, BLEU ${fixed(p.bleu, 2)}`;
         const ppl = p.perplexity === undefined ? '' : `, ppl ${fixed(p.perplexity, 1)}`;
-        log(`  @${p.step} (${minutes(p.wallMs)}): valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%${ppl}${bleu}`);
+        log(
+          `  @${p.step} (${minutes(p.wallMs)}): valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%${ppl}${bleu}`,
+        );
       }
     },
   });
   const run = record.runs[0]!;
   if (run.status === 'stopped') {
-    log(`  stopped at step ${run.metrics.at(-1)?.step ?? 0}${run.error ? `: ${run.error}` : ''}; run the suite again to continue from its checkpoint`);
+    log(
+      `  stopped at step ${run.metrics.at(-1)?.step ?? 0}${run.error ? `: ${run.error}` : ''}; run the suite again to continue from its checkpoint`,
+    );
     return false;
   }
-  if (run.status === 'failed') log(`  failed: ${run.error ?? 'no reason given'} (recorded as failed; it will not be re-run)`);
+  if (run.status === 'failed')
+    log(`  failed: ${run.error ?? 'no reason given'} (recorded as failed; it will not be re-run)`);
   const wallMs = run.metrics.at(-1)?.wallMs ?? 0;
   const file: ComparisonRecord = { ...record, runs: record.runs.map(compactRun), stamp: stampOf(context, wallMs) };
   await writeAtomically(recordFile(out, part.name, planned.id), toJson(file));
   await rm(ckpt, { force: true });
-  log(`  done in ${minutes(wallMs)}${run.earlyStop ? `, stopped early at step ${run.earlyStop.step} (best ${run.earlyStop.bestStep})` : ''}`);
+  log(
+    `  done in ${minutes(wallMs)}${run.earlyStop ? `, stopped early at step ${run.earlyStop.step} (best ${run.earlyStop.bestStep})` : ''}`,
+  );
   return true;
 }
 
 /** Runs what is left of one part; true when the whole part is recorded. */
 export async function runPart(context: SuiteContext, part: Part): Promise<boolean> {
   const { out, log } = context;
-  const pending = <T>(items: T[], id: (item: T) => string) => items.filter((item) => !existsSync(recordFile(out, part.name, id(item))));
+  const pending = <T>(items: T[], id: (item: T) => string) =>
+    items.filter((item) => !existsSync(recordFile(out, part.name, id(item))));
   if (part.kind === 'training') {
     let complete = true;
     for (const planned of pending(part.runs, (r) => r.id)) {
@@ -140,8 +158,13 @@ export async function runPart(context: SuiteContext, part: Part): Promise<boolea
       const started = performance.now();
       const row = await benchVocab(context.engine, context.adapter, vocab, part.timedSteps);
       const stamp = stampOf(context, performance.now() - started);
-      log(`  softmax ${fixed(row.softmax.tokensPerSecond, 0)} tokens/s, NLLvMF ${fixed(row.vmf.tokensPerSecond, 0)} tokens/s: ${fixed(row.speedup, 2)}×`);
-      await writeAtomically(recordFile(out, part.name, `v${vocab}`), JSON.stringify({ format: 'continuum-speed', row, stamp }, null, 2));
+      log(
+        `  softmax ${fixed(row.softmax.tokensPerSecond, 0)} tokens/s, NLLvMF ${fixed(row.vmf.tokensPerSecond, 0)} tokens/s: ${fixed(row.speedup, 2)}×`,
+      );
+      await writeAtomically(
+        recordFile(out, part.name, `v${vocab}`),
+        JSON.stringify({ format: 'continuum-speed', row, stamp }, null, 2),
+      );
     }
     return true;
   }
@@ -149,13 +172,22 @@ export async function runPart(context: SuiteContext, part: Part): Promise<boolea
   for (const seed of pending(syntheticSeeds, (s) => `seed${s}`)) {
     if (context.interrupted?.()) return false;
     const config = parseBottleneckConfig({ ...part.settings, seed });
-    log(`synthetic / seed ${seed}: ${config.heads.length} heads × ${config.dims.length} sizes, ${config.steps} steps each`);
+    log(
+      `synthetic / seed ${seed}: ${config.heads.length} heads × ${config.dims.length} sizes, ${config.steps} steps each`,
+    );
     const started = performance.now();
     const { task, rows } = await runBottleneck(context.engine, config);
     const rank = numericRank(task.logProbs, task.contexts, task.vocab);
     const stamp = stampOf(context, performance.now() - started);
     log(`  done in ${minutes(stamp.wallMs)}`);
-    await writeAtomically(recordFile(out, part.name, `seed${seed}`), JSON.stringify({ format: 'continuum-bottleneck', config, entropy: task.entropy, logProbRank: rank, rows, stamp }, null, 2));
+    await writeAtomically(
+      recordFile(out, part.name, `seed${seed}`),
+      JSON.stringify(
+        { format: 'continuum-bottleneck', config, entropy: task.entropy, logProbRank: rank, rows, stamp },
+        null,
+        2,
+      ),
+    );
   }
   return true;
 }

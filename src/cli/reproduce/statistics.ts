@@ -30,11 +30,23 @@ export function reportedEval(run: RunRecord): EvalPoint | undefined {
 /** "bible-kjv-en, vocabularies 500/500, sentences ≤ 16 words, transformer 1+1 layers d = 64 …" */
 export function describeSetup(config: ExperimentConfig): string {
   const { data, model, train, embeddings } = config;
-  const vocab = config.task === 'translation' ? `source/target vocabularies ${data.sourceVocab}/${data.targetVocab}, training pairs of at most ${data.maxLength} words` : `vocabulary ${data.targetVocab}, windows of ${data.maxLength} tokens${data.trainSentences ? ` (${data.trainSentences} for training)` : ''}`;
-  const layers = config.task === 'translation' ? `${model.encoderLayers}+${model.decoderLayers} layers` : `${model.decoderLayers} decoder layer${model.decoderLayers > 1 ? 's' : ''}`;
+  const vocab =
+    config.task === 'translation'
+      ? `source/target vocabularies ${data.sourceVocab}/${data.targetVocab}, training pairs of at most ${data.maxLength} words`
+      : `vocabulary ${data.targetVocab}, windows of ${data.maxLength} tokens${data.trainSentences ? ` (${data.trainSentences} for training)` : ''}`;
+  const layers =
+    config.task === 'translation'
+      ? `${model.encoderLayers}+${model.decoderLayers} layers`
+      : `${model.decoderLayers} decoder layer${model.decoderLayers > 1 ? 's' : ''}`;
   const schedule = train.decay === 'none' ? 'constant after warm-up' : `${train.decay} decay`;
-  const figure = train.stopOn === 'accuracy' ? 'validation token accuracy @1 has not risen by 0.1 points' : 'validation loss has not fallen by 0.1 %';
-  const stop = train.patience > 0 ? `until ${figure} for ${train.patience} evaluations in a row (every ${train.evalEvery} steps), at most ${train.steps} steps` : `${train.steps} steps`;
+  const figure =
+    train.stopOn === 'accuracy'
+      ? 'validation token accuracy @1 has not risen by 0.1 points'
+      : 'validation loss has not fallen by 0.1 %';
+  const stop =
+    train.patience > 0
+      ? `until ${figure} for ${train.patience} evaluations in a row (every ${train.evalEvery} steps), at most ${train.steps} steps`
+      : `${train.steps} steps`;
   return (
     `Dataset ${config.dataset}, ${vocab}; ${config.task === 'translation' ? `${data.validSentences} validation sentences scored (BLEU decodes them greedily)` : `${data.validSentences} validation windows scored`}. ` +
     `A ${model.backbone} of ${layers}, d = ${model.dModel}, ${model.backbone === 'transformer' ? `${model.heads} heads, FFN ${model.ffn}, ` : ''}dropout ${model.dropout}. ` +

@@ -37,7 +37,11 @@ export type PartName = (typeof partNames)[number];
 
 const softmax: HeadSpec = { kind: 'softmax' };
 /** Methods spec (b): the paper's NLLvMF, reg1 + reg2 at λ1 = 0.02, λ2 = 0.1. */
-const nllVmfPaper: HeadSpec = { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false };
+const nllVmfPaper: HeadSpec = {
+  kind: 'vmf',
+  regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 },
+  approximate: false,
+};
 /** The reference code's −log C_m(κ) + log(1+κ)(0.2 − cos). */
 const nllVmfCode: HeadSpec = { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false };
 
@@ -60,7 +64,11 @@ const languageModelHeads: Array<{ name: string; head: HeadSpec }> = [
 ];
 
 /** "NLLvMF log(1+κ)(0.2−cos)" → "nllvmf-log-1-0-2-cos": a file name. */
-export const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+export const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 function withHead(base: ExperimentConfig, head: HeadSpec, seed: number): ExperimentConfig {
   return { ...base, head, train: { ...base.train, initSeed: seed, dataSeed: seed } };
@@ -74,7 +82,17 @@ function withHead(base: ExperimentConfig, head: HeadSpec, seed: number): Experim
 const paperTranslation = mergeConfig(defaultConfig, {
   data: { sourceVocab: 50_000, targetVocab: 50_000, maxLength: 50, validSentences: 1000 },
   model: { backbone: 'lstm', encoderLayers: 2, decoderLayers: 2, dModel: 1024, heads: 1, ffn: 1024, dropout: 0 },
-  train: { steps: 60_000, batchSentences: 64, learningRate: 5e-4, warmupSteps: 0, decay: 'none', evalEvery: 2000, patience: 3, stopOn: 'accuracy', checkpointEvery: 2000 },
+  train: {
+    steps: 60_000,
+    batchSentences: 64,
+    learningRate: 5e-4,
+    warmupSteps: 0,
+    decay: 'none',
+    evalEvery: 2000,
+    patience: 3,
+    stopOn: 'accuracy',
+    checkpointEvery: 2000,
+  },
 });
 
 function translationPart(name: PartName, dataset: string, direction: string, scale: Scale): Part {
@@ -86,7 +104,9 @@ function translationPart(name: PartName, dataset: string, direction: string, sca
     question: `Does a continuous output layer translate ${direction} as well as softmax, and how much faster?`,
     // Seed 1 of every head first, so an interrupted suite already compares them all.
     runs: translationHeads
-      .flatMap(({ name: head, head: spec, seeds }) => seeds.map((seed) => ({ id: `${slug(head)}-seed${seed}`, head, seed, config: withHead(base, spec, seed) })))
+      .flatMap(({ name: head, head: spec, seeds }) =>
+        seeds.map((seed) => ({ id: `${slug(head)}-seed${seed}`, head, seed, config: withHead(base, spec, seed) })),
+      )
       .sort((a, b) => a.seed - b.seed),
   };
 }
@@ -106,15 +126,30 @@ function languageModelPart(scale: Scale): Part {
     data: { targetVocab: 10_000, maxLength: 70, validSentences: 1000 },
     embeddings: { source: 'in-app', dimension: 300 },
     model: { encoderLayers: 0, decoderLayers: 3, dModel: 512, heads: 8, ffn: 2048, dropout: 0.3 },
-    train: { steps: 40_000, batchSentences: 32, learningRate: 5e-4, warmupSteps: 1000, evalEvery: 1000, patience: 5, stopOn: 'loss', checkpointEvery: 1000 },
+    train: {
+      steps: 40_000,
+      batchSentences: 32,
+      learningRate: 5e-4,
+      warmupSteps: 1000,
+      evalEvery: 1000,
+      patience: 5,
+      stopOn: 'loss',
+      checkpointEvery: 1000,
+    },
   });
   const base = scale === 'small' ? small : paper;
   return {
     kind: 'training',
     name: 'language-model',
     title: 'Language model, State of the Union addresses',
-    question: 'Do the softmax-bottleneck fixes (PLIF, MoS) lower perplexity, does PLIF need to learn its slopes, and where does NLLvMF stand?',
-    runs: languageModelHeads.map(({ name, head }) => ({ id: `${slug(name)}-seed1`, head: name, seed: 1, config: withHead(base, head, 1) })),
+    question:
+      'Do the softmax-bottleneck fixes (PLIF, MoS) lower perplexity, does PLIF need to learn its slopes, and where does NLLvMF stand?',
+    runs: languageModelHeads.map(({ name, head }) => ({
+      id: `${slug(name)}-seed1`,
+      head: name,
+      seed: 1,
+      config: withHead(base, head, 1),
+    })),
   };
 }
 
@@ -127,15 +162,18 @@ export function suiteParts(scale: Scale): Part[] {
       kind: 'synthetic',
       name: 'synthetic',
       title: 'The synthetic softmax bottleneck',
-      question: 'When the true log-probability matrix has full rank, which output layers escape the rank d + 1 limit of a linear softmax?',
+      question:
+        'When the true log-probability matrix has full rank, which output layers escape the rank d + 1 limit of a linear softmax?',
       // Three seeds of the default sweep (d = 2…64, N = V = 256); paper: V = 1024 and 1,000 steps.
-      settings: scale === 'small' ? {} : { contexts: 1024, vocab: 1024, dims: [2, 4, 8, 16, 32, 64, 128, 256], steps: 1000 },
+      settings:
+        scale === 'small' ? {} : { contexts: 1024, vocab: 1024, dims: [2, 4, 8, 16, 32, 64, 128, 256], steps: 1000 },
     },
     {
       kind: 'speed',
       name: 'speed',
       title: 'Speed against vocabulary size',
-      question: 'How does the training speed of NLLvMF against softmax change with the vocabulary size (the paper’s Fig. 1)?',
+      question:
+        'How does the training speed of NLLvMF against softmax change with the vocabulary size (the paper’s Fig. 1)?',
       vocabs: [5000, 10_000, 20_000, 50_000],
       timedSteps: scale === 'small' ? 3 : 20,
     },

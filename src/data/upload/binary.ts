@@ -18,7 +18,11 @@ export const notUtf8 = 'is not UTF-8 text (a binary file, or text saved in anoth
  * The first NUL or invalid UTF-8 in `piece`, given the text a streaming, non-fatal decoder made of it
  * and the three bytes before it (a character may straddle pieces); undefined if the piece is text.
  */
-export function findBinaryContent(piece: Uint8Array, previousTail: Uint8Array, text: string): BinaryContent | undefined {
+export function findBinaryContent(
+  piece: Uint8Array,
+  previousTail: Uint8Array,
+  text: string,
+): BinaryContent | undefined {
   const nul = piece.indexOf(nulByte);
   let invalid = -1;
   if (text.includes(replacementCharacter)) {
@@ -28,7 +32,10 @@ export function findBinaryContent(piece: Uint8Array, previousTail: Uint8Array, t
   }
   if (nul === -1 && invalid === -1) return undefined;
   if (invalid === -1 || (nul !== -1 && nul < invalid)) {
-    return { newlinesBefore: countNewlines(piece, nul), detail: 'contains a NUL byte, so this is a binary file, not text' };
+    return {
+      newlinesBefore: countNewlines(piece, nul),
+      detail: 'contains a NUL byte, so this is a binary file, not text',
+    };
   }
   return { newlinesBefore: countNewlines(piece, invalid), detail: notUtf8 };
 }

@@ -20,7 +20,9 @@ export type UploadProblem =
   | 'empty-field'
   /** Two line-aligned files with different numbers of lines. */
   | 'line-count-mismatch'
-  /** A `.vec` header line that cannot be right: zero dimensions, or more words × dimensions than the size limit holds. */
+  /**
+   * A `.vec` header line that cannot be right: zero dimensions, or more words × dimensions than the size limit holds.
+   */
   | 'invalid-header'
   /** A `.vec` file whose number of words differs from its header's count. */
   | 'count-mismatch'

@@ -49,7 +49,12 @@ export async function forEachLine(
   }
   let firstPendingBlank = 0;
   const lineTooLong = (line: number) =>
-    new UploadError({ file, line, problem: 'line-too-long', detail: `is longer than ${maxLineChars.toLocaleString('en')} characters; is this a text file with one record per line?` });
+    new UploadError({
+      file,
+      line,
+      problem: 'line-too-long',
+      detail: `is longer than ${maxLineChars.toLocaleString('en')} characters; is this a text file with one record per line?`,
+    });
   const splitter = new LineSplitter(maxLineChars, lineTooLong, (text, line) => {
     if (!/\S/.test(text)) {
       if (blankLines === 'trailing-only' && firstPendingBlank === 0) firstPendingBlank = line;
@@ -96,7 +101,12 @@ export async function forEachLine(
   }
   // Flushing yields U+FFFD exactly when the file ends inside a character.
   if (decoder.decode() !== '') {
-    throw new UploadError({ file, line: splitter.line, problem: 'binary-file', detail: `${notUtf8} (it ends inside a character)` });
+    throw new UploadError({
+      file,
+      line: splitter.line,
+      problem: 'binary-file',
+      detail: `${notUtf8} (it ends inside a character)`,
+    });
   }
   splitter.finish();
 }
@@ -108,7 +118,10 @@ function afterNewlines(text: string, count: number): number {
   return end;
 }
 
-/** Splits decoded text on \n, dropping a \r before it; keeps the unfinished last line in parts, so a long line is joined once. */
+/**
+ * Splits decoded text on \n, dropping a \r before it; keeps the unfinished last line in parts, so a long line is joined
+ * once.
+ */
 class LineSplitter {
   /** Number of the line being assembled (1-based). */
   line = 1;
@@ -168,7 +181,8 @@ async function* chunksOf(source: UploadSource, file: string): AsyncGenerator<Uin
       }
       if (next.done) return;
       // A programming error (a stream opened with an encoding hands out strings), not a problem of the file.
-      if (!(next.value instanceof Uint8Array)) throw new TypeError(`${file}: the upload stream must yield Uint8Array chunks`);
+      if (!(next.value instanceof Uint8Array))
+        throw new TypeError(`${file}: the upload stream must yield Uint8Array chunks`);
       yield next.value;
     }
   } finally {
@@ -198,7 +212,11 @@ function isBlob(source: UploadSource): source is Blob {
 /** `size` is known up front for a Blob; a stream is only known to have passed the limit. */
 function tooLarge(file: string, maxBytes: number, size?: number): UploadError {
   const actual = size === undefined ? 'is larger' : `is ${formatBytes(size)}, larger`;
-  return new UploadError({ file, problem: 'too-large', detail: `${actual} than the limit of ${formatBytes(maxBytes)}` });
+  return new UploadError({
+    file,
+    problem: 'too-large',
+    detail: `${actual} than the limit of ${formatBytes(maxBytes)}`,
+  });
 }
 
 export function formatBytes(bytes: number): string {

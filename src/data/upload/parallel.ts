@@ -31,7 +31,8 @@ export async function parseParallelTsv(source: UploadSource, options: UploadOpti
     src.push(sourceSide);
     tgt.push(targetSide);
   });
-  if (src.length === 0) throw new UploadError({ file, problem: 'empty-file', detail: 'contains no source<TAB>target lines' });
+  if (src.length === 0)
+    throw new UploadError({ file, problem: 'empty-file', detail: 'contains no source<TAB>target lines' });
   return { src, tgt };
 }
 
@@ -69,6 +70,7 @@ async function readSentences(source: UploadSource, options: UploadOptions): Prom
   await forEachLine(source, { ...options, blankLines: 'trailing-only' }, (text) => {
     sentences.push(text.trim());
   });
-  if (sentences.length === 0) throw new UploadError({ file: options.file, problem: 'empty-file', detail: 'contains no lines of text' });
+  if (sentences.length === 0)
+    throw new UploadError({ file: options.file, problem: 'empty-file', detail: 'contains no lines of text' });
   return sentences;
 }

@@ -65,7 +65,8 @@ export async function parseVec(source: UploadSource, options: VecOptions): Promi
     grown.set(table);
     table = grown;
   };
-  const fail = (line: number, problem: UploadProblem, detail: string) => new UploadError({ file, line, problem, detail });
+  const fail = (line: number, problem: UploadProblem, detail: string) =>
+    new UploadError({ file, line, problem, detail });
 
   /** [start, end) of each field of the current line, reused from line to line. */
   const bounds: number[] = [];
@@ -82,7 +83,11 @@ export async function parseVec(source: UploadSource, options: VecOptions): Promi
         const rowsToRead = Math.min(header.count, maxWords);
         if (rowsToRead > rowsThatFit()) {
           const needs = formatBytes(rowsToRead * (2 * dim + 1));
-          throw fail(line, 'invalid-header', `is a header declaring ${rowsToRead.toLocaleString('en')} words of ${dim.toLocaleString('en')} values, at least ${needs} of text, more than the limit of ${formatBytes(maxBytes)}`);
+          throw fail(
+            line,
+            'invalid-header',
+            `is a header declaring ${rowsToRead.toLocaleString('en')} words of ${dim.toLocaleString('en')} values, at least ${needs} of text, more than the limit of ${formatBytes(maxBytes)}`,
+          );
         }
         return;
       }
@@ -92,7 +97,11 @@ export async function parseVec(source: UploadSource, options: VecOptions): Promi
       return 'stop';
     }
     if (header && words.length === header.count) {
-      throw fail(line, 'count-mismatch', `is a vector beyond the ${header.count} words the header on line ${header.line} declares`);
+      throw fail(
+        line,
+        'count-mismatch',
+        `is a vector beyond the ${header.count} words the header on line ${header.line} declares`,
+      );
     }
     const word = field(0);
     const values = fieldCount - 1;
@@ -103,12 +112,17 @@ export async function parseVec(source: UploadSource, options: VecOptions): Promi
     } else if (values !== dim) {
       const hint = values > dim ? ' (a word cannot contain spaces in this format)' : '';
       if (header) {
-        throw fail(line, 'dimension-mismatch', `has ${values} values but the header on line ${header.line} declares ${dim}${hint}`);
+        throw fail(
+          line,
+          'dimension-mismatch',
+          `has ${values} values but the header on line ${header.line} declares ${dim}${hint}`,
+        );
       }
       throw fail(line, 'ragged-vector', `has ${values} values but line ${dimLine} has ${dim}${hint}`);
     }
     const earlier = lineOfWord.get(word);
-    if (earlier !== undefined) throw fail(line, 'duplicate-word', `repeats the word ${quote(word)} from line ${earlier}`);
+    if (earlier !== undefined)
+      throw fail(line, 'duplicate-word', `repeats the word ${quote(word)} from line ${earlier}`);
     reserveRows(words.length + 1);
     const row = words.length * dim;
     for (let k = 1; k <= dim; k++) {

@@ -28,7 +28,11 @@ export interface AdamReferenceResult {
 }
 
 /** `grads[s][i]` is parameter i's gradient at step s, or undefined when it has none that step. */
-export function adamReference(params: AdamReferenceParam[], grads: (ArrayLike<number> | undefined)[][], hyper: AdamReferenceHyper): AdamReferenceResult {
+export function adamReference(
+  params: AdamReferenceParam[],
+  grads: (ArrayLike<number> | undefined)[][],
+  hyper: AdamReferenceHyper,
+): AdamReferenceResult {
   const values = params.map((p) => Float64Array.from(p.value));
   const m = params.map((p) => new Float64Array(p.value.length));
   const v = params.map((p) => new Float64Array(p.value.length));

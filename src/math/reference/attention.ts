@@ -25,7 +25,13 @@ export interface AttentionReferenceInput {
 }
 
 /** x [rows, d] → x·Wᵀ + b. */
-function project(x: ArrayLike<number>, offset: number, rows: number, d: number, { weight, bias }: ProjectionValues): Float64Array {
+function project(
+  x: ArrayLike<number>,
+  offset: number,
+  rows: number,
+  d: number,
+  { weight, bias }: ProjectionValues,
+): Float64Array {
   const y = new Float64Array(rows * d);
   for (let r = 0; r < rows; r++) {
     for (let o = 0; o < d; o++) {
@@ -57,7 +63,11 @@ export function attentionReference(a: AttentionReferenceInput): Float64Array {
         }
       }
       const lengths = a.keyLengths ? [a.keyLengths[b]!] : undefined;
-      const weights = softmaxRows(scores, tq, tk, { blockRows: tq, causal: a.causal ?? false, ...(lengths ? { keyLengths: lengths } : {}) });
+      const weights = softmaxRows(scores, tq, tk, {
+        blockRows: tq,
+        causal: a.causal ?? false,
+        ...(lengths ? { keyLengths: lengths } : {}),
+      });
       for (let i = 0; i < tq; i++) {
         for (let c = h * dh; c < (h + 1) * dh; c++) {
           let sum = 0;

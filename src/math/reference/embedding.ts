@@ -12,7 +12,12 @@ export function embeddingGather(table: ArrayLike<number>, ids: ArrayLike<number>
 }
 
 /** dTable[ids[p], :] += gradOut[p, :] over non-negative ids; other rows stay zero. */
-export function embeddingScatterAdd(gradOut: ArrayLike<number>, ids: ArrayLike<number>, rows: number, d: number): Float64Array {
+export function embeddingScatterAdd(
+  gradOut: ArrayLike<number>,
+  ids: ArrayLike<number>,
+  rows: number,
+  d: number,
+): Float64Array {
   const gradTable = new Float64Array(rows * d);
   for (let p = 0; p < ids.length; p++) {
     const id = ids[p]!;

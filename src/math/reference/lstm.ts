@@ -17,11 +17,20 @@ function eachUnit(count: number, hidden: number, fn: (at: number, gateAt: (block
 }
 
 function activations(gates: ArrayLike<number>, gateAt: (block: number) => number) {
-  return { i: sigmoid(gates[gateAt(0)]!), f: sigmoid(gates[gateAt(1)]!), g: Math.tanh(gates[gateAt(2)]!), o: sigmoid(gates[gateAt(3)]!) };
+  return {
+    i: sigmoid(gates[gateAt(0)]!),
+    f: sigmoid(gates[gateAt(1)]!),
+    g: Math.tanh(gates[gateAt(2)]!),
+    o: sigmoid(gates[gateAt(3)]!),
+  };
 }
 
 /** c = σ(f)·c_prev + σ(i)·tanh(g) and h = σ(o)·tanh(c). */
-export function lstmCellReference(gates: ArrayLike<number>, cPrev: ArrayLike<number>, hidden: number): { c: Float64Array; h: Float64Array } {
+export function lstmCellReference(
+  gates: ArrayLike<number>,
+  cPrev: ArrayLike<number>,
+  hidden: number,
+): { c: Float64Array; h: Float64Array } {
   const c = new Float64Array(cPrev.length);
   const h = new Float64Array(cPrev.length);
   eachUnit(cPrev.length, hidden, (at, gateAt) => {
@@ -33,7 +42,12 @@ export function lstmCellReference(gates: ArrayLike<number>, cPrev: ArrayLike<num
 }
 
 /** Gradients of Σ dc·c with c = lstmCellState(gates, c_prev); dcell is the one of c_prev. */
-export function lstmCellStateBackward(gates: ArrayLike<number>, cPrev: ArrayLike<number>, dc: ArrayLike<number>, hidden: number): LstmHalfGradients {
+export function lstmCellStateBackward(
+  gates: ArrayLike<number>,
+  cPrev: ArrayLike<number>,
+  dc: ArrayLike<number>,
+  hidden: number,
+): LstmHalfGradients {
   const dgates = new Float64Array(gates.length);
   const dcell = new Float64Array(cPrev.length);
   eachUnit(cPrev.length, hidden, (at, gateAt) => {
@@ -47,7 +61,12 @@ export function lstmCellStateBackward(gates: ArrayLike<number>, cPrev: ArrayLike
 }
 
 /** Gradients of Σ dh·h with h = lstmCellOutput(gates, c); dcell is the one of c. */
-export function lstmCellOutputBackward(gates: ArrayLike<number>, c: ArrayLike<number>, dh: ArrayLike<number>, hidden: number): LstmHalfGradients {
+export function lstmCellOutputBackward(
+  gates: ArrayLike<number>,
+  c: ArrayLike<number>,
+  dh: ArrayLike<number>,
+  hidden: number,
+): LstmHalfGradients {
   const dgates = new Float64Array(gates.length);
   const dcell = new Float64Array(c.length);
   eachUnit(c.length, hidden, (at, gateAt) => {

@@ -7,7 +7,14 @@ const logSumExp = (values: readonly number[]) => {
 };
 
 /** Row-major [rows, cols] product x·Wᵀ (+ b) for W [cols, inner]. */
-function linearRows(x: ArrayLike<number>, rows: number, inner: number, weight: ArrayLike<number>, cols: number, bias?: ArrayLike<number>): Float64Array {
+function linearRows(
+  x: ArrayLike<number>,
+  rows: number,
+  inner: number,
+  weight: ArrayLike<number>,
+  cols: number,
+  bias?: ArrayLike<number>,
+): Float64Array {
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let o = 0; o < cols; o++) {
@@ -33,7 +40,14 @@ export interface MosParameters {
 }
 
 /** log p(y | g) for every y, [N, V]: log Σ_k π_k softmax(W tanh(P_k g + c_k) + b)_y. */
-export function mosLogProbabilities(hidden: ArrayLike<number>, n: number, d: number, components: number, vocab: number, p: MosParameters): Float64Array {
+export function mosLogProbabilities(
+  hidden: ArrayLike<number>,
+  n: number,
+  d: number,
+  components: number,
+  vocab: number,
+  p: MosParameters,
+): Float64Array {
   const priorLogits = linearRows(hidden, n, d, p.prior, components);
   const contexts = linearRows(hidden, n, d, p.latent, components * d, p.latentBias).map(Math.tanh);
   const logits = linearRows(contexts, n * components, d, p.weight, vocab, p.bias);
@@ -41,9 +55,13 @@ export function mosLogProbabilities(hidden: ArrayLike<number>, n: number, d: num
   for (let r = 0; r < n; r++) {
     const priorRow = Array.from(priorLogits.subarray(r * components, (r + 1) * components));
     const priorLse = logSumExp(priorRow);
-    const componentLse = priorRow.map((_, k) => logSumExp(Array.from(logits.subarray((r * components + k) * vocab, (r * components + k + 1) * vocab))));
+    const componentLse = priorRow.map((_, k) =>
+      logSumExp(Array.from(logits.subarray((r * components + k) * vocab, (r * components + k + 1) * vocab))),
+    );
     for (let y = 0; y < vocab; y++) {
-      out[r * vocab + y] = logSumExp(priorRow.map((s, k) => s - priorLse + logits[(r * components + k) * vocab + y]! - componentLse[k]!));
+      out[r * vocab + y] = logSumExp(
+        priorRow.map((s, k) => s - priorLse + logits[(r * components + k) * vocab + y]! - componentLse[k]!),
+      );
     }
   }
   return out;

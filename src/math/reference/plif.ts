@@ -34,7 +34,12 @@ export function plifForward(x: ArrayLike<number>, theta: ArrayLike<number>, grid
  * ∂L/∂x = g·w_i and ∂L/∂θ_j = σ(θ_j)·Σ_e g_e·[δ if j < i_e; x_e − t_j if j = i_e], summed per piece and
  * then from the top piece down.
  */
-export function plifBackward(x: ArrayLike<number>, theta: ArrayLike<number>, g: ArrayLike<number>, grid: PlifGridReference): { dx: Float64Array; dtheta: Float64Array } {
+export function plifBackward(
+  x: ArrayLike<number>,
+  theta: ArrayLike<number>,
+  g: ArrayLike<number>,
+  grid: PlifGridReference,
+): { dx: Float64Array; dtheta: Float64Array } {
   const { w } = plifKnots(theta);
   const delta = (2 * grid.range) / grid.pieces;
   const mass = new Float64Array(grid.pieces);

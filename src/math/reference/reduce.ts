@@ -9,7 +9,11 @@ export function sumRows(x: ArrayLike<number>, rows: number, width: number, scale
 }
 
 /** Row maxima and the first column attaining each. */
-export function maxRows(x: ArrayLike<number>, rows: number, width: number): { values: Float64Array; indices: Int32Array } {
+export function maxRows(
+  x: ArrayLike<number>,
+  rows: number,
+  width: number,
+): { values: Float64Array; indices: Int32Array } {
   const values = new Float64Array(rows);
   const indices = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {

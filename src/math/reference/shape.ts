@@ -8,7 +8,10 @@ export interface Strided {
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 /** out[i_0, …] = x[i_axes[0], …]: output dim k is input dim axes[k]. */
-export function permuteReference({ data, shape }: Strided, axes: readonly number[]): { data: Float64Array; shape: number[] } {
+export function permuteReference(
+  { data, shape }: Strided,
+  axes: readonly number[],
+): { data: Float64Array; shape: number[] } {
   const outShape = axes.map((a) => shape[a]!);
   const out = new Float64Array(data.length);
   const index = new Array<number>(shape.length).fill(0);
@@ -45,7 +48,12 @@ export function concatReference(parts: readonly Strided[], axis: number): { data
 }
 
 /** Indices [start, start + length) of `axis`. */
-export function sliceReference({ data, shape }: Strided, axis: number, start: number, length: number): { data: Float64Array; shape: number[] } {
+export function sliceReference(
+  { data, shape }: Strided,
+  axis: number,
+  start: number,
+  length: number,
+): { data: Float64Array; shape: number[] } {
   const outer = product(shape.slice(0, axis));
   const inner = product(shape.slice(axis + 1));
   const size = shape[axis]!;

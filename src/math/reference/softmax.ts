@@ -10,7 +10,12 @@ export interface SoftmaxMask {
 }
 
 /** Number of unmasked keys of row r: the valid keys are columns [0, n). */
-export function validKeys(r: number, rows: number, width: number, { blockRows, causal = false, keyLengths }: SoftmaxMask): number {
+export function validKeys(
+  r: number,
+  rows: number,
+  width: number,
+  { blockRows, causal = false, keyLengths }: SoftmaxMask,
+): number {
   let n = width;
   if (causal) n = Math.min(n, (r % blockRows) + 1);
   if (keyLengths) n = Math.min(n, Math.max(0, keyLengths[Math.floor(r / (rows / keyLengths.length))]!));

@@ -1,5 +1,14 @@
 /** Brute-force float64 top-k of query·row for every query; ties go to the lower id. */
-export function topKReference(queries: ArrayLike<number>, table: ArrayLike<number>, n: number, v: number, m: number, k: number, cosine = false, bias?: ArrayLike<number>) {
+export function topKReference(
+  queries: ArrayLike<number>,
+  table: ArrayLike<number>,
+  n: number,
+  v: number,
+  m: number,
+  k: number,
+  cosine = false,
+  bias?: ArrayLike<number>,
+) {
   const ids: number[][] = [];
   const scores: number[][] = [];
   for (let q = 0; q < n; q++) {

@@ -17,7 +17,10 @@ export interface AdamScenario {
 }
 
 /** Runs the scenario's steps on the GPU, one submit each; returns final values and [norm, scale] per step. */
-export async function adamOnGpu(engine: Engine, s: AdamScenario): Promise<{ values: Float32Array[]; clipStats: Float32Array[] }> {
+export async function adamOnGpu(
+  engine: Engine,
+  s: AdamScenario,
+): Promise<{ values: Float32Array[]; clipStats: Float32Array[] }> {
   const params = s.initial.map((data, i) => engine.parameter(data, s.shapes[i]!, `param${i}`));
   const groups = s.groups.map((g, gi) => ({ ...g, params: params.filter((_, i) => s.groupOf[i] === gi) }));
   const adam = new Adam(engine, groups, { lr: 0, ...s.hyper });
@@ -68,7 +71,9 @@ export function adamScenario(decoupled: boolean): AdamScenario {
     hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupled, clipNorm: 5 },
     grads: gradScales.map((scale, step) =>
       shapes.map((shape, i) =>
-        step === 2 && i === 1 ? undefined : Float32Array.from(randomArray(sizeOfShape(shape), 70 + 10 * step + i, -scale, scale)),
+        step === 2 && i === 1
+          ? undefined
+          : Float32Array.from(randomArray(sizeOfShape(shape), 70 + 10 * step + i, -scale, scale)),
       ),
     ),
   };

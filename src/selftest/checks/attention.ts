@@ -18,7 +18,15 @@ export interface AttentionCase {
 
 const projectionNames = ['q', 'k', 'v', 'out'] as const;
 
-export function describeAttention({ batch, queryLength, keyLength, d, heads, causal, keyLengths }: AttentionCase): string {
+export function describeAttention({
+  batch,
+  queryLength,
+  keyLength,
+  d,
+  heads,
+  causal,
+  keyLengths,
+}: AttentionCase): string {
   return `B=${batch} Tq=${queryLength} Tk=${keyLength} d=${d} heads=${heads}${causal ? ' causal' : ''}${keyLengths ? ` keyLengths=[${keyLengths.join(',')}]` : ''}`;
 }
 
@@ -28,7 +36,8 @@ export function describeAttention({ batch, queryLength, keyLength, d, heads, cau
  */
 export function attentionInputs(c: AttentionCase, seed: number): GradInput[] {
   const { batch, queryLength, keyLength, d } = c;
-  const values = (count: number, s: number, half: number) => Float32Array.from(randomArray(count, seed + s, -half, half));
+  const values = (count: number, s: number, half: number) =>
+    Float32Array.from(randomArray(count, seed + s, -half, half));
   return [
     { data: values(batch * queryLength * d, 0, 1), shape: [batch, queryLength, d] },
     { data: values(batch * keyLength * d, 1, 1), shape: [batch, keyLength, d] },
@@ -47,10 +56,21 @@ function optionsOf(engine: Engine, c: AttentionCase): AttentionOptions {
 /** multiHeadAttention over tensors laid out as `attentionInputs`. */
 function attend(c: AttentionCase, [query, keyValue, ...weights]: Tensor[]): Tensor {
   const projection = (i: number) => ({ weight: weights[2 * i]!, bias: weights[2 * i + 1]! });
-  return multiHeadAttention(query!, keyValue!, { q: projection(0), k: projection(1), v: projection(2), out: projection(3) }, c.heads, optionsOf(query!.engine, c));
+  return multiHeadAttention(
+    query!,
+    keyValue!,
+    { q: projection(0), k: projection(1), v: projection(2), out: projection(3) },
+    c.heads,
+    optionsOf(query!.engine, c),
+  );
 }
 
-function reference(c: AttentionCase, query: ArrayLike<number>, keyValue: ArrayLike<number>, projections: ProjectionValues[]): Float64Array {
+function reference(
+  c: AttentionCase,
+  query: ArrayLike<number>,
+  keyValue: ArrayLike<number>,
+  projections: ProjectionValues[],
+): Float64Array {
   const [q, k, v, out] = projections as [ProjectionValues, ProjectionValues, ProjectionValues, ProjectionValues];
   return attentionReference({ ...c, query, keyValue, q, k, v, out });
 }
@@ -62,8 +82,18 @@ function forwardCheck(c: AttentionCase): KernelCheck {
     tolerance: 1e-5,
     async run(engine) {
       const inputs = attentionInputs(c, c.batch * 100 + c.d);
-      const actual = await engine.tidy(() => attend(c, inputs.map((x) => engine.tensor(x.data, x.shape)))).read();
-      const projections = projectionNames.map((_, i) => ({ weight: inputs[2 + 2 * i]!.data, bias: inputs[3 + 2 * i]!.data }));
+      const actual = await engine
+        .tidy(() =>
+          attend(
+            c,
+            inputs.map((x) => engine.tensor(x.data, x.shape)),
+          ),
+        )
+        .read();
+      const projections = projectionNames.map((_, i) => ({
+        weight: inputs[2 + 2 * i]!.data,
+        bias: inputs[3 + 2 * i]!.data,
+      }));
       return { actual, reference: reference(c, inputs[0]!.data, inputs[1]!.data, projections) };
     },
   };
@@ -77,11 +107,26 @@ function moduleCheck(c: AttentionCase): KernelCheck {
     tolerance: 1e-5,
     async run(engine) {
       const [query, keyValue] = attentionInputs(c, 17);
-      const attention = new MultiHeadAttention(engine, 'selftest.attention', { dModel: c.d, heads: c.heads, initSeed: 5 });
+      const attention = new MultiHeadAttention(engine, 'selftest.attention', {
+        dModel: c.d,
+        heads: c.heads,
+        initSeed: 5,
+      });
       try {
-        const actual = await engine.tidy(() => attention.forward(engine.tensor(query!.data, query!.shape), engine.tensor(keyValue!.data, keyValue!.shape), optionsOf(engine, c))).read();
+        const actual = await engine
+          .tidy(() =>
+            attention.forward(
+              engine.tensor(query!.data, query!.shape),
+              engine.tensor(keyValue!.data, keyValue!.shape),
+              optionsOf(engine, c),
+            ),
+          )
+          .read();
         const projections = await Promise.all(
-          projectionNames.map(async (name) => ({ weight: await attention[name].weight.read(), bias: await attention[name].bias!.read() })),
+          projectionNames.map(async (name) => ({
+            weight: await attention[name].weight.read(),
+            bias: await attention[name].bias!.read(),
+          })),
         );
         return { actual, reference: reference(c, query!.data, keyValue!.data, projections) };
       } finally {
@@ -94,7 +139,13 @@ function moduleCheck(c: AttentionCase): KernelCheck {
 /** Finite differences with respect to the inputs at `vary` (indices into `attentionInputs`). */
 function gradient(c: AttentionCase, what: string, vary: number[]): KernelCheck {
   const inputs = attentionInputs(c, 3).map((x, i) => ({ ...x, constant: !vary.includes(i) }));
-  return gradientCheck(`multiHeadAttention w.r.t. ${what}`, describeAttention(c), inputs, () => ({ f: (tensors) => attend(c, tensors) }), { tolerance: 5e-3 });
+  return gradientCheck(
+    `multiHeadAttention w.r.t. ${what}`,
+    describeAttention(c),
+    inputs,
+    () => ({ f: (tensors) => attend(c, tensors) }),
+    { tolerance: 5e-3 },
+  );
 }
 
 export const attentionCases: AttentionCase[] = [

@@ -3,7 +3,17 @@ import { binary as binaryRef, unary as unaryRef } from '../../math/reference/ele
 import { add, div, mul, sub, unary, type UnaryName } from '../../tensor/ops/elementwise';
 import type { KernelCheck } from '../types';
 
-const unaryNames: Exclude<UnaryName, 'scale'>[] = ['exp', 'log', 'tanh', 'sigmoid', 'relu', 'gelu', 'square', 'sqrt', 'neg'];
+const unaryNames: Exclude<UnaryName, 'scale'>[] = [
+  'exp',
+  'log',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'gelu',
+  'square',
+  'sqrt',
+  'neg',
+];
 const binaryOps = { add, sub, mul, div };
 
 export const elementwiseChecks: KernelCheck[] = [
@@ -29,9 +39,23 @@ export const elementwiseChecks: KernelCheck[] = [
       sizes: `[${aShape.join('×')}] ∘ [${bShape.join('×')}]`,
       tolerance: 1e-6,
       async run(engine) {
-        const a = Float32Array.from(randomArray(aShape.reduce((x, y) => x * y), 12));
-        const b = Float32Array.from(randomArray(bShape.reduce((x, y) => x * y), 13, 0.5, 2));
-        const actual = await engine.tidy(() => binaryOps[name](engine.tensor(a, aShape), engine.tensor(b, bShape))).read();
+        const a = Float32Array.from(
+          randomArray(
+            aShape.reduce((x, y) => x * y),
+            12,
+          ),
+        );
+        const b = Float32Array.from(
+          randomArray(
+            bShape.reduce((x, y) => x * y),
+            13,
+            0.5,
+            2,
+          ),
+        );
+        const actual = await engine
+          .tidy(() => binaryOps[name](engine.tensor(a, aShape), engine.tensor(b, bShape)))
+          .read();
         const reference = Array.from(a, (v, i) => binaryRef(name, v, b[bAt(i)]!));
         return { actual, reference };
       },

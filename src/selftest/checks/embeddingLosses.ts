@@ -4,7 +4,13 @@ import { embeddingLoss, mostInformativeNegatives } from '../../tensor/ops/embedd
 import type { KernelCheck } from '../types';
 import { predictionBatch, type PredictionBatch } from './predictionBatch';
 
-export const embeddingLossKinds: EmbeddingLossKind[] = ['l2', 'cosine', 'max-margin', 'syn-margin-projection', 'syn-margin-difference'];
+export const embeddingLossKinds: EmbeddingLossKind[] = [
+  'l2',
+  'cosine',
+  'max-margin',
+  'syn-margin-projection',
+  'syn-margin-difference',
+];
 export const referenceMargin = 0.5;
 
 /** A loss as the kernel computes it: its kind and, for syn-margin, whether the negative is detached. */
@@ -20,37 +26,57 @@ export const embeddingLossVariants: EmbeddingLossVariant[] = [
   { kind: 'syn-margin-difference', detachNegative: true },
 ];
 
-const variantName = ({ kind, detachNegative }: EmbeddingLossVariant) => (detachNegative ? `${kind} (detached negative)` : kind);
+const variantName = ({ kind, detachNegative }: EmbeddingLossVariant) =>
+  detachNegative ? `${kind} (detached negative)` : kind;
 
 const rowOf = (data: Float32Array, row: number, m: number) => data.subarray(row * m, (row + 1) * m);
 
 /** Max-margin negatives by brute force on the CPU; padding rows keep −1. */
 export function referenceNegatives(batch: PredictionBatch): Int32Array {
   const { pred, table, targets, m, vocab } = batch;
-  return Int32Array.from(targets, (t, r) => (t < 0 ? -1 : mostInformativeNegative(rowOf(pred, r, m), rowOf(table, t, m), table, vocab)));
+  return Int32Array.from(targets, (t, r) =>
+    t < 0 ? -1 : mostInformativeNegative(rowOf(pred, r, m), rowOf(table, t, m), table, vocab),
+  );
 }
 
-export function embeddingLossBatchReference({ kind, detachNegative }: EmbeddingLossVariant, batch: PredictionBatch, negatives: Int32Array) {
+export function embeddingLossBatchReference(
+  { kind, detachNegative }: EmbeddingLossVariant,
+  batch: PredictionBatch,
+  negatives: Int32Array,
+) {
   const { pred, table, targets, rows, m } = batch;
   const loss = new Float64Array(rows);
   const grad = new Float64Array(rows * m);
   for (let r = 0; r < rows; r++) {
     const t = targets[r]!;
     if (t < 0) continue;
-    const out = embeddingLossReference(kind, rowOf(pred, r, m), rowOf(table, t, m), { margin: referenceMargin, negative: rowOf(table, negatives[r]!, m), detachNegative });
+    const out = embeddingLossReference(kind, rowOf(pred, r, m), rowOf(table, t, m), {
+      margin: referenceMargin,
+      negative: rowOf(table, negatives[r]!, m),
+      detachNegative,
+    });
     loss[r] = out.loss;
     grad.set(out.grad, r * m);
   }
   return { loss, grad };
 }
 
-export function runEmbeddingLoss(engine: Engine, { kind, detachNegative }: EmbeddingLossVariant, batch: PredictionBatch, negatives: Int32Array): Promise<[Float32Array, Float32Array]> {
+export function runEmbeddingLoss(
+  engine: Engine,
+  { kind, detachNegative }: EmbeddingLossVariant,
+  batch: PredictionBatch,
+  negatives: Int32Array,
+): Promise<[Float32Array, Float32Array]> {
   return engine.tidy(() => {
     const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
     pred.requiresGrad = true;
     const table = engine.tensor(batch.table, [batch.vocab, batch.m]);
     const targets = engine.tensor(batch.targets, [batch.rows], 'i32');
-    const loss = embeddingLoss(pred, table, targets, engine.tensor(negatives, [batch.rows], 'i32'), { kind, margin: referenceMargin, detachNegative });
+    const loss = embeddingLoss(pred, table, targets, engine.tensor(negatives, [batch.rows], 'i32'), {
+      kind,
+      margin: referenceMargin,
+      detachNegative,
+    });
     engine.backward(loss);
     return Promise.all([loss.read(), pred.grad!.read()]) as Promise<[Float32Array, Float32Array]>;
   });
@@ -81,9 +107,16 @@ const marginNegativeCheck: KernelCheck = {
   tolerance: 0,
   async run(engine) {
     const b = predictionBatch(17, 1500, 20, 99);
-    const ids = await engine.tidy(() =>
-      mostInformativeNegatives(engine, engine.tensor(b.pred, [17, 20]), engine.tensor(b.table, [1500, 20]), engine.tensor(b.targets, [17], 'i32')),
-    ).read();
+    const ids = await engine
+      .tidy(() =>
+        mostInformativeNegatives(
+          engine,
+          engine.tensor(b.pred, [17, 20]),
+          engine.tensor(b.table, [1500, 20]),
+          engine.tensor(b.targets, [17], 'i32'),
+        ),
+      )
+      .read();
     const reference = referenceNegatives(b);
     // Padding rows have no negative.
     return { actual: Array.from(ids, (id, r) => (b.targets[r]! < 0 ? -1 : id)), reference };

@@ -17,9 +17,13 @@ function describe({ batch, sourceLength, d, keyLengths }: GlobalAttentionCase): 
   return `B=${batch} S=${sourceLength} d=${d}${keyLengths ? ` keyLengths=[${keyLengths.join(',')}]` : ''}`;
 }
 
-/** query, memory, W_in, W_out. Entries in ±1 and weights of half-width 1/√d keep the scores of order 1 and tanh off its flat ends. */
+/**
+ * query, memory, W_in, W_out. Entries in ±1 and weights of half-width 1/√d keep the scores of order 1 and tanh off its
+ * flat ends.
+ */
 function inputs({ batch, sourceLength, d }: GlobalAttentionCase, seed: number): GradInput[] {
-  const values = (count: number, s: number, half: number) => Float32Array.from(randomArray(count, seed + s, -half, half));
+  const values = (count: number, s: number, half: number) =>
+    Float32Array.from(randomArray(count, seed + s, -half, half));
   return [
     { data: values(batch * d, 0, 1), shape: [batch, d] },
     { data: values(batch * sourceLength * d, 1, 1), shape: [batch, sourceLength, d] },
@@ -42,12 +46,21 @@ function forwardCheck(c: GlobalAttentionCase): KernelCheck {
     async run(engine) {
       const values = inputs(c, c.batch * 10 + c.d);
       const [output, probabilities] = await engine.tidy(() => {
-        const result = attend(engine, c, values.map((x) => engine.tensor(x.data, x.shape)));
+        const result = attend(
+          engine,
+          c,
+          values.map((x) => engine.tensor(x.data, x.shape)),
+        );
         const reads = Promise.all([engine.readLater(result.output), engine.readLater(result.probabilities)]);
         engine.flush();
         return reads;
       });
-      const [query, memory, input, out] = values.map((x) => x.data) as [Float32Array, Float32Array, Float32Array, Float32Array];
+      const [query, memory, input, out] = values.map((x) => x.data) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
       const reference = globalAttentionReference({ ...c, query, memory, input, output: out });
       return { actual: [...output, ...probabilities], reference: [...reference.output, ...reference.probabilities] };
     },
@@ -57,7 +70,13 @@ function forwardCheck(c: GlobalAttentionCase): KernelCheck {
 /** Finite differences of the attentional state with respect to the inputs at `vary`. */
 function gradient(c: GlobalAttentionCase, what: string, vary: number[]): KernelCheck {
   const values = inputs(c, 5).map((x, i) => ({ ...x, constant: !vary.includes(i) }));
-  return gradientCheck(`globalAttention w.r.t. ${what}`, describe(c), values, (engine) => ({ f: (tensors) => attend(engine, c, tensors).output }), { tolerance: 5e-3 });
+  return gradientCheck(
+    `globalAttention w.r.t. ${what}`,
+    describe(c),
+    values,
+    (engine) => ({ f: (tensors) => attend(engine, c, tensors).output }),
+    { tolerance: 5e-3 },
+  );
 }
 
 export const globalAttentionCases: GlobalAttentionCase[] = [

@@ -30,12 +30,22 @@ export const headSpecs: CheckedHeadSpec[] = [
 ];
 
 export function makeHead(engine: Engine, spec: HeadSpec) {
-  const head = createHead(engine, spec, { hidden: d, vocab: V, initSeed: 5, targetTable: engine.tensor(headTable, [V, m]) });
+  const head = createHead(engine, spec, {
+    hidden: d,
+    vocab: V,
+    initSeed: 5,
+    targetTable: engine.tensor(headTable, [V, m]),
+  });
   return { head, hidden: engine.tensor(headHidden, [N, d]), targets: engine.tensor(headTargets, [N], 'i32') };
 }
 
 /** x·Wᵀ + b in float64 from a head's parameters [W, b]. */
-export async function linearOutputs(parameters: Tensor[], x: Float32Array, rows: number, inDim: number): Promise<Float64Array> {
+export async function linearOutputs(
+  parameters: Tensor[],
+  x: Float32Array,
+  rows: number,
+  inDim: number,
+): Promise<Float64Array> {
   const [w, b] = await Promise.all(parameters.map((p) => p.read()));
   const out = b!.length;
   return Float64Array.from({ length: rows * out }, (_, i) => {
@@ -60,7 +70,10 @@ function referenceLoss(spec: CheckedHeadSpec, outputs: Float64Array): number[] {
     const u = headTable.subarray(t * m, (t + 1) * m);
     if (spec.kind === 'vmf') return vmfLossReference(p, u, spec).loss;
     const negative = mostInformativeNegative(p, u, headTable, V);
-    return embeddingLossReference(spec.kind, p, u, { margin: 'margin' in spec ? spec.margin : 0, negative: headTable.subarray(negative * m, (negative + 1) * m) }).loss;
+    return embeddingLossReference(spec.kind, p, u, {
+      margin: 'margin' in spec ? spec.margin : 0,
+      negative: headTable.subarray(negative * m, (negative + 1) * m),
+    }).loss;
   });
 }
 
@@ -95,7 +108,10 @@ export const headChecks: KernelCheck[] = headSpecs.flatMap((spec): KernelCheck[]
       const { head, hidden } = makeHead(engine, spec);
       try {
         const ids = await engine.tidy(() => head.decode(hidden, 3).ids).read();
-        return { actual: ids, reference: referenceDecode(spec, await linearOutputs(head.parameters(), headHidden, N, d)) };
+        return {
+          actual: ids,
+          reference: referenceDecode(spec, await linearOutputs(head.parameters(), headHidden, N, d)),
+        };
       } finally {
         head.release();
       }

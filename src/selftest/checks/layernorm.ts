@@ -36,7 +36,11 @@ function forwardCheck(c: LayerNormCase): KernelCheck {
       const { rows, width, x, gamma, beta } = layerNormInputs(c, sizeOf(c.shape));
       // The op's forward, called directly, also exposes the saved per-row statistics.
       const outputs = await engine.tidy(() => {
-        const inputs = [engine.tensor(x, c.shape), engine.tensor(gamma, [width]), engine.tensor(beta, [width])] as const;
+        const inputs = [
+          engine.tensor(x, c.shape),
+          engine.tensor(gamma, [width]),
+          engine.tensor(beta, [width]),
+        ] as const;
         const { out, saved } = layerNormOps.layerNorm.forward(engine, ...inputs, 1e-5);
         return Promise.all([out.read(), saved.mean.read(), saved.rstd.read()]);
       });
@@ -56,20 +60,40 @@ function backwardCheck(c: LayerNormCase): KernelCheck {
       const { rows, width, x, gamma, beta } = layerNormInputs(c, sizeOf(c.shape));
       const dy = Float32Array.from(randomArray(x.length, 99));
       const grads = await engine.tidy(() => {
-        const inputs = [engine.tensor(x, c.shape), engine.tensor(gamma, [width]), engine.tensor(beta, [width])] as const;
+        const inputs = [
+          engine.tensor(x, c.shape),
+          engine.tensor(gamma, [width]),
+          engine.tensor(beta, [width]),
+        ] as const;
         for (const t of inputs) t.requiresGrad = true;
         engine.backward(layerNorm(...inputs), engine.tensor(dy, c.shape));
         return Promise.all(inputs.map((t) => t.grad!.read()));
       });
       const reference = backwardRef(x, gamma, dy, rows, width);
-      return { actual: grads.flatMap((g) => [...g]), reference: [...reference.dx, ...reference.dgamma, ...reference.dbeta] };
+      return {
+        actual: grads.flatMap((g) => [...g]),
+        reference: [...reference.dx, ...reference.dgamma, ...reference.dbeta],
+      };
     },
   };
 }
 
 export const layerNormCases: LayerNormCase[] = [
-  ...([[1, 1], [3, 17], [17, 33], [65, 257], [2, 3, 17], [300, 5], [2, 5000]] as Shape[]).map((shape) => ({ shape, offset: 0 })),
+  ...(
+    [
+      [1, 1],
+      [3, 17],
+      [17, 33],
+      [65, 257],
+      [2, 3, 17],
+      [300, 5],
+      [2, 5000],
+    ] as Shape[]
+  ).map((shape) => ({ shape, offset: 0 })),
   { shape: [17, 33], offset: 1000 },
 ];
 
-export const layerNormChecks: KernelCheck[] = [...layerNormCases.map(forwardCheck), ...layerNormCases.map(backwardCheck)];
+export const layerNormChecks: KernelCheck[] = [
+  ...layerNormCases.map(forwardCheck),
+  ...layerNormCases.map(backwardCheck),
+];

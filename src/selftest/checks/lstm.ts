@@ -1,5 +1,10 @@
 import { randomArray } from '../../math/random';
-import { lstmCellOutputBackward, lstmCellReference, lstmCellStateBackward, type LstmHalfGradients } from '../../math/reference/lstm';
+import {
+  lstmCellOutputBackward,
+  lstmCellReference,
+  lstmCellStateBackward,
+  type LstmHalfGradients,
+} from '../../math/reference/lstm';
 import { LstmCell } from '../../nn/lstm';
 import { concat } from '../../tensor/ops/shape';
 import { lstmCell, lstmCellOutput, lstmCellState } from '../../tensor/ops/lstm';
@@ -25,7 +30,9 @@ function forwardCheck(n: number, hidden: number): KernelCheck {
     tolerance: 1e-5,
     async run(engine) {
       const { gates, cell } = lstmInputs(n, hidden, n + hidden);
-      const { c, h } = engine.tidy(() => lstmCell(engine.tensor(gates, [n, 4 * hidden]), engine.tensor(cell, [n, hidden])));
+      const { c, h } = engine.tidy(() =>
+        lstmCell(engine.tensor(gates, [n, 4 * hidden]), engine.tensor(cell, [n, hidden])),
+      );
       const actual = [...(await c.read()), ...(await h.read())];
       c.release();
       h.release();

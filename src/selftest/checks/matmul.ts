@@ -1,6 +1,12 @@
 import { randomArray } from '../../math/random';
 import { matmulReference, maxAbs } from '../../math/reference/matmul';
-import { dispatchMatmul, kernelAccepts, matmulGeometry, matmulKernels, type MatmulKernelName } from '../../tensor/ops/matmulKernels';
+import {
+  dispatchMatmul,
+  kernelAccepts,
+  matmulGeometry,
+  matmulKernels,
+  type MatmulKernelName,
+} from '../../tensor/ops/matmulKernels';
 import type { KernelCheck } from '../types';
 
 /**
@@ -50,7 +56,11 @@ export const transpositions = [
 ] as const;
 
 /** Stored shapes of A and B for a case: transposed operands are stored [K, M] and [N, K]. */
-export function operandShapes({ m, k, n, batch, shared }: Case, transposeA: boolean, transposeB: boolean): [number[], number[]] {
+export function operandShapes(
+  { m, k, n, batch, shared }: Case,
+  transposeA: boolean,
+  transposeB: boolean,
+): [number[], number[]] {
   const a = transposeA ? [k, m] : [m, k];
   const b = transposeB ? [n, k] : [k, n];
   if (batch === undefined) return [a, b];
@@ -58,7 +68,14 @@ export function operandShapes({ m, k, n, batch, shared }: Case, transposeA: bool
 }
 
 export function describeCase(c: Case): string {
-  const batch = c.batch === undefined ? '' : c.shared ? ` batch=${c.batch} (shared ${c.shared})` : c.sumBatches ? ` batch=${c.batch} summed` : ` batch=${c.batch}`;
+  const batch =
+    c.batch === undefined
+      ? ''
+      : c.shared
+        ? ` batch=${c.batch} (shared ${c.shared})`
+        : c.sumBatches
+          ? ` batch=${c.batch} summed`
+          : ` batch=${c.batch}`;
   return `M=${c.m} K=${c.k} N=${c.n}${batch}`;
 }
 
@@ -79,8 +96,18 @@ const tolerance = 1e-5;
 
 function check(kernel: MatmulKernelName, c: Case, t: (typeof transpositions)[number], seed: number): KernelCheck {
   const [aShape, bShape] = operandShapes(c, t.transposeA, t.transposeB);
-  const a = Float32Array.from(randomArray(aShape.reduce((x, y) => x * y, 1), seed));
-  const b = Float32Array.from(randomArray(bShape.reduce((x, y) => x * y, 1), seed + 1));
+  const a = Float32Array.from(
+    randomArray(
+      aShape.reduce((x, y) => x * y, 1),
+      seed,
+    ),
+  );
+  const b = Float32Array.from(
+    randomArray(
+      bShape.reduce((x, y) => x * y, 1),
+      seed + 1,
+    ),
+  );
   const summed = c.sumBatches ? (c.batch ?? 1) : 1;
   return {
     kernel: `matmul ${kernel} ${t.name}`,
@@ -96,7 +123,10 @@ function check(kernel: MatmulKernelName, c: Case, t: (typeof transpositions)[num
           return out;
         })
         .read();
-      const reference = matmulReference({ data: a, shape: aShape, transposed: t.transposeA }, { data: b, shape: bShape, transposed: t.transposeB }).data;
+      const reference = matmulReference(
+        { data: a, shape: aShape, transposed: t.transposeA },
+        { data: b, shape: bShape, transposed: t.transposeB },
+      ).data;
       return { actual, reference: c.sumBatches ? sumOverBatch(reference, c.m * c.n) : reference };
     },
   };

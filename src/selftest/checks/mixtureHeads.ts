@@ -20,7 +20,13 @@ async function referenceLogProbabilities(spec: HeadSpec, head: Head): Promise<Fl
   const parameters = head.parameters();
   if (spec.kind === 'mos') {
     const [prior, latent, latentBias, weight, bias] = await Promise.all(parameters.map((p) => p.read()));
-    return mosLogProbabilities(headHidden, N, d, spec.components!, V, { prior: prior!, latent: latent!, latentBias: latentBias!, weight: weight!, bias: bias! });
+    return mosLogProbabilities(headHidden, N, d, spec.components!, V, {
+      prior: prior!,
+      latent: latent!,
+      latentBias: latentBias!,
+      weight: weight!,
+      bias: bias!,
+    });
   }
   if (spec.kind !== 'plif') throw new Error(`No reference here for the ${spec.kind} head`);
   const logits = await linearOutputs(parameters.slice(0, 2), headHidden, N, d);
@@ -46,7 +52,12 @@ function headChecksOf(spec: HeadSpec, sizes: string): KernelCheck[] {
     const made = makeHead(engine, spec);
     // MoS's latent bias starts at 0: non-zero values let the reference check where it enters.
     const latentBias = made.head.parameters().find((p) => p.label === 'mos.latent.bias');
-    if (latentBias) engine.device.queue.writeBuffer(latentBias.buffer, 0, Float32Array.from(randomArray(latentBias.size, 11, -0.5, 0.5)));
+    if (latentBias)
+      engine.device.queue.writeBuffer(
+        latentBias.buffer,
+        0,
+        Float32Array.from(randomArray(latentBias.size, 11, -0.5, 0.5)),
+      );
     try {
       return await fn(made);
     } finally {
@@ -58,25 +69,32 @@ function headChecksOf(spec: HeadSpec, sizes: string): KernelCheck[] {
       kernel: `head ${spec.kind} loss`,
       sizes,
       tolerance: 1e-4,
-      run: (engine) => withHead(engine, async ({ head, hidden, targets }) => {
-        const actual = await engine.tidy(() => head.loss(hidden, targets)).read();
-        const logp = await referenceLogProbabilities(spec, head);
-        return { actual, reference: Array.from(headTargets, (t, r) => (t < 0 ? 0 : -logp[r * V + t]!)) };
-      }),
+      run: (engine) =>
+        withHead(engine, async ({ head, hidden, targets }) => {
+          const actual = await engine.tidy(() => head.loss(hidden, targets)).read();
+          const logp = await referenceLogProbabilities(spec, head);
+          return { actual, reference: Array.from(headTargets, (t, r) => (t < 0 ? 0 : -logp[r * V + t]!)) };
+        }),
     },
     {
       kernel: `head ${spec.kind} decode top-3`,
       sizes,
       tolerance: 0,
-      run: (engine) => withHead(engine, async ({ head, hidden }) => {
-        const ids = await engine.tidy(() => head.decode(hidden, 3).ids).read();
-        return { actual: ids, reference: topKReference(await referenceLogProbabilities(spec, head), N, V, 3) };
-      }),
+      run: (engine) =>
+        withHead(engine, async ({ head, hidden }) => {
+          const ids = await engine.tidy(() => head.decode(hidden, 3).ids).read();
+          return { actual: ids, reference: topKReference(await referenceLogProbabilities(spec, head), N, V, 3) };
+        }),
     },
   ];
 }
 
-const lseShapes: [number, number][] = [[1, 1], [3, 17], [17, 33], [2, 300]];
+const lseShapes: [number, number][] = [
+  [1, 1],
+  [3, 17],
+  [17, 33],
+  [2, 300],
+];
 
 function lseCheck([rows, width]: [number, number], skip: boolean): KernelCheck {
   return {
@@ -86,7 +104,11 @@ function lseCheck([rows, width]: [number, number], skip: boolean): KernelCheck {
     async run(engine) {
       const x = Float32Array.from(randomArray(rows * width, rows + width, -30, 30));
       const ids = Int32Array.from({ length: rows }, (_, r) => (r % 3 === 1 ? -1 : r));
-      const actual = await engine.tidy(() => logSumExpRows(engine.tensor(x, [rows, width]), skip ? engine.tensor(ids, [rows], 'i32') : undefined)).read();
+      const actual = await engine
+        .tidy(() =>
+          logSumExpRows(engine.tensor(x, [rows, width]), skip ? engine.tensor(ids, [rows], 'i32') : undefined),
+        )
+        .read();
       const reference = Array.from({ length: rows }, (_, r) => {
         if (skip && ids[r]! < 0) return 0;
         const row = Array.from(x.subarray(r * width, (r + 1) * width));
@@ -110,7 +132,10 @@ function topKRowsCheck(rows: number, width: number, k: number): KernelCheck {
       // A row shorter than k ends in −1 ids.
       const kept = Math.min(k, width);
       const best = topKReference(x, rows, width, kept);
-      const reference = Array.from({ length: rows }, (_, r) => [...best.slice(r * kept, (r + 1) * kept), ...Array<number>(k - kept).fill(-1)]).flat();
+      const reference = Array.from({ length: rows }, (_, r) => [
+        ...best.slice(r * kept, (r + 1) * kept),
+        ...Array<number>(k - kept).fill(-1),
+      ]).flat();
       return { actual: ids, reference };
     },
   };
@@ -126,9 +151,15 @@ export const mixtureHeadChecks: KernelCheck[] = [
   topKRowsCheck(3, 1000, 32),
   ...headChecksOf(plifSpec, `N=${N} d=${d} V=${V} K=1000`),
   ...headChecksOf(mosSpec, `N=${N} d=${d} V=${V} K=3`),
-  gradientCheck('head mos', `N=${N} d=${d} V=${V} K=3`, [{ data: headHidden, shape: [N, d] }], (engine) => {
-    const { head, targets } = makeHead(engine, mosSpec);
-    return { f: ([x]) => head.loss(x!, targets), release: () => head.release() };
-    // Seven ops deep in f32: the bound the other heads' hidden-state checks use (test/gpu/heads.test.ts).
-  }, { tolerance: 3e-3 }),
+  gradientCheck(
+    'head mos',
+    `N=${N} d=${d} V=${V} K=3`,
+    [{ data: headHidden, shape: [N, d] }],
+    (engine) => {
+      const { head, targets } = makeHead(engine, mosSpec);
+      return { f: ([x]) => head.loss(x!, targets), release: () => head.release() };
+      // Seven ops deep in f32: the bound the other heads' hidden-state checks use (test/gpu/heads.test.ts).
+    },
+    { tolerance: 3e-3 },
+  ),
 ];

@@ -44,52 +44,57 @@ function label({ n, v, m, k, cosine, bias, chunkRows }: Case, method: TopKMethod
  * The ids check scores the GPU's picks in float64: a pick that differs from the brute force only
  * inside an f32 near-tie costs ~1e-7, a wrong row costs the score gap.
  */
-export const nearestChecks: KernelCheck[] = topKMethods.flatMap((method) => cases.flatMap((c): KernelCheck[] => {
-  const data = () => {
-    const queries = unitRows(c.n, c.m, c.n + c.v).map((x, i) => x * (1 + (i % 7)));
-    const table = unitRows(c.v, c.m, c.m + 1);
-    const bias = c.bias ? unitRows(1, c.v, 3).map((x) => 20 * x) : undefined;
-    return { queries, table, bias, reference: topKReference(queries, table, c.n, c.v, c.m, c.k, c.cosine, bias) };
-  };
-  const search = (engine: Engine, d: ReturnType<typeof data>) =>
-    topKByDot(engine, engine.tensor(d.queries, [c.n, c.m]), engine.tensor(d.table, [c.v, c.m]), c.k, {
-      cosine: c.cosine,
-      method,
-      ...(c.chunkRows ? { scoreChunkBytes: 4 * c.v * c.chunkRows } : {}),
-      ...(d.bias ? { bias: engine.tensor(d.bias, [c.v]) } : {}),
-    });
-  const expected = (c.v < c.k ? c.v : c.k);
-  return [
-    {
-      kernel: 'nearest top-k ids',
-      sizes: label(c, method),
-      tolerance: 1e-5,
-      async run(engine) {
-        const d = data();
-        const { queries, table, bias, reference } = d;
-        const ids = await engine.tidy(() => search(engine, d).ids).read();
-        const scoreOf = (q: number, row: number) => {
-          let s = 0;
-          let norm = 0;
-          for (let j = 0; j < c.m; j++) {
-            s += queries[q * c.m + j]! * table[row * c.m + j]!;
-            norm += queries[q * c.m + j]! ** 2;
-          }
-          return (c.cosine ? s / Math.sqrt(norm) : s) + (bias?.[row] ?? 0);
-        };
-        const actual = Array.from(ids, (row, i) => (row < 0 ? NaN : scoreOf(Math.floor(i / c.k), row)));
-        return { actual: actual.filter((_, i) => i % c.k < expected), reference: reference.scores.flat() };
+export const nearestChecks: KernelCheck[] = topKMethods.flatMap((method) =>
+  cases.flatMap((c): KernelCheck[] => {
+    const data = () => {
+      const queries = unitRows(c.n, c.m, c.n + c.v).map((x, i) => x * (1 + (i % 7)));
+      const table = unitRows(c.v, c.m, c.m + 1);
+      const bias = c.bias ? unitRows(1, c.v, 3).map((x) => 20 * x) : undefined;
+      return { queries, table, bias, reference: topKReference(queries, table, c.n, c.v, c.m, c.k, c.cosine, bias) };
+    };
+    const search = (engine: Engine, d: ReturnType<typeof data>) =>
+      topKByDot(engine, engine.tensor(d.queries, [c.n, c.m]), engine.tensor(d.table, [c.v, c.m]), c.k, {
+        cosine: c.cosine,
+        method,
+        ...(c.chunkRows ? { scoreChunkBytes: 4 * c.v * c.chunkRows } : {}),
+        ...(d.bias ? { bias: engine.tensor(d.bias, [c.v]) } : {}),
+      });
+    const expected = c.v < c.k ? c.v : c.k;
+    return [
+      {
+        kernel: 'nearest top-k ids',
+        sizes: label(c, method),
+        tolerance: 1e-5,
+        async run(engine) {
+          const d = data();
+          const { queries, table, bias, reference } = d;
+          const ids = await engine.tidy(() => search(engine, d).ids).read();
+          const scoreOf = (q: number, row: number) => {
+            let s = 0;
+            let norm = 0;
+            for (let j = 0; j < c.m; j++) {
+              s += queries[q * c.m + j]! * table[row * c.m + j]!;
+              norm += queries[q * c.m + j]! ** 2;
+            }
+            return (c.cosine ? s / Math.sqrt(norm) : s) + (bias?.[row] ?? 0);
+          };
+          const actual = Array.from(ids, (row, i) => (row < 0 ? NaN : scoreOf(Math.floor(i / c.k), row)));
+          return { actual: actual.filter((_, i) => i % c.k < expected), reference: reference.scores.flat() };
+        },
       },
-    },
-    {
-      kernel: 'nearest top-k scores',
-      sizes: label(c, method),
-      tolerance: 1e-5,
-      async run(engine) {
-        const d = data();
-        const scores = await engine.tidy(() => search(engine, d).scores).read();
-        return { actual: Array.from(scores).filter((_, i) => i % c.k < expected), reference: d.reference.scores.flat() };
+      {
+        kernel: 'nearest top-k scores',
+        sizes: label(c, method),
+        tolerance: 1e-5,
+        async run(engine) {
+          const d = data();
+          const scores = await engine.tidy(() => search(engine, d).scores).read();
+          return {
+            actual: Array.from(scores).filter((_, i) => i % c.k < expected),
+            reference: d.reference.scores.flat(),
+          };
+        },
       },
-    },
-  ];
-}));
+    ];
+  }),
+);

@@ -34,7 +34,9 @@ function scanCheck(n: number, reverse: boolean): KernelCheck {
     tolerance: 1e-5,
     async run(engine) {
       const src = reverse ? Float32Array.from(randomArray(n, n, -1, 1)) : plifInitialTheta(n, n);
-      const actual = await engine.tidy(() => exclusiveScan(engine, engine.tensor(src, [n]), { softplus: !reverse, reverse }).sums).read();
+      const actual = await engine
+        .tidy(() => exclusiveScan(engine, engine.tensor(src, [n]), { softplus: !reverse, reverse }).sums)
+        .read();
       const values = reverse ? Array.from(src) : Array.from(src, softplus);
       const reference = new Float64Array(n);
       if (reverse) for (let i = n - 2; i >= 0; i--) reference[i] = reference[i + 1]! + values[i + 1]!;
@@ -70,14 +72,16 @@ function backwardCheck(c: PlifCase, of: 'x' | 'theta'): KernelCheck {
       const x = plifInputs(c, c.n);
       const theta = plifInitialTheta(c.pieces, c.pieces);
       const g = Float32Array.from(randomArray(c.n, c.n + 1));
-      const actual = await engine.tidy(() => {
-        const xt = engine.tensor(x, [c.n]);
-        const tt = engine.tensor(theta, [c.pieces]);
-        xt.requiresGrad = true;
-        tt.requiresGrad = true;
-        engine.backward(plif(xt, tt, c), engine.tensor(g, [c.n]));
-        return of === 'x' ? xt.grad! : tt.grad!;
-      }).read();
+      const actual = await engine
+        .tidy(() => {
+          const xt = engine.tensor(x, [c.n]);
+          const tt = engine.tensor(theta, [c.pieces]);
+          xt.requiresGrad = true;
+          tt.requiresGrad = true;
+          engine.backward(plif(xt, tt, c), engine.tensor(g, [c.n]));
+          return of === 'x' ? xt.grad! : tt.grad!;
+        })
+        .read();
       const reference = plifBackward(x, theta, g, c);
       return { actual, reference: of === 'x' ? reference.dx : reference.dtheta };
     },
@@ -97,7 +101,10 @@ const xGrid = { pieces: 8, range: 4 };
 const fdRows = 3;
 const fdCols = 5;
 const fdX = Float32Array.from(randomArray(fdRows * fdCols, 11, -3, 3));
-const centeredX = Float32Array.from(randomArray(fdRows * fdCols, 12, -5, 5), (v) => Math.floor(v) + 0.5 + 0.2 * Math.sin(17 * v));
+const centeredX = Float32Array.from(
+  randomArray(fdRows * fdCols, 12, -5, 5),
+  (v) => Math.floor(v) + 0.5 + 0.2 * Math.sin(17 * v),
+);
 const fdTheta = (pieces: number) => {
   const normal = normalSampler(pieces);
   return Float32Array.from({ length: pieces }, () => normal());
@@ -109,12 +116,22 @@ export const plifChecks: KernelCheck[] = [
   ...plifCases.map(forwardCheck),
   ...plifCases.map((c) => backwardCheck(c, 'x')),
   ...plifCases.map((c) => backwardCheck(c, 'theta')),
-  gradientCheck('plif ∂/∂θ', `n=${fdRows}×${fdCols} K=${thetaGrid.pieces}`, [
-    { data: fdX, shape: [fdRows, fdCols], constant: true },
-    { data: fdTheta(thetaGrid.pieces), shape: [thetaGrid.pieces] },
-  ], () => ({ f: ([x, theta]) => plif(x!, theta!, thetaGrid) })),
-  gradientCheck('plif ∂/∂x', `n=${fdRows}×${fdCols} K=${xGrid.pieces}`, [
-    { data: centeredX, shape: [fdRows, fdCols] },
-    { data: fdTheta(xGrid.pieces), shape: [xGrid.pieces], constant: true },
-  ], () => ({ f: ([x, theta]) => plif(x!, theta!, xGrid) })),
+  gradientCheck(
+    'plif ∂/∂θ',
+    `n=${fdRows}×${fdCols} K=${thetaGrid.pieces}`,
+    [
+      { data: fdX, shape: [fdRows, fdCols], constant: true },
+      { data: fdTheta(thetaGrid.pieces), shape: [thetaGrid.pieces] },
+    ],
+    () => ({ f: ([x, theta]) => plif(x!, theta!, thetaGrid) }),
+  ),
+  gradientCheck(
+    'plif ∂/∂x',
+    `n=${fdRows}×${fdCols} K=${xGrid.pieces}`,
+    [
+      { data: centeredX, shape: [fdRows, fdCols] },
+      { data: fdTheta(xGrid.pieces), shape: [xGrid.pieces], constant: true },
+    ],
+    () => ({ f: ([x, theta]) => plif(x!, theta!, xGrid) }),
+  ),
 ];

@@ -62,12 +62,14 @@ const maxBackwardCheck: KernelCheck = {
     const [rows, width] = [17, 33];
     const x = quantized(rows * width, 5);
     const g = Float32Array.from(randomArray(rows, 6));
-    const dx = await engine.tidy(() => {
-      const t = engine.tensor(x, [rows, width]);
-      t.requiresGrad = true;
-      engine.backward(maxRows(t), engine.tensor(g, [rows]));
-      return t.grad!;
-    }).read();
+    const dx = await engine
+      .tidy(() => {
+        const t = engine.tensor(x, [rows, width]);
+        t.requiresGrad = true;
+        engine.backward(maxRows(t), engine.tensor(g, [rows]));
+        return t.grad!;
+      })
+      .read();
     const reference = new Float64Array(rows * width);
     maxRowsRef(x, rows, width).indices.forEach((c, r) => (reference[r * width + c] = g[r]!));
     return { actual: dx, reference };

@@ -29,7 +29,10 @@ function permuteCase(shape: Shape, axes: number[]): ShapeCase {
 }
 
 function sliceCase(shape: Shape, axis: number, start: number, length: number): ShapeCase {
-  const zeros = (size: number) => ({ data: new Float64Array(sizeOf(shape) / shape[axis]! * size), shape: shape.map((d, i) => (i === axis ? size : d)) });
+  const zeros = (size: number) => ({
+    data: new Float64Array((sizeOf(shape) / shape[axis]!) * size),
+    shape: shape.map((d, i) => (i === axis ? size : d)),
+  });
   return {
     op: 'slice',
     sizes: `${describeShape(shape)} axis ${axis} [${start}, ${start + length})`,
@@ -69,7 +72,8 @@ function reshapeCase(shape: Shape, to: Shape): ShapeCase {
   };
 }
 
-const inputsOf = (c: ShapeCase) => c.inputs.map((shape, i) => ({ data: Float32Array.from(randomArray(sizeOf(shape), 31 + i)), shape }));
+const inputsOf = (c: ShapeCase) =>
+  c.inputs.map((shape, i) => ({ data: Float32Array.from(randomArray(sizeOf(shape), 31 + i)), shape }));
 
 function forwardCheck(c: ShapeCase): KernelCheck {
   return {
@@ -112,7 +116,8 @@ export const shapeCases: ShapeCase[] = [
   permuteCase([2, 3, 5], [2, 0, 1]),
   permuteCase([2, 5, 3, 4], [0, 2, 1, 3]),
   permuteCase([3, 1, 17, 2], [3, 1, 0, 2]),
-  // Last dims past one copy run (16 elements), read along a stride or not: [B, T, H, dh] → [B, H, T, dh] as attention does.
+  // Last dims past one copy run (16 elements), read along a stride or not: [B, T, H, dh] → [B, H, T, dh] as attention
+  // does.
   permuteCase([2, 3, 2, 37], [0, 2, 1, 3]),
   permuteCase([37, 3, 2], [2, 1, 0]),
   sliceCase([17], 0, 0, 17),
@@ -120,15 +125,50 @@ export const shapeCases: ShapeCase[] = [
   sliceCase([33, 3], 0, 32, 1),
   sliceCase([2, 3, 4, 5], 2, 1, 2),
   sliceCase([3, 40], 1, 3, 33),
-  concatCase([[3, 1], [3, 17], [3, 2]], 1),
-  concatCase([[2, 20], [2, 17]], 1),
-  concatCase([[2, 3, 4], [1, 3, 4]], 0),
-  concatCase([[2, 1, 3, 5], [2, 4, 3, 5]], 1),
-  concatCase([[3, 2, 5], [3, 2, 1], [3, 2, 0], [3, 2, 3]], 2),
+  concatCase(
+    [
+      [3, 1],
+      [3, 17],
+      [3, 2],
+    ],
+    1,
+  ),
+  concatCase(
+    [
+      [2, 20],
+      [2, 17],
+    ],
+    1,
+  ),
+  concatCase(
+    [
+      [2, 3, 4],
+      [1, 3, 4],
+    ],
+    0,
+  ),
+  concatCase(
+    [
+      [2, 1, 3, 5],
+      [2, 4, 3, 5],
+    ],
+    1,
+  ),
+  concatCase(
+    [
+      [3, 2, 5],
+      [3, 2, 1],
+      [3, 2, 0],
+      [3, 2, 3],
+    ],
+    2,
+  ),
 ];
 
 /** One finite-difference check per op: their backward is a copy, so this mostly checks the wiring. */
-const gradientCases = ['reshape', 'permute', 'slice', 'concat'].map((op) => shapeCases.filter((c) => c.op === op).at(-2)!);
+const gradientCases = ['reshape', 'permute', 'slice', 'concat'].map(
+  (op) => shapeCases.filter((c) => c.op === op).at(-2)!,
+);
 
 export const shapeChecks: KernelCheck[] = [
   ...shapeCases.map(forwardCheck),

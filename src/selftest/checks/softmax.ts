@@ -1,5 +1,9 @@
 import { randomArray } from '../../math/random';
-import { softmaxRowsBackward as backwardRef, softmaxRows as softmaxRef, type SoftmaxMask } from '../../math/reference/softmax';
+import {
+  softmaxRowsBackward as backwardRef,
+  softmaxRows as softmaxRef,
+  type SoftmaxMask,
+} from '../../math/reference/softmax';
 import { softmaxRows } from '../../tensor/ops/softmax';
 import type { Engine } from '../../tensor/engine';
 import type { Tensor } from '../../tensor/tensor';
@@ -15,7 +19,11 @@ export interface SoftmaxCase {
   spread: number;
 }
 
-export function softmaxGeometry({ shape, causal, keyLengths }: SoftmaxCase): { rows: number; width: number; mask: SoftmaxMask } {
+export function softmaxGeometry({ shape, causal, keyLengths }: SoftmaxCase): {
+  rows: number;
+  width: number;
+  mask: SoftmaxMask;
+} {
   const width = shape.at(-1)!;
   const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   return { rows, width, mask: { blockRows: shape.at(-2)!, causal, ...(keyLengths ? { keyLengths } : {}) } };
@@ -59,13 +67,15 @@ function backwardCheck(c: SoftmaxCase): KernelCheck {
       const { rows, width, mask } = softmaxGeometry(c);
       const x = softmaxLogits(c, rows + width);
       const dy = Float32Array.from(randomArray(rows * width, rows * 3 + 1));
-      const dx = await engine.tidy(() => {
-        const input = engine.tensor(x, c.shape);
-        input.requiresGrad = true;
-        const y = softmaxOfCase(engine, c, input);
-        engine.backward(y, engine.tensor(dy, c.shape));
-        return input.grad!;
-      }).read();
+      const dx = await engine
+        .tidy(() => {
+          const input = engine.tensor(x, c.shape);
+          input.requiresGrad = true;
+          const y = softmaxOfCase(engine, c, input);
+          engine.backward(y, engine.tensor(dy, c.shape));
+          return input.grad!;
+        })
+        .read();
       return { actual: dx, reference: backwardRef(x, dy, rows, width, mask) };
     },
   };

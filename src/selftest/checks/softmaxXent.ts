@@ -1,5 +1,8 @@
 import { mulberry32, randomArray } from '../../math/random';
-import { softmaxCrossEntropyBackward as backwardRef, softmaxCrossEntropy as xentRef } from '../../math/reference/softmaxXent';
+import {
+  softmaxCrossEntropyBackward as backwardRef,
+  softmaxCrossEntropy as xentRef,
+} from '../../math/reference/softmaxXent';
 import { softmaxCrossEntropy } from '../../tensor/ops/softmaxXent';
 import type { KernelCheck } from '../types';
 
@@ -34,9 +37,11 @@ function forwardCheck(c: XentCase): KernelCheck {
     async run(engine) {
       const logits = xentLogits(c, c.rows + c.width);
       const targets = xentTargets(c, c.width);
-      const loss = await engine.tidy(() =>
-        softmaxCrossEntropy(engine.tensor(logits, [c.rows, c.width]), engine.tensor(targets, [c.rows], 'i32'), c),
-      ).read();
+      const loss = await engine
+        .tidy(() =>
+          softmaxCrossEntropy(engine.tensor(logits, [c.rows, c.width]), engine.tensor(targets, [c.rows], 'i32'), c),
+        )
+        .read();
       return { actual: loss, reference: xentRef(logits, targets, c.rows, c.width, c.ignoreIndex).loss };
     },
   };
@@ -53,19 +58,27 @@ function backwardCheck(c: XentCase): KernelCheck {
       const logits = xentLogits(c, c.rows + c.width);
       const targets = xentTargets(c, c.width);
       const gradLoss = Float32Array.from(randomArray(c.rows, c.rows));
-      const dlogits = await engine.tidy(() => {
-        const x = engine.tensor(logits, [c.rows, c.width]);
-        x.requiresGrad = true;
-        const loss = softmaxCrossEntropy(x, engine.tensor(targets, [c.rows], 'i32'), c);
-        engine.backward(loss, engine.tensor(gradLoss, [c.rows]));
-        return x.grad!;
-      }).read();
+      const dlogits = await engine
+        .tidy(() => {
+          const x = engine.tensor(logits, [c.rows, c.width]);
+          x.requiresGrad = true;
+          const loss = softmaxCrossEntropy(x, engine.tensor(targets, [c.rows], 'i32'), c);
+          engine.backward(loss, engine.tensor(gradLoss, [c.rows]));
+          return x.grad!;
+        })
+        .read();
       return { actual: dlogits, reference: backwardRef(logits, targets, gradLoss, c.rows, c.width, c.ignoreIndex) };
     },
   };
 }
 
-const sizes: [number, number][] = [[1, 1], [3, 17], [17, 33], [65, 257], [2, 70000]];
+const sizes: [number, number][] = [
+  [1, 1],
+  [3, 17],
+  [17, 33],
+  [65, 257],
+  [2, 70000],
+];
 
 export const xentCases: XentCase[] = [
   ...sizes.map(([rows, width]) => ({ rows, width, center: 0, spread: 5, ignoreIndex: -1 })),

@@ -30,7 +30,13 @@ export function randomCsr(rows: number, cols: number, density: number, seed: num
 }
 
 /** A·X (or Aᵀ·X) on the GPU, with the f32 inputs it used. */
-export async function spmmOnGpu(engine: Engine, a: CsrMatrix, x: Float32Array, width: number, transpose: boolean): Promise<Float32Array> {
+export async function spmmOnGpu(
+  engine: Engine,
+  a: CsrMatrix,
+  x: Float32Array,
+  width: number,
+  transpose: boolean,
+): Promise<Float32Array> {
   const operand = uploadSparse(engine, a, 'check');
   const inner = transpose ? a.rows : a.cols;
   const y = engine.tidy(() => sparseTimesDense(engine, operand, engine.tensor(x, [inner, width]), { transpose }));
@@ -78,4 +84,7 @@ function check(c: SpmmCase, transpose: boolean, seed: number): KernelCheck {
   };
 }
 
-export const spmmChecks: KernelCheck[] = spmmCases.flatMap((c, i) => [check(c, false, 300 + 4 * i), check(c, true, 302 + 4 * i)]);
+export const spmmChecks: KernelCheck[] = spmmCases.flatMap((c, i) => [
+  check(c, false, 300 + 4 * i),
+  check(c, true, 302 + 4 * i),
+]);

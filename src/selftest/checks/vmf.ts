@@ -18,7 +18,10 @@ export const vmfVariants: Record<string, VmfLossOptions> = {
   'approx + log1p': { regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: true },
 };
 
-export function vmfReference(batch: PredictionBatch, options: VmfLossOptions): { loss: Float64Array; grad: Float64Array } {
+export function vmfReference(
+  batch: PredictionBatch,
+  options: VmfLossOptions,
+): { loss: Float64Array; grad: Float64Array } {
   const { pred, table, targets, rows, m } = batch;
   const loss = new Float64Array(rows);
   const grad = new Float64Array(rows * m);
@@ -32,11 +35,20 @@ export function vmfReference(batch: PredictionBatch, options: VmfLossOptions): {
   return { loss, grad };
 }
 
-export function runVmf(engine: Engine, batch: PredictionBatch, options: VmfLossOptions): Promise<[Float32Array, Float32Array]> {
+export function runVmf(
+  engine: Engine,
+  batch: PredictionBatch,
+  options: VmfLossOptions,
+): Promise<[Float32Array, Float32Array]> {
   return engine.tidy(() => {
     const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
     pred.requiresGrad = true;
-    const loss = vmfLoss(pred, engine.tensor(batch.table, [batch.vocab, batch.m]), engine.tensor(batch.targets, [batch.rows], 'i32'), options);
+    const loss = vmfLoss(
+      pred,
+      engine.tensor(batch.table, [batch.vocab, batch.m]),
+      engine.tensor(batch.targets, [batch.rows], 'i32'),
+      options,
+    );
     engine.backward(loss);
     return Promise.all([loss.read(), pred.grad!.read()]) as Promise<[Float32Array, Float32Array]>;
   });
@@ -51,7 +63,9 @@ export const vmfChecks: KernelCheck[] = [
       sizes: `m=${m}, κ=1e-6…1e5`,
       tolerance: 1e-4,
       async run(engine) {
-        const out = await engine.tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor(kappaGrid, [kappaGrid.length]))).read();
+        const out = await engine
+          .tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor(kappaGrid, [kappaGrid.length])))
+          .read();
         return { actual: out.filter((_, i) => i % 2 === 0), reference: kappaGrid.map((k) => vmfLogNormalizer(m, k)) };
       },
     }),
@@ -65,8 +79,13 @@ export const vmfChecks: KernelCheck[] = [
       tolerance: 1e-6,
       floor: 1e-30,
       async run(engine) {
-        const out = await engine.tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor(kappaGrid, [kappaGrid.length]))).read();
-        return { actual: out.filter((_, i) => i % 2 === 1), reference: kappaGrid.map((k) => besselRatio(m / 2 - 1, k)) };
+        const out = await engine
+          .tidy(() => vmfLogNormalizerGpu(engine, m, engine.tensor(kappaGrid, [kappaGrid.length])))
+          .read();
+        return {
+          actual: out.filter((_, i) => i % 2 === 1),
+          reference: kappaGrid.map((k) => besselRatio(m / 2 - 1, k)),
+        };
       },
     }),
   ),

@@ -16,7 +16,8 @@ export interface RandomStream {
 }
 
 function checkU32(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new Error(`Dropout ${name} must be a u32, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+    throw new Error(`Dropout ${name} must be a u32, got ${value}`);
 }
 
 /** Elements whose word is below this are dropped: P(word < threshold) = threshold / 2³² ≈ p. */
@@ -24,7 +25,15 @@ function dropThreshold(p: number): number {
   return Math.min(0xffffffff, Math.round(p * 2 ** 32));
 }
 
-function runDropout(engine: Engine, entry: 'dropout_main' | 'bits_main', buffers: Tensor[], n: number, p: number, { seed, step }: RandomStream, label: string): void {
+function runDropout(
+  engine: Engine,
+  entry: 'dropout_main' | 'bits_main',
+  buffers: Tensor[],
+  n: number,
+  p: number,
+  { seed, step }: RandomStream,
+  label: string,
+): void {
   checkU32(seed, 'seed');
   checkU32(step, 'step');
   engine.run({

@@ -4,7 +4,18 @@ import type { Engine } from '../engine';
 import { describeShape, sizeOf, type Shape, type Tensor } from '../tensor';
 import { grid1d } from '../workgroups';
 
-export const unaryCodes = { exp: 0, log: 1, tanh: 2, sigmoid: 3, relu: 4, gelu: 5, scale: 6, neg: 7, square: 8, sqrt: 9 } as const;
+export const unaryCodes = {
+  exp: 0,
+  log: 1,
+  tanh: 2,
+  sigmoid: 3,
+  relu: 4,
+  gelu: 5,
+  scale: 6,
+  neg: 7,
+  square: 8,
+  sqrt: 9,
+} as const;
 export type UnaryName = keyof typeof unaryCodes;
 export const binaryCodes = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 export type BinaryName = keyof typeof binaryCodes;
@@ -141,7 +152,10 @@ export function sumToShape(engine: Engine, g: Tensor, target: Shape): Tensor {
 
 type BinarySaved = { a: Tensor; b: Tensor };
 
-function binaryOp(name: BinaryName, grads: (e: Engine, g: Tensor, s: BinarySaved) => [() => Tensor, () => Tensor]): Op<[Tensor, Tensor], BinarySaved> {
+function binaryOp(
+  name: BinaryName,
+  grads: (e: Engine, g: Tensor, s: BinarySaved) => [() => Tensor, () => Tensor],
+): Op<[Tensor, Tensor], BinarySaved> {
   return {
     name,
     forward(engine, a, b) {

@@ -21,11 +21,15 @@ export interface IndexTensor {
 }
 
 /** The inverse of `ids` by counting sort: O(N + V), deterministic order. */
-export function invertIndices(ids: Int32Array, rows: number): { uniqueRows: Uint32Array; offsets: Uint32Array; positions: Uint32Array } {
+export function invertIndices(
+  ids: Int32Array,
+  rows: number,
+): { uniqueRows: Uint32Array; offsets: Uint32Array; positions: Uint32Array } {
   const counts = new Uint32Array(rows);
   for (let p = 0; p < ids.length; p++) {
     const id = ids[p]!;
-    if (id >= rows) throw new Error(`Embedding id ${id} at position ${p} is out of range for a table of V=${rows} rows`);
+    if (id >= rows)
+      throw new Error(`Embedding id ${id} at position ${p} is out of range for a table of V=${rows} rows`);
     if (id >= 0) counts[id]++;
   }
   const uniqueRows: number[] = [];

@@ -12,7 +12,10 @@ export interface EmbeddingLossOptions {
   kind: EmbeddingLossKind;
   /** γ of the margin losses (0.5 in the reference code). */
   margin: number;
-  /** Syn-margin only: hold the synthetic negative constant in the backward (default false here; the head defaults to true). */
+  /**
+   * Syn-margin only: hold the synthetic negative constant in the backward (default false here; the head defaults to
+   * true).
+   */
   detachNegative?: boolean;
 }
 
@@ -23,7 +26,11 @@ function call(engine: Engine, entry: string, s: Saved, buffers: Tensor[]) {
   return {
     shader: 'embedding_losses',
     entry,
-    overrides: { KIND: embeddingLossCodes[s.options.kind], DETACH_NEGATIVE: s.options.detachNegative ? 1 : 0, WG: rowWorkgroupSize(engine, m) },
+    overrides: {
+      KIND: embeddingLossCodes[s.options.kind],
+      DETACH_NEGATIVE: s.options.detachNegative ? 1 : 0,
+      WG: rowWorkgroupSize(engine, m),
+    },
     uniforms: [{ u32: rows }, { u32: m }, { f32: s.options.margin }, { f32: minKappa }],
     buffers: [s.pred, s.table, s.targets, s.negatives, ...buffers],
     workgroups: grid1d(rows, 1),
@@ -40,8 +47,17 @@ export const embeddingLossOp: Op<[Tensor, Tensor, Tensor, Tensor, EmbeddingLossO
   name: 'embeddingLoss',
   forward(engine, pred, table, targets, negatives, options) {
     const [rows, m] = pred.shape;
-    if (pred.rank !== 2 || table.shape[1] !== m || targets.size !== rows || negatives.size !== rows || targets.dtype !== 'i32' || negatives.dtype !== 'i32') {
-      throw new Error(`${options.kind} loss expects pred [N,m], table [V,m], i32 targets [N] and negatives [N]; got ${describeShape(pred.shape)}, ${describeShape(table.shape)}, ${describeShape(targets.shape)}, ${describeShape(negatives.shape)}`);
+    if (
+      pred.rank !== 2 ||
+      table.shape[1] !== m ||
+      targets.size !== rows ||
+      negatives.size !== rows ||
+      targets.dtype !== 'i32' ||
+      negatives.dtype !== 'i32'
+    ) {
+      throw new Error(
+        `${options.kind} loss expects pred [N,m], table [V,m], i32 targets [N] and negatives [N]; got ${describeShape(pred.shape)}, ${describeShape(table.shape)}, ${describeShape(targets.shape)}, ${describeShape(negatives.shape)}`,
+      );
     }
     const saved = { pred, table, targets, negatives, options };
     const loss = engine.empty([rows!], 'f32', `${options.kind}-loss`);
@@ -55,8 +71,13 @@ export const embeddingLossOp: Op<[Tensor, Tensor, Tensor, Tensor, EmbeddingLossO
   },
 };
 
-export const embeddingLoss = (pred: Tensor, table: Tensor, targets: Tensor, negatives: Tensor, options: EmbeddingLossOptions) =>
-  apply(embeddingLossOp, pred, table, targets, negatives, options);
+export const embeddingLoss = (
+  pred: Tensor,
+  table: Tensor,
+  targets: Tensor,
+  negatives: Tensor,
+  options: EmbeddingLossOptions,
+) => apply(embeddingLossOp, pred, table, targets, negatives, options);
 
 /**
  * The reference code's max-margin negative of every row, argmax_j cos(ê, e_j) − cos(e(w), e_j) over
@@ -64,7 +85,14 @@ export const embeddingLoss = (pred: Tensor, table: Tensor, targets: Tensor, nega
  */
 export function mostInformativeNegatives(engine: Engine, pred: Tensor, table: Tensor, targets: Tensor): Tensor {
   const query = engine.empty(pred.shape, 'f32', 'margin-query');
-  engine.run(call(engine, 'margin_query_main', { pred, table, targets, negatives: targets, options: { kind: 'max-margin', margin: 0 } }, [query]));
+  engine.run(
+    call(
+      engine,
+      'margin_query_main',
+      { pred, table, targets, negatives: targets, options: { kind: 'max-margin', margin: 0 } },
+      [query],
+    ),
+  );
   const { ids, scores } = topKByDot(engine, query, table, 1);
   query.release();
   scores.release();

@@ -12,7 +12,8 @@ const layerNormOp: Op<[Tensor, Tensor, Tensor, number], LayerNormSaved> = {
   forward(engine, x, gamma, beta, eps) {
     const { rows, width } = lastAxisLayout(x.shape, 'layerNorm');
     for (const p of [gamma, beta]) {
-      if (p.rank !== 1 || p.shape[0] !== width) throw new Error(`layerNorm of ${x} needs gamma and beta of shape [${width}], got ${p}`);
+      if (p.rank !== 1 || p.shape[0] !== width)
+        throw new Error(`layerNorm of ${x} needs gamma and beta of shape [${width}], got ${p}`);
     }
     const y = engine.empty(x.shape, 'f32', 'layerNorm');
     const mean = engine.empty([rows], 'f32', 'layerNorm.mean');
@@ -62,4 +63,5 @@ const layerNormOp: Op<[Tensor, Tensor, Tensor, number], LayerNormSaved> = {
 export const layerNormOps = { layerNorm: layerNormOp };
 
 /** (x − mean) / sqrt(var + eps) · gamma + beta over the last axis of `x`; biased variance. */
-export const layerNorm = (x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5) => apply(layerNormOp, x, gamma, beta, eps);
+export const layerNorm = (x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5) =>
+  apply(layerNormOp, x, gamma, beta, eps);

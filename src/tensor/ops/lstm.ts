@@ -9,9 +9,12 @@ import { grid1d } from '../workgroups';
 
 function checkShapes(op: string, gates: Tensor, cell: Tensor): void {
   const [n, width] = gates.shape;
-  const ok = gates.rank === 2 && cell.rank === 2 && width! % 4 === 0 && cell.shape[0] === n && cell.shape[1] === width! / 4;
+  const ok =
+    gates.rank === 2 && cell.rank === 2 && width! % 4 === 0 && cell.shape[0] === n && cell.shape[1] === width! / 4;
   if (!ok || gates.dtype !== 'f32' || cell.dtype !== 'f32') {
-    throw new Error(`${op} needs f32 gates [N, 4H] and cell [N, H], got gates ${gates.dtype}${describeShape(gates.shape)} and cell ${cell.dtype}${describeShape(cell.shape)}`);
+    throw new Error(
+      `${op} needs f32 gates [N, 4H] and cell [N, H], got gates ${gates.dtype}${describeShape(gates.shape)} and cell ${cell.dtype}${describeShape(cell.shape)}`,
+    );
   }
 }
 

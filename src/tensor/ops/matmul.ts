@@ -20,7 +20,15 @@ export interface MatmulOptions {
   kernel?: MatmulKernelName;
 }
 
-function product(engine: Engine, a: Tensor, transposeA: boolean, b: Tensor, transposeB: boolean, kernel: MatmulKernelName | undefined, sumBatches = false): Tensor {
+function product(
+  engine: Engine,
+  a: Tensor,
+  transposeA: boolean,
+  b: Tensor,
+  transposeB: boolean,
+  kernel: MatmulKernelName | undefined,
+  sumBatches = false,
+): Tensor {
   const { geometry: g, shape } = matmulGeometry(a.shape, transposeA, b.shape, transposeB, sumBatches);
   const chosen = kernel ?? kernelFor(currentChoice(engine, matmulTunable).choice, g);
   const out = engine.empty(shape, 'f32', 'matmul');
@@ -28,12 +36,21 @@ function product(engine: Engine, a: Tensor, transposeA: boolean, b: Tensor, tran
   return out;
 }
 
-type MatmulSaved = { a: Tensor; b: Tensor; transposeA: boolean; transposeB: boolean; kernel: MatmulKernelName | undefined };
+type MatmulSaved = {
+  a: Tensor;
+  b: Tensor;
+  transposeA: boolean;
+  transposeB: boolean;
+  kernel: MatmulKernelName | undefined;
+};
 
 const matmulOp: Op<[Tensor, Tensor, MatmulOptions], MatmulSaved> = {
   name: 'matmul',
   forward(engine, a, b, { transposeA = false, transposeB = false, kernel }) {
-    return { out: product(engine, a, transposeA, b, transposeB, kernel), saved: { a, b, transposeA, transposeB, kernel } };
+    return {
+      out: product(engine, a, transposeA, b, transposeB, kernel),
+      saved: { a, b, transposeA, transposeB, kernel },
+    };
   },
   // With A' = op(A), B' = op(B): dA' = dC·B'ᵀ and dB' = A'ᵀ·dC; a transposed operand takes the
   // transpose of its gradient, which is again one strided product. An operand shared across a

@@ -23,7 +23,8 @@ export interface MatmulGeometry {
 
 /** Rows, columns and batch stride of one operand as the product reads it. */
 function operandLayout(stored: Shape, transposed: boolean, name: string) {
-  if (stored.length !== 2 && stored.length !== 3) throw new Error(`matmul: ${name} must be 2-D or 3-D, got ${describeShape(stored)}`);
+  if (stored.length !== 2 && stored.length !== 3)
+    throw new Error(`matmul: ${name} must be 2-D or 3-D, got ${describeShape(stored)}`);
   const [storedRows, storedCols] = stored.slice(-2) as [number, number];
   return {
     rows: transposed ? storedCols : storedRows,
@@ -41,10 +42,17 @@ function operandLayout(stored: Shape, transposed: boolean, name: string) {
  * batch is contracted too (the output is 2-D): the gradient of an operand shared across the
  * batch, summed inside the kernel in a fixed order.
  */
-export function matmulGeometry(aShape: Shape, transposeA: boolean, bShape: Shape, transposeB: boolean, sumBatches = false): { geometry: MatmulGeometry; shape: number[] } {
+export function matmulGeometry(
+  aShape: Shape,
+  transposeA: boolean,
+  bShape: Shape,
+  transposeB: boolean,
+  sumBatches = false,
+): { geometry: MatmulGeometry; shape: number[] } {
   const la = operandLayout(aShape, transposeA, 'A');
   const lb = operandLayout(bShape, transposeB, 'B');
-  const describe = () => `${describeShape(aShape)}${transposeA ? 'ᵀ' : ''} · ${describeShape(bShape)}${transposeB ? 'ᵀ' : ''}`;
+  const describe = () =>
+    `${describeShape(aShape)}${transposeA ? 'ᵀ' : ''} · ${describeShape(bShape)}${transposeB ? 'ᵀ' : ''}`;
   if (la.cols !== lb.rows) throw new Error(`matmul: inner sizes differ in ${describe()}`);
   if (la.batch !== undefined && lb.batch !== undefined && la.batch !== lb.batch) {
     throw new Error(`matmul: batch sizes differ in ${describe()}`);
@@ -75,8 +83,10 @@ export function matmulGeometry(aShape: Shape, transposeA: boolean, bShape: Shape
  * and the summation order stays the same.
  */
 function mergeBatches(g: MatmulGeometry): MatmulGeometry {
-  if (g.batches > 1 && g.bBatch === 0 && g.aBatch === g.m * g.aM) return { ...g, m: g.m * g.batches, batches: 1, aBatch: 0 };
-  if (g.reduce > 1 && g.aBatch === g.k * g.aK && g.bBatch === g.k * g.bK) return { ...g, k: g.k * g.reduce, reduce: 1, aBatch: 0, bBatch: 0 };
+  if (g.batches > 1 && g.bBatch === 0 && g.aBatch === g.m * g.aM)
+    return { ...g, m: g.m * g.batches, batches: 1, aBatch: 0 };
+  if (g.reduce > 1 && g.aBatch === g.k * g.aK && g.bBatch === g.k * g.bK)
+    return { ...g, k: g.k * g.reduce, reduce: 1, aBatch: 0, bBatch: 0 };
   return g;
 }
 
@@ -148,8 +158,16 @@ const hasTail = ({ readA, readB }: RegisterKernel) => readA === 'strided' && rea
 /** A vec4 read needs unit stride along it and 16-byte aligned starts: the other strides multiples of 4. */
 const vec4Run = (unit: number, ...others: number[]) => unit === 1 && others.every((s) => s % 4 === 0);
 
-const readsA = (g: MatmulGeometry): Record<ReadA, boolean> => ({ strided: true, vec4K: vec4Run(g.aK, g.aM, g.aBatch), vec4M: vec4Run(g.aM, g.aK, g.aBatch) });
-const readsB = (g: MatmulGeometry): Record<ReadB, boolean> => ({ strided: true, vec4K: vec4Run(g.bK, g.bN, g.bBatch), vec4N: vec4Run(g.bN, g.bK, g.bBatch) });
+const readsA = (g: MatmulGeometry): Record<ReadA, boolean> => ({
+  strided: true,
+  vec4K: vec4Run(g.aK, g.aM, g.aBatch),
+  vec4M: vec4Run(g.aM, g.aK, g.aBatch),
+});
+const readsB = (g: MatmulGeometry): Record<ReadB, boolean> => ({
+  strided: true,
+  vec4K: vec4Run(g.bK, g.bN, g.bBatch),
+  vec4N: vec4Run(g.bN, g.bK, g.bBatch),
+});
 
 /** Whether `kernel` reads this product's operands correctly (the strided and tiled ones read any product). */
 export function kernelAccepts(kernel: MatmulKernelName, g: MatmulGeometry): boolean {
@@ -182,7 +200,14 @@ interface OperandCode {
  * b_k), `origin` the block's first output row or column. `vec4Out` reads along the outputs (A
  * along m, B along n).
  */
-function operandCode(name: 'a' | 'b', read: 'strided' | 'vec4K' | 'vec4Out', count: number, along: string, k: string, origin: string): OperandCode {
+function operandCode(
+  name: 'a' | 'b',
+  read: 'strided' | 'vec4K' | 'vec4Out',
+  count: number,
+  along: string,
+  k: string,
+  origin: string,
+): OperandCode {
   const batch = `t * dims.${name}_batch`;
   const cursor = `${name}_at`;
   if (read === 'strided') {
@@ -208,7 +233,10 @@ function operandCode(name: 'a' | 'b', read: 'strided' | 'vec4K' | 'vec4Out', cou
       step: '1u',
       loads: (declare) => [
         `var ${name}_next = ${cursor};`,
-        ...range(count).flatMap((i) => [`${declare} ${name}${i} = ${name}[${name}_next];`, ...(i + 1 < count ? [`${name}_next += ${along}4;`] : [])]),
+        ...range(count).flatMap((i) => [
+          `${declare} ${name}${i} = ${name}[${name}_next];`,
+          ...(i + 1 < count ? [`${name}_next += ${along}4;`] : []),
+        ]),
       ],
     };
   }
@@ -227,7 +255,12 @@ function operandCode(name: 'a' | 'b', read: 'strided' | 'vec4K' | 'vec4Out', cou
           return `let ${name}_kk${kk}_${q} = ${name}[${[cursor, ...offset].join(' + ')}];`;
         }),
       ),
-      ...range(count).map((i) => `${declare} ${name}${i} = vec4<f32>(${range(4).map((kk) => `${name}_kk${kk}_${i >> 2}.${lanes[i & 3]}`).join(', ')});`),
+      ...range(count).map(
+        (i) =>
+          `${declare} ${name}${i} = vec4<f32>(${range(4)
+            .map((kk) => `${name}_kk${kk}_${i >> 2}.${lanes[i & 3]}`)
+            .join(', ')});`,
+      ),
     ],
   };
 }
@@ -254,16 +287,29 @@ function registerSlots(kernel: RegisterKernel): Record<string, string> {
     A_ELEMENT: a.element,
     B_ELEMENT: b.element,
     STRIDES: lines([...a.strides, ...b.strides], '  '),
-    ACCUMULATORS: lines(range(rows).flatMap((i) => range(cols).map((j) => `var acc${i}_${j} = 0.0;`)), '  '),
+    ACCUMULATORS: lines(
+      range(rows).flatMap((i) => range(cols).map((j) => `var acc${i}_${j} = 0.0;`)),
+      '  ',
+    ),
     A_START: a.start,
     B_START: b.start,
     A_STEP: a.step,
     B_STEP: b.step,
     LOADS: lines([...b.loads(declare), ...a.loads(declare)], '      '),
     TAIL: lines(tailCode, '      '),
-    PRODUCTS: lines(range(rows).flatMap((i) => range(cols).map((j) => `acc${i}_${j} += dot(a${i}, b${j});`)), '      '),
+    PRODUCTS: lines(
+      range(rows).flatMap((i) => range(cols).map((j) => `acc${i}_${j} += dot(a${i}, b${j});`)),
+      '      ',
+    ),
     STORES: lines(
-      range(rows).flatMap((i) => range(quads).map((q) => `block[${i * quads + q}] = vec4<f32>(${range(4).map((c) => `acc${i}_${4 * q + c}`).join(', ')});`)),
+      range(rows).flatMap((i) =>
+        range(quads).map(
+          (q) =>
+            `block[${i * quads + q}] = vec4<f32>(${range(4)
+              .map((c) => `acc${i}_${4 * q + c}`)
+              .join(', ')});`,
+        ),
+      ),
       '  ',
     ),
     ROWS: String(rows),
@@ -284,7 +330,10 @@ export function matmulSource(name: MatmulKernelName): string {
     const shape: RegisterKernel | TiledKernel = matmulKernels[name];
     const body =
       shape.kind === 'register'
-        ? Object.entries(registerSlots(shape)).reduce((template, [slot, code]) => template.replaceAll(`{{${slot}}}`, code), shaderSource('matmul_register'))
+        ? Object.entries(registerSlots(shape)).reduce(
+            (template, [slot, code]) => template.replaceAll(`{{${slot}}}`, code),
+            shaderSource('matmul_register'),
+          )
         : shaderSource('matmul_tiled');
     text = `${shaderSource('matmul_common')}\n${body}`;
     sources.set(name, text);
@@ -293,9 +342,19 @@ export function matmulSource(name: MatmulKernelName): string {
 }
 
 /** Records one product into `out` (no autograd); the op and the benchmarks both dispatch through here. */
-export function dispatchMatmul(engine: Engine, kernel: MatmulKernelName, g: MatmulGeometry, a: Tensor, b: Tensor, out: Tensor, label = `matmul:${kernel}`): void {
+export function dispatchMatmul(
+  engine: Engine,
+  kernel: MatmulKernelName,
+  g: MatmulGeometry,
+  a: Tensor,
+  b: Tensor,
+  out: Tensor,
+  label = `matmul:${kernel}`,
+): void {
   if (!kernelAccepts(kernel, g)) {
-    throw new Error(`matmul: kernel ${kernel} cannot read operands with strides A (m ${g.aM}, k ${g.aK}, batch ${g.aBatch}), B (k ${g.bK}, n ${g.bN}, batch ${g.bBatch}) at K = ${g.k}`);
+    throw new Error(
+      `matmul: kernel ${kernel} cannot read operands with strides A (m ${g.aM}, k ${g.aK}, batch ${g.aBatch}), B (k ${g.bK}, n ${g.bN}, batch ${g.bBatch}) at K = ${g.k}`,
+    );
   }
   const { rows, cols, workgroup } = matmulKernels[kernel];
   const groups: [number, number, number] = [

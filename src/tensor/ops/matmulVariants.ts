@@ -6,7 +6,15 @@ import type { Tensor } from '../tensor';
 import { hashSources, type Tunable } from '../tuning';
 import { median, timeSubmitted } from '../timing';
 import { isSoftwareAdapter } from '../workgroups';
-import { dispatchMatmul, kernelAccepts, matmulGeometry, matmulKernels, matmulSource, type MatmulGeometry, type MatmulKernelName } from './matmulKernels';
+import {
+  dispatchMatmul,
+  kernelAccepts,
+  matmulGeometry,
+  matmulKernels,
+  matmulSource,
+  type MatmulGeometry,
+  type MatmulKernelName,
+} from './matmulKernels';
 
 /** A kernel family; the register family picks its block size and operand reads per product. */
 export type MatmulVariant = 'register' | 'tiled';
@@ -59,9 +67,18 @@ export interface MatmulTiming {
 }
 
 /** Times one kernel on one product: a warm-up that compiles, then `rounds` submits of `reps` dispatches each. */
-export async function timeKernel(engine: Engine, kernel: MatmulKernelName, product: ProductShape, { reps = 3, rounds = 3 } = {}): Promise<MatmulTiming> {
+export async function timeKernel(
+  engine: Engine,
+  kernel: MatmulKernelName,
+  product: ProductShape,
+  { reps = 3, rounds = 3 } = {},
+): Promise<MatmulTiming> {
   const { aShape, bShape, geometry: g } = productGeometry(product);
-  const tensors: Tensor[] = [engine.fill(aShape, 0.5, 'bench-a'), engine.fill(bShape, 0.25, 'bench-b'), engine.empty([product.m, product.n], 'f32', 'bench-c')];
+  const tensors: Tensor[] = [
+    engine.fill(aShape, 0.5, 'bench-a'),
+    engine.fill(bShape, 0.25, 'bench-b'),
+    engine.empty([product.m, product.n], 'f32', 'bench-c'),
+  ];
   const [a, b, c] = tensors as [Tensor, Tensor, Tensor];
   try {
     const compileStarted = performance.now();
@@ -75,9 +92,13 @@ export async function timeKernel(engine: Engine, kernel: MatmulKernelName, produ
     for (let round = 0; round < rounds; round++) {
       // Sleep for 80 % of the fastest round so far, so the sleep never inflates a measurement.
       const expected = perProduct.length ? 0.8 * Math.min(...perProduct) * reps : 0;
-      const ms = await timeSubmitted(engine, () => {
-        for (let r = 0; r < reps; r++) dispatchMatmul(engine, kernel, g, a, b, c);
-      }, expected);
+      const ms = await timeSubmitted(
+        engine,
+        () => {
+          for (let r = 0; r < reps; r++) dispatchMatmul(engine, kernel, g, a, b, c);
+        },
+        expected,
+      );
       perProduct.push(ms / reps);
     }
     const [error] = engine.gpu.takeErrors();
@@ -100,7 +121,8 @@ const timedSize = 256;
 export const matmulTunable: Tunable<MatmulVariant> = {
   name: 'matmul',
   candidates: matmulVariants,
-  version: () => (cachedVersion ??= `matmul-${hashSources((Object.keys(matmulKernels) as MatmulKernelName[]).flatMap((name) => [name, matmulSource(name)]))}`),
+  version: () =>
+    (cachedVersion ??= `matmul-${hashSources((Object.keys(matmulKernels) as MatmulKernelName[]).flatMap((name) => [name, matmulSource(name)]))}`),
   adapterDefault: (engine) => (isSoftwareAdapter(engine.gpu.adapter) ? 'register' : 'tiled'),
   workload: `a ${timedSize}³ product`,
   async time(engine, variant) {

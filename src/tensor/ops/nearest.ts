@@ -36,22 +36,41 @@ export interface TopKOptions {
   bias?: Tensor;
   /** Overrides the engine's tuned choice (tests, benchmarks). */
   method?: TopKMethod;
-  /** Largest score matrix the matmul method writes at once (within the binding limit); more queries are searched in chunks. */
+  /**
+   * Largest score matrix the matmul method writes at once (within the binding limit); more queries are searched in
+   * chunks.
+   */
   scoreChunkBytes?: number;
 }
 
 function checkK(k: number): void {
-  if (!Number.isInteger(k) || k < 1 || k > maxTopK) throw new Error(`k must be an integer from 1 to ${maxTopK}, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > maxTopK)
+    throw new Error(`k must be an integer from 1 to ${maxTopK}, got ${k}`);
 }
 
 const params = (n: number, v: number, m: number, k: number, tiles: number, cosine: boolean, bias: boolean) =>
   [n, v, m, k, tiles, cosine ? 1 : 0, bias ? 1 : 0].map((u32) => ({ u32 }));
 
 /** Pass 2: each query's best k over its tiles' partial lists (scaled by 1/‖query‖ for cosine). */
-function mergeTiles(engine: Engine, queries: Tensor, partialScores: Tensor, partialIds: Tensor, uniforms: ReturnType<typeof params>, n: number, k: number): TopK {
+function mergeTiles(
+  engine: Engine,
+  queries: Tensor,
+  partialScores: Tensor,
+  partialIds: Tensor,
+  uniforms: ReturnType<typeof params>,
+  n: number,
+  k: number,
+): TopK {
   const scores = engine.empty([n, k], 'f32', 'topk-scores');
   const ids = engine.empty([n, k], 'i32', 'topk-ids');
-  engine.run({ shader: 'nearest', entry: 'merge_main', uniforms, buffers: [queries, partialScores, partialIds, scores, ids], workgroups: grid1d(n, 64), label: 'topk.merge' });
+  engine.run({
+    shader: 'nearest',
+    entry: 'merge_main',
+    uniforms,
+    buffers: [queries, partialScores, partialIds, scores, ids],
+    workgroups: grid1d(n, 64),
+    label: 'topk.merge',
+  });
   partialScores.release();
   partialIds.release();
   return { ids, scores };
@@ -64,7 +83,14 @@ function topKOfScores(engine: Engine, x: Tensor, k: number, queries: Tensor, cos
   const uniforms = params(n, v, queries.shape[1] ?? 0, k, tiles, cosine, bias !== undefined);
   const partialScores = engine.empty([n, tiles, k], 'f32', 'topk-partial-scores');
   const partialIds = engine.empty([n, tiles, k], 'i32', 'topk-partial-ids');
-  engine.run({ shader: 'nearest', entry: 'topk_scores_main', uniforms, buffers: [x, partialScores, partialIds, bias ?? x], workgroups: grid1d(n * tiles, 64), label: 'topk.scores' });
+  engine.run({
+    shader: 'nearest',
+    entry: 'topk_scores_main',
+    uniforms,
+    buffers: [x, partialScores, partialIds, bias ?? x],
+    workgroups: grid1d(n * tiles, 64),
+    label: 'topk.scores',
+  });
   return mergeTiles(engine, queries, partialScores, partialIds, uniforms, n, k);
 }
 
@@ -76,11 +102,26 @@ function fusedTopK(engine: Engine, queries: Tensor, table: Tensor, k: number, co
   const partialScores = engine.empty([n, tiles, k], 'f32', 'topk-partial-scores');
   const partialIds = engine.empty([n, tiles, k], 'i32', 'topk-partial-ids');
   // Without a bias any f32 buffer fills the binding; the kernel does not read it.
-  engine.run({ shader: 'nearest', entry: 'topk_tiles_main', uniforms, buffers: [queries, table, partialScores, partialIds, bias ?? table], workgroups: [Math.ceil(n / queriesPerGroup), tiles], label: 'topk.tiles' });
+  engine.run({
+    shader: 'nearest',
+    entry: 'topk_tiles_main',
+    uniforms,
+    buffers: [queries, table, partialScores, partialIds, bias ?? table],
+    workgroups: [Math.ceil(n / queriesPerGroup), tiles],
+    label: 'topk.tiles',
+  });
   return mergeTiles(engine, queries, partialScores, partialIds, uniforms, n, k);
 }
 
-function matmulTopK(engine: Engine, queries: Tensor, table: Tensor, k: number, cosine: boolean, bias: Tensor | undefined, chunkBytes: number): TopK {
+function matmulTopK(
+  engine: Engine,
+  queries: Tensor,
+  table: Tensor,
+  k: number,
+  cosine: boolean,
+  bias: Tensor | undefined,
+  chunkBytes: number,
+): TopK {
   const [n] = queries.shape as [number];
   const [v] = table.shape as [number];
   const chunk = Math.max(1, Math.floor(Math.min(chunkBytes, engine.limits.maxStorageBufferBindingSize) / (4 * v)));
@@ -97,7 +138,16 @@ function matmulTopK(engine: Engine, queries: Tensor, table: Tensor, k: number, c
     parts.push(search(rows));
     rows.release();
   }
-  const joined = { ids: concat(parts.map((p) => p.ids), 0), scores: concat(parts.map((p) => p.scores), 0) };
+  const joined = {
+    ids: concat(
+      parts.map((p) => p.ids),
+      0,
+    ),
+    scores: concat(
+      parts.map((p) => p.scores),
+      0,
+    ),
+  };
   for (const p of parts) {
     p.ids.release();
     p.scores.release();
@@ -109,17 +159,29 @@ function matmulTopK(engine: Engine, queries: Tensor, table: Tensor, k: number, c
  * For each query row, the k table rows with the highest query·row (+ bias[row]: a softmax head's
  * logits), or cosine with `cosine` for a table of unit rows, by the engine's tuned method.
  */
-export function topKByDot(engine: Engine, queries: Tensor, table: Tensor, k: number, { cosine = false, bias, method, scoreChunkBytes = 32 * 2 ** 20 }: TopKOptions = {}): TopK {
+export function topKByDot(
+  engine: Engine,
+  queries: Tensor,
+  table: Tensor,
+  k: number,
+  { cosine = false, bias, method, scoreChunkBytes = 32 * 2 ** 20 }: TopKOptions = {},
+): TopK {
   const [, m] = queries.shape as [number, number];
   const [v] = table.shape as [number];
   if (queries.rank !== 2 || table.rank !== 2 || table.shape[1] !== m) {
-    throw new Error(`topKByDot expects queries [N,m] and table [V,m], got ${describeShape(queries.shape)} and ${describeShape(table.shape)}`);
+    throw new Error(
+      `topKByDot expects queries [N,m] and table [V,m], got ${describeShape(queries.shape)} and ${describeShape(table.shape)}`,
+    );
   }
   checkK(k);
   if (bias && bias.size !== v) throw new Error(`topKByDot: bias has ${bias.size} values for ${v} table rows`);
   if (bias && cosine) throw new Error('topKByDot: a bias makes no sense with cosine scores');
   const fused = (method ?? currentChoice(engine, topKTunable).choice) === 'fused';
-  return engine.withoutGradients(() => (fused ? fusedTopK(engine, queries, table, k, cosine, bias) : matmulTopK(engine, queries, table, k, cosine, bias, scoreChunkBytes)));
+  return engine.withoutGradients(() =>
+    fused
+      ? fusedTopK(engine, queries, table, k, cosine, bias)
+      : matmulTopK(engine, queries, table, k, cosine, bias, scoreChunkBytes),
+  );
 }
 
 /** The k largest entries of each row of x [N, V], best first, ties to the lower column. */
@@ -142,11 +204,16 @@ export const topKTunable: Tunable<TopKMethod> = {
   workload: `${timed.n} queries × ${timed.v} rows of ${timed.m}, top-${timed.k}`,
   async time(engine, method) {
     // Scores spread like real ones, so the selection does its usual work (constant data would tie everywhere).
-    const values = (count: number, phase: number) => Float32Array.from({ length: count }, (_, i) => Math.sin(i * 12.9898 + phase));
+    const values = (count: number, phase: number) =>
+      Float32Array.from({ length: count }, (_, i) => Math.sin(i * 12.9898 + phase));
     const queries = engine.tensor(values(timed.n * timed.m, 1), [timed.n, timed.m], 'f32', 'tune-queries');
     const table = engine.tensor(values(timed.v * timed.m, 2), [timed.v, timed.m], 'f32', 'tune-table');
     try {
-      return await medianSubmitMs(engine, () => engine.tidy(() => void topKByDot(engine, queries, table, timed.k, { method })), 3);
+      return await medianSubmitMs(
+        engine,
+        () => engine.tidy(() => void topKByDot(engine, queries, table, timed.k, { method })),
+        3,
+      );
     } finally {
       queries.release();
       table.release();

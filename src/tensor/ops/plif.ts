@@ -55,18 +55,44 @@ export interface ScanOptions {
  * pass over the ⌈n/256⌉ block sums, then a running sum through each block. Deterministic. `values` holds the scanned
  * values in scan order (the softplus of src, for the PLIF slopes). Not differentiable.
  */
-export function exclusiveScan(engine: Engine, src: Tensor, options: ScanOptions = {}): { sums: Tensor; values: Tensor } {
+export function exclusiveScan(
+  engine: Engine,
+  src: Tensor,
+  options: ScanOptions = {},
+): { sums: Tensor; values: Tensor } {
   const n = src.size;
   const blocks = Math.ceil(n / block);
-  if (n < 1 || blocks > 65535 * 64) throw new Error(`exclusiveScan takes 1 to ${65535 * 64 * block} values, got ${src}`);
+  if (n < 1 || blocks > 65535 * 64)
+    throw new Error(`exclusiveScan takes 1 to ${65535 * 64 * block} values, got ${src}`);
   const uniforms = uniformsOf({ n, grid: { pieces: n, range: 1 }, ...options });
   const values = engine.empty([n], 'f32', 'scan.values');
   const offsets = engine.empty([blocks], 'f32', 'scan.offsets');
   const sums = engine.empty([n], 'f32', 'scan.sums');
   const groups: [number] = [Math.ceil(blocks / 64)];
-  engine.run({ shader: 'plif', entry: 'scan_reduce_main', uniforms, buffers: [src, values, offsets], workgroups: groups, label: 'scan.reduce' });
-  engine.run({ shader: 'plif', entry: 'scan_offsets_main', uniforms, buffers: [offsets], workgroups: [1], label: 'scan.offsets' });
-  engine.run({ shader: 'plif', entry: 'scan_apply_main', uniforms, buffers: [values, offsets, sums], workgroups: groups, label: 'scan.apply' });
+  engine.run({
+    shader: 'plif',
+    entry: 'scan_reduce_main',
+    uniforms,
+    buffers: [src, values, offsets],
+    workgroups: groups,
+    label: 'scan.reduce',
+  });
+  engine.run({
+    shader: 'plif',
+    entry: 'scan_offsets_main',
+    uniforms,
+    buffers: [offsets],
+    workgroups: [1],
+    label: 'scan.offsets',
+  });
+  engine.run({
+    shader: 'plif',
+    entry: 'scan_apply_main',
+    uniforms,
+    buffers: [values, offsets, sums],
+    workgroups: groups,
+    label: 'scan.apply',
+  });
   offsets.release();
   return { sums, values };
 }
@@ -79,14 +105,35 @@ function slopeGradient(engine: Engine, g: Tensor, { x, theta, grid }: PlifSaved)
   const parts = plifPartials(n);
   const uniforms = uniformsOf({ n, grid, span: Math.ceil(n / parts), parts });
   const partials = engine.empty([parts, 2, grid.pieces], 'f32', 'plif.partials');
-  engine.run({ shader: 'plif', entry: 'plif_histogram_main', uniforms, buffers: [x, g, partials], workgroups: [parts], label: 'plif.histogram' });
+  engine.run({
+    shader: 'plif',
+    entry: 'plif_histogram_main',
+    uniforms,
+    buffers: [x, g, partials],
+    workgroups: [parts],
+    label: 'plif.histogram',
+  });
   const mass = engine.empty([grid.pieces], 'f32', 'plif.mass');
   const moment = engine.empty([grid.pieces], 'f32', 'plif.moment');
-  engine.run({ shader: 'plif', entry: 'plif_merge_main', uniforms, buffers: [partials, mass, moment], workgroups: grid1d(grid.pieces), label: 'plif.merge' });
+  engine.run({
+    shader: 'plif',
+    entry: 'plif_merge_main',
+    uniforms,
+    buffers: [partials, mass, moment],
+    workgroups: grid1d(grid.pieces),
+    label: 'plif.merge',
+  });
   partials.release();
   const above = exclusiveScan(engine, mass, { reverse: true });
   const dtheta = engine.empty(theta.shape, 'f32', 'plif.dtheta');
-  engine.run({ shader: 'plif', entry: 'plif_dtheta_main', uniforms, buffers: [theta, above.sums, moment, dtheta], workgroups: grid1d(grid.pieces), label: 'plif.dtheta' });
+  engine.run({
+    shader: 'plif',
+    entry: 'plif_dtheta_main',
+    uniforms,
+    buffers: [theta, above.sums, moment, dtheta],
+    workgroups: grid1d(grid.pieces),
+    label: 'plif.dtheta',
+  });
   for (const t of [mass, moment, above.sums, above.values]) t.release();
   return dtheta;
 }
@@ -103,7 +150,14 @@ const plifOp: Op<[Tensor, Tensor, PlifGrid], PlifSaved> = {
     const { sums: c, values: w } = exclusiveScan(engine, theta, { softplus: true });
     const y = engine.empty(x.shape, 'f32', 'plif.y');
     if (x.size > 0) {
-      engine.run({ shader: 'plif', entry: 'plif_forward_main', uniforms: uniformsOf({ n: x.size, grid }), buffers: [x, w, c, y], workgroups: grid1d(x.size), label: 'plif' });
+      engine.run({
+        shader: 'plif',
+        entry: 'plif_forward_main',
+        uniforms: uniformsOf({ n: x.size, grid }),
+        buffers: [x, w, c, y],
+        workgroups: grid1d(x.size),
+        label: 'plif',
+      });
     }
     c.release();
     return { out: y, saved: { x, theta, w, grid } };
@@ -113,7 +167,14 @@ const plifOp: Op<[Tensor, Tensor, PlifGrid], PlifSaved> = {
     let dx: Tensor | undefined;
     if (needs[0] && x.size > 0) {
       dx = engine.empty(x.shape, 'f32', 'plif.dx');
-      engine.run({ shader: 'plif', entry: 'plif_dx_main', uniforms: uniformsOf({ n: x.size, grid }), buffers: [x, w, g, dx], workgroups: grid1d(x.size), label: 'plif.dx' });
+      engine.run({
+        shader: 'plif',
+        entry: 'plif_dx_main',
+        uniforms: uniformsOf({ n: x.size, grid }),
+        buffers: [x, w, g, dx],
+        workgroups: grid1d(x.size),
+        label: 'plif.dx',
+      });
     }
     return [dx, needs[1] && x.size > 0 ? slopeGradient(engine, g, saved) : undefined];
   },

@@ -14,7 +14,8 @@ export interface RowLayout {
 
 export function lastAxisLayout(shape: Shape, what: string): RowLayout {
   const width = shape.at(-1);
-  if (width === undefined || width < 1) throw new Error(`${what} needs a non-empty last axis, got ${describeShape(shape)}`);
+  if (width === undefined || width < 1)
+    throw new Error(`${what} needs a non-empty last axis, got ${describeShape(shape)}`);
   const outShape = shape.slice(0, -1);
   return { rows: outShape.reduce((a, b) => a * b, 1), width, outShape };
 }
@@ -25,7 +26,13 @@ function wholeTensorLayout(shape: Shape, what: string): RowLayout {
   return { rows: 1, width, outShape: [1] };
 }
 
-function runRowSum(engine: Engine, x: Tensor, { rows, width, outShape }: RowLayout, scale: number, label: string): Tensor {
+function runRowSum(
+  engine: Engine,
+  x: Tensor,
+  { rows, width, outShape }: RowLayout,
+  scale: number,
+  label: string,
+): Tensor {
   const out = engine.empty(outShape, 'f32', label);
   engine.run({
     shader: 'reduce',
@@ -40,7 +47,12 @@ function runRowSum(engine: Engine, x: Tensor, { rows, width, outShape }: RowLayo
 }
 
 /** Row maxima and the first column attaining each (ties → lowest index). */
-function runRowMax(engine: Engine, x: Tensor, { rows, width, outShape }: RowLayout, label: string): { values: Tensor; indices: Tensor } {
+function runRowMax(
+  engine: Engine,
+  x: Tensor,
+  { rows, width, outShape }: RowLayout,
+  label: string,
+): { values: Tensor; indices: Tensor } {
   const values = engine.empty(outShape, 'f32', label);
   const indices = engine.empty(outShape, 'i32', `${label}.index`);
   engine.run({
@@ -58,7 +70,11 @@ function runRowMax(engine: Engine, x: Tensor, { rows, width, outShape }: RowLayo
 type SumSaved = { layout: RowLayout; inputShape: Shape; scale: number };
 
 /** Sum (or mean, when `mean`) over each row of `layoutOf(x.shape)`; the gradient is broadcast back. */
-function rowSumOp(name: string, layoutOf: (shape: Shape, what: string) => RowLayout, mean: boolean): Op<[Tensor], SumSaved> {
+function rowSumOp(
+  name: string,
+  layoutOf: (shape: Shape, what: string) => RowLayout,
+  mean: boolean,
+): Op<[Tensor], SumSaved> {
   return {
     name,
     forward(engine, x) {
@@ -115,7 +131,8 @@ const logSumExpRowsOp: Op<[Tensor, Tensor | undefined], LseSaved> = {
   name: 'logSumExpRows',
   forward(engine, x, skip) {
     const { rows, width, outShape } = lastAxisLayout(x.shape, 'logSumExpRows');
-    if (skip && (skip.dtype !== 'i32' || skip.size !== rows)) throw new Error(`logSumExpRows needs an i32 skip list of ${rows} rows, got ${skip}`);
+    if (skip && (skip.dtype !== 'i32' || skip.size !== rows))
+      throw new Error(`logSumExpRows needs an i32 skip list of ${rows} rows, got ${skip}`);
     const out = engine.empty(outShape, 'f32', 'logSumExpRows');
     const b = lseBindings(x, skip, rows, width);
     engine.run({

@@ -17,7 +17,10 @@ interface Region {
 }
 
 /** Left-pads to rank 4: a size-1 dim with stride 0 adds nothing to an offset. */
-const pad = (values: readonly number[], fill: number) => [...Array<number>(maxRank - values.length).fill(fill), ...values];
+const pad = (values: readonly number[], fill: number) => [
+  ...Array<number>(maxRank - values.length).fill(fill),
+  ...values,
+];
 
 /** Elements along the last dim one invocation copies (RUN in shaders/shape.wgsl). */
 const copyRun = 16;
@@ -31,7 +34,15 @@ function copyRegion(engine: Engine, src: Tensor, dst: Tensor, r: Region, label: 
   engine.run({
     shader: 'shape',
     entry: 'copy_main',
-    uniforms: [runs, r.srcOffset, r.dstOffset, runsPerRow, ...pad(r.shape, 1), ...pad(r.srcStrides, 0), ...pad(r.dstStrides, 0)].map((u32) => ({ u32 })),
+    uniforms: [
+      runs,
+      r.srcOffset,
+      r.dstOffset,
+      runsPerRow,
+      ...pad(r.shape, 1),
+      ...pad(r.srcStrides, 0),
+      ...pad(r.dstStrides, 0),
+    ].map((u32) => ({ u32 })),
     buffers: [src, dst],
     workgroups: grid1d(runs),
     label,
@@ -53,21 +64,57 @@ function readWindow(engine: Engine, x: Tensor, axis: number, start: number, leng
   const shape = x.shape.map((d, i) => (i === axis ? length : d));
   const out = engine.empty(shape, x.dtype, 'slice');
   const strides = contiguousStrides(x.shape);
-  copyRegion(engine, x, out, { shape, srcOffset: start * strides[axis]!, srcStrides: strides, dstOffset: 0, dstStrides: contiguousStrides(shape) }, 'slice');
+  copyRegion(
+    engine,
+    x,
+    out,
+    {
+      shape,
+      srcOffset: start * strides[axis]!,
+      srcStrides: strides,
+      dstOffset: 0,
+      dstStrides: contiguousStrides(shape),
+    },
+    'slice',
+  );
   return out;
 }
 
 /** Writes `block` into `into`'s window starting at `start` along `axis`. */
 function writeWindow(engine: Engine, block: Tensor, into: Tensor, axis: number, start: number, label: string): void {
   const strides = contiguousStrides(into.shape);
-  copyRegion(engine, block, into, { shape: block.shape, srcOffset: 0, srcStrides: contiguousStrides(block.shape), dstOffset: start * strides[axis]!, dstStrides: strides }, label);
+  copyRegion(
+    engine,
+    block,
+    into,
+    {
+      shape: block.shape,
+      srcOffset: 0,
+      srcStrides: contiguousStrides(block.shape),
+      dstOffset: start * strides[axis]!,
+      dstStrides: strides,
+    },
+    label,
+  );
 }
 
 function permuted(engine: Engine, x: Tensor, axes: readonly number[]): Tensor {
   const shape = axes.map((a) => x.shape[a]!);
   const out = engine.empty(shape, x.dtype, 'permute');
   const strides = contiguousStrides(x.shape);
-  copyRegion(engine, x, out, { shape, srcOffset: 0, srcStrides: axes.map((a) => strides[a]!), dstOffset: 0, dstStrides: contiguousStrides(shape) }, 'permute');
+  copyRegion(
+    engine,
+    x,
+    out,
+    {
+      shape,
+      srcOffset: 0,
+      srcStrides: axes.map((a) => strides[a]!),
+      dstOffset: 0,
+      dstStrides: contiguousStrides(shape),
+    },
+    'permute',
+  );
   return out;
 }
 
@@ -89,7 +136,10 @@ const permuteOp: Op<[Tensor, readonly number[]], readonly number[]> = {
   forward(engine, x, axes) {
     checkRank('permute', x.shape);
     const isPermutation = axes.length === x.rank && [...axes].sort((a, b) => a - b).every((a, i) => a === i);
-    if (!isPermutation) throw new Error(`permute: axes [${axes.join(', ')}] are not a permutation of the axes of ${describeShape(x.shape)}`);
+    if (!isPermutation)
+      throw new Error(
+        `permute: axes [${axes.join(', ')}] are not a permutation of the axes of ${describeShape(x.shape)}`,
+      );
     return { out: permuted(engine, x, axes), saved: axes };
   },
   backward(engine, g, axes) {
@@ -106,8 +156,16 @@ const sliceOp: Op<[Tensor, number, number, number], SliceSaved> = {
   forward(engine, x, axis, start, length) {
     checkRank('slice', x.shape);
     checkAxis('slice', x.shape, axis);
-    if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 0 || start + length > x.shape[axis]!) {
-      throw new Error(`slice: window [${start}, ${start + length}) does not fit axis ${axis} of ${describeShape(x.shape)}`);
+    if (
+      !Number.isInteger(start) ||
+      !Number.isInteger(length) ||
+      start < 0 ||
+      length < 0 ||
+      start + length > x.shape[axis]!
+    ) {
+      throw new Error(
+        `slice: window [${start}, ${start + length}) does not fit axis ${axis} of ${describeShape(x.shape)}`,
+      );
     }
     return { out: readWindow(engine, x, axis, start, length), saved: { shape: x.shape, axis, start } };
   },
@@ -129,9 +187,12 @@ const concatOp: Op<[number, ...Tensor[]], ConcatSaved> = {
     if (!first) throw new Error('concat needs at least one tensor');
     checkRank('concat', first.shape);
     checkAxis('concat', first.shape, axis);
-    const fits = (p: Tensor) => p.dtype === first.dtype && p.rank === first.rank && p.shape.every((d, i) => i === axis || d === first.shape[i]);
+    const fits = (p: Tensor) =>
+      p.dtype === first.dtype && p.rank === first.rank && p.shape.every((d, i) => i === axis || d === first.shape[i]);
     if (!parts.every(fits)) {
-      throw new Error(`concat: shapes ${parts.map((p) => `${p.dtype}${describeShape(p.shape)}`).join(', ')} differ outside axis ${axis}`);
+      throw new Error(
+        `concat: shapes ${parts.map((p) => `${p.dtype}${describeShape(p.shape)}`).join(', ')} differ outside axis ${axis}`,
+      );
     }
     const lengths = parts.map((p) => p.shape[axis]!);
     const starts: number[] = [];
@@ -140,7 +201,11 @@ const concatOp: Op<[number, ...Tensor[]], ConcatSaved> = {
       starts.push(total);
       total += length;
     }
-    const out = engine.empty(first.shape.map((d, i) => (i === axis ? total : d)), first.dtype, 'concat');
+    const out = engine.empty(
+      first.shape.map((d, i) => (i === axis ? total : d)),
+      first.dtype,
+      'concat',
+    );
     parts.forEach((p, i) => writeWindow(engine, p, out, axis, starts[i]!, 'concat'));
     return { out, saved: { axis, starts, lengths } };
   },

@@ -36,7 +36,13 @@ function uniformsOf({ rows, width, blockRows, causal, keyLengths }: SoftmaxGeome
   ];
 }
 
-function run(engine: Engine, entry: string, g: SoftmaxGeometry, buffers: [Tensor, Tensor, ...Tensor[]], label: string): void {
+function run(
+  engine: Engine,
+  entry: string,
+  g: SoftmaxGeometry,
+  buffers: [Tensor, Tensor, ...Tensor[]],
+  label: string,
+): void {
   const [first, ...rest] = buffers;
   // Without key lengths the shader never reads @2, but the entry point declares it: bind @1 again.
   engine.run({

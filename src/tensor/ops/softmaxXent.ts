@@ -18,7 +18,9 @@ const softmaxCrossEntropyOp: Op<[Tensor, Tensor, number], XentSaved> = {
     }
     const [rows, width] = logits.shape as [number, number];
     if (targets.dtype !== 'i32' || targets.size !== rows) {
-      throw new Error(`softmaxCrossEntropy needs i32 targets of ${rows} values for logits ${describeShape(logits.shape)}, got ${targets}`);
+      throw new Error(
+        `softmaxCrossEntropy needs i32 targets of ${rows} values for logits ${describeShape(logits.shape)}, got ${targets}`,
+      );
     }
     const loss = engine.empty([rows], 'f32', 'xent.loss');
     const lse = engine.empty([rows], 'f32', 'xent.lse');
@@ -54,6 +56,10 @@ export const softmaxXentOps = { softmaxCrossEntropy: softmaxCrossEntropyOp };
  * Per-row loss lse(logits[r]) − logits[r, targets[r]], shape [N]; 0 for rows whose target is
  * `ignoreIndex`, NaN for any other target outside [0, V). Targets take no gradient.
  */
-export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, { ignoreIndex = -1 }: SoftmaxCrossEntropyOptions = {}): Tensor {
+export function softmaxCrossEntropy(
+  logits: Tensor,
+  targets: Tensor,
+  { ignoreIndex = -1 }: SoftmaxCrossEntropyOptions = {},
+): Tensor {
   return apply(softmaxCrossEntropyOp, logits, targets, ignoreIndex);
 }

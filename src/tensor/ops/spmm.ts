@@ -31,7 +31,9 @@ export interface SparseOperand {
 function uploadCsr(engine: Engine, a: CsrMatrix, label: string): CsrTensors {
   const nnz = a.columns.length;
   if (a.offsets.length !== a.rows + 1 || a.values.length !== nnz || a.offsets[a.rows] !== nnz) {
-    throw new Error(`Sparse matrix '${label}' is not valid CSR: ${a.rows} rows, ${a.offsets.length} offsets, ${nnz} columns, ${a.values.length} values`);
+    throw new Error(
+      `Sparse matrix '${label}' is not valid CSR: ${a.rows} rows, ${a.offsets.length} offsets, ${nnz} columns, ${a.values.length} values`,
+    );
   }
   return {
     rows: a.rows,
@@ -44,7 +46,12 @@ function uploadCsr(engine: Engine, a: CsrMatrix, label: string): CsrTensors {
 }
 
 /** Uploads A and its transpose (computed here on the CPU). The caller releases them with releaseSparse. */
-export function uploadSparse(engine: Engine, a: CsrMatrix, label = 'sparse', transposed: CsrMatrix = transposeCsr(a)): SparseOperand {
+export function uploadSparse(
+  engine: Engine,
+  a: CsrMatrix,
+  label = 'sparse',
+  transposed: CsrMatrix = transposeCsr(a),
+): SparseOperand {
   return { matrix: uploadCsr(engine, a, label), transposed: uploadCsr(engine, transposed, `${label}ᵀ`) };
 }
 
@@ -53,10 +60,17 @@ export function releaseSparse(operand: SparseOperand): void {
 }
 
 /** Y = A·X, or Aᵀ·X with `transpose`; X is f32 [cols×width] (rows×width when transposed), width a multiple of 4. */
-export function sparseTimesDense(engine: Engine, operand: SparseOperand, x: Tensor, { transpose = false } = {}): Tensor {
+export function sparseTimesDense(
+  engine: Engine,
+  operand: SparseOperand,
+  x: Tensor,
+  { transpose = false } = {},
+): Tensor {
   const a = transpose ? operand.transposed : operand.matrix;
   if (x.rank !== 2 || x.dtype !== 'f32' || x.shape[0] !== a.cols || x.shape[1]! % 4 !== 0) {
-    throw new Error(`sparseTimesDense: X must be f32 [${a.cols}×width], width a multiple of 4, for ${transpose ? 'Aᵀ' : 'A'} of ${a.rows}×${a.cols}, got ${x}`);
+    throw new Error(
+      `sparseTimesDense: X must be f32 [${a.cols}×width], width a multiple of 4, for ${transpose ? 'Aᵀ' : 'A'} of ${a.rows}×${a.cols}, got ${x}`,
+    );
   }
   const width = x.shape[1]!;
   const y = engine.empty([a.rows, width], 'f32', transpose ? 'spmm_t' : 'spmm');

@@ -11,7 +11,10 @@ export const tunables: readonly Tunable[] = [matmulTunable, topKTunable];
 /** How one decision went: the line the self-test shows, or why timing failed (the adapter default then stays). */
 export type TunedKernel = { name: string; choice: string; line: string } | { name: string; error: string };
 
-/** Settles every decision for this engine from the store, timing those it lacks. A failed timing is reported, not thrown. */
+/**
+ * Settles every decision for this engine from the store, timing those it lacks. A failed timing is reported, not
+ * thrown.
+ */
 export async function tuneKernels(engine: Engine, store?: KernelChoiceStore): Promise<TunedKernel[]> {
   const tuned: TunedKernel[] = [];
   for (const tunable of tunables) {
@@ -27,5 +30,7 @@ export async function tuneKernels(engine: Engine, store?: KernelChoiceStore): Pr
 
 /** The self-test's lines, one per decision. */
 export function describeTuned(tuned: readonly TunedKernel[]): string[] {
-  return tuned.map((t) => ('error' in t ? `${t.name}: timing failed (${t.error}); the adapter's default stays` : t.line));
+  return tuned.map((t) =>
+    'error' in t ? `${t.name}: timing failed (${t.error}); the adapter's default stays` : t.line,
+  );
 }

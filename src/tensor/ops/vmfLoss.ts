@@ -14,9 +14,18 @@ function params(rows: number, m: number, options: VmfLossOptions): UniformField[
   const v = m / 2 - 1;
   const { a, b, c, lambda } = vmfTerms(options.regularizer);
   return [
-    { u32: rows }, { u32: m }, { u32: options.approximate ? 1 : 0 }, { u32: 0 },
-    { f32: v }, { f32: logGamma(v + 1) }, { f32: (m / 2) * Math.log(2 * Math.PI) },
-    { f32: a }, { f32: b }, { f32: c }, { f32: lambda }, { f32: minKappa },
+    { u32: rows },
+    { u32: m },
+    { u32: options.approximate ? 1 : 0 },
+    { u32: 0 },
+    { f32: v },
+    { f32: logGamma(v + 1) },
+    { f32: (m / 2) * Math.log(2 * Math.PI) },
+    { f32: a },
+    { f32: b },
+    { f32: c },
+    { f32: lambda },
+    { f32: minKappa },
   ];
 }
 

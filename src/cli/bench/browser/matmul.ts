@@ -20,7 +20,9 @@ function estimator(maxProductMs: number) {
     skipReason(implementation: string, shape: PeerProduct): string | undefined {
       const rate = rates.get(implementation);
       const estimate = rate === undefined ? 0 : productFlops(shape) / (rate * 1e6);
-      return estimate > maxProductMs ? `skipped: about ${(estimate / 1000).toFixed(0)} s per product at its rate on a smaller shape` : undefined;
+      return estimate > maxProductMs
+        ? `skipped: about ${(estimate / 1000).toFixed(0)} s per product at its rate on a smaller shape`
+        : undefined;
     },
     note(implementation: string, gflops: number) {
       rates.set(implementation, Math.min(gflops, rates.get(implementation) ?? Infinity));
@@ -29,16 +31,33 @@ function estimator(maxProductMs: number) {
 }
 
 function row(shape: PeerProduct, implementation: string, m: Measurement): PeerRow {
-  return { shape, implementation, gflops: productFlops(shape) / (m.medianMs * 1e6), medianMs: m.medianMs, runs: m.runs, firstMs: m.firstMs };
+  return {
+    shape,
+    implementation,
+    gflops: productFlops(shape) / (m.medianMs * 1e6),
+    medianMs: m.medianMs,
+    runs: m.runs,
+    firstMs: m.firstMs,
+  };
 }
 
-async function timeContinuum(engine: Engine, shape: PeerProduct, kernel: MatmulKernelName, budgetMs: number): Promise<Measurement> {
+async function timeContinuum(
+  engine: Engine,
+  shape: PeerProduct,
+  kernel: MatmulKernelName,
+  budgetMs: number,
+): Promise<Measurement> {
   const { m, k, n, transposeB } = shape;
   const a = engine.fill([m, k], 0.5, 'bench.a');
   const b = engine.fill(transposeB ? [n, k] : [k, n], 0.25, 'bench.b');
   try {
     const measurement = await measure(
-      (expectedMs) => timeSubmitted(engine, () => engine.withoutGradients(() => engine.tidy(() => void matmul(a, b, { transposeB, kernel }))), expectedMs),
+      (expectedMs) =>
+        timeSubmitted(
+          engine,
+          () => engine.withoutGradients(() => engine.tidy(() => void matmul(a, b, { transposeB, kernel }))),
+          expectedMs,
+        ),
       { budgetMs },
     );
     const [error] = engine.gpu.takeErrors();
@@ -76,7 +95,8 @@ async function timeTfjs(shape: PeerProduct, budgetMs: number): Promise<Measureme
 async function run(shapes: PeerProduct[], { budgetMs, maxProductMs }: PeerOptions): Promise<PeerReport> {
   const gpu = await acquireGpu(navigator.gpu);
   const engine = new Engine(gpu);
-  if (!(await tf.setBackend('webgpu'))) throw new Error('TensorFlow.js could not start its WebGPU backend on this adapter');
+  if (!(await tf.setBackend('webgpu')))
+    throw new Error('TensorFlow.js could not start its WebGPU backend on this adapter');
   await tf.ready();
   const estimate = estimator(maxProductMs);
   const rows: PeerRow[] = [];
@@ -89,18 +109,28 @@ async function run(shapes: PeerProduct[], { budgetMs, maxProductMs }: PeerOption
         result = await time();
         estimate.note(implementation, result.gflops!);
       } catch (error) {
-        result = { shape, implementation, skipped: `failed: ${error instanceof Error ? error.message : String(error)}` };
+        result = {
+          shape,
+          implementation,
+          skipped: `failed: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
     }
     rows.push(result);
     // The driver echoes "bench:" lines as progress.
-    console.log(`bench: ${implementation} ${shape.m}×${shape.k}×${shape.n}: ${result.gflops === undefined ? result.skipped : `${result.gflops.toFixed(2)} GFLOP/s`}`);
+    console.log(
+      `bench: ${implementation} ${shape.m}×${shape.k}×${shape.n}: ${result.gflops === undefined ? result.skipped : `${result.gflops.toFixed(2)} GFLOP/s`}`,
+    );
   };
   for (const shape of shapes) {
     // Each kernel on the layouts it can read (the vec4 kernels need their operands contiguous).
     const geometry = productGeometry(shape).geometry;
-    for (const kernel of (Object.keys(matmulKernels) as MatmulKernelName[]).filter((name) => kernelAccepts(name, geometry))) {
-      await attempt(`continuum:${kernel}`, shape, async () => row(shape, `continuum:${kernel}`, await timeContinuum(engine, shape, kernel, budgetMs)));
+    for (const kernel of (Object.keys(matmulKernels) as MatmulKernelName[]).filter((name) =>
+      kernelAccepts(name, geometry),
+    )) {
+      await attempt(`continuum:${kernel}`, shape, async () =>
+        row(shape, `continuum:${kernel}`, await timeContinuum(engine, shape, kernel, budgetMs)),
+      );
     }
     await attempt('tfjs-webgpu', shape, async () => row(shape, 'tfjs-webgpu', await timeTfjs(shape, budgetMs)));
   }

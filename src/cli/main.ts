@@ -19,7 +19,7 @@ async function selfTest(options: { json?: boolean; filter?: string }): Promise<n
   const results = await runSelfTest(engine, checks, (r, i, n) => {
     if (!options.json && process.stderr.isTTY) process.stderr.write(`\r${i}/${n} ${r.kernel}`.padEnd(60));
   });
-  if (!options.json && process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
+  if (!options.json && process.stderr.isTTY) process.stderr.write(`${'\r'.padEnd(61)}\r`);
   const failed = results.filter((r) => !r.pass).length;
   if (options.json) {
     console.log(

@@ -115,7 +115,14 @@ function progressReporter(quiet: boolean) {
     }
   };
   // MultiBar writes logged lines at its next redraw, which stop() does not do: redraw first.
-  return { onProgress, stop: () => bar && (bars.update(), bars.stop()) };
+  return {
+    onProgress,
+    stop: () => {
+      if (!bar) return;
+      bars.update();
+      bars.stop();
+    },
+  };
 }
 
 /**

@@ -38,7 +38,7 @@ function splitOnWhitespace(text: string): string[] {
 const PUNCTUATION_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   // Isolate ASCII symbols and punctuation except apostrophe, hyphen, period and comma:
   // { | } ~  [ \ ] ^ _ `  space ! " # $ % &  ( ) * +  : ; < = > ? @  /
-  [/([{-~\[-` -&(-+:-@/])/g, ' $1 '],
+  [/([{-~[-` -&(-+:-@/])/g, ' $1 '],
   // Split a period or comma off unless a digit precedes it…
   [/([^0-9])([.,])/g, '$1 $2 '],
   // …or unless a digit follows it, so "3.5" and "1,000" stay whole.

@@ -113,6 +113,7 @@ describe('the Content-Security-Policy', () => {
       document.head.append(style);
       let evaluated: string;
       try {
+        // biome-ignore lint/security/noGlobalEval: the test is that the policy blocks eval
         evaluated = String(eval('1 + 1'));
       } catch {
         evaluated = 'blocked';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHead, optimizerGroups, PlifHead } from '../../src/heads';
+import { createHead, optimizerGroups, type PlifHead } from '../../src/heads';
 import { randomArray } from '../../src/math/random';
 import { plifChecks, plifInputs } from '../../src/selftest/checks/plif';
 import { plifInitialTheta } from '../../src/heads/plif';

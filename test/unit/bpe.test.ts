@@ -61,7 +61,7 @@ function syntheticCorpus(tokens: number, seed: number): string[] {
     return types[types.length - 1]!;
   };
   const lines: string[] = [];
-  for (let n = 0; n < tokens; n += 12) lines.push(Array.from({ length: 12 }, pick).join(' ') + '.');
+  for (let n = 0; n < tokens; n += 12) lines.push(`${Array.from({ length: 12 }, pick).join(' ')}.`);
   return lines;
 }
 
@@ -124,7 +124,7 @@ describe('BPE training', () => {
     const tokenizer = BpeTokenizer.train(lines, { merges: 500 });
     const counts = countTokens(lines.map((line) => tokenizeWords(line)));
     const byFrequency = [...counts].sort((a, b) => b[1] - a[1]).map(([word]) => word);
-    for (const word of byFrequency.slice(0, 20)) expect(tokenizer.segmentWord(word)).toEqual([word + '</w>']);
+    for (const word of byFrequency.slice(0, 20)) expect(tokenizer.segmentWord(word)).toEqual([`${word}</w>`]);
     const rare = byFrequency.slice(-20).map((word) => tokenizer.segmentWord(word).length);
     expect(Math.min(...rare)).toBeGreaterThan(1);
   });

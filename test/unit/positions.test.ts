@@ -8,7 +8,7 @@ describe('sinusoidal positions', () => {
     expect(p.length).toBe(length * d);
     for (let t = 0; t < length; t++) {
       for (let k = 0; 2 * k < d; k++) {
-        const angle = t / Math.pow(10000, (2 * k) / d);
+        const angle = t / 10000 ** ((2 * k) / d);
         expect(p[t * d + 2 * k]).toBeCloseTo(Math.sin(angle), 6);
         if (2 * k + 1 < d) expect(p[t * d + 2 * k + 1]).toBeCloseTo(Math.cos(angle), 6);
       }

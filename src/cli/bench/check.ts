@@ -18,6 +18,7 @@ const reportSchema = z.object({
 });
 
 export type BenchFigure = z.infer<typeof figureSchema>;
+type BenchReport = z.infer<typeof reportSchema>;
 
 export interface FigureChange {
   id: string;
@@ -49,7 +50,7 @@ export function compareFigures(
   return { changes, regressions: changes.filter((c) => c.change < -tolerance), missing };
 }
 
-async function readReport(path: string) {
+async function readReport(path: string): Promise<BenchReport> {
   const result = reportSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
   if (!result.success)
     throw new Error(
@@ -61,7 +62,8 @@ async function readReport(path: string) {
 export const defaultBaseline = 'bench/baseline.json';
 
 export async function benchCheck(currentPath: string, baselinePath = defaultBaseline): Promise<number> {
-  let baseline, current;
+  let baseline: BenchReport;
+  let current: BenchReport;
   try {
     [baseline, current] = await Promise.all([readReport(baselinePath), readReport(currentPath)]);
   } catch (error) {

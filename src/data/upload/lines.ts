@@ -32,6 +32,7 @@ export const defaultMaxLineChars = 2 ** 28;
 export type BlankLines = 'skip' | 'trailing-only';
 
 /** Receives each non-blank line without its line ending; returning 'stop' ends reading early. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a visitor that returns nothing reads on; returning 'stop' ends
 export type LineVisitor = (text: string, line: number) => void | 'stop';
 
 /** Decode at most this much at once: bounds both the pause between yields and the transient string. */

@@ -59,7 +59,7 @@ export const nearestChecks: KernelCheck[] = topKMethods.flatMap((method) =>
         ...(c.chunkRows ? { scoreChunkBytes: 4 * c.v * c.chunkRows } : {}),
         ...(d.bias ? { bias: engine.tensor(d.bias, [c.v]) } : {}),
       });
-    const expected = c.v < c.k ? c.v : c.k;
+    const expected = Math.min(c.v, c.k);
     return [
       {
         kernel: 'nearest top-k ids',

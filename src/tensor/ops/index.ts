@@ -15,7 +15,7 @@ import { shapeOps } from './shape';
 import { lstmOps } from './lstm';
 import { plifOps } from './plif';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ops differ in arguments and saved state
+// biome-ignore lint/suspicious/noExplicitAny: ops differ in arguments and saved state
 type AnyOp = Op<any[], any>;
 
 export const ops = {

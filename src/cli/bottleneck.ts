@@ -18,7 +18,7 @@ export interface BottleneckCommandOptions {
 }
 
 /** Rows d; per head, mode accuracy (%) and KL (nats). */
-export function bottleneckTable(config: BottleneckConfig, rows: BottleneckRow[]): string {
+function bottleneckTable(config: BottleneckConfig, rows: BottleneckRow[]): string {
   const labels = config.heads.map(headSpecLabel);
   const table = new Table({ head: ['d', ...labels.flatMap((l) => [`${l} mode acc %`, `${l} KL`])] });
   for (const d of config.dims) {

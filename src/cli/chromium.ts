@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { createServer } from 'vite';
 
-export const chromiumPath = '/usr/bin/chromium';
+const chromiumPath = '/usr/bin/chromium';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Keeps the browser from phoning home or showing first-run UI; --no-sandbox because CI runs as root. */

@@ -4,7 +4,7 @@ import type { KernelCheckResult } from '../selftest';
 // Lives with the adapter summary: the page's training worker writes the same line into records.
 export { adapterLine } from '../gpu';
 
-export function formatError(value: number): string {
+function formatError(value: number): string {
   return Number.isFinite(value) ? value.toExponential(2) : String(value);
 }
 

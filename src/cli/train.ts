@@ -41,7 +41,7 @@ function overridesOf(assignments: string[] = []): Record<string, unknown> {
   );
 }
 
-export function summaryTable(record: ComparisonRecord): string {
+function summaryTable(record: ComparisonRecord): string {
   const table = new Table({ head: [...summaryColumns] });
   for (const run of record.runs) table.push(summaryRow(run));
   return table.toString();
@@ -132,7 +132,7 @@ function progressReporter(quiet: boolean) {
 const printedSamples = (decode: number | undefined) => Math.min(decode ?? 5, 20);
 
 /** The decoded validation sentences of each run's last evaluation, for reading at the end. */
-export function samplesText(record: ComparisonRecord): string {
+function samplesText(record: ComparisonRecord): string {
   return record.runs
     .flatMap((run) => {
       const last = run.evals.at(-1);

@@ -14,7 +14,7 @@ import { specialTokens } from './vocabulary';
  */
 const javascriptWhitespace = String.raw`\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}`;
 const notLetterOrMark = String.raw`(?![\p{L}\p{M}])`;
-export const wordPatternOniguruma = [
+const wordPatternOniguruma = [
   String.raw`\p{L}[\p{L}\p{M}]*(?=n't${notLetterOrMark})`,
   `n't${notLetterOrMark}`,
   `'(?:s|re|ve|ll|d|m)${notLetterOrMark}`,

@@ -13,8 +13,8 @@ export interface PpmiOptions {
   contextSmoothing?: number;
 }
 
-export const defaultWindow = 5;
-export const defaultContextSmoothing = 0.75;
+const defaultWindow = 5;
+const defaultContextSmoothing = 0.75;
 
 /**
  * Symmetric co-occurrence counts: a pair of tokens d ≤ L positions apart adds 1/d to (w, c) and to

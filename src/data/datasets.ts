@@ -46,7 +46,7 @@ async function readManifest(read: ReadAsset): Promise<Manifest> {
  * .gz. A .gz file may arrive already decompressed (a server that sends it with Content-Encoding:
  * gzip), so the check follows what arrived: the shipped hash for gzip bytes, the content hash else.
  */
-export async function readVerified(read: ReadAsset, path: string): Promise<Uint8Array> {
+async function readVerified(read: ReadAsset, path: string): Promise<Uint8Array> {
   const manifest = await loadManifest(read);
   const entry = manifest.files[path];
   if (!entry) throw new Error(`Data file '${path}' is not listed in manifest.json`);

@@ -9,7 +9,7 @@ function float32Bits(value: number): number {
 }
 
 /** One float as half-precision bits. */
-export function toHalfBits(value: number): number {
+function toHalfBits(value: number): number {
   const bits = float32Bits(value);
   const sign = (bits >>> 16) & 0x8000;
   const exponent = (bits >>> 23) & 0xff;
@@ -38,7 +38,7 @@ function roundUp(value: number, shift: number): number {
 }
 
 /** Half-precision bits back to a number (exact: every half is a float32). */
-export function fromHalfBits(half: number): number {
+function fromHalfBits(half: number): number {
   const sign = half & 0x8000 ? -1 : 1;
   const exponent = (half >>> 10) & 0x1f;
   const mantissa = half & 0x3ff;

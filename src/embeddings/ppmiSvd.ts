@@ -37,8 +37,8 @@ export interface InAppEmbeddings {
   device: 'gpu' | 'cpu';
 }
 
-export const defaultDimension = 100;
-export const defaultEigenvalueWeighting = 0.5;
+const defaultDimension = 100;
+const defaultEigenvalueWeighting = 0.5;
 
 /** Products with A and Aᵀ through the WGSL kernel; each result read back for the float64 QR. */
 function gpuOperator(engine: Engine, operand: SparseOperand): LinearOperator {

@@ -32,7 +32,7 @@ function indexOf(space: EmbeddingSpace, word: string): number {
  * The k rows closest in cosine to `query` (any vector of the space's dimension), excluding `exclude`; ties to the lower
  * row.
  */
-export function nearestToVector(
+function nearestToVector(
   space: EmbeddingSpace,
   query: ArrayLike<number>,
   k: number,
@@ -77,8 +77,8 @@ export interface QualityReport {
   analogies: { query: [string, string, string]; answers: Neighbour[] }[];
 }
 
-export const defaultProbeWords = ['king', 'war', 'money', 'good', 'president', 'america'];
-export const defaultAnalogies: [string, string, string][] = [['man', 'king', 'woman']];
+const defaultProbeWords = ['king', 'war', 'money', 'good', 'president', 'america'];
+const defaultAnalogies: [string, string, string][] = [['man', 'king', 'woman']];
 
 /** Neighbours of the probe words and the analogies whose words are all in the table (others are skipped). */
 export function qualityReport(

@@ -251,9 +251,6 @@ export const configSchema = shape.superRefine((c, ctx) => {
 });
 
 export type ExperimentConfig = z.output<typeof configSchema>;
-/** What parseConfig accepts before defaults inside the schema (vMF `approximate`) are filled. */
-export type ExperimentConfigInput = z.input<typeof configSchema>;
-export type Task = ExperimentConfig['task'];
 
 /** Partial configs for presets and merges; arrays and primitives are replaced whole. */
 export type DeepPartial<T> = T extends readonly unknown[]

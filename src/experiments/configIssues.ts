@@ -43,7 +43,7 @@ export function issueLine(issue: ConfigIssue): string {
 }
 
 /** `runs[0].config.model.heads` */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 

@@ -41,7 +41,7 @@ export function parseAssignments(texts: readonly string[]): Settings {
  * (a head, a regularizer) replaces the old one whole: merging a vMF head into a softmax one would
  * only produce fields that belong to neither.
  */
-export function mergeSettings<T>(base: T, patch: unknown): T {
+function mergeSettings<T>(base: T, patch: unknown): T {
   if (patch === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(patch) || ('kind' in patch && patch.kind !== base.kind)) {
     return structuredClone(patch) as T;

@@ -89,7 +89,7 @@ async function corpusText(
  * small (213 verses for bible-es-en), and a short training limit would leave almost none of them.
  * The model's position table covers this length (see sequenceLimit).
  */
-export function validationLengthLimit(config: ExperimentConfig): number {
+function validationLengthLimit(config: ExperimentConfig): number {
   return 2 * config.data.maxLength;
 }
 

@@ -23,7 +23,7 @@ export interface UploadedData {
 export const noUploads: UploadedData = { datasets: {} };
 
 /** The prefix keeps an upload from ever shadowing a shipped dataset of the same file name. */
-export const uploadPrefix = 'upload:';
+const uploadPrefix = 'upload:';
 
 export function uploadName(file: string): string {
   return `${uploadPrefix}${file}`;

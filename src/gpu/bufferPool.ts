@@ -1,7 +1,7 @@
 import { Usage } from './flags';
 import { limitError, lowerSizesHint } from './errors';
 
-export const storageUsage = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
+const storageUsage = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
 
 /**
  * Rounds a request up to one of four sizes per power of two (x1, x1.25, x1.5, x1.75), so a buffer

@@ -64,9 +64,7 @@ export function createHead(engine: Engine, spec: HeadSpec, context: HeadContext)
   });
 }
 
-export { ContinuousHead, continuousLossLabel, type ContinuousLoss } from './continuous';
-export { MosHead, mosDefaults, type MosSpec } from './mos';
-export { PlifHead, plifDefaults, plifInitialTheta, type PlifSpec } from './plif';
-export { SoftmaxHead } from './softmax';
-export { buildTargetTable, type SpecialTokens } from './targetTable';
+export { ContinuousHead, type ContinuousLoss } from './continuous';
+export { mosDefaults } from './mos';
+export { PlifHead, plifDefaults } from './plif';
 export type { Head, HeadBytes } from './types';

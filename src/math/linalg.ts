@@ -3,11 +3,11 @@
 // are kept as contiguous arrays because both algorithms work column by column.
 import { mulberry32 } from './random';
 
-export function columnsOf(a: ArrayLike<number>, rows: number, cols: number): Float64Array[] {
+function columnsOf(a: ArrayLike<number>, rows: number, cols: number): Float64Array[] {
   return Array.from({ length: cols }, (_, j) => Float64Array.from({ length: rows }, (_, i) => a[i * cols + j]!));
 }
 
-export function fromColumns(columns: readonly Float64Array[], rows: number): Float64Array {
+function fromColumns(columns: readonly Float64Array[], rows: number): Float64Array {
   const cols = columns.length;
   const a = new Float64Array(rows * cols);
   columns.forEach((column, j) => column.forEach((v, i) => (a[i * cols + j] = v)));

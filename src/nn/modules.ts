@@ -14,10 +14,6 @@ export interface Module {
   parameters(): Tensor[];
 }
 
-export function countParameters(module: Module): number {
-  return module.parameters().reduce((n, t) => n + t.size, 0);
-}
-
 /** Training-time context: dropout masks depend on (site seed, step), so a resumed run repeats them. */
 export interface ForwardContext {
   /** Present while training; absent in evaluation (no dropout). */

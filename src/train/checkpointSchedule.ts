@@ -6,7 +6,7 @@
 // train.checkpointEvery keeps that cadence instead.
 import type { TrainingRun } from './run';
 
-export const checkpointIntervalMs = 30_000;
+const checkpointIntervalMs = 30_000;
 
 /** A `checkpointDue` for runComparison; `now` is injectable for tests. */
 export function checkpointSchedule(

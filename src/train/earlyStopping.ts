@@ -8,8 +8,8 @@
 //   near −log C_m(κ) (about −87 at m = 100), moves with κ more than with the predictions, and
 //   0.1 % of it is a large step.
 
-export const minRelativeImprovement = 1e-3;
-export const minAccuracyImprovement = 1e-3;
+const minRelativeImprovement = 1e-3;
+const minAccuracyImprovement = 1e-3;
 
 export type StopOn = 'loss' | 'accuracy';
 

@@ -33,7 +33,7 @@ export function sequenceBatch(batch: Batch): SequenceBatch {
   };
 }
 
-export function targetTokens(batch: Batch): number {
+function targetTokens(batch: Batch): number {
   return batch.lengths.reduce((n, length) => n + length, 0);
 }
 

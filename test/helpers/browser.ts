@@ -9,7 +9,6 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { launchChromium, repoRoot, startDevServer, type DevServer, type LaunchedBrowser } from '../../src/cli/chromium';
 
 export {
-  chromiumPath,
   launchChromium,
   repoRoot,
   startDevServer,

@@ -7,7 +7,7 @@ import { evalsCsv, metricsCsv, parseRunFile, toJson, type ComparisonRecord } fro
  */
 export const maxImportBytes = 50 * 1024 * 1024;
 
-export function downloadText(filename: string, text: string, mime: string): void {
+function downloadText(filename: string, text: string, mime: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
   const link = document.createElement('a');
   link.href = url;

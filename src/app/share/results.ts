@@ -7,11 +7,11 @@ import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 import { parseRunFile, toJson, type ComparisonRecord, type RunRecord } from '../../train/record';
 import { shareableRun } from '../../train/shareable';
 
-export const resultsKey = 'results';
+const resultsKey = 'results';
 /** A longer fragment is refused unread (browsers keep addresses of a few megabytes at most). */
 export const maxFragmentChars = 256 * 1024;
 /** Inflated, the JSON may not pass this: a small fragment must not expand into gigabytes. */
-export const maxResultsBytes = 4 * 1024 * 1024;
+const maxResultsBytes = 4 * 1024 * 1024;
 
 function toBase64Url(bytes: Uint8Array): string {
   let binary = '';

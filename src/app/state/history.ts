@@ -64,7 +64,7 @@ function problem(error: unknown): string {
   return error instanceof HistoryUnavailableError || error instanceof Error ? error.message : String(error);
 }
 
-export function comparisonOf(records: RunRecord[], preset: string | undefined): ComparisonRecord {
+function comparisonOf(records: RunRecord[], preset: string | undefined): ComparisonRecord {
   return { format: 'continuum-comparison', formatVersion: 1, ...(preset ? { preset } : {}), runs: records };
 }
 

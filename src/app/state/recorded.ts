@@ -13,12 +13,12 @@ import { useTrainingStore } from './training';
 /** Where the recorded comparison is served, below the app's base path (as public/data is). */
 export const recordedPath = 'results/kjv-web.json';
 /** The results suite's main comparison, and the smaller version a software adapter trains in minutes. */
-export const suitePreset = 'kjv-web';
-export const softwarePreset = 'kjv-web-live';
+const suitePreset = 'kjv-web';
+const softwarePreset = 'kjv-web-live';
 /** Both runs of kjv-web-live, measured on a 2-core machine's SwiftShader (docs/live-default.md, c10). */
-export const softwareMinutes = 4;
+const softwareMinutes = 4;
 
-export function recordedUrl(): string {
+function recordedUrl(): string {
   return `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}${recordedPath}`;
 }
 

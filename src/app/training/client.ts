@@ -6,14 +6,14 @@ import type { PageCommand, StartCommand, WorkerEvent } from '../../train/protoco
 export type StartRequest = Omit<StartCommand, 'type' | 'baseUrl'> & { baseUrl?: string };
 
 /** The literal `new Worker(new URL(…))` form is what Vite recognises and bundles as a module worker. */
-export function spawnTrainingWorker(): Worker {
+function spawnTrainingWorker(): Worker {
   return new Worker(new URL('../worker/training.worker.ts', import.meta.url), {
     type: 'module',
     name: 'continuum-training',
   });
 }
 
-export function spawnBottleneckWorker(): Worker {
+function spawnBottleneckWorker(): Worker {
   return new Worker(new URL('../worker/bottleneck.worker.ts', import.meta.url), {
     type: 'module',
     name: 'continuum-bottleneck',
@@ -21,7 +21,7 @@ export function spawnBottleneckWorker(): Worker {
 }
 
 /** Where the app is served from, as an absolute URL the worker can fetch data below. */
-export function appBaseUrl(): string {
+function appBaseUrl(): string {
   return new URL(import.meta.env.BASE_URL, document.baseURI).href;
 }
 

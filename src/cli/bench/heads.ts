@@ -99,7 +99,7 @@ export async function benchHead(
   }
 }
 
-export async function benchHeads(
+async function benchHeads(
   engine: Engine,
   onRow: (row: HeadBenchRow) => void = () => {},
   vocabs = [1000, 10000, 50000],

@@ -74,7 +74,7 @@ export interface MatmulBenchOptions {
   maxProductMs?: number;
 }
 
-export async function benchMatmul(
+async function benchMatmul(
   engine: Engine,
   { sizes = [256, 512, 1024, 2048], vocabularies = [5000, 50000], maxProductMs = 8000 }: MatmulBenchOptions = {},
 ): Promise<{ rows: MatmulBenchRow[]; choice: KernelChoice<MatmulVariant> }> {

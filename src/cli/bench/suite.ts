@@ -237,7 +237,7 @@ const fixed = (value: number | undefined, digits: number) => (value === undefine
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 /** The report as markdown tables, ratios included, for the terminal and docs/performance.md. */
-export function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
+function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
   const lines: string[] = [];
   lines.push(`# Continuum benchmark, ${report.date}`, '');
   lines.push(

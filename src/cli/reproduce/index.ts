@@ -24,7 +24,7 @@ const shippedComparison: Shipped = {
 };
 
 /** docs/results for the small suite (the repository's results), docs/results-paper for the other. */
-export const defaultOut = (scale: Scale) => (scale === 'small' ? 'docs/results' : `docs/results-${scale}`);
+const defaultOut = (scale: Scale) => (scale === 'small' ? 'docs/results' : `docs/results-${scale}`);
 
 export async function reproduceCommand(options: ReproduceOptions, command: string): Promise<number> {
   if (!(scales as readonly string[]).includes(options.scale))

@@ -37,7 +37,7 @@ export interface SuiteContext {
 }
 
 /** The current commit, marked "+changes" when the working tree differs from it. */
-export function currentCommit(): string {
+function currentCommit(): string {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
     const dirty =
@@ -74,7 +74,7 @@ function stampOf(context: SuiteContext, wallMs: number): SuiteStamp {
  * samples with their per-token neighbours, κ samples — only for the last evaluation, which is what
  * the document and the page show (a 2,000-step NLLvMF run is 5 MB in full, 10× more than this).
  */
-export function compactRun(run: RunRecord): RunRecord {
+function compactRun(run: RunRecord): RunRecord {
   const evals = run.evals.map((point, i) => {
     if (i === run.evals.length - 1) return point;
     const { samples: _samples, kappas: _kappas, ...figures } = point;

@@ -64,7 +64,7 @@ const languageModelHeads: Array<{ name: string; head: HeadSpec }> = [
 ];
 
 /** "NLLvMF log(1+κ)(0.2−cos)" → "nllvmf-log-1-0-2-cos": a file name. */
-export const slug = (text: string) =>
+const slug = (text: string) =>
   text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

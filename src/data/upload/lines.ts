@@ -22,7 +22,7 @@ export interface UploadOptions {
  * a longer line would end the parse with a RangeError. Text uploads stay far below this (their
  * limit is in bytes, and a line has at most one code unit per byte); a `.vec` file may not.
  */
-export const defaultMaxLineChars = 2 ** 28;
+const defaultMaxLineChars = 2 ** 28;
 
 /**
  * `skip`: blank (whitespace-only) lines are dropped wherever they are.

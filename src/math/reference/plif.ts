@@ -16,7 +16,7 @@ export function plifKnots(theta: ArrayLike<number>): { w: Float64Array; c: Float
   return { w, c };
 }
 
-export function plifPiece(x: number, { pieces, range }: PlifGridReference): number {
+function plifPiece(x: number, { pieces, range }: PlifGridReference): number {
   return Math.min(pieces - 1, Math.max(0, Math.floor((x + range) / ((2 * range) / pieces))));
 }
 

@@ -10,7 +10,7 @@ export interface SoftmaxMask {
 }
 
 /** Number of unmasked keys of row r: the valid keys are columns [0, n). */
-export function validKeys(
+function validKeys(
   r: number,
   rows: number,
   width: number,

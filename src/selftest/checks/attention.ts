@@ -18,15 +18,7 @@ export interface AttentionCase {
 
 const projectionNames = ['q', 'k', 'v', 'out'] as const;
 
-export function describeAttention({
-  batch,
-  queryLength,
-  keyLength,
-  d,
-  heads,
-  causal,
-  keyLengths,
-}: AttentionCase): string {
+function describeAttention({ batch, queryLength, keyLength, d, heads, causal, keyLengths }: AttentionCase): string {
   return `B=${batch} Tq=${queryLength} Tk=${keyLength} d=${d} heads=${heads}${causal ? ' causal' : ''}${keyLengths ? ` keyLengths=[${keyLengths.join(',')}]` : ''}`;
 }
 
@@ -34,7 +26,7 @@ export function describeAttention({
  * query, keyValue, then W and b of the q, k, v and out projections. Weights of half-width 0.8
  * give scores of order 1, so the softmax is neither flat nor one-hot; biases are non-zero.
  */
-export function attentionInputs(c: AttentionCase, seed: number): GradInput[] {
+function attentionInputs(c: AttentionCase, seed: number): GradInput[] {
   const { batch, queryLength, keyLength, d } = c;
   const values = (count: number, s: number, half: number) =>
     Float32Array.from(randomArray(count, seed + s, -half, half));
@@ -148,7 +140,7 @@ function gradient(c: AttentionCase, what: string, vary: number[]): KernelCheck {
   );
 }
 
-export const attentionCases: AttentionCase[] = [
+const attentionCases: AttentionCase[] = [
   { batch: 1, queryLength: 1, keyLength: 1, d: 3, heads: 1 },
   { batch: 2, queryLength: 3, keyLength: 5, d: 8, heads: 2 },
   { batch: 2, queryLength: 3, keyLength: 5, d: 8, heads: 2, keyLengths: [5, 2] },

@@ -20,7 +20,7 @@ export interface EmbeddingLossVariant {
 }
 
 /** Every kind differentiated through, then the syn-margin kinds with their negative detached. */
-export const embeddingLossVariants: EmbeddingLossVariant[] = [
+const embeddingLossVariants: EmbeddingLossVariant[] = [
   ...embeddingLossKinds.map((kind) => ({ kind })),
   { kind: 'syn-margin-projection', detachNegative: true },
   { kind: 'syn-margin-difference', detachNegative: true },
@@ -32,14 +32,14 @@ const variantName = ({ kind, detachNegative }: EmbeddingLossVariant) =>
 const rowOf = (data: Float32Array, row: number, m: number) => data.subarray(row * m, (row + 1) * m);
 
 /** Max-margin negatives by brute force on the CPU; padding rows keep −1. */
-export function referenceNegatives(batch: PredictionBatch): Int32Array {
+function referenceNegatives(batch: PredictionBatch): Int32Array {
   const { pred, table, targets, m, vocab } = batch;
   return Int32Array.from(targets, (t, r) =>
     t < 0 ? -1 : mostInformativeNegative(rowOf(pred, r, m), rowOf(table, t, m), table, vocab),
   );
 }
 
-export function embeddingLossBatchReference(
+function embeddingLossBatchReference(
   { kind, detachNegative }: EmbeddingLossVariant,
   batch: PredictionBatch,
   negatives: Int32Array,
@@ -61,7 +61,7 @@ export function embeddingLossBatchReference(
   return { loss, grad };
 }
 
-export function runEmbeddingLoss(
+function runEmbeddingLoss(
   engine: Engine,
   { kind, detachNegative }: EmbeddingLossVariant,
   batch: PredictionBatch,

@@ -79,7 +79,7 @@ function gradient(c: GlobalAttentionCase, what: string, vary: number[]): KernelC
   );
 }
 
-export const globalAttentionCases: GlobalAttentionCase[] = [
+const globalAttentionCases: GlobalAttentionCase[] = [
   { batch: 1, sourceLength: 1, d: 1 },
   { batch: 3, sourceLength: 5, d: 7, keyLengths: [5, 1, 3] },
   { batch: 2, sourceLength: 17, d: 33, keyLengths: [17, 9] },

@@ -14,7 +14,7 @@ export const headShapes = { N: 9, d: 6, V: 40, m: 5 };
 const { N, d, V, m } = headShapes;
 export const headHidden = Float32Array.from(randomArray(N * d, 1, -1, 1));
 export const headTargets = Int32Array.from({ length: N }, (_, i) => (i === N - 1 ? -1 : (i * 7) % V));
-export const headTable = predictionBatch(1, V, m, 3).table;
+const headTable = predictionBatch(1, V, m, 3).table;
 
 /** The heads checked here: softmax and the continuous losses (PLIF and MoS have checks of their own). */
 export type CheckedHeadSpec = { kind: 'softmax' } | ContinuousLoss;

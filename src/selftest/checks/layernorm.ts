@@ -78,7 +78,7 @@ function backwardCheck(c: LayerNormCase): KernelCheck {
   };
 }
 
-export const layerNormCases: LayerNormCase[] = [
+const layerNormCases: LayerNormCase[] = [
   ...(
     [
       [1, 1],

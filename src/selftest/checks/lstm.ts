@@ -13,7 +13,7 @@ import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
 /** N rows, H units. Gate pre-activations in ±3 reach the sigmoids' and tanh's flat ends. */
-export function lstmInputs(n: number, hidden: number, seed: number) {
+function lstmInputs(n: number, hidden: number, seed: number) {
   return {
     gates: Float32Array.from(randomArray(n * 4 * hidden, seed, -3, 3)),
     cell: Float32Array.from(randomArray(n * hidden, seed + 1, -2, 2)),

@@ -12,8 +12,8 @@ import type { KernelCheck } from '../types';
 import { headHidden, headShapes, headTargets, linearOutputs, makeHead } from './heads';
 
 const { N, d, V } = headShapes;
-export const plifSpec: HeadSpec = { kind: 'plif', pieces: 1000, range: 20 };
-export const mosSpec: HeadSpec = { kind: 'mos', components: 3 };
+const plifSpec: HeadSpec = { kind: 'plif', pieces: 1000, range: 20 };
+const mosSpec: HeadSpec = { kind: 'mos', components: 3 };
 
 /** log p(y) [N, V] of a PLIF or MoS head in float64, from its parameters (in `parameters()` order). */
 async function referenceLogProbabilities(spec: HeadSpec, head: Head): Promise<Float64Array> {

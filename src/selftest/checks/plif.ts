@@ -88,7 +88,7 @@ function backwardCheck(c: PlifCase, of: 'x' | 'theta'): KernelCheck {
   };
 }
 
-export const plifCases: PlifCase[] = [
+const plifCases: PlifCase[] = [
   { n: 1, pieces: 3, range: 1 },
   { n: 17 * 33, pieces: 1000, range: 20 },
   { n: 65 * 257, pieces: 100_000, range: 20 },

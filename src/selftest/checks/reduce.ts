@@ -5,7 +5,7 @@ import { argmaxRows, maxRows, meanRows, sumAll, sumRows } from '../../tensor/ops
 import type { KernelCheck } from '../types';
 
 /** Row-reduction sizes: single element, odd widths, one row wider than 65535, a batched rank-3 tensor. */
-export const reduceShapes: Shape[] = [[1, 1], [3, 17], [17, 33], [65, 257], [2, 70000], [2, 3, 17], [5]];
+const reduceShapes: Shape[] = [[1, 1], [3, 17], [17, 33], [65, 257], [2, 70000], [2, 3, 17], [5]];
 
 function rowsAndWidth(shape: Shape): [number, number] {
   const width = shape.at(-1)!;
@@ -13,7 +13,7 @@ function rowsAndWidth(shape: Shape): [number, number] {
 }
 
 /** Values on a 0.25 grid in [-2, 2], so rows hold many ties for the max. */
-export function quantized(n: number, seed: number): Float32Array {
+function quantized(n: number, seed: number): Float32Array {
   return Float32Array.from(randomArray(n, seed, -2, 2), (v) => Math.round(4 * v) / 4);
 }
 

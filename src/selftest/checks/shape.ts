@@ -108,7 +108,7 @@ function backwardCheck(c: ShapeCase): KernelCheck {
   };
 }
 
-export const shapeCases: ShapeCase[] = [
+const shapeCases: ShapeCase[] = [
   reshapeCase([3, 17], [17, 3]),
   reshapeCase([2, 3, 4, 5], [6, 1, 20]),
   permuteCase([33], [0]),

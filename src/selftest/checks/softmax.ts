@@ -19,7 +19,7 @@ export interface SoftmaxCase {
   spread: number;
 }
 
-export function softmaxGeometry({ shape, causal, keyLengths }: SoftmaxCase): {
+function softmaxGeometry({ shape, causal, keyLengths }: SoftmaxCase): {
   rows: number;
   width: number;
   mask: SoftmaxMask;
@@ -29,7 +29,7 @@ export function softmaxGeometry({ shape, causal, keyLengths }: SoftmaxCase): {
   return { rows, width, mask: { blockRows: shape.at(-2)!, causal, ...(keyLengths ? { keyLengths } : {}) } };
 }
 
-export function softmaxLogits(c: SoftmaxCase, seed: number): Float32Array {
+function softmaxLogits(c: SoftmaxCase, seed: number): Float32Array {
   const { rows, width } = softmaxGeometry(c);
   return Float32Array.from(randomArray(rows * width, seed, -c.spread, c.spread));
 }
@@ -81,7 +81,7 @@ function backwardCheck(c: SoftmaxCase): KernelCheck {
   };
 }
 
-export const softmaxCases: SoftmaxCase[] = [
+const softmaxCases: SoftmaxCase[] = [
   { shape: [1, 1], causal: false, spread: 5 },
   { shape: [3, 17], causal: false, spread: 5 },
   { shape: [17, 33], causal: true, spread: 5 },

@@ -21,7 +21,7 @@ export function xentTargets({ rows, width, ignoreIndex }: XentCase, seed: number
   return Int32Array.from({ length: rows }, (_, r) => (r % 3 === 1 ? ignoreIndex : Math.floor(random() * width)));
 }
 
-export function xentLogits({ rows, width, center, spread }: XentCase, seed: number): Float32Array {
+function xentLogits({ rows, width, center, spread }: XentCase, seed: number): Float32Array {
   return Float32Array.from(randomArray(rows * width, seed, center - spread, center + spread));
 }
 
@@ -80,7 +80,7 @@ const sizes: [number, number][] = [
   [2, 70000],
 ];
 
-export const xentCases: XentCase[] = [
+const xentCases: XentCase[] = [
   ...sizes.map(([rows, width]) => ({ rows, width, center: 0, spread: 5, ignoreIndex: -1 })),
   // Extreme logits: naive exp overflows at +1e4 and underflows to a zero sum at −1e4.
   { rows: 17, width: 33, center: 1e4, spread: 5, ignoreIndex: -1 },

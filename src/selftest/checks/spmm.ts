@@ -48,7 +48,7 @@ export async function spmmOnGpu(
 
 // Widths (multiples of 4, the kernel's vec4 rows) below, at and across its 28-column block; an
 // empty matrix; a dense one; rows and columns at awkward sizes.
-export const spmmCases: SpmmCase[] = [
+const spmmCases: SpmmCase[] = [
   { rows: 1, cols: 1, width: 4, density: 1 },
   { rows: 3, cols: 17, width: 8, density: 0.5 },
   { rows: 17, cols: 33, width: 28, density: 0.3 },

@@ -18,10 +18,7 @@ export const vmfVariants: Record<string, VmfLossOptions> = {
   'approx + log1p': { regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: true },
 };
 
-export function vmfReference(
-  batch: PredictionBatch,
-  options: VmfLossOptions,
-): { loss: Float64Array; grad: Float64Array } {
+function vmfReference(batch: PredictionBatch, options: VmfLossOptions): { loss: Float64Array; grad: Float64Array } {
   const { pred, table, targets, rows, m } = batch;
   const loss = new Float64Array(rows);
   const grad = new Float64Array(rows * m);

@@ -12,11 +12,6 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(digits)} ${binaryUnits[unit]}`;
 }
 
-/** Errors span 1e-12 … 1e2, so scientific notation reads best; NaN means the check never produced a number. */
-export function formatError(value: number): string {
-  return Number.isFinite(value) ? value.toExponential(2) : '—';
-}
-
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,12 +1,8 @@
 import Table from 'cli-table3';
-import type { KernelCheckResult } from '../selftest';
+import { formatCheckError, type KernelCheckResult } from '../selftest';
 
 // Lives with the adapter summary: the page's training worker writes the same line into records.
 export { adapterLine } from '../gpu';
-
-function formatError(value: number): string {
-  return Number.isFinite(value) ? value.toExponential(2) : String(value);
-}
 
 export function selfTestTable(results: KernelCheckResult[]): string {
   const table = new Table({
@@ -17,9 +13,9 @@ export function selfTestTable(results: KernelCheckResult[]): string {
     table.push([
       r.kernel,
       r.sizes,
-      formatError(r.maxAbs),
-      formatError(r.maxRel),
-      formatError(r.tolerance),
+      formatCheckError(r.maxAbs),
+      formatCheckError(r.maxRel),
+      formatCheckError(r.tolerance),
       r.pass ? 'pass' : `FAIL${r.error ? `: ${r.error}` : ''}`,
     ]);
   }

@@ -22,7 +22,7 @@ import { plifChecks } from './checks/plif';
 import { mixtureHeadChecks } from './checks/mixtureHeads';
 import type { KernelCheck, KernelCheckResult } from './types';
 
-export type { KernelCheck, KernelCheckResult } from './types';
+export { formatCheckError, type KernelCheck, type KernelCheckResult } from './types';
 
 /** Every kernel family's checks; a new family adds its list here. */
 export const allChecks: KernelCheck[] = [

@@ -24,3 +24,8 @@ export interface KernelCheckResult {
   pass: boolean;
   error?: string;
 }
+
+/** Check errors span 1e-12 … 1e2, so scientific notation reads best; a dash means no number was produced. */
+export function formatCheckError(value: number): string {
+  return Number.isFinite(value) ? value.toExponential(2) : '—';
+}

@@ -49,18 +49,28 @@ const press = async (page: Page, name: string) => {
   await page.keyboard.press('Enter');
 };
 
+/**
+ * How many times the worker has said "paused". It says so only once its gate holds the next step, after
+ * the results of every step taken have been posted: no step can follow until the next command.
+ */
+const pauses = (page: Page) =>
+  page.evaluate(
+    `window.__workerMessages.filter(([, type, state]) => type === 'status' && state === 'paused').length`,
+  ) as Promise<number>;
+
 const session = usePageSession();
 
 /**
- * Before the page's own scripts: every message a worker sends the main thread, as [ms, type], so a
- * test can count how often the page is woken (the worker throttles its progress messages).
+ * Before the page's own scripts: every message a worker sends the main thread, as [ms, type, state],
+ * so a test can count how often the page is woken (the worker throttles its progress messages) and
+ * how often the worker has said "paused".
  */
 const countWorkerMessages = `window.__workerMessages = [];
   const listen = Worker.prototype.addEventListener;
   Worker.prototype.addEventListener = function (type, listener, options) {
     if (type !== 'message') return listen.call(this, type, listener, options);
     return listen.call(this, type, (event) => {
-      window.__workerMessages.push([performance.now(), event.data?.type]);
+      window.__workerMessages.push([performance.now(), event.data?.type, event.data?.state]);
       return listener.call(this, event);
     }, options);
   };`;
@@ -92,13 +102,15 @@ describe('training in a web worker', () => {
     // The worker settles in-flight reads before saying "paused": a point for every step shown.
     expect(paused.lastMetricStep).toEqual([paused.steps, paused.steps]);
     for (const [i, count] of paused.metrics.entries()) expect(count).toBeGreaterThan(early.metrics[i]!);
-    await page.waitForTimeout(1000);
-    expect((await snapshot(page)).steps).toBe(paused.steps);
 
+    // A step leaking past the pause, or a second one after "Train one step", would show in the count
+    // the worker reports when its gate holds again.
+    const pausesBefore = await pauses(page);
+    expect(pausesBefore).toBeGreaterThan(0);
     await press(page, 'Train one step');
-    await until(page, `s.steps === ${paused.steps + 1} && s.state === 'paused'`);
-    await page.waitForTimeout(700);
+    await expect.poll(() => pauses(page), { timeout: 120_000, interval: 100 }).toBe(pausesBefore + 1);
     const stepped = await snapshot(page);
+    expect(stepped.state).toBe('paused');
     expect(stepped.steps).toBe(paused.steps + 1);
     expect(stepped.lastMetricStep).toEqual([stepped.steps, stepped.steps]);
     expect(await page.getByTestId('training-status').innerText()).toBe(`Paused — step ${stepped.steps} / 12`);

@@ -224,6 +224,9 @@ describe('ProgressReporter', () => {
   });
 });
 
+/** The gate settles through promises only: once a macrotask runs, every microtask queued before it has. */
+const everyQueuedMicrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 describe('StepGate', () => {
   it('lets steps through while running, holds them while paused, one per step command, and stops', async () => {
     const log: string[] = [];
@@ -234,14 +237,14 @@ describe('StepGate', () => {
     const held = gate.next();
     let released: boolean | undefined;
     void held.then((value) => (released = value));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await everyQueuedMicrotask();
     expect(released).toBeUndefined();
     expect(log).toEqual(['paused']);
 
     gate.set('step');
     expect(await held).toBe(true);
     const next = gate.next();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await everyQueuedMicrotask();
     expect(log).toEqual(['paused', 'resumed', 'paused']);
 
     gate.set('run');

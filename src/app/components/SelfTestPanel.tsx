@@ -1,6 +1,6 @@
-import type { KernelCheck, KernelCheckResult } from '../../selftest';
+import { formatCheckError, type KernelCheck, type KernelCheckResult } from '../../selftest';
 import { describeTuned } from '../../tensor/ops/tunables';
-import { formatError, formatSeconds } from '../format';
+import { formatSeconds } from '../format';
 import type { SelfTestState } from '../store';
 
 interface Props {
@@ -90,7 +90,7 @@ function ResultRow({
         <td>{check.sizes}</td>
         <td className="num">—</td>
         <td className="num">—</td>
-        <td className="num">{formatError(check.tolerance)}</td>
+        <td className="num">{formatCheckError(check.tolerance)}</td>
         <td>
           {isRunning ? <span className="badge badge-running">running…</span> : <span className="muted">not run</span>}
         </td>
@@ -101,9 +101,9 @@ function ResultRow({
     <tr className={result.pass ? 'passed' : 'failed'}>
       <th scope="row">{result.kernel}</th>
       <td>{result.sizes}</td>
-      <td className="num">{formatError(result.maxAbs)}</td>
-      <td className="num">{formatError(result.maxRel)}</td>
-      <td className="num">{formatError(result.tolerance)}</td>
+      <td className="num">{formatCheckError(result.maxAbs)}</td>
+      <td className="num">{formatCheckError(result.maxRel)}</td>
+      <td className="num">{formatCheckError(result.tolerance)}</td>
       <td>
         <span className={result.pass ? 'badge badge-yes' : 'badge badge-no'}>{result.pass ? 'pass' : 'fail'}</span>
         {result.error && <span className="error-text">{result.error}</span>}

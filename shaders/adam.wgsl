@@ -13,6 +13,7 @@
 // the CPU in float64: 1 − f32(0.999) computed here would be off by 1e-5 relative.
 // Decoupled (AdamW): param ← param · (1 − lr · weight_decay) before the Adam step.
 // A clip scale of 0 marks a non-finite gradient norm: the step is skipped, leaving param, m, v intact.
+// use: lib/grid
 
 struct Adam {
   n: u32,
@@ -58,7 +59,7 @@ fn update(h: Adam, param: vec4<f32>, grad: vec4<f32>, m: vec4<f32>, v: vec4<f32>
 @compute @workgroup_size(256)
 fn adam_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + wid.y * nwg.x) * 256u + lid;
+  let i = invocation_index(wid, nwg, lid, 256u);
   let scale = stats[1];
   if (i >= adam.n || scale == 0.0) { return; }
   let next = update(adam, vec4(param[i]), vec4(grad[i]), vec4(m[i]), vec4(v[i]), scale);
@@ -80,7 +81,7 @@ fn adam_vec4_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
   let scale = stats[1];
   if (scale == 0.0) { return; }
   let h = adam;
-  let first = (wid.x + wid.y * nwg.x) * 256u * VEC4S_PER_INVOCATION + lid;
+  let first = invocation_index(wid, nwg, lid, 256u * VEC4S_PER_INVOCATION);
   for (var r = 0u; r < VEC4S_PER_INVOCATION; r++) {
     let i = first + r * 256u;
     if (i >= h.n / 4u) { return; }

@@ -9,6 +9,7 @@
 //   so the backward runs the same entry point on the output gradient.
 // bits_main    @0 uniform Dropout (n, seed, step used)  @1 bits: u32[n]
 //   the raw words, so a test can compare the generator with its CPU reference bit for bit.
+// use: lib/grid
 
 struct Dropout { n: u32, threshold: u32, scale: f32, seed: u32, step: u32 }
 
@@ -48,8 +49,15 @@ fn block_words(block: u32) -> vec4<u32> {
   return philox(vec4<u32>(block, params.step, 0u, 0u), vec2<u32>(params.seed, 0u));
 }
 
-fn linear_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-  return (wid.x + wid.y * nwg.x) * 64u + lid;
+// The block of (up to) 4 elements this invocation owns, [first, first + count), and its words;
+// count = 0 past the end, where no words are generated.
+struct Block { first: u32, count: u32, words: vec4<u32> }
+
+fn block_of(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> Block {
+  let block = invocation_index(wid, nwg, lid, 64u);
+  let first = block * 4u;
+  if (first >= params.n) { return Block(first, 0u, vec4<u32>()); }
+  return Block(first, min(4u, params.n - first), block_words(block));
 }
 
 @group(0) @binding(0) var<uniform> params: Dropout;
@@ -60,12 +68,10 @@ fn linear_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
 @compute @workgroup_size(64)
 fn dropout_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
-  let block = linear_index(wid, nwg, lid);
-  if (block * 4u >= params.n) { return; }
-  let words = block_words(block);
-  for (var k = 0u; k < 4u; k++) {
-    let i = block * 4u + k;
-    if (i < params.n) { dropout_y[i] = select(0.0, dropout_x[i] * params.scale, words[k] >= params.threshold); }
+  let b = block_of(wid, nwg, lid);
+  for (var k = 0u; k < b.count; k++) {
+    let i = b.first + k;
+    dropout_y[i] = select(0.0, dropout_x[i] * params.scale, b.words[k] >= params.threshold);
   }
 }
 
@@ -74,11 +80,6 @@ fn dropout_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 @compute @workgroup_size(64)
 fn bits_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
-  let block = linear_index(wid, nwg, lid);
-  if (block * 4u >= params.n) { return; }
-  let words = block_words(block);
-  for (var k = 0u; k < 4u; k++) {
-    let i = block * 4u + k;
-    if (i < params.n) { random_bits[i] = words[k]; }
-  }
+  let b = block_of(wid, nwg, lid);
+  for (var k = 0u; k < b.count; k++) { random_bits[b.first + k] = b.words[k]; }
 }

@@ -11,7 +11,8 @@
 //   a divide and a modulo per dim and slow on a software GPU, is paid once per run.
 // reduce_to_shape     @0 uniform Reduce      @1 g: f32[out shape]      @2 r: f32[target shape]
 // fill_main           @0 uniform {n, alpha}  @1 y: f32[n]
-// accumulate_main     @0 uniform {n, alpha}  @1 x: f32[n]             @2 y: f32[n]   (y += alpha * x)
+// use: lib/grid
+// use: lib/activation
 
 override OP: u32 = 0u;
 
@@ -37,10 +38,6 @@ struct Reduce {
   g_strides_sum: vec4<u32>,
 }
 
-fn linear_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-  return (wid.x + wid.y * nwg.x) * 256u + lid;
-}
-
 fn unravel(i: u32, shape: vec4<u32>) -> vec4<u32> {
   var rest = i;
   var idx: vec4<u32>;
@@ -53,13 +50,6 @@ fn unravel(i: u32, shape: vec4<u32>) -> vec4<u32> {
 
 // Unary op codes: 0 exp, 1 log, 2 tanh, 3 sigmoid, 4 relu, 5 gelu (tanh form), 6 scale, 7 neg, 8 square, 9 sqrt
 const GELU_C: f32 = 0.7978845608028654; // sqrt(2/pi)
-
-fn stable_tanh(x: f32) -> f32 {
-  // WGSL's tanh may return NaN for large |x| on some drivers; clamp first.
-  let c = clamp(x, -15.0, 15.0);
-  let e = exp(2.0 * c);
-  return (e - 1.0) / (e + 1.0);
-}
 
 fn unary(x: f32, alpha: f32) -> f32 {
   switch OP {
@@ -114,24 +104,17 @@ fn binary(a: f32, b: f32) -> f32 {
 @compute @workgroup_size(256)
 fn unary_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
               @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i < scalar.n) { unary_y[i] = unary(unary_x[i], scalar.alpha); }
 }
 
 @compute @workgroup_size(256)
 fn fill_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i < scalar.n) { fill_y[i] = scalar.alpha; }
 }
 @group(0) @binding(1) var<storage, read_write> fill_y: array<f32>;
-
-@compute @workgroup_size(256)
-fn accumulate_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-                   @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
-  if (i < scalar.n) { unary_y[i] = unary_y[i] + scalar.alpha * unary_x[i]; }
-}
 
 @group(0) @binding(1) var<storage, read> ub_x: array<f32>;
 @group(0) @binding(2) var<storage, read> ub_y: array<f32>;
@@ -141,7 +124,7 @@ fn accumulate_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
 @compute @workgroup_size(256)
 fn unary_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                        @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i < scalar.n) { ub_dx[i] = ub_dy[i] * unary_derivative(ub_x[i], ub_y[i], scalar.alpha); }
 }
 
@@ -155,7 +138,7 @@ const RUN: u32 = 16u;
 @compute @workgroup_size(256)
 fn binary_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-  let run = linear_index(wid, nwg, lid);
+  let run = invocation_index(wid, nwg, lid, 256u);
   if (run >= bc.n) { return; }
   let row = run / bc.runs_per_row;
   var idx = unravel(row, vec4(bc.shape.xyz, 1u));
@@ -178,7 +161,7 @@ fn binary_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
 @compute @workgroup_size(256)
 fn reduce_to_shape(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                    @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i >= red.n) { return; }
   let base = dot(unravel(i, red.target_shape), red.g_strides_keep);
   let shape = red.reduce_shape;

@@ -10,12 +10,9 @@
 // scatter_main writes only the U rows that occur; the caller zeroes grad_table first. One invocation
 // owns one (row, column) of grad_table and adds its positions in ascending order: no atomics, and the
 // same sum in the same order on every run.
+// use: lib/grid
 
 struct Sizes { n: u32, d: u32 }
-
-fn linear_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-  return (wid.x + wid.y * nwg.x) * 256u + lid;
-}
 
 @group(0) @binding(0) var<uniform> sizes: Sizes;
 
@@ -26,7 +23,7 @@ fn linear_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
 @compute @workgroup_size(256)
 fn gather_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i >= sizes.n) { return; }
   let id = gather_ids[i / sizes.d];
   var value = 0.0;
@@ -43,7 +40,7 @@ fn gather_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
 @compute @workgroup_size(256)
 fn scatter_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i >= sizes.n) { return; }
   let unique = i / sizes.d;
   let column = i % sizes.d;

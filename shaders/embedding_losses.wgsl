@@ -16,6 +16,8 @@
 // aligning ê (at cos 0.5 the hinge goes 0.945 → 0.5 → 0 as κ goes 3 → 1 → 0.1); detached, the
 // gradient has no component along ê, so κ is no shortcut. (For the projection form both gradients
 // are equal: the part through n vanishes; the option matters for the difference form.)
+// use: lib/grid
+// use: lib/workgroup_reduce
 
 override KIND: u32 = 0u;
 override DETACH_NEGATIVE: u32 = 0u;
@@ -35,7 +37,6 @@ struct Params {
 
 // Invocations per row (a power of two): src/tensor/engine.ts rowWorkgroupSize.
 override WG: u32 = 64u;
-var<workgroup> partial: array<vec3<f32>, WG>;
 
 // Per-element third operand: the negative row for max-margin, w = ê − u for the difference variant.
 fn third(j: u32, x: f32, u: f32, negative_row: u32) -> f32 {
@@ -53,13 +54,19 @@ fn row_stats(row: u32, target_row: u32, negative_row: u32, lid: u32) -> vec3<f32
     let t = third(j, x, u, negative_row);
     acc += vec3(x * x, x * u, select(t * t, x * t, KIND == 2u));
   }
-  partial[lid] = acc;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
-    if (lid < stride) { partial[lid] += partial[lid + stride]; }
-    workgroupBarrier();
-  }
-  return partial[0];
+  return workgroup_sum(vec4<f32>(acc, 0.0), lid).xyz;
+}
+
+// What every entry point starts from: the row's target id (negative for padding), the table rows it
+// reads (a padding row reads row 0, and the entry points discard what it gives) and its row_stats.
+struct Row { target_id: i32, target_row: u32, negative_row: u32, stats: vec3<f32> }
+
+fn row_of(row: u32, lid: u32) -> Row {
+  let target_id = targets[row];
+  let target_row = u32(max(target_id, 0));
+  var negative_row = target_row;
+  if (KIND == 2u) { negative_row = u32(max(negatives[row], 0)); }
+  return Row(target_id, target_row, negative_row, row_stats(row, target_row, negative_row, lid));
 }
 
 struct RowTerms {
@@ -119,26 +126,16 @@ fn row_terms(stats: vec3<f32>) -> RowTerms {
   }
 }
 
-fn row_index(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return wid.x + wid.y * nwg.x;
-}
-
-fn negative_of(row: u32) -> u32 {
-  if (KIND == 2u) { return u32(max(negatives[row], 0)); }
-  return u32(max(targets[row], 0));
-}
-
 @group(0) @binding(5) var<storage, read_write> loss_out: array<f32>;
 
 @compute @workgroup_size(WG)
 fn loss_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
-  let row = row_index(wid, nwg);
+  let row = workgroup_index(wid, nwg);
   if (row >= p.rows) { return; }
-  let target_id = targets[row];
-  let stats = row_stats(row, u32(max(target_id, 0)), negative_of(row), lid);
+  let r = row_of(row, lid);
   if (lid == 0u) {
-    loss_out[row] = select(row_terms(stats).loss, 0.0, target_id < 0);
+    loss_out[row] = select(row_terms(r.stats).loss, 0.0, r.target_id < 0);
   }
 }
 
@@ -149,20 +146,17 @@ var<workgroup> coefficients: vec3<f32>;
 @compute @workgroup_size(WG)
 fn backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
-  let row = row_index(wid, nwg);
+  let row = workgroup_index(wid, nwg);
   if (row >= p.rows) { return; }
-  let target_id = targets[row];
-  let target_row = u32(max(target_id, 0));
-  let negative_row = negative_of(row);
-  let stats = row_stats(row, target_row, negative_row, lid);
+  let r = row_of(row, lid);
   if (lid == 0u) {
-    coefficients = select(grad_loss[row] * row_terms(stats).coef, vec3(0.0), target_id < 0);
+    coefficients = select(grad_loss[row] * row_terms(r.stats).coef, vec3(0.0), r.target_id < 0);
   }
   let c = workgroupUniformLoad(&coefficients);
   for (var j = lid; j < p.m; j += WG) {
     let x = pred[row * p.m + j];
-    let u = table[target_row * p.m + j];
-    grad_pred[row * p.m + j] = c.x * x + c.y * u + c.z * third(j, x, u, negative_row);
+    let u = table[r.target_row * p.m + j];
+    grad_pred[row * p.m + j] = c.x * x + c.y * u + c.z * third(j, x, u, r.negative_row);
   }
 }
 
@@ -174,12 +168,11 @@ fn backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 @compute @workgroup_size(WG)
 fn margin_query_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                      @builtin(local_invocation_index) lid: u32) {
-  let row = row_index(wid, nwg);
+  let row = workgroup_index(wid, nwg);
   if (row >= p.rows) { return; }
-  let target_row = u32(max(targets[row], 0));
-  let stats = row_stats(row, target_row, negative_of(row), lid);
-  let inv_kappa = 1.0 / max(sqrt(stats.x), p.min_kappa);
+  let r = row_of(row, lid);
+  let inv_kappa = 1.0 / max(sqrt(r.stats.x), p.min_kappa);
   for (var j = lid; j < p.m; j += WG) {
-    query_out[row * p.m + j] = pred[row * p.m + j] * inv_kappa - table[target_row * p.m + j];
+    query_out[row * p.m + j] = pred[row * p.m + j] * inv_kappa - table[r.target_row * p.m + j];
   }
 }

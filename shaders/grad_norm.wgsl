@@ -13,41 +13,29 @@
 //               @2 stats: f32[2] = [norm, scale]
 // scale = min(1, clip_norm / (norm + 1e-6)), or 1 when clip_norm ≤ 0 (clipping off). A non-finite
 // norm gives scale 0, which tells the optimizer to skip the step.
+// use: lib/workgroup_reduce
 
-const GROUP: u32 = 256u;
+const WG: u32 = 256u;
 
 struct Partial { n: u32, chunk: u32, slot: u32 }
 struct PartialRows { rows: u32, chunk: u32, slot: u32, width: u32 }
 struct Finalize { count: u32, clip_norm: f32 }
-
-var<workgroup> shared_sums: array<f32, 256>;
-
-// Tree sum of one value per invocation; every invocation must call it (it has barriers).
-fn workgroup_sum(lid: u32, value: f32) -> f32 {
-  shared_sums[lid] = value;
-  workgroupBarrier();
-  for (var width = GROUP / 2u; width > 0u; width = width / 2u) {
-    if (lid < width) { shared_sums[lid] = shared_sums[lid] + shared_sums[lid + width]; }
-    workgroupBarrier();
-  }
-  return shared_sums[0];
-}
 
 @group(0) @binding(0) var<uniform> partial_sizes: Partial;
 @group(0) @binding(1) var<storage, read> partial_grad: array<f32>;
 @group(0) @binding(2) var<storage, read_write> partial_slots: array<f32>;
 
 fn write_partial(slot: u32, lid: u32, sum: f32) {
-  let total = workgroup_sum(lid, sum);
+  let total = workgroup_sum(vec4<f32>(sum, 0.0, 0.0, 0.0), lid).x;
   if (lid == 0u) { partial_slots[slot] = total; }
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn partial_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let start = wid.x * partial_sizes.chunk;
   let end = min(partial_sizes.n, start + partial_sizes.chunk);
   var sum = 0.0;
-  for (var i = start + lid; i < end; i += GROUP) {
+  for (var i = start + lid; i < end; i += WG) {
     let g = partial_grad[i];
     sum += g * g;
   }
@@ -56,12 +44,12 @@ fn partial_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
 
 @group(0) @binding(1) var<storage, read> partial_grad4: array<vec4<f32>>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn partial_vec4_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let start = wid.x * partial_sizes.chunk;
   let end = min(partial_sizes.n, start + partial_sizes.chunk);
   var sum = vec4(0.0);
-  for (var i = start + lid; i < end; i += GROUP) {
+  for (var i = start + lid; i < end; i += WG) {
     let g = partial_grad4[i];
     sum += g * g;
   }
@@ -71,7 +59,7 @@ fn partial_vec4_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoc
 @group(0) @binding(0) var<uniform> row_sizes: PartialRows;
 @group(0) @binding(3) var<storage, read> support_rows: array<u32>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn partial_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let first = wid.x * row_sizes.chunk;
   let last = min(row_sizes.rows, first + row_sizes.chunk);
@@ -79,7 +67,7 @@ fn partial_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoc
   var sum = 0.0;
   for (var u = first; u < last; u++) {
     let base = support_rows[u] * width;
-    for (var c = lid; c < width; c += GROUP) {
+    for (var c = lid; c < width; c += WG) {
       let g = partial_grad[base + c];
       sum += g * g;
     }
@@ -96,11 +84,11 @@ fn is_finite(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7F800000u) != 0x7F800000u;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn finalize_main(@builtin(local_invocation_index) lid: u32) {
   var sum = 0.0;
-  for (var i = lid; i < finalize_sizes.count; i += GROUP) { sum += finalize_slots[i]; }
-  let total = workgroup_sum(lid, sum);
+  for (var i = lid; i < finalize_sizes.count; i += WG) { sum += finalize_slots[i]; }
+  let total = workgroup_sum(vec4<f32>(sum, 0.0, 0.0, 0.0), lid).x;
   if (lid == 0u) {
     let norm = sqrt(total);
     var scale = 1.0;

@@ -15,28 +15,14 @@
 //                             @5 dgamma: f32[d]  @6 dbeta: f32[d]
 //   1-D grid of 256-wide workgroups over the d columns: one invocation owns a column and adds its
 //   rows in order (deterministic without atomics).
+// use: lib/grid
+// use: lib/workgroup_reduce
 
 override WG: u32 = 256u;
 
 struct Norm { rows: u32, width: u32, eps: f32 }
 
 @group(0) @binding(0) var<uniform> dims: Norm;
-
-var<workgroup> partials: array<vec2<f32>, WG>;
-
-// Σ over the workgroup of two values per invocation; every invocation gets the totals.
-fn workgroup_sum(value: vec2<f32>, lid: u32) -> vec2<f32> {
-  partials[lid] = value;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { partials[lid] += partials[lid + half]; }
-    workgroupBarrier();
-  }
-  let total = partials[0];
-  // Keeps a following call from overwriting partials[0] before everyone has read it.
-  workgroupBarrier();
-  return total;
-}
 
 @group(0) @binding(1) var<storage, read> fwd_x: array<f32>;
 @group(0) @binding(2) var<storage, read> fwd_gamma: array<f32>;
@@ -48,7 +34,7 @@ fn workgroup_sum(value: vec2<f32>, lid: u32) -> vec2<f32> {
 @compute @workgroup_size(WG)
 fn layernorm_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                           @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * nwg.x;
+  let row = workgroup_index(wid, nwg);
   if (row >= dims.rows) { return; }
   let base = row * dims.width;
   let n = f32(dims.width);
@@ -57,7 +43,7 @@ fn layernorm_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_wo
   let pivot = fwd_x[base];
   var shifted_sum = 0.0;
   for (var c = lid; c < dims.width; c += WG) { shifted_sum += fwd_x[base + c] - pivot; }
-  let mean = pivot + workgroup_sum(vec2<f32>(shifted_sum, 0.0), lid).x / n;
+  let mean = pivot + workgroup_sum(vec4<f32>(shifted_sum, 0.0, 0.0, 0.0), lid).x / n;
   // Corrected two-pass variance: Σd² − (Σd)²/n with d = x − mean. The second term removes most of
   // the error left by rounding the mean; Σx² − n·mean² would cancel catastrophically instead.
   var deviations = vec2<f32>(0.0);
@@ -65,7 +51,7 @@ fn layernorm_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_wo
     let d = fwd_x[base + c] - mean;
     deviations += vec2<f32>(d * d, d);
   }
-  let totals = workgroup_sum(deviations, lid);
+  let totals = workgroup_sum(vec4<f32>(deviations, 0.0, 0.0), lid).xy;
   let variance = max(totals.x - totals.y * totals.y / n, 0.0) / n;
   let rstd = inverseSqrt(variance + dims.eps);
   for (var c = lid; c < dims.width; c += WG) {
@@ -87,7 +73,7 @@ fn layernorm_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_wo
 @compute @workgroup_size(WG)
 fn layernorm_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                            @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * nwg.x;
+  let row = workgroup_index(wid, nwg);
   if (row >= dims.rows) { return; }
   let base = row * dims.width;
   let mean = bwd_mean[row];
@@ -97,7 +83,7 @@ fn layernorm_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_w
     let g = bwd_dy[base + c] * bwd_gamma[c];
     sums += vec2<f32>(g, g * (bwd_x[base + c] - mean) * rstd);
   }
-  let means = workgroup_sum(sums, lid) / f32(dims.width);
+  let means = workgroup_sum(vec4<f32>(sums, 0.0, 0.0), lid).xy / f32(dims.width);
   for (var c = lid; c < dims.width; c += WG) {
     let g = bwd_dy[base + c] * bwd_gamma[c];
     let xhat = (bwd_x[base + c] - mean) * rstd;
@@ -115,7 +101,7 @@ fn layernorm_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_w
 @compute @workgroup_size(256)
 fn layernorm_param_grads_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                               @builtin(local_invocation_index) lid: u32) {
-  let c = (wid.x + wid.y * nwg.x) * 256u + lid;
+  let c = invocation_index(wid, nwg, lid, 256u);
   if (c >= dims.width) { return; }
   var dgamma = 0.0;
   var dbeta = 0.0;

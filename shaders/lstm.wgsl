@@ -16,6 +16,8 @@
 // output_forward_main   @0 uniform Dims  @1 gates  @2 cell = c       @3 h: f32[N, H]
 // output_backward_main  @0 uniform Dims  @1 gates  @2 cell = c       @3 dh  @4 dgates: f32[N, 4H]  @5 dc
 //   one invocation per (row, unit); 1-D grid of 256-wide workgroups folded into (x, y) past 65535 groups.
+// use: lib/grid
+// use: lib/activation
 
 struct Dims {
   count: u32,   // N · H
@@ -26,25 +28,20 @@ struct Dims {
 @group(0) @binding(1) var<storage, read> gates: array<f32>;
 @group(0) @binding(2) var<storage, read> cell: array<f32>;
 
-fn sigmoid(x: f32) -> f32 {
-  // exp(−x) overflows to +inf for x < −88, which still gives the right limit 0.
-  return 1.0 / (1.0 + exp(-x));
-}
-
-fn stable_tanh(x: f32) -> f32 {
-  // tanh may return NaN for large |x| on some drivers; |x| = 15 is already 1 in f32.
-  let e = exp(2.0 * clamp(x, -15.0, 15.0));
-  return (e - 1.0) / (e + 1.0);
-}
-
 /** (row, unit) of invocation `i`, or none past the end. */
 struct Unit { valid: bool, at: u32, gate: u32 }
 
 fn unit_of(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> Unit {
-  let i = (wid.x + wid.y * nwg.x) * 256u + lid;
+  let i = invocation_index(wid, nwg, lid, 256u);
   let row = i / dims.hidden;
   // Gate block k of this unit is gates[gate + k · H].
   return Unit(i < dims.count, i, row * 4u * dims.hidden + (i - row * dims.hidden));
+}
+
+/** (σ(i), σ(f), tanh(g)) of a unit: what the state op's forward and backward both start from. */
+fn state_gates(u: Unit) -> vec3<f32> {
+  let h = dims.hidden;
+  return vec3<f32>(sigmoid(gates[u.gate]), sigmoid(gates[u.gate + h]), stable_tanh(gates[u.gate + 2u * h]));
 }
 
 @group(0) @binding(3) var<storage, read_write> fwd_out: array<f32>;
@@ -54,11 +51,8 @@ fn state_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgr
                       @builtin(local_invocation_index) lid: u32) {
   let u = unit_of(wid, nwg, lid);
   if (!u.valid) { return; }
-  let h = dims.hidden;
-  let i = sigmoid(gates[u.gate]);
-  let f = sigmoid(gates[u.gate + h]);
-  let g = stable_tanh(gates[u.gate + 2u * h]);
-  fwd_out[u.at] = f * cell[u.at] + i * g;
+  let s = state_gates(u);
+  fwd_out[u.at] = s.y * cell[u.at] + s.x * s.z;
 }
 
 @compute @workgroup_size(256)
@@ -79,9 +73,10 @@ fn state_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workg
   let u = unit_of(wid, nwg, lid);
   if (!u.valid) { return; }
   let h = dims.hidden;
-  let i = sigmoid(gates[u.gate]);
-  let f = sigmoid(gates[u.gate + h]);
-  let g = stable_tanh(gates[u.gate + 2u * h]);
+  let s = state_gates(u);
+  let i = s.x;
+  let f = s.y;
+  let g = s.z;
   let dc = bwd_upstream[u.at];
   bwd_dgates[u.gate] = dc * g * i * (1.0 - i);
   bwd_dgates[u.gate + h] = dc * cell[u.at] * f * (1.0 - f);

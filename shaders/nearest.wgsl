@@ -13,6 +13,7 @@
 // topk_scores_main @0 uniform Params  @1 scores f32[N,V]  @2 partial_scores f32[N,tiles,k]  @3 partial_ids i32[N,tiles,k]  @4 bias f32[V] (read when has_bias = 1)
 //   pass 1 over a score matrix that already exists (matmul + top-k, a mixture of softmaxes'
 //   probabilities): one invocation per (row, SCORE_TILE columns) keeps that stretch's top-k; merge_main follows.
+// use: lib/grid
 
 struct Params {
   n: u32,
@@ -115,8 +116,9 @@ fn topk_tiles_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocat
 @group(0) @binding(5) var<storage, read_write> out_ids: array<i32>;
 
 @compute @workgroup_size(64)
-fn merge_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let query = gid.x + gid.y * nwg.x * 64u;
+fn merge_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) lid: u32) {
+  let query = invocation_index(wid, nwg, lid, 64u);
   if (query >= p.n) { return; }
   var scale = 1.0;
   if (p.cosine == 1u) {
@@ -158,8 +160,9 @@ fn merge_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
 @group(0) @binding(4) var<storage, read> score_bias: array<f32>;
 
 @compute @workgroup_size(64)
-fn topk_scores_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let slot = gid.x + gid.y * nwg.x * 64u;
+fn topk_scores_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                    @builtin(local_invocation_index) lid: u32) {
+  let slot = invocation_index(wid, nwg, lid, 64u);
   if (slot >= p.n * p.tiles) { return; }
   let row = slot / p.tiles;
   let tile = slot % p.tiles;

@@ -22,16 +22,14 @@
 // plif_merge_main     @0 uniform Plif  @1 partials  @2 mass: f32[K]  @3 moment: f32[K]   one per bin
 // plif_dtheta_main    @0 uniform Plif  @1 theta: f32[K]  @2 above: f32[K] (Σ_{i>j} A_i)  @3 moment
 //                     @4 dtheta: f32[K]
+// use: lib/grid
+// use: lib/activation
 
 struct Plif { n: u32, pieces: u32, range: f32, delta: f32, span: u32, parts: u32, softplus: u32, reverse: u32 }
 
 @group(0) @binding(0) var<uniform> u: Plif;
 
 const BLOCK: u32 = 256u;
-
-fn element_of(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-  return (wid.x + wid.y * nwg.x) * 256u + lid;
-}
 
 fn piece(x: f32) -> u32 {
   // Clamped as a float first: converting a huge or infinite quotient to an integer is undefined.
@@ -112,7 +110,7 @@ fn scan_apply_main(@builtin(global_invocation_id) gid: vec3<u32>) {
 @compute @workgroup_size(256)
 fn plif_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                      @builtin(local_invocation_index) lid: u32) {
-  let e = element_of(wid, nwg, lid);
+  let e = invocation_index(wid, nwg, lid, 256u);
   if (e >= u.n) { return; }
   let x = fwd_x[e];
   let i = piece(x);
@@ -127,7 +125,7 @@ fn plif_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgro
 @compute @workgroup_size(256)
 fn plif_dx_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
-  let e = element_of(wid, nwg, lid);
+  let e = invocation_index(wid, nwg, lid, 256u);
   if (e >= u.n) { return; }
   dx_out[e] = dx_g[e] * dx_w[piece(dx_x[e])];
 }
@@ -167,7 +165,7 @@ fn plif_histogram_main(@builtin(workgroup_id) wid: vec3<u32>) {
 @compute @workgroup_size(256)
 fn plif_merge_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                    @builtin(local_invocation_index) lid: u32) {
-  let j = element_of(wid, nwg, lid);
+  let j = invocation_index(wid, nwg, lid, 256u);
   if (j >= u.pieces) { return; }
   var mass = 0.0;
   var moment = 0.0;
@@ -187,9 +185,8 @@ fn plif_merge_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
 @compute @workgroup_size(256)
 fn plif_dtheta_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                     @builtin(local_invocation_index) lid: u32) {
-  let j = element_of(wid, nwg, lid);
+  let j = invocation_index(wid, nwg, lid, 256u);
   if (j >= u.pieces) { return; }
-  // σ(θ) = softplus'(θ); exp(−θ) = +inf for very negative θ gives σ = 0, as it should.
-  let sigma = 1.0 / (1.0 + exp(-dt_theta[j]));
-  dt_out[j] = sigma * (u.delta * dt_above[j] + dt_moment[j]);
+  // σ(θ) = softplus'(θ).
+  dt_out[j] = sigmoid(dt_theta[j]) * (u.delta * dt_above[j] + dt_moment[j]);
 }

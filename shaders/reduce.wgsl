@@ -2,7 +2,7 @@
 // Row kernels: one workgroup of WG invocations (a power of two, pipeline override) per row; the
 // workgroup index is folded into (x, y) past 65535 rows: row = wid.x + wid.y * num_workgroups.x.
 // Each invocation walks the columns lid, lid + WG, … in increasing order, then the WG partials are
-// combined by a fixed binary tree: the result does not depend on timing (deterministic).
+// combined by a fixed binary tree (lib/workgroup_reduce): the result does not depend on timing.
 // Backward kernels: 1-D grid of 256-wide workgroups over rows·width elements, folded the same way.
 //
 // sum_rows_main       @0 uniform Rows  @1 x: f32[rows, width]  @2 out: f32[rows]   out = scale · Σ_c x
@@ -11,6 +11,9 @@
 // broadcast_rows_main @0 uniform Rows  @1 g: f32[rows]  @2 dx: f32[rows, width]     dx = scale · g[row]
 // route_max_main      @0 uniform Rows  @1 g: f32[rows]  @2 index: i32[rows]  @3 dx: f32[rows, width]
 //                     (dx = g[row] at column index[row], 0 elsewhere)
+// use: lib/grid
+// use: lib/logsumexp
+// use: lib/workgroup_reduce
 
 override WG: u32 = 256u;
 
@@ -18,35 +21,21 @@ struct Rows { rows: u32, width: u32, scale: f32 }
 
 @group(0) @binding(0) var<uniform> dims: Rows;
 
-fn row_of(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return wid.x + wid.y * nwg.x;
-}
-
-fn element_of(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-  return (wid.x + wid.y * nwg.x) * 256u + lid;
-}
-
 // ---- sum ---------------------------------------------------------------------------------------
 
 @group(0) @binding(1) var<storage, read> sum_x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> sum_out: array<f32>;
-var<workgroup> partial_sums: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn sum_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
-  let row = row_of(wid, nwg);
+  let row = workgroup_index(wid, nwg);
   if (row >= dims.rows) { return; }
   let base = row * dims.width;
   var total = 0.0;
   for (var c = lid; c < dims.width; c += WG) { total += sum_x[base + c]; }
-  partial_sums[lid] = total;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { partial_sums[lid] += partial_sums[lid + half]; }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { sum_out[row] = dims.scale * partial_sums[0]; }
+  let row_total = workgroup_sum(vec4<f32>(total, 0.0, 0.0, 0.0), lid).x;
+  if (lid == 0u) { sum_out[row] = dims.scale * row_total; }
 }
 
 // ---- max with its index ------------------------------------------------------------------------
@@ -54,13 +43,15 @@ fn sum_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 @group(0) @binding(1) var<storage, read> max_x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> max_out: array<f32>;
 @group(0) @binding(3) var<storage, read_write> max_index: array<i32>;
+// Its own tree rather than lib/workgroup_reduce's: ties are broken by a u32 column index, which an
+// f32 lane of that library's scratch holds exactly only below 2^24.
 var<workgroup> partial_max: array<f32, WG>;
 var<workgroup> partial_index: array<u32, WG>;
 
 @compute @workgroup_size(WG)
 fn max_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
-  let row = row_of(wid, nwg);
+  let row = workgroup_index(wid, nwg);
   if (row >= dims.rows) { return; }
   let base = row * dims.width;
   // Invocations without a column (width < WG) hold column 0's value at index `width`: it never
@@ -102,7 +93,7 @@ fn max_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 @compute @workgroup_size(256)
 fn broadcast_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                        @builtin(local_invocation_index) lid: u32) {
-  let i = element_of(wid, nwg, lid);
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i >= dims.rows * dims.width) { return; }
   broadcast_dx[i] = dims.scale * broadcast_g[i / dims.width];
 }
@@ -114,7 +105,7 @@ fn broadcast_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workg
 @compute @workgroup_size(256)
 fn route_max_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                   @builtin(local_invocation_index) lid: u32) {
-  let i = element_of(wid, nwg, lid);
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i >= dims.rows * dims.width) { return; }
   let row = i / dims.width;
   let column = i32(i - row * dims.width);
@@ -139,34 +130,18 @@ fn lse_skipped(skip: i32) -> bool {
 @group(0) @binding(1) var<storage, read> lse_x: array<f32>;
 @group(0) @binding(2) var<storage, read> lse_skip: array<i32>;
 @group(0) @binding(3) var<storage, read_write> lse_out: array<f32>;
-var<workgroup> lse_partials: array<vec2<f32>, WG>;
 
 @compute @workgroup_size(WG)
 fn lse_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
-  let row = row_of(wid, nwg);
+  let row = workgroup_index(wid, nwg);
   if (row >= lse_dims.rows) { return; }
   let base = row * lse_dims.width;
-  // (running max, Σ exp(x − max)) as in softmax_xent.wgsl: one read per value, no overflow.
-  var acc = vec2<f32>(-3.4028234663852886e38, 0.0);
-  for (var c = lid; c < lse_dims.width; c += WG) {
-    let v = lse_x[base + c];
-    let m = max(acc.x, v);
-    acc = vec2<f32>(m, acc.y * exp(acc.x - m) + exp(v - m));
-  }
-  lse_partials[lid] = acc;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) {
-      let a = lse_partials[lid];
-      let b = lse_partials[lid + half];
-      let m = max(a.x, b.x);
-      lse_partials[lid] = vec2<f32>(m, a.y * exp(a.x - m) + b.y * exp(b.x - m));
-    }
-    workgroupBarrier();
-  }
+  var acc = vec2<f32>(LOWEST, 0.0);
+  for (var c = lid; c < lse_dims.width; c += WG) { acc = logsumexp_add(acc, lse_x[base + c]); }
+  let total = workgroup_logsumexp(acc, lid);
   if (lid == 0u) {
-    lse_out[row] = select(lse_partials[0].x + log(lse_partials[0].y), 0.0, lse_skipped(lse_skip[row]));
+    lse_out[row] = select(total.x + log(total.y), 0.0, lse_skipped(lse_skip[row]));
   }
 }
 
@@ -179,7 +154,7 @@ fn lse_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 @compute @workgroup_size(256)
 fn lse_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                      @builtin(local_invocation_index) lid: u32) {
-  let i = element_of(wid, nwg, lid);
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i >= lse_dims.rows * lse_dims.width) { return; }
   let row = i / lse_dims.width;
   let grad = exp(lseb_x[i] - lseb_out[row]) * lseb_g[row];

@@ -7,6 +7,7 @@
 //
 // param ← param − lr · (grad · scale + weight_decay · param): weight decay as L2 in the gradient,
 // as torch's SGD applies it. A clip scale of 0 marks a non-finite gradient norm: the step is skipped.
+// use: lib/grid
 
 struct Sgd {
   n: u32,
@@ -22,7 +23,7 @@ struct Sgd {
 @compute @workgroup_size(256)
 fn sgd_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
             @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + wid.y * nwg.x) * 256u + lid;
+  let i = invocation_index(wid, nwg, lid, 256u);
   let scale = stats[1];
   if (i >= sgd.n || scale == 0.0) { return; }
   let p = param[i];

@@ -13,6 +13,7 @@
 //   One invocation per run of up to RUN elements along the last dim, runs = rows · ⌈shape[3] / RUN⌉:
 //   the index arithmetic (a divide and a modulo per dim, slow on a software GPU) is paid once per
 //   run, not once per element. 1-D grid of 256-wide workgroups folded into (x, y) past 65535 groups.
+// use: lib/grid
 
 struct Copy {
   runs: u32,
@@ -33,7 +34,7 @@ const RUN: u32 = 16u;
 @compute @workgroup_size(256)
 fn copy_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
-  let run = (wid.x + wid.y * nwg.x) * 256u + lid;
+  let run = invocation_index(wid, nwg, lid, 256u);
   if (run >= region.runs) { return; }
   let first = (run % region.runs_per_row) * RUN;
   var rest = run / region.runs_per_row;

@@ -16,6 +16,9 @@
 //                        @4 dx: f32[R, K]
 //   one workgroup of WG invocations (power of two, override) per row; row = wid.x + wid.y · nwg.x.
 //   Without key lengths (has_lengths = 0) any buffer may be bound at @2; it is never read.
+// use: lib/grid
+// use: lib/logsumexp
+// use: lib/workgroup_reduce
 
 override WG: u32 = 256u;
 
@@ -31,10 +34,6 @@ struct Dims {
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(2) var<storage, read> lengths: array<i32>;
 
-// Most negative finite f32: the running maximum before any column is seen. exp(LOWEST − m) is 0
-// for any real m, and LOWEST − LOWEST = 0 keeps an empty partial (sum 0) free of NaN.
-const LOWEST: f32 = -3.4028234663852886e38;
-
 /** Number of unmasked keys of `row`: they are columns [0, n). */
 fn valid_keys(row: u32) -> u32 {
   var n = dims.width;
@@ -43,40 +42,20 @@ fn valid_keys(row: u32) -> u32 {
   return n;
 }
 
-// A softmax partial: x = running maximum m, y = Σ exp(value − m) over the values seen so far.
-fn merge(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
-  let m = max(a.x, b.x);
-  return vec2<f32>(m, a.y * exp(a.x - m) + b.y * exp(b.x - m));
-}
-
 @group(0) @binding(1) var<storage, read> fwd_x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> fwd_y: array<f32>;
-var<workgroup> partials: array<vec2<f32>, WG>;
 
 @compute @workgroup_size(WG)
 fn softmax_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                         @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * nwg.x;
+  let row = workgroup_index(wid, nwg);
   if (row >= dims.rows) { return; }
   let base = row * dims.width;
   let n = valid_keys(row);
-  // Online max/sum: every exp argument is ≤ 0, so nothing overflows whatever the logits' size.
+  // Online max/sum (lib/logsumexp): nothing overflows whatever the logits' size.
   var acc = vec2<f32>(LOWEST, 0.0);
-  for (var c = lid; c < n; c += WG) {
-    let v = fwd_x[base + c];
-    if (v > acc.x) {
-      acc = vec2<f32>(v, acc.y * exp(acc.x - v) + 1.0);
-    } else {
-      acc.y += exp(v - acc.x);
-    }
-  }
-  partials[lid] = acc;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { partials[lid] = merge(partials[lid], partials[lid + half]); }
-    workgroupBarrier();
-  }
-  let total = partials[0];
+  for (var c = lid; c < n; c += WG) { acc = logsumexp_add(acc, fwd_x[base + c]); }
+  let total = workgroup_logsumexp(acc, lid);
   // total.y ≥ 1 whenever n > 0 (the maximum contributes exp(0)); a fully masked row never divides.
   let inv_sum = select(0.0, 1.0 / total.y, n > 0u);
   for (var c = lid; c < dims.width; c += WG) {
@@ -91,12 +70,11 @@ fn softmax_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_work
 @group(0) @binding(1) var<storage, read> bwd_y: array<f32>;
 @group(0) @binding(3) var<storage, read> bwd_dy: array<f32>;
 @group(0) @binding(4) var<storage, read_write> bwd_dx: array<f32>;
-var<workgroup> dots: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn softmax_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                          @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * nwg.x;
+  let row = workgroup_index(wid, nwg);
   if (row >= dims.rows) { return; }
   let base = row * dims.width;
   let n = valid_keys(row);
@@ -104,13 +82,7 @@ fn softmax_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_wor
   for (var c = lid; c < n; c += WG) {
     partial += bwd_dy[base + c] * bwd_y[base + c];
   }
-  dots[lid] = partial;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { dots[lid] += dots[lid + half]; }
-    workgroupBarrier();
-  }
-  let dot = dots[0];
+  let dot = workgroup_sum(vec4<f32>(partial, 0.0, 0.0, 0.0), lid).x;
   for (var c = lid; c < dims.width; c += WG) {
     if (c < n) {
       bwd_dx[base + c] = bwd_y[base + c] * (bwd_dy[base + c] - dot);

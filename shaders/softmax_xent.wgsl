@@ -16,6 +16,9 @@
 // xent_backward_main  @0 uniform Xent  @1 logits  @2 target  @3 lse  @4 grad_loss: f32[N]
 //                     @5 dlogits: f32[N, V]
 //   1-D grid of 256-wide workgroups over N·V elements, folded into (x, y) past 65535 groups.
+// use: lib/grid
+// use: lib/logsumexp
+// use: lib/workgroup_reduce
 
 override WG: u32 = 256u;
 
@@ -23,48 +26,25 @@ struct Xent { rows: u32, width: u32, ignore_index: i32 }
 
 @group(0) @binding(0) var<uniform> dims: Xent;
 
-// Most negative finite f32: the running maximum before any column is seen. exp(LOWEST − m) is 0
-// for any real m, and LOWEST − LOWEST = 0 keeps an empty partial (sum 0) free of NaN.
-const LOWEST: f32 = -3.4028234663852886e38;
-
-// A softmax partial: x = running maximum m, y = Σ exp(value − m) over the values seen so far.
-fn merge(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
-  let m = max(a.x, b.x);
-  return vec2<f32>(m, a.y * exp(a.x - m) + b.y * exp(b.x - m));
-}
-
 @group(0) @binding(1) var<storage, read> fwd_logits: array<f32>;
 @group(0) @binding(2) var<storage, read> fwd_target: array<i32>;
 @group(0) @binding(3) var<storage, read_write> fwd_loss: array<f32>;
 @group(0) @binding(4) var<storage, read_write> fwd_lse: array<f32>;
-var<workgroup> partials: array<vec2<f32>, WG>;
 
 @compute @workgroup_size(WG)
 fn xent_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                      @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * nwg.x;
+  let row = workgroup_index(wid, nwg);
   if (row >= dims.rows) { return; }
   let base = row * dims.width;
   // Online softmax: one read of each logit. The running sum is rescaled whenever the maximum
   // grows, so every exp argument is ≤ 0 and nothing overflows, whatever the logits' size.
   var acc = vec2<f32>(LOWEST, 0.0);
-  for (var c = lid; c < dims.width; c += WG) {
-    let v = fwd_logits[base + c];
-    if (v > acc.x) {
-      acc = vec2<f32>(v, acc.y * exp(acc.x - v) + 1.0);
-    } else {
-      acc.y += exp(v - acc.x);
-    }
-  }
-  partials[lid] = acc;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { partials[lid] = merge(partials[lid], partials[lid + half]); }
-    workgroupBarrier();
-  }
+  for (var c = lid; c < dims.width; c += WG) { acc = logsumexp_add(acc, fwd_logits[base + c]); }
+  let total = workgroup_logsumexp(acc, lid);
   if (lid != 0u) { return; }
-  let m = partials[0].x;
-  let log_sum = log(partials[0].y);
+  let m = total.x;
+  let log_sum = log(total.y);
   fwd_lse[row] = m + log_sum;
   let t = fwd_target[row];
   if (t == dims.ignore_index) {
@@ -88,7 +68,7 @@ fn xent_forward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgro
 @compute @workgroup_size(256)
 fn xent_backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                       @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + wid.y * nwg.x) * 256u + lid;
+  let i = invocation_index(wid, nwg, lid, 256u);
   if (i >= dims.rows * dims.width) { return; }
   let row = i / dims.width;
   let column = i32(i - row * dims.width);

@@ -13,6 +13,7 @@
 // load a per-lane gather, so each entry's column and value should feed many products (a 4-column
 // block ran ~3× slower on a 10k×10k PPMI matrix); and 112 = k + oversampling (110) padded splits into
 // exactly 4 blocks, so the 4 invocations SwiftShader runs in one SIMD group share a row and its loop.
+// use: lib/grid
 
 struct Sizes { n: u32, width4: u32, blocks: u32 }
 
@@ -26,7 +27,7 @@ struct Sizes { n: u32, width4: u32, blocks: u32 }
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + wid.y * nwg.x) * 64u + lid;
+  let i = invocation_index(wid, nwg, lid, 64u);
   if (i >= sizes.n) { return; }
   let row = i / sizes.blocks;
   let first = (i % sizes.blocks) * 7u;

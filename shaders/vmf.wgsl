@@ -10,6 +10,8 @@
 // loss_main           @0 uniform Params  @1 pred: f32[N,m]  @2 table: f32[V,m]  @3 targets: i32[N]  @4 loss: f32[N]
 // backward_main       @0 uniform Params  @1 pred  @2 table  @3 targets  @4 grad_loss: f32[N]  @5 grad_pred: f32[N,m]
 // Rows whose target is negative (padding) give loss 0 and gradient 0.
+// use: lib/grid
+// use: lib/workgroup_reduce
 
 struct Params {
   rows: u32,          // N (or n for log_normalizer_main)
@@ -151,8 +153,9 @@ fn normaliser_term(kappa: f32) -> vec2<f32> {
 @group(0) @binding(2) var<storage, read_write> normalizers: array<vec2<f32>>;
 
 @compute @workgroup_size(64)
-fn log_normalizer_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * 64u;
+fn log_normalizer_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                       @builtin(local_invocation_index) lid: u32) {
+  let i = invocation_index(wid, nwg, lid, 64u);
   if (i >= p.rows) { return; }
   let exact = log_normalizer_and_ratio(max(kappas[i], p.min_kappa));
   normalizers[i] = vec2(exact.x - p.half_m_log_2pi, exact.y);
@@ -160,8 +163,6 @@ fn log_normalizer_main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(n
 
 // Invocations per row (a power of two): src/tensor/engine.ts rowWorkgroupSize.
 override WG: u32 = 64u;
-var<workgroup> partial_sq: array<f32, WG>;
-var<workgroup> partial_dot: array<f32, WG>;
 
 @group(0) @binding(1) var<storage, read> pred: array<f32>;
 @group(0) @binding(2) var<storage, read> table: array<f32>;
@@ -177,27 +178,13 @@ fn row_stats(row: u32, target_row: u32, lid: u32) -> vec2<f32> {
     sq += x * x;
     dot_e += x * table[target_row * p.m + j];
   }
-  partial_sq[lid] = sq;
-  partial_dot[lid] = dot_e;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
-    if (lid < stride) {
-      partial_sq[lid] += partial_sq[lid + stride];
-      partial_dot[lid] += partial_dot[lid + stride];
-    }
-    workgroupBarrier();
-  }
-  return vec2(partial_sq[0], partial_dot[0]);
-}
-
-fn row_index(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return wid.x + wid.y * nwg.x;
+  return workgroup_sum(vec4<f32>(sq, dot_e, 0.0, 0.0), lid).xy;
 }
 
 @compute @workgroup_size(WG)
 fn loss_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
-  let row = row_index(wid, nwg);
+  let row = workgroup_index(wid, nwg);
   if (row >= p.rows) { return; } // uniform per workgroup, so the barriers below stay uniform
   let target_id = targets[row];
   let stats = row_stats(row, u32(max(target_id, 0)), lid);
@@ -217,7 +204,7 @@ var<workgroup> coefficients: vec2<f32>;
 @compute @workgroup_size(WG)
 fn backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
-  let row = row_index(wid, nwg);
+  let row = workgroup_index(wid, nwg);
   if (row >= p.rows) { return; }
   let target_id = targets[row];
   let target_row = u32(max(target_id, 0));

@@ -16,7 +16,7 @@ export {
   type GpuErrorKind,
 } from './errors';
 export { BufferPool, bucketBytes, storageLimit, type PoolStats } from './bufferPool';
-export { PipelineCache, specialize, type PipelineKey, type ShaderConstants } from './pipelines';
+export { PipelineCache, type PipelineKey } from './pipelines';
 export { StepRecorder, type Binding, type Workgroups } from './recorder';
 export { ReadbackRing } from './readback';
 export { KernelTimer, type KernelTiming } from './timer';

@@ -1,11 +1,10 @@
-// Browser build: Vite inlines every WGSL file as a string at build time.
-const files = import.meta.glob('/shaders/*.wgsl', { query: '?raw', import: 'default', eager: true }) as Record<
+// Browser build: Vite inlines every WGSL file, shaders/lib/ included, as a string at build time.
+import { shaderLoader } from './shaderLibrary';
+
+const files = import.meta.glob('/shaders/**/*.wgsl', { query: '?raw', import: 'default', eager: true }) as Record<
   string,
   string
 >;
 
-export function shaderSource(name: string): string {
-  const text = files[`/shaders/${name}.wgsl`];
-  if (text === undefined) throw new Error(`No shader named '${name}' in shaders/`);
-  return text;
-}
+/** Shader `name` with the shaders/lib/ files it uses appended (src/gpu/shaderLibrary.ts). */
+export const shaderSource = shaderLoader((name) => files[`/shaders/${name}.wgsl`]);

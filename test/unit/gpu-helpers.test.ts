@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { bucketBytes } from '../../src/gpu/bufferPool';
-import { specialize } from '../../src/gpu/pipelines';
 import { grid1d } from '../../src/tensor/workgroups';
 
 describe('buffer buckets', () => {
@@ -11,18 +10,6 @@ describe('buffer buckets', () => {
       expect(bucketBytes(b)).toBe(b);
       if (bytes > 256) expect(b / bytes).toBeLessThanOrEqual(1.25);
     }
-  });
-});
-
-describe('shader specialisation', () => {
-  const source = 'const TILE: u32 = 4u;\nconst ROWS = 8;\nfn f() { let TILE2 = 3; }';
-  it('rewrites top-level const values only', () => {
-    expect(specialize(source, { TILE: '16u', ROWS: 2 })).toBe(
-      'const TILE: u32 = 16u;\nconst ROWS = 2;\nfn f() { let TILE2 = 3; }',
-    );
-  });
-  it('rejects a constant the shader does not declare', () => {
-    expect(() => specialize(source, { COLS: 1 })).toThrow(/COLS/);
   });
 });
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shaderLoader } from '../../src/gpu/shaderLibrary';
 import { shaderSource } from '../../src/gpu/shaderSources.node';
+import { shaderSource as bundledShaderSource } from '../../src/gpu/shaderSources.vite';
 
 const shaderDir = new URL('../../shaders/', import.meta.url);
 const wgslNames = (dir: string) =>
@@ -39,6 +40,10 @@ describe('shader library (// use: lib/NAME)', () => {
 
   it('resolves every shader in shaders/', () => {
     for (const name of wgslNames('.')) expect(() => shaderSource(name)).not.toThrow();
+  });
+
+  it('gives the browser build (Vite inlining) the same text as Node', () => {
+    for (const name of wgslNames('.')) expect(bundledShaderSource(name)).toBe(shaderSource(name));
   });
 
   it('keeps bindings and entry points out of the libraries', () => {

@@ -1,10 +1,11 @@
 // The experiment configuration: one declarative schema drives validation, the TypeScript types and
 // (through overrides.ts) parsing of dotted settings and automatic run labels, as in the TensorFlow
-// Playground's property list. Every range lives here once, so a message can always say which field
-// is wrong and what it accepts.
+// Playground's property list. Every range lives beside its setting once (a head's in the head's
+// file), so a message can always say which field is wrong and what it accepts.
 import { z } from '../zod';
-import { isDiscreteSpec } from '../heads';
-import { configIssues, issueLine, quoteAll, show, type ConfigIssue } from './configIssues';
+import { headSchema, isDiscreteSpec } from '../heads';
+import { int, real, show } from '../ranges';
+import { configIssues, issueLine, quoteAll, type ConfigIssue } from './configIssues';
 import { syntheticDatasets } from './synthetic';
 
 /** Dataset names by kind; passed in so validation never reads the manifest (uploads add names). */
@@ -27,69 +28,7 @@ export const inAppDimensions = { min: 16, max: 300 } as const;
 /** Uploaded vectors may be larger (fastText's are 300-d, some models' 768 or 1024). */
 export const uploadedDimensions = { min: 16, max: 1024 } as const;
 
-type Issue = { input?: unknown };
-
-/** An integer in [min, max]; every failure gives the same message with the whole range. */
-function int(min: number, max: number) {
-  const error = (issue: Issue) => `must be an integer from ${min} to ${max}, got ${show(issue.input)}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-}
-
-/** A number in [min, max], or (min, max] with `aboveMin`. */
-function real(min: number, max: number, aboveMin = false) {
-  const error = (issue: Issue) =>
-    `must be a number ${aboveMin ? `above ${min}` : `from ${min}`} ${aboveMin ? 'and at most' : 'to'} ${max}, got ${show(issue.input)}`;
-  const number = z.number({ error });
-  return (aboveMin ? number.gt(min, { error }) : number.min(min, { error })).max(max, { error });
-}
-
 const seed = int(0, 2 ** 32 - 1);
-
-const vmfRegularizerSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('none') }),
-  z.strictObject({ kind: z.literal('reg1'), lambda1: real(0, 10) }),
-  // λ2 = 0 would drop the cosine term entirely, leaving a loss that only shrinks κ.
-  z.strictObject({ kind: z.literal('reg2'), lambda2: real(0, 10, true) }),
-  z.strictObject({ kind: z.literal('reg1+reg2'), lambda1: real(0, 10), lambda2: real(0, 10, true) }),
-  z.strictObject({ kind: z.literal('log1p'), lambda: real(-1, 1) }),
-]);
-
-/** Every continuous head's generator options (GeneratorOptions in src/heads/continuous.ts). */
-const generator = { generatorLayerNorm: z.boolean().optional() };
-
-/** Exactly HeadSpec from src/heads (test/unit/config.test.ts checks each type is assignable to the other). */
-export const headSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('softmax'), tied: z.boolean().optional() }),
-  // `approximate` defaults to the exact normaliser so `head={"kind":"vmf","regularizer":…}` is enough.
-  z.strictObject({
-    kind: z.literal('vmf'),
-    regularizer: vmfRegularizerSchema,
-    approximate: z.boolean().default(false),
-    ...generator,
-  }),
-  z.strictObject({ kind: z.literal('l2'), ...generator }),
-  z.strictObject({ kind: z.literal('cosine'), ...generator }),
-  // A cosine margin: cosines differ by at most 2.
-  z.strictObject({ kind: z.literal('max-margin'), margin: real(0, 2, true), ...generator }),
-  z.strictObject({
-    kind: z.enum(['syn-margin-projection', 'syn-margin-difference']),
-    margin: real(0, 2, true),
-    detachNegative: z.boolean().optional(),
-    ...generator,
-  }),
-  z.strictObject({
-    kind: z.literal('plif'),
-    // PLIF keeps 2·K floats per histogram partial (≤ 16) for ∂θ: 10⁶ pieces is 128 MB of scratch.
-    pieces: int(2, 1_000_000).optional(),
-    range: real(0, 1000, true).optional(),
-    slopeOptimizer: z.enum(['sgd', 'adam']).optional(),
-    // θ's rate under `slopeOptimizer` (SGD by default, as in the reference code).
-    lr: real(0, 100, true).optional(),
-    frozen: z.boolean().optional(),
-    tied: z.boolean().optional(),
-  }),
-  z.strictObject({ kind: z.literal('mos'), components: int(1, 64).optional(), tied: z.boolean().optional() }),
-]);
 
 const shape = z.strictObject({
   version: z.literal(1),
@@ -131,6 +70,7 @@ const shape = z.strictObject({
     dropout: real(0, 0.9),
     tiedInput: z.boolean(),
   }),
+  /** One of the heads of src/heads (`headDefinitions`), by its `kind`. */
   head: headSchema,
   train: z.strictObject({
     steps: int(1, 10_000_000),

@@ -1,23 +1,8 @@
 // Problems with a config, as data (a setting's dotted path and what is wrong with it) and as the
 // readable lines that the CLI, the app and shared links show. Apart from the schema (config.ts) so
 // that every schema in the project words its messages the same way.
+import { show } from '../ranges';
 import type { z } from '../zod';
-
-/** A value as it goes into a message; never throws, whatever the input (cycles, BigInt, null prototypes). */
-export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    try {
-      text = String(value);
-    } catch {
-      text = `a ${typeof value}`;
-    }
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 /** A config that failed validation; `errors` holds one readable line per problem. */
 export class ConfigError extends Error {

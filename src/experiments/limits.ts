@@ -6,11 +6,10 @@
 // not listed here such as evaluation's); this check makes the refusal come before any GPU work and
 // name the exact settings.
 // Shape legend: B sentences per batch, T longest decoder input, S longest source, N = B·T, V target
-// vocabulary, V_s source vocabulary, m table dimension, d model width, F FFN width, H heads,
-// K MoS components, P PLIF pieces.
+// vocabulary, V_s source vocabulary, m table dimension, d model width, F FFN width, H heads. The
+// head's own tensors come from its definition (`headDemands`, src/heads).
 import { GpuError, limitMessage, storageLimit, workgroupLimitMessage, type DeviceLimits } from '../gpu';
-import { isDiscreteSpec, mosDefaults, plifDefaults } from '../heads';
-import { plifPartials } from '../tensor/ops/plif';
+import { headDemands, isDiscreteSpec, type TensorDemand } from '../heads';
 import { describeShape, sizeOf } from '../tensor/tensor';
 import type { ExperimentConfig } from './config';
 import { sequenceLimit, type Task } from './task';
@@ -46,14 +45,6 @@ export function taskSizes(config: ExperimentConfig, task: Task): TaskSizes {
   };
 }
 
-/** A tensor a training step holds, by the label the engine gives it (or its role, for intermediates). */
-export interface TensorDemand {
-  label: string;
-  shape: number[];
-  /** The settings that size it, most effective first. */
-  lower: string[];
-}
-
 /** Every f32 tensor of a training step that can grow large, with the settings that size it. */
 export function largestTensors(config: ExperimentConfig, sizes: TaskSizes): TensorDemand[] {
   const { model, head, data } = config;
@@ -75,11 +66,6 @@ export function largestTensors(config: ExperimentConfig, sizes: TaskSizes): Tens
     label: 'target_table',
     shape: [v, m],
     lower: [vocab, 'embeddings.dimension'],
-  });
-  add(!isDiscreteSpec(head), {
-    label: 'predicted embeddings',
-    shape: [n, m],
-    lower: [...batch, 'embeddings.dimension'],
   });
   add(!model.tiedInput, { label: 'decoder.embedding.table', shape: [v, d], lower: [vocab, 'model.dModel'] });
   add(sourceVocab > 0 && !data.sharedVocabulary, {
@@ -116,20 +102,9 @@ export function largestTensors(config: ExperimentConfig, sizes: TaskSizes): Tens
   // Input feeding: the first decoder layer reads [embedding; attentional state], 2d wide, into 4 gates.
   add(!transformer, { label: 'decoder.0.ih.weight', shape: [4 * d, 2 * d], lower: ['model.dModel'] });
 
-  if (isDiscreteSpec(head)) {
-    add(!head.tied, { label: 'softmax.weight', shape: [v, d], lower: [vocab, 'model.dModel'] });
-    demands.push({ label: 'logits', shape: [n, v], lower: [...batch, vocab] });
-  }
-  if (head.kind === 'mos') {
-    const k = head.components ?? mosDefaults.components;
-    demands.push({ label: 'mos.latent.weight', shape: [k * d, d], lower: ['head.components', 'model.dModel'] });
-    demands.push({ label: 'MoS contexts', shape: [n * k, d], lower: [...batch, 'head.components', 'model.dModel'] });
-    demands.push({ label: 'MoS component logits', shape: [n * k, v], lower: [...batch, 'head.components', vocab] });
-  }
-  if (head.kind === 'plif') {
-    const pieces = head.pieces ?? plifDefaults.pieces;
-    demands.push({ label: 'plif.partials', shape: [plifPartials(n * v), 2, pieces], lower: ['head.pieces'] });
-  }
+  demands.push(
+    ...headDemands(head, { tokens: n, vocab: v, hidden: d, embedding: m, tokenSettings: batch, vocabSetting: vocab }),
+  );
   return demands;
 }
 

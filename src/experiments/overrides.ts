@@ -2,7 +2,8 @@
 // and the automatic run labels that say how a run differs from its comparison's base.
 import { headSpecLabel } from '../heads/index';
 import { parseConfig, shippedDatasets, type DatasetCatalog, type DeepPartial, type ExperimentConfig } from './config';
-import { ConfigError, show } from './configIssues';
+import { show } from '../ranges';
+import { ConfigError } from './configIssues';
 
 type Settings = Record<string, unknown>;
 

@@ -1,94 +1,72 @@
-import type { EmbeddingLossKind } from '../math/embeddingLosses';
-import type { VmfLossOptions } from '../math/vmf';
+// The continuous heads: a generator ê = Linear(h) (d → m, no vocabulary-sized matrix), optionally
+// layer-normed, scored by a loss against the frozen target table E [V, m]; decoding is the cosine
+// nearest neighbour in E. Each loss is a head of its own (vmf.ts, embeddingLosses.ts), defined
+// through `continuousHead`, which adds what they share.
+import { layerNorm } from '../math/reference/layernorm';
+import { linearRows } from '../math/reference/linear';
+import { topKReference } from '../math/reference/topk';
 import { Linear } from '../nn/linear';
 import { LayerNorm } from '../nn/modules';
 import type { Engine } from '../tensor/engine';
-import { embeddingLoss, mostInformativeNegatives } from '../tensor/ops/embeddingLoss';
 import { topKByDot } from '../tensor/ops/nearest';
-import { vmfLoss } from '../tensor/ops/vmfLoss';
 import type { Tensor } from '../tensor/tensor';
-import type { Head, HeadBytes } from './types';
+import { z } from '../zod';
+import {
+  defineHead,
+  type HeadDefinition,
+  type HeadOffer,
+  type HeadSchema,
+  type HeadSetting,
+  type ReferenceBatch,
+} from './definition';
+import { HeadBase, type Head } from './types';
+
+/** A continuous loss: the per-token loss [N] of predictions ê [N, m] against the table rows of the targets. */
+export type EmbeddingLoss = (pred: Tensor, table: Tensor, targets: Tensor) => Tensor;
 
 /** How ê is made from h, whatever the loss. */
-export interface GeneratorOptions {
+const generator = {
   /**
    * Linear → LayerNorm(m), as the vMF authors' Transformer recipe (`-generator_layer_norm`): ‖ê‖ =
    * κ then starts at √m times the gain and follows the gain, not the projection (docs/fidelity.md).
    */
-  generatorLayerNorm?: boolean;
-}
-
-export type ContinuousLoss = GeneratorOptions &
-  (
-    | ({ kind: 'vmf' } & VmfLossOptions)
-    | { kind: Exclude<EmbeddingLossKind, 'max-margin' | 'syn-margin-projection' | 'syn-margin-difference'> }
-    | { kind: 'max-margin'; margin: number }
-    /**
-     * `detachNegative` (default true, as the one public port): the synthetic negative is a constant in
-     * the gradient. Differentiated through, the difference form is met by shrinking ‖ê‖ instead of
-     * aligning ê (docs/fidelity.md).
-     */
-    | { kind: 'syn-margin-projection' | 'syn-margin-difference'; margin: number; detachNegative?: boolean }
-  );
+  generatorLayerNorm: z.boolean().optional(),
+};
 
 export interface ContinuousHeadOptions {
   hidden: number;
   /** Frozen target table E [V, m] with unit rows (see buildTargetTable). */
   table: Tensor;
-  loss: ContinuousLoss;
   initSeed: number;
+  generatorLayerNorm?: boolean;
+  label: string;
+  loss: EmbeddingLoss;
 }
 
-export function continuousLossLabel(loss: ContinuousLoss): string {
-  return `${lossLabel(loss)}${loss.generatorLayerNorm ? ', generator LN' : ''}`;
-}
-
-function lossLabel(loss: ContinuousLoss): string {
-  switch (loss.kind) {
-    case 'vmf': {
-      const r = loss.regularizer;
-      const reg =
-        r.kind === 'none'
-          ? ''
-          : r.kind === 'reg1'
-            ? ` reg1 λ1=${r.lambda1}`
-            : r.kind === 'reg2'
-              ? ` reg2 λ2=${r.lambda2}`
-              : r.kind === 'reg1+reg2'
-                ? ` reg1+reg2 λ1=${r.lambda1} λ2=${r.lambda2}`
-                : ` log(1+κ)(λ−cos) λ=${r.lambda}`;
-      return `NLLvMF${reg}${loss.approximate ? ' (approx.)' : ''}`;
-    }
-    case 'l2':
-      return 'L2';
-    case 'cosine':
-      return 'cosine';
-    case 'max-margin':
-      return `max-margin γ=${loss.margin}`;
-    default:
-      return `syn-margin (${loss.kind === 'syn-margin-projection' ? 'projection' : 'difference'}) γ=${loss.margin}${loss.detachNegative === false ? ', negative not detached' : ''}`;
-  }
-}
-
-/**
- * Predicts an embedding ê = Linear(h) (d → m, no vocabulary-sized matrix), optionally layer-normed,
- * and scores it against the frozen target table; decoding is the cosine nearest neighbour in that table.
- */
-export class ContinuousHead implements Head {
+export class ContinuousHead extends HeadBase implements Head {
   readonly kind = 'continuous';
   readonly label: string;
   readonly projection: Linear;
   readonly norm: LayerNorm | undefined;
   private readonly table: Tensor;
-  private readonly lossSpec: ContinuousLoss;
+  private readonly embeddingLoss: EmbeddingLoss;
 
-  constructor(engine: Engine, { hidden, table, loss, initSeed }: ContinuousHeadOptions) {
+  constructor(engine: Engine, { hidden, table, initSeed, generatorLayerNorm, label, loss }: ContinuousHeadOptions) {
+    super();
     if (table.rank !== 2) throw new Error(`The target table must be [V, m], got [${table.shape.join(', ')}]`);
     this.table = table;
-    this.lossSpec = loss;
+    this.embeddingLoss = loss;
     this.projection = new Linear(engine, 'generator', hidden, table.shape[1]!, { initSeed });
-    this.norm = loss.generatorLayerNorm ? new LayerNorm(engine, 'generator.norm', table.shape[1]!) : undefined;
-    this.label = continuousLossLabel(loss);
+    this.norm = generatorLayerNorm ? new LayerNorm(engine, 'generator.norm', table.shape[1]!) : undefined;
+    this.label = label;
+  }
+
+  protected owned(): Tensor[] {
+    return [...this.projection.parameters(), ...(this.norm?.parameters() ?? [])];
+  }
+
+  protected override readsFrozen(): Tensor[] {
+    return [this.table];
   }
 
   /** ê [N, m] for hidden states [N, d]. */
@@ -98,39 +76,86 @@ export class ContinuousHead implements Head {
   }
 
   loss(hidden: Tensor, targets: Tensor): Tensor {
-    const pred = this.predict(hidden);
-    const spec = this.lossSpec;
-    if (spec.kind === 'vmf') return vmfLoss(pred, this.table, targets, spec);
-    const margin = 'margin' in spec ? spec.margin : 0;
-    const negatives =
-      spec.kind === 'max-margin'
-        ? hidden.engine.withoutGradients(() => mostInformativeNegatives(hidden.engine, pred, this.table, targets))
-        : targets;
-    const detachNegative =
-      spec.kind === 'syn-margin-projection' || spec.kind === 'syn-margin-difference'
-        ? (spec.detachNegative ?? true)
-        : false;
-    return embeddingLoss(pred, this.table, targets, negatives, { kind: spec.kind, margin, detachNegative });
+    return this.embeddingLoss(this.predict(hidden), this.table, targets);
   }
 
   decode(hidden: Tensor, k: number) {
     return topKByDot(hidden.engine, this.predict(hidden), this.table, k, { cosine: true });
   }
+}
 
-  parameters(): Tensor[] {
-    return [...this.projection.parameters(), ...(this.norm?.parameters() ?? [])];
-  }
+type WithGenerator<Shape extends HeadSchema['shape']> = z.ZodObject<Shape & typeof generator, z.core.$strict>;
 
-  get paramCount(): number {
-    return this.parameters().reduce((n, t) => n + t.size, 0);
-  }
+/** What a continuous loss defines; `continuousHead` adds the generator, the table and decoding. */
+export interface ContinuousLossDefinition<Shape extends HeadSchema['shape']> {
+  /** The loss's own settings, `kind` first. */
+  fields: Shape;
+  /** The label without the generator's part. */
+  label(spec: z.output<WithGenerator<Shape>>): string;
+  loss(spec: z.output<WithGenerator<Shape>>): EmbeddingLoss;
+  offers: readonly HeadOffer<z.output<WithGenerator<Shape>>>[];
+  settings(spec: z.output<WithGenerator<Shape>>): HeadSetting[];
+  reference: {
+    /** The specs the self-test checks (see HeadReference). */
+    checked: readonly z.output<WithGenerator<Shape>>[];
+    /** One token's loss in float64 from ê [m], its target's row [m] and the whole table [V, m]. */
+    loss(spec: z.output<WithGenerator<Shape>>, pred: Float64Array, target: Float32Array, table: Float32Array): number;
+  };
+}
 
-  bytes(): HeadBytes {
-    const parameters = this.paramCount * 4;
-    return { parameters, optimizerState: 2 * parameters, frozen: this.table.bytes };
-  }
+/** ê [N, m] in float64 from the parameters [W, b] (then [γ, β] with the generator layer norm). */
+function predictionsReference(
+  [weight, bias, gain, shift]: Float32Array[],
+  generatorLayerNorm: boolean | undefined,
+  { hidden, rows, hiddenSize, embedding }: ReferenceBatch,
+): Float64Array {
+  const pred = linearRows(hidden, rows, hiddenSize, weight!, embedding, bias);
+  return generatorLayerNorm ? layerNorm(pred, gain!, shift!, rows, embedding).y : pred;
+}
 
-  release(): void {
-    for (const t of this.parameters()) t.release();
-  }
+export function continuousHead<const Shape extends HeadSchema['shape']>(
+  loss: ContinuousLossDefinition<Shape>,
+): HeadDefinition<WithGenerator<Shape>, 'embedding'> {
+  // What every continuous spec has, which TypeScript cannot see through the generic shape.
+  const common = (spec: z.output<WithGenerator<Shape>>) => spec as { kind: string; generatorLayerNorm?: boolean };
+  const label = (spec: z.output<WithGenerator<Shape>>) =>
+    `${loss.label(spec)}${common(spec).generatorLayerNorm ? ', generator LN' : ''}`;
+  return defineHead({
+    schema: z.strictObject({ ...loss.fields, ...generator }),
+    predicts: 'embedding',
+    label,
+    create(engine, spec, context) {
+      if (!context.targetTable) throw new Error(`The ${common(spec).kind} head needs a target embedding table`);
+      return new ContinuousHead(engine, {
+        hidden: context.hidden,
+        table: context.targetTable,
+        initSeed: context.initSeed,
+        generatorLayerNorm: common(spec).generatorLayerNorm,
+        label: label(spec),
+        loss: loss.loss(spec),
+      });
+    },
+    demands: (_spec, { tokens, embedding, tokenSettings }) => [
+      { label: 'predicted embeddings', shape: [tokens, embedding], lower: [...tokenSettings, 'embeddings.dimension'] },
+    ],
+    offers: loss.offers,
+    settings: loss.settings,
+    reference: {
+      checked: loss.reference.checked,
+      loss(spec, parameters, batch) {
+        const { rows, embedding: m, targets, table } = batch;
+        const pred = predictionsReference(parameters, common(spec).generatorLayerNorm, batch);
+        return Array.from({ length: rows }, (_, r) => {
+          const t = targets[r]!;
+          const row = pred.subarray(r * m, (r + 1) * m);
+          return t < 0 ? 0 : loss.reference.loss(spec, row, table.subarray(t * m, (t + 1) * m), table);
+        });
+      },
+      decode(spec, parameters, batch, k) {
+        const { rows, vocab, embedding, table } = batch;
+        const pred = predictionsReference(parameters, common(spec).generatorLayerNorm, batch);
+        return topKReference(pred, table, rows, vocab, embedding, k, true).ids.flat();
+      },
+    },
+  });
 }

@@ -1,28 +1,93 @@
-// Every output layer by name. A new head is one file here (plus its shader) and one case below.
+// Every output layer by name. A head is one file (plus its kernel) and one entry in `headDefinitions`;
+// the spec types, the config schema, the limit check, the page's menu and the self-test derive from
+// that list (docs/contributing.md, "Recipe: add an output layer").
 import type { ParamGroup } from '../nn/adam';
 import type { Engine } from '../tensor/engine';
 import type { Tensor } from '../tensor/tensor';
-import { ContinuousHead, continuousLossLabel, type ContinuousLoss } from './continuous';
-import { MosHead, mosLabel, type MosSpec } from './mos';
-import { PlifHead, plifLabel, type PlifSpec } from './plif';
-import { SoftmaxHead, type OutputTying } from './softmax';
+import { z } from '../zod';
+import type { HeadContext, HeadDefinition, HeadSchema, HeadSetting, HeadSizes, TensorDemand } from './definition';
+import { cosineDefinition, l2Definition, maxMarginDefinition, synMarginDefinition } from './embeddingLosses';
+import { mosDefinition } from './mos';
+import { plifDefinition } from './plif';
+import { softmaxDefinition } from './softmax';
 import type { Head } from './types';
+import { vmfDefinition } from './vmf';
 
-export type HeadSpec = ({ kind: 'softmax' } & OutputTying) | PlifSpec | MosSpec | ContinuousLoss;
+/** The registration: one line per head, in the order of the page's menu and of the schema's messages. */
+export const headDefinitions = [
+  softmaxDefinition,
+  vmfDefinition,
+  l2Definition,
+  cosineDefinition,
+  maxMarginDefinition,
+  synMarginDefinition,
+  plifDefinition,
+  mosDefinition,
+] as const;
+
+type AnyDefinition = (typeof headDefinitions)[number];
+
+/** A head's settings, as the config schema parses them (`kind` names the head). */
+export type HeadSpec = z.output<AnyDefinition['schema']>;
 
 /** Heads that score the vocabulary (softmax and its bottleneck fixes) need no target table. */
-export type DiscreteHeadSpec = Extract<HeadSpec, { kind: 'softmax' | 'plif' | 'mos' }>;
+export type DiscreteHeadSpec = z.output<Extract<AnyDefinition, { predicts: 'vocabulary' }>['schema']>;
+
+type SchemasOf<Definitions extends readonly unknown[]> = {
+  -readonly [I in keyof Definitions]: Definitions[I] extends { schema: infer Schema } ? Schema : never;
+};
+
+/** Every head's settings, told apart by `kind`: exactly `HeadSpec`. */
+export const headSchema = z.discriminatedUnion(
+  'kind',
+  headDefinitions.map((definition) => definition.schema) as unknown as SchemasOf<typeof headDefinitions>,
+);
+
+/** The definition that owns each kind (syn-margin's two variants share one). */
+const definitionByKind = new Map<string, HeadDefinition<HeadSchema, 'vocabulary' | 'embedding'>>(
+  headDefinitions.flatMap((definition) =>
+    [...definition.schema.shape.kind._zod.values].map((kind) => [String(kind), definition as never] as const),
+  ),
+);
+
+/** Any spec's definition, typed for that spec (TypeScript cannot relate a union of specs to a union of definitions). */
+function definitionOf(spec: HeadSpec): HeadDefinition<z.ZodType<HeadSpec> & HeadSchema, 'vocabulary' | 'embedding'> {
+  const definition = definitionByKind.get(spec.kind);
+  if (!definition) throw new Error(`Unknown head kind ${JSON.stringify(spec.kind)}`);
+  return definition as never;
+}
+
+/** The kinds of the heads that score the vocabulary, in registration order. */
+export const discreteKinds: readonly string[] = [...definitionByKind]
+  .filter(([, definition]) => definition.predicts === 'vocabulary')
+  .map(([kind]) => kind);
 
 export function isDiscreteSpec(spec: HeadSpec): spec is DiscreteHeadSpec {
-  return spec.kind === 'softmax' || spec.kind === 'plif' || spec.kind === 'mos';
+  return definitionOf(spec).predicts === 'vocabulary';
 }
 
 export function headSpecLabel(spec: HeadSpec): string {
-  if (spec.kind === 'softmax') return spec.tied ? 'softmax (tied)' : 'softmax';
-  if (spec.kind === 'plif') return plifLabel(spec);
-  if (spec.kind === 'mos') return mosLabel(spec);
-  return continuousLossLabel(spec);
+  return definitionOf(spec).label(spec);
 }
+
+export function createHead(engine: Engine, spec: HeadSpec, context: HeadContext): Head {
+  return definitionOf(spec).create(engine, spec, context);
+}
+
+/** The head's largest tensors in a training step (experiments/limits.ts adds the rest of the model's). */
+export function headDemands(spec: HeadSpec, sizes: HeadSizes): TensorDemand[] {
+  return definitionOf(spec).demands(spec, sizes);
+}
+
+/** What the page lets a user edit in place on a run of this head. */
+export function headSettings(spec: HeadSpec): HeadSetting[] {
+  return definitionOf(spec).settings(spec);
+}
+
+/** The page's "Add an output layer" menu: every head's offers, in registration order. */
+export const headOffers = headDefinitions.flatMap(
+  (definition): { name: string; spec: HeadSpec; with?: Record<string, unknown> }[] => [...definition.offers],
+);
 
 /** Optimizer groups: one with every parameter on the run's settings, then the head's own groups. */
 export function optimizerGroups(head: Head, others: Tensor[]): ParamGroup[] {
@@ -31,40 +96,8 @@ export function optimizerGroups(head: Head, others: Tensor[]): ParamGroup[] {
   return [{ params: [...others, ...head.parameters().filter((p) => !grouped.has(p))] }, ...own];
 }
 
-export interface HeadContext {
-  hidden: number;
-  vocab: number;
-  initSeed: number;
-  /** Frozen unit-row target table [V, m]; required by continuous heads. */
-  targetTable?: Tensor;
-  /** The decoder's trainable input embedding [V, d], for a tied discrete head. */
-  inputEmbedding?: Tensor;
-}
-
-export function createHead(engine: Engine, spec: HeadSpec, context: HeadContext): Head {
-  if (isDiscreteSpec(spec)) {
-    if (spec.tied && !context.inputEmbedding)
-      throw new Error(`A tied ${spec.kind} head needs the trainable input embedding table (model.tiedInput off)`);
-    const shared = {
-      hidden: context.hidden,
-      vocab: context.vocab,
-      initSeed: context.initSeed,
-      tiedWeight: spec.tied ? context.inputEmbedding : undefined,
-    };
-    if (spec.kind === 'plif') return new PlifHead(engine, { ...shared, spec });
-    if (spec.kind === 'mos') return new MosHead(engine, { ...shared, spec });
-    return new SoftmaxHead(engine, shared);
-  }
-  if (!context.targetTable) throw new Error(`The ${spec.kind} head needs a target embedding table`);
-  return new ContinuousHead(engine, {
-    hidden: context.hidden,
-    table: context.targetTable,
-    loss: spec,
-    initSeed: context.initSeed,
-  });
-}
-
-export { ContinuousHead, type ContinuousLoss } from './continuous';
+export type { ContinuousHead } from './continuous';
+export type { HeadContext, HeadReference, TensorDemand } from './definition';
 export { mosDefaults } from './mos';
-export { PlifHead, plifDefaults } from './plif';
+export { type PlifHead, plifDefaults } from './plif';
 export type { Head, HeadBytes } from './types';

@@ -3,6 +3,8 @@
 // embedding, as the reference does by default; h_k then has the embedding's width, here d.
 // Shape legend: N tokens, d hidden size, K components, V vocabulary. Built from existing ops;
 // everything stays in log space.
+import { topKOfRows } from '../math/reference/linear';
+import { mosLogProbabilities } from '../math/reference/mos';
 import { Linear } from '../nn/linear';
 import type { Engine } from '../tensor/engine';
 import { scale, sub, unary } from '../tensor/ops/elementwise';
@@ -13,31 +15,35 @@ import { concat, reshape } from '../tensor/ops/shape';
 import { softmaxRows } from '../tensor/ops/softmax';
 import { softmaxCrossEntropy } from '../tensor/ops/softmaxXent';
 import type { Tensor } from '../tensor/tensor';
-import { SoftmaxHead, type OutputTying } from './softmax';
-import type { Head, HeadBytes } from './types';
+import { int } from '../ranges';
+import { z } from '../zod';
+import { defineHead, type ReferenceBatch } from './definition';
+import {
+  crossEntropyReference,
+  outputTying,
+  SoftmaxHead,
+  vocabularyDemands,
+  vocabularyOptions,
+  type SoftmaxHeadOptions,
+} from './softmax';
+import { HeadBase, type Head } from './types';
 
-export interface MosSpec extends OutputTying {
-  kind: 'mos';
+const mosSchema = z.strictObject({
+  kind: z.literal('mos'),
   /** K, default 15 (Yang et al. on PTB and WT2). */
-  components?: number;
-}
+  components: int(1, 64).optional(),
+  ...outputTying,
+});
+
+type MosSpec = z.output<typeof mosSchema>;
 
 export const mosDefaults = { components: 15 } as const;
 
-export function mosLabel(spec: MosSpec): string {
+function mosLabel(spec: MosSpec): string {
   return `MoS K=${spec.components ?? mosDefaults.components}${spec.tied ? ' (tied)' : ''}`;
 }
 
-export interface MosHeadOptions {
-  hidden: number;
-  vocab: number;
-  initSeed: number;
-  spec: MosSpec;
-  /** The input embedding [V, d] when `spec.tied`. */
-  tiedWeight?: Tensor;
-}
-
-export class MosHead implements Head {
+class MosHead extends HeadBase implements Head {
   readonly kind = 'discrete';
   readonly label: string;
   readonly components: number;
@@ -51,13 +57,15 @@ export class MosHead implements Head {
    */
   private readonly output: SoftmaxHead;
 
-  constructor(engine: Engine, { hidden, vocab, initSeed, spec, tiedWeight }: MosHeadOptions) {
+  constructor(engine: Engine, spec: MosSpec, linear: SoftmaxHeadOptions) {
+    super();
+    const { hidden, initSeed } = linear;
     this.components = spec.components ?? mosDefaults.components;
     if (!Number.isInteger(this.components) || this.components < 1)
       throw new Error(`MoS needs at least one component, got ${this.components}`);
     this.prior = new Linear(engine, 'mos.prior', hidden, this.components, { bias: false, initSeed });
     this.latent = new Linear(engine, 'mos.latent', hidden, this.components * hidden, { initSeed });
-    this.output = new SoftmaxHead(engine, { hidden, vocab, initSeed, tiedWeight });
+    this.output = new SoftmaxHead(engine, linear);
     this.label = mosLabel(spec);
   }
 
@@ -91,21 +99,56 @@ export class MosHead implements Head {
     return topKRows(hidden.engine, reshape(matmul(prior, probabilities), [n, vocab]), k);
   }
 
-  parameters(): Tensor[] {
+  /** K·d² + 2K·d + V (+ V·d untied) values. */
+  protected owned(): Tensor[] {
     return [...this.prior.parameters(), ...this.latent.parameters(), ...this.output.parameters()];
   }
-
-  /** K·d² + 2K·d + V (+ V·d untied). */
-  get paramCount(): number {
-    return this.parameters().reduce((count, t) => count + t.size, 0);
-  }
-
-  bytes(): HeadBytes {
-    const parameters = this.paramCount * 4;
-    return { parameters, optimizerState: 2 * parameters, frozen: 0 };
-  }
-
-  release(): void {
-    for (const t of this.parameters()) t.release();
-  }
 }
+
+/** log p(y) [N, V] in float64 from the parameters [W_π, P, c, W, b]. */
+function mosReference(spec: MosSpec, parameters: Float32Array[], batch: ReferenceBatch): Float64Array {
+  const [prior, latent, latentBias, weight, bias] = parameters;
+  const { hidden, rows, hiddenSize, vocab } = batch;
+  const components = spec.components ?? mosDefaults.components;
+  if (!prior || !latent || !latentBias || !weight || !bias) throw new Error('The MoS reference needs an untied head');
+  return mosLogProbabilities(hidden, rows, hiddenSize, components, vocab, { prior, latent, latentBias, weight, bias });
+}
+
+export const mosDefinition = defineHead({
+  schema: mosSchema,
+  predicts: 'vocabulary',
+  label: mosLabel,
+  create: (engine, spec, context) => new MosHead(engine, spec, vocabularyOptions(spec.kind, spec.tied, context)),
+  demands: (spec, sizes) => {
+    const { tokens, vocab, hidden, tokenSettings, vocabSetting } = sizes;
+    const k = spec.components ?? mosDefaults.components;
+    return [
+      ...vocabularyDemands(spec.tied, sizes),
+      { label: 'mos.latent.weight', shape: [k * hidden, hidden], lower: ['head.components', 'model.dModel'] },
+      {
+        label: 'MoS contexts',
+        shape: [tokens * k, hidden],
+        lower: [...tokenSettings, 'head.components', 'model.dModel'],
+      },
+      {
+        label: 'MoS component logits',
+        shape: [tokens * k, vocab],
+        lower: [...tokenSettings, 'head.components', vocabSetting],
+      },
+    ];
+  },
+  offers: [
+    { name: 'mixture of softmaxes (K = 15)', spec: { kind: 'mos' } },
+    {
+      name: "mixture of softmaxes (K = 15), tied to the decoder input (the reference's default)",
+      spec: { kind: 'mos', tied: true },
+    },
+  ],
+  settings: () => [],
+  reference: {
+    checked: [{ kind: 'mos', components: 3 }],
+    loss: (spec, parameters, batch) => crossEntropyReference(mosReference(spec, parameters, batch), batch),
+    decode: (spec, parameters, batch, k) =>
+      topKOfRows(mosReference(spec, parameters, batch), batch.rows, batch.vocab, k),
+  },
+});

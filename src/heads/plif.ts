@@ -1,36 +1,55 @@
 // Linear-Monotonic-Softmax with PLIF (Ganea et al. 2019): softmax(f(h·Wᵀ + b)) with one learnable,
 // strictly increasing piecewise-linear f shared by every logit (shaders/plif.wgsl).
+import { topKOfRows } from '../math/reference/linear';
+import { plifForward } from '../math/reference/plif';
 import { normalSampler } from '../math/random';
 import type { ParamGroup, UpdateRule } from '../nn/adam';
 import { parameterSeed } from '../nn/init';
+import { int, real } from '../ranges';
 import type { Engine } from '../tensor/engine';
-import { plif, type PlifGrid } from '../tensor/ops/plif';
+import { plif, plifPartials, type PlifGrid } from '../tensor/ops/plif';
 import { softmaxCrossEntropy } from '../tensor/ops/softmaxXent';
 import type { Tensor } from '../tensor/tensor';
-import { SoftmaxHead, type OutputTying } from './softmax';
-import type { Head, HeadBytes } from './types';
+import { z } from '../zod';
+import { defineHead, type ReferenceBatch } from './definition';
+import {
+  crossEntropyReference,
+  logitsReference,
+  outputTying,
+  SoftmaxHead,
+  vocabularyDemands,
+  vocabularyOptions,
+  type SoftmaxHeadOptions,
+} from './softmax';
+import { HeadBase, type Head } from './types';
 
-export interface PlifSpec extends OutputTying {
-  kind: 'plif';
-  /** K, default 100,000 (Ganea et al.'s setting). */
-  pieces?: number;
+const plifSchema = z.strictObject({
+  kind: z.literal('plif'),
+  /**
+   * K, default 100,000 (Ganea et al.'s setting). PLIF keeps 2·K floats per histogram partial (≤ 16)
+   * for ∂θ: 10⁶ pieces is 128 MB of scratch.
+   */
+  pieces: int(2, 1_000_000).optional(),
   /** T: the grid covers [−T, T]; default 20. */
-  range?: number;
+  range: real(0, 1000, true).optional(),
   /**
    * How θ trains, in its own parameter group whatever the rest of the model uses. Default 'sgd', as in
    * the reference code (awd-lstm-lmkit: a group of plain SGD/ASGD at 0.02 whose main rate is 30), so θ
    * moves by lr × its small gradient; 'adam' moves every slope by about lr per step.
    */
-  slopeOptimizer?: UpdateRule;
+  slopeOptimizer: z.enum(['sgd', 'adam']).optional(),
   /** Learning rate of θ under `slopeOptimizer`, default 0.02. */
-  lr?: number;
+  lr: real(0, 100, true).optional(),
   /** Keep θ at its initial values (f fixed, the linear layer still trains). */
-  frozen?: boolean;
-}
+  frozen: z.boolean().optional(),
+  ...outputTying,
+});
+
+export type PlifSpec = z.output<typeof plifSchema>;
 
 export const plifDefaults = { pieces: 100_000, range: 20, lr: 0.02, slopeOptimizer: 'sgd' } as const;
 
-export function plifLabel(spec: PlifSpec): string {
+function plifLabel(spec: PlifSpec): string {
   const slopes = spec.frozen ? ' (frozen slopes)' : spec.slopeOptimizer === 'adam' ? ' (Adam slopes)' : '';
   return `PLIF K=${spec.pieces ?? plifDefaults.pieces}${slopes}${spec.tied ? ' (tied)' : ''}`;
 }
@@ -42,41 +61,35 @@ export function plifInitialTheta(pieces: number, seed: number): Float32Array {
   return Float32Array.from({ length: pieces }, () => center + normal());
 }
 
-export interface PlifHeadOptions {
-  hidden: number;
-  vocab: number;
-  initSeed: number;
-  spec: PlifSpec;
-  /** The input embedding [V, d] when `spec.tied`. */
-  tiedWeight?: Tensor;
-}
-
-export class PlifHead implements Head {
+export class PlifHead extends HeadBase implements Head {
   readonly kind = 'discrete';
   readonly label: string;
   readonly grid: PlifGrid;
-  /** Raw slopes θ [K]; the slopes are softplus(θ). */
+  /** Raw slopes θ [K]; the slopes are softplus(θ). Frozen, it counts as a frozen table. */
   readonly theta: Tensor;
   private readonly linear: SoftmaxHead;
   private readonly lr: number;
   private readonly slopeOptimizer: UpdateRule;
-  private readonly frozen: boolean;
 
-  constructor(engine: Engine, { hidden, vocab, initSeed, spec, tiedWeight }: PlifHeadOptions) {
+  constructor(engine: Engine, spec: PlifSpec, linear: SoftmaxHeadOptions) {
+    super();
     this.grid = { pieces: spec.pieces ?? plifDefaults.pieces, range: spec.range ?? plifDefaults.range };
     this.lr = spec.lr ?? plifDefaults.lr;
     this.slopeOptimizer = spec.slopeOptimizer ?? plifDefaults.slopeOptimizer;
-    this.frozen = spec.frozen ?? false;
     // The linear part is a softmax head's (same parameter names, so the same initial values as a
     // softmax baseline of the same run).
-    this.linear = new SoftmaxHead(engine, { hidden, vocab, initSeed, tiedWeight });
+    this.linear = new SoftmaxHead(engine, linear);
     this.theta = engine.parameter(
-      plifInitialTheta(this.grid.pieces, parameterSeed(initSeed, 'plif.theta')),
+      plifInitialTheta(this.grid.pieces, parameterSeed(linear.initSeed, 'plif.theta')),
       [this.grid.pieces],
       'plif.theta',
     );
-    this.theta.requiresGrad = !this.frozen;
+    this.theta.requiresGrad = !spec.frozen;
     this.label = plifLabel(spec);
+  }
+
+  protected owned(): Tensor[] {
+    return [...this.linear.parameters(), this.theta];
   }
 
   loss(hidden: Tensor, targets: Tensor): Tensor {
@@ -88,28 +101,45 @@ export class PlifHead implements Head {
     return this.linear.decode(hidden, k);
   }
 
-  parameters(): Tensor[] {
-    return this.frozen ? this.linear.parameters() : [...this.linear.parameters(), this.theta];
-  }
-
-  paramGroups(): ParamGroup[] {
-    return this.frozen ? [] : [{ params: [this.theta], lr: this.lr, rule: this.slopeOptimizer }];
-  }
-
-  /** Trainable values: V·d + V (V when tied), plus K slopes unless frozen (then they count as a frozen table). */
-  get paramCount(): number {
-    return this.linear.paramCount + (this.frozen ? 0 : this.grid.pieces);
-  }
-
-  /** Adam keeps two moments per value it updates; SGD slopes keep none. */
-  bytes(): HeadBytes {
-    const parameters = this.paramCount * 4;
-    const withMoments = this.frozen || this.slopeOptimizer === 'sgd' ? this.linear.paramCount * 4 : parameters;
-    return { parameters, optimizerState: 2 * withMoments, frozen: this.frozen ? this.theta.bytes : 0 };
-  }
-
-  release(): void {
-    this.linear.release();
-    this.theta.release();
+  /** SGD slopes keep no Adam moments. */
+  override paramGroups(): ParamGroup[] {
+    return this.theta.requiresGrad ? [{ params: [this.theta], lr: this.lr, rule: this.slopeOptimizer }] : [];
   }
 }
+
+/** f(z) [N, V] in float64 from the parameters [W, b, θ]. */
+function plifReference(spec: PlifSpec, parameters: Float32Array[], batch: ReferenceBatch): Float64Array {
+  const grid = { pieces: spec.pieces ?? plifDefaults.pieces, range: spec.range ?? plifDefaults.range };
+  return plifForward(logitsReference(parameters, batch), parameters[2]!, grid);
+}
+
+export const plifDefinition = defineHead({
+  schema: plifSchema,
+  predicts: 'vocabulary',
+  label: plifLabel,
+  create: (engine, spec, context) => new PlifHead(engine, spec, vocabularyOptions(spec.kind, spec.tied, context)),
+  demands: (spec, sizes) => [
+    ...vocabularyDemands(spec.tied, sizes),
+    {
+      label: 'plif.partials',
+      shape: [plifPartials(sizes.tokens * sizes.vocab), 2, spec.pieces ?? plifDefaults.pieces],
+      lower: ['head.pieces'],
+    },
+  ],
+  offers: [
+    {
+      name: 'PLIF: softmax of a learned monotonic function of the logits (K = 100,000; slopes by SGD, as the reference)',
+      spec: { kind: 'plif' },
+    },
+    { name: 'PLIF with frozen slopes (f fixed at its random initial shape)', spec: { kind: 'plif', frozen: true } },
+    { name: 'PLIF with slopes trained by Adam', spec: { kind: 'plif', slopeOptimizer: 'adam' } },
+    { name: 'PLIF, tied to the decoder input', spec: { kind: 'plif', tied: true } },
+  ],
+  settings: (spec) => (spec.frozen ? [] : [{ path: ['lr'], label: 'slope lr', value: spec.lr ?? plifDefaults.lr }]),
+  reference: {
+    checked: [{ kind: 'plif', pieces: 1000, range: 20 }],
+    loss: (spec, parameters, batch) => crossEntropyReference(plifReference(spec, parameters, batch), batch),
+    decode: (spec, parameters, batch, k) =>
+      topKOfRows(plifReference(spec, parameters, batch), batch.rows, batch.vocab, k),
+  },
+});

@@ -38,3 +38,45 @@ export interface Head {
   /** Frees the GPU tensors the head owns. */
   release(): void;
 }
+
+/**
+ * What every head counts and frees the same way, from the tensors it owns: its parameters are the
+ * owned tensors that take a gradient, the others are frozen; SGD groups keep no Adam moments.
+ */
+export abstract class HeadBase {
+  /** The tensors this head made, trainable or frozen (not a tied table or a target table it reads). */
+  protected abstract owned(): Tensor[];
+
+  /** Frozen tables the head reads but does not own (a continuous head's target table). */
+  protected readsFrozen(): Tensor[] {
+    return [];
+  }
+
+  paramGroups?(): ParamGroup[];
+
+  parameters(): Tensor[] {
+    return this.owned().filter((t) => t.requiresGrad);
+  }
+
+  get paramCount(): number {
+    return this.parameters().reduce((count, t) => count + t.size, 0);
+  }
+
+  bytes(): HeadBytes {
+    const withoutMoments = new Set(
+      (this.paramGroups?.() ?? []).filter((g) => g.rule === 'sgd').flatMap((g) => g.params),
+    );
+    const trainable = this.parameters();
+    const frozen = [...this.owned().filter((t) => !t.requiresGrad), ...this.readsFrozen()];
+    const sum = (tensors: Tensor[]) => tensors.reduce((bytes, t) => bytes + t.bytes, 0);
+    return {
+      parameters: sum(trainable),
+      optimizerState: 2 * sum(trainable.filter((t) => !withoutMoments.has(t))),
+      frozen: sum(frozen),
+    };
+  }
+
+  release(): void {
+    for (const t of this.owned()) t.release();
+  }
+}

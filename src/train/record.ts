@@ -5,7 +5,8 @@
 // strings "NaN", "Infinity" and "-Infinity", and the schemas read them back as numbers.
 import { z } from '../zod';
 import { configSchema } from '../experiments/config';
-import { formatIssues, show } from '../experiments/configIssues';
+import { formatIssues } from '../experiments/configIssues';
+import { show } from '../ranges';
 
 const nonFinite: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 

@@ -3,7 +3,8 @@
 // for experiment links, decoding never throws: a bad parameter becomes a plain-text warning and its
 // setting keeps the default.
 import { bottleneckSchema, parseBottleneckConfig, type BottleneckConfig } from '../../experiments/bottleneck';
-import { formatIssues, show } from '../../experiments/configIssues';
+import { formatIssues } from '../../experiments/configIssues';
+import { show } from '../../ranges';
 import { headAsOfVersion1, version1Warning } from './linkVersions';
 import { capWarnings, decodeValue, deepEqual, encodeValue, readLink, reserved, schemaVersion } from './url';
 

@@ -12,7 +12,8 @@ import {
   type DatasetCatalog,
   type ExperimentConfig,
 } from '../../experiments/config';
-import { ConfigError, issueLine, show, type ConfigIssue } from '../../experiments/configIssues';
+import { ConfigError, issueLine, type ConfigIssue } from '../../experiments/configIssues';
+import { show } from '../../ranges';
 import { applyOverrides, differingSettings } from '../../experiments/overrides';
 import { defaultPresetName, presets, resolvePreset } from '../../experiments/presets';
 import type { HeadSpec } from '../../heads';

@@ -1,30 +1,6 @@
 // Float64 reference of the mixture of softmaxes (src/heads/mos.ts). Shape legend: N tokens, d hidden
 // size, K components, V vocabulary.
-
-const logSumExp = (values: readonly number[]) => {
-  const m = Math.max(...values);
-  return m === -Infinity ? m : m + Math.log(values.reduce((s, v) => s + Math.exp(v - m), 0));
-};
-
-/** Row-major [rows, cols] product x·Wᵀ (+ b) for W [cols, inner]. */
-function linearRows(
-  x: ArrayLike<number>,
-  rows: number,
-  inner: number,
-  weight: ArrayLike<number>,
-  cols: number,
-  bias?: ArrayLike<number>,
-): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    for (let o = 0; o < cols; o++) {
-      let s = bias?.[o] ?? 0;
-      for (let k = 0; k < inner; k++) s += x[r * inner + k]! * weight[o * inner + k]!;
-      out[r * cols + o] = s;
-    }
-  }
-  return out;
-}
+import { linearRows, logSumExp } from './linear';
 
 export interface MosParameters {
   /** W_π [K, d]. */

@@ -1,33 +1,29 @@
-// Whole output layers (linear map + loss, and decoding) against float64 references computed from
-// the head's own initial parameters.
-import { createHead, type ContinuousLoss, type HeadSpec } from '../../heads';
-import { embeddingLossReference, mostInformativeNegative } from '../../math/embeddingLosses';
+// Every registered output layer (its loss and its decoding) against the float64 reference its
+// definition gives (src/heads), computed from the head's own initial parameters: two checks for each
+// spec a definition lists in `reference.checked`, so a new head is checked without an entry here.
+import { createHead, headDefinitions, headSpecLabel, type HeadReference, type HeadSpec } from '../../heads';
 import { randomArray } from '../../math/random';
-import { topKReference } from '../../math/reference/topk';
-import { vmfLossReference } from '../../math/vmf';
 import type { Engine } from '../../tensor/engine';
-import type { Tensor } from '../../tensor/tensor';
 import type { KernelCheck } from '../types';
 import { predictionBatch } from './predictionBatch';
 
 export const headShapes = { N: 9, d: 6, V: 40, m: 5 };
 const { N, d, V, m } = headShapes;
 export const headHidden = Float32Array.from(randomArray(N * d, 1, -1, 1));
-export const headTargets = Int32Array.from({ length: N }, (_, i) => (i === N - 1 ? -1 : (i * 7) % V));
+const headTargets = Int32Array.from({ length: N }, (_, i) => (i === N - 1 ? -1 : (i * 7) % V));
 const headTable = predictionBatch(1, V, m, 3).table;
+const batch = {
+  hidden: headHidden,
+  targets: headTargets,
+  table: headTable,
+  rows: N,
+  hiddenSize: d,
+  vocab: V,
+  embedding: m,
+};
 
-/** The heads checked here: softmax and the continuous losses (PLIF and MoS have checks of their own). */
-export type CheckedHeadSpec = { kind: 'softmax' } | ContinuousLoss;
-
-export const headSpecs: CheckedHeadSpec[] = [
-  { kind: 'softmax' },
-  { kind: 'vmf', regularizer: { kind: 'reg1+reg2', lambda1: 0.02, lambda2: 0.1 }, approximate: false },
-  { kind: 'cosine' },
-  { kind: 'max-margin', margin: 0.5 },
-  // Differentiated through, so that finite differences check its gradient; the default detached
-  // gradient is checked against its float64 reference with the kernel (checks/embeddingLosses.ts).
-  { kind: 'syn-margin-difference', margin: 0.5, detachNegative: false },
-];
+/** Each head at the settings its definition checks, in registration order. */
+export const checkedHeadSpecs: HeadSpec[] = headDefinitions.flatMap((definition) => [...definition.reference.checked]);
 
 export function makeHead(engine: Engine, spec: HeadSpec) {
   const head = createHead(engine, spec, {
@@ -39,82 +35,49 @@ export function makeHead(engine: Engine, spec: HeadSpec) {
   return { head, hidden: engine.tensor(headHidden, [N, d]), targets: engine.tensor(headTargets, [N], 'i32') };
 }
 
-/** x·Wᵀ + b in float64 from a head's parameters [W, b]. */
-export async function linearOutputs(
-  parameters: Tensor[],
-  x: Float32Array,
-  rows: number,
-  inDim: number,
-): Promise<Float64Array> {
-  const [w, b] = await Promise.all(parameters.map((p) => p.read()));
-  const out = b!.length;
-  return Float64Array.from({ length: rows * out }, (_, i) => {
-    const r = Math.floor(i / out);
-    const o = i % out;
-    let s = b![o]!;
-    for (let k = 0; k < inDim; k++) s += x[r * inDim + k]! * w![o * inDim + k]!;
-    return s;
+/** Runs `compare` on a fresh head whose biases are random (they start at 0, which would hide where they enter). */
+async function withHead<T>(engine: Engine, spec: HeadSpec, compare: (made: ReturnType<typeof makeHead>) => Promise<T>) {
+  const made = makeHead(engine, spec);
+  made.head.parameters().forEach((p, i) => {
+    if (p.label.endsWith('.bias'))
+      engine.device.queue.writeBuffer(p.buffer, 0, Float32Array.from(randomArray(p.size, 11 + i, -0.5, 0.5)));
   });
+  try {
+    return await compare(made);
+  } finally {
+    made.head.release();
+  }
 }
 
-function referenceLoss(spec: CheckedHeadSpec, outputs: Float64Array): number[] {
-  return Array.from({ length: N }, (_, r) => {
-    const t = headTargets[r]!;
-    if (t < 0) return 0;
-    if (spec.kind === 'softmax') {
-      const row = outputs.subarray(r * V, (r + 1) * V);
-      const max = Math.max(...row);
-      return max + Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0)) - row[t]!;
-    }
-    const p = outputs.subarray(r * m, (r + 1) * m);
-    const u = headTable.subarray(t * m, (t + 1) * m);
-    if (spec.kind === 'vmf') return vmfLossReference(p, u, spec).loss;
-    const negative = mostInformativeNegative(p, u, headTable, V);
-    return embeddingLossReference(spec.kind, p, u, {
-      margin: 'margin' in spec ? spec.margin : 0,
-      negative: headTable.subarray(negative * m, (negative + 1) * m),
-    }).loss;
-  });
-}
-
-/** Top-3 ids: of the logits for softmax, by cosine against the table for continuous heads. */
-function referenceDecode(spec: CheckedHeadSpec, outputs: Float64Array): number[] {
-  if (spec.kind !== 'softmax') return topKReference(outputs, headTable, N, V, m, 3, true).ids.flat();
-  return Array.from({ length: N }, (_, r) =>
-    [...Array(V).keys()].sort((a, b) => outputs[r * V + b]! - outputs[r * V + a]! || a - b).slice(0, 3),
-  ).flat();
-}
-
-export const headChecks: KernelCheck[] = headSpecs.flatMap((spec): KernelCheck[] => [
-  {
-    kernel: `head ${spec.kind} loss`,
-    sizes: `N=${N} d=${d} V=${V}${spec.kind === 'softmax' ? '' : ` m=${m}`}`,
-    tolerance: 1e-4,
-    async run(engine) {
-      const { head, hidden, targets } = makeHead(engine, spec);
-      try {
-        const actual = await engine.tidy(() => head.loss(hidden, targets)).read();
-        return { actual, reference: referenceLoss(spec, await linearOutputs(head.parameters(), headHidden, N, d)) };
-      } finally {
-        head.release();
-      }
+function checksOf(spec: HeadSpec, reference: HeadReference<HeadSpec>): KernelCheck[] {
+  const sizes = `N=${N} d=${d} V=${V} m=${m}: ${headSpecLabel(spec)}`;
+  const parameters = (made: ReturnType<typeof makeHead>) =>
+    Promise.all(made.head.parameters().map(async (p) => Float32Array.from(await p.read())));
+  return [
+    {
+      kernel: `head ${spec.kind} loss`,
+      sizes,
+      tolerance: 1e-4,
+      run: (engine) =>
+        withHead(engine, spec, async (made) => ({
+          actual: await engine.tidy(() => made.head.loss(made.hidden, made.targets)).read(),
+          reference: reference.loss(spec, await parameters(made), batch),
+        })),
     },
-  },
-  {
-    kernel: `head ${spec.kind} decode top-3`,
-    sizes: `N=${N} d=${d} V=${V}`,
-    tolerance: 0,
-    async run(engine) {
-      const { head, hidden } = makeHead(engine, spec);
-      try {
-        const ids = await engine.tidy(() => head.decode(hidden, 3).ids).read();
-        return {
-          actual: ids,
-          reference: referenceDecode(spec, await linearOutputs(head.parameters(), headHidden, N, d)),
-        };
-      } finally {
-        head.release();
-      }
+    {
+      kernel: `head ${spec.kind} decode top-3`,
+      sizes,
+      tolerance: 0,
+      run: (engine) =>
+        withHead(engine, spec, async (made) => ({
+          actual: await engine.tidy(() => made.head.decode(made.hidden, 3).ids).read(),
+          reference: reference.decode(spec, await parameters(made), batch, 3),
+        })),
     },
-  },
-]);
+  ];
+}
+
+export const headChecks: KernelCheck[] = headDefinitions.flatMap((definition) => {
+  const reference = definition.reference as HeadReference<HeadSpec>;
+  return reference.checked.flatMap((spec) => checksOf(spec, reference));
+});

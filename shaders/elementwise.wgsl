@@ -21,7 +21,6 @@ struct Scalar { n: u32, alpha: f32 }
 struct Broadcast {
   n: u32,
   runs_per_row: u32,
-  _pad1: u32, _pad2: u32,
   shape: vec4<u32>,
   a_strides: vec4<u32>,
   b_strides: vec4<u32>,
@@ -31,7 +30,6 @@ struct Broadcast {
 // g_strides_keep / g_strides_sum: g's strides along kept dims and along summed dims.
 struct Reduce {
   n: u32,
-  _pad0: u32, _pad1: u32, _pad2: u32,
   target_shape: vec4<u32>,
   reduce_shape: vec4<u32>,
   g_strides_keep: vec4<u32>,
@@ -48,50 +46,65 @@ fn unravel(i: u32, shape: vec4<u32>) -> vec4<u32> {
   return idx;
 }
 
-// Unary op codes: 0 exp, 1 log, 2 tanh, 3 sigmoid, 4 relu, 5 gelu (tanh form), 6 scale, 7 neg, 8 square, 9 sqrt
+// Unary op codes, the values of OP for unary_main and unary_backward_main (src/tensor/ops/elementwise.ts
+// reads them from here). GELU is the tanh form.
+const UNARY_EXP: u32 = 0u;
+const UNARY_LOG: u32 = 1u;
+const UNARY_TANH: u32 = 2u;
+const UNARY_SIGMOID: u32 = 3u;
+const UNARY_RELU: u32 = 4u;
+const UNARY_GELU: u32 = 5u;
+const UNARY_SCALE: u32 = 6u;
+const UNARY_NEG: u32 = 7u;
+const UNARY_SQUARE: u32 = 8u;
+const UNARY_SQRT: u32 = 9u;
 const GELU_C: f32 = 0.7978845608028654; // sqrt(2/pi)
 
 fn unary(x: f32, alpha: f32) -> f32 {
   switch OP {
-    case 0u: { return exp(x); }
-    case 1u: { return log(x); }
-    case 2u: { return stable_tanh(x); }
-    case 3u: { return select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0); }
-    case 4u: { return max(x, 0.0); }
-    case 5u: { return 0.5 * x * (1.0 + stable_tanh(GELU_C * (x + 0.044715 * x * x * x))); }
-    case 6u: { return alpha * x; }
-    case 7u: { return -x; }
-    case 8u: { return x * x; }
+    case UNARY_EXP: { return exp(x); }
+    case UNARY_LOG: { return log(x); }
+    case UNARY_TANH: { return stable_tanh(x); }
+    case UNARY_SIGMOID: { return select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0); }
+    case UNARY_RELU: { return max(x, 0.0); }
+    case UNARY_GELU: { return 0.5 * x * (1.0 + stable_tanh(GELU_C * (x + 0.044715 * x * x * x))); }
+    case UNARY_SCALE: { return alpha * x; }
+    case UNARY_NEG: { return -x; }
+    case UNARY_SQUARE: { return x * x; }
     default: { return sqrt(x); }
   }
 }
 
 fn unary_derivative(x: f32, y: f32, alpha: f32) -> f32 {
   switch OP {
-    case 0u: { return y; }
-    case 1u: { return 1.0 / x; }
-    case 2u: { return 1.0 - y * y; }
-    case 3u: { return y * (1.0 - y); }
-    case 4u: { return select(0.0, 1.0, x > 0.0); }
-    case 5u: {
+    case UNARY_EXP: { return y; }
+    case UNARY_LOG: { return 1.0 / x; }
+    case UNARY_TANH: { return 1.0 - y * y; }
+    case UNARY_SIGMOID: { return y * (1.0 - y); }
+    case UNARY_RELU: { return select(0.0, 1.0, x > 0.0); }
+    case UNARY_GELU: {
       let inner = GELU_C * (x + 0.044715 * x * x * x);
       let t = stable_tanh(inner);
       let d_inner = GELU_C * (1.0 + 3.0 * 0.044715 * x * x);
       return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * d_inner;
     }
-    case 6u: { return alpha; }
-    case 7u: { return -1.0; }
-    case 8u: { return 2.0 * x; }
+    case UNARY_SCALE: { return alpha; }
+    case UNARY_NEG: { return -1.0; }
+    case UNARY_SQUARE: { return 2.0 * x; }
     default: { return 0.5 / y; }
   }
 }
 
-// Binary op codes: 0 add, 1 sub, 2 mul, 3 div
+// Binary op codes, the values of OP for binary_main.
+const BINARY_ADD: u32 = 0u;
+const BINARY_SUB: u32 = 1u;
+const BINARY_MUL: u32 = 2u;
+const BINARY_DIV: u32 = 3u;
 fn binary(a: f32, b: f32) -> f32 {
   switch OP {
-    case 0u: { return a + b; }
-    case 1u: { return a - b; }
-    case 2u: { return a * b; }
+    case BINARY_ADD: { return a + b; }
+    case BINARY_SUB: { return a - b; }
+    case BINARY_MUL: { return a * b; }
     default: { return a / b; }
   }
 }

@@ -33,7 +33,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> pred: array<f32>;
 @group(0) @binding(2) var<storage, read> table: array<f32>;
 @group(0) @binding(3) var<storage, read> targets: array<i32>;
-@group(0) @binding(4) var<storage, read> negatives: array<i32>;
+@group(0) @binding(4) var<storage, read> negatives: array<i32>; // optional: read only by KIND 2
 
 // Invocations per row (a power of two): src/tensor/engine.ts rowWorkgroupSize.
 override WG: u32 = 64u;
@@ -162,7 +162,7 @@ fn backward_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 
 // The max-margin search query q = μ − u: argmax_j q·e_j = argmax_j cos(ê, e_j) − cos(u, e_j) for
 // unit rows e_j (the reference code's "most informative" negative), found by nearest.wgsl.
-// margin_query_main  @0 uniform Params  @1 pred  @2 table  @3 targets  @4 negatives (unused: pass targets)  @5 query f32[N,m]
+// margin_query_main  @0 uniform Params  @1 pred  @2 table  @3 targets  @4 negatives (absent)  @5 query f32[N,m]
 @group(0) @binding(5) var<storage, read_write> query_out: array<f32>;
 
 @compute @workgroup_size(WG)

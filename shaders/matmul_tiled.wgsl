@@ -9,6 +9,9 @@
 
 const TILE = 64u;
 const TILE_K = 16u;
+// Invocations along each side of the workgroup, and outputs along each side per invocation:
+// THREADS · PER_THREAD = TILE. src/tensor/ops/matmulKernels.ts reads both to size the grid.
+const THREADS = 16u;
 const PER_THREAD = 4u;
 
 // tile_a[k][m] and tile_b[k][n]: the inner loop reads a row of each.
@@ -25,7 +28,7 @@ fn load_b(t: u32, k: u32, col: u32) -> f32 {
   return b[t * dims.b_batch + k * dims.b_k + col * dims.b_n];
 }
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(THREADS, THREADS)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) lindex: u32) {
   let tile_row = wid.y * TILE;

@@ -59,7 +59,7 @@ fn insert_sorted(scores: ptr<function, array<f32, KMAX>>, ids: ptr<function, arr
 @group(0) @binding(2) var<storage, read> table: array<f32>;
 @group(0) @binding(3) var<storage, read_write> partial_scores: array<f32>;
 @group(0) @binding(4) var<storage, read_write> partial_ids: array<i32>;
-@group(0) @binding(5) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read> bias: array<f32>; // optional: used only when has_bias = 1
 
 @compute @workgroup_size(64)
 fn topk_tiles_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -157,7 +157,7 @@ fn merge_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
 @group(0) @binding(1) var<storage, read> score_rows: array<f32>;
 @group(0) @binding(2) var<storage, read_write> score_partial_scores: array<f32>;
 @group(0) @binding(3) var<storage, read_write> score_partial_ids: array<i32>;
-@group(0) @binding(4) var<storage, read> score_bias: array<f32>;
+@group(0) @binding(4) var<storage, read> score_bias: array<f32>; // optional: used only when has_bias = 1
 
 @compute @workgroup_size(64)
 fn topk_scores_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

@@ -128,7 +128,7 @@ fn lse_skipped(skip: i32) -> bool {
 }
 
 @group(0) @binding(1) var<storage, read> lse_x: array<f32>;
-@group(0) @binding(2) var<storage, read> lse_skip: array<i32>;
+@group(0) @binding(2) var<storage, read> lse_skip: array<i32>; // optional: read only when masked = 1
 @group(0) @binding(3) var<storage, read_write> lse_out: array<f32>;
 
 @compute @workgroup_size(WG)
@@ -146,7 +146,7 @@ fn lse_rows_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 }
 
 @group(0) @binding(1) var<storage, read> lseb_x: array<f32>;
-@group(0) @binding(2) var<storage, read> lseb_skip: array<i32>;
+@group(0) @binding(2) var<storage, read> lseb_skip: array<i32>; // optional: read only when masked = 1
 @group(0) @binding(3) var<storage, read> lseb_out: array<f32>;
 @group(0) @binding(4) var<storage, read> lseb_g: array<f32>;
 @group(0) @binding(5) var<storage, read_write> lseb_dx: array<f32>;

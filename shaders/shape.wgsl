@@ -26,8 +26,8 @@ struct Copy {
 }
 
 @group(0) @binding(0) var<uniform> region: Copy;
-@group(0) @binding(1) var<storage, read> src: array<u32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<u32>;
+@group(0) @binding(1) var<storage, read> src: array<u32>; // any dtype: copies raw 32-bit words
+@group(0) @binding(2) var<storage, read_write> dst: array<u32>; // any dtype: copies raw 32-bit words
 
 const RUN: u32 = 16u;
 

@@ -32,7 +32,7 @@ struct Dims {
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(2) var<storage, read> lengths: array<i32>;
+@group(0) @binding(2) var<storage, read> lengths: array<i32>; // optional: read only when has_lengths = 1
 
 /** Number of unmasked keys of `row`: they are columns [0, n). */
 fn valid_keys(row: u32) -> u32 {

@@ -17,7 +17,6 @@ struct Params {
   rows: u32,          // N (or n for log_normalizer_main)
   m: u32,
   approximate: u32,   // 1: use the pseudo-loss g(κ) instead of −log C_m(κ)
-  _pad: u32,
   v: f32,             // m/2 − 1
   log_gamma_v1: f32,  // log Γ(v+1), from the CPU
   half_m_log_2pi: f32,// (m/2)·log 2π

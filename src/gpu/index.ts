@@ -17,8 +17,10 @@ export {
 } from './errors';
 export { BufferPool, bucketBytes, storageLimit, type PoolStats } from './bufferPool';
 export { PipelineCache, type PipelineKey } from './pipelines';
-export { StepRecorder, type Binding, type Workgroups } from './recorder';
+export { StepRecorder, type Workgroups } from './recorder';
 export { ReadbackRing } from './readback';
 export { KernelTimer, type KernelTiming } from './timer';
 export { SubmitSpans } from './submitSpans';
-export { UniformArena, type UniformField } from './uniformArena';
+export { UniformArena } from './uniformArena';
+export { shaderConstant } from './shaderInterface';
+export { KernelArguments, type NamedBindings, type UniformValues } from './kernelArguments';

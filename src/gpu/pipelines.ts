@@ -1,4 +1,5 @@
 import { shaderSource } from '#shader-sources';
+import { ShaderInterface, type EntryInterface } from './shaderInterface';
 
 export interface PipelineKey {
   shader: string;
@@ -9,6 +10,12 @@ export interface PipelineKey {
   source?: string;
 }
 
+export interface Kernel {
+  pipeline: GPUComputePipeline;
+  /** What a call must bind, read from the WGSL the pipeline was compiled from. */
+  entry: EntryInterface;
+}
+
 export interface CompileRecord {
   key: string;
   ms: number;
@@ -16,26 +23,32 @@ export interface CompileRecord {
 
 /** Compiles each (shader, entry, overrides, source) once; shader JIT can take seconds on SwiftShader. */
 export class PipelineCache {
-  private pipelines = new Map<string, GPUComputePipeline>();
+  private kernels = new Map<string, Kernel>();
+  /** Parsed once per source text, shared by its entry points and override variants. */
+  private interfaces = new Map<string, ShaderInterface>();
   readonly compiles: CompileRecord[] = [];
 
   constructor(private device: GPUDevice) {}
 
-  get(key: PipelineKey): GPUComputePipeline {
+  get(key: PipelineKey): Kernel {
     const id = JSON.stringify([key.shader, key.entry ?? 'main', key.overrides ?? {}, key.source ?? '']);
-    let pipeline = this.pipelines.get(id);
-    if (!pipeline) {
+    let kernel = this.kernels.get(id);
+    if (!kernel) {
       const started = performance.now();
       const code = key.source ?? shaderSource(key.shader);
+      let parsed = this.interfaces.get(code);
+      if (!parsed) this.interfaces.set(code, (parsed = new ShaderInterface(key.shader, code)));
+      const entry = parsed.entry(key.entry ?? 'main');
       const module = this.device.createShaderModule({ code, label: key.shader });
-      pipeline = this.device.createComputePipeline({
+      const pipeline = this.device.createComputePipeline({
         layout: 'auto',
         label: `${key.shader}:${key.entry ?? 'main'}`,
         compute: { module, entryPoint: key.entry ?? 'main', constants: key.overrides ?? {} },
       });
       this.compiles.push({ key: id, ms: performance.now() - started });
-      this.pipelines.set(id, pipeline);
+      kernel = { pipeline, entry };
+      this.kernels.set(id, kernel);
     }
-    return pipeline;
+    return kernel;
   }
 }

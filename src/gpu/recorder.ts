@@ -3,7 +3,6 @@ import type { GpuSpan, SubmitSpans } from './submitSpans';
 import type { KernelTimer } from './timer';
 import type { UniformArena } from './uniformArena';
 
-export type Binding = GPUBuffer | GPUBufferBinding;
 export type Workgroups = readonly [number, number?, number?];
 
 /**
@@ -58,7 +57,7 @@ export class StepRecorder {
     this.pass = undefined;
   }
 
-  dispatch(pipeline: GPUComputePipeline, bindings: Binding[], workgroups: Workgroups, label: string): void {
+  dispatch(pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[], workgroups: Workgroups, label: string): void {
     const [x, y = 1, z = 1] = workgroups;
     if (x === 0 || y === 0 || z === 0) return;
     // WebGPU would report it only after the submit, as a validation error that voids the whole
@@ -69,14 +68,7 @@ export class StepRecorder {
         workgroupLimitMessage(`Kernel '${label}'`, [x, y, z], this.maxWorkgroupsPerDimension, lowerSizesHint),
       );
     }
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: bindings.map((binding, i) => ({
-        binding: i,
-        resource: 'buffer' in binding ? binding : { buffer: binding },
-      })),
-      label,
-    });
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label });
     if (this.timer) {
       this.endPass();
       this.pass = this.getEncoder().beginComputePass({ label, timestampWrites: this.timer.nextWrites(label) });

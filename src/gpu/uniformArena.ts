@@ -1,6 +1,4 @@
 import { Usage } from './flags';
-/** One kernel's parameter block: numbers tagged with their WGSL type, in struct field order. */
-export type UniformField = { u32: number } | { i32: number } | { f32: number };
 
 const slotBytes = 256; // minUniformBufferOffsetAlignment on every adapter we know; asserted in the constructor
 const chunkSlots = 256;
@@ -22,12 +20,11 @@ export class UniformArena {
       throw new Error(`minUniformBufferOffsetAlignment ${alignment} > ${slotBytes} is not supported`);
   }
 
-  allocate(fields: UniformField[]): GPUBufferBinding {
-    if (fields.length * 4 > slotBytes)
-      throw new Error(`A uniform block has ${fields.length} fields; at most ${slotBytes / 4} fit`);
+  /** A slot for a uniform block of `bytes` (a multiple of 16), filled by `write` at `offset` in `data`. */
+  allocate(bytes: number, write: (data: DataView, offset: number) => void): GPUBufferBinding {
+    if (bytes > slotBytes)
+      throw new Error(`A uniform block of ${bytes} bytes does not fit a ${slotBytes}-byte slot (at most 64 fields)`);
     const chunkIndex = Math.floor(this.used / chunkSlots);
-    const slot = this.used % chunkSlots;
-    this.used++;
     if (chunkIndex === this.chunks.length) {
       const buffer = this.device.createBuffer({
         size: slotBytes * chunkSlots,
@@ -37,15 +34,10 @@ export class UniformArena {
       this.chunks.push({ buffer, data: new DataView(new ArrayBuffer(slotBytes * chunkSlots)) });
     }
     const chunk = this.chunks[chunkIndex]!;
-    const base = slot * slotBytes;
-    fields.forEach((field, i) => {
-      const at = base + i * 4;
-      if ('u32' in field) chunk.data.setUint32(at, field.u32, true);
-      else if ('i32' in field) chunk.data.setInt32(at, field.i32, true);
-      else chunk.data.setFloat32(at, field.f32, true);
-    });
-    // WGSL uniform structs round up to 16 bytes; bind the whole padded block.
-    return { buffer: chunk.buffer, offset: base, size: Math.max(16, Math.ceil((fields.length * 4) / 16) * 16) };
+    const offset = (this.used % chunkSlots) * slotBytes;
+    write(chunk.data, offset);
+    this.used++;
+    return { buffer: chunk.buffer, offset, size: bytes };
   }
 
   /** Uploads what this step used and starts the next step from slot 0. */

@@ -4,6 +4,7 @@
 // (shaders/adam.wgsl) that reads the scale from the GPU, so clipping never waits for the CPU.
 // A group may instead take plain SGD steps (shaders/sgd.wgsl) under the same clipping: the PLIF
 // reference trains its slopes as an SGD parameter group whatever the rest of the model uses.
+import { shaderConstant } from '../gpu';
 import type { Engine } from '../tensor/engine';
 import { grid1d } from '../tensor/workgroups';
 import type { Tensor } from '../tensor/tensor';
@@ -40,6 +41,7 @@ interface ParamState {
 }
 
 const elementsPerPartial = 8192;
+const vec4sPerInvocation = shaderConstant('adam', 'VEC4S_PER_INVOCATION');
 const maxPartials = 256;
 
 /** How many workgroups sum the squares of an n-element gradient: a fixed partition, so a fixed sum order. */
@@ -144,13 +146,13 @@ export class Adam {
         this.engine.run({
           shader: 'grad_norm',
           entry: 'partial_rows_main',
-          uniforms: [
-            { u32: support.rows.size },
-            { u32: Math.ceil(support.rows.size / groups) },
-            { u32: slot },
-            { u32: support.width },
-          ],
-          buffers: [grad, this.slots, support.rows],
+          uniforms: {
+            rows: support.rows.size,
+            chunk: Math.ceil(support.rows.size / groups),
+            slot,
+            width: support.width,
+          },
+          bindings: { partial_grad: grad, partial_slots: this.slots, support_rows: support.rows },
           workgroups: [groups],
           label: `grad_norm.${param.label}`,
         });
@@ -164,8 +166,8 @@ export class Adam {
       this.engine.run({
         shader: 'grad_norm',
         entry: lanes === 4 ? 'partial_vec4_main' : 'partial_main',
-        uniforms: [{ u32: n }, { u32: Math.ceil(n / Math.max(1, groups)) }, { u32: slot }],
-        buffers: [grad, this.slots],
+        uniforms: { n, chunk: Math.ceil(n / Math.max(1, groups)), slot },
+        bindings: { [lanes === 4 ? 'partial_grad4' : 'partial_grad']: grad, partial_slots: this.slots },
         workgroups: [groups],
         label: `grad_norm.${param.label}`,
       });
@@ -174,8 +176,8 @@ export class Adam {
     this.engine.run({
       shader: 'grad_norm',
       entry: 'finalize_main',
-      uniforms: [{ u32: slot }, { f32: this.clipNorm }],
-      buffers: [this.slots, this.clipStats],
+      uniforms: { count: slot, clip_norm: this.clipNorm },
+      bindings: { finalize_slots: this.slots, finalize_stats: this.clipStats },
       workgroups: [1],
       label: 'grad_norm.finalize',
     });
@@ -186,8 +188,8 @@ export class Adam {
     this.engine.run({
       shader: 'sgd',
       entry: 'sgd_main',
-      uniforms: [{ u32: param.size }, { f32: lr }, { f32: weightDecay }],
-      buffers: [param, grad, this.clipStats],
+      uniforms: { n: param.size, lr, weight_decay: weightDecay },
+      bindings: { param, grad, stats: this.clipStats },
       workgroups: grid1d(param.size, 256),
       label: `sgd.${param.label}`,
     });
@@ -201,22 +203,24 @@ export class Adam {
     this.engine.run({
       shader: 'adam',
       entry: vec4 ? 'adam_vec4_main' : 'adam_main',
-      uniforms: [
-        { u32: param.size },
-        { f32: lr },
-        { f32: this.beta1 },
-        { f32: this.beta2 },
-        { f32: 1 - this.beta1 },
-        { f32: 1 - this.beta2 },
-        { f32: this.eps },
-        { f32: weightDecay },
-        { f32: 1 - this.beta1 ** state.steps },
-        { f32: 1 - this.beta2 ** state.steps },
-        { u32: this.decoupled ? 1 : 0 },
-      ],
-      buffers: [param, grad, m, v, this.clipStats],
-      // VEC4S_PER_INVOCATION = 4 vec4s per invocation in the vec4 kernel, else one element.
-      workgroups: grid1d(param.size, vec4 ? 256 * 16 : 256),
+      uniforms: {
+        n: param.size,
+        lr,
+        beta1: this.beta1,
+        beta2: this.beta2,
+        one_minus_beta1: 1 - this.beta1,
+        one_minus_beta2: 1 - this.beta2,
+        eps: this.eps,
+        weight_decay: weightDecay,
+        bias1: 1 - this.beta1 ** state.steps,
+        bias2: 1 - this.beta2 ** state.steps,
+        decoupled: this.decoupled ? 1 : 0,
+      },
+      bindings: vec4
+        ? { param4: param, grad4: grad, m4: m, v4: v, stats: this.clipStats }
+        : { param, grad, m, v, stats: this.clipStats },
+      // The vec4 kernel updates VEC4S_PER_INVOCATION vec4s per invocation, the other one element.
+      workgroups: grid1d(param.size, vec4 ? 256 * 4 * vec4sPerInvocation : 256),
       label: `adam.${param.label}`,
     });
   }

@@ -9,8 +9,10 @@ import {
   deviceLimits,
   type DeviceLimits,
   type GpuContext,
+  KernelArguments,
+  type NamedBindings,
   type PipelineKey,
-  type UniformField,
+  type UniformValues,
   type Workgroups,
 } from '../gpu';
 import type { TapeEntry } from './autograd';
@@ -18,10 +20,14 @@ import { backward } from './backward';
 import { Tensor, describeShape, sizeOf, type DType, type HostArray, type Shape } from './tensor';
 import { grid1d, isSoftwareAdapter } from './workgroups';
 
+/**
+ * One dispatch, its arguments named as the WGSL declares them: `bindings` by variable name (every
+ * storage binding the entry point uses; an optional one may be left out), `uniforms` by member of its
+ * uniform struct. A wrong, missing or mistyped name throws here, naming the kernel and the name.
+ */
 export interface KernelCall extends PipelineKey {
-  /** Bound at @binding(0) when present; the buffers follow from @binding(1). */
-  uniforms?: UniformField[];
-  buffers: (Tensor | GPUBuffer)[];
+  bindings: Record<string, Tensor | GPUBuffer | undefined>;
+  uniforms?: UniformValues;
   workgroups: Workgroups;
   label?: string;
 }
@@ -50,6 +56,7 @@ export class Engine {
   readonly recorder: StepRecorder;
   readonly readback: ReadbackRing;
   private uniforms: UniformArena;
+  private kernelArguments: KernelArguments;
   tape: TapeEntry[] = [];
   /**
    * Row kernels (reductions, softmax, layer norm, the embedding losses) use few invocations per
@@ -73,6 +80,7 @@ export class Engine {
     this.pool = new BufferPool(device, this.limits);
     this.pipelines = new PipelineCache(device);
     this.uniforms = new UniformArena(device, adapter.limits.minUniformBufferOffsetAlignment!);
+    this.kernelArguments = new KernelArguments(device, this.uniforms);
     const timer = options.timing && gpu.hasTimestamps ? new KernelTimer(device) : undefined;
     const spans = gpu.hasTimestamps ? new SubmitSpans(device) : undefined;
     this.recorder = new StepRecorder(
@@ -131,8 +139,8 @@ export class Engine {
     this.run({
       shader: 'elementwise',
       entry: 'fill_main',
-      uniforms: [{ u32: t.size }, { f32: value }],
-      buffers: [t],
+      uniforms: { n: t.size, alpha: value },
+      bindings: { fill_y: t },
       workgroups: grid1d(t.size),
       label,
     });
@@ -238,11 +246,10 @@ export class Engine {
   // ---- kernels and reads ---------------------------------------------------------------------
 
   run(call: KernelCall): void {
-    const pipeline = this.pipelines.get(call);
-    const bindings = call.buffers.map((b) => (b instanceof Tensor ? b.buffer : b));
-    const all = call.uniforms ? [this.uniforms.allocate(call.uniforms), ...bindings] : bindings;
-    const label = call.label ?? `${call.shader}:${call.entry ?? 'main'}`;
-    this.recorder.dispatch(pipeline, all, call.workgroups, this.phase ? `${this.phase}|${label}` : label);
+    const { pipeline, entry } = this.pipelines.get(call);
+    const entries = this.kernelArguments.entries(entry, call.bindings as NamedBindings, call.uniforms);
+    const label = call.label ?? entry.kernel;
+    this.recorder.dispatch(pipeline, entries, call.workgroups, this.phase ? `${this.phase}|${label}` : label);
   }
 
   /**
@@ -279,6 +286,7 @@ export class Engine {
     this.recorder.destroy();
     this.pool.trim();
     this.uniforms.destroy();
+    this.kernelArguments.destroy();
   }
 }
 

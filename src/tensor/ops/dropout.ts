@@ -28,7 +28,7 @@ function dropThreshold(p: number): number {
 function runDropout(
   engine: Engine,
   entry: 'dropout_main' | 'bits_main',
-  buffers: Tensor[],
+  bindings: Record<string, Tensor>,
   n: number,
   p: number,
   { seed, step }: RandomStream,
@@ -39,8 +39,8 @@ function runDropout(
   engine.run({
     shader: 'dropout',
     entry,
-    uniforms: [{ u32: n }, { u32: dropThreshold(p) }, { f32: 1 / (1 - p) }, { u32: seed }, { u32: step }],
-    buffers,
+    uniforms: { n, threshold: dropThreshold(p), scale: 1 / (1 - p), seed, step },
+    bindings,
     workgroups: grid1d(Math.ceil(n / elementsPerInvocation), invocationsPerGroup),
     label,
   });
@@ -49,7 +49,7 @@ function runDropout(
 /** The generator's raw u32 words for elements 0..n-1 of a stream (the ones dropout compares). */
 export function randomBits(engine: Engine, n: number, stream: RandomStream): Tensor {
   const bits = engine.empty([n], 'u32', 'random_bits');
-  runDropout(engine, 'bits_main', [bits], n, 0, stream, 'random_bits');
+  runDropout(engine, 'bits_main', { random_bits: bits }, n, 0, stream, 'random_bits');
   return bits;
 }
 
@@ -59,12 +59,12 @@ const dropoutOp: Op<[Tensor, number, RandomStream], DropoutSaved> = {
   name: 'dropout',
   forward(engine, x, p, stream) {
     const y = engine.empty(x.shape, 'f32', 'dropout');
-    runDropout(engine, 'dropout_main', [x, y], x.size, p, stream, 'dropout');
+    runDropout(engine, 'dropout_main', { dropout_x: x, dropout_y: y }, x.size, p, stream, 'dropout');
     return { out: y, saved: { p, stream } };
   },
   backward(engine, dy, { p, stream }) {
     const dx = engine.empty(dy.shape, 'f32', 'ddropout');
-    runDropout(engine, 'dropout_main', [dy, dx], dy.size, p, stream, 'dropout.backward');
+    runDropout(engine, 'dropout_main', { dropout_x: dy, dropout_y: dx }, dy.size, p, stream, 'dropout.backward');
     return [dx];
   },
 };

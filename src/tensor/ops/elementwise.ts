@@ -1,24 +1,22 @@
 // Elementwise ops over f32 tensors of rank ≤ 4, with NumPy broadcasting for binary ops.
+import { shaderConstant } from '../../gpu';
 import { apply, type Op } from '../autograd';
 import type { Engine } from '../engine';
 import { describeShape, sizeOf, type Shape, type Tensor } from '../tensor';
 import { grid1d } from '../workgroups';
 
-export const unaryCodes = {
-  exp: 0,
-  log: 1,
-  tanh: 2,
-  sigmoid: 3,
-  relu: 4,
-  gelu: 5,
-  scale: 6,
-  neg: 7,
-  square: 8,
-  sqrt: 9,
-} as const;
-export type UnaryName = keyof typeof unaryCodes;
-export const binaryCodes = { add: 0, sub: 1, mul: 2, div: 3 } as const;
-export type BinaryName = keyof typeof binaryCodes;
+const unaryNames = ['exp', 'log', 'tanh', 'sigmoid', 'relu', 'gelu', 'scale', 'neg', 'square', 'sqrt'] as const;
+export type UnaryName = (typeof unaryNames)[number];
+const binaryNames = ['add', 'sub', 'mul', 'div'] as const;
+export type BinaryName = (typeof binaryNames)[number];
+
+/** The OP override for each op: `UNARY_EXP`, `BINARY_ADD`, … in shaders/elementwise.wgsl. */
+const opCodes = <Name extends string>(prefix: string, names: readonly Name[]) =>
+  Object.fromEntries(
+    names.map((name) => [name, shaderConstant('elementwise', `${prefix}_${name.toUpperCase()}`)]),
+  ) as Record<Name, number>;
+const unaryCodes = opCodes('UNARY', unaryNames);
+const binaryCodes = opCodes('BINARY', binaryNames);
 
 function padShape(shape: Shape): number[] {
   if (shape.length > 4) throw new Error(`Elementwise ops support rank ≤ 4, got ${describeShape(shape)}`);
@@ -56,18 +54,14 @@ function broadcastStrides(shape: Shape, outShape: readonly number[]): number[] {
   return padded.map((d, i) => (d === 1 && outShape[i]! !== 1 ? 0 : strides[i]!));
 }
 
-function vec4(values: number[]): { u32: number }[] {
-  return values.map((u32) => ({ u32 }));
-}
-
 function runUnary(engine: Engine, name: UnaryName, x: Tensor, alpha: number): Tensor {
   const y = engine.empty(x.shape, 'f32', name);
   engine.run({
     shader: 'elementwise',
     entry: 'unary_main',
     overrides: { OP: unaryCodes[name] },
-    uniforms: [{ u32: x.size }, { f32: alpha }],
-    buffers: [x, y],
+    uniforms: { n: x.size, alpha },
+    bindings: { unary_x: x, unary_y: y },
     workgroups: grid1d(x.size),
     label: name,
   });
@@ -87,8 +81,8 @@ function unaryOp(name: UnaryName): Op<[Tensor, number], { x: Tensor; y: Tensor; 
         shader: 'elementwise',
         entry: 'unary_backward_main',
         overrides: { OP: unaryCodes[name] },
-        uniforms: [{ u32: x.size }, { f32: alpha }],
-        buffers: [x, y, dy, dx],
+        uniforms: { n: x.size, alpha },
+        bindings: { ub_x: x, ub_y: y, ub_dy: dy, ub_dx: dx },
         workgroups: grid1d(x.size),
         label: `${name}.backward`,
       });
@@ -97,8 +91,8 @@ function unaryOp(name: UnaryName): Op<[Tensor, number], { x: Tensor; y: Tensor; 
   };
 }
 
-/** Outputs along the last dim one invocation of binary_main computes (RUN in the shader). */
-const binaryRun = 16;
+/** Outputs along the last dim one invocation of binary_main computes. */
+const binaryRun = shaderConstant('elementwise', 'RUN');
 
 function runBinary(engine: Engine, name: BinaryName, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
@@ -112,13 +106,14 @@ function runBinary(engine: Engine, name: BinaryName, a: Tensor, b: Tensor): Tens
     shader: 'elementwise',
     entry: 'binary_main',
     overrides: { OP: binaryCodes[name] },
-    uniforms: [
-      ...vec4([runs, runsPerRow, 0, 0]),
-      ...vec4(padded),
-      ...vec4(broadcastStrides(a.shape, padded)),
-      ...vec4(broadcastStrides(b.shape, padded)),
-    ],
-    buffers: [a, b, out],
+    uniforms: {
+      n: runs,
+      runs_per_row: runsPerRow,
+      shape: padded,
+      a_strides: broadcastStrides(a.shape, padded),
+      b_strides: broadcastStrides(b.shape, padded),
+    },
+    bindings: { bin_a: a, bin_b: b, bin_out: out },
     workgroups: grid1d(runs),
     label: name,
   });
@@ -136,14 +131,14 @@ export function sumToShape(engine: Engine, g: Tensor, target: Shape): Tensor {
   engine.run({
     shader: 'elementwise',
     entry: 'reduce_to_shape',
-    uniforms: [
-      ...vec4([out.size, 0, 0, 0]),
-      ...vec4(targetShape),
-      ...vec4(reduceShape),
-      ...vec4(gStrides.map((s, i) => (reduceShape[i] === 1 ? s : 0))),
-      ...vec4(gStrides.map((s, i) => (reduceShape[i] === 1 ? 0 : s))),
-    ],
-    buffers: [g, out],
+    uniforms: {
+      n: out.size,
+      target_shape: targetShape,
+      reduce_shape: reduceShape,
+      g_strides_keep: gStrides.map((s, i) => (reduceShape[i] === 1 ? s : 0)),
+      g_strides_sum: gStrides.map((s, i) => (reduceShape[i] === 1 ? 0 : s)),
+    },
+    bindings: { red_g: g, red_r: out },
     workgroups: grid1d(out.size),
     label: 'sum_to_shape',
   });

@@ -77,8 +77,8 @@ const embeddingOp: Op<[Tensor, IndexTensor], EmbeddingSaved> = {
     engine.run({
       shader: 'embedding',
       entry: 'gather_main',
-      uniforms: [{ u32: out.size }, { u32: width }],
-      buffers: [table, index.ids, out],
+      uniforms: { n: out.size, d: width },
+      bindings: { gather_table: table, gather_ids: index.ids, gather_out: out },
       workgroups: grid1d(out.size),
       label: 'embedding',
     });
@@ -91,8 +91,14 @@ const embeddingOp: Op<[Tensor, IndexTensor], EmbeddingSaved> = {
     engine.run({
       shader: 'embedding',
       entry: 'scatter_main',
-      uniforms: [{ u32: owned }, { u32: width }],
-      buffers: [gradOut, index.uniqueRows, index.offsets, index.positions, gradTable],
+      uniforms: { n: owned, d: width },
+      bindings: {
+        scatter_grad_out: gradOut,
+        scatter_rows: index.uniqueRows,
+        scatter_offsets: index.offsets,
+        scatter_positions: index.positions,
+        scatter_grad_table: gradTable,
+      },
       workgroups: grid1d(owned),
       label: 'embedding.backward',
     });

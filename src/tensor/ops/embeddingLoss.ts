@@ -19,9 +19,15 @@ export interface EmbeddingLossOptions {
   detachNegative?: boolean;
 }
 
-type Saved = { pred: Tensor; table: Tensor; targets: Tensor; negatives: Tensor; options: EmbeddingLossOptions };
+type Saved = {
+  pred: Tensor;
+  table: Tensor;
+  targets: Tensor;
+  negatives: Tensor | undefined;
+  options: EmbeddingLossOptions;
+};
 
-function call(engine: Engine, entry: string, s: Saved, buffers: Tensor[]) {
+function call(engine: Engine, entry: string, s: Saved, outputs: Record<string, Tensor>) {
   const [rows, m] = s.pred.shape as [number, number];
   return {
     shader: 'embedding_losses',
@@ -31,8 +37,8 @@ function call(engine: Engine, entry: string, s: Saved, buffers: Tensor[]) {
       DETACH_NEGATIVE: s.options.detachNegative ? 1 : 0,
       WG: rowWorkgroupSize(engine, m),
     },
-    uniforms: [{ u32: rows }, { u32: m }, { f32: s.options.margin }, { f32: minKappa }],
-    buffers: [s.pred, s.table, s.targets, s.negatives, ...buffers],
+    uniforms: { rows, m, margin: s.options.margin, min_kappa: minKappa },
+    bindings: { pred: s.pred, table: s.table, targets: s.targets, negatives: s.negatives, ...outputs },
     workgroups: grid1d(rows, 1),
     label: `${s.options.kind}.${entry}`,
   };
@@ -40,10 +46,9 @@ function call(engine: Engine, entry: string, s: Saved, buffers: Tensor[]) {
 
 /**
  * Per-row loss [N]; the gradient flows to the prediction only (the table is frozen).
- * `negatives` (i32 [N]) holds the max-margin negative of each row; other kinds ignore it, so pass the
- * targets there.
+ * `negatives` (i32 [N]) holds the max-margin negative of each row; other kinds take none.
  */
-export const embeddingLossOp: Op<[Tensor, Tensor, Tensor, Tensor, EmbeddingLossOptions], Saved> = {
+export const embeddingLossOp: Op<[Tensor, Tensor, Tensor, Tensor | undefined, EmbeddingLossOptions], Saved> = {
   name: 'embeddingLoss',
   forward(engine, pred, table, targets, negatives, options) {
     const [rows, m] = pred.shape;
@@ -51,22 +56,21 @@ export const embeddingLossOp: Op<[Tensor, Tensor, Tensor, Tensor, EmbeddingLossO
       pred.rank !== 2 ||
       table.shape[1] !== m ||
       targets.size !== rows ||
-      negatives.size !== rows ||
       targets.dtype !== 'i32' ||
-      negatives.dtype !== 'i32'
+      (negatives ? negatives.size !== rows || negatives.dtype !== 'i32' : options.kind === 'max-margin')
     ) {
       throw new Error(
-        `${options.kind} loss expects pred [N,m], table [V,m], i32 targets [N] and negatives [N]; got ${describeShape(pred.shape)}, ${describeShape(table.shape)}, ${describeShape(targets.shape)}, ${describeShape(negatives.shape)}`,
+        `${options.kind} loss expects pred [N,m], table [V,m], i32 targets [N] and (max-margin only) i32 negatives [N]; got ${describeShape(pred.shape)}, ${describeShape(table.shape)}, ${describeShape(targets.shape)}, ${negatives ? describeShape(negatives.shape) : 'no negatives'}`,
       );
     }
     const saved = { pred, table, targets, negatives, options };
     const loss = engine.empty([rows!], 'f32', `${options.kind}-loss`);
-    engine.run(call(engine, 'loss_main', saved, [loss]));
+    engine.run(call(engine, 'loss_main', saved, { loss_out: loss }));
     return { out: loss, saved };
   },
   backward(engine, gradLoss, saved) {
     const gradPred = engine.empty(saved.pred.shape, 'f32', `${saved.options.kind}-grad`);
-    engine.run(call(engine, 'backward_main', saved, [gradLoss, gradPred]));
+    engine.run(call(engine, 'backward_main', saved, { grad_loss: gradLoss, grad_pred: gradPred }));
     return [gradPred, undefined, undefined, undefined];
   },
 };
@@ -75,7 +79,7 @@ export const embeddingLoss = (
   pred: Tensor,
   table: Tensor,
   targets: Tensor,
-  negatives: Tensor,
+  negatives: Tensor | undefined,
   options: EmbeddingLossOptions,
 ) => apply(embeddingLossOp, pred, table, targets, negatives, options);
 
@@ -89,8 +93,8 @@ export function mostInformativeNegatives(engine: Engine, pred: Tensor, table: Te
     call(
       engine,
       'margin_query_main',
-      { pred, table, targets, negatives: targets, options: { kind: 'max-margin', margin: 0 } },
-      [query],
+      { pred, table, targets, negatives: undefined, options: { kind: 'max-margin', margin: 0 } },
+      { query_out: query },
     ),
   );
   const { ids, scores } = topKByDot(engine, query, table, 1);

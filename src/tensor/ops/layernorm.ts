@@ -22,15 +22,15 @@ const layerNormOp: Op<[Tensor, Tensor, Tensor, number], LayerNormSaved> = {
       shader: 'layernorm',
       entry: 'layernorm_forward_main',
       overrides: { WG: rowWorkgroupSize(engine, width) },
-      uniforms: [{ u32: rows }, { u32: width }, { f32: eps }],
-      buffers: [x, gamma, beta, y, mean, rstd],
+      uniforms: { rows, width, eps },
+      bindings: { fwd_x: x, fwd_gamma: gamma, fwd_beta: beta, fwd_y: y, fwd_mean: mean, fwd_rstd: rstd },
       workgroups: grid1d(rows, 1),
       label: 'layerNorm',
     });
     return { out: y, saved: { x, gamma, mean, rstd, rows, width } };
   },
   backward(engine, dy, { x, gamma, mean, rstd, rows, width }, needs) {
-    const uniforms = [{ u32: rows }, { u32: width }, { f32: 0 }];
+    const uniforms = { rows, width, eps: 0 };
     let dx: Tensor | undefined;
     if (needs[0]) {
       dx = engine.empty(x.shape, 'f32', 'layerNorm.dx');
@@ -39,7 +39,7 @@ const layerNormOp: Op<[Tensor, Tensor, Tensor, number], LayerNormSaved> = {
         entry: 'layernorm_backward_main',
         overrides: { WG: rowWorkgroupSize(engine, width) },
         uniforms,
-        buffers: [x, gamma, mean, rstd, dy, dx],
+        bindings: { bwd_x: x, bwd_gamma: gamma, bwd_mean: mean, bwd_rstd: rstd, bwd_dy: dy, bwd_dx: dx },
         workgroups: grid1d(rows, 1),
         label: 'layerNorm.backward',
       });
@@ -52,7 +52,7 @@ const layerNormOp: Op<[Tensor, Tensor, Tensor, number], LayerNormSaved> = {
       shader: 'layernorm',
       entry: 'layernorm_param_grads_main',
       uniforms,
-      buffers: [x, mean, rstd, dy, dgamma, dbeta],
+      bindings: { pg_x: x, pg_mean: mean, pg_rstd: rstd, pg_dy: dy, pg_dgamma: dgamma, pg_dbeta: dbeta },
       workgroups: grid1d(width),
       label: 'layerNorm.paramGrads',
     });

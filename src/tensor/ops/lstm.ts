@@ -18,13 +18,13 @@ function checkShapes(op: string, gates: Tensor, cell: Tensor): void {
   }
 }
 
-function run(engine: Engine, entry: string, cell: Tensor, buffers: Tensor[], label: string): void {
+function run(engine: Engine, entry: string, cell: Tensor, bindings: Record<string, Tensor>, label: string): void {
   if (cell.size === 0) return;
   engine.run({
     shader: 'lstm',
     entry,
-    uniforms: [{ u32: cell.size }, { u32: cell.shape[1]! }],
-    buffers,
+    uniforms: { count: cell.size, hidden: cell.shape[1]! },
+    bindings,
     workgroups: grid1d(cell.size),
     label,
   });
@@ -39,14 +39,20 @@ function lstmHalf(name: string, forwardEntry: string, backwardEntry: string): Op
     forward(engine, gates, cell) {
       checkShapes(name, gates, cell);
       const out = engine.empty(cell.shape, 'f32', name);
-      run(engine, forwardEntry, cell, [gates, cell, out], name);
+      run(engine, forwardEntry, cell, { gates, cell, fwd_out: out }, name);
       return { out, saved: { gates, cell } };
     },
     // One kernel writes both gradients: they share every activation it recomputes.
     backward(engine, g, { gates, cell }, needs) {
       const dgates = engine.empty(gates.shape, 'f32', `${name}.dgates`);
       const dcell = engine.empty(cell.shape, 'f32', `${name}.dcell`);
-      run(engine, backwardEntry, cell, [gates, cell, g, dgates, dcell], `${name}.backward`);
+      run(
+        engine,
+        backwardEntry,
+        cell,
+        { gates, cell, bwd_upstream: g, bwd_dgates: dgates, bwd_dcell: dcell },
+        `${name}.backward`,
+      );
       return [needs[0] ? dgates : undefined, needs[1] ? dcell : undefined];
     },
   };

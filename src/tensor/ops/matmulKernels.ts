@@ -1,6 +1,7 @@
 // The matmul kernels (shaders/matmul_*.wgsl) and how to dispatch them. Shape legend as in
 // shaders/matmul_common.wgsl: output [Z, M, N], contracted length K, R operand batches per output batch.
 import { shaderSource } from '#shader-sources';
+import { shaderConstant } from '../../gpu';
 import type { Engine } from '../engine';
 import { describeShape, type Shape, type Tensor } from '../tensor';
 
@@ -115,6 +116,9 @@ interface TiledKernel {
   workgroup: readonly [number, number];
 }
 
+const tiledPerThread = shaderConstant('matmul_tiled', 'PER_THREAD');
+const tiledThreads = shaderConstant('matmul_tiled', 'THREADS');
+
 /** 8×8 blocks compile in ~0.1 s; 32×32 ones run faster on large products but take 2–3 s to compile. */
 const register = (size: 8 | 32, readA: ReadA, readB: ReadB): RegisterKernel => ({
   kind: 'register',
@@ -147,7 +151,7 @@ export const matmulKernels = {
   vec4AtB8: register(8, 'vec4M', 'vec4N'),
   vec4AtB32: register(32, 'vec4M', 'vec4N'),
   /** 64×64 workgroup-memory tile, 4×4 per invocation: what wins on real GPUs. */
-  tiled: { kind: 'tiled', rows: 4, cols: 4, workgroup: [16, 16] },
+  tiled: { kind: 'tiled', rows: tiledPerThread, cols: tiledPerThread, workgroup: [tiledThreads, tiledThreads] },
 } as const satisfies Record<string, RegisterKernel | TiledKernel>;
 
 export type MatmulKernelName = keyof typeof matmulKernels;
@@ -365,8 +369,19 @@ export function dispatchMatmul(
   engine.run({
     shader: `matmul_${kernel}`,
     source: matmulSource(kernel),
-    uniforms: [g.m, g.n, g.k, g.reduce, g.aM, g.aK, g.aBatch, g.bK, g.bN, g.bBatch].map((u32) => ({ u32 })),
-    buffers: [a, b, out],
+    uniforms: {
+      m: g.m,
+      n: g.n,
+      k: g.k,
+      reduce: g.reduce,
+      a_m: g.aM,
+      a_k: g.aK,
+      a_batch: g.aBatch,
+      b_k: g.bK,
+      b_n: g.bN,
+      b_batch: g.bBatch,
+    },
+    bindings: { a, b, c: out },
     workgroups: groups,
     label,
   });

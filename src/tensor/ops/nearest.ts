@@ -5,6 +5,7 @@
 // selects. Which is faster depends on the adapter (on SwiftShader the matmul route wins by an order
 // of magnitude), so `topKTunable` lets tuning.ts time them once per adapter.
 import { shaderSource } from '#shader-sources';
+import { shaderConstant } from '../../gpu';
 import type { Engine } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
 import { medianSubmitMs } from '../timing';
@@ -14,10 +15,10 @@ import { matmul } from './matmul';
 import { matmulTunable } from './matmulVariants';
 import { concat, slice } from './shape';
 
-export const maxTopK = 32;
-const tileRows = 1024; // TILE_ROWS in shaders/nearest.wgsl
-const scoreTile = 256; // SCORE_TILE
-const queriesPerGroup = 8; // QB
+export const maxTopK = shaderConstant('nearest', 'KMAX');
+const tileRows = shaderConstant('nearest', 'TILE_ROWS');
+const scoreTile = shaderConstant('nearest', 'SCORE_TILE');
+const queriesPerGroup = shaderConstant('nearest', 'QB');
 
 export type TopKMethod = 'fused' | 'matmul';
 export const topKMethods = ['fused', 'matmul'] as const satisfies readonly TopKMethod[];
@@ -48,8 +49,15 @@ function checkK(k: number): void {
     throw new Error(`k must be an integer from 1 to ${maxTopK}, got ${k}`);
 }
 
-const params = (n: number, v: number, m: number, k: number, tiles: number, cosine: boolean, bias: boolean) =>
-  [n, v, m, k, tiles, cosine ? 1 : 0, bias ? 1 : 0].map((u32) => ({ u32 }));
+const params = (n: number, v: number, m: number, k: number, tiles: number, cosine: boolean, bias: boolean) => ({
+  n,
+  v,
+  m,
+  k,
+  tiles,
+  cosine: cosine ? 1 : 0,
+  has_bias: bias ? 1 : 0,
+});
 
 /** Pass 2: each query's best k over its tiles' partial lists (scaled by 1/‖query‖ for cosine). */
 function mergeTiles(
@@ -67,7 +75,7 @@ function mergeTiles(
     shader: 'nearest',
     entry: 'merge_main',
     uniforms,
-    buffers: [queries, partialScores, partialIds, scores, ids],
+    bindings: { queries, merge_scores: partialScores, merge_ids: partialIds, out_scores: scores, out_ids: ids },
     workgroups: grid1d(n, 64),
     label: 'topk.merge',
   });
@@ -87,7 +95,7 @@ function topKOfScores(engine: Engine, x: Tensor, k: number, queries: Tensor, cos
     shader: 'nearest',
     entry: 'topk_scores_main',
     uniforms,
-    buffers: [x, partialScores, partialIds, bias ?? x],
+    bindings: { score_rows: x, score_partial_scores: partialScores, score_partial_ids: partialIds, score_bias: bias },
     workgroups: grid1d(n * tiles, 64),
     label: 'topk.scores',
   });
@@ -101,12 +109,11 @@ function fusedTopK(engine: Engine, queries: Tensor, table: Tensor, k: number, co
   const uniforms = params(n, v, m, k, tiles, cosine, bias !== undefined);
   const partialScores = engine.empty([n, tiles, k], 'f32', 'topk-partial-scores');
   const partialIds = engine.empty([n, tiles, k], 'i32', 'topk-partial-ids');
-  // Without a bias any f32 buffer fills the binding; the kernel does not read it.
   engine.run({
     shader: 'nearest',
     entry: 'topk_tiles_main',
     uniforms,
-    buffers: [queries, table, partialScores, partialIds, bias ?? table],
+    bindings: { queries, table, partial_scores: partialScores, partial_ids: partialIds, bias },
     workgroups: [Math.ceil(n / queriesPerGroup), tiles],
     label: 'topk.tiles',
   });

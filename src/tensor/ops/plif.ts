@@ -1,5 +1,6 @@
 // PLIF, one learnable increasing piecewise-linear function applied to every logit, and the O(K)
 // scan it needs (shaders/plif.wgsl). Shape legend: n logits (any shape), K pieces.
+import { shaderConstant } from '../../gpu';
 import { apply, type Op } from '../autograd';
 import type { Engine } from '../engine';
 import type { Tensor } from '../tensor';
@@ -11,7 +12,8 @@ export interface PlifGrid {
   range: number;
 }
 
-const block = 256; // BLOCK in shaders/plif.wgsl
+/** Values per block of the scan's first and last passes. */
+const block = shaderConstant('plif', 'BLOCK');
 /** Logits per histogram partial, and the most partials: memory is 2·K floats per partial. */
 const elementsPerPartial = 65536;
 const maxPartials = 16;
@@ -26,16 +28,16 @@ interface PlifUniforms {
 }
 
 function uniformsOf({ n, grid, span = 0, parts = 0, softplus = false, reverse = false }: PlifUniforms) {
-  return [
-    { u32: n },
-    { u32: grid.pieces },
-    { f32: grid.range },
-    { f32: (2 * grid.range) / grid.pieces },
-    { u32: span },
-    { u32: parts },
-    { u32: softplus ? 1 : 0 },
-    { u32: reverse ? 1 : 0 },
-  ];
+  return {
+    n,
+    pieces: grid.pieces,
+    range: grid.range,
+    delta: (2 * grid.range) / grid.pieces,
+    span,
+    parts,
+    softplus: softplus ? 1 : 0,
+    reverse: reverse ? 1 : 0,
+  };
 }
 
 /** Histogram partials for n logits: a fixed partition of the logits, hence a fixed summation order. */
@@ -73,7 +75,7 @@ export function exclusiveScan(
     shader: 'plif',
     entry: 'scan_reduce_main',
     uniforms,
-    buffers: [src, values, offsets],
+    bindings: { reduce_src: src, reduce_values: values, reduce_sums: offsets },
     workgroups: groups,
     label: 'scan.reduce',
   });
@@ -81,7 +83,7 @@ export function exclusiveScan(
     shader: 'plif',
     entry: 'scan_offsets_main',
     uniforms,
-    buffers: [offsets],
+    bindings: { offsets_sums: offsets },
     workgroups: [1],
     label: 'scan.offsets',
   });
@@ -89,7 +91,7 @@ export function exclusiveScan(
     shader: 'plif',
     entry: 'scan_apply_main',
     uniforms,
-    buffers: [values, offsets, sums],
+    bindings: { apply_values: values, apply_offsets: offsets, apply_out: sums },
     workgroups: groups,
     label: 'scan.apply',
   });
@@ -109,7 +111,7 @@ function slopeGradient(engine: Engine, g: Tensor, { x, theta, grid }: PlifSaved)
     shader: 'plif',
     entry: 'plif_histogram_main',
     uniforms,
-    buffers: [x, g, partials],
+    bindings: { hist_x: x, hist_g: g, hist_partials: partials },
     workgroups: [parts],
     label: 'plif.histogram',
   });
@@ -119,7 +121,7 @@ function slopeGradient(engine: Engine, g: Tensor, { x, theta, grid }: PlifSaved)
     shader: 'plif',
     entry: 'plif_merge_main',
     uniforms,
-    buffers: [partials, mass, moment],
+    bindings: { merge_partials: partials, merge_mass: mass, merge_moment: moment },
     workgroups: grid1d(grid.pieces),
     label: 'plif.merge',
   });
@@ -130,7 +132,7 @@ function slopeGradient(engine: Engine, g: Tensor, { x, theta, grid }: PlifSaved)
     shader: 'plif',
     entry: 'plif_dtheta_main',
     uniforms,
-    buffers: [theta, above.sums, moment, dtheta],
+    bindings: { dt_theta: theta, dt_above: above.sums, dt_moment: moment, dt_out: dtheta },
     workgroups: grid1d(grid.pieces),
     label: 'plif.dtheta',
   });
@@ -154,7 +156,7 @@ const plifOp: Op<[Tensor, Tensor, PlifGrid], PlifSaved> = {
         shader: 'plif',
         entry: 'plif_forward_main',
         uniforms: uniformsOf({ n: x.size, grid }),
-        buffers: [x, w, c, y],
+        bindings: { fwd_x: x, fwd_w: w, fwd_c: c, fwd_y: y },
         workgroups: grid1d(x.size),
         label: 'plif',
       });
@@ -171,7 +173,7 @@ const plifOp: Op<[Tensor, Tensor, PlifGrid], PlifSaved> = {
         shader: 'plif',
         entry: 'plif_dx_main',
         uniforms: uniformsOf({ n: x.size, grid }),
-        buffers: [x, w, g, dx],
+        bindings: { dx_x: x, dx_w: w, dx_g: g, dx_out: dx },
         workgroups: grid1d(x.size),
         label: 'plif.dx',
       });

@@ -38,8 +38,8 @@ function runRowSum(
     shader: 'reduce',
     entry: 'sum_rows_main',
     overrides: { WG: rowWorkgroupSize(engine, width) },
-    uniforms: [{ u32: rows }, { u32: width }, { f32: scale }],
-    buffers: [x, out],
+    uniforms: { rows, width, scale },
+    bindings: { sum_x: x, sum_out: out },
     workgroups: grid1d(rows, 1),
     label,
   });
@@ -59,8 +59,8 @@ function runRowMax(
     shader: 'reduce',
     entry: 'max_rows_main',
     overrides: { WG: rowWorkgroupSize(engine, width) },
-    uniforms: [{ u32: rows }, { u32: width }, { f32: 0 }],
-    buffers: [x, values, indices],
+    uniforms: { rows, width, scale: 0 },
+    bindings: { max_x: x, max_out: values, max_index: indices },
     workgroups: grid1d(rows, 1),
     label,
   });
@@ -87,8 +87,8 @@ function rowSumOp(
       engine.run({
         shader: 'reduce',
         entry: 'broadcast_rows_main',
-        uniforms: [{ u32: layout.rows }, { u32: layout.width }, { f32: scale }],
-        buffers: [g, dx],
+        uniforms: { rows: layout.rows, width: layout.width, scale },
+        bindings: { broadcast_g: g, broadcast_dx: dx },
         workgroups: grid1d(dx.size),
         label: `${name}.backward`,
       });
@@ -111,8 +111,8 @@ const maxRowsOp: Op<[Tensor], MaxSaved> = {
     engine.run({
       shader: 'reduce',
       entry: 'route_max_main',
-      uniforms: [{ u32: layout.rows }, { u32: layout.width }, { f32: 0 }],
-      buffers: [g, indices, dx],
+      uniforms: { rows: layout.rows, width: layout.width, scale: 0 },
+      bindings: { route_g: g, route_index: indices, route_dx: dx },
       workgroups: grid1d(dx.size),
       label: 'maxRows.backward',
     });
@@ -122,10 +122,7 @@ const maxRowsOp: Op<[Tensor], MaxSaved> = {
 
 type LseSaved = { x: Tensor; skip: Tensor | undefined; out: Tensor; rows: number; width: number };
 
-/** Uniforms and the @2 binding: without a skip list x fills it and `masked` = 0 (never tested). */
-function lseBindings(x: Tensor, skip: Tensor | undefined, rows: number, width: number) {
-  return { uniforms: [{ u32: rows }, { u32: width }, { u32: skip ? 1 : 0 }], skip: skip ?? x };
-}
+const lseUniforms = (skip: Tensor | undefined, rows: number, width: number) => ({ rows, width, masked: skip ? 1 : 0 });
 
 const logSumExpRowsOp: Op<[Tensor, Tensor | undefined], LseSaved> = {
   name: 'logSumExpRows',
@@ -134,13 +131,12 @@ const logSumExpRowsOp: Op<[Tensor, Tensor | undefined], LseSaved> = {
     if (skip && (skip.dtype !== 'i32' || skip.size !== rows))
       throw new Error(`logSumExpRows needs an i32 skip list of ${rows} rows, got ${skip}`);
     const out = engine.empty(outShape, 'f32', 'logSumExpRows');
-    const b = lseBindings(x, skip, rows, width);
     engine.run({
       shader: 'reduce',
       entry: 'lse_rows_main',
       overrides: { WG: rowWorkgroupSize(engine, width) },
-      uniforms: b.uniforms,
-      buffers: [x, b.skip, out],
+      uniforms: lseUniforms(skip, rows, width),
+      bindings: { lse_x: x, lse_skip: skip, lse_out: out },
       workgroups: grid1d(rows, 1),
       label: 'logSumExpRows',
     });
@@ -148,12 +144,11 @@ const logSumExpRowsOp: Op<[Tensor, Tensor | undefined], LseSaved> = {
   },
   backward(engine, g, { x, skip, out, rows, width }) {
     const dx = engine.empty(x.shape, 'f32', 'dlogSumExpRows');
-    const b = lseBindings(x, skip, rows, width);
     engine.run({
       shader: 'reduce',
       entry: 'lse_backward_main',
-      uniforms: b.uniforms,
-      buffers: [x, b.skip, out, g, dx],
+      uniforms: lseUniforms(skip, rows, width),
+      bindings: { lseb_x: x, lseb_skip: skip, lseb_out: out, lseb_g: g, lseb_dx: dx },
       workgroups: grid1d(dx.size),
       label: 'logSumExpRows.backward',
     });

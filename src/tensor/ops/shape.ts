@@ -1,5 +1,6 @@
 // Shape ops: reshape (a zero-copy view) and permute, slice, concat (one strided-copy kernel,
 // shaders/shape.wgsl). Copies move raw 32-bit words, so any dtype works; gradients are f32.
+import { shaderConstant } from '../../gpu';
 import { apply, type Op } from '../autograd';
 import type { Engine } from '../engine';
 import { describeShape, sizeOf, type Shape, type Tensor } from '../tensor';
@@ -22,8 +23,8 @@ const pad = (values: readonly number[], fill: number) => [
   ...values,
 ];
 
-/** Elements along the last dim one invocation copies (RUN in shaders/shape.wgsl). */
-const copyRun = 16;
+/** Elements along the last dim one invocation copies. */
+const copyRun = shaderConstant('shape', 'RUN');
 
 function copyRegion(engine: Engine, src: Tensor, dst: Tensor, r: Region, label: string): void {
   const n = sizeOf(r.shape);
@@ -34,16 +35,16 @@ function copyRegion(engine: Engine, src: Tensor, dst: Tensor, r: Region, label: 
   engine.run({
     shader: 'shape',
     entry: 'copy_main',
-    uniforms: [
+    uniforms: {
       runs,
-      r.srcOffset,
-      r.dstOffset,
-      runsPerRow,
-      ...pad(r.shape, 1),
-      ...pad(r.srcStrides, 0),
-      ...pad(r.dstStrides, 0),
-    ].map((u32) => ({ u32 })),
-    buffers: [src, dst],
+      src_offset: r.srcOffset,
+      dst_offset: r.dstOffset,
+      runs_per_row: runsPerRow,
+      shape: pad(r.shape, 1),
+      src_strides: pad(r.srcStrides, 0),
+      dst_strides: pad(r.dstStrides, 0),
+    },
+    bindings: { src, dst },
     workgroups: grid1d(runs),
     label,
   });

@@ -25,32 +25,20 @@ interface SoftmaxGeometry {
 
 type SoftmaxSaved = SoftmaxGeometry & { y: Tensor };
 
-function uniformsOf({ rows, width, blockRows, causal, keyLengths }: SoftmaxGeometry) {
-  return [
-    { u32: rows },
-    { u32: width },
-    { u32: blockRows },
-    { u32: causal ? 1 : 0 },
-    { u32: keyLengths ? rows / keyLengths.size : 1 },
-    { u32: keyLengths ? 1 : 0 },
-  ];
-}
-
-function run(
-  engine: Engine,
-  entry: string,
-  g: SoftmaxGeometry,
-  buffers: [Tensor, Tensor, ...Tensor[]],
-  label: string,
-): void {
-  const [first, ...rest] = buffers;
-  // Without key lengths the shader never reads @2, but the entry point declares it: bind @1 again.
+function run(engine: Engine, entry: string, g: SoftmaxGeometry, bindings: Record<string, Tensor>, label: string): void {
   engine.run({
     shader: 'softmax',
     entry,
     overrides: { WG: rowWorkgroupSize(engine, g.width) },
-    uniforms: uniformsOf(g),
-    buffers: [first, g.keyLengths ?? first, ...rest],
+    uniforms: {
+      rows: g.rows,
+      width: g.width,
+      block_rows: g.blockRows,
+      causal: g.causal ? 1 : 0,
+      rows_per_batch: g.keyLengths ? g.rows / g.keyLengths.size : 1,
+      has_lengths: g.keyLengths ? 1 : 0,
+    },
+    bindings: { ...bindings, lengths: g.keyLengths },
     workgroups: grid1d(g.rows, 1),
     label,
   });
@@ -74,13 +62,14 @@ const softmaxRowsOp: Op<[Tensor, boolean, Tensor | undefined], SoftmaxSaved> = {
     }
     const y = engine.empty(x.shape, 'f32', 'softmax.y');
     const g: SoftmaxGeometry = { rows, width, blockRows, causal, keyLengths };
-    if (x.size > 0) run(engine, 'softmax_forward_main', g, [x, y], 'softmaxRows');
+    if (x.size > 0) run(engine, 'softmax_forward_main', g, { fwd_x: x, fwd_y: y }, 'softmaxRows');
     return { out: y, saved: { ...g, y } };
   },
   backward(engine, dy, saved, needs) {
     if (!needs[0]) return [undefined, undefined];
     const dx = engine.empty(saved.y.shape, 'f32', 'softmax.dx');
-    if (dx.size > 0) run(engine, 'softmax_backward_main', saved, [saved.y, dy, dx], 'softmaxRows.backward');
+    if (dx.size > 0)
+      run(engine, 'softmax_backward_main', saved, { bwd_y: saved.y, bwd_dy: dy, bwd_dx: dx }, 'softmaxRows.backward');
     return [dx, undefined];
   },
 };

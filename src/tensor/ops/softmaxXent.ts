@@ -28,8 +28,8 @@ const softmaxCrossEntropyOp: Op<[Tensor, Tensor, number], XentSaved> = {
       shader: 'softmax_xent',
       entry: 'xent_forward_main',
       overrides: { WG: rowWorkgroupSize(engine, width) },
-      uniforms: [{ u32: rows }, { u32: width }, { i32: ignoreIndex }],
-      buffers: [logits, targets, loss, lse],
+      uniforms: { rows, width, ignore_index: ignoreIndex },
+      bindings: { fwd_logits: logits, fwd_target: targets, fwd_loss: loss, fwd_lse: lse },
       workgroups: grid1d(rows, 1),
       label: 'softmaxCrossEntropy',
     });
@@ -41,8 +41,14 @@ const softmaxCrossEntropyOp: Op<[Tensor, Tensor, number], XentSaved> = {
     engine.run({
       shader: 'softmax_xent',
       entry: 'xent_backward_main',
-      uniforms: [{ u32: rows }, { u32: width }, { i32: ignoreIndex }],
-      buffers: [logits, targets, lse, gradLoss, dlogits],
+      uniforms: { rows, width, ignore_index: ignoreIndex },
+      bindings: {
+        bwd_logits: logits,
+        bwd_target: targets,
+        bwd_lse: lse,
+        bwd_grad_loss: gradLoss,
+        bwd_dlogits: dlogits,
+      },
       workgroups: grid1d(dlogits.size),
       label: 'softmaxCrossEntropy.backward',
     });

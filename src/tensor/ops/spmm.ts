@@ -79,8 +79,8 @@ export function sparseTimesDense(
   if (n === 0) return y;
   engine.run({
     shader: 'spmm',
-    uniforms: [{ u32: n }, { u32: width / 4 }, { u32: blocks }],
-    buffers: [a.offsets, a.columns, a.values, x, y],
+    uniforms: { n, width4: width / 4, blocks },
+    bindings: { offsets: a.offsets, columns: a.columns, values: a.values, x, y },
     workgroups: grid1d(n, 64),
     label: transpose ? 'spmm ᵀ' : 'spmm',
   });

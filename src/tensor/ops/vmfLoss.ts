@@ -1,6 +1,5 @@
 // The von Mises-Fisher loss family on the GPU (shaders/vmf.wgsl); reference: src/math/vmf.ts.
 // Shape legend: N rows, m embedding dimension, V vocabulary.
-import type { UniformField } from '../../gpu';
 import { logGamma } from '../../math/gamma';
 import { minKappa, vmfTerms, type VmfLossOptions } from '../../math/vmf';
 import { apply, type Op } from '../autograd';
@@ -8,25 +7,24 @@ import type { Engine } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
 import { grid1d, rowWorkgroupSize } from '../workgroups';
 
-function params(rows: number, m: number, options: VmfLossOptions): UniformField[] {
+function params(rows: number, m: number, options: VmfLossOptions) {
   if (!Number.isInteger(m) || m < 2) throw new Error(`The vMF loss needs an embedding dimension m ≥ 2, got ${m}`);
   if (options.approximate && m < 3) throw new Error('The approximate vMF normaliser needs m ≥ 3');
   const v = m / 2 - 1;
   const { a, b, c, lambda } = vmfTerms(options.regularizer);
-  return [
-    { u32: rows },
-    { u32: m },
-    { u32: options.approximate ? 1 : 0 },
-    { u32: 0 },
-    { f32: v },
-    { f32: logGamma(v + 1) },
-    { f32: (m / 2) * Math.log(2 * Math.PI) },
-    { f32: a },
-    { f32: b },
-    { f32: c },
-    { f32: lambda },
-    { f32: minKappa },
-  ];
+  return {
+    rows,
+    m,
+    approximate: options.approximate ? 1 : 0,
+    v,
+    log_gamma_v1: logGamma(v + 1),
+    half_m_log_2pi: (m / 2) * Math.log(2 * Math.PI),
+    a,
+    b,
+    c,
+    lambda,
+    min_kappa: minKappa,
+  };
 }
 
 function checkShapes(pred: Tensor, table: Tensor, targets: Tensor): void {
@@ -52,7 +50,7 @@ export const vmfLossOp: Op<[Tensor, Tensor, Tensor, VmfLossOptions], Saved> = {
       entry: 'loss_main',
       overrides: { WG: rowWorkgroupSize(engine, m) },
       uniforms: params(rows, m, options),
-      buffers: [pred, table, targets, loss],
+      bindings: { pred, table, targets, loss_out: loss },
       workgroups: grid1d(rows, 1),
       label: 'vmf.loss',
     });
@@ -66,7 +64,7 @@ export const vmfLossOp: Op<[Tensor, Tensor, Tensor, VmfLossOptions], Saved> = {
       entry: 'backward_main',
       overrides: { WG: rowWorkgroupSize(engine, m) },
       uniforms: params(rows, m, options),
-      buffers: [pred, table, targets, gradLoss, gradPred],
+      bindings: { pred, table, targets, grad_loss: gradLoss, grad_pred: gradPred },
       workgroups: grid1d(rows, 1),
       label: 'vmf.backward',
     });
@@ -84,7 +82,7 @@ export function vmfLogNormalizerGpu(engine: Engine, m: number, kappas: Tensor): 
     shader: 'vmf',
     entry: 'log_normalizer_main',
     uniforms: params(kappas.size, m, { regularizer: { kind: 'none' }, approximate: false }),
-    buffers: [kappas, out],
+    bindings: { kappas, normalizers: out },
     workgroups: grid1d(kappas.size, 64),
     label: 'vmf.log_normalizer',
   });

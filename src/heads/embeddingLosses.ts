@@ -33,8 +33,7 @@ function lossReference(
 export const l2Definition = continuousHead({
   fields: { kind: z.literal('l2') },
   label: () => 'L2',
-  // Only max-margin reads the negatives; the others take the targets in their place.
-  loss: () => (pred, table, targets) => embeddingLoss(pred, table, targets, targets, { kind: 'l2', margin: 0 }),
+  loss: () => (pred, table, targets) => embeddingLoss(pred, table, targets, undefined, { kind: 'l2', margin: 0 }),
   offers: [{ name: 'L2', spec: { kind: 'l2' } }],
   settings: () => [],
   reference: { checked: [{ kind: 'l2' }], loss: (spec, ...rows) => lossReference(spec.kind, 0, ...rows) },
@@ -43,7 +42,7 @@ export const l2Definition = continuousHead({
 export const cosineDefinition = continuousHead({
   fields: { kind: z.literal('cosine') },
   label: () => 'cosine',
-  loss: () => (pred, table, targets) => embeddingLoss(pred, table, targets, targets, { kind: 'cosine', margin: 0 }),
+  loss: () => (pred, table, targets) => embeddingLoss(pred, table, targets, undefined, { kind: 'cosine', margin: 0 }),
   offers: [{ name: 'cosine', spec: { kind: 'cosine' } }],
   settings: () => [],
   reference: { checked: [{ kind: 'cosine' }], loss: (spec, ...rows) => lossReference(spec.kind, 0, ...rows) },
@@ -80,7 +79,7 @@ export const synMarginDefinition = continuousHead({
   loss:
     ({ kind, margin, detachNegative = true }) =>
     (pred, table, targets) =>
-      embeddingLoss(pred, table, targets, targets, { kind, margin, detachNegative }),
+      embeddingLoss(pred, table, targets, undefined, { kind, margin, detachNegative }),
   offers: [
     { name: 'syn-margin (projection)', spec: { kind: 'syn-margin-projection', margin: 0.5 } },
     { name: 'syn-margin (difference)', spec: { kind: 'syn-margin-difference', margin: 0.5 } },

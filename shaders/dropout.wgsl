@@ -13,6 +13,9 @@
 
 struct Dropout { n: u32, threshold: u32, scale: f32, seed: u32, step: u32 }
 
+// Invocations per workgroup (src/tensor/ops/dropout.ts sizes the grid with it).
+const WORKGROUP: u32 = 64u;
+
 const PHILOX_M0: u32 = 0xD2511F53u;
 const PHILOX_M1: u32 = 0xCD9E8D57u;
 const PHILOX_W0: u32 = 0x9E3779B9u;
@@ -54,7 +57,7 @@ fn block_words(block: u32) -> vec4<u32> {
 struct Block { first: u32, count: u32, words: vec4<u32> }
 
 fn block_of(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> Block {
-  let block = invocation_index(wid, nwg, lid, 64u);
+  let block = invocation_index(wid, nwg, lid, WORKGROUP);
   let first = block * 4u;
   if (first >= params.n) { return Block(first, 0u, vec4<u32>()); }
   return Block(first, min(4u, params.n - first), block_words(block));
@@ -65,7 +68,7 @@ fn block_of(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> Block {
 @group(0) @binding(1) var<storage, read> dropout_x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dropout_y: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP)
 fn dropout_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
   let b = block_of(wid, nwg, lid);
@@ -77,7 +80,7 @@ fn dropout_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 
 @group(0) @binding(1) var<storage, read_write> random_bits: array<u32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP)
 fn bits_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
   let b = block_of(wid, nwg, lid);

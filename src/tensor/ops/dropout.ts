@@ -1,12 +1,13 @@
 // Dropout with a counter-based generator (Philox-4x32-10 in shaders/dropout.wgsl): the mask is a pure
 // function of (seed, step, element index), so the backward regenerates it instead of storing it.
+import { shaderConstant } from '../../gpu';
 import { apply, type Op } from '../autograd';
 import type { Engine } from '../engine';
 import type { Tensor } from '../tensor';
 import { grid1d } from '../workgroups';
 
 const elementsPerInvocation = 4; // one Philox block yields four 32-bit words
-const invocationsPerGroup = 64;
+const invocationsPerGroup = shaderConstant('dropout', 'WORKGROUP');
 
 export interface RandomStream {
   /** Any u32; separate dropout sites in one step should use separate seeds. */

@@ -1,5 +1,6 @@
 import { mulberry32 } from '../math/random';
 import type { Engine } from '../tensor/engine';
+import { ops, type OpName } from '../tensor/ops';
 import type { Shape, Tensor } from '../tensor/tensor';
 import type { KernelCheck } from './types';
 
@@ -15,7 +16,11 @@ export interface GradCheckResult {
   maxRelError: number;
   analytic: number[];
   numeric: number[];
+  /** The ops of the `ops` table whose backward the analytic gradient ran through. */
+  differentiated: OpName[];
 }
+
+const opNames = new Map<unknown, OpName>(Object.entries(ops).map(([name, op]) => [op, name as OpName]));
 
 async function weightedSum(
   engine: Engine,
@@ -50,6 +55,7 @@ export async function gradCheck(
   const random = mulberry32(seed);
   const { outSize } = await weightedSum(engine, f, inputs, undefined);
   const weights = Float64Array.from({ length: outSize }, () => random() * 2 - 1);
+  const differentiated = new Set<OpName>();
 
   const grads = await engine.tidy(async () => {
     const tensors = inputs.map((x) => {
@@ -57,7 +63,12 @@ export async function gradCheck(
       t.requiresGrad = !x.constant;
       return t;
     });
+    const recorded = engine.tape.length;
     const out = f(tensors);
+    for (const entry of engine.tape.slice(recorded)) {
+      const name = opNames.get(entry.op);
+      if (name) differentiated.add(name);
+    }
     engine.backward(out, engine.tensor(Float32Array.from(weights), out.shape, 'f32', 'gradcheck-seed'));
     return Promise.all(tensors.map((t, i) => (inputs[i]!.constant || !t.grad ? undefined : t.grad.read())));
   });
@@ -86,7 +97,7 @@ export async function gradCheck(
     numeric.push(n);
     maxRelError = Math.max(maxRelError, Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), floor));
   }
-  return { maxRelError, analytic, numeric };
+  return { maxRelError, analytic, numeric, differentiated: [...differentiated] };
 }
 
 /** What a gradient self-test differentiates, built on the check's engine; `release` frees what `build` made. */
@@ -98,23 +109,33 @@ export interface GradientSubject {
 /**
  * `gradCheck` as a self-test entry: the analytic directional derivatives are the "actual" values,
  * the finite differences the "reference", so the report shows their worst relative gap.
+ * `differentiates` names the ops whose backward it checks (test/unit/gradient-checks.test.ts demands
+ * one for every op of the `ops` table); the check fails when one of them never reached the tape.
  */
 export function gradientCheck(
   kernel: string,
   sizes: string,
   inputs: GradInput[],
   build: (engine: Engine) => GradientSubject,
-  { tolerance = 2e-3, floor = 1e-2, eps = 1e-2 } = {},
+  {
+    differentiates = [],
+    tolerance = 2e-3,
+    floor = 1e-2,
+    eps = 1e-2,
+  }: { differentiates?: readonly OpName[]; tolerance?: number; floor?: number; eps?: number } = {},
 ): KernelCheck {
   return {
     kernel: `${kernel} gradient (finite differences)`,
     sizes,
     tolerance,
     floor,
+    differentiates,
     async run(engine) {
       const { f, release } = build(engine);
       try {
-        const { analytic, numeric } = await gradCheck(engine, f, inputs, { eps, floor });
+        const { analytic, numeric, differentiated } = await gradCheck(engine, f, inputs, { eps, floor });
+        const missing = differentiates.filter((name) => !differentiated.includes(name));
+        if (missing.length > 0) throw new Error(`${kernel}: never differentiated ${missing.join(', ')}`);
         return { actual: analytic, reference: numeric };
       } finally {
         release?.();

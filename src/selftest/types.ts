@@ -1,4 +1,5 @@
 import type { Engine } from '../tensor/engine';
+import type { OpName } from '../tensor/ops';
 
 /**
  * One kernel run on the current adapter against its float64 CPU reference. The self-test
@@ -12,6 +13,8 @@ export interface KernelCheck {
   tolerance: number;
   /** Below this magnitude, errors count as absolute (default 1). */
   floor?: number;
+  /** A finite-difference check: the ops of the `ops` table whose backward it checks (see gradientCheck). */
+  differentiates?: readonly OpName[];
   run(engine: Engine): Promise<{ actual: ArrayLike<number>; reference: ArrayLike<number> }>;
 }
 

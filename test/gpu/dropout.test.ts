@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { randomArray } from '../../src/math/random';
 import { dropoutApply, dropoutMask, philox4x32, randomWords } from '../../src/math/reference/dropout';
 import { dropoutChecks } from '../../src/selftest/checks/dropout';
-import { gradCheck } from '../../src/selftest/gradcheck';
 import { dropout } from '../../src/tensor/ops/dropout';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
 
@@ -103,12 +102,5 @@ describe('dropout backward', () => {
     dx.forEach((v, i) =>
       expect(Math.abs(v - reference[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(reference[i]!))),
     );
-  });
-
-  it('passes a finite-difference gradient check (fixed seed: a linear map)', async () => {
-    const engine = await getEngine();
-    const x = Float32Array.from(randomArray(2 * 33, 9));
-    const r = await gradCheck(engine, ([a]) => dropout(a!, 0.3, 5, 6), [{ data: x, shape: [2, 33] }]);
-    expect(r.maxRelError).toBeLessThan(2e-3);
   });
 });

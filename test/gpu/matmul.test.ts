@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomArray } from '../../src/math/random';
 import { Linear } from '../../src/nn/linear';
-import {
-  matmulCases,
-  matmulChecks,
-  operandShapes,
-  describeCase,
-  transpositions,
-} from '../../src/selftest/checks/matmul';
-import { gradCheck } from '../../src/selftest/gradcheck';
+import { matmulCases, matmulChecks, operandShapes } from '../../src/selftest/checks/matmul';
 import { Engine } from '../../src/tensor/engine';
 import { fileKernelChoices } from '../../src/tensor/nodeKernelChoices';
 import { matmul } from '../../src/tensor/ops/matmul';
@@ -105,68 +98,6 @@ describe('matmul edges past K', () => {
       }
     },
   );
-});
-
-describe('matmul gradients (finite differences)', () => {
-  // Small sizes that still cross vec4 column groups and leave ragged edges.
-  const gradCases = [
-    { m: 3, k: 5, n: 6 },
-    { m: 3, k: 5, n: 6, batch: 2 },
-    { m: 3, k: 5, n: 6, batch: 2, shared: 'B' as const },
-    { m: 3, k: 5, n: 6, batch: 2, shared: 'A' as const },
-  ];
-  for (const c of gradCases) {
-    for (const t of transpositions) {
-      it(`${t.name} ${describeCase(c)}`, async () => {
-        const engine = await getEngine();
-        const [aShape, bShape] = operandShapes(c, t.transposeA, t.transposeB);
-        const a = Float32Array.from(
-          randomArray(
-            aShape.reduce((x, y) => x * y, 1),
-            31,
-          ),
-        );
-        const b = Float32Array.from(
-          randomArray(
-            bShape.reduce((x, y) => x * y, 1),
-            32,
-          ),
-        );
-        const r = await gradCheck(engine, ([x, y]) => matmul(x!, y!, t), [
-          { data: a, shape: aShape },
-          { data: b, shape: bShape },
-        ]);
-        expect(r.maxRelError).toBeLessThan(2e-3);
-      });
-    }
-  }
-
-  it.each(['tiled', 'strided32'] as const)('backward through the %s kernel (shared B, Aᵀ·B)', async (kernel) => {
-    const engine = await getEngine();
-    const c = { m: 9, k: 7, n: 10, batch: 2, shared: 'B' as const };
-    const [aShape, bShape] = operandShapes(c, true, false);
-    const r = await gradCheck(engine, ([x, y]) => matmul(x!, y!, { transposeA: true, kernel }), [
-      {
-        data: Float32Array.from(
-          randomArray(
-            aShape.reduce((x, y) => x * y, 1),
-            41,
-          ),
-        ),
-        shape: aShape,
-      },
-      {
-        data: Float32Array.from(
-          randomArray(
-            bShape.reduce((x, y) => x * y, 1),
-            42,
-          ),
-        ),
-        shape: bShape,
-      },
-    ]);
-    expect(r.maxRelError).toBeLessThan(2e-3);
-  });
 });
 
 describe('matmul kernels on the training hot paths', () => {

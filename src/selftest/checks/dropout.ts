@@ -1,6 +1,7 @@
 import { randomArray } from '../../math/random';
 import { dropoutApply, randomWords } from '../../math/reference/dropout';
 import { dropout, randomBits } from '../../tensor/ops/dropout';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
 const sizes = [1, 3, 17, 33, 65, 257];
@@ -29,5 +30,13 @@ export const dropoutChecks: KernelCheck[] = [
         return { actual, reference: dropoutApply(x, 0.3, 11, n) };
       },
     }),
+  ),
+  // A fixed seed makes dropout a linear map, which finite differences see exactly.
+  gradientCheck(
+    'dropout',
+    '[2×33] p=0.3',
+    [{ data: Float32Array.from(randomArray(2 * 33, 9)), shape: [2, 33] }],
+    () => ({ f: ([x]) => dropout(x!, 0.3, 5, 6) }),
+    { differentiates: ['dropout'] },
   ),
 ];

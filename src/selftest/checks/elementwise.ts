@@ -1,6 +1,7 @@
 import { randomArray } from '../../math/random';
 import { binary as binaryRef, unary as unaryRef } from '../../math/reference/elementwise';
-import { add, div, mul, sub, unary, type UnaryName } from '../../tensor/ops/elementwise';
+import { add, div, mul, scale, sub, unary, type UnaryName } from '../../tensor/ops/elementwise';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
 const unaryNames: Exclude<UnaryName, 'scale'>[] = [
@@ -15,6 +16,8 @@ const unaryNames: Exclude<UnaryName, 'scale'>[] = [
   'neg',
 ];
 const binaryOps = { add, sub, mul, div };
+const gradientX = Float32Array.from(randomArray(2 * 3 * 5, 21, 0.3, 2));
+const gradientY = Float32Array.from(randomArray(3 * 1, 22, 0.5, 2));
 
 export const elementwiseChecks: KernelCheck[] = [
   ...unaryNames.map(
@@ -60,5 +63,38 @@ export const elementwiseChecks: KernelCheck[] = [
         return { actual, reference };
       },
     })),
+  ),
+  // Gradients by finite differences, where every op is smooth (log and sqrt need x > 0, relu its kink away).
+  ...unaryNames.map((name) =>
+    gradientCheck(
+      `unary ${name}`,
+      '[2×3×5]',
+      [{ data: gradientX, shape: [2, 3, 5] }],
+      () => ({
+        f: ([x]) => unary(name, x!),
+      }),
+      { differentiates: [name] },
+    ),
+  ),
+  gradientCheck(
+    'unary scale',
+    '[2×3×5] α=−1.5',
+    [{ data: gradientX, shape: [2, 3, 5] }],
+    () => ({
+      f: ([x]) => scale(x!, -1.5),
+    }),
+    { differentiates: ['scale'] },
+  ),
+  ...(['add', 'sub', 'mul', 'div'] as const).map((name) =>
+    gradientCheck(
+      `binary ${name} (broadcast)`,
+      '[2×3×5] ∘ [3×1]',
+      [
+        { data: gradientX, shape: [2, 3, 5] },
+        { data: gradientY, shape: [3, 1] },
+      ],
+      () => ({ f: ([a, b]) => binaryOps[name](a!, b!) }),
+      { differentiates: [name] },
+    ),
   ),
 ];

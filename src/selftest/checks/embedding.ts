@@ -3,10 +3,11 @@ import { embeddingGather, embeddingScatterAdd } from '../../math/reference/embed
 import type { Engine } from '../../tensor/engine';
 import { embedding, uploadIndices } from '../../tensor/ops/embedding';
 import type { Shape } from '../../tensor/tensor';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
 /** Ids in [-1, V): repeats are likely, and -1 (padding) shows up about once in eight positions. */
-export function randomIds(count: number, rows: number, seed: number): Int32Array {
+function randomIds(count: number, rows: number, seed: number): Int32Array {
   const uniform = mulberry32(seed);
   return Int32Array.from({ length: count }, () => (uniform() < 0.125 ? -1 : Math.floor(uniform() * rows)));
 }
@@ -48,7 +49,7 @@ const cases: EmbeddingCase[] = [
 
 const describe = ({ rows, width, idsShape }: EmbeddingCase) => `V=${rows} d=${width} ids[${idsShape.join('×')}]`;
 
-export const embeddingChecks: KernelCheck[] = cases.flatMap((c, i): KernelCheck[] => [
+const kernelChecks: KernelCheck[] = cases.flatMap((c, i): KernelCheck[] => [
   {
     kernel: 'embedding gather',
     sizes: describe(c),
@@ -68,3 +69,16 @@ export const embeddingChecks: KernelCheck[] = cases.flatMap((c, i): KernelCheck[
     },
   },
 ]);
+
+const gradientIds = randomIds(3 * 5, 7, 31);
+
+/** ∂/∂table by finite differences, through padding and repeated ids. */
+const tableGradientCheck = gradientCheck(
+  'embedding',
+  'V=7 d=4 ids [3×5]',
+  [{ data: Float32Array.from(randomArray(7 * 4, 32)), shape: [7, 4] }],
+  (engine) => ({ f: ([table]) => embedding(table!, uploadIndices(engine, gradientIds, [3, 5], 7)) }),
+  { differentiates: ['embedding'] },
+);
+
+export const embeddingChecks: KernelCheck[] = [...kernelChecks, tableGradientCheck];

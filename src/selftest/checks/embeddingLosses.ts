@@ -1,17 +1,18 @@
 import { embeddingLossReference, mostInformativeNegative, type EmbeddingLossKind } from '../../math/embeddingLosses';
 import type { Engine } from '../../tensor/engine';
 import { embeddingLoss, mostInformativeNegatives } from '../../tensor/ops/embeddingLoss';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 import { predictionBatch, type PredictionBatch } from './predictionBatch';
 
-export const embeddingLossKinds: EmbeddingLossKind[] = [
+const embeddingLossKinds: EmbeddingLossKind[] = [
   'l2',
   'cosine',
   'max-margin',
   'syn-margin-projection',
   'syn-margin-difference',
 ];
-export const referenceMargin = 0.5;
+const referenceMargin = 0.5;
 
 /** A loss as the kernel computes it: its kind and, for syn-margin, whether the negative is detached. */
 export interface EmbeddingLossVariant {
@@ -123,4 +124,32 @@ const marginNegativeCheck: KernelCheck = {
   },
 };
 
-export const embeddingLossChecks: KernelCheck[] = [...lossChecks, marginNegativeCheck];
+/** ∂/∂ê by finite differences for each kind, with a fixed negative per row (max-margin's search is not differentiated). */
+function gradientCheckOf(kind: EmbeddingLossKind): KernelCheck {
+  const m = 5;
+  const batch = predictionBatch(4, 6, m, 17);
+  const pred = batch.pred.map((_, i) => Math.cos(3 * i + 1));
+  const negatives = Int32Array.from(batch.targets, (t) => (t < 0 ? -1 : (t + 1) % 6));
+  return gradientCheck(
+    `embeddingLoss ${kind}`,
+    `N=4 V=6 m=${m}`,
+    [{ data: pred, shape: [4, m] }],
+    (engine) => ({
+      f: ([p]) =>
+        embeddingLoss(
+          p!,
+          engine.tensor(batch.table, [6, m]),
+          engine.tensor(batch.targets, [4], 'i32'),
+          engine.tensor(negatives, [4], 'i32'),
+          { kind, margin: referenceMargin },
+        ),
+    }),
+    { differentiates: ['embeddingLoss'], eps: 1e-3, tolerance: 5e-3 },
+  );
+}
+
+export const embeddingLossChecks: KernelCheck[] = [
+  ...lossChecks,
+  marginNegativeCheck,
+  ...embeddingLossKinds.map(gradientCheckOf),
+];

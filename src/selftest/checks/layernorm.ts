@@ -2,6 +2,7 @@ import { randomArray } from '../../math/random';
 import { layerNormBackward as backwardRef, layerNorm as layerNormRef } from '../../math/reference/layernorm';
 import { layerNorm, layerNormOps } from '../../tensor/ops/layernorm';
 import { describeShape, sizeOf, type Shape } from '../../tensor/tensor';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
 export interface LayerNormCase {
@@ -93,7 +94,29 @@ const layerNormCases: LayerNormCase[] = [
   { shape: [17, 33], offset: 1000 },
 ];
 
+function gradientCheckOf(shape: Shape): KernelCheck {
+  const { width, x, gamma, beta } = layerNormInputs({ shape, offset: 0 }, 17);
+  return gradientCheck(
+    'layerNorm',
+    describeShape(shape),
+    [
+      { data: x, shape },
+      { data: gamma, shape: [width] },
+      { data: beta, shape: [width] },
+    ],
+    () => ({ f: ([a, g, b]) => layerNorm(a!, g!, b!) }),
+    { differentiates: ['layerNorm'] },
+  );
+}
+
 export const layerNormChecks: KernelCheck[] = [
   ...layerNormCases.map(forwardCheck),
   ...layerNormCases.map(backwardCheck),
+  ...(
+    [
+      [3, 17],
+      [2, 3, 5],
+      [4, 1],
+    ] as Shape[]
+  ).map(gradientCheckOf),
 ];

@@ -86,8 +86,12 @@ function cellGradient(n: number, hidden: number): KernelCheck[] {
     return concat([next.h, next.c], 1);
   };
   return [
-    gradientCheck('lstmCellState', sizes(n, hidden), inputs, () => ({ f: ([g, c]) => lstmCellState(g!, c!) })),
-    gradientCheck('lstmCellOutput', sizes(n, hidden), inputs, () => ({ f: ([g, c]) => lstmCellOutput(g!, c!) })),
+    gradientCheck('lstmCellState', sizes(n, hidden), inputs, () => ({ f: ([g, c]) => lstmCellState(g!, c!) }), {
+      differentiates: ['lstmCellState'],
+    }),
+    gradientCheck('lstmCellOutput', sizes(n, hidden), inputs, () => ({ f: ([g, c]) => lstmCellOutput(g!, c!) }), {
+      differentiates: ['lstmCellOutput'],
+    }),
     gradientCheck('lstmCell [h | c]', sizes(n, hidden), inputs, () => ({ f: both })),
   ];
 }

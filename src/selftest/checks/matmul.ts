@@ -7,6 +7,9 @@ import {
   matmulKernels,
   type MatmulKernelName,
 } from '../../tensor/ops/matmulKernels';
+import { matmul } from '../../tensor/ops/matmul';
+import { sizeOf } from '../../tensor/tensor';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
 /**
@@ -48,7 +51,7 @@ export const matmulCases: Case[] = [
   ...batchedForms({ m: 20, k: 12, n: 36, batch: 3 }),
 ];
 
-export const transpositions = [
+const transpositions = [
   { transposeA: false, transposeB: false, name: 'A·B' },
   { transposeA: false, transposeB: true, name: 'A·Bᵀ' },
   { transposeA: true, transposeB: false, name: 'Aᵀ·B' },
@@ -67,7 +70,7 @@ export function operandShapes(
   return [shared === 'A' ? a : [batch, ...a], shared === 'B' ? b : [batch, ...b]];
 }
 
-export function describeCase(c: Case): string {
+function describeCase(c: Case): string {
   const batch =
     c.batch === undefined
       ? ''
@@ -132,14 +135,52 @@ function check(kernel: MatmulKernelName, c: Case, t: (typeof transpositions)[num
   };
 }
 
+/** ∂/∂A and ∂/∂B by finite differences, through the adapter's chosen kernel or a named one. */
+function gradientCheckOf(
+  c: Case,
+  t: { transposeA: boolean; transposeB: boolean; name: string },
+  kernel?: MatmulKernelName,
+): KernelCheck {
+  const [aShape, bShape] = operandShapes(c, t.transposeA, t.transposeB);
+  const seed = kernel ? 41 : 31;
+  return gradientCheck(
+    `matmul ${t.name}${kernel ? ` (${kernel})` : ''}`,
+    describeCase(c),
+    [
+      { data: Float32Array.from(randomArray(sizeOf(aShape), seed)), shape: aShape },
+      { data: Float32Array.from(randomArray(sizeOf(bShape), seed + 1)), shape: bShape },
+    ],
+    () => ({ f: ([a, b]) => matmul(a!, b!, { transposeA: t.transposeA, transposeB: t.transposeB, kernel }) }),
+    { differentiates: ['matmul'] },
+  );
+}
+
+/** Small sizes that still cross vec4 column groups and leave ragged edges, in each batched form. */
+const gradientCases: Case[] = [
+  { m: 3, k: 5, n: 6 },
+  { m: 3, k: 5, n: 6, batch: 2 },
+  { m: 3, k: 5, n: 6, batch: 2, shared: 'B' },
+  { m: 3, k: 5, n: 6, batch: 2, shared: 'A' },
+];
+
 /** Every kernel on every case and transposition it can read (the vec4 kernels need their layout). */
-export const matmulChecks: KernelCheck[] = (Object.keys(matmulKernels) as MatmulKernelName[]).flatMap((kernel) =>
-  matmulCases.flatMap((c, i) =>
-    transpositions
-      .filter((t) => {
-        const [aShape, bShape] = operandShapes(c, t.transposeA, t.transposeB);
-        return kernelAccepts(kernel, matmulGeometry(aShape, t.transposeA, bShape, t.transposeB, c.sumBatches).geometry);
-      })
-      .map((t) => check(kernel, c, t, 100 + 10 * i + 2 * transpositions.indexOf(t))),
+export const matmulChecks: KernelCheck[] = [
+  ...(Object.keys(matmulKernels) as MatmulKernelName[]).flatMap((kernel) =>
+    matmulCases.flatMap((c, i) =>
+      transpositions
+        .filter((t) => {
+          const [aShape, bShape] = operandShapes(c, t.transposeA, t.transposeB);
+          return kernelAccepts(
+            kernel,
+            matmulGeometry(aShape, t.transposeA, bShape, t.transposeB, c.sumBatches).geometry,
+          );
+        })
+        .map((t) => check(kernel, c, t, 100 + 10 * i + 2 * transpositions.indexOf(t))),
+    ),
   ),
-);
+  ...gradientCases.flatMap((c) => transpositions.map((t) => gradientCheckOf(c, t))),
+  // The backward of a shared B under Aᵀ·B sums over the batch (R > 1) in each kernel family.
+  ...(['tiled', 'strided32'] as const).map((kernel) =>
+    gradientCheckOf({ m: 9, k: 7, n: 10, batch: 2, shared: 'B' }, transpositions[2], kernel),
+  ),
+];

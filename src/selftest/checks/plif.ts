@@ -124,6 +124,7 @@ export const plifChecks: KernelCheck[] = [
       { data: fdTheta(thetaGrid.pieces), shape: [thetaGrid.pieces] },
     ],
     () => ({ f: ([x, theta]) => plif(x!, theta!, thetaGrid) }),
+    { differentiates: ['plif'] },
   ),
   gradientCheck(
     'plif ∂/∂x',
@@ -133,5 +134,6 @@ export const plifChecks: KernelCheck[] = [
       { data: fdTheta(xGrid.pieces), shape: [xGrid.pieces], constant: true },
     ],
     () => ({ f: ([x, theta]) => plif(x!, theta!, xGrid) }),
+    { differentiates: ['plif'] },
   ),
 ];

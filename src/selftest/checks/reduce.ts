@@ -2,6 +2,7 @@ import { randomArray } from '../../math/random';
 import { maxRows as maxRowsRef, sumRows as sumRowsRef } from '../../math/reference/reduce';
 import { describeShape, type Shape } from '../../tensor/tensor';
 import { argmaxRows, maxRows, meanRows, sumAll, sumRows } from '../../tensor/ops/reduce';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
 /** Row-reduction sizes: single element, odd widths, one row wider than 65535, a batched rank-3 tensor. */
@@ -91,10 +92,17 @@ function sumAllCheck(shape: Shape): KernelCheck {
   };
 }
 
+const gradientInput = Float32Array.from(randomArray(2 * 3 * 17, 31, -2, 2));
+
 export const reduceChecks: KernelCheck[] = [
   ...reduceShapes.flatMap((shape) => [sumCheck(shape, false), sumCheck(shape, true), maxCheck(shape)]),
   maxBackwardCheck,
   sumAllCheck([1]),
   sumAllCheck([3, 17, 33]),
   sumAllCheck([65, 257]),
+  ...Object.entries({ sumRows, meanRows, sumAll, maxRows }).map(([name, reduce]) =>
+    gradientCheck(name, '[2×3×17]', [{ data: gradientInput, shape: [2, 3, 17] }], () => ({ f: ([x]) => reduce(x!) }), {
+      differentiates: [name as 'sumRows' | 'meanRows' | 'sumAll' | 'maxRows'],
+    }),
+  ),
 ];

@@ -6,7 +6,8 @@ import {
 } from '../../math/reference/softmax';
 import { softmaxRows } from '../../tensor/ops/softmax';
 import type { Engine } from '../../tensor/engine';
-import type { Tensor } from '../../tensor/tensor';
+import { sizeOf, type Tensor } from '../../tensor/tensor';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
 export interface SoftmaxCase {
@@ -35,7 +36,7 @@ function softmaxLogits(c: SoftmaxCase, seed: number): Float32Array {
 }
 
 /** softmaxRows of `x` with the case's masks, the key lengths uploaded as an i32 tensor. */
-export function softmaxOfCase(engine: Engine, c: SoftmaxCase, x: Tensor): Tensor {
+function softmaxOfCase(engine: Engine, c: SoftmaxCase, x: Tensor): Tensor {
   const keyLengths = c.keyLengths ? engine.tensor(c.keyLengths, [c.keyLengths.length], 'i32', 'keyLengths') : undefined;
   return softmaxRows(x, { causal: c.causal, ...(keyLengths ? { keyLengths } : {}) });
 }
@@ -95,4 +96,30 @@ const softmaxCases: SoftmaxCase[] = [
   { shape: [65, 257], causal: true, spread: 80 },
 ];
 
-export const softmaxChecks: KernelCheck[] = [...softmaxCases.map(forwardCheck), ...softmaxCases.map(backwardCheck)];
+/** Plain, causal, padded (with an empty row) and both. */
+const gradientCases: SoftmaxCase[] = [
+  { shape: [3, 17], causal: false, spread: 3 },
+  { shape: [2, 5, 6], causal: true, spread: 3 },
+  { shape: [2, 3, 4, 5], causal: false, keyLengths: [3, 0], spread: 3 },
+  { shape: [3, 4, 6], causal: true, keyLengths: [2, 6, 0], spread: 3 },
+];
+
+function gradientCheckOf(c: SoftmaxCase): KernelCheck {
+  const x = Float32Array.from(randomArray(sizeOf(c.shape), 11, -c.spread, c.spread));
+  const sizes = `[${c.shape.join('×')}]${c.causal ? ' causal' : ''}${c.keyLengths ? ` keys ${c.keyLengths.join(',')}` : ''}`;
+  return gradientCheck(
+    'softmaxRows',
+    sizes,
+    [{ data: x, shape: c.shape }],
+    (engine) => ({
+      f: ([input]) => softmaxOfCase(engine, c, input!),
+    }),
+    { differentiates: ['softmaxRows'] },
+  );
+}
+
+export const softmaxChecks: KernelCheck[] = [
+  ...softmaxCases.map(forwardCheck),
+  ...softmaxCases.map(backwardCheck),
+  ...gradientCases.map(gradientCheckOf),
+];

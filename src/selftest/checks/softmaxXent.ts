@@ -4,6 +4,7 @@ import {
   softmaxCrossEntropy as xentRef,
 } from '../../math/reference/softmaxXent';
 import { softmaxCrossEntropy } from '../../tensor/ops/softmaxXent';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
 export interface XentCase {
@@ -16,7 +17,7 @@ export interface XentCase {
 }
 
 /** Targets uniform in [0, V), with every third row (from row 1) set to `ignoreIndex`. */
-export function xentTargets({ rows, width, ignoreIndex }: XentCase, seed: number): Int32Array {
+function xentTargets({ rows, width, ignoreIndex }: XentCase, seed: number): Int32Array {
   const random = mulberry32(seed);
   return Int32Array.from({ length: rows }, (_, r) => (r % 3 === 1 ? ignoreIndex : Math.floor(random() * width)));
 }
@@ -89,4 +90,26 @@ const xentCases: XentCase[] = [
   { rows: 17, width: 33, center: 0, spread: 5, ignoreIndex: 0 },
 ];
 
-export const softmaxXentChecks: KernelCheck[] = [...xentCases.map(forwardCheck), ...xentCases.map(backwardCheck)];
+function gradientCheckOf([rows, width, ignoreIndex]: [number, number, number]): KernelCheck {
+  const targets = xentTargets({ rows, width, center: 0, spread: 3, ignoreIndex }, 9);
+  const logits = Float32Array.from(randomArray(rows * width, 10, -3, 3));
+  return gradientCheck(
+    'softmaxCrossEntropy',
+    `N=${rows} V=${width} ignoreIndex=${ignoreIndex}`,
+    [{ data: logits, shape: [rows, width] }],
+    (engine) => ({ f: ([x]) => softmaxCrossEntropy(x!, engine.tensor(targets, [rows], 'i32'), { ignoreIndex }) }),
+    { differentiates: ['softmaxCrossEntropy'] },
+  );
+}
+
+export const softmaxXentChecks: KernelCheck[] = [
+  ...xentCases.map(forwardCheck),
+  ...xentCases.map(backwardCheck),
+  ...(
+    [
+      [3, 17, -1],
+      [5, 33, 2],
+      [4, 1, -1],
+    ] as [number, number, number][]
+  ).map(gradientCheckOf),
+];

@@ -2,6 +2,7 @@ import { besselRatio, vmfLogNormalizer } from '../../math/bessel';
 import { vmfLossReference, type VmfLossOptions } from '../../math/vmf';
 import type { Engine } from '../../tensor/engine';
 import { vmfLoss, vmfLogNormalizerGpu } from '../../tensor/ops/vmfLoss';
+import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
 import { predictionBatch, type PredictionBatch } from './predictionBatch';
 
@@ -113,4 +114,19 @@ export const vmfChecks: KernelCheck[] = [
         ];
       }),
   ),
+  ...Object.entries(vmfVariants).map(([name, options]) => {
+    const m = 6;
+    const batch = predictionBatch(4, 7, m, 11);
+    // Keep κ in a range where f32 central differences resolve the curvature.
+    const pred = batch.pred.map((_, i) => Math.sin(i + 1) * 2);
+    return gradientCheck(
+      `vmfLoss ${name}`,
+      `N=4 V=7 m=${m}`,
+      [{ data: pred, shape: [4, m] }],
+      (engine) => ({
+        f: ([p]) => vmfLoss(p!, engine.tensor(batch.table, [7, m]), engine.tensor(batch.targets, [4], 'i32'), options),
+      }),
+      { differentiates: ['vmfLoss'], tolerance: 3e-3 },
+    );
+  }),
 ];

@@ -4,7 +4,7 @@
 // caps a linear softmax's log-probability matrix at rank d + 1. Pure CPU code; the GPU part is in
 // src/train/bottleneck.ts.
 import { z } from '../zod';
-import { discreteKinds, headSchema, type HeadSpec } from '../heads';
+import { headSchema, tablelessVocabularyKinds, type HeadSpec } from '../heads';
 import { jacobiSvd } from '../math/linalg';
 import { mulberry32, normalSampler } from '../math/random';
 import { formatIssues } from './configIssues';
@@ -28,8 +28,8 @@ export const bottleneckSchema = z
       .array(headSchema)
       .min(1)
       .default([{ kind: 'softmax' }, { kind: 'plif', pieces: 1000 }, { kind: 'mos', components: 15 }])
-      .refine((heads) => heads.every((h) => discreteKinds.includes(h.kind)), {
-        error: `must list vocabulary-scoring heads only (${discreteKinds.join(', ')})`,
+      .refine((heads) => heads.every((h) => tablelessVocabularyKinds.includes(h.kind)), {
+        error: `must list vocabulary-scoring heads only (${tablelessVocabularyKinds.join(', ')})`,
       })
       // The contexts are free vectors, with no input embedding to tie an output layer to.
       .refine((heads) => heads.every((h) => !('tied' in h && h.tied)), {

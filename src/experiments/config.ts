@@ -3,7 +3,7 @@
 // Playground's property list. Every range lives beside its setting once (a head's in the head's
 // file), so a message can always say which field is wrong and what it accepts.
 import { z } from '../zod';
-import { headSchema, isDiscreteSpec } from '../heads';
+import { headSchema, readsTargetTable } from '../heads';
 import { int, real, show } from '../ranges';
 import { configIssues, issueLine, quoteAll, type ConfigIssue } from './configIssues';
 import { syntheticDatasets } from './synthetic';
@@ -107,8 +107,8 @@ export const configSchema = shape.superRefine((c, ctx) => {
   if (c.model.backbone === 'transformer' && c.model.dModel % c.model.heads !== 0) {
     fail('model.heads', `must divide model.dModel (${c.model.dModel}), got ${c.model.heads}`, 'model.dModel');
   }
-  // Continuous heads need one embedding per target type, and a tied input reads the word table.
-  if (c.data.targetTokenization === 'bpe' && !isDiscreteSpec(c.head)) {
+  // A head that reads the target table needs one embedding per target type; so does a tied input.
+  if (c.data.targetTokenization === 'bpe' && readsTargetTable(c.head)) {
     fail(
       'data.targetTokenization',
       `"bpe" needs a softmax-type head (continuous heads predict word embeddings), got head "${c.head.kind}"`,
@@ -116,7 +116,7 @@ export const configSchema = shape.superRefine((c, ctx) => {
     );
   }
   // A tied output layer is the decoder's trainable input table, which model.tiedInput replaces by the frozen one.
-  if (isDiscreteSpec(c.head) && c.head.tied && c.model.tiedInput) {
+  if ('tied' in c.head && c.head.tied && c.model.tiedInput) {
     fail(
       'head.tied',
       `must be false with model.tiedInput (the decoder then reads the frozen target table, not a trainable one to tie to), got head "${c.head.kind}" tied`,

@@ -9,7 +9,7 @@
 // vocabulary, V_s source vocabulary, m table dimension, d model width, F FFN width, H heads. The
 // head's own tensors come from its definition (`headDemands`, src/heads).
 import { GpuError, limitMessage, storageLimit, workgroupLimitMessage, type DeviceLimits } from '../gpu';
-import { headDemands, isDiscreteSpec, type TensorDemand } from '../heads';
+import { headDemands, readsTargetTable, type TensorDemand } from '../heads';
 import { describeShape, sizeOf } from '../tensor/tensor';
 import type { ExperimentConfig } from './config';
 import { sequenceLimit, type Task } from './task';
@@ -62,7 +62,7 @@ export function largestTensors(config: ExperimentConfig, sizes: TaskSizes): Tens
     if (when) demands.push(demand);
   };
 
-  add(!isDiscreteSpec(head) || model.tiedInput, {
+  add(readsTargetTable(head) || model.tiedInput, {
     label: 'target_table',
     shape: [v, m],
     lower: [vocab, 'embeddings.dimension'],

@@ -1,5 +1,5 @@
 // Backbone + head for one run, from its configuration and its task.
-import { createHead, isDiscreteSpec, type Head } from '../heads';
+import { createHead, readsTargetTable, type Head } from '../heads';
 import type { Backbone } from '../nn/backbone';
 import { LstmSeq2seq } from '../nn/lstmSeq2seq';
 import { Transformer } from '../nn/transformer';
@@ -23,7 +23,7 @@ export { sequenceLimit };
 export function buildModel(engine: Engine, config: ExperimentConfig, task: Task): Model {
   assertWithinLimits(engine.limits, config, task);
   const { model, head: headSpec, train } = config;
-  const needsTable = !isDiscreteSpec(headSpec) || model.tiedInput;
+  const needsTable = readsTargetTable(headSpec) || model.tiedInput;
   const targetVocab = task.targetVocabulary.size;
   const targetTable = needsTable
     ? engine.keep(engine.tensor(task.targetTable, [targetVocab, task.tableDimension], 'f32', 'target_table'))

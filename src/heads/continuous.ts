@@ -115,14 +115,15 @@ function predictionsReference(
 
 export function continuousHead<const Shape extends HeadSchema['shape']>(
   loss: ContinuousLossDefinition<Shape>,
-): HeadDefinition<WithGenerator<Shape>, 'embedding'> {
+): HeadDefinition<WithGenerator<Shape>> {
   // What every continuous spec has, which TypeScript cannot see through the generic shape.
   const common = (spec: z.output<WithGenerator<Shape>>) => spec as { kind: string; generatorLayerNorm?: boolean };
   const label = (spec: z.output<WithGenerator<Shape>>) =>
     `${loss.label(spec)}${common(spec).generatorLayerNorm ? ', generator LN' : ''}`;
   return defineHead({
     schema: z.strictObject({ ...loss.fields, ...generator }),
-    predicts: 'embedding',
+    scoresVocabulary: false,
+    readsTargetTable: true,
     label,
     create(engine, spec, context) {
       if (!context.targetTable) throw new Error(`The ${common(spec).kind} head needs a target embedding table`);

@@ -87,13 +87,15 @@ export type HeadSchema = z.ZodObject<{ kind: z.ZodLiteral<string> | z.ZodEnum },
  * A head: its settings (`schema`, whose output is the spec type), what it predicts, its label, how
  * it is built, the tensors it adds to a training step, and how the page offers it.
  */
-export interface HeadDefinition<Schema extends HeadSchema, Predicts extends 'vocabulary' | 'embedding'> {
+export interface HeadDefinition<Schema extends HeadSchema> {
   readonly schema: Schema;
+  /** It decodes by scoring the vocabulary and its loss is a cross-entropy (softmax and its fixes). */
+  readonly scoresVocabulary: boolean;
   /**
-   * 'vocabulary': it scores the vocabulary (needs no target table, may be tied to the input
-   * embedding, works with BPE targets); 'embedding': it predicts a vector of the target table.
+   * It reads the frozen target table E [V, m] (`context.targetTable`), so its targets must be words
+   * with embeddings: no BPE, and the run builds the table.
    */
-  readonly predicts: Predicts;
+  readonly readsTargetTable: boolean;
   label(spec: z.output<Schema>): string;
   create(engine: Engine, spec: z.output<Schema>, context: HeadContext): Head;
   /** Its largest tensors in a training step, for the limit check before any allocation. */
@@ -105,9 +107,9 @@ export interface HeadDefinition<Schema extends HeadSchema, Predicts extends 'voc
   readonly reference: HeadReference<z.output<Schema>>;
 }
 
-/** A definition with its literal types kept (`predicts`, the schema), for index.ts to derive the spec types. */
-export function defineHead<const Schema extends HeadSchema, const Predicts extends 'vocabulary' | 'embedding'>(
-  definition: HeadDefinition<Schema, Predicts>,
-): HeadDefinition<Schema, Predicts> {
+/** A definition with its schema's type inferred, so that the callbacks see the spec type. */
+export function defineHead<const Schema extends HeadSchema>(
+  definition: HeadDefinition<Schema>,
+): HeadDefinition<Schema> {
   return definition;
 }

@@ -30,9 +30,6 @@ type AnyDefinition = (typeof headDefinitions)[number];
 /** A head's settings, as the config schema parses them (`kind` names the head). */
 export type HeadSpec = z.output<AnyDefinition['schema']>;
 
-/** Heads that score the vocabulary (softmax and its bottleneck fixes) need no target table. */
-export type DiscreteHeadSpec = z.output<Extract<AnyDefinition, { predicts: 'vocabulary' }>['schema']>;
-
 type SchemasOf<Definitions extends readonly unknown[]> = {
   -readonly [I in keyof Definitions]: Definitions[I] extends { schema: infer Schema } ? Schema : never;
 };
@@ -44,27 +41,33 @@ export const headSchema = z.discriminatedUnion(
 );
 
 /** The definition that owns each kind (syn-margin's two variants share one). */
-const definitionByKind = new Map<string, HeadDefinition<HeadSchema, 'vocabulary' | 'embedding'>>(
+const definitionByKind = new Map<string, HeadDefinition<HeadSchema>>(
   headDefinitions.flatMap((definition) =>
     [...definition.schema.shape.kind._zod.values].map((kind) => [String(kind), definition as never] as const),
   ),
 );
 
 /** Any spec's definition, typed for that spec (TypeScript cannot relate a union of specs to a union of definitions). */
-function definitionOf(spec: HeadSpec): HeadDefinition<z.ZodType<HeadSpec> & HeadSchema, 'vocabulary' | 'embedding'> {
+function definitionOf(spec: HeadSpec): HeadDefinition<z.ZodType<HeadSpec> & HeadSchema> {
   const definition = definitionByKind.get(spec.kind);
   if (!definition) throw new Error(`Unknown head kind ${JSON.stringify(spec.kind)}`);
   return definition as never;
 }
 
-/** The kinds of the heads that score the vocabulary, in registration order. */
-export const discreteKinds: readonly string[] = [...definitionByKind]
-  .filter(([, definition]) => definition.predicts === 'vocabulary')
-  .map(([kind]) => kind);
-
-export function isDiscreteSpec(spec: HeadSpec): spec is DiscreteHeadSpec {
-  return definitionOf(spec).predicts === 'vocabulary';
+/** Softmax and its fixes: decoded from scores over the vocabulary, trained by a cross-entropy. */
+export function scoresVocabulary(spec: HeadSpec): boolean {
+  return definitionOf(spec).scoresVocabulary;
 }
+
+/** Whether the head reads the frozen target table (then the run builds it, and BPE targets are out). */
+export function readsTargetTable(spec: HeadSpec): boolean {
+  return definitionOf(spec).readsTargetTable;
+}
+
+/** The kinds a task without a target table can train (the synthetic bottleneck), in registration order. */
+export const tablelessVocabularyKinds: readonly string[] = [...definitionByKind]
+  .filter(([, definition]) => definition.scoresVocabulary && !definition.readsTargetTable)
+  .map(([kind]) => kind);
 
 export function headSpecLabel(spec: HeadSpec): string {
   return definitionOf(spec).label(spec);

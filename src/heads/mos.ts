@@ -116,7 +116,8 @@ function mosReference(spec: MosSpec, parameters: Float32Array[], batch: Referenc
 
 export const mosDefinition = defineHead({
   schema: mosSchema,
-  predicts: 'vocabulary',
+  scoresVocabulary: true,
+  readsTargetTable: false,
   label: mosLabel,
   create: (engine, spec, context) => new MosHead(engine, spec, vocabularyOptions(spec.kind, spec.tied, context)),
   demands: (spec, sizes) => {

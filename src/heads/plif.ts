@@ -115,7 +115,8 @@ function plifReference(spec: PlifSpec, parameters: Float32Array[], batch: Refere
 
 export const plifDefinition = defineHead({
   schema: plifSchema,
-  predicts: 'vocabulary',
+  scoresVocabulary: true,
+  readsTargetTable: false,
   label: plifLabel,
   create: (engine, spec, context) => new PlifHead(engine, spec, vocabularyOptions(spec.kind, spec.tied, context)),
   demands: (spec, sizes) => [

@@ -107,7 +107,8 @@ export class SoftmaxHead extends HeadBase implements Head {
 
 export const softmaxDefinition = defineHead({
   schema: z.strictObject({ kind: z.literal('softmax'), ...outputTying }),
-  predicts: 'vocabulary',
+  scoresVocabulary: true,
+  readsTargetTable: false,
   label: (spec) => softmaxLabel(spec.tied),
   create: (engine, spec, context) => new SoftmaxHead(engine, vocabularyOptions(spec.kind, spec.tied, context)),
   demands: (spec, sizes) => vocabularyDemands(spec.tied, sizes),

@@ -4,7 +4,7 @@ import { decodeExperiment, encodeExperiment, maxRuns, migrate, type ExperimentSt
 import type { DeepPartial, ExperimentConfig } from '../../src/experiments/config';
 import { applyOverrides, mergeConfig } from '../../src/experiments/overrides';
 import { defaultPresetName, presets, resolvePreset } from '../../src/experiments/presets';
-import type { HeadSpec } from '../../src/heads/index';
+import { headOffers, type HeadSpec } from '../../src/heads/index';
 
 const presetState = (preset: string, autostart = false): ExperimentState => ({
   preset,
@@ -14,7 +14,9 @@ const presetState = (preset: string, autostart = false): ExperimentState => ({
 });
 
 const unit = fc.double({ min: 0.001, max: 1, noNaN: true });
+/** Every registered head's menu entries (so a new head round-trips with no entry here), then wider ranges per head. */
 const headArb: fc.Arbitrary<HeadSpec> = fc.oneof(
+  fc.constantFrom(...headOffers.map((offer) => offer.spec)),
   fc.constant<HeadSpec>({ kind: 'softmax' }),
   fc.boolean().map((tied): HeadSpec => ({ kind: 'softmax', tied })),
   fc.constantFrom<HeadSpec>({ kind: 'l2' }, { kind: 'cosine' }),

@@ -1,5 +1,5 @@
 // What every plot and view receives: a run's record and how the page shows it.
-import { isDiscreteSpec } from '../../heads';
+import { scoresVocabulary } from '../../heads';
 import type { EvalPoint, RunRecord } from '../../train/record';
 
 export interface RunView {
@@ -11,7 +11,7 @@ export interface RunView {
 
 /** Softmax-type heads (softmax, PLIF, MoS) score a discrete vocabulary; the others predict an embedding. */
 export function isContinuous(record: RunRecord): boolean {
-  return !isDiscreteSpec(record.config.head);
+  return !scoresVocabulary(record.config.head);
 }
 
 /** The newest evaluation that has the field (samples or κ), or undefined before the first one. */

@@ -1,5 +1,7 @@
 // Every differentiable op, by name. `Op` requires both `forward` and `backward`, so an entry
-// without a backward is a compile error; `satisfies` keeps each entry's precise type.
+// without a backward is a compile error; `satisfies` keeps each entry's precise type; and
+// test/unit/gradient-checks.test.ts walks this table, so an entry without a finite-difference
+// check in the self-test fails there.
 import type { Op } from '../autograd';
 import { elementwiseOps } from './elementwise';
 import { embeddingOps } from './embedding';

@@ -1,11 +1,19 @@
-// Every output layer by name. A head is one file (plus its kernel) and one entry in `headDefinitions`;
+// Every output layer by name. A head is one file (plus its kernel) and its entry in `headDefinitions`;
 // the spec types, the config schema, the limit check, the page's menu and the self-test derive from
 // that list (docs/contributing.md, "Recipe: add an output layer").
 import type { ParamGroup } from '../nn/adam';
 import type { Engine } from '../tensor/engine';
 import type { Tensor } from '../tensor/tensor';
 import { z } from '../zod';
-import type { HeadContext, HeadDefinition, HeadSchema, HeadSetting, HeadSizes, TensorDemand } from './definition';
+import type {
+  HeadContext,
+  HeadDefinition,
+  HeadOffer,
+  HeadSchema,
+  HeadSetting,
+  HeadSizes,
+  TensorDemand,
+} from './definition';
 import { cosineDefinition, l2Definition, maxMarginDefinition, synMarginDefinition } from './embeddingLosses';
 import { mosDefinition } from './mos';
 import { plifDefinition } from './plif';
@@ -88,9 +96,7 @@ export function headSettings(spec: HeadSpec): HeadSetting[] {
 }
 
 /** The page's "Add an output layer" menu: every head's offers, in registration order. */
-export const headOffers = headDefinitions.flatMap(
-  (definition): { name: string; spec: HeadSpec; with?: Record<string, unknown> }[] => [...definition.offers],
-);
+export const headOffers = headDefinitions.flatMap((definition): HeadOffer<HeadSpec>[] => [...definition.offers]);
 
 /** Optimizer groups: one with every parameter on the run's settings, then the head's own groups. */
 export function optimizerGroups(head: Head, others: Tensor[]): ParamGroup[] {

@@ -118,7 +118,7 @@ export class KernelArguments {
     return uniform ? [...entries, uniform] : entries;
   }
 
-  /** 16 bytes hold one element of any array the kernels declare; the kernel never reads it. */
+  /** 16 bytes hold one element of any array the kernels declare; the kernel ignores its values. */
   private placeholder(): GPUBuffer {
     this.absentInput ??= this.device.createBuffer({ size: 16, usage: Usage.STORAGE, label: 'absent optional input' });
     return this.absentInput;

@@ -2,8 +2,9 @@
 // uses and the layout of its uniform struct. Kernel calls name these; nothing is passed by position.
 //
 // A binding declaration may end with a tag comment:
-//   `// optional: …`   the call may leave it out; the engine binds a placeholder the kernel never reads
-//                      (a uniform flag tells the kernel so). Only for `read` storage.
+//   `// optional: …`   the call may leave it out; the engine binds a placeholder whose values the
+//                      kernel must ignore (a uniform flag or an override tells it so; a `select` that
+//                      loads it anyway is safe, WebGPU bounding every access). Only for `read` storage.
 //   `// any dtype: …`  the kernel moves raw words, so a tensor of any dtype may be bound.
 import { shaderSource } from '#shader-sources';
 

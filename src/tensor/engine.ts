@@ -10,7 +10,6 @@ import {
   type DeviceLimits,
   type GpuContext,
   KernelArguments,
-  type NamedBindings,
   type PipelineKey,
   type UniformValues,
   type Workgroups,
@@ -247,7 +246,7 @@ export class Engine {
 
   run(call: KernelCall): void {
     const { pipeline, entry } = this.pipelines.get(call);
-    const entries = this.kernelArguments.entries(entry, call.bindings as NamedBindings, call.uniforms);
+    const entries = this.kernelArguments.entries(entry, call.bindings, call.uniforms);
     const label = call.label ?? entry.kernel;
     this.recorder.dispatch(pipeline, entries, call.workgroups, this.phase ? `${this.phase}|${label}` : label);
   }

@@ -9,6 +9,7 @@ import { benchCheck, defaultBaseline } from './bench/check';
 import { runSuite } from './bench/suite';
 import { bottleneckCommand, type BottleneckCommandOptions } from './bottleneck';
 import { evalCommand, trainCommand, type TrainCommandOptions } from './train';
+import { exportCommand, type ExportCommandOptions } from './export';
 import { defaultPresetName, presets } from '../experiments/presets';
 import { reproduceCommand, type ReproduceOptions } from './reproduce';
 import { partNames } from './reproduce/suite';
@@ -161,6 +162,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--decode <n>', 'validation sentences decoded greedily for BLEU', integer)
     .action(async (options: { checkpoint: string; out?: string; decode?: number }) => {
       exitCode = await evalCommand(options);
+    });
+  program
+    .command('export')
+    .description(
+      "write a checkpoint's weights as safetensors: every parameter, the target table, the vocabularies and the configuration",
+    )
+    .requiredOption('--checkpoint <file.ckpt>', 'checkpoint written by train or compare')
+    .requiredOption('--out <file.safetensors>', 'the file to write')
+    .action(async (options: ExportCommandOptions) => {
+      exitCode = await exportCommand(options);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

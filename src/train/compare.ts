@@ -31,7 +31,9 @@ export type ProgressEvent =
   | { kind: 'restored'; run: TrainingRun; index: number }
   | { kind: 'step'; step: number; runs: TrainingRun[] }
   | { kind: 'eval'; run: TrainingRun; index: number; point: EvalPoint }
-  | { kind: 'checkpoint'; run: TrainingRun; index: number; bytes: Uint8Array };
+  | { kind: 'checkpoint'; run: TrainingRun; index: number; bytes: Uint8Array }
+  /** A run finished (its last evaluation done), while its parameters are still on the GPU. */
+  | { kind: 'finished'; run: TrainingRun; index: number };
 
 export interface ComparisonOptions {
   engine: Engine;
@@ -144,9 +146,10 @@ class Comparison {
     try {
       await this.trainInterleaved();
       this.throwIfBroken();
-      for (const run of this.runs) {
+      for (const [index, run] of this.runs.entries()) {
         await this.evaluateRun(run);
         if (run.record.status === 'running') run.record.status = 'finished';
+        if (run.record.status === 'finished') await this.options.onProgress?.({ kind: 'finished', run, index });
       }
     } catch (error) {
       await this.endRuns(error);

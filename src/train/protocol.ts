@@ -20,6 +20,9 @@ export interface RunCheckpoint {
   bytes: Uint8Array;
 }
 
+/** A finished run's weights as safetensors (src/train/weights.ts), or why they could not be read. */
+export type RunWeights = { bytes: Uint8Array<ArrayBuffer> } | { error: string };
+
 /** A run the NaN guard holds until the page decides: roll it back to `rollbackStep` or end it. */
 export interface HeldRun {
   runIndex: number;
@@ -87,6 +90,7 @@ export type WorkerEvent =
   | { type: 'progress'; step: number; runs: RunProgress[] }
   | { type: 'eval'; runIndex: number; point: EvalPoint }
   | ({ type: 'checkpoint'; runIndex: number } & RunCheckpoint)
+  | ({ type: 'weights'; runIndex: number } & RunWeights)
   /** The run goes on from a checkpoint: its record holds exactly these points, later ones are gone. */
   | { type: 'restored'; runIndex: number; metrics: MetricPoint[]; evals: EvalPoint[] }
   /** Every run the NaN guard holds now (empty once the page has decided on each). */

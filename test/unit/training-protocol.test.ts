@@ -375,10 +375,15 @@ describe('recovering an interrupted comparison', () => {
             runs: [{ ...view.records[1]!, status: 'finished' }],
           },
         },
+        { type: 'weights', runIndex: 0, bytes: bytes(8) },
       ],
       view,
     );
     expect(done.records.map((r) => r.status)).toEqual(['finished', 'finished']);
+    // Worker run 0's weights belong to record 1; record 0 finished in an earlier worker and has none.
+    expect(done.weights).toEqual([undefined, { bytes: bytes(8) }]);
+    const failed = fold([{ type: 'weights', runIndex: 0, error: 'The weights could not be read: lost' }], done);
+    expect(failed.weights[1]).toEqual({ error: 'The weights could not be read: lost' });
   });
 
   it('lists the runs the NaN guard holds until the worker says they are decided', () => {

@@ -1,8 +1,9 @@
 import type { EvaluationOptions } from '../../train/evaluate';
-import type { RunRequest } from '../../train/protocol';
+import type { RunRequest, RunWeights } from '../../train/protocol';
 import type { TrainingState } from '../state/fold';
 import { resumePlan } from '../state/resume';
 import { useTrainingStore } from '../state/training';
+import { exportWeights } from '../history/files';
 import { HeldRuns } from './HeldRuns';
 import { timeLeft } from '../format';
 
@@ -27,8 +28,21 @@ const stateText: Record<TrainingState, string> = {
 /** Status, controls and each run's latest loss; plots and tables live in their own panels. */
 export function TrainingPanel({ runs, preset, evaluation }: Props) {
   const store = useTrainingStore();
-  const { state, message, steps, totalSteps, records, held, start, pause, resume, step, reset, resumeFromCheckpoints } =
-    store;
+  const {
+    state,
+    message,
+    steps,
+    totalSteps,
+    records,
+    weights,
+    held,
+    start,
+    pause,
+    resume,
+    step,
+    reset,
+    resumeFromCheckpoints,
+  } = store;
   const active = state === 'preparing' || state === 'running' || state === 'paused';
   const play = state === 'paused' ? resume : () => start(runs, preset, evaluation);
   const plan = resumePlan(store);
@@ -114,6 +128,7 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
               <th scope="col" className="num">
                 Loss
               </th>
+              {weights.length > 0 && <th scope="col">Weights</th>}
             </tr>
           </thead>
           <tbody>
@@ -126,6 +141,7 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
                   <td className="num" data-testid={`training-loss-${i}`}>
                     {last ? `${last.loss.toFixed(3)} @${last.step}` : '—'}
                   </td>
+                  {weights.length > 0 && <WeightsCell label={record.label} weights={weights[i]} />}
                 </tr>
               );
             })}
@@ -133,5 +149,23 @@ export function TrainingPanel({ runs, preset, evaluation }: Props) {
         </table>
       )}
     </section>
+  );
+}
+
+/** Downloads a finished run's weights as safetensors (README, "Weights out"); empty for the other runs. */
+function WeightsCell({ label, weights }: { label: string; weights: RunWeights | undefined }) {
+  if (!weights) return <td />;
+  if ('error' in weights) return <td className="error-text">{weights.error}</td>;
+  return (
+    <td>
+      <button
+        type="button"
+        onClick={() => exportWeights(label, weights.bytes)}
+        aria-label={`Export weights of ${label}`}
+        title="Downloads every parameter, the target table, the vocabularies and the configuration as a safetensors file"
+      >
+        Export weights
+      </button>
+    </td>
   );
 }

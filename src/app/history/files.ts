@@ -8,13 +8,27 @@ import { evalsCsv, metricsCsv, parseRunFile, toJson, type ComparisonRecord } fro
 export const maxImportBytes = 50 * 1024 * 1024;
 
 function downloadText(filename: string, text: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
+  download(filename, new Blob([text], { type: `${mime};charset=utf-8` }));
+}
+
+function download(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
   link.click();
   // Revoking at once can cancel the download in some browsers; a minute is ample for it to start.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A finished run's weights (src/train/weights.ts) as "continuum-head-softmax.safetensors". */
+export function exportWeights(label: string, bytes: Uint8Array<ArrayBuffer>): void {
+  const name =
+    label
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'run';
+  download(`continuum-${name}.safetensors`, new Blob([bytes], { type: 'application/octet-stream' }));
 }
 
 /** "continuum-tiny-demo-2025-01-31T12-00-00", safe on every file system. */

@@ -2,7 +2,7 @@
 // the store stays a thin shell and the rules (records only ever grow; errors never clear them)
 // are unit-tested without a worker.
 import { adapterLine, type AdapterSummary } from '../../gpu';
-import type { HeldRun, RunCheckpoint, RunRequest, WorkerEvent, WorkerState } from '../../train/protocol';
+import type { HeldRun, RunCheckpoint, RunRequest, RunWeights, WorkerEvent, WorkerState } from '../../train/protocol';
 import type { RunRecord } from '../../train/record';
 
 export type TrainingState = 'idle' | WorkerState;
@@ -22,6 +22,11 @@ export interface TrainingView {
   kernels?: string[];
   /** Each run's latest checkpoint, by record index: what a new worker resumes from. */
   checkpoints: (RunCheckpoint | undefined)[];
+  /**
+   * Each finished run's weights, by record index: only for runs that finished in this page's worker
+   * (kept in memory; a saved comparison has none).
+   */
+  weights: (RunWeights | undefined)[];
   /** Runs the NaN guard holds (record indices), each awaiting a rollback or its end. */
   held: HeldRun[];
   /**
@@ -37,6 +42,7 @@ export const idleView: TrainingView = {
   totalSteps: 0,
   records: [],
   checkpoints: [],
+  weights: [],
   held: [],
 };
 
@@ -55,7 +61,7 @@ export function startingView(runs: readonly RunRequest[], startedAt = new Date()
       evals: [],
     }),
   );
-  return { state: 'preparing', steps: 0, totalSteps: 0, records, checkpoints: [], held: [] };
+  return { state: 'preparing', steps: 0, totalSteps: 0, records, checkpoints: [], weights: [], held: [] };
 }
 
 function replaceAt(records: RunRecord[], index: number, update: (record: RunRecord) => RunRecord): RunRecord[] {
@@ -116,6 +122,12 @@ export function foldEvent(view: TrainingView, event: WorkerEvent): TrainingView 
       const checkpoints = [...view.checkpoints];
       checkpoints[indexOf(event.runIndex)] = { step: event.step, bytes: event.bytes };
       return { ...view, checkpoints };
+    }
+    case 'weights': {
+      const weights = [...view.weights];
+      const { type: _type, runIndex, ...runWeights } = event;
+      weights[indexOf(runIndex)] = runWeights;
+      return { ...view, weights };
     }
     case 'restored': {
       // The points after the checkpoint are trained again: they go, so the curves never double back.
@@ -181,6 +193,7 @@ export function savedView(saved: readonly RunRecord[], checkpoints: (RunCheckpoi
     totalSteps,
     records,
     checkpoints,
+    weights: [],
     held: [],
     ...(interrupted ? { message: interrupted.error } : {}),
   };

@@ -27,6 +27,7 @@ import {
   type WorkerEvent,
 } from '../../train/protocol';
 import type { TrainingRun } from '../../train/run';
+import { runWeights } from '../../train/weights';
 import { indexedDbKernelChoices } from '../kernelChoiceStore';
 
 // The app compiles against the DOM library, whose `self` is a Window: name the worker side we use.
@@ -101,6 +102,19 @@ async function decide(index: number, action: DivergenceAction): Promise<void> {
   if (held.size === 0) gate.set('run');
 }
 
+/**
+ * A finished run's weights go to the page at once, while its parameters are still on the GPU: the
+ * worker releases them when the comparison ends. Failing to read them fails the export, not the run.
+ */
+async function sendWeights(run: TrainingRun, index: number): Promise<void> {
+  try {
+    const bytes = await runWeights(run);
+    post({ type: 'weights', runIndex: index, bytes }, [bytes.buffer]);
+  } catch (error) {
+    post({ type: 'weights', runIndex: index, error: `The weights could not be read: ${describe(error)}` });
+  }
+}
+
 /** Test-only (PageCommand `simulateFault`): the failures the page must survive. */
 function simulate(fault: Fault): void {
   if (fault === 'device-lost') gpu?.destroy();
@@ -151,7 +165,7 @@ async function train(command: StartCommand): Promise<void> {
       gate: gate.next,
       checkpointDue: checkpointSchedule(),
       onDivergence: holdDiverged,
-      onProgress(event) {
+      async onProgress(event) {
         if (event.kind === 'prepared') {
           phase = 'training';
           runs = event.runs;
@@ -174,6 +188,8 @@ async function train(command: StartCommand): Promise<void> {
           // The page gets a copy of its own, transferred: a large checkpoint is not copied again on its main thread.
           const bytes = event.bytes.slice();
           post({ type: 'checkpoint', runIndex: event.index, step: event.run.step, bytes }, [bytes.buffer]);
+        } else if (event.kind === 'finished') {
+          await sendWeights(event.run, event.index);
         }
       },
     });

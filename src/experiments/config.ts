@@ -30,6 +30,11 @@ export const uploadedDimensions = { min: 16, max: 1024 } as const;
 
 const seed = int(0, 2 ** 32 - 1);
 
+/** Sources whose rows are drawn at random (src/embeddings/randomTargets.ts), with no pretrained table. */
+export const randomSources = ['random-sphere', 'random-hypercube'] as const;
+export const isRandomSource = (source: string): source is (typeof randomSources)[number] =>
+  (randomSources as readonly string[]).includes(source);
+
 const shape = z.strictObject({
   version: z.literal(1),
   task: z.enum(['translation', 'language-model']),
@@ -55,9 +60,15 @@ const shape = z.strictObject({
   }),
   /** The target embedding table for continuous heads. */
   embeddings: z.strictObject({
-    source: z.enum(['glove', 'in-app', 'uploaded']),
+    /** Pretrained (shipped GloVe, in-app PPMI-SVD, the user's), or fixed random rows seeded by train.initSeed. */
+    source: z.enum(['glove', 'in-app', 'uploaded', ...randomSources]),
     /** The widest range any source allows; each source's own limit is checked below. */
     dimension: int(uploadedDimensions.min, uploadedDimensions.max),
+    /**
+     * α of the mix of a pretrained table with random-sphere rows: each row is
+     * normalize(α·pretrained + (1 − α)·random); 1 = the pretrained table as it is.
+     */
+    pretrainedWeight: real(0, 1).default(1),
   }),
   model: z.strictObject({
     backbone: z.enum(['transformer', 'lstm']),
@@ -166,6 +177,13 @@ export const configSchema = shape.superRefine((c, ctx) => {
       'embeddings.source',
     );
   }
+  if (isRandomSource(c.embeddings.source) && c.embeddings.pretrainedWeight !== 1) {
+    fail(
+      'embeddings.pretrainedWeight',
+      `must be 1 with embeddings.source "${c.embeddings.source}" (a random table has no pretrained rows to mix in), got ${c.embeddings.pretrainedWeight}`,
+      'embeddings.source',
+    );
+  }
   // A setting that silently does nothing would mislead a comparison, so the LM rejects an encoder.
   if (c.task === 'translation' && c.model.encoderLayers === 0) {
     fail(
@@ -213,7 +231,7 @@ export const defaultConfig: ExperimentConfig = {
     bpeMerges: 4000,
     sharedVocabulary: false,
   },
-  embeddings: { source: 'glove', dimension: gloveDimension },
+  embeddings: { source: 'glove', dimension: gloveDimension, pretrainedWeight: 1 },
   model: {
     backbone: 'transformer',
     encoderLayers: 2,
@@ -268,7 +286,7 @@ export function parseConfig(
   if (source === 'uploaded' && datasets.vectorDimension === undefined) {
     issues.push({
       path: 'embeddings.source',
-      message: 'must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"',
+      message: 'must be "glove", "in-app" or a random source until word vectors are uploaded, got "uploaded"',
     });
   } else if (source === 'uploaded' && dimension !== datasets.vectorDimension) {
     issues.push({

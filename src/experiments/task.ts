@@ -3,16 +3,14 @@
 // shares one Task, so the heads see the same words, the same table and the same batches.
 import type { ReadAsset } from '../data/assets';
 import { seq2seqExamples, languageModelExamples, type Example } from '../data/batching';
-import { loadCorpus, loadParallel, normaliseRows } from '../data/datasets';
+import { loadCorpus, loadParallel } from '../data/datasets';
 import { detokenize, tokenizeWords } from '../data/tokenize';
 import { Vocabulary, specialIds } from '../data/vocabulary';
-import type { PretrainedVectors } from '../embeddings/fillMissing';
-import { buildTargetEmbeddings, loadPretrainedGlove } from '../embeddings/targetEmbeddings';
-import { buildTargetTable } from '../heads/targetTable';
 import type { Engine } from '../tensor/engine';
-import { inAppDimensions, type ExperimentConfig } from './config';
-import { bpeCodec, wordCodec, type TargetCodec } from './targetCodec';
-import { isSyntheticDataset, randomUnitTable, syntheticPairs } from './synthetic';
+import { isRandomSource, type ExperimentConfig } from './config';
+import type { TargetCodec } from './targetCodec';
+import { isSyntheticDataset, syntheticPairs } from './synthetic';
+import { targetSide } from './targetSide';
 import { isUploadName, uploadSplit, type UploadedData, type UploadedDataset } from './uploads';
 
 export interface Task {
@@ -32,13 +30,19 @@ export interface Task {
   /** Unit-row target table [V, m] with the reference code's special rows (methods.md A1). */
   targetTable: Float32Array;
   tableDimension: number;
-  /** Share of target-vocabulary words whose row is a pretrained (shipped GloVe or uploaded) vector. */
+  /**
+   * Share of target-vocabulary words whose row is a pretrained (shipped GloVe or uploaded) vector, or
+   * has one mixed in (embeddings.pretrainedWeight > 0); 0 for a random table.
+   */
   pretrainedShare: number;
 }
 
 /** The settings a Task depends on: runs equal in these share one. */
 export function taskKey(config: ExperimentConfig): string {
-  return JSON.stringify([config.task, config.dataset, config.data, config.embeddings]);
+  const { embeddings, train } = config;
+  // Random rows are drawn from the init seed, so runs of different init seeds need tables of their own.
+  const drawsRandomRows = isRandomSource(embeddings.source) || embeddings.pretrainedWeight < 1;
+  return JSON.stringify([config.task, config.dataset, config.data, embeddings, drawsRandomRows ? train.initSeed : 0]);
 }
 
 type Pair = { source: string[]; target: string[] };
@@ -150,17 +154,6 @@ async function corpusLines(
   return kept;
 }
 
-/** The mean of the shipped vectors of words outside the vocabulary (the reference code's UNK). */
-function meanOfRowsOutside(vectors: PretrainedVectors, vocabulary: Vocabulary): Float64Array {
-  const m = vectors.dimension;
-  const sum = new Float64Array(m);
-  vectors.words.forEach((word, i) => {
-    if (vocabulary.has(word)) return;
-    for (let j = 0; j < m; j++) sum[j]! += vectors.vectors[i * m + j]!;
-  });
-  return sum;
-}
-
 /** One token stream with <eos> closing every line, cut into windows of maxLength. */
 function languageModelStream(lines: readonly string[][], codec: TargetCodec): Int32Array {
   const ids: number[] = [];
@@ -169,75 +162,6 @@ function languageModelStream(lines: readonly string[][], codec: TargetCodec): In
     ids.push(specialIds.eos);
   }
   return Int32Array.from(ids);
-}
-
-/**
- * The vectors the table prefers where they have the word: shipped GloVe, the user's (rows normalised as GloVe's are),
- * or none.
- */
-async function pretrainedVectors(
-  read: ReadAsset,
-  config: ExperimentConfig,
-  uploads: UploadedData | undefined,
-): Promise<PretrainedVectors | undefined> {
-  const { source } = config.embeddings;
-  if (source === 'glove') return loadPretrainedGlove(read);
-  if (source === 'in-app') return undefined;
-  const uploaded = uploads?.vectors;
-  if (!uploaded)
-    throw new Error('embeddings.source is "uploaded" but no word vectors are uploaded: upload the .vec file again');
-  // A copy: the caller's upload stays as read, and the UNK row (a mean of rows) needs unit rows.
-  const vectors = uploaded.vectors.slice();
-  normaliseRows(vectors, uploaded.dimension);
-  return { words: uploaded.words, vectors, dimension: uploaded.dimension };
-}
-
-/**
- * The target vocabulary and its table: pretrained and/or in-app PPMI-SVD vectors, or random rows for a synthetic task.
- */
-async function targetSide(
-  read: ReadAsset,
-  config: ExperimentConfig,
-  sentences: string[][],
-  engine: Engine | undefined,
-  uploads: UploadedData | undefined,
-) {
-  const { data, embeddings: settings } = config;
-  if (data.targetTokenization === 'bpe') {
-    // Softmax heads only (the schema enforces it): no embedding table.
-    const codec = bpeCodec(sentences, data.bpeMerges);
-    return { codec, targetTable: new Float32Array(0), tableDimension: 0, pretrainedShare: 0 };
-  }
-  if (isSyntheticDataset(config.dataset)) {
-    const vocabulary = Vocabulary.fromSentences(sentences, { maxSize: data.targetVocab });
-    const m = settings.dimension;
-    const random = randomUnitTable(vocabulary.size, m, config.train.dataSeed);
-    const row = (id: number) => random.subarray(id * m, (id + 1) * m);
-    return {
-      codec: wordCodec(vocabulary),
-      targetTable: buildTargetTable(vocabulary.size, m, row, specialIds, [row(specialIds.unk)]),
-      tableDimension: m,
-      pretrainedShare: 0,
-    };
-  }
-  const pretrained = await pretrainedVectors(read, config, uploads);
-  const built = await buildTargetEmbeddings(sentences, {
-    vocabSize: data.targetVocab,
-    // Uploaded vectors may be up to 1024-d; in-app vectors beyond the in-app limit would only make
-    // the SVD slower, since the Procrustes map carries them into the wider space either way.
-    dimension: Math.min(settings.dimension, inAppDimensions.max, data.targetVocab - 1),
-    ...(pretrained ? { pretrained } : {}),
-    ...(engine ? { engine } : {}),
-  });
-  const { vocabulary, table: filled } = built;
-  const m = filled.dimension;
-  const row = (id: number) => filled.vectors.subarray(id * m, (id + 1) * m);
-  // UNK: the mean of the shipped vectors of words outside the vocabulary, as the reference code
-  // does; without shipped vectors, the in-app vector learnt for <unk> itself.
-  const unkSource = [pretrained ? meanOfRowsOutside(pretrained, vocabulary) : row(specialIds.unk)];
-  const targetTable = buildTargetTable(vocabulary.size, m, row, specialIds, unkSource);
-  const pretrainedShare = filled.source.reduce((n, s) => n + (s === 0 ? 1 : 0), 0) / vocabulary.size;
-  return { codec: wordCodec(vocabulary), targetTable, tableDimension: m, pretrainedShare };
 }
 
 export interface TaskOptions {

@@ -161,7 +161,7 @@ describe('the experiment config schema', () => {
 
     it('is valid only once vectors are uploaded, at their dimension', () => {
       expect(errorsWith(uploaded(50))).toEqual([
-        'embeddings.source must be "glove" or "in-app" until word vectors are uploaded, got "uploaded"',
+        'embeddings.source must be "glove", "in-app" or a random source until word vectors are uploaded, got "uploaded"',
       ]);
       expect(errorsWith(uploaded(50), withVectors(50))).toEqual([]);
       expect(errorsWith(uploaded(64), withVectors(50))).toEqual([
@@ -181,6 +181,32 @@ describe('the experiment config schema', () => {
       expect(
         errorsWith({ ...defaultConfig, embeddings: { source: 'glove', dimension: 300 } }, withVectors(300)),
       ).toEqual([expect.stringContaining('must be 100 with embeddings.source "glove"')]);
+    });
+  });
+
+  describe('random target tables', () => {
+    const errorsWith = (embeddings: object) => {
+      const result = parseConfig({ ...defaultConfig, embeddings });
+      return 'errors' in result ? result.errors : [];
+    };
+
+    it('takes any dimension of the schema, and no mix weight but 1', () => {
+      for (const source of ['random-sphere', 'random-hypercube']) {
+        expect(errorsWith({ source, dimension: 16 })).toEqual([]);
+        expect(errorsWith({ source, dimension: 1024, pretrainedWeight: 1 })).toEqual([]);
+        expect(errorsWith({ source, dimension: 64, pretrainedWeight: 0.5 })).toEqual([
+          `embeddings.pretrainedWeight must be 1 with embeddings.source "${source}" (a random table has no pretrained rows to mix in), got 0.5`,
+        ]);
+      }
+    });
+
+    it('mixes a pretrained table at a weight from 0 to 1, 1 when left out', () => {
+      const parsed = parseConfig({ ...defaultConfig, embeddings: { source: 'glove', dimension: 100 } });
+      expect(parsed).toHaveProperty('config.embeddings.pretrainedWeight', 1);
+      expect(errorsWith({ source: 'in-app', dimension: 32, pretrainedWeight: 0 })).toEqual([]);
+      expect(errorsWith({ source: 'glove', dimension: 100, pretrainedWeight: 1.5 })).toEqual([
+        expect.stringContaining('embeddings.pretrainedWeight must be'),
+      ]);
     });
   });
 
@@ -218,6 +244,19 @@ describe('dotted overrides', () => {
     expect(config.model.dModel).toBe(128);
     expect(config.head).toEqual(vmf);
     expect(defaultConfig.train.steps).toBe(2000);
+  });
+
+  it('takes a random target table or a mix from the command line as `--set` gives them', () => {
+    const random = applyOverrides(
+      defaultConfig,
+      parseAssignments(['embeddings.source=random-sphere', 'embeddings.dimension=64']),
+    );
+    expect(random.embeddings).toEqual({ source: 'random-sphere', dimension: 64, pretrainedWeight: 1 });
+    const mix = applyOverrides(defaultConfig, parseAssignments(['embeddings.pretrainedWeight=0.25']));
+    expect(mix.embeddings).toEqual({ source: 'glove', dimension: 100, pretrainedWeight: 0.25 });
+    expect(() => applyOverrides(mix, parseAssignments(['embeddings.source=random-hypercube']))).toThrow(
+      'embeddings.pretrainedWeight must be 1 with embeddings.source "random-hypercube"',
+    );
   });
 
   it('replaces an object whose kind changes and merges one whose kind stays', () => {

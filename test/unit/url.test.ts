@@ -52,6 +52,9 @@ const headArb: fc.Arbitrary<HeadSpec> = fc.oneof(
   }),
 ) as fc.Arbitrary<HeadSpec>;
 
+/** α of a mix with random rows, any double in [0, 1] (−0 reads back as 0, which the round trip would flag). */
+const unitWeight = fc.double({ min: 0, max: 1, noNaN: true }).filter((x) => !Object.is(x, -0));
+
 /** Edits within the schema's ranges; cross-field rules (heads | dModel, GloVe is 100-d) are kept by construction. */
 const editsArb = fc.record(
   {
@@ -65,8 +68,22 @@ const editsArb = fc.record(
       { requiredKeys: [] },
     ),
     embeddings: fc.oneof(
-      fc.constant({ source: 'glove' as const, dimension: 100 }),
-      fc.record({ source: fc.constant('in-app' as const), dimension: fc.integer({ min: 16, max: 300 }) }),
+      fc.record(
+        { source: fc.constant('glove' as const), dimension: fc.constant(100), pretrainedWeight: unitWeight },
+        { requiredKeys: ['source', 'dimension'] },
+      ),
+      fc.record(
+        {
+          source: fc.constant('in-app' as const),
+          dimension: fc.integer({ min: 16, max: 300 }),
+          pretrainedWeight: unitWeight,
+        },
+        { requiredKeys: ['source', 'dimension'] },
+      ),
+      fc.record({
+        source: fc.constantFrom('random-sphere', 'random-hypercube' as const),
+        dimension: fc.integer({ min: 16, max: 1024 }),
+      }),
     ),
     model: fc.record(
       {
@@ -149,6 +166,19 @@ describe('encodeExperiment', () => {
     expect(encodeExperiment(state)).toBe(
       '?v=2&preset=tiny-demo&dataset=bible-kjv-en&model.backbone=lstm&train.steps=500&train.dataSeed=1&train.initSeed=9',
     );
+  });
+
+  it('writes a random target table and a mix weight as readable keys, and reads them back', () => {
+    const random = presetState('tiny-demo');
+    random.base = applyOverrides(random.base, { 'embeddings.source': 'random-hypercube', 'embeddings.dimension': 512 });
+    const randomLink = encodeExperiment(random);
+    expect(randomLink).toContain('embeddings.source=random-hypercube&embeddings.dimension=512');
+    expect(decodeExperiment(randomLink)).toEqual({ state: random, warnings: [] });
+    const mix = presetState('tiny-demo');
+    mix.base = applyOverrides(mix.base, { 'embeddings.pretrainedWeight': 0.3 });
+    const mixLink = encodeExperiment(mix);
+    expect(mixLink).toContain('embeddings.pretrainedWeight=0.3');
+    expect(decodeExperiment(mixLink)).toEqual({ state: mix, warnings: [] });
   });
 
   it('writes a head of another kind whole and a same-kind change as a leaf', () => {
@@ -248,7 +278,7 @@ describe('decodeExperiment warnings', () => {
     const related = decode(
       '?preset=tiny-demo&data.targetTokenization=bpe&head={"kind":"l2"}&embeddings={"source":"in-app","dimension":48}',
     );
-    expect(related.state.base.embeddings).toEqual({ source: 'in-app', dimension: 48 });
+    expect(related.state.base.embeddings).toEqual({ source: 'in-app', dimension: 48, pretrainedWeight: 1 });
     expect(related.state.base.head).toEqual({ kind: 'softmax' });
     expect(related.warnings.map((w) => /^Ignored ([\w.]+)=/.exec(w)?.[1])).toEqual(['data.targetTokenization', 'head']);
   });

@@ -5,6 +5,8 @@ import { useId, type ReactNode } from 'react';
 import {
   gloveDimension,
   inAppDimensions,
+  isRandomSource,
+  randomSources,
   shippedDatasets,
   type DatasetCatalog,
   type ExperimentConfig,
@@ -35,8 +37,12 @@ type Field =
     }
   | { path: string; label: string; kind: 'checkbox' };
 
-/** Each embeddings source allows its own dimensions: GloVe's and the uploaded vectors' are fixed. */
-function embeddingDimensionFor(source: string, c: ExperimentConfig, catalog: DatasetCatalog): Record<string, unknown> {
+/**
+ * Each embeddings source allows its own dimensions: GloVe's and the uploaded vectors' are fixed, a
+ * random table takes any; a random table has nothing to mix, so its pretrained weight goes back to 1.
+ */
+function embeddingSettingsFor(source: string, c: ExperimentConfig, catalog: DatasetCatalog): Record<string, unknown> {
+  if (isRandomSource(source)) return { 'embeddings.pretrainedWeight': 1 };
   const dimension =
     source === 'glove'
       ? gloveDimension
@@ -83,15 +89,26 @@ const sections: { title: string; fields: Field[] }[] = [
         path: 'embeddings.source',
         label: 'Target embeddings',
         kind: 'select',
-        options: (_, catalog) =>
-          catalog.vectorDimension === undefined ? ['glove', 'in-app'] : ['glove', 'in-app', 'uploaded'],
-        together: embeddingDimensionFor,
+        options: (_, catalog) => [
+          'glove',
+          'in-app',
+          ...(catalog.vectorDimension === undefined ? [] : ['uploaded']),
+          ...randomSources,
+        ],
+        together: embeddingSettingsFor,
       },
       {
         path: 'embeddings.dimension',
         label: 'Embedding dimension',
         kind: 'number',
-        disabled: (c) => c.embeddings.source !== 'in-app',
+        disabled: (c) => c.embeddings.source !== 'in-app' && !isRandomSource(c.embeddings.source),
+      },
+      {
+        path: 'embeddings.pretrainedWeight',
+        label: 'Pretrained weight α in a mix with random rows (1 = no mix)',
+        kind: 'number',
+        step: 0.1,
+        disabled: (c) => isRandomSource(c.embeddings.source),
       },
     ],
   },

@@ -50,7 +50,7 @@ export function describeSetup(config: ExperimentConfig): string {
   return (
     `Dataset ${config.dataset}, ${vocab}; ${config.task === 'translation' ? `${data.validSentences} validation sentences scored (BLEU decodes them greedily)` : `${data.validSentences} validation windows scored`}. ` +
     `A ${model.backbone} of ${layers}, d = ${model.dModel}, ${model.backbone === 'transformer' ? `${model.heads} heads, FFN ${model.ffn}, ` : ''}dropout ${model.dropout}. ` +
-    `Continuous heads predict ${embeddings.source === 'glove' ? 'GloVe' : embeddings.source} ${embeddings.dimension}-d target embeddings. ` +
+    `Continuous heads predict ${embeddings.source === 'glove' ? 'GloVe' : embeddings.source} ${embeddings.dimension}-d target embeddings${embeddings.pretrainedWeight < 1 ? `, mixed with random-sphere rows at α = ${embeddings.pretrainedWeight}` : ''}. ` +
     `Adam at ${train.learningRate} (${train.warmupSteps} warm-up steps, ${schedule}), batches of ${train.batchSentences} sentences, clip ${train.clip}; trained ${stop}.`
   );
 }

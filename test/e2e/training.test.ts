@@ -1,12 +1,15 @@
 // Training in the dedicated worker, driven from the page through the panel's buttons (keyboard
 // only) and watched through the store: two runs of a 12-step copy task grow their metrics, pause
-// holds the step counter, one step advances it by exactly one, resume runs to the end, and the
-// worker's progress messages wake the main thread at most ten times a second. Code for the page goes as strings: vitest
-// rewrites `import()` and helpers inside functions, which must run in the page as written.
+// holds the step counter, one step advances it by exactly one, resume runs to the end (and a
+// finished run's "Export weights" downloads its safetensors file), and the worker's progress
+// messages wake the main thread at most ten times a second. Code for the page goes as strings:
+// vitest rewrites `import()` and helpers inside functions, which must run in the page as written.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { progressIntervalMs } from '../../src/train/protocol';
 import { collectPageErrors, usePageSession } from '../helpers/browser';
+import { readSafetensors } from '../helpers/safetensors';
 
 interface Snapshot {
   state: string;
@@ -123,6 +126,15 @@ describe('training in a web worker', () => {
     expect(done.metrics).toEqual([12, 12]);
     expect(done.evals).toEqual([1, 1]);
     expect(await page.getByTestId('training-loss-1').innerText()).toMatch(/^-?\d+\.\d{3} @12$/);
+
+    // The worker read each finished run's weights; its button downloads them as safetensors.
+    const { label, config } = (await page.evaluate('window.__training.runs[1]')) as { label: string; config: unknown };
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    await press(page, `Export weights of ${label}`);
+    const weights = readSafetensors(new Uint8Array(readFileSync(await (await download).path())));
+    expect(weights.metadata?.step).toBe('12');
+    expect(JSON.parse(weights.metadata!.config!)).toEqual(config);
+    expect(weights.tensors.get('decoder.0.self.q.weight')?.dtype).toBe('F32');
 
     // Structure, not speed: the worker posts progress at most once per progressIntervalMs, plus one
     // flush each at pause, the single step and the end, however fast the steps are.

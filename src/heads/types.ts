@@ -28,6 +28,8 @@ export interface Head {
   decode(hidden: Tensor, k: number): TopK;
   /** The head's trainable tensors (tied tables belong to whoever owns them). */
   parameters(): Tensor[];
+  /** Frozen tensors the head made (a frozen PLIF θ): part of the model, not of the optimizer. */
+  frozenOwned(): Tensor[];
   /**
    * Parameters that need their own optimizer settings (PLIF slopes: lr 0.02), a subset of
    * `parameters()`; the rest train with the run's settings (see `optimizerGroups`).
@@ -58,6 +60,10 @@ export abstract class HeadBase {
     return this.owned().filter((t) => t.requiresGrad);
   }
 
+  frozenOwned(): Tensor[] {
+    return this.owned().filter((t) => !t.requiresGrad);
+  }
+
   get paramCount(): number {
     return this.parameters().reduce((count, t) => count + t.size, 0);
   }
@@ -67,7 +73,7 @@ export abstract class HeadBase {
       (this.paramGroups?.() ?? []).filter((g) => g.rule === 'sgd').flatMap((g) => g.params),
     );
     const trainable = this.parameters();
-    const frozen = [...this.owned().filter((t) => !t.requiresGrad), ...this.readsFrozen()];
+    const frozen = [...this.frozenOwned(), ...this.readsFrozen()];
     const sum = (tensors: Tensor[]) => tensors.reduce((bytes, t) => bytes + t.bytes, 0);
     return {
       parameters: sum(trainable),

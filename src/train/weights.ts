@@ -1,5 +1,5 @@
-// A trained run as a safetensors file (docs/export.md): every parameter under its module path, the
-// frozen target table, and in the metadata the configuration, the vocabularies and the run's label
+// A trained run as a safetensors file (docs/export.md): every parameter under its module path (a
+// head's frozen tensors included), the frozen target table, and in the metadata the configuration, the vocabularies and the run's label
 // and step. Vocabularies are strings, which safetensors tensors cannot hold: they go in the metadata
 // as JSON arrays, id i being entry i.
 import { version } from '../../package.json';
@@ -12,7 +12,8 @@ const targetTableName = 'target_table';
 /** Reads the run's parameters from the GPU (after its pending steps) and lays them out as safetensors. */
 export async function runWeights(run: TrainingRun): Promise<Uint8Array<ArrayBuffer>> {
   await run.settle();
-  const parameters = [...new Set(run.parameters)];
+  // A frozen PLIF θ is no parameter of the run (nothing trains it) but the model needs it.
+  const parameters = [...new Set([...run.parameters, ...run.model.head.frozenOwned()])];
   const values = await Promise.all(parameters.map((p) => run.engine.read(p)));
   const tensors = parameters.map((p, i): NamedTensor => {
     const data = values[i]!;

@@ -1,4 +1,4 @@
-// `continuum export` end to end: train two tiny runs (a softmax and a continuous head) for two steps,
+// `continuum export` end to end: train three tiny runs (softmax, NLLvMF, PLIF) for two steps,
 // checkpoint them, export each checkpoint, and read the files back with a strict reader: every
 // parameter bit for bit as the engine held it, the target table, the vocabularies and the config.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ const runs = [
     label: 'NLLvMF',
     config: applyOverrides(tiny, { head: { kind: 'vmf', regularizer: { kind: 'none' }, approximate: false } }),
   },
+  // Its slopes θ are no parameter of the run, but the model needs them.
+  { label: 'PLIF', config: applyOverrides(tiny, { head: { kind: 'plif', pieces: 64, frozen: true } }) },
 ];
 
 interface Taken {
@@ -48,7 +50,7 @@ describe('continuum export', () => {
         if (event.kind !== 'checkpoint') return;
         const { run } = event;
         const parameters = new Map<string, { shape: number[]; values: Float32Array }>();
-        for (const p of run.parameters)
+        for (const p of [...run.parameters, ...run.model.head.frozenOwned()])
           parameters.set(p.label, { shape: [...p.shape], values: (await run.engine.read(p)) as Float32Array });
         taken[event.index] = {
           checkpoint: event.bytes,
@@ -59,7 +61,8 @@ describe('continuum export', () => {
         };
       },
     });
-    expect(taken).toHaveLength(2);
+    expect(taken).toHaveLength(3);
+    expect(taken[2]!.parameters.has('plif.theta')).toBe(true);
     expect(taken[0]!.targetTable).toBeUndefined();
     expect(taken[1]!.targetTable).toBeDefined();
 

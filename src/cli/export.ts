@@ -9,6 +9,7 @@ import { prepareTask } from '../experiments/task';
 import { checkpointRecord, restoreCheckpoint } from '../train/checkpoint';
 import { TrainingRun } from '../train/run';
 import { runWeights } from '../train/weights';
+import { currentCommit } from './commit';
 import { openEngine } from './engine';
 import { adapterLine } from './format';
 
@@ -40,7 +41,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
   const run = new TrainingRun(engine, task, saved.config, { label: saved.label, adapter });
   try {
     restoreCheckpoint(run, bytes);
-    const file = await runWeights(run);
+    const file = await runWeights(run, { commit: currentCommit() });
     await mkdir(dirname(options.out), { recursive: true });
     await writeFile(options.out, file);
     console.error(

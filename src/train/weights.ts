@@ -9,8 +9,14 @@ import type { TrainingRun } from './run';
 /** The frozen target table's name in the file: no parameter path ends this way. */
 const targetTableName = 'target_table';
 
-/** Reads the run's parameters from the GPU (after its pending steps) and lays them out as safetensors. */
-export async function runWeights(run: TrainingRun): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * Reads the run's parameters from the GPU (after its pending steps) and lays them out as safetensors.
+ * `commit`: the code's commit, where the caller knows it (the CLI asks git; the page cannot).
+ */
+export async function runWeights(
+  run: TrainingRun,
+  { commit }: { commit?: string } = {},
+): Promise<Uint8Array<ArrayBuffer>> {
   await run.settle();
   // A frozen PLIF θ is no parameter of the run (nothing trains it) but the model needs it.
   const parameters = [...new Set([...run.parameters, ...run.model.head.frozenOwned()])];
@@ -26,6 +32,7 @@ export async function runWeights(run: TrainingRun): Promise<Uint8Array<ArrayBuff
   const metadata: Record<string, string> = {
     format: 'pt',
     continuum_version: version,
+    ...(commit === undefined ? {} : { continuum_commit: commit }),
     label: run.record.label,
     step: String(run.step),
     config: JSON.stringify(run.config),

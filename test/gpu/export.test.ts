@@ -96,6 +96,7 @@ describe('continuum export', () => {
       expect(JSON.parse(metadata.source_vocabulary!)).toEqual(expected.source);
       expect(JSON.parse(metadata.target_vocabulary!)).toEqual(expected.target);
       expect(metadata.continuum_version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(metadata.continuum_commit).toMatch(/^([0-9a-f]{7,}(\+changes)?|unknown)$/);
     }
   }, 300_000);
 

@@ -4,7 +4,6 @@
 // progress checkpoints to `<out>/checkpoints/<part>/<id>.ckpt` and continues from there when the
 // suite is started again. So the suite can be stopped at any moment (Ctrl-C, a session ending)
 // and lose at most one checkpoint interval of one run.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -16,6 +15,7 @@ import { runComparison } from '../../train/compare';
 import { toJson, type ComparisonRecord, type RunRecord, type Stamp } from '../../train/record';
 import { fixed } from '../../train/summary';
 import { benchVocab } from '../bench/training';
+import { currentCommit } from '../commit';
 import { syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
 
 /** A record file's stamp: the record's own, with the scale and the unit's wall time always set. */
@@ -34,18 +34,6 @@ export interface SuiteContext {
    * current step and stops, so the next session loses nothing.
    */
   interrupted?: () => boolean;
-}
-
-/** The current commit, marked "+changes" when the working tree differs from it. */
-function currentCommit(): string {
-  try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty =
-      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${sha}+changes` : sha;
-  } catch {
-    return 'unknown';
-  }
 }
 
 export const recordFile = (out: string, part: string, id: string) => join(out, 'records', part, `${id}.json`);

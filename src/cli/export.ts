@@ -27,20 +27,24 @@ async function readCheckpoint(path: string): Promise<Uint8Array> {
   }
 }
 
+/** `read()`, with any error it throws prefixed by the checkpoint's path. */
+function naming<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+}
+
 export async function exportCommand(options: ExportCommandOptions): Promise<number> {
   const bytes = await readCheckpoint(options.checkpoint);
-  let saved: ReturnType<typeof checkpointRecord>;
-  try {
-    saved = checkpointRecord(bytes);
-  } catch (error) {
-    throw new Error(`${options.checkpoint}: ${(error as Error).message}`);
-  }
+  const saved = naming(options.checkpoint, () => checkpointRecord(bytes));
   const { engine } = await openEngine();
   const adapter = adapterLine(engine.gpu.adapter);
   const task = await prepareTask(readNodeAsset, saved.config, { engine });
   const run = new TrainingRun(engine, task, saved.config, { label: saved.label, adapter });
   try {
-    restoreCheckpoint(run, bytes);
+    naming(options.checkpoint, () => restoreCheckpoint(run, bytes));
     const file = await runWeights(run, { commit: currentCommit() });
     await mkdir(dirname(options.out), { recursive: true });
     await writeFile(options.out, file);

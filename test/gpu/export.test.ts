@@ -98,6 +98,15 @@ describe('continuum export', () => {
       expect(metadata.continuum_version).toMatch(/^\d+\.\d+\.\d+/);
       expect(metadata.continuum_commit).toMatch(/^([0-9a-f]{7,}(\+changes)?|unknown)$/);
     }
+
+    // A checkpoint cut short: its run is rebuilt, then the restore finds too few values.
+    const truncated = join(dir, 'truncated.ckpt');
+    writeFileSync(truncated, taken[0]!.checkpoint.subarray(0, taken[0]!.checkpoint.length - 64));
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await main(['export', '--checkpoint', truncated, '--out', join(dir, 'truncated.safetensors')])).toBe(1);
+    expect(errors).toHaveBeenLastCalledWith(
+      `continuum: ${truncated}: The checkpoint is truncated (fewer values than its parameters need)`,
+    );
   }, 300_000);
 
   it('says which file is missing or not a checkpoint, and exits 1', async () => {

@@ -1,12 +1,12 @@
 // A trained run as a safetensors file (docs/export.md): every parameter under its module path (a
-// head's frozen tensors included), the frozen target table, and in the metadata the configuration, the vocabularies and the run's label
-// and step. Vocabularies are strings, which safetensors tensors cannot hold: they go in the metadata
-// as JSON arrays, id i being entry i.
+// head's frozen tensors included), the frozen target table, and in the metadata the configuration,
+// the vocabularies and the run's label and step. Vocabularies are strings, which safetensors tensors
+// cannot hold: they go in the metadata as JSON arrays, id i being entry i.
 import { version } from '../../package.json';
 import { encodeSafetensors, type NamedTensor } from '../data/safetensors';
 import type { TrainingRun } from './run';
 
-/** The frozen target table's name in the file: no parameter path ends this way. */
+/** The frozen target table's name in the file; parameter names are module paths with dots. */
 const targetTableName = 'target_table';
 
 /**

@@ -112,7 +112,8 @@ export async function targetSide(
     const codec = bpeCodec(sentences, data.bpeMerges);
     return { codec, targetTable: new Float32Array(0), tableDimension: 0, pretrainedShare: 0 };
   }
-  // A synthetic task's symbols have no pretrained vectors: its table is random whatever the source.
+  // A synthetic task's symbols have no pretrained vectors: its table is random whatever the source
+  // (from the data seed, unless a random source asks for its own draw), and α has nothing to mix.
   if (isSyntheticDataset(config.dataset) || isRandomSource(settings.source)) {
     const vocabulary = Vocabulary.fromSentences(sentences, { maxSize: data.targetVocab });
     const m = settings.dimension;

@@ -149,6 +149,35 @@ describe('the playground', () => {
     await page.close();
   }, 240_000);
 
+  it('picks a random target table or a mix in the settings, and the address bar carries either', async () => {
+    const page = await session.browser.context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${session.server.url}?preset=tiny-demo`);
+    await page.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
+    const source = page.getByLabel('Target embeddings', { exact: true });
+    const dimension = page.getByLabel('Embedding dimension', { exact: true });
+    const weight = page.getByLabel('Pretrained weight α in a mix with random rows (1 = no mix)', { exact: true });
+    await source.selectOption('random-sphere');
+    await expect.poll(() => page.url()).toContain('embeddings.source=random-sphere');
+    expect(await dimension.isDisabled()).toBe(false);
+    expect(await weight.isDisabled()).toBe(true);
+    await dimension.fill('48');
+    await dimension.press('Enter');
+    await expect.poll(() => page.url()).toContain('embeddings.dimension=48');
+
+    await source.selectOption('in-app');
+    await weight.fill('0.5');
+    await weight.press('Enter');
+    await expect.poll(() => page.url()).toContain('embeddings.pretrainedWeight=0.5');
+    const fresh = await session.browser.context.newPage();
+    await fresh.goto(page.url());
+    await fresh.getByRole('button', { name: 'Start training' }).waitFor({ timeout: 60_000 });
+    expect(await fieldValue(fresh, 'Target embeddings')).toBe('in-app');
+    expect(await fieldValue(fresh, 'Pretrained weight α in a mix with random rows (1 = no mix)')).toBe('0.5');
+    await fresh.close();
+    expect(errors).toEqual([]);
+  }, 180_000);
+
   it('labels every control and keeps them reachable by keyboard', async () => {
     const page = await session.browser.context.newPage();
     await page.goto(session.server.url);

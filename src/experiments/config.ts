@@ -122,7 +122,7 @@ export const configSchema = shape.superRefine((c, ctx) => {
   if (c.data.targetTokenization === 'bpe' && readsTargetTable(c.head)) {
     fail(
       'data.targetTokenization',
-      `"bpe" needs a softmax-type head (continuous heads predict word embeddings), got head "${c.head.kind}"`,
+      `"bpe" needs a head without a target table (continuous heads and ReWE regress word embeddings), got head "${c.head.kind}"`,
       'head.kind',
     );
   }

@@ -17,6 +17,7 @@ import type {
 import { cosineDefinition, l2Definition, maxMarginDefinition, synMarginDefinition } from './embeddingLosses';
 import { mosDefinition } from './mos';
 import { plifDefinition } from './plif';
+import { reweDefinition } from './rewe';
 import { softmaxDefinition } from './softmax';
 import type { Head } from './types';
 import { vmfDefinition } from './vmf';
@@ -31,6 +32,7 @@ export const headDefinitions = [
   synMarginDefinition,
   plifDefinition,
   mosDefinition,
+  reweDefinition,
 ] as const;
 
 type AnyDefinition = (typeof headDefinitions)[number];

@@ -24,6 +24,11 @@ export interface Head {
    * and give 0), recorded on the autograd tape so that backward reaches H and the head's parameters.
    */
   loss(hidden: Tensor, targets: Tensor): Tensor;
+  /**
+   * −log p(y) [N] alone, for a vocabulary-scoring head whose loss adds a term to it (ReWE's regression):
+   * perplexity comes from this. Absent where the loss is the cross-entropy or there is none.
+   */
+  crossEntropy?(hidden: Tensor, targets: Tensor): Tensor;
   /** Top-k token ids and scores [N, k] for each hidden state: logits for softmax, cosine for embeddings. */
   decode(hidden: Tensor, k: number): TopK;
   /** The head's trainable tensors (tied tables belong to whoever owns them). */

@@ -1,5 +1,6 @@
 // Validation: teacher-forced loss and token accuracy @1/@5 (argmax of the logits for softmax heads,
-// cosine nearest neighbour for continuous ones), perplexity for softmax heads, and for translation
+// cosine nearest neighbour for continuous ones), perplexity for softmax heads (from the cross-entropy
+// alone where the loss adds to it, as ReWE's does), and for translation
 // greedy decoding of whole sentences scored with corpus BLEU (sacreBLEU defaults): with each <unk>
 // replaced from the source by attention (the headline, with and without the reference code's removal
 // of consecutive duplicates), and with <unk> kept as emitted beside it.
@@ -82,6 +83,8 @@ function describeStep(task: Task, step: DecodedStep, projection: Projection | un
 
 interface TokenScores {
   lossSum: number;
+  /** Σ −log p(y): the loss itself unless the head adds a term to its cross-entropy. */
+  crossEntropySum: number;
   tokens: number;
   correct1: number;
   correct5: number;
@@ -96,20 +99,30 @@ async function scoreBatch(run: TrainingRun, batch: Batch): Promise<TokenScores &
   const { engine, model } = run;
   const n = batch.size * batch.length;
   const continuous = continuousHead(run);
-  const [lossSum, topIds, norms] = await engine.withoutGradients(() =>
+  const [lossSum, topIds, norms, crossEntropySum] = await engine.withoutGradients(() =>
     engine.tidy(() => {
       const hidden = model.backbone.forward(engine, sequenceBatch(batch), { dropout: 0 });
       const targets = engine.tensor(batch.target, [n], 'i32', 'targets');
       const loss = engine.readLater(sumAll(model.head.loss(hidden, targets)));
       const ids = engine.readLater(model.head.decode(hidden, topK).ids);
+      const crossEntropy = model.head.crossEntropy
+        ? engine.readLater(sumAll(model.head.crossEntropy(hidden, targets)))
+        : loss;
       const kappas = continuous
         ? engine.readLater(unary('sqrt', sumRows(unary('square', continuous.predict(hidden)))))
         : undefined;
       engine.flush();
-      return Promise.all([loss, ids, kappas]);
+      return Promise.all([loss, ids, kappas, crossEntropy]);
     }),
   );
-  const scores = { lossSum: lossSum[0]!, tokens: 0, correct1: 0, correct5: 0, kappas: [] as number[] };
+  const scores = {
+    lossSum: lossSum[0]!,
+    crossEntropySum: crossEntropySum[0]!,
+    tokens: 0,
+    correct1: 0,
+    correct5: 0,
+    kappas: [] as number[],
+  };
   for (let i = 0; i < n; i++) {
     const target = batch.target[i]!;
     if (target === ignoredTarget) continue;
@@ -213,12 +226,13 @@ function decodeLimit(run: TrainingRun): number {
 
 export async function evaluate(run: TrainingRun, options: EvaluationOptions): Promise<EvalPoint> {
   const { task } = run;
-  const totals: TokenScores = { lossSum: 0, tokens: 0, correct1: 0, correct5: 0 };
+  const totals: TokenScores = { lossSum: 0, crossEntropySum: 0, tokens: 0, correct1: 0, correct5: 0 };
   const kappas: number[] = [];
   for (const batch of evaluationBatches(task.valid, { sentences: options.batchSentences })) {
     const scores = await scoreBatch(run, batch);
     kappas.push(...scores.kappas.slice(0, maxKappas - kappas.length));
     totals.lossSum += scores.lossSum;
+    totals.crossEntropySum += scores.crossEntropySum;
     totals.tokens += scores.tokens;
     totals.correct1 += scores.correct1;
     totals.correct5 += scores.correct5;
@@ -231,7 +245,8 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
     accuracy1: totals.correct1 / Math.max(1, totals.tokens),
     accuracy5: totals.correct5 / Math.max(1, totals.tokens),
   };
-  if (run.model.head.kind === 'discrete') point.perplexity = Math.exp(validLoss);
+  if (run.model.head.kind === 'discrete')
+    point.perplexity = Math.exp(totals.crossEntropySum / Math.max(1, totals.tokens));
   if (kappas.length > 0) point.kappas = kappas;
   if (continuousHead(run) && !run.record.embeddingMap) run.record.embeddingMap = embeddingMap(task).map;
   const decodeCount = Math.min(options.decodeSentences, task.valid.length);

@@ -80,8 +80,9 @@ describe('limits before allocation', () => {
     }
   });
 
-  // Each case makes a different estimate the largest: FFN activations, logits, MoS contexts, PLIF
-  // partials, attention scores, an LSTM's gate weights, a continuous head's tied table.
+  // Each case makes a different estimate the largest: FFN activations, logits, MoS contexts, ReWE's
+  // regressor activations, PLIF partials, attention scores, an LSTM's gate weights, a continuous
+  // head's tied table.
   const cases: [string, Record<string, unknown>][] = [
     ['transformer + softmax', { head: { kind: 'softmax' } }],
     [
@@ -89,6 +90,7 @@ describe('limits before allocation', () => {
       { head: { kind: 'softmax' }, 'data.targetVocab': 200, 'data.sourceVocab': 200, 'model.ffn': 16 },
     ],
     ['MoS K=4', { head: { kind: 'mos', components: 4 }, 'model.ffn': 16 }],
+    ['ReWE h=2048', { head: { kind: 'rewe', regressorHidden: 2048 }, 'model.ffn': 16 }],
     ['PLIF K=20000', { head: { kind: 'plif', pieces: 20_000 } }],
     ['8-head attention', { head: { kind: 'softmax' }, 'model.heads': 8, 'model.ffn': 16 }],
     ['LSTM + softmax', { head: { kind: 'softmax' }, 'model.backbone': 'lstm' }],

@@ -61,10 +61,19 @@ describe('the pre-flight limit check', () => {
     ]);
   });
 
-  it('covers what each head and backbone adds: MoS and PLIF scratch, attention scores, LSTM gates, BPE vocabularies', () => {
+  it('covers what each head and backbone adds: MoS, ReWE and PLIF scratch, attention scores, LSTM gates, BPE vocabularies', () => {
     const limits = { ...gibLimits, maxStorageBufferBindingSize: 64 * 2 ** 20 };
     expect(problemsOf({ head: { kind: 'mos', components: 64 }, 'data.targetVocab': 8000 }, limits)).toEqual([
       "Tensor 'MoS component logits f32[13312×8000]' needs 406.3 MiB, above this GPU's maxStorageBufferBindingSize of 64.0 MiB. Lower train.batchSentences, data.maxLength, head.components or data.targetVocab.",
+    ]);
+    // 208 tokens of 4,096 regressor units.
+    expect(
+      problemsOf(
+        { head: { kind: 'rewe', regressorHidden: 4096 } },
+        { ...limits, maxStorageBufferBindingSize: 2 * 2 ** 20 },
+      ),
+    ).toEqual([
+      "Tensor 'ReWE regressor activations f32[208×4096]' needs 3.3 MiB, above this GPU's maxStorageBufferBindingSize of 2.0 MiB. Lower train.batchSentences, data.maxLength or head.regressorHidden.",
     ]);
     // 208·1000 logits make 4 histogram partials of 2·K floats each.
     expect(

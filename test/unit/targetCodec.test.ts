@@ -54,7 +54,11 @@ describe('BPE targets in a task', () => {
       data: { ...base.data, targetTokenization: 'bpe' },
       head: { kind: 'vmf', regularizer: { kind: 'none' } },
     });
-    expect('errors' in vmf && vmf.errors[0]).toContain('data.targetTokenization "bpe" needs a softmax-type head');
+    expect('errors' in vmf && vmf.errors[0]).toContain(
+      'data.targetTokenization "bpe" needs a head without a target table',
+    );
+    const rewe = parseConfig({ ...base, data: { ...base.data, targetTokenization: 'bpe' }, head: { kind: 'rewe' } });
+    expect('errors' in rewe && rewe.errors[0]).toContain('"bpe" needs a head without a target table');
     const tied = parseConfig({
       ...base,
       data: { ...base.data, targetTokenization: 'bpe' },

@@ -25,6 +25,15 @@ const headArb: fc.Arbitrary<HeadSpec> = fc.oneof(
     { kind: fc.constant('mos'), components: fc.integer({ min: 1, max: 64 }), tied: fc.boolean() },
     { requiredKeys: ['kind'] },
   ),
+  fc.record(
+    {
+      kind: fc.constant('rewe'),
+      lambda: fc.double({ min: 0.01, max: 100, noNaN: true }),
+      regressorHidden: fc.integer({ min: 1, max: 4096 }),
+      tied: fc.boolean(),
+    },
+    { requiredKeys: ['kind'] },
+  ),
   fc.record({ kind: fc.constant('plif'), tied: fc.boolean(), frozen: fc.boolean() }, { requiredKeys: ['kind'] }),
   fc.record({ kind: fc.constant('max-margin'), margin: fc.double({ min: 0.01, max: 2, noNaN: true }) }),
   fc.record(

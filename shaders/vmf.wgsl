@@ -12,6 +12,7 @@
 // Rows whose target is negative (padding) give loss 0 and gradient 0.
 // use: lib/grid
 // use: lib/workgroup_reduce
+// use: lib/log1p
 
 struct Params {
   rows: u32,          // N (or n for log_normalizer_main)
@@ -125,15 +126,6 @@ fn log_normalizer_and_ratio(kappa: f32) -> vec2<f32> {
   let log_c = v * log(kappa) - kappa + 0.5 * (LOG_2PI + log(kappa)) - log(sum);
   let ratio = 1.0 - (0.5 + v) / kappa + dsum / sum;
   return vec2(log_c, ratio);
-}
-
-// log(1+x) for x ≥ 0 without the cancellation of 1+x at small x. A series below 0.05 (truncation
-// < 3e-10 relative): the compiler may fold (1+x)−1 into x, which defeats the usual log(u)·x/(u−1).
-fn log1p(x: f32) -> f32 {
-  if (x < 0.05) {
-    return x * (1.0 - x * (1.0 / 2.0 - x * (1.0 / 3.0 - x * (1.0 / 4.0 - x * (1.0 / 5.0 - x * (1.0 / 6.0 - x / 7.0))))));
-  }
-  return log(1.0 + x);
 }
 
 // (N(κ), N'(κ)): the normaliser term of the loss and its derivative.

@@ -6,7 +6,13 @@ export { Adam, type AdamOptions, type ParamGroup } from './nn/adam';
 export { deviation, type Deviation } from './math/compare';
 export { mulberry32, normalSampler, randomArray } from './math/random';
 export { logBesselI, besselRatio, vmfLogNormalizer } from './math/bessel';
-export { logGamma } from './math/gamma';
+export { logGamma, logGammaRatio, digammaDifference } from './math/gamma';
+export {
+  powerSphericalLossReference,
+  powerSphericalLogNormalizer,
+  powerSphericalStationaryKappa,
+  minHalfOnePlusCos,
+} from './math/powerSpherical';
 export {
   vmfLossReference,
   vmfPseudoLoss,

@@ -17,6 +17,7 @@ import type {
 import { cosineDefinition, l2Definition, maxMarginDefinition, synMarginDefinition } from './embeddingLosses';
 import { mosDefinition } from './mos';
 import { plifDefinition } from './plif';
+import { powerSphericalDefinition } from './powerSpherical';
 import { reweDefinition } from './rewe';
 import { softmaxDefinition } from './softmax';
 import type { Head } from './types';
@@ -26,6 +27,7 @@ import { vmfDefinition } from './vmf';
 export const headDefinitions = [
   softmaxDefinition,
   vmfDefinition,
+  powerSphericalDefinition,
   l2Definition,
   cosineDefinition,
   maxMarginDefinition,

@@ -5,6 +5,7 @@ import { embeddingChecks } from './checks/embedding';
 import { dropoutChecks } from './checks/dropout';
 import { adamChecks } from './checks/adam';
 import { vmfChecks } from './checks/vmf';
+import { powerSphericalChecks } from './checks/powerSpherical';
 import { embeddingLossChecks } from './checks/embeddingLosses';
 import { nearestChecks } from './checks/nearest';
 import { headChecks } from './checks/heads';
@@ -35,6 +36,7 @@ export const allChecks: KernelCheck[] = [
   ...dropoutChecks,
   ...adamChecks,
   ...vmfChecks,
+  ...powerSphericalChecks,
   ...embeddingLossChecks,
   ...nearestChecks,
   ...headChecks,

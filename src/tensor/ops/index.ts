@@ -7,6 +7,7 @@ import { elementwiseOps } from './elementwise';
 import { embeddingOps } from './embedding';
 import { dropoutOps } from './dropout';
 import { vmfLossOp } from './vmfLoss';
+import { powerSphericalLossOp } from './powerSphericalLoss';
 import { embeddingLossOp } from './embeddingLoss';
 import { reduceOps } from './reduce';
 import { softmaxXentOps } from './softmaxXent';
@@ -25,6 +26,7 @@ export const ops = {
   ...embeddingOps,
   ...dropoutOps,
   vmfLoss: vmfLossOp,
+  powerSphericalLoss: powerSphericalLossOp,
   embeddingLoss: embeddingLossOp,
   ...reduceOps,
   ...softmaxXentOps,
@@ -42,6 +44,7 @@ export * from './elementwise';
 export * from './embedding';
 export * from './dropout';
 export * from './vmfLoss';
+export * from './powerSphericalLoss';
 export * from './embeddingLoss';
 export * from './nearest';
 export * from './reduce';

@@ -31,6 +31,31 @@ const nllVmf: HeadSpec = {
  */
 const nllVmfCode: HeadSpec = { kind: 'vmf', regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: false };
 
+/**
+ * KJV→WEB at the results suite's small scale (`continuum reproduce`, docs/results.md), shared by the
+ * suite's main comparison and the comparisons of the newer output layers and target tables, so their
+ * runs can be read against one another.
+ */
+const kjvWebSuite: DeepPartial<ExperimentConfig> = {
+  task: 'translation',
+  dataset: 'bible-kjv-en',
+  data: { sourceVocab: 500, targetVocab: 500, maxLength: 16, trainSentences: 0, validSentences: 100 },
+  embeddings: { source: 'glove', dimension: 100 },
+  model: { encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128, dropout: 0.1 },
+  train: {
+    steps: 2000,
+    batchSentences: 32,
+    learningRate: 5e-3,
+    warmupSteps: 10,
+    decay: 'none',
+    evalEvery: 100,
+    patience: 3,
+    stopOn: 'accuracy',
+    logEvery: 10,
+    checkpointEvery: 100,
+  },
+};
+
 const presetList: Preset[] = [
   {
     name: 'tiny-demo',
@@ -82,25 +107,7 @@ const presetList: Preset[] = [
       'The live comparison at the results suite’s small scale (`continuum reproduce`, docs/results.md): 100-d GloVe ' +
       'targets, dropout 0.1, and up to 2,000 steps with early stopping once validation token accuracy has not improved for ' +
       'three evaluations of 100 steps. Softmax against the reference code’s NLLvMF.',
-    base: {
-      task: 'translation',
-      dataset: 'bible-kjv-en',
-      data: { sourceVocab: 500, targetVocab: 500, maxLength: 16, trainSentences: 0, validSentences: 100 },
-      embeddings: { source: 'glove', dimension: 100 },
-      model: { encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128, dropout: 0.1 },
-      train: {
-        steps: 2000,
-        batchSentences: 32,
-        learningRate: 5e-3,
-        warmupSteps: 10,
-        decay: 'none',
-        evalEvery: 100,
-        patience: 3,
-        stopOn: 'accuracy',
-        logEvery: 10,
-        checkpointEvery: 100,
-      },
-    },
+    base: kjvWebSuite,
     variants: [{ head: softmax }, { head: nllVmfCode }],
   },
   {
@@ -130,6 +137,45 @@ const presetList: Preset[] = [
       { head: nllVmf },
       { head: nllVmfCode },
     ],
+  },
+  {
+    name: 'target-tables',
+    title: 'NLLvMF on pretrained vs random target embeddings',
+    description:
+      'King James → World English at the results suite’s scale (preset kjv-web), the reference code’s NLLvMF on ' +
+      'each 100-d target table: shipped GloVe, in-app PPMI-SVD, fixed random rows on the sphere and on the ' +
+      'hypercube’s corners, and GloVe mixed half and half with the random-sphere rows (α = 0.5). Tokarchuk & Niculae ' +
+      '(2024) report random targets beating pretrained ones on larger data.',
+    // The head is shared, so a head chosen on the shared settings changes every run. Every variant names its
+    // source, so a source chosen there cannot turn the GloVe run into another table's; the mix mixes GloVe.
+    base: { ...kjvWebSuite, head: nllVmfCode },
+    variants: [
+      { 'embeddings.source': 'glove' },
+      { 'embeddings.source': 'in-app' },
+      { 'embeddings.source': 'random-sphere' },
+      { 'embeddings.source': 'random-hypercube' },
+      { 'embeddings.source': 'glove', 'embeddings.pretrainedWeight': 0.5 },
+    ],
+  },
+  {
+    name: 'vmf-vs-power-spherical',
+    title: 'NLLvMF vs power-spherical',
+    description:
+      'King James → World English at the results suite’s scale (preset kjv-web) with 100-d GloVe targets: the ' +
+      'reference code’s NLLvMF against the power-spherical loss (De Cao & Aziz 2020), whose normaliser needs ' +
+      'log-Gamma only, no Bessel function; both decode by cosine nearest neighbour.',
+    base: kjvWebSuite,
+    variants: [{ head: nllVmfCode }, { head: { kind: 'power-spherical' } }],
+  },
+  {
+    name: 'softmax-vs-rewe-vs-vmf',
+    title: 'Softmax vs ReWE vs NLLvMF: continuous output as a regulariser',
+    description:
+      'King James → World English at the results suite’s scale (preset kjv-web) with 100-d GloVe targets: ' +
+      'softmax, ReWE (softmax plus λ = 20 times a cosine regression of the target word’s GloVe vector from the ' +
+      'same decoder state, decoded by the softmax; Jauregi Unanue et al. 2019) and the reference code’s NLLvMF.',
+    base: kjvWebSuite,
+    variants: [{ head: softmax }, { head: { kind: 'rewe' } }, { head: nllVmfCode }],
   },
   {
     name: 'lm-bottleneck',

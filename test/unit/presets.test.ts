@@ -11,11 +11,9 @@ describe('presets', () => {
     expect(parseConfig(base)).toEqual({ config: base });
     for (const run of runs) expect(parseConfig(run.config)).toEqual({ config: run.config });
     expect(new Set(runs.map((run) => run.label)).size).toBe(runs.length);
-    // Comparisons vary the head only; everything else is shared.
-    for (const run of runs)
-      expect(Object.keys(differingSettings(base, run.config)).every((p) => p === 'head' || p.startsWith('head.'))).toBe(
-        true,
-      );
+    // Comparisons vary the output layer or its target table only; everything else is shared.
+    const varies = (p: string) => p === 'head' || p.startsWith('head.') || p.startsWith('embeddings.');
+    for (const run of runs) expect(Object.keys(differingSettings(base, run.config)).every(varies)).toBe(true);
   });
 
   it('labels the tiny demo by its heads', () => {
@@ -71,6 +69,35 @@ describe('presets', () => {
     ]);
   });
 
+  it("compares the newer comparators on the results suite's task, with the suite's NLLvMF", () => {
+    const suite = resolvePreset('kjv-web');
+    const suiteVmf = suite.runs[1]!.config.head;
+    for (const name of ['target-tables', 'vmf-vs-power-spherical', 'softmax-vs-rewe-vs-vmf']) {
+      const { base, runs } = resolvePreset(name);
+      expect({ ...base, head: suite.base.head }, name).toEqual(suite.base);
+      expect(
+        runs.map((run) => run.config.head),
+        name,
+      ).toContainEqual(suiteVmf);
+    }
+    expect(resolvePreset('target-tables').runs.map((run) => run.label)).toEqual([
+      'embeddings.source: glove, embeddings.pretrainedWeight: 1',
+      'embeddings.source: in-app, embeddings.pretrainedWeight: 1',
+      'embeddings.source: random-sphere, embeddings.pretrainedWeight: 1',
+      'embeddings.source: random-hypercube, embeddings.pretrainedWeight: 1',
+      'embeddings.pretrainedWeight: 0.5, embeddings.source: glove',
+    ]);
+    expect(resolvePreset('vmf-vs-power-spherical').runs.map((run) => run.config.head.kind)).toEqual([
+      'vmf',
+      'power-spherical',
+    ]);
+    expect(resolvePreset('softmax-vs-rewe-vs-vmf').runs.map((run) => run.label)).toEqual([
+      'head: softmax',
+      'head: ReWE λ=20',
+      'head: NLLvMF log(1+κ)(λ−cos) λ=0.2',
+    ]);
+  });
+
   it('applies extra overrides to every run but lets the variants decide the head', () => {
     const { runs } = resolvePreset('tiny-demo', { 'train.steps': 20, head: { kind: 'l2' } });
     expect(runs.map((run) => run.config.train.steps)).toEqual([20, 20]);
@@ -79,7 +106,7 @@ describe('presets', () => {
 
   it('names the available presets when the name is unknown', () => {
     expect(() => resolvePreset('nope')).toThrow(
-      /Unknown preset "nope"; available: tiny-demo, kjv-web-live, kjv-web, vmf-vs-softmax, loss-zoo, lm-bottleneck, lm-sotu/,
+      /Unknown preset "nope"; available: tiny-demo, kjv-web-live, kjv-web, vmf-vs-softmax, loss-zoo, target-tables, vmf-vs-power-spherical, softmax-vs-rewe-vs-vmf, lm-bottleneck, lm-sotu/,
     );
     expect(() => resolvePreset('toString')).toThrow(/Unknown preset/);
     expect(() => resolvePreset('tiny-demo', { 'train.steps': 0 })).toThrow(/train.steps must be an integer/);

@@ -99,6 +99,11 @@ const shape = z.strictObject({
      * for this many evaluations in a row (src/train/earlyStopping.ts); 0 = train every step.
      */
     patience: int(0, 1_000_000).default(0),
+    /**
+     * Early stopping never ends a run before this step: a head whose accuracy sits on a plateau for its
+     * first few hundred steps (NLLvMF) is not cut off there while a steadier one goes on.
+     */
+    minSteps: int(0, 10_000_000).default(0),
     /** What early stopping watches: validation loss, or token accuracy @1 (the same scale for every head). */
     stopOn: z.enum(['loss', 'accuracy']).default('loss'),
     logEvery: int(1, 10_000_000),
@@ -254,6 +259,7 @@ export const defaultConfig: ExperimentConfig = {
     weightDecay: 0,
     evalEvery: 200,
     patience: 0,
+    minSteps: 0,
     stopOn: 'loss',
     logEvery: 10,
     dataSeed: 1,

@@ -196,10 +196,10 @@ class Comparison {
     engine.pool.resetPeak();
     await run.trainStep(batch, this.clock);
     if (!this.memory.has(run)) this.memory.set(run, engine.pool.stats.peakInUseBytes - before);
-    const { evalEvery, steps, patience, stopOn } = run.config.train;
+    const { evalEvery, steps, patience, stopOn, minSteps } = run.config.train;
     if (evalEvery > 0 && run.step % evalEvery === 0 && run.step < steps) {
       await this.evaluateRun(run);
-      const bestStep = stopAfter(run.record.evals, patience, stopOn);
+      const bestStep = stopAfter(run.record.evals, patience, stopOn, minSteps);
       // A diverged run is the divergence handler's to end, not early stopping's.
       if (bestStep !== undefined && run.record.status === 'running' && !run.divergence) run.finishEarly(bestStep);
     }

@@ -31,8 +31,17 @@ export function sinceBest(
   return { evaluations: evals.length - 1 - best, bestStep: evals[best]!.step };
 }
 
-/** The step of the best evaluation when the run should stop now; undefined to go on (or when patience is 0, off). */
-export function stopAfter(evals: readonly Evaluation[], patience: number, stopOn: StopOn = 'loss'): number | undefined {
-  const since = patience > 0 ? sinceBest(evals, stopOn) : undefined;
+/**
+ * The step of the best evaluation when the run should stop now; undefined to go on (or when patience
+ * is 0, off, or the latest evaluation comes before step `minSteps`).
+ */
+export function stopAfter(
+  evals: readonly Evaluation[],
+  patience: number,
+  stopOn: StopOn = 'loss',
+  minSteps = 0,
+): number | undefined {
+  const tooEarly = (evals.at(-1)?.step ?? 0) < minSteps;
+  const since = patience > 0 && !tooEarly ? sinceBest(evals, stopOn) : undefined;
   return since && since.evaluations >= patience ? since.bestStep : undefined;
 }

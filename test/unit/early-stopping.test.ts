@@ -23,6 +23,12 @@ describe('early stopping', () => {
     expect(stopAfter(evals(5, 5, 5, 5), 0)).toBeUndefined();
   });
 
+  it('never stops before minSteps, then stops at the best evaluation so far', () => {
+    expect(stopAfter(evals(5, 4, 4.5, 4.2), 2, 'loss', 500)).toBeUndefined();
+    expect(stopAfter(evals(5, 4, 4.5, 4.2, 4.3), 2, 'loss', 500)).toBe(200);
+    expect(stopAfter(evals(5, 4, 4.5, 4.2), 2, 'loss', 400)).toBe(200);
+  });
+
   it('can watch token accuracy instead, which must rise by more than 0.1 points', () => {
     // The losses stay put (as NLLvMF's does while its predictions improve): only accuracy counts.
     expect(sinceBest(accuracies(0.07, 0.107, 0.115, 0.1155), 'accuracy')).toEqual({ evaluations: 1, bestStep: 300 });

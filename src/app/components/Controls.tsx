@@ -158,6 +158,7 @@ const sections: { title: string; fields: Field[] }[] = [
       { path: 'train.weightDecay', label: 'Weight decay', kind: 'number', step: 0.0001 },
       { path: 'train.evalEvery', label: 'Evaluate every (steps)', kind: 'number' },
       { path: 'train.patience', label: 'Stop after evaluations without improvement (0 = off)', kind: 'number' },
+      { path: 'train.minSteps', label: 'Never stop early before step', kind: 'number' },
       { path: 'train.stopOn', label: 'Improvement in', kind: 'select', options: () => ['loss', 'accuracy'] },
       { path: 'train.dataSeed', label: 'Data seed', kind: 'number' },
       { path: 'train.initSeed', label: 'Init seed', kind: 'number' },

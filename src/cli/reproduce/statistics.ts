@@ -45,7 +45,7 @@ export function describeSetup(config: ExperimentConfig): string {
       : 'validation loss has not fallen by 0.1 %';
   const stop =
     train.patience > 0
-      ? `until ${figure} for ${train.patience} evaluations in a row (every ${train.evalEvery} steps), at most ${train.steps} steps`
+      ? `until ${figure} for ${train.patience} evaluations in a row (every ${train.evalEvery} steps)${train.minSteps > 0 ? `, no sooner than step ${train.minSteps}` : ''}, at most ${train.steps} steps`
       : `${train.steps} steps`;
   return (
     `Dataset ${config.dataset}, ${vocab}; ${config.task === 'translation' ? `${data.validSentences} validation sentences scored (BLEU decodes them greedily)` : `${data.validSentences} validation windows scored`}. ` +

@@ -3,7 +3,7 @@ import type { Engine } from '../../tensor/engine';
 import { embeddingLoss, mostInformativeNegatives } from '../../tensor/ops/embeddingLoss';
 import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
-import { predictionBatch, type PredictionBatch } from './predictionBatch';
+import { predictionBatch, rowwiseReference, runRowLoss, type PredictionBatch } from './predictionBatch';
 
 const embeddingLossKinds: EmbeddingLossKind[] = [
   'l2',
@@ -40,48 +40,32 @@ function referenceNegatives(batch: PredictionBatch): Int32Array {
   );
 }
 
-function embeddingLossBatchReference(
+const embeddingLossBatchReference = (
   { kind, detachNegative }: EmbeddingLossVariant,
   batch: PredictionBatch,
   negatives: Int32Array,
-) {
-  const { pred, table, targets, rows, m } = batch;
-  const loss = new Float64Array(rows);
-  const grad = new Float64Array(rows * m);
-  for (let r = 0; r < rows; r++) {
-    const t = targets[r]!;
-    if (t < 0) continue;
-    const out = embeddingLossReference(kind, rowOf(pred, r, m), rowOf(table, t, m), {
+) =>
+  rowwiseReference(batch, (pred, target, r) =>
+    embeddingLossReference(kind, pred, target, {
       margin: referenceMargin,
-      negative: rowOf(table, negatives[r]!, m),
+      negative: rowOf(batch.table, negatives[r]!, batch.m),
       detachNegative,
-    });
-    loss[r] = out.loss;
-    grad.set(out.grad, r * m);
-  }
-  return { loss, grad };
-}
+    }),
+  );
 
-function runEmbeddingLoss(
+const runEmbeddingLoss = (
   engine: Engine,
   { kind, detachNegative }: EmbeddingLossVariant,
   batch: PredictionBatch,
   negatives: Int32Array,
-): Promise<[Float32Array, Float32Array]> {
-  return engine.tidy(() => {
-    const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
-    pred.requiresGrad = true;
-    const table = engine.tensor(batch.table, [batch.vocab, batch.m]);
-    const targets = engine.tensor(batch.targets, [batch.rows], 'i32');
-    const loss = embeddingLoss(pred, table, targets, engine.tensor(negatives, [batch.rows], 'i32'), {
+) =>
+  runRowLoss(engine, batch, (pred, table, targets) =>
+    embeddingLoss(pred, table, targets, engine.tensor(negatives, [batch.rows], 'i32'), {
       kind,
       margin: referenceMargin,
       detachNegative,
-    });
-    engine.backward(loss);
-    return Promise.all([loss.read(), pred.grad!.read()]) as Promise<[Float32Array, Float32Array]>;
-  });
-}
+    }),
+  );
 
 const lossChecks: KernelCheck[] = embeddingLossVariants.flatMap((variant) =>
   [3, 100, 300].flatMap((m): KernelCheck[] => {

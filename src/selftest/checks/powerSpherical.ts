@@ -5,7 +5,7 @@ import type { Engine } from '../../tensor/engine';
 import { powerSphericalLoss, powerSphericalNormalizerGpu } from '../../tensor/ops/powerSphericalLoss';
 import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
-import { predictionBatch, type PredictionBatch } from './predictionBatch';
+import { predictionBatch, rowwiseReference, runRowLoss, type PredictionBatch } from './predictionBatch';
 import { kappaGrid, normaliserDims } from './vmf';
 
 /** Concentrations and cosines at the ends of the documented range, for every pair of which a row is built. */
@@ -36,33 +36,10 @@ export function edgeBatch(m: number, seed: number): PredictionBatch {
   return { pred, table: base.table, targets, rows, vocab, m };
 }
 
-function reference(batch: PredictionBatch): { loss: Float64Array; grad: Float64Array } {
-  const { pred, table, targets, rows, m } = batch;
-  const loss = new Float64Array(rows);
-  const grad = new Float64Array(rows * m);
-  for (let r = 0; r < rows; r++) {
-    const t = targets[r]!;
-    if (t < 0) continue;
-    const out = powerSphericalLossReference(pred.subarray(r * m, (r + 1) * m), table.subarray(t * m, (t + 1) * m));
-    loss[r] = out.loss;
-    grad.set(out.grad, r * m);
-  }
-  return { loss, grad };
-}
+const reference = (batch: PredictionBatch) => rowwiseReference(batch, powerSphericalLossReference);
 
-export function runPowerSpherical(engine: Engine, batch: PredictionBatch): Promise<[Float32Array, Float32Array]> {
-  return engine.tidy(() => {
-    const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
-    pred.requiresGrad = true;
-    const loss = powerSphericalLoss(
-      pred,
-      engine.tensor(batch.table, [batch.vocab, batch.m]),
-      engine.tensor(batch.targets, [batch.rows], 'i32'),
-    );
-    engine.backward(loss);
-    return Promise.all([loss.read(), pred.grad!.read()]) as Promise<[Float32Array, Float32Array]>;
-  });
-}
+export const runPowerSpherical = (engine: Engine, batch: PredictionBatch) =>
+  runRowLoss(engine, batch, powerSphericalLoss);
 
 function lossAndGradChecks(
   name: string,

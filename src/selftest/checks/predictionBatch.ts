@@ -1,4 +1,6 @@
 import { mulberry32, normalSampler } from '../../math/random';
+import type { Engine } from '../../tensor/engine';
+import type { Tensor } from '../../tensor/tensor';
 
 export interface PredictionBatch {
   pred: Float32Array;
@@ -36,4 +38,41 @@ export function predictionBatch(rows: number, vocab: number, m: number, seed: nu
     row.forEach((x, j) => (pred[r * m + j] = (kappa * x) / norm));
   }
   return { pred, table, targets, rows, vocab, m };
+}
+
+/** The float64 loss and gradient of every row by `row(prediction, target row, index)`; padding rows stay 0. */
+export function rowwiseReference(
+  batch: PredictionBatch,
+  row: (pred: Float32Array, target: Float32Array, r: number) => { loss: number; grad: ArrayLike<number> },
+): { loss: Float64Array; grad: Float64Array } {
+  const { pred, table, targets, rows, m } = batch;
+  const loss = new Float64Array(rows);
+  const grad = new Float64Array(rows * m);
+  for (let r = 0; r < rows; r++) {
+    const t = targets[r]!;
+    if (t < 0) continue;
+    const out = row(pred.subarray(r * m, (r + 1) * m), table.subarray(t * m, (t + 1) * m), r);
+    loss[r] = out.loss;
+    grad.set(out.grad, r * m);
+  }
+  return { loss, grad };
+}
+
+/** The per-row loss `lossOf` computes on the GPU for the batch, and its gradient in the predictions. */
+export function runRowLoss(
+  engine: Engine,
+  batch: PredictionBatch,
+  lossOf: (pred: Tensor, table: Tensor, targets: Tensor) => Tensor,
+): Promise<[Float32Array, Float32Array]> {
+  return engine.tidy(() => {
+    const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
+    pred.requiresGrad = true;
+    const loss = lossOf(
+      pred,
+      engine.tensor(batch.table, [batch.vocab, batch.m]),
+      engine.tensor(batch.targets, [batch.rows], 'i32'),
+    );
+    engine.backward(loss);
+    return Promise.all([loss.read(), pred.grad!.read()]) as Promise<[Float32Array, Float32Array]>;
+  });
 }

@@ -4,7 +4,7 @@ import type { Engine } from '../../tensor/engine';
 import { vmfLoss, vmfLogNormalizerGpu } from '../../tensor/ops/vmfLoss';
 import { gradientCheck } from '../gradcheck';
 import type { KernelCheck } from '../types';
-import { predictionBatch, type PredictionBatch } from './predictionBatch';
+import { predictionBatch, rowwiseReference, runRowLoss, type PredictionBatch } from './predictionBatch';
 
 /** κ from 1e-6 to 1e5, eight points per decade: the documented range of the normaliser. */
 export const kappaGrid = Array.from({ length: 89 }, (_, i) => 10 ** (-6 + i / 8));
@@ -19,38 +19,11 @@ export const vmfVariants: Record<string, VmfLossOptions> = {
   'approx + log1p': { regularizer: { kind: 'log1p', lambda: 0.2 }, approximate: true },
 };
 
-function vmfReference(batch: PredictionBatch, options: VmfLossOptions): { loss: Float64Array; grad: Float64Array } {
-  const { pred, table, targets, rows, m } = batch;
-  const loss = new Float64Array(rows);
-  const grad = new Float64Array(rows * m);
-  for (let r = 0; r < rows; r++) {
-    if (targets[r]! < 0) continue;
-    const t = targets[r]!;
-    const out = vmfLossReference(pred.subarray(r * m, (r + 1) * m), table.subarray(t * m, (t + 1) * m), options);
-    loss[r] = out.loss;
-    grad.set(out.grad, r * m);
-  }
-  return { loss, grad };
-}
+const vmfReference = (batch: PredictionBatch, options: VmfLossOptions) =>
+  rowwiseReference(batch, (pred, target) => vmfLossReference(pred, target, options));
 
-export function runVmf(
-  engine: Engine,
-  batch: PredictionBatch,
-  options: VmfLossOptions,
-): Promise<[Float32Array, Float32Array]> {
-  return engine.tidy(() => {
-    const pred = engine.tensor(batch.pred, [batch.rows, batch.m]);
-    pred.requiresGrad = true;
-    const loss = vmfLoss(
-      pred,
-      engine.tensor(batch.table, [batch.vocab, batch.m]),
-      engine.tensor(batch.targets, [batch.rows], 'i32'),
-      options,
-    );
-    engine.backward(loss);
-    return Promise.all([loss.read(), pred.grad!.read()]) as Promise<[Float32Array, Float32Array]>;
-  });
-}
+export const runVmf = (engine: Engine, batch: PredictionBatch, options: VmfLossOptions) =>
+  runRowLoss(engine, batch, (pred, table, targets) => vmfLoss(pred, table, targets, options));
 
 const lossDims = [2, 3, 100, 300, 1024];
 

@@ -56,7 +56,7 @@ export function keyedBits(seed: number, key: number): () => 0 | 1 {
 }
 
 /** Uniform doubles in [0, 1) with all 53 bits random: 27 + 26 bits of two words, exactly representable. */
-function keyedUniform(seed: number, key: number): () => number {
+export function keyedUniform(seed: number, key: number): () => number {
   const next = keyedWords(seed, key);
   return () => ((next() >>> 5) * 2 ** 26 + (next() >>> 6)) / 2 ** 53;
 }

@@ -2,6 +2,7 @@
 // layer-normed, scored by a loss against the frozen target table E [V, m]; decoding is the cosine
 // nearest neighbour in E. Each loss is a head of its own (vmf.ts, embeddingLosses.ts), defined
 // through `continuousHead`, which adds what they share.
+import type { DirectionSampler } from '../math/directionalSampling';
 import { layerNorm } from '../math/reference/layernorm';
 import { linearRows } from '../math/reference/linear';
 import { topKReference } from '../math/reference/topk';
@@ -19,7 +20,7 @@ import {
   type HeadSetting,
   type ReferenceBatch,
 } from './definition';
-import { HeadBase, type Head } from './types';
+import { HeadBase, type Head, type Predictive } from './types';
 
 /** A continuous loss: the per-token loss [N] of predictions ê [N, m] against the table rows of the targets. */
 export type EmbeddingLoss = (pred: Tensor, table: Tensor, targets: Tensor) => Tensor;
@@ -41,6 +42,8 @@ export interface ContinuousHeadOptions {
   generatorLayerNorm?: boolean;
   label: string;
   loss: EmbeddingLoss;
+  /** The family whose direction ê/‖ê‖ and concentration ‖ê‖ the loss fits, if it has one. */
+  sampler?: DirectionSampler;
 }
 
 export class ContinuousHead extends HeadBase implements Head {
@@ -50,12 +53,15 @@ export class ContinuousHead extends HeadBase implements Head {
   readonly norm: LayerNorm | undefined;
   private readonly table: Tensor;
   private readonly embeddingLoss: EmbeddingLoss;
+  private readonly sampler: DirectionSampler | undefined;
 
-  constructor(engine: Engine, { hidden, table, initSeed, generatorLayerNorm, label, loss }: ContinuousHeadOptions) {
+  constructor(engine: Engine, options: ContinuousHeadOptions) {
     super();
+    const { hidden, table, initSeed, generatorLayerNorm, label, loss } = options;
     if (table.rank !== 2) throw new Error(`The target table must be [V, m], got [${table.shape.join(', ')}]`);
     this.table = table;
     this.embeddingLoss = loss;
+    this.sampler = options.sampler;
     this.projection = new Linear(engine, 'generator', hidden, table.shape[1]!, { initSeed });
     this.norm = generatorLayerNorm ? new LayerNorm(engine, 'generator.norm', table.shape[1]!) : undefined;
     this.label = label;
@@ -82,6 +88,16 @@ export class ContinuousHead extends HeadBase implements Head {
   decode(hidden: Tensor, k: number) {
     return topKByDot(hidden.engine, this.predict(hidden), this.table, k, { cosine: true });
   }
+
+  predictive(hidden: Tensor): Predictive | undefined {
+    if (!this.sampler) return undefined;
+    return {
+      kind: 'directional',
+      prediction: this.predict(hidden),
+      sample: this.sampler,
+      nearest: (directions) => topKByDot(hidden.engine, directions, this.table, 1, { cosine: true }).ids,
+    };
+  }
 }
 
 type WithGenerator<Shape extends HeadSchema['shape']> = z.ZodObject<Shape & typeof generator, z.core.$strict>;
@@ -93,6 +109,8 @@ export interface ContinuousLossDefinition<Shape extends HeadSchema['shape']> {
   /** The label without the generator's part. */
   label(spec: z.output<WithGenerator<Shape>>): string;
   loss(spec: z.output<WithGenerator<Shape>>): EmbeddingLoss;
+  /** What BrierLM samples: the distribution the loss is the likelihood of; none for a plain distance. */
+  sampler?: DirectionSampler;
   offers: readonly HeadOffer<z.output<WithGenerator<Shape>>>[];
   settings(spec: z.output<WithGenerator<Shape>>): HeadSetting[];
   reference: {
@@ -134,6 +152,7 @@ export function continuousHead<const Shape extends HeadSchema['shape']>(
         generatorLayerNorm: common(spec).generatorLayerNorm,
         label: label(spec),
         loss: loss.loss(spec),
+        sampler: loss.sampler,
       });
     },
     demands: (_spec, { tokens, embedding, tokenSettings }) => [

@@ -26,7 +26,7 @@ import {
   vocabularyOptions,
   type SoftmaxHeadOptions,
 } from './softmax';
-import { HeadBase, type Head } from './types';
+import { HeadBase, type Head, type Predictive } from './types';
 
 const mosSchema = z.strictObject({
   kind: z.literal('mos'),
@@ -89,14 +89,23 @@ class MosHead extends HeadBase implements Head {
     return scale(logSumExpRows(sub(logPrior, componentLoss), targets), -1);
   }
 
-  /** The top-k of the mixture probabilities p(y) [N, V], with p as the scores. */
-  decode(hidden: Tensor, k: number) {
+  /** The mixture probabilities p(y) = Σ_k π_k softmax_k(y) [N, V]. */
+  private probabilities(hidden: Tensor): Tensor {
     const n = hidden.shape[0]!;
     const { logPrior, logits } = this.mixture(hidden);
     const vocab = logits.shape[1]!;
     const probabilities = reshape(softmaxRows(logits), [n, this.components, vocab]);
     const prior = reshape(unary('exp', logPrior), [n, 1, this.components]);
-    return topKRows(hidden.engine, reshape(matmul(prior, probabilities), [n, vocab]), k);
+    return reshape(matmul(prior, probabilities), [n, vocab]);
+  }
+
+  /** The top-k of the mixture probabilities, with p as the scores. */
+  decode(hidden: Tensor, k: number) {
+    return topKRows(hidden.engine, this.probabilities(hidden), k);
+  }
+
+  predictive(hidden: Tensor): Predictive {
+    return { kind: 'categorical', probabilities: this.probabilities(hidden) };
   }
 
   /** K·d² + 2K·d + V (+ V·d untied) values. */

@@ -8,6 +8,7 @@ import { parameterSeed } from '../nn/init';
 import { int, real } from '../ranges';
 import type { Engine } from '../tensor/engine';
 import { plif, plifPartials, type PlifGrid } from '../tensor/ops/plif';
+import { softmaxRows } from '../tensor/ops/softmax';
 import { softmaxCrossEntropy } from '../tensor/ops/softmaxXent';
 import type { Tensor } from '../tensor/tensor';
 import { z } from '../zod';
@@ -21,7 +22,7 @@ import {
   vocabularyOptions,
   type SoftmaxHeadOptions,
 } from './softmax';
-import { HeadBase, type Head } from './types';
+import { HeadBase, type Head, type Predictive } from './types';
 
 const plifSchema = z.strictObject({
   kind: z.literal('plif'),
@@ -92,8 +93,17 @@ export class PlifHead extends HeadBase implements Head {
     return [...this.linear.parameters(), this.theta];
   }
 
+  /** f(z) [N, V], the scores the softmax reads. */
+  private scores(hidden: Tensor): Tensor {
+    return plif(this.linear.logits(hidden), this.theta, this.grid);
+  }
+
   loss(hidden: Tensor, targets: Tensor): Tensor {
-    return softmaxCrossEntropy(plif(this.linear.logits(hidden), this.theta, this.grid), targets);
+    return softmaxCrossEntropy(this.scores(hidden), targets);
+  }
+
+  predictive(hidden: Tensor): Predictive {
+    return { kind: 'categorical', probabilities: softmaxRows(this.scores(hidden)) };
   }
 
   /** f is strictly increasing, so the top-k of f(z) is the top-k of z; the scores are the raw logits z. */

@@ -24,7 +24,7 @@ import {
   vocabularyOptions,
   type SoftmaxHeadOptions,
 } from './softmax';
-import { HeadBase, type Head } from './types';
+import { HeadBase, type Head, type Predictive } from './types';
 
 const reweSchema = z.strictObject({
   kind: z.literal('rewe'),
@@ -100,6 +100,11 @@ class ReweHead extends HeadBase implements Head {
 
   decode(hidden: Tensor, k: number) {
     return this.output.decode(hidden, k);
+  }
+
+  /** The softmax's, which decoding reads; the regression is a training signal only. */
+  predictive(hidden: Tensor): Predictive {
+    return this.output.predictive(hidden);
   }
 
   /** V·d + V (untied) + h·d + h + m·h + m values. */

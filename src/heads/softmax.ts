@@ -3,12 +3,13 @@ import type { Engine } from '../tensor/engine';
 import { add } from '../tensor/ops/elementwise';
 import { matmul } from '../tensor/ops/matmul';
 import { topKByDot } from '../tensor/ops/nearest';
+import { softmaxRows } from '../tensor/ops/softmax';
 import { softmaxCrossEntropy } from '../tensor/ops/softmaxXent';
 import type { Tensor } from '../tensor/tensor';
 import { linearRows, logSumExp, topKOfRows } from '../math/reference/linear';
 import { z } from '../zod';
 import { defineHead, type HeadContext, type HeadSizes, type ReferenceBatch, type TensorDemand } from './definition';
-import { HeadBase, type Head } from './types';
+import { HeadBase, type Head, type Predictive } from './types';
 
 /** A discrete head's setting: its output matrix W [V, d] is the decoder's input embedding (Press & Wolf 2017). */
 export const outputTying = { tied: z.boolean().optional() };
@@ -102,6 +103,10 @@ export class SoftmaxHead extends HeadBase implements Head {
 
   decode(hidden: Tensor, k: number) {
     return topKByDot(hidden.engine, hidden, this.weight, k, { bias: this.bias });
+  }
+
+  predictive(hidden: Tensor): Predictive {
+    return { kind: 'categorical', probabilities: softmaxRows(this.logits(hidden)) };
   }
 }
 

@@ -1,3 +1,4 @@
+import type { DirectionSampler } from '../math/directionalSampling';
 import type { ParamGroup } from '../nn/adam';
 import type { Tensor } from '../tensor/tensor';
 import type { TopK } from '../tensor/ops/nearest';
@@ -10,6 +11,16 @@ export interface HeadBytes {
   /** Frozen tables (the target embeddings of continuous heads). */
   frozen: number;
 }
+
+/**
+ * A head's own distribution over the next token, for metrics that sample it (BrierLM):
+ * `categorical`, the probabilities [N, V] over the vocabulary; `directional`, ê [N, m], whose
+ * direction μ = ê/‖ê‖ and norm κ = ‖ê‖ parametrise `sample`'s family on the sphere, a sampled
+ * direction standing for the token `nearest` gives it (i32 [N] for directions [N, m]).
+ */
+export type Predictive =
+  | { kind: 'categorical'; probabilities: Tensor }
+  | { kind: 'directional'; prediction: Tensor; sample: DirectionSampler; nearest(directions: Tensor): Tensor };
 
 /**
  * Every output layer, discrete or continuous, behind one interface. Shape legend: N target tokens,
@@ -31,6 +42,11 @@ export interface Head {
   crossEntropy?(hidden: Tensor, targets: Tensor): Tensor;
   /** Top-k token ids and scores [N, k] for each hidden state: logits for softmax, cosine for embeddings. */
   decode(hidden: Tensor, k: number): TopK;
+  /**
+   * The predictive distribution at each hidden state [N, d]. Absent or undefined where the head has
+   * none (a continuous loss without a concentration): its decoding's top-1 is then a point mass.
+   */
+  predictive?(hidden: Tensor): Predictive | undefined;
   /** The head's trainable tensors (tied tables belong to whoever owns them). */
   parameters(): Tensor[];
   /** Frozen tensors the head made (a frozen PLIF θ): part of the model, not of the optimizer. */

@@ -1,6 +1,7 @@
 // NLLvMF (Kumar & Tsvetkov 2019): the negative log-likelihood of the target embedding under a von
 // Mises-Fisher distribution with mean direction ê/‖ê‖ and concentration κ = ‖ê‖, with the paper's
 // and the reference code's regularisers (methods.md; the kernel is shaders/vmf.wgsl).
+import { sampleVmf } from '../math/directionalSampling';
 import { vmfLossReference, type VmfLossOptions } from '../math/vmf';
 import { real } from '../ranges';
 import { vmfLoss } from '../tensor/ops/vmfLoss';
@@ -35,6 +36,7 @@ export const vmfDefinition = continuousHead({
   },
   label: (spec) => `NLLvMF${regularizerLabel(spec)}${spec.approximate ? ' (approx.)' : ''}`,
   loss: (spec) => (pred, table, targets) => vmfLoss(pred, table, targets, spec),
+  sampler: sampleVmf,
   offers: [
     { name: 'NLLvMF, log(1+κ)(λ − cos) (reference code)', spec: referenceCode },
     {

@@ -1,7 +1,7 @@
 // Validation: teacher-forced loss and token accuracy @1/@5 (argmax of the logits for softmax heads,
 // cosine nearest neighbour for continuous ones), perplexity for softmax heads (from the cross-entropy
-// alone where the loss adds to it, as ReWE's does), and for translation
-// greedy decoding of whole sentences scored with corpus BLEU (sacreBLEU defaults): with each <unk>
+// alone where the loss adds to it, as ReWE's does), BrierLM for language models (brierLm.ts), and
+// for translation greedy decoding of whole sentences scored with corpus BLEU (sacreBLEU defaults): with each <unk>
 // replaced from the source by attention (the headline, with and without the reference code's removal
 // of consecutive duplicates), and with <unk> kept as emitted beside it.
 // Shape legend: B batch, T length, N = B·T, S source length.
@@ -10,11 +10,13 @@ import { detokenize } from '../data/tokenize';
 import { specialIds, specialTokens } from '../data/vocabulary';
 import { sequenceLimit } from '../experiments/model';
 import { bleu } from '../math/bleu';
+import { brierLm } from '../math/brier';
 import type { Task } from '../experiments/task';
 import { ContinuousHead } from '../heads/continuous';
 import { principalComponents, project, type Projection } from '../math/pca';
 import { unary } from '../tensor/ops/elementwise';
 import { sumAll, sumRows } from '../tensor/ops/reduce';
+import { brierOfRun } from './brierLm';
 import { bleuWithAndWithoutDuplicates } from './hypothesisBleu';
 import type { EvalPoint, RunRecord } from './record';
 import { sequenceBatch, type TrainingRun } from './run';
@@ -27,6 +29,12 @@ export interface EvaluationOptions {
   decodeSentences: number;
   /** Decoded sentences kept as samples in the record. */
   samples: number;
+  /**
+   * Language models: validation positions BrierLM samples (0: none), 256 unless given. Each costs two
+   * rollouts of four tokens, so evaluation stays a few forward passes longer; the estimate's
+   * standard error is then about 0.05.
+   */
+  brierPositions?: number;
 }
 
 const topK = 5;
@@ -247,6 +255,14 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
   };
   if (run.model.head.kind === 'discrete')
     point.perplexity = Math.exp(totals.crossEntropySum / Math.max(1, totals.tokens));
+  if (task.kind === 'language-model') {
+    // Drawn from the init seed, so a run's figures reproduce and runs of one comparison share draws.
+    const estimate = await brierOfRun(run, options.brierPositions ?? 256, run.config.train.initSeed);
+    if (estimate) {
+      point.brier = estimate.brier;
+      point.brierLm = brierLm(estimate.brier);
+    }
+  }
   if (kappas.length > 0) point.kappas = kappas;
   if (continuousHead(run) && !run.record.embeddingMap) run.record.embeddingMap = embeddingMap(task).map;
   const decodeCount = Math.min(options.decodeSentences, task.valid.length);

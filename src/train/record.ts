@@ -56,6 +56,10 @@ export const evalPointSchema = z.object({
   accuracy1: z.number().min(0).max(1),
   accuracy5: z.number().min(0).max(1),
   perplexity: measured.optional(),
+  /** Language models: Brier-1 … Brier-4, each estimated from two samples per position (brierLm.ts). */
+  brier: z.array(z.number().min(-1).max(1)).length(4).optional(),
+  /** 100 × the geometric mean of Brier-1 … 4, by our reading of the CALM code (unverified); absent unless all are positive. */
+  brierLm: z.number().optional(),
   /** BLEU with each emitted <unk> replaced by the source word it attended to most (the headline). */
   bleu: z.number().optional(),
   /** The same after removing consecutive duplicate tokens, as the reference code reports it. */

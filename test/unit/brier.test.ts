@@ -9,6 +9,7 @@ import {
 } from '../../src/math/brier';
 import { keyedRandomSource } from '../../src/math/directionalSampling';
 import { mulberry32 } from '../../src/math/random';
+import { brierPositions } from '../../src/train/brierLm';
 
 /**
  * A small autoregressive categorical model over V tokens whose next-token distribution depends on the
@@ -123,5 +124,44 @@ describe('the BrierLM aggregate', () => {
     expect(brierLm([0.4, 0.1, 0.05, 0.2])).toBeCloseTo(100 * (0.4 * 0.1 * 0.05 * 0.2) ** 0.25, 12);
     expect(brierLm([0.4, 0.1, 0, 0.2])).toBeUndefined();
     expect(brierLm([0.4, -0.1, 0.1, 0.2])).toBeUndefined();
+  });
+});
+
+describe('BrierLM evaluation positions', () => {
+  // Windows of 8, 3 and 5 tokens from one stream: 5, 0 and 2 positions have four true tokens after them.
+  const stream = Int32Array.from({ length: 17 }, (_, i) => 100 + i);
+  const windows = [
+    [0, 8],
+    [8, 11],
+    [11, 16],
+  ].map(([start, end]) => ({
+    source: null,
+    input: stream.subarray(start!, end!),
+    target: stream.subarray(start! + 1, end! + 1),
+  }));
+  const described = (positions: BrierPosition[]) =>
+    positions.map(({ context, continuation }) => [Array.from(context), Array.from(continuation)]);
+
+  it('spread evenly over the windows, each with its true prefix and the next four tokens', () => {
+    expect(described(brierPositions(windows, 4))).toEqual([
+      [[100], [101, 102, 103, 104]],
+      [
+        [100, 101],
+        [102, 103, 104, 105],
+      ],
+      [
+        [100, 101, 102, 103],
+        [104, 105, 106, 107],
+      ],
+      [[111], [112, 113, 114, 115]],
+    ]);
+  });
+
+  it('are every eligible position when fewer than asked', () => {
+    expect(brierPositions(windows, 100)).toHaveLength(7);
+    expect(described(brierPositions(windows, 100)).at(-1)).toEqual([
+      [111, 112],
+      [113, 114, 115, 116],
+    ]);
   });
 });

@@ -9,11 +9,17 @@ import { keyedRandomSource, type RandomSource } from './directionalSampling';
 /** Brier-1 to Brier-4: the next one to four tokens, as the CALM code reports them. */
 export const brierOrders = 4;
 
-/** S(P, y) = 2P(y) − Σ_x P(x)² for a distribution `probabilities` [V] and the outcome y, exactly. */
-export function brierScore(probabilities: ArrayLike<number>, outcome: number): number {
+/**
+ * The exact Brier-n of a model that draws every token independently from u [V] (a unigram model):
+ * 2·Π_i u(y_i) − (Σ_x u(x)²)ⁿ over the n tokens of `outcome`, the n-gram distribution being the
+ * product; at n = 1 the Brier score 2u(y) − Σu² itself.
+ */
+export function unigramBrier(probabilities: ArrayLike<number>, outcome: ArrayLike<number>): number {
   let squares = 0;
   for (let x = 0; x < probabilities.length; x++) squares += probabilities[x]! ** 2;
-  return 2 * probabilities[outcome]! - squares;
+  let truth = 1;
+  for (let i = 0; i < outcome.length; i++) truth *= probabilities[outcome[i]!]!;
+  return 2 * truth - squares ** outcome.length;
 }
 
 /** An index drawn with probability proportional to `weights` [V] (they need not sum to 1 exactly). */

@@ -1,14 +1,23 @@
 // The trivial baselines every result should sit beside, on the very sentences a run is scored on:
 // for translation, copying the source (BLEU of the source sentences as hypotheses — KJV→WEB is
 // English to English, where copying is hard to beat); for a language model, a unigram model of the
-// training targets (add-one smoothed) scored like a softmax head: perplexity and accuracy @1/@5.
+// training targets (add-one smoothed) scored like a softmax head: perplexity, accuracy @1/@5, and
+// Brier-1 … 4 exactly, where the models' are estimated.
 import { bleu } from '../math/bleu';
+import { brierOrders, unigramBrier } from '../math/brier';
 import type { Task } from '../experiments/task';
+import { brierPositions } from './brierLm';
 
 export interface Baselines {
   /** BLEU of the untranslated source against the references, over the sentences BLEU decodes. */
   copyBleu?: number;
-  unigram?: { perplexity: number; accuracy1: number; accuracy5: number };
+  unigram?: {
+    perplexity: number;
+    accuracy1: number;
+    accuracy5: number;
+    /** Brier-1 … 4, exact, over every position where the models' BrierLM may sample (brierLm.ts). */
+    brier?: number[];
+  };
 }
 
 /** The baselines of `task`; `decodeSentences` is how many validation sentences evaluation decodes for BLEU. */
@@ -48,7 +57,23 @@ export function baselines(task: Task, decodeSentences: number): Baselines {
       if (top5.has(id)) correct5++;
     }
   }
-  return tokens === 0
-    ? {}
-    : { unigram: { perplexity: Math.exp(nll / tokens), accuracy1: correct1 / tokens, accuracy5: correct5 / tokens } };
+  if (tokens === 0) return {};
+  const unigram: NonNullable<Baselines['unigram']> = {
+    perplexity: Math.exp(nll / tokens),
+    accuracy1: correct1 / tokens,
+    accuracy5: correct5 / tokens,
+  };
+  const positions = brierPositions(task.valid, Number.POSITIVE_INFINITY);
+  if (positions.length > 0) {
+    const probabilities = Float64Array.from(counts, (c) => (c + 1) / (total + counts.length));
+    unigram.brier = Array.from(
+      { length: brierOrders },
+      (_, n) =>
+        positions.reduce(
+          (sum, { continuation }) => sum + unigramBrier(probabilities, continuation.subarray(0, n + 1)),
+          0,
+        ) / positions.length,
+    );
+  }
+  return { unigram };
 }

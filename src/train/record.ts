@@ -89,7 +89,14 @@ export const runRecordSchema = z.object({
   baselines: z
     .object({
       copyBleu: z.number().optional(),
-      unigram: z.object({ perplexity: z.number(), accuracy1: z.number(), accuracy5: z.number() }).optional(),
+      unigram: z
+        .object({
+          perplexity: z.number(),
+          accuracy1: z.number(),
+          accuracy5: z.number(),
+          brier: z.array(z.number().min(-1).max(1)).length(4).optional(),
+        })
+        .optional(),
     })
     .optional(),
   /** Set when early stopping finished the run before train.steps: where, and its best evaluation's step. */

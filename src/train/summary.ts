@@ -1,6 +1,8 @@
 // One row of figures per run, as both the CLI's summary table and the page's results table show
-// them: the latest training loss and evaluation, throughput and memory. Cells are display strings
-// ('–' where a figure does not apply or is not measured yet), so the two views cannot disagree.
+// them: the latest training loss and evaluation (BrierLM for language models), throughput and
+// memory. Cells are display strings ('–' where a figure does not apply or is not measured yet), so
+// the two views cannot disagree.
+import { brierLm } from '../math/brier';
 import type { Baselines } from './baselines';
 import type { RunRecord } from './record';
 
@@ -18,6 +20,8 @@ export const summaryColumns = [
   'acc@1',
   'acc@5',
   'ppl',
+  'Brier-1…4',
+  'BrierLM',
   'BLEU',
   'BLEU dedup',
   'BLEU <unk> kept',
@@ -27,6 +31,11 @@ export const summaryColumns = [
   'out-layer params',
   'param+opt MB',
 ] as const;
+
+/** Brier-1 … 4 as "0.214 / 0.052 / 0.011 / 0.003", or '–'. */
+function brierCell(brier: readonly number[] | undefined): string {
+  return brier ? brier.map((b) => fixed(b, 3)).join(' / ') : '–';
+}
 
 /**
  * The cells of `summaryColumns` for one run. BLEU has `<unk>` replaced from the source; "dedup" also drops repeated
@@ -45,6 +54,8 @@ export function summaryRow(run: RunRecord): string[] {
     fixed(evalPoint && 100 * evalPoint.accuracy1, 1),
     fixed(evalPoint && 100 * evalPoint.accuracy5, 1),
     fixed(evalPoint?.perplexity, 1),
+    brierCell(evalPoint?.brier),
+    fixed(evalPoint?.brierLm, 2),
     fixed(evalPoint?.bleu, 2),
     fixed(evalPoint?.bleuNoDuplicates, 2),
     fixed(evalPoint?.bleuUnkKept, 2),
@@ -65,7 +76,7 @@ export function baselineText(baselines: Baselines | undefined): string {
   const unigram = baselines?.unigram;
   if (unigram)
     parts.push(
-      `unigram: perplexity ${fixed(unigram.perplexity, 1)}, acc@1 ${fixed(100 * unigram.accuracy1, 1)} %, acc@5 ${fixed(100 * unigram.accuracy5, 1)} %`,
+      `unigram: perplexity ${fixed(unigram.perplexity, 1)}, acc@1 ${fixed(100 * unigram.accuracy1, 1)} %, acc@5 ${fixed(100 * unigram.accuracy5, 1)} %${unigram.brier ? `, Brier-1…4 ${brierCell(unigram.brier)}, BrierLM ${fixed(brierLm(unigram.brier), 2)}` : ''}`,
     );
   return parts.join('; ');
 }

@@ -12,6 +12,10 @@ const example = (target: number[]) => ({
   target: Int32Array.from(target),
 });
 
+/** The four special tokens (ids 0–3), then `words`. */
+const withSpecials = (...words: string[]) =>
+  new Vocabulary([specialTokens.pad, specialTokens.unk, specialTokens.bos, specialTokens.eos, ...words]);
+
 function task(kind: Task['kind'], parts: Partial<Task>): Task {
   return {
     kind,
@@ -39,14 +43,7 @@ describe('baselines', () => {
 
   it('score a unigram model of the training targets (add-one) for a language model', () => {
     // Six types (four special); training counts w0 3, w1 1 of 4 tokens (padding −1 ignored): p = (c + 1) / 10.
-    const targetVocabulary = new Vocabulary([
-      specialTokens.pad,
-      specialTokens.unk,
-      specialTokens.bos,
-      specialTokens.eos,
-      'w0',
-      'w1',
-    ]);
+    const targetVocabulary = withSpecials('w0', 'w1');
     const eos = 3;
     const result = baselines(
       task('language-model', { targetVocabulary, train: [example([4, 4, -1, 5, 4])], valid: [example([4, eos, -1])] }),
@@ -58,10 +55,33 @@ describe('baselines', () => {
     expect(result.unigram!.accuracy5).toBe(0.5);
   });
 
+  it('give the unigram model’s exact Brier-1 … 4 where four tokens follow a position', () => {
+    const targetVocabulary = withSpecials('w0');
+    // Training counts: w0 3 of 3 tokens, so u = (1, 1, 1, 1, 4)/8 and Σu² = 20/64.
+    const valid = [example([4, 4, 3, 4, 4]), example([4, 4])];
+    const result = baselines(task('language-model', { targetVocabulary, train: [example([4, 4, 4])], valid }), 0);
+    // Two positions (t = 0, 1 of the first window) with continuations w0 w0 eos w0 and w0 eos w0 w0.
+    const [u, squares] = [[1 / 8, 1 / 8, 1 / 8, 1 / 8, 4 / 8], 20 / 64];
+    const expected = [
+      (2 * u[4]! + 2 * u[4]!) / 2 - squares,
+      (2 * u[4]! * u[4]! + 2 * u[4]! * u[3]!) / 2 - squares ** 2,
+      (2 * u[4]! * u[4]! * u[3]! + 2 * u[4]! * u[3]! * u[4]!) / 2 - squares ** 3,
+      2 * u[4]! ** 3 * u[3]! - squares ** 4,
+    ];
+    result.unigram!.brier!.forEach((b, n) => expect(b, `Brier-${n + 1}`).toBeCloseTo(expected[n]!, 14));
+  });
+
   it('read as one line per distinct validation split', () => {
     expect(baselineText({ copyBleu: 53.9 })).toBe('copying the source: BLEU 53.90');
     expect(baselineText({ unigram: { perplexity: 210.6, accuracy1: 0.096, accuracy5: 0.326 } })).toBe(
       'unigram: perplexity 210.6, acc@1 9.6 %, acc@5 32.6 %',
+    );
+    expect(
+      baselineText({
+        unigram: { perplexity: 210.6, accuracy1: 0.096, accuracy5: 0.326, brier: [0.09, 0.01, 0.001, 1e-4] },
+      }),
+    ).toBe(
+      'unigram: perplexity 210.6, acc@1 9.6 %, acc@5 32.6 %, Brier-1…4 0.090 / 0.010 / 0.001 / 0.000, BrierLM 0.31',
     );
     const runs = [
       record('softmax', { baselines: { copyBleu: 53.9 } }),

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { brierLm } from '../../math/brier';
 import { parseRunFile, toJson, type RunRecord } from '../../train/record';
 import { recordedComparison } from '../../train/shareable';
 import { fixed } from '../../train/summary';
@@ -171,6 +172,16 @@ function trainingSection(
             of((_, e) => e.perplexity),
             1,
           ),
+          ...[0, 1, 2, 3].map((n) =>
+            cell(
+              of((_, e) => e.brier?.[n]),
+              3,
+            ),
+          ),
+          cell(
+            of((_, e) => e.brierLm),
+            2,
+          ),
         ];
     return [
       head,
@@ -224,13 +235,17 @@ function trainingSection(
         'unigram (training counts)',
         '–',
         fixed(baselines?.unigram?.perplexity, 1),
+        ...[0, 1, 2, 3].map((n) => fixed(baselines?.unigram?.brier?.[n], 3)),
+        fixed(baselines?.unigram?.brier && brierLm(baselines.unigram.brier), 2),
         fixed(baselines?.unigram && 100 * baselines.unigram.accuracy1, 1),
         fixed(baselines?.unigram && 100 * baselines.unigram.accuracy5, 1),
       ];
   const head = [
     'head',
     'seeds',
-    ...(translation ? ['BLEU', 'BLEU &lt;unk&gt; kept', 'BLEU dedup', '&lt;unk&gt; emitted %'] : ['ppl']),
+    ...(translation
+      ? ['BLEU', 'BLEU &lt;unk&gt; kept', 'BLEU dedup', '&lt;unk&gt; emitted %']
+      : ['ppl', 'Brier-1', 'Brier-2', 'Brier-3', 'Brier-4', 'BrierLM']),
     'acc@1 %',
     'acc@5 %',
     'valid loss',

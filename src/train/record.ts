@@ -231,10 +231,20 @@ export function metricsCsv(comparison: ComparisonRecord): string {
   );
 }
 
+/** Brier-1 … 4 get a column each. */
+const brierColumns = ['brier1', 'brier2', 'brier3', 'brier4'] as const;
+
 /** One row per evaluation (decoded samples stay in the JSON). */
 export function evalsCsv(comparison: ComparisonRecord): string {
   return csv(
-    ['run', ...evalColumns],
-    comparison.runs.flatMap((run) => run.evals.map((point) => [run.label, ...evalColumns.map((c) => point[c])])),
+    ['run', ...evalColumns, ...brierColumns, 'brierLm'],
+    comparison.runs.flatMap((run) =>
+      run.evals.map((point) => [
+        run.label,
+        ...evalColumns.map((c) => point[c]),
+        ...brierColumns.map((_, n) => point.brier?.[n]),
+        point.brierLm,
+      ]),
+    ),
   );
 }

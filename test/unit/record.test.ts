@@ -96,7 +96,21 @@ describe('run records', () => {
       'bleuNoDuplicates',
       'bleuUnkKept',
       'unknownShare',
+      'brier1',
+      'brier2',
+      'brier3',
+      'brier4',
+      'brierLm',
     ]);
     expect(evals.map((row) => row[0])).toEqual(['run', 'head: softmax', comparison.runs[1]!.label]);
+    const first = comparison.runs[0]!;
+    const withBrier = { ...first, evals: [{ ...first.evals[0]!, brier: [0.25, 0.125, 0.0625, -0.5], brierLm: 3.5 }] };
+    expect(readCsv(evalsCsv({ ...comparison, runs: [withBrier] }))[1]!.slice(-5)).toEqual([
+      '0.25',
+      '0.125',
+      '0.0625',
+      '-0.5',
+      '3.5',
+    ]);
   });
 });

@@ -156,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   program
     .command('eval')
-    .description('evaluate a checkpoint on its validation set (loss, accuracy, perplexity, BLEU)')
+    .description('evaluate a checkpoint on its validation set (loss, accuracy, perplexity, BrierLM, BLEU)')
     .requiredOption('--checkpoint <file.ckpt>', 'checkpoint written by train or compare')
     .option('--out <file.json>', 'write the record as JSON and CSV')
     .option('--decode <n>', 'validation sentences decoded greedily for BLEU', integer)

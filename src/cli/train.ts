@@ -68,12 +68,13 @@ async function writeRecord(
 function evalLine(event: Extract<ProgressEvent, { kind: 'eval' }>): string {
   const p = event.point;
   const perplexity = p.perplexity === undefined ? '' : `, ppl ${fixed(p.perplexity, 1)}`;
+  const brier = p.brier === undefined ? '' : `, Brier-1 ${fixed(p.brier[0], 3)}, BrierLM ${fixed(p.brierLm, 2)}`;
   const unknown = p.unknownShare === undefined ? '' : `, ${fixed(100 * p.unknownShare, 1)}% emitted <unk>`;
   const bleu =
     p.bleu === undefined
       ? ''
       : `, BLEU ${fixed(p.bleu, 2)} (dedup ${fixed(p.bleuNoDuplicates, 2)}, <unk> kept ${fixed(p.bleuUnkKept, 2)}${unknown})`;
-  return `eval ${event.run.record.label} @${p.step}: valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%, acc@5 ${fixed(100 * p.accuracy5, 1)}%${perplexity}${bleu}`;
+  return `eval ${event.run.record.label} @${p.step}: valid ${fixed(p.validLoss, 3)}, acc@1 ${fixed(100 * p.accuracy1, 1)}%, acc@5 ${fixed(100 * p.accuracy5, 1)}%${perplexity}${brier}${bleu}`;
 }
 
 /**

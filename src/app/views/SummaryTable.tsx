@@ -1,5 +1,5 @@
 // The CLI's summary table in the page, for any comparison shown (live, reloaded or imported): one
-// row per run with its latest loss, accuracy, perplexity, BLEU, speed and memory.
+// row per run with its latest loss, accuracy, perplexity, BrierLM, BLEU, speed and memory.
 import { useId } from 'react';
 import { baselineLines, summaryColumns, summaryRow } from '../../train/summary';
 import { adapterNames } from '../format';
@@ -18,7 +18,9 @@ export function SummaryTable({ runs }: { runs: RunView[] }) {
         <>
           <p className="card-intro">
             Each run’s latest figures. BLEU has every &lt;unk&gt; replaced by the source word under the most attention;
-            “dedup” also drops repeated tokens, “&lt;unk&gt; kept” scores the output as emitted. Measured on {adapters}.
+            “dedup” also drops repeated tokens, “&lt;unk&gt; kept” scores the output as emitted. Brier-1…4 (language
+            models) is the Brier score of the next 1 to 4 tokens, each head sampled from its own distribution (higher is
+            better, at most 1); BrierLM is 100 × their geometric mean. Measured on {adapters}.
           </p>
           <div className="samples-scroll">
             <table className="summary" data-testid="summary-table">

@@ -10,16 +10,18 @@ import { keyedRandomSource, type RandomSource } from './directionalSampling';
 export const brierOrders = 4;
 
 /**
- * The exact Brier-n of a model that draws every token independently from u [V] (a unigram model):
- * 2·Π_i u(y_i) − (Σ_x u(x)²)ⁿ over the n tokens of `outcome`, the n-gram distribution being the
- * product; at n = 1 the Brier score 2u(y) − Σu² itself.
+ * The exact Brier-n of a model that draws every token independently from u [V] (a unigram model), as
+ * a function of the n tokens of an outcome: 2·Π_i u(y_i) − (Σ_x u(x)²)ⁿ, the n-gram distribution
+ * being the product; at n = 1 the Brier score 2u(y) − Σu² itself. Σu² is summed once.
  */
-export function unigramBrier(probabilities: ArrayLike<number>, outcome: ArrayLike<number>): number {
+export function unigramBrier(probabilities: ArrayLike<number>): (outcome: ArrayLike<number>) => number {
   let squares = 0;
   for (let x = 0; x < probabilities.length; x++) squares += probabilities[x]! ** 2;
-  let truth = 1;
-  for (let i = 0; i < outcome.length; i++) truth *= probabilities[outcome[i]!]!;
-  return 2 * truth - squares ** outcome.length;
+  return (outcome) => {
+    let truth = 1;
+    for (let i = 0; i < outcome.length; i++) truth *= probabilities[outcome[i]!]!;
+    return 2 * truth - squares ** outcome.length;
+  };
 }
 
 /** An index drawn with probability proportional to `weights` [V] (they need not sum to 1 exactly). */

@@ -65,14 +65,11 @@ export function baselines(task: Task, decodeSentences: number): Baselines {
   };
   const positions = brierPositions(task.valid, Number.POSITIVE_INFINITY);
   if (positions.length > 0) {
-    const probabilities = Float64Array.from(counts, (c) => (c + 1) / (total + counts.length));
+    const score = unigramBrier(Float64Array.from(counts, (c) => (c + 1) / (total + counts.length)));
     unigram.brier = Array.from(
       { length: brierOrders },
       (_, n) =>
-        positions.reduce(
-          (sum, { continuation }) => sum + unigramBrier(probabilities, continuation.subarray(0, n + 1)),
-          0,
-        ) / positions.length,
+        positions.reduce((sum, { continuation }) => sum + score(continuation.subarray(0, n + 1)), 0) / positions.length,
     );
   }
   return { unigram };

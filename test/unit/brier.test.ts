@@ -49,17 +49,17 @@ describe('the Brier score', () => {
     const p = [0.1, 0.6, 0.3];
     for (let y = 0; y < 3; y++) {
       const squaredError = p.reduce((s, px, x) => s + (px - (x === y ? 1 : 0)) ** 2, 0);
-      expect(unigramBrier(p, [y])).toBeCloseTo(1 - squaredError, 15);
+      expect(unigramBrier(p)([y])).toBeCloseTo(1 - squaredError, 15);
     }
-    expect(unigramBrier([0, 1, 0], [1])).toBe(1);
-    expect(unigramBrier([0, 1, 0], [2])).toBe(-1);
+    expect(unigramBrier([0, 1, 0])([1])).toBe(1);
+    expect(unigramBrier([0, 1, 0])([2])).toBe(-1);
   });
 
   it('of a unigram model over bigrams is the score of the product distribution', () => {
     const p = [0.1, 0.6, 0.3];
     const pairs = p.flatMap((a) => p.map((b) => a * b));
     const squares = pairs.reduce((s, q) => s + q * q, 0);
-    expect(unigramBrier(p, [2, 1])).toBeCloseTo(2 * pairs[2 * 3 + 1]! - squares, 15);
+    expect(unigramBrier(p)([2, 1])).toBeCloseTo(2 * pairs[2 * 3 + 1]! - squares, 15);
   });
 
   it('samples categories in proportion to their weights, never a zero weight', () => {

@@ -9,7 +9,7 @@ import { Engine } from '../../src/tensor/engine';
 import { fileKernelChoices } from '../../src/tensor/nodeKernelChoices';
 import { matmul } from '../../src/tensor/ops/matmul';
 import { dispatchMatmul, matmulKernels, matmulSource, type MatmulKernelName } from '../../src/tensor/ops/matmulKernels';
-import { matmulTunable, matmulVariants } from '../../src/tensor/ops/matmulVariants';
+import { matmulTunable, matmulTunableAt, matmulVariants } from '../../src/tensor/ops/matmulVariants';
 import { currentChoice, setChoice, tune } from '../../src/tensor/tuning';
 import { sumAll } from '../../src/tensor/ops/reduce';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
@@ -122,11 +122,15 @@ describe('matmul kernels on the training hot paths', () => {
   });
 });
 
+// What is timed and stored does not depend on the product's size: the tests of the choice and its
+// store time a small one (the page's self-test times the real 256³ workload).
+const timedSmall = matmulTunableAt(32);
+
 describe('matmul variant choice', () => {
   it('times the variants on this adapter and remembers the winner; an explicit setting overrides it', async () => {
     const engine = new Engine((await getEngine()).gpu);
     try {
-      const choice = await tune(engine, matmulTunable);
+      const choice = await tune(engine, timedSmall);
       expect(choice.source).toBe('timed');
       expect(matmulVariants).toContain(choice.choice);
       for (const v of matmulVariants) expect(choice.timings?.[v]).toBeGreaterThan(0);
@@ -168,10 +172,10 @@ describe('matmul choice cache', () => {
   });
 
   it('lets a second engine on the same adapter use the stored choice without timing', async () => {
-    const timed = await tune(await freshEngine(), matmulTunable, { store: fileKernelChoices(path) });
+    const timed = await tune(await freshEngine(), timedSmall, { store: fileKernelChoices(path) });
     expect(timed.source).toBe('timed');
     const second = await freshEngine();
-    const cached = await tune(second, matmulTunable, { store: fileKernelChoices(path) });
+    const cached = await tune(second, timedSmall, { store: fileKernelChoices(path) });
     expect(cached).toEqual({ ...timed, source: 'cached' });
     expect(currentChoice(second, matmulTunable)).toBe(cached);
     // Timing compiles the candidate kernels; reading the cache compiles nothing.
@@ -180,8 +184,8 @@ describe('matmul choice cache', () => {
 
   it('times again for a different kernel set, keeping both entries', async () => {
     const store = fileKernelChoices(path);
-    await tune(await freshEngine(), matmulTunable, { store, version: 'set-1' });
-    const retimed = await tune(await freshEngine(), matmulTunable, { store, version: 'set-2' });
+    await tune(await freshEngine(), timedSmall, { store, version: 'set-1' });
+    const retimed = await tune(await freshEngine(), timedSmall, { store, version: 'set-2' });
     expect(retimed.source).toBe('timed');
     expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')) as object)).toHaveLength(2);
   });
@@ -189,12 +193,12 @@ describe('matmul choice cache', () => {
   it('ignores a corrupt cache file or a malformed entry, times, and rewrites the file', async () => {
     writeFileSync(path, '{"truncated": ');
     const store = fileKernelChoices(path);
-    const first = await tune(await freshEngine(), matmulTunable, { store, version: 'corrupt' });
+    const first = await tune(await freshEngine(), timedSmall, { store, version: 'corrupt' });
     expect(first.source).toBe('timed');
     const entries = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     const [key] = Object.keys(entries);
     writeFileSync(path, JSON.stringify({ [key!]: { choice: 'warp-speed', timings: {} } }));
-    const second = await tune(await freshEngine(), matmulTunable, { store, version: 'corrupt' });
+    const second = await tune(await freshEngine(), timedSmall, { store, version: 'corrupt' });
     expect(second.source).toBe('timed');
     expect(matmulVariants).toContain(
       (JSON.parse(readFileSync(path, 'utf8')) as Record<string, { choice: string }>)[key!]!.choice,

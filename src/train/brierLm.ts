@@ -103,6 +103,16 @@ function sampleDirection(prediction: ArrayLike<number>, sample: DirectionSampler
   return sample(mean, kappa, random);
 }
 
+/** Draws from the run's head, `rowsPerPass` rows to a forward pass. */
+export function headSampler(run: TrainingRun): NextTokenSampler {
+  return async (requests) => {
+    const drawn = new Int32Array(requests.length);
+    for (let start = 0; start < requests.length; start += rowsPerPass)
+      drawn.set(await sampleRows(run, requests.slice(start, start + rowsPerPass)), start);
+    return drawn;
+  };
+}
+
 /**
  * Brier-1 … 4 of the run's model at up to `positions` validation positions (undefined when no window
  * is long enough), its draws from `seed`: the same model and seed give the same figures.
@@ -113,12 +123,5 @@ export async function brierOfRun(
   seed: number,
 ): Promise<BrierEstimate | undefined> {
   const picked = brierPositions(run.task.valid, positions);
-  if (picked.length === 0) return undefined;
-  const sampler: NextTokenSampler = async (requests) => {
-    const drawn = new Int32Array(requests.length);
-    for (let start = 0; start < requests.length; start += rowsPerPass)
-      drawn.set(await sampleRows(run, requests.slice(start, start + rowsPerPass)), start);
-    return drawn;
-  };
-  return estimateBrier(sampler, picked, seed);
+  return picked.length === 0 ? undefined : estimateBrier(headSampler(run), picked, seed);
 }

@@ -67,17 +67,23 @@ export interface TuneOptions {
   store?: KernelChoiceStore;
   /** Overrides the code version (tests). */
   version?: string;
+  /**
+   * false: a decision the store lacks keeps the adapter's default instead of being timed now, so work
+   * can start at once (the page's training worker times it after its comparison).
+   */
+  timeIfMissing?: boolean;
 }
 
 /**
  * The candidate for this engine: the stored choice for its adapter and code version, or else every
- * candidate timed, the fastest kept and stored. A stored entry that does not parse (an older
- * format, a hand edit, a candidate that no longer exists) is timed again.
+ * candidate timed, the fastest kept and stored (or, with `timeIfMissing: false`, the adapter's
+ * default, untimed). A stored entry that does not parse (an older format, a hand edit, a candidate
+ * that no longer exists) counts as missing.
  */
 export async function tune<C extends string>(
   engine: Engine,
   tunable: Tunable<C>,
-  { store, version = tunable.version() }: TuneOptions = {},
+  { store, version = tunable.version(), timeIfMissing = true }: TuneOptions = {},
 ): Promise<KernelChoice<C>> {
   const key = storeKey(engine, tunable as Tunable, version);
   const candidate = z.enum(tunable.candidates as readonly [C, ...C[]]);
@@ -91,6 +97,8 @@ export async function tune<C extends string>(
       timings: stored.data.timings as Partial<Record<C, number>>,
       source: 'cached',
     };
+  } else if (!timeIfMissing) {
+    result = { choice: tunable.adapterDefault(engine), source: 'adapter default' };
   } else {
     const timings: Partial<Record<C, number>> = {};
     for (const c of tunable.candidates) timings[c] = await tunable.time(engine, c);
@@ -121,6 +129,8 @@ export function describeChoice(tunable: Tunable, { choice, source, timings }: Ke
       ? `timed now on ${tunable.workload}`
       : source === 'cached'
         ? `cached, timed earlier on this adapter on ${tunable.workload}`
-        : source;
+        : source === 'adapter default'
+          ? 'adapter default, not timed on this adapter yet'
+          : source;
   return `${tunable.name}: ${choice} (${how}${timed ? `: ${timed}` : ''})`;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -180,6 +180,20 @@ describe('matmul choice cache', () => {
     expect(currentChoice(second, matmulTunable)).toBe(cached);
     // Timing compiles the candidate kernels; reading the cache compiles nothing.
     expect(second.pipelines.compiles).toEqual([]);
+  });
+
+  it('keeps the adapter default untimed when asked not to time, and reads the store once it has an entry', async () => {
+    const store = fileKernelChoices(path);
+    const engine = await freshEngine();
+    const untimed = await tune(engine, timedSmall, { store, timeIfMissing: false });
+    expect(untimed).toEqual({ choice: timedSmall.adapterDefault(engine), source: 'adapter default' });
+    expect(engine.pipelines.compiles).toEqual([]);
+    expect(existsSync(path)).toBe(false);
+    const timed = await tune(engine, timedSmall, { store });
+    expect(await tune(await freshEngine(), timedSmall, { store, timeIfMissing: false })).toEqual({
+      ...timed,
+      source: 'cached',
+    });
   });
 
   it('times again for a different kernel set, keeping both entries', async () => {

@@ -31,7 +31,9 @@ async function sweep(input: BottleneckConfig): Promise<void> {
   const gpu = await acquireGpu(navigator.gpu);
   const engine = new Engine(gpu);
   try {
-    const kernels = describeTuned(await tuneKernels(engine, indexedDbKernelChoices()));
+    // Stored choices or the adapter's defaults, never timed here: the page ends this worker with the
+    // sweep (a training comparison or the self-test times and stores them).
+    const kernels = describeTuned(await tuneKernels(engine, indexedDbKernelChoices(), { timeIfMissing: false }));
     post({ type: 'adapter', line: `${adapterLine(gpu.adapter)}. Kernels: ${kernels.join('; ')}` });
     const task = bottleneckTask(config);
     post({

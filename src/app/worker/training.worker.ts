@@ -10,7 +10,7 @@ import { ConfigError } from '../../experiments/configIssues';
 import { catalogWith, noUploads } from '../../experiments/uploads';
 import { GpuError, acquireGpu, adapterLine, type GpuContext } from '../../gpu';
 import { Engine } from '../../tensor/engine';
-import { describeTuned, tuneKernels } from '../../tensor/ops/tunables';
+import { describeTuned, tuneKernels, untimed } from '../../tensor/ops/tunables';
 import { rollBack } from '../../train/checkpoint';
 import { checkpointSchedule } from '../../train/checkpointSchedule';
 import { runComparison } from '../../train/compare';
@@ -146,8 +146,11 @@ async function train(command: StartCommand): Promise<void> {
     gpu = context;
     const engine = new Engine(context);
     phase = 'choosing kernels for this GPU';
-    const kernels = describeTuned(await tuneKernels(engine, indexedDbKernelChoices()));
-    post({ type: 'adapter', summary: context.adapter, kernels });
+    // The stored choices, or the adapter's defaults where this adapter has none yet: timing them
+    // first held the first point back by ~20 s on SwiftShader. They are timed after the comparison.
+    const store = indexedDbKernelChoices();
+    const tuned = await tuneKernels(engine, store, { timeIfMissing: false });
+    post({ type: 'adapter', summary: context.adapter, kernels: describeTuned(tuned) });
     // A loss while paused would go unnoticed until resumed: let the comparison see it and stop the runs.
     void context.lost.then(() => {
       deviceLost = true;
@@ -198,6 +201,8 @@ async function train(command: StartCommand): Promise<void> {
     post({ type: 'finished', record });
     post({ type: 'status', ...comparisonOutcome(record, deviceLost) });
     runs = [];
+    // For the next comparison on this adapter (the page keeps this worker until then).
+    if (untimed(tuned) && !deviceLost) await tuneKernels(engine, store);
     engine.destroy();
     context.destroy();
   } catch (error) {

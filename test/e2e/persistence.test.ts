@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/train/protocol';
 import { collectPageErrors, usePageSession } from '../helpers/browser';
 
-const steps = 24;
+const steps = 16;
 const link =
   '?v=1&preset=tiny-demo&dataset=synthetic-copy&data.sourceVocab=16&data.targetVocab=16&data.maxLength=4' +
   `&train.steps=${steps}&train.evalEvery=0&train.logEvery=1&train.checkpointEvery=4&train.dataSeed=3&train.initSeed=5`;
@@ -99,7 +99,7 @@ describe('persistence and recovery', () => {
   it('keeps every point a reloaded run showed in the history, and resumes it from its saved checkpoint', async () => {
     const { page, errors } = await openLink();
     await page.getByRole('button', { name: 'Start training' }).click();
-    await waitForStep(page, 10);
+    await waitForStep(page, 6);
     const shown = await lastShownStep(page);
     await page.reload();
 

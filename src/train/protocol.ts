@@ -60,6 +60,8 @@ export type PageCommand =
   | { type: 'step' }
   | { type: 'stop' }
   | { type: 'divergence'; runIndex: number; action: DivergenceAction }
+  /** Where the worker's heartbeat goes: one message every `heartbeatIntervalMs` while it lives. */
+  | { type: 'heartbeat'; port: MessagePort }
   /**
    * Test-only: lets the browser tests lose the device, crash the worker or make a run diverge. The app never sends it.
    */
@@ -102,6 +104,14 @@ export type WorkerEvent =
   | { type: 'status'; state: WorkerState; message?: string };
 
 export const progressIntervalMs = 100;
+
+/**
+ * The training worker beats this often, from a worker of its own that dies with it; the page takes
+ * `heartbeatTimeoutMs` of silence for a dead worker, so one killed without an error event (ended
+ * from outside, or by the browser) is noticed within 5 s of its last beat.
+ */
+export const heartbeatIntervalMs = 1000;
+export const heartbeatTimeoutMs = 4000;
 
 /**
  * Turns the comparison's per-step callbacks into throttled progress messages holding only the

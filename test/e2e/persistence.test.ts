@@ -34,9 +34,15 @@ async function openLink(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-async function simulateFault(page: Page, fault: Fault): Promise<void> {
+/** A fault the worker provokes itself, or its silent death: ended from outside, with no error event. */
+type Mishap = Fault | 'silent death';
+
+async function simulateFault(page: Page, mishap: Mishap): Promise<void> {
+  const worker = "window.__workers.filter((w) => w.name === 'continuum-training').at(-1).worker";
   await page.evaluate(
-    `window.__workers.filter((w) => w.name === 'continuum-training').at(-1).worker.postMessage({ type: 'simulateFault', fault: '${fault}' })`,
+    mishap === 'silent death'
+      ? `${worker}.terminate()`
+      : `${worker}.postMessage({ type: 'simulateFault', fault: '${mishap}' })`,
   );
 }
 
@@ -121,10 +127,14 @@ describe('persistence and recovery', () => {
     await page.close();
   }, 120_000);
 
-  it.each<[Fault, RegExp]>([
+  it.each<[Mishap, RegExp]>([
     [
       'crash',
       /^The training worker crashed at step \d+ \(Simulated crash \(the test-only simulateFault command\)\)\. Every metric it sent is kept\./,
+    ],
+    [
+      'silent death',
+      /^The training worker crashed at step \d+ \(it stopped without an error: no heartbeat for \d+ s\)\. Every metric it sent is kept\./,
     ],
     [
       'device-lost',
@@ -132,12 +142,12 @@ describe('persistence and recovery', () => {
     ],
   ])(
     'survives a %s mid-run: says so, keeps the metrics, saves them and resumes on a new device',
-    async (fault, message) => {
+    async (mishap, message) => {
       const { page, errors } = await openLink();
       await page.getByRole('button', { name: 'Start training' }).click();
       await waitForStep(page, 6);
       const shown = await lastShownStep(page);
-      await simulateFault(page, fault);
+      await simulateFault(page, mishap);
 
       await page.getByTestId('training-status').filter({ hasText: 'Interrupted' }).waitFor({ timeout: 30_000 });
       expect(await page.getByRole('alert').first().innerText()).toMatch(message);

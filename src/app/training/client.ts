@@ -1,7 +1,14 @@
 // The page's handles on its workers: typed commands out, typed events in. A worker that cannot even
 // load (a syntax error, a missing file) still ends in a failure event, never silence.
 import type { BottleneckCommand, BottleneckEvent } from '../../train/bottleneckProtocol';
-import type { PageCommand, StartCommand, WorkerEvent } from '../../train/protocol';
+import {
+  heartbeatIntervalMs,
+  type PageCommand,
+  type StartCommand,
+  type WorkerEvent,
+  type WorkerState,
+} from '../../train/protocol';
+import { HeartbeatWatchdog } from './heartbeat';
 
 export type StartRequest = Omit<StartCommand, 'type' | 'baseUrl'> & { baseUrl?: string };
 
@@ -52,8 +59,8 @@ export class WorkerClient<Command, Event> {
     return () => this.listeners.delete(listener);
   }
 
-  send(command: Command): void {
-    this.worker.postMessage(command);
+  send(command: Command, transfer: Transferable[] = []): void {
+    this.worker.postMessage(command, transfer);
   }
 
   /** Ends the worker at once (and its GPU device with it); no further events. */
@@ -62,17 +69,56 @@ export class WorkerClient<Command, Event> {
     this.worker.terminate();
   }
 
-  private emit(event: Event): void {
+  protected emit(event: Event): void {
     for (const listener of this.listeners) listener(event);
   }
 }
 
+/** States after which the worker has nothing left to lose: its end is no longer news. */
+const settled: ReadonlySet<WorkerState> = new Set(['finished', 'stopped', 'failed', 'interrupted']);
+
 export class TrainingClient extends WorkerClient<PageCommand, WorkerEvent> {
+  private stopWatching: () => void = () => {};
+
   constructor(worker: Worker = spawnTrainingWorker()) {
     super(worker, 'training worker', (message) => [
       { type: 'error', message },
       { type: 'status', state: 'failed', message },
     ]);
+    this.watchHeartbeat();
+  }
+
+  /**
+   * A worker killed without an error event (ended from outside, or by the browser) goes silent: once
+   * its heartbeat has been missing for the timeout, the page hears of it as of a crash, and can
+   * resume the runs from their checkpoints.
+   */
+  private watchHeartbeat(): void {
+    const channel = new MessageChannel();
+    const watchdog = new HeartbeatWatchdog();
+    channel.port1.onmessage = () => watchdog.beat();
+    this.send({ type: 'heartbeat', port: channel.port2 }, [channel.port2]);
+    const timer = setInterval(() => {
+      const silent = watchdog.silence();
+      if (silent === undefined) return;
+      this.stopWatching();
+      this.emit({
+        type: 'crashed',
+        message: `it stopped without an error: no heartbeat for ${Math.round(silent / 1000)} s`,
+      });
+    }, heartbeatIntervalMs);
+    this.stopWatching = () => {
+      clearInterval(timer);
+      channel.port1.close();
+    };
+    this.on((event) => {
+      if (event.type === 'crashed' || (event.type === 'status' && settled.has(event.state))) this.stopWatching();
+    });
+  }
+
+  override terminate(): void {
+    this.stopWatching();
+    super.terminate();
   }
 
   start({ baseUrl = appBaseUrl(), ...request }: StartRequest): void {

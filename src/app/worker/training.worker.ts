@@ -3,7 +3,8 @@
 // (src/train/checkpointSchedule.ts) and sends each checkpoint to the page, which can resume the runs
 // in a new worker after a lost device or a crash. A run whose loss turns NaN pauses the comparison
 // until the page decides what to do with it. An expected failure becomes an `error` message plus a
-// `failed` status; an unexpected one, a `crashed` message, after which the worker closes itself.
+// `failed` status; an unexpected one, a `crashed` message, after which the worker closes itself. A
+// nested worker beats its heartbeat to the page, so a death with no message is noticed too.
 import { fetchAssets } from '../../data/assets';
 import { parseConfig } from '../../experiments/config';
 import { ConfigError } from '../../experiments/configIssues';
@@ -225,6 +226,13 @@ port.addEventListener('message', ({ data: command }) => {
     void decide(command.runIndex, command.action);
   } else if (command.type === 'simulateFault') {
     simulate(command.fault);
+  } else if (command.type === 'heartbeat') {
+    // Vite bundles a nested module worker from this literal form, as for the page's own workers.
+    const heartbeat = new Worker(new URL('./heartbeat.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'continuum-heartbeat',
+    });
+    heartbeat.postMessage(command.port, [command.port]);
   } else if (held.size > 0 && (command.type === 'resume' || command.type === 'step')) {
     // The held runs need a decision first; the others would otherwise leave them behind.
     post({ type: 'status', state: 'paused', message: heldMessage() });

@@ -27,12 +27,20 @@ export function median(values: number[]): number {
  * Median wall time of `record`'s work over `reps` submits, after one untimed warm-up that compiles
  * its pipelines and fills the buffer pool. Each timed run sleeps for 80 % of the fastest run so far,
  * never longer, so the sleep that spares a core from npm webgpu's polling cannot inflate a figure.
+ * A first timed run above `giveUpAboveMs` ends the timing there: it is the figure.
  */
-export async function medianSubmitMs(engine: Engine, record: () => void, reps: number): Promise<number> {
+export async function medianSubmitMs(
+  engine: Engine,
+  record: () => void,
+  reps: number,
+  { giveUpAboveMs = Infinity } = {},
+): Promise<number> {
   await timeSubmitted(engine, record);
   const times: number[] = [];
-  for (let i = 0; i < reps; i++)
+  for (let i = 0; i < reps; i++) {
     times.push(await timeSubmitted(engine, record, times.length ? 0.8 * Math.min(...times) : 0));
+    if (times[0]! > giveUpAboveMs) break;
+  }
   return median(times);
 }
 

@@ -18,8 +18,11 @@ export interface Tunable<C extends string = string> {
   adapterDefault(engine: Engine): C;
   /** The workload `time` runs, for the self-test line ("a 256³ product"). */
   workload: string;
-  /** Median ms of the workload with this candidate, compilation excluded. */
-  time(engine: Engine, candidate: C): Promise<number>;
+  /**
+   * Median ms of the workload with this candidate, compilation excluded. A candidate whose first
+   * timed run exceeds `giveUpAboveMs` has lost already: that run may stand for the median.
+   */
+  time(engine: Engine, candidate: C, options: { giveUpAboveMs: number }): Promise<number>;
 }
 
 export interface KernelChoice<C extends string = string> {
@@ -32,6 +35,13 @@ export interface KernelChoice<C extends string = string> {
   /** Median ms per candidate on the tunable's workload (when timed or cached). */
   timings?: Partial<Record<C, number>>;
 }
+
+/**
+ * A candidate whose first timed run is this many times the best median so far is not timed further:
+ * run-to-run noise is a few per cent, so it cannot win, and the losers are the slow ones to time
+ * (the tiled matmul and the fused top-k on SwiftShader, seconds per run).
+ */
+const giveUpFactor = 3;
 
 const chosen = new WeakMap<Engine, Map<string, KernelChoice>>();
 
@@ -101,7 +111,12 @@ export async function tune<C extends string>(
     result = { choice: tunable.adapterDefault(engine), source: 'adapter default' };
   } else {
     const timings: Partial<Record<C, number>> = {};
-    for (const c of tunable.candidates) timings[c] = await tunable.time(engine, c);
+    // The likely winner first, so that a candidate far behind it stops after one timed run.
+    const first = tunable.adapterDefault(engine);
+    for (const c of [first, ...tunable.candidates.filter((c) => c !== first)]) {
+      const best = Math.min(...Object.values<number>(timings as Record<C, number>));
+      timings[c] = await tunable.time(engine, c, { giveUpAboveMs: giveUpFactor * best });
+    }
     const choice = tunable.candidates.reduce((best, c) => (timings[c]! < timings[best]! ? c : best));
     result = { choice, timings, source: 'timed' };
     await store?.set(key, { choice, timings });

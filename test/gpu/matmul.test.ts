@@ -9,8 +9,9 @@ import { Engine } from '../../src/tensor/engine';
 import { fileKernelChoices } from '../../src/tensor/nodeKernelChoices';
 import { matmul } from '../../src/tensor/ops/matmul';
 import { dispatchMatmul, matmulKernels, matmulSource, type MatmulKernelName } from '../../src/tensor/ops/matmulKernels';
-import { matmulTunable, matmulTunableAt, matmulVariants } from '../../src/tensor/ops/matmulVariants';
-import { currentChoice, setChoice, tune } from '../../src/tensor/tuning';
+import { matmulTunable, matmulTunableAt, matmulVariants, timeKernel } from '../../src/tensor/ops/matmulVariants';
+import { currentChoice, setChoice, tune, type Tunable } from '../../src/tensor/tuning';
+import { medianSubmitMs } from '../../src/tensor/timing';
 import { sumAll } from '../../src/tensor/ops/reduce';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
 
@@ -147,6 +148,57 @@ describe('matmul variant choice', () => {
         Array.from({ length: c.k }, (_, p) => a[p]! * b[p * c.n]!).reduce((x, y) => x + y),
         4,
       );
+    } finally {
+      engine.destroy();
+    }
+  });
+});
+
+describe('timing the candidates', () => {
+  it('times the adapter default first, and gives a candidate 3× its time before stopping after one run', async () => {
+    const engine = new Engine((await getEngine()).gpu);
+    try {
+      const budgets: Record<string, number> = {};
+      const figures = { quick: 1, close: 2, slow: 10 };
+      const decision: Tunable<keyof typeof figures> = {
+        name: 'test decision',
+        candidates: ['slow', 'close', 'quick'],
+        version: () => 'test',
+        adapterDefault: () => 'quick',
+        workload: 'no work',
+        async time(_engine, candidate, { giveUpAboveMs }) {
+          budgets[candidate] = giveUpAboveMs;
+          return figures[candidate];
+        },
+      };
+      const result = await tune(engine, decision);
+      expect(Object.entries(budgets)).toEqual([
+        ['quick', Infinity],
+        ['slow', 3],
+        ['close', 3],
+      ]);
+      expect(result).toEqual({ choice: 'quick', source: 'timed', timings: figures });
+    } finally {
+      engine.destroy();
+    }
+  });
+
+  it('stops after the first timed run once it is over the limit: one warm-up and one timed submit', async () => {
+    const engine = new Engine((await getEngine()).gpu);
+    try {
+      const product = { m: 16, k: 16, n: 16 };
+      const kernel = 'strided8';
+      const submits = async (giveUpAboveMs: number) => {
+        const before = engine.recorder.submits;
+        await timeKernel(engine, kernel, product, { giveUpAboveMs });
+        const viaKernel = engine.recorder.submits - before;
+        const a = engine.fill([16, 16], 1, 'a');
+        await medianSubmitMs(engine, () => engine.tidy(() => void sumAll(a)), 3, { giveUpAboveMs });
+        a.release();
+        return [viaKernel, engine.recorder.submits - before - viaKernel];
+      };
+      expect(await submits(Infinity)).toEqual([4, 4]);
+      expect(await submits(0)).toEqual([2, 2]);
     } finally {
       engine.destroy();
     }

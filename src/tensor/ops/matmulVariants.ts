@@ -66,12 +66,15 @@ export interface MatmulTiming {
   compileMs: number;
 }
 
-/** Times one kernel on one product: a warm-up that compiles, then `rounds` submits of `reps` dispatches each. */
+/**
+ * Times one kernel on one product: a warm-up that compiles, then `rounds` submits of `reps`
+ * dispatches each; a first round slower than `giveUpAboveMs` per product is the figure.
+ */
 export async function timeKernel(
   engine: Engine,
   kernel: MatmulKernelName,
   product: ProductShape,
-  { reps = 3, rounds = 3 } = {},
+  { reps = 3, rounds = 3, giveUpAboveMs = Infinity } = {},
 ): Promise<MatmulTiming> {
   const { aShape, bShape, geometry: g } = productGeometry(product);
   const tensors: Tensor[] = [
@@ -100,6 +103,7 @@ export async function timeKernel(
         expected,
       );
       perProduct.push(ms / reps);
+      if (perProduct[0]! > giveUpAboveMs) break;
     }
     const [error] = engine.gpu.takeErrors();
     if (error) throw error;
@@ -124,9 +128,10 @@ export const matmulTunableAt = (size: number): Tunable<MatmulVariant> => ({
     (cachedVersion ??= `matmul-${hashSources((Object.keys(matmulKernels) as MatmulKernelName[]).flatMap((name) => [name, matmulSource(name)]))}`),
   adapterDefault: (engine) => (isSoftwareAdapter(engine.gpu.adapter) ? 'register' : 'tiled'),
   workload: `a ${size}³ product`,
-  async time(engine, variant) {
+  async time(engine, variant, { giveUpAboveMs }) {
     const product = { m: size, k: size, n: size };
-    return (await timeKernel(engine, kernelFor(variant, productGeometry(product).geometry), product)).medianMs;
+    const kernel = kernelFor(variant, productGeometry(product).geometry);
+    return (await timeKernel(engine, kernel, product, { giveUpAboveMs })).medianMs;
   },
 });
 

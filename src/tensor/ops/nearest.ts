@@ -209,7 +209,7 @@ export const topKTunable: Tunable<TopKMethod> = {
   version: () => `nearest-${hashSources([shaderSource('nearest'), matmulTunable.version()])}`,
   adapterDefault: () => 'matmul',
   workload: `${timed.n} queries × ${timed.v} rows of ${timed.m}, top-${timed.k}`,
-  async time(engine, method) {
+  async time(engine, method, { giveUpAboveMs }) {
     // Scores spread like real ones, so the selection does its usual work (constant data would tie everywhere).
     const values = (count: number, phase: number) =>
       Float32Array.from({ length: count }, (_, i) => Math.sin(i * 12.9898 + phase));
@@ -220,6 +220,7 @@ export const topKTunable: Tunable<TopKMethod> = {
         engine,
         () => engine.tidy(() => void topKByDot(engine, queries, table, timed.k, { method })),
         3,
+        { giveUpAboveMs },
       );
     } finally {
       queries.release();

@@ -136,8 +136,10 @@ export function hashSources(sources: readonly string[]): string {
 
 /** One line for the self-test: the choice, and whether it was timed now or read from the store. */
 export function describeChoice(tunable: Tunable, { choice, source, timings }: KernelChoice): string {
-  const timed = Object.entries(timings ?? {})
-    .map(([c, ms]) => `${c} ${(ms as number).toFixed(1)} ms`)
+  // In the tunable's own order, whichever was timed first.
+  const timed = tunable.candidates
+    .filter((c) => timings?.[c] !== undefined)
+    .map((c) => `${c} ${timings![c]!.toFixed(1)} ms`)
     .join(', ');
   const how =
     source === 'timed'

@@ -81,12 +81,18 @@ describe('the results document', () => {
       '![validation BLEU (<unk> replaced) by step](results/figures/translation-kjv-web-quality-step.png)',
     );
 
+    // The comparators part shares seed 1 of softmax and NLLvMF: read from translation-kjv-web's records.
+    const comparators = markdown.slice(markdown.indexOf('## Newer comparators'));
+    expect(comparators).toContain('| softmax | 1/1 | 10.00 |');
+    expect(comparators).toContain('| NLLvMF log(1+κ)(0.2−cos) | 1/1 | 3.00 |');
+    expect(comparators).toContain('| power-spherical | 0/1 | – |');
+
     const figures = written.filter((f) => f.endsWith('.png'));
-    expect(figures.map((f) => f.split('/').at(-1))).toEqual([
-      'translation-kjv-web-quality-step.png',
-      'translation-kjv-web-quality-time.png',
-      'translation-kjv-web-accuracy-step.png',
-    ]);
+    expect(figures.map((f) => f.split('/').at(-1))).toEqual(
+      ['translation-kjv-web', 'comparators-kjv-web'].flatMap((part) =>
+        ['quality-step', 'quality-time', 'accuracy-step'].map((figure) => `${part}-${figure}.png`),
+      ),
+    );
     for (const figure of figures) expect(readFileSync(figure).subarray(1, 4).toString()).toBe('PNG');
 
     expect(written).toContain(shipped.file);

@@ -32,6 +32,27 @@ describe('the results suite', () => {
     expect(describeSetup(part.runs[0]!.config)).toContain('at most 2000 steps');
   });
 
+  it.each(scales)('files a run two parts share under one of them, with the same settings (%s)', (scale) => {
+    const parts = suiteParts(scale);
+    const comparators = parts.find((p) => p.name === 'comparators-kjv-web')!;
+    if (comparators.kind !== 'training') throw new Error('not a training part');
+    const shared = comparators.runs.filter((r) => r.recordedIn);
+    expect(shared.map((r) => r.head)).toEqual(['softmax', 'NLLvMF log(1+κ)(0.2−cos)']);
+    for (const run of shared) {
+      const home = parts.find((p) => p.name === run.recordedIn)!;
+      if (home.kind !== 'training') throw new Error('not a training part');
+      expect(home.runs.find((r) => r.id === run.id)?.config).toEqual(run.config);
+    }
+    // The rest differ from the shared NLLvMF run in the head or the target table only.
+    const [, vmf] = shared;
+    for (const run of comparators.runs.filter((r) => !r.recordedIn)) {
+      const { head, embeddings, ...rest } = run.config;
+      const { head: _head, embeddings: _embeddings, ...sharedRest } = vmf!.config;
+      expect(rest).toEqual(sharedRest);
+      expect([head, embeddings]).not.toEqual([vmf!.config.head, vmf!.config.embeddings]);
+    }
+  });
+
   it('reports the mean and the sample standard deviation', () => {
     expect(meanStd([])).toBeUndefined();
     expect(meanStd([5])).toEqual({ mean: 5, std: 0, n: 1 });

@@ -14,7 +14,7 @@ import type { TrainingBenchRow } from '../bench/training';
 import { renderFigures, type FigureSpec } from './figures';
 import { recordFile, type SuiteStamp } from './runner';
 import { describeSetup, meanStd, reportedEval, type Summary } from './statistics';
-import { syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
+import { homeOf, syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
 
 interface Stamped {
   stamp: SuiteStamp;
@@ -35,7 +35,7 @@ async function readJson(file: string): Promise<unknown> {
 async function trainingRecords(out: string, part: Extract<Part, { kind: 'training' }>): Promise<TrainingRecord[]> {
   const found: TrainingRecord[] = [];
   for (const planned of part.runs) {
-    const file = recordFile(out, part.name, planned.id);
+    const file = recordFile(out, homeOf(part, planned), planned.id);
     if (!existsSync(file)) continue;
     const text = await readFile(file, 'utf8');
     const parsed = parseRunFile(text);

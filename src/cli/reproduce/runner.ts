@@ -16,7 +16,7 @@ import { toJson, type ComparisonRecord, type RunRecord, type Stamp } from '../..
 import { fixed } from '../../train/summary';
 import { benchVocab } from '../bench/training';
 import { currentCommit } from '../commit';
-import { syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
+import { homeOf, syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
 
 /** A record file's stamp: the record's own, with the scale and the unit's wall time always set. */
 export type SuiteStamp = Stamp & { scale: Scale; wallMs: number };
@@ -80,9 +80,10 @@ const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
  */
 async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedRun): Promise<boolean> {
   const { out, log } = context;
-  const ckpt = checkpointFile(out, part.name, planned.id);
+  const home = homeOf(part, planned);
+  const ckpt = checkpointFile(out, home, planned.id);
   const resume = existsSync(ckpt) ? new Uint8Array(await readFile(ckpt)) : undefined;
-  log(`${part.name} / ${planned.id}: ${resume ? 'continuing from its checkpoint' : 'starting'}`);
+  log(`${home} / ${planned.id}: ${resume ? 'continuing from its checkpoint' : 'starting'}`);
   let stopping = false;
   const record = await runComparison({
     engine: context.engine,
@@ -118,7 +119,7 @@ async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedR
     log(`  failed: ${run.error ?? 'no reason given'} (recorded as failed; it will not be re-run)`);
   const wallMs = run.metrics.at(-1)?.wallMs ?? 0;
   const file: ComparisonRecord = { ...record, runs: record.runs.map(compactRun), stamp: stampOf(context, wallMs) };
-  await writeAtomically(recordFile(out, part.name, planned.id), toJson(file));
+  await writeAtomically(recordFile(out, home, planned.id), toJson(file));
   await rm(ckpt, { force: true });
   log(
     `  done in ${minutes(wallMs)}${run.earlyStop ? `, stopped early at step ${run.earlyStop.step} (best ${run.earlyStop.bestStep})` : ''}`,
@@ -129,13 +130,18 @@ async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedR
 /** Runs what is left of one part; true when the whole part is recorded. */
 export async function runPart(context: SuiteContext, part: Part): Promise<boolean> {
   const { out, log } = context;
-  const pending = <T>(items: T[], id: (item: T) => string) =>
-    items.filter((item) => !existsSync(recordFile(out, part.name, id(item))));
+  const pending = <T>(items: T[], id: (item: T) => string, home = (_item: T) => part.name) =>
+    items.filter((item) => !existsSync(recordFile(out, home(item), id(item))));
   if (part.kind === 'training') {
     let complete = true;
-    for (const planned of pending(part.runs, (r) => r.id)) {
+    const planned = pending(
+      part.runs,
+      (r) => r.id,
+      (r) => homeOf(part, r),
+    );
+    for (const run of planned) {
       if (context.interrupted?.()) return false;
-      complete = (await trainPlanned(context, part, planned)) && complete;
+      complete = (await trainPlanned(context, part, run)) && complete;
     }
     return complete;
   }

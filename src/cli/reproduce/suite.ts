@@ -18,7 +18,15 @@ export interface PlannedRun {
   head: string;
   seed: number;
   config: ExperimentConfig;
+  /**
+   * The part whose record this run is, when two parts share it (the same head, data, seed and
+   * settings): it is trained once, filed there, and read by both.
+   */
+  recordedIn?: PartName;
 }
+
+/** The part a planned run's record and checkpoint are filed under. */
+export const homeOf = (part: Part, planned: PlannedRun): string => planned.recordedIn ?? part.name;
 
 interface PartBase {
   name: string;
@@ -32,7 +40,14 @@ export type Part =
   | (PartBase & { kind: 'speed'; vocabs: number[]; timedSteps: number })
   | (PartBase & { kind: 'synthetic'; settings: Record<string, unknown> });
 
-export const partNames = ['translation-kjv-web', 'language-model', 'synthetic', 'speed', 'translation-es-en'] as const;
+export const partNames = [
+  'translation-kjv-web',
+  'language-model',
+  'synthetic',
+  'speed',
+  'translation-es-en',
+  'comparators-kjv-web',
+] as const;
 export type PartName = (typeof partNames)[number];
 
 const softmax: HeadSpec = { kind: 'softmax' };
@@ -95,8 +110,13 @@ const paperTranslation = mergeConfig(defaultConfig, {
   },
 });
 
+const translationBase = (scale: Scale, dataset: string): ExperimentConfig => ({
+  ...(scale === 'small' ? presetBase(presetNamed('kjv-web')) : paperTranslation),
+  dataset,
+});
+
 function translationPart(name: PartName, dataset: string, direction: string, scale: Scale): Part {
-  const base = { ...(scale === 'small' ? presetBase(presetNamed('kjv-web')) : paperTranslation), dataset };
+  const base = translationBase(scale, dataset);
   return {
     kind: 'training',
     name,
@@ -153,6 +173,51 @@ function languageModelPart(scale: Scale): Part {
   };
 }
 
+/**
+ * The newer comparators on King James → World English, one seed each: the power-spherical loss
+ * beside NLLvMF, ReWE's regression as a regulariser of softmax, and NLLvMF on other target tables
+ * (in-app PPMI-SVD, random rows on the sphere or the hypercube's corners, GloVe mixed half and half
+ * with random rows), as the presets vmf-vs-power-spherical, softmax-vs-rewe-vs-vmf and target-tables
+ * compare them. Softmax and NLLvMF on GloVe are translation-kjv-web's seed-1 runs.
+ */
+function comparatorsPart(scale: Scale): Part {
+  const base = translationBase(scale, 'bible-kjv-en');
+  const withTargets = (embeddings: Partial<ExperimentConfig['embeddings']>): ExperimentConfig => ({
+    ...withHead(base, nllVmfCode, 1),
+    embeddings: { ...base.embeddings, ...embeddings },
+  });
+  const shared = (name: string, head: HeadSpec): PlannedRun => ({
+    id: `${slug(name)}-seed1`,
+    head: name,
+    seed: 1,
+    config: withHead(base, head, 1),
+    recordedIn: 'translation-kjv-web',
+  });
+  const run = (name: string, config: ExperimentConfig): PlannedRun => ({
+    id: `${slug(name)}-seed1`,
+    head: name,
+    seed: 1,
+    config,
+  });
+  return {
+    kind: 'training',
+    name: 'comparators-kjv-web',
+    title: 'Newer comparators, King James → World English',
+    question:
+      'Does the power-spherical loss match NLLvMF, does a continuous regression help softmax as a regulariser (ReWE), and do random target tables serve NLLvMF as well as pretrained ones?',
+    runs: [
+      shared('softmax', softmax),
+      shared('NLLvMF log(1+κ)(0.2−cos)', nllVmfCode),
+      run('power-spherical', withHead(base, { kind: 'power-spherical' }, 1)),
+      run('ReWE (λ = 20)', withHead(base, { kind: 'rewe' }, 1)),
+      run('NLLvMF, in-app targets', withTargets({ source: 'in-app' })),
+      run('NLLvMF, random-sphere targets', withTargets({ source: 'random-sphere' })),
+      run('NLLvMF, random-hypercube targets', withTargets({ source: 'random-hypercube' })),
+      run('NLLvMF, GloVe + random (α = 0.5)', withTargets({ source: 'glove', pretrainedWeight: 0.5 })),
+    ],
+  };
+}
+
 /** The parts in the order they run: the page's recorded comparison first. */
 export function suiteParts(scale: Scale): Part[] {
   return [
@@ -178,6 +243,7 @@ export function suiteParts(scale: Scale): Part[] {
       timedSteps: scale === 'small' ? 3 : 20,
     },
     translationPart('translation-es-en', 'bible-es-en', 'Spanish → English', scale),
+    comparatorsPart(scale),
   ];
 }
 

@@ -186,7 +186,8 @@ const presetList: Preset[] = [
     description:
       'A small decoder-only transformer on State of the Union addresses with softmax, PLIF (K = 100,000 pieces, ' +
       'slopes by SGD at 0.02 as in the reference code), a mixture of 15 softmaxes, and NLLvMF for context: perplexity, time per step and ' +
-      'memory side by side (Ganea et al. 2019; Yang et al. 2018).',
+      'memory side by side (Ganea et al. 2019; Yang et al. 2018), and BrierLM, the one score all four share (NLLvMF has ' +
+      'no perplexity: Shao et al. 2025).',
     base: {
       task: 'language-model',
       dataset: 'sotu',

@@ -1,3 +1,4 @@
+import type { BufferLedger } from './bufferLedger';
 import { Usage } from './flags';
 import { limitError, lowerSizesHint } from './errors';
 
@@ -48,12 +49,11 @@ export interface PoolStats {
 export class BufferPool {
   private free = new Map<number, GPUBuffer[]>();
   private releasedThisStep: GPUBuffer[] = [];
-  private live = new Set<GPUBuffer>();
   private stats_: PoolStats = { allocatedBytes: 0, inUseBytes: 0, peakInUseBytes: 0, buffers: 0 };
   private readonly limit: ReturnType<typeof storageLimit>;
 
   constructor(
-    private device: GPUDevice,
+    private ledger: BufferLedger,
     limits: StorageLimits,
   ) {
     this.limit = storageLimit(limits);
@@ -69,9 +69,8 @@ export class BufferPool {
     const size = bucketBytes(bytes);
     const reused = this.free.get(size)?.pop();
     const buffer =
-      reused ?? this.device.createBuffer({ size: Math.min(size, this.limit.bytes), usage: storageUsage, label });
+      reused ?? this.ledger.createBuffer({ size: Math.min(size, this.limit.bytes), usage: storageUsage, label });
     if (!reused) {
-      this.live.add(buffer);
       this.stats_.allocatedBytes += buffer.size;
       this.stats_.buffers++;
     }
@@ -101,8 +100,7 @@ export class BufferPool {
       for (const buffer of list) {
         this.stats_.allocatedBytes -= buffer.size;
         this.stats_.buffers--;
-        this.live.delete(buffer);
-        buffer.destroy();
+        this.ledger.destroy(buffer);
       }
     }
     this.free.clear();

@@ -15,6 +15,7 @@ export {
   workgroupLimitMessage,
   type GpuErrorKind,
 } from './errors';
+export { BufferLedger, type BufferCount, type BufferRole, type LedgerSnapshot } from './bufferLedger';
 export { BufferPool, bucketBytes, storageLimit, type PoolStats } from './bufferPool';
 export { PipelineCache, type PipelineKey } from './pipelines';
 export { StepRecorder, type Workgroups } from './recorder';

@@ -1,5 +1,6 @@
 // A kernel call's named arguments checked against the entry point's interface and turned into bind
 // group entries: every error names the kernel (shader:entry) and the binding or uniform member.
+import type { BufferLedger } from './bufferLedger';
 import { Usage } from './flags';
 import type { EntryInterface, ScalarType, UniformLayout } from './shaderInterface';
 import type { UniformArena } from './uniformArena';
@@ -108,7 +109,7 @@ export class KernelArguments {
   private absentInput: GPUBuffer | undefined;
 
   constructor(
-    private device: GPUDevice,
+    private ledger: BufferLedger,
     private arena: UniformArena,
   ) {}
 
@@ -120,12 +121,12 @@ export class KernelArguments {
 
   /** 16 bytes hold one element of any array the kernels declare; the kernel ignores its values. */
   private placeholder(): GPUBuffer {
-    this.absentInput ??= this.device.createBuffer({ size: 16, usage: Usage.STORAGE, label: 'absent optional input' });
+    this.absentInput ??= this.ledger.createBuffer({ size: 16, usage: Usage.STORAGE, label: 'absent optional input' });
     return this.absentInput;
   }
 
   destroy(): void {
-    this.absentInput?.destroy();
+    if (this.absentInput) this.ledger.destroy(this.absentInput);
     this.absentInput = undefined;
   }
 }

@@ -1,3 +1,4 @@
+import type { BufferLedger } from './bufferLedger';
 import { MapRead, Usage } from './flags';
 
 /** Submits whose spans may be awaited at once; a slot is reused only after this many later submits. */
@@ -23,10 +24,12 @@ export class SubmitSpans {
   private querySet: GPUQuerySet;
   private resolveBuffer: GPUBuffer;
   private next = 0;
+  /** Staging buffers read and unmapped: every step times its submit, so each is reused, not remade. */
+  private idle: GPUBuffer[] = [];
 
-  constructor(private device: GPUDevice) {
-    this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 * slots, label: 'submit spans' });
-    this.resolveBuffer = device.createBuffer({
+  constructor(private ledger: BufferLedger) {
+    this.querySet = ledger.device.createQuerySet({ type: 'timestamp', count: 2 * slots, label: 'submit spans' });
+    this.resolveBuffer = ledger.createBuffer({
       size: slots * slotBytes,
       usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC,
       label: 'submit spans',
@@ -58,22 +61,21 @@ export class SubmitSpans {
       })
       .end();
     encoder.resolveQuerySet(this.querySet, 2 * slot, 2, this.resolveBuffer, slot * slotBytes);
-    const staging = this.device.createBuffer({
-      size: 16,
-      usage: Usage.MAP_READ | Usage.COPY_DST,
-      label: 'submit span',
-    });
+    const staging =
+      this.idle.pop() ??
+      this.ledger.createBuffer({ size: 16, usage: Usage.MAP_READ | Usage.COPY_DST, label: 'submit span' });
     encoder.copyBufferToBuffer(this.resolveBuffer, slot * slotBytes, staging, 0, 16);
     return {
       read: () =>
         staging.mapAsync(MapRead).then(
           () => {
             const [start, end] = new BigInt64Array(staging.getMappedRange());
-            staging.destroy();
+            staging.unmap();
+            this.idle.push(staging);
             return { startMs: Number(start!) / 1e6, endMs: Number(end!) / 1e6 };
           },
           (error: unknown) => {
-            staging.destroy();
+            this.ledger.destroy(staging);
             throw error;
           },
         ),
@@ -82,6 +84,8 @@ export class SubmitSpans {
 
   destroy(): void {
     this.querySet.destroy();
-    this.resolveBuffer.destroy();
+    this.ledger.destroy(this.resolveBuffer);
+    for (const staging of this.idle) this.ledger.destroy(staging);
+    this.idle = [];
   }
 }

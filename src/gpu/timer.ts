@@ -1,3 +1,4 @@
+import type { BufferLedger } from './bufferLedger';
 import { Usage, MapRead } from './flags';
 /** Per-kernel GPU time from `timestamp-query`, summed by label over the steps it was enabled for. */
 export interface KernelTiming {
@@ -15,9 +16,9 @@ export class KernelTimer {
   private totals = new Map<string, KernelTiming>();
   private inFlight: Promise<void>[] = [];
 
-  constructor(private device: GPUDevice) {
-    this.querySet = device.createQuerySet({ type: 'timestamp', count: capacity });
-    this.resolveBuffer = device.createBuffer({
+  constructor(private ledger: BufferLedger) {
+    this.querySet = ledger.device.createQuerySet({ type: 'timestamp', count: capacity });
+    this.resolveBuffer = ledger.createBuffer({
       size: capacity * 8,
       usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC,
     });
@@ -34,7 +35,7 @@ export class KernelTimer {
   resolve(encoder: GPUCommandEncoder): void {
     if (this.labels.length === 0) return;
     const count = this.labels.length * 2;
-    const staging = this.device.createBuffer({ size: count * 8, usage: Usage.MAP_READ | Usage.COPY_DST });
+    const staging = this.ledger.createBuffer({ size: count * 8, usage: Usage.MAP_READ | Usage.COPY_DST });
     encoder.resolveQuerySet(this.querySet, 0, count, this.resolveBuffer, 0);
     encoder.copyBufferToBuffer(this.resolveBuffer, 0, staging, 0, count * 8);
     const labels = this.labels;
@@ -52,7 +53,7 @@ export class KernelTimer {
             entry.totalMs += Math.max(0, ns) / 1e6;
             this.totals.set(label, entry);
           });
-          staging.destroy();
+          this.ledger.destroy(staging);
         }),
     );
   }
@@ -65,6 +66,6 @@ export class KernelTimer {
 
   destroy(): void {
     this.querySet.destroy();
-    this.resolveBuffer.destroy();
+    this.ledger.destroy(this.resolveBuffer);
   }
 }

@@ -1,3 +1,4 @@
+import type { BufferLedger } from './bufferLedger';
 import { Usage } from './flags';
 
 const slotBytes = 256; // minUniformBufferOffsetAlignment on every adapter we know; asserted in the constructor
@@ -13,7 +14,7 @@ export class UniformArena {
   private used = 0;
 
   constructor(
-    private device: GPUDevice,
+    private ledger: BufferLedger,
     alignment: number,
   ) {
     if (alignment > slotBytes)
@@ -26,7 +27,7 @@ export class UniformArena {
       throw new Error(`A uniform block of ${bytes} bytes does not fit a ${slotBytes}-byte slot (at most 64 fields)`);
     const chunkIndex = Math.floor(this.used / chunkSlots);
     if (chunkIndex === this.chunks.length) {
-      const buffer = this.device.createBuffer({
+      const buffer = this.ledger.createBuffer({
         size: slotBytes * chunkSlots,
         usage: Usage.UNIFORM | Usage.COPY_DST,
         label: `uniforms-${chunkIndex}`,
@@ -51,7 +52,7 @@ export class UniformArena {
   }
 
   destroy(): void {
-    for (const chunk of this.chunks) chunk.buffer.destroy();
+    for (const chunk of this.chunks) this.ledger.destroy(chunk.buffer);
     this.chunks = [];
   }
 }

@@ -318,8 +318,9 @@ export class Transformer implements Backbone {
         if (ids.length !== batch.size) throw new Error(`Expected ${batch.size} ids, got ${ids.length}`);
         const out = engine.withoutGradients(() =>
           engine.tidy(() => {
-            const step = stack.step(engine, ids, position, caches, setup);
-            const newest = step.crossWeights;
+            // This position's weights go into the returned history; returned on their own as well,
+            // they would outlive the scope with nobody to release them (one tensor per position).
+            const { crossWeights: newest, ...step } = stack.step(engine, ids, position, caches, setup);
             return { ...step, attention: newest && attention ? concat([attention, newest], 1) : newest };
           }),
         );

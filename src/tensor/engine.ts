@@ -1,4 +1,5 @@
 import {
+  BufferLedger,
   BufferPool,
   KernelTimer,
   PipelineCache,
@@ -10,6 +11,7 @@ import {
   type DeviceLimits,
   type GpuContext,
   KernelArguments,
+  type LedgerSnapshot,
   type PipelineKey,
   type UniformValues,
   type Workgroups,
@@ -36,6 +38,11 @@ export interface EngineOptions {
   timing?: boolean;
 }
 
+/** Every GPU buffer an engine holds; `tensorBytes` of the storage are tensors' now, the rest waits in the pool. */
+export interface EngineMemory extends LedgerSnapshot {
+  tensorBytes: number;
+}
+
 const hostArrayOf = { f32: Float32Array, i32: Int32Array, u32: Uint32Array } as const;
 
 function toHost(data: ArrayLike<number>, dtype: DType): HostArray {
@@ -54,6 +61,7 @@ export class Engine {
   readonly pipelines: PipelineCache;
   readonly recorder: StepRecorder;
   readonly readback: ReadbackRing;
+  private buffers: BufferLedger;
   private uniforms: UniformArena;
   private kernelArguments: KernelArguments;
   tape: TapeEntry[] = [];
@@ -76,12 +84,13 @@ export class Engine {
   ) {
     const { device, adapter } = gpu;
     this.limits = deviceLimits(adapter);
-    this.pool = new BufferPool(device, this.limits);
+    this.buffers = new BufferLedger(device);
+    this.pool = new BufferPool(this.buffers, this.limits);
     this.pipelines = new PipelineCache(device);
-    this.uniforms = new UniformArena(device, adapter.limits.minUniformBufferOffsetAlignment!);
-    this.kernelArguments = new KernelArguments(device, this.uniforms);
-    const timer = options.timing && gpu.hasTimestamps ? new KernelTimer(device) : undefined;
-    const spans = gpu.hasTimestamps ? new SubmitSpans(device) : undefined;
+    this.uniforms = new UniformArena(this.buffers, adapter.limits.minUniformBufferOffsetAlignment!);
+    this.kernelArguments = new KernelArguments(this.buffers, this.uniforms);
+    const timer = options.timing && gpu.hasTimestamps ? new KernelTimer(this.buffers) : undefined;
+    const spans = gpu.hasTimestamps ? new SubmitSpans(this.buffers) : undefined;
     this.recorder = new StepRecorder(
       device,
       this.uniforms,
@@ -90,7 +99,7 @@ export class Engine {
       timer,
       spans,
     );
-    this.readback = new ReadbackRing(device);
+    this.readback = new ReadbackRing(this.buffers);
     this.smallWorkgroups = isSoftwareAdapter(adapter);
   }
 
@@ -196,6 +205,10 @@ export class Engine {
       if (kept.has(t)) this.scopes.at(-1)?.add(t);
       else t.release();
     }
+    // With nothing recorded since the last submit, no pending command can read what was just
+    // released: it may serve the next allocation at once. (An evaluation ends this way; otherwise the
+    // step after it would allocate a second working set beside the one waiting for a submit.)
+    if (this.recorder.isEmpty) this.pool.recycle();
     // Forward passes outside a training step (decoding, evaluation of a model with parameters)
     // still record on the tape. When the outermost scope closes, entries whose output is gone can
     // never receive a gradient. (Inside a step, a released tensor's buffer stays intact until the
@@ -281,8 +294,14 @@ export class Engine {
     return data;
   }
 
+  /** What to watch for a leak: over a steady run, no count here may keep rising. */
+  memory(): EngineMemory {
+    return { ...this.buffers.snapshot(), tensorBytes: this.pool.stats.inUseBytes };
+  }
+
   destroy(): void {
     this.recorder.destroy();
+    this.readback.destroy();
     this.pool.trim();
     this.uniforms.destroy();
     this.kernelArguments.destroy();

@@ -68,10 +68,12 @@ async function sampleRows(run: TrainingRun, requests: readonly Request[]): Promi
       );
       engine.flush();
       // No tensor leaves the scope: what comes after needs the read values and the functions alone.
+      // (Returning the predictive itself would keep its prediction, which nothing then releases.)
       return {
         values,
         kind: predictive?.kind,
-        directional: predictive?.kind === 'directional' ? predictive : undefined,
+        directional:
+          predictive?.kind === 'directional' ? { sample: predictive.sample, nearest: predictive.nearest } : undefined,
       };
     }),
   );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BufferLedger } from '../../src/gpu/bufferLedger';
 import { KernelArguments, type NamedBindings, type UniformValues } from '../../src/gpu/kernelArguments';
 import { ShaderInterface } from '../../src/gpu/shaderInterface';
 import type { UniformArena } from '../../src/gpu/uniformArena';
@@ -35,7 +36,7 @@ const bindings: NamedBindings = { x: tensor('x', 'f32'), ids: tensor('ids', 'i32
 
 function entriesOf(b: NamedBindings, u: UniformValues | undefined) {
   const { slot, arena } = fakeArena();
-  return { entries: new KernelArguments(fakeDevice, arena).entries(entry, b, u), slot };
+  return { entries: new KernelArguments(new BufferLedger(fakeDevice), arena).entries(entry, b, u), slot };
 }
 
 describe('kernel arguments by name', () => {
@@ -58,7 +59,7 @@ describe('kernel arguments by name', () => {
   });
 
   it('binds one engine-owned placeholder for an absent optional input', () => {
-    const args = new KernelArguments(fakeDevice, fakeArena().arena);
+    const args = new KernelArguments(new BufferLedger(fakeDevice), fakeArena().arena);
     const first = args.entries(entry, { ...bindings, ids: undefined }, uniforms)[1]!;
     const second = args.entries(entry, { x: bindings.x, y: bindings.y }, uniforms)[1]!;
     expect(first.binding).toBe(2);

@@ -3,6 +3,7 @@ import { bottleneckBenchReport } from './bottleneck';
 import { embeddingsBenchReport } from './embeddings';
 import { headsBenchReport } from './heads';
 import { matmulBenchReport } from './matmul';
+import { memoryBenchReport } from './memory';
 import type { BenchReport } from './report';
 import { trainingBenchReport } from './training';
 
@@ -13,4 +14,5 @@ export const benchmarks: Record<string, (engine: Engine) => Promise<BenchReport>
   embeddings: (engine) => embeddingsBenchReport(engine),
   training: (engine) => trainingBenchReport(engine),
   bottleneck: (engine) => bottleneckBenchReport(engine),
+  memory: (engine) => memoryBenchReport(engine),
 };

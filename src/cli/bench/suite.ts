@@ -2,8 +2,9 @@
 // matmul GFLOP/s of each of our kernels against TensorFlow.js's WebGPU backend (in Chromium), fused
 // against unfused softmax cross-entropy, fused nearest-neighbour decoding against matmul + top-k, a
 // whole training step for softmax against NLLvMF at three vocabulary sizes (with dispatches, submits
-// and the output layer's bytes), and shader compilation per pipeline. Every figure is a median after
-// a warm-up; the JSON keeps them as a flat list of named figures that `npm run bench:check` compares.
+// and the output layer's bytes), shader compilation per pipeline, and the memory soak (memory.ts).
+// Every figure is a median after a warm-up; the JSON keeps them as a flat list of named figures that
+// `npm run bench:check` compares.
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -18,6 +19,7 @@ import { measure, timeSubmitted } from '../../tensor/timing';
 import type { Tensor } from '../../tensor/tensor';
 import { adapterLine } from '../format';
 import type { PeerReport, PeerProduct } from './browser/matmulShapes';
+import { memorySoak, soakHead, soakTable, type SoakRow } from './memory';
 import { peerMatmul } from './peer';
 import { benchVocab, type TrainingBenchRow } from './training';
 
@@ -49,6 +51,7 @@ export interface SuiteReport {
   };
   training: TrainingBenchRow[];
   compiles: Array<{ pipeline: string; ms: number }>;
+  memory: SoakRow[];
   markdown: string;
 }
 
@@ -230,6 +233,13 @@ function figuresOf(report: Omit<SuiteReport, 'figures' | 'markdown'>): Figure[] 
     }
     figures.push({ id: `training.speedup.${setting}`, value: row.speedup, unit: '×', better: 'higher' });
   }
+  for (const row of report.memory) {
+    const last = row.at.at(-1)!;
+    figures.push(
+      { id: `memory.liveBuffers.${row.preset}`, value: last.buffers, unit: 'buffers', better: 'lower' },
+      { id: `memory.liveMiB.${row.preset}`, value: last.bytes / 2 ** 20, unit: 'MiB', better: 'lower' },
+    );
+  }
   return figures;
 }
 
@@ -325,6 +335,9 @@ function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
         0,
       )} ms in all | |`,
     );
+  lines.push('', `## Memory soak (${report.memory[0]?.steps ?? 0} steps per preset, Node/Dawn)`, '');
+  lines.push(`| ${soakHead.join(' | ')} |`, `|${soakHead.map(() => '---|').join('')}`);
+  for (const cells of soakTable(report.memory)) lines.push(`| ${cells.join(' | ')} |`);
   return lines.join('\n');
 }
 
@@ -354,6 +367,8 @@ export async function runSuite(
   // The same at 50k with the decoder's input embedding tied to the frozen target table: a V×d table
   // fewer for Adam in both runs, the V-dependent cost a real translation setup often drops.
   training.push(await benchVocab(engine, adapter, 50_000, trainingSteps, { tiedInput: true }));
+  log(`Memory soak (${elapsed()})…`);
+  const memory = await memorySoak(engine);
   const base = {
     format: 'continuum-bench' as const,
     date: new Date().toISOString(),
@@ -370,6 +385,7 @@ export async function runSuite(
     decoding,
     training,
     compiles: compileTimes(engine),
+    memory,
   };
   const withFigures = { ...base, figures: figuresOf(base) };
   const report: SuiteReport = { ...withFigures, markdown: suiteMarkdown(withFigures) };

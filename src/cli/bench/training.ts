@@ -201,7 +201,7 @@ export async function benchVocab(
 }
 
 /** Integers of at least `min`, comma-separated, from an environment variable, or `fallback` if unset. */
-function envIntegers(name: string, fallback: number[], min: number): number[] {
+export function envIntegers(name: string, fallback: number[], min: number): number[] {
   const text = process.env[name];
   if (text === undefined) return fallback;
   const values = text.split(',').map(Number);

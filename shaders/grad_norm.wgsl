@@ -1,11 +1,15 @@
 // Global gradient norm for clipping, deterministic (fixed partition, fixed reduction tree, no atomics).
-// Pass 1, one dispatch per parameter: workgroup g sums the squares of elements [g·chunk, (g+1)·chunk)
-// of that parameter's gradient into slots[slot + g]. Pass 2, one workgroup: sums slots[0..count)
-// into the global norm and the clip scale the optimizer multiplies every gradient by.
+// Pass 1: workgroup g of a parameter sums the squares of elements [g·chunk, (g+1)·chunk) of its
+// gradient into slots[slot + g]. Pass 2, one workgroup: sums slots[0..count) into the global norm and
+// the clip scale the optimizer multiplies every gradient by.
 //
 // partial_main  @0 uniform {n, chunk, slot}    @1 grad: f32[n]   @2 slots: f32[≥ slot + groups]
-// partial_vec4_main  the same over grad read as vec4<f32> (n % 4 = 0; n and chunk counted in vec4s):
-//               a quarter of the loop iterations, which is what the sum costs on SwiftShader.
+// partial_multi_main  @0 uniform {tensors}  @1, @3…@7 multi_grad0…multi_grad5: f32[n] read as vec4
+//               @2 slots  @8 plan: vec4<u32>[tensors] = (first workgroup, n in vec4s, chunk, slot):
+//               partial_main over up to six gradients with n % 4 = 0 in one dispatch, read as vec4
+//               (a quarter of the loop iterations, which is what the sum costs on SwiftShader). Each
+//               workgroup fills the slot a dispatch of its own would, summing in the same order. Six
+//               gradients, the slots and the plan are the 8 storage buffers every adapter allows.
 // partial_rows_main  @0 uniform {rows = U, chunk (rows per group), slot, width}  @1 grad: f32[V·width]
 //               @2 slots  @3 support: u32[U]: the same sum over only the rows of a gradient that is zero
 //               elsewhere (an embedding table's), exact, without reading the other V − U rows.
@@ -42,18 +46,45 @@ fn partial_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
   write_partial(partial_sizes.slot + wid.x, lid, sum);
 }
 
-@group(0) @binding(1) var<storage, read> partial_grad4: array<vec4<f32>>;
+struct Multi { tensors: u32 }
+
+@group(0) @binding(0) var<uniform> multi_sizes: Multi;
+@group(0) @binding(1) var<storage, read> multi_grad0: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> multi_grad1: array<vec4<f32>>; // optional: past `tensors` unread
+@group(0) @binding(4) var<storage, read> multi_grad2: array<vec4<f32>>; // optional: past `tensors` unread
+@group(0) @binding(5) var<storage, read> multi_grad3: array<vec4<f32>>; // optional: past `tensors` unread
+@group(0) @binding(6) var<storage, read> multi_grad4: array<vec4<f32>>; // optional: past `tensors` unread
+@group(0) @binding(7) var<storage, read> multi_grad5: array<vec4<f32>>; // optional: past `tensors` unread
+@group(0) @binding(8) var<storage, read> plan: array<vec4<u32>>;
+
+// Bindings cannot be indexed, so the tensor is chosen by a switch (uniform per workgroup).
+fn multi_load(tensor: u32, i: u32) -> vec4<f32> {
+  switch tensor {
+    case 0u: { return multi_grad0[i]; }
+    case 1u: { return multi_grad1[i]; }
+    case 2u: { return multi_grad2[i]; }
+    case 3u: { return multi_grad3[i]; }
+    case 4u: { return multi_grad4[i]; }
+    default: { return multi_grad5[i]; }
+  }
+}
 
 @compute @workgroup_size(WG)
-fn partial_vec4_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let start = wid.x * partial_sizes.chunk;
-  let end = min(partial_sizes.n, start + partial_sizes.chunk);
+fn partial_multi_main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  var tensor = 0u;
+  for (var t = 1u; t < multi_sizes.tensors; t++) {
+    if (wid.x >= plan[t].x) { tensor = t; }
+  }
+  let part = plan[tensor];
+  let group = wid.x - part.x;
+  let start = group * part.z;
+  let end = min(part.y, start + part.z);
   var sum = vec4(0.0);
   for (var i = start + lid; i < end; i += WG) {
-    let g = partial_grad4[i];
+    let g = multi_load(tensor, i);
     sum += g * g;
   }
-  write_partial(partial_sizes.slot + wid.x, lid, (sum.x + sum.y) + (sum.z + sum.w));
+  write_partial(part.w + group, lid, (sum.x + sum.y) + (sum.z + sum.w));
 }
 
 @group(0) @binding(0) var<uniform> row_sizes: PartialRows;

@@ -1,5 +1,5 @@
 // Adam / AdamW with global gradient-norm clipping, recorded into the current step: no readback, no
-// submit. Per step: one sum-of-squares dispatch per parameter (shaders/grad_norm.wgsl), one pass that
+// submit. Per step: sum-of-squares dispatches, six gradients to one (shaders/grad_norm.wgsl), one pass that
 // turns the partial sums into the global norm and a clip scale, then one update dispatch per parameter
 // (shaders/adam.wgsl) that reads the scale from the GPU, so clipping never waits for the CPU.
 // A group may instead take plain SGD steps (shaders/sgd.wgsl) under the same clipping: the PLIF
@@ -45,6 +45,17 @@ const vec4sPerInvocation = shaderConstant('adam', 'VEC4S_PER_INVOCATION');
 const maxPartials = 256;
 
 /** How many workgroups sum the squares of an n-element gradient: a fixed partition, so a fixed sum order. */
+/** Gradients per batched norm dispatch: six, the slots and the plan fill the 8 storage buffers every adapter allows. */
+const gradientsPerDispatch = 6;
+
+/** A gradient read as vec4 (n of them) whose partial sums fill `groups` slots from `slot`. */
+interface DenseNorm {
+  grad: Tensor;
+  n: number;
+  groups: number;
+  slot: number;
+}
+
 function partialsFor(n: number): number {
   return Math.min(maxPartials, Math.ceil(n / elementsPerPartial));
 }
@@ -65,6 +76,8 @@ export class Adam {
   readonly clipStats: Tensor;
   private states = new Map<Tensor, ParamState>();
   private slots: Tensor;
+  /** Layouts of the batched gradient-norm dispatches, by content (see recordDenseNorms). */
+  private readonly plans = new Map<string, Tensor>();
 
   constructor(
     private engine: Engine,
@@ -136,6 +149,7 @@ export class Adam {
 
   private recordGradNorm(active: Tensor[]): void {
     let slot = 0;
+    const dense: DenseNorm[] = [];
     for (const param of active) {
       const grad = param.grad!;
       if (grad.size !== param.size) throw new Error(`Gradient ${grad} does not match parameter ${param}`);
@@ -160,19 +174,23 @@ export class Adam {
         continue;
       }
       const groups = partialsFor(grad.size);
-      // Counted in vec4s when the vec4 kernel reads the gradient.
-      const lanes = grad.size % 4 === 0 ? 4 : 1;
-      const n = grad.size / lanes;
-      this.engine.run({
-        shader: 'grad_norm',
-        entry: lanes === 4 ? 'partial_vec4_main' : 'partial_main',
-        uniforms: { n, chunk: Math.ceil(n / Math.max(1, groups)), slot },
-        bindings: { [lanes === 4 ? 'partial_grad4' : 'partial_grad']: grad, partial_slots: this.slots },
-        workgroups: [groups],
-        label: `grad_norm.${param.label}`,
-      });
+      if (grad.size % 4 === 0) {
+        // Counted in vec4s, as the kernel reads the gradient.
+        dense.push({ grad, n: grad.size / 4, groups, slot });
+      } else {
+        this.engine.run({
+          shader: 'grad_norm',
+          entry: 'partial_main',
+          uniforms: { n: grad.size, chunk: Math.ceil(grad.size / Math.max(1, groups)), slot },
+          bindings: { partial_grad: grad, partial_slots: this.slots },
+          workgroups: [groups],
+          label: `grad_norm.${param.label}`,
+        });
+      }
       slot += groups;
     }
+    for (let i = 0; i < dense.length; i += gradientsPerDispatch)
+      this.recordDenseNorms(dense.slice(i, i + gradientsPerDispatch));
     this.engine.run({
       shader: 'grad_norm',
       entry: 'finalize_main',
@@ -180,6 +198,32 @@ export class Adam {
       bindings: { finalize_slots: this.slots, finalize_stats: this.clipStats },
       workgroups: [1],
       label: 'grad_norm.finalize',
+    });
+  }
+
+  /** Partial sums of up to six vec4 gradients in one dispatch, into the slots each would fill alone. */
+  private recordDenseNorms(batch: DenseNorm[]): void {
+    let first = 0;
+    const layout = batch.flatMap(({ n, groups, slot }) => {
+      const row = [first, n, Math.ceil(n / Math.max(1, groups)), slot];
+      first += groups;
+      return row;
+    });
+    // The same layout every step: uploaded once and kept.
+    const key = layout.join(',');
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = this.engine.keep(this.engine.tensor(Uint32Array.from(layout), [batch.length, 4], 'u32', 'grad_norm.plan'));
+      this.plans.set(key, plan);
+    }
+    const grads = Object.fromEntries(batch.map(({ grad }, t) => [`multi_grad${t}`, grad]));
+    this.engine.run({
+      shader: 'grad_norm',
+      entry: 'partial_multi_main',
+      uniforms: { tensors: batch.length },
+      bindings: { ...grads, partial_slots: this.slots, plan },
+      workgroups: [first],
+      label: 'grad_norm.multi',
     });
   }
 
@@ -246,5 +290,6 @@ export class Adam {
     for (const { moments } of this.states.values()) for (const t of moments) t.release();
     this.slots.release();
     this.clipStats.release();
+    for (const plan of this.plans.values()) plan.release();
   }
 }

@@ -163,6 +163,35 @@ describe('Adam inside a training step', () => {
     adam.release();
   });
 
+  it('batches vec4 gradients six to a dispatch and still sums every one, scalar ones between them', async () => {
+    // Nine vec4 gradients (two dispatches, one of several workgroups) around two scalar ones.
+    const shapes = [[8], [4, 3], [5], [16], [4, 4099], [12], [7, 3], [20], [24], [28], [32]];
+    const sized = (shape: number[], seed: number) =>
+      Float32Array.from(
+        randomArray(
+          shape.reduce((a, b) => a * b),
+          seed,
+        ),
+      );
+    const scenario: AdamScenario = {
+      shapes,
+      initial: shapes.map((shape, i) => sized(shape, 110 + i)),
+      groupOf: shapes.map(() => 0),
+      groups: [{ lr: 0.01, weightDecay: 0 }],
+      hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupled: true, clipNorm: 10 },
+      grads: [shapes.map((shape, i) => sized(shape, 130 + i))],
+    };
+    const engine = await getEngine();
+    const dispatches = engine.recorder.dispatches;
+    const gpu = await adamOnGpu(engine, scenario);
+    const ref = adamReferenceFor(scenario);
+    expect(Math.abs(gpu.clipStats[0]![0]! / ref.norms[0]! - 1)).toBeLessThan(1e-5);
+    expect(gpu.clipStats[0]![1]).toBeLessThan(1);
+    gpu.values.forEach((v, i) => expect(deviation(v, ref.values[i]!, 1e-2).maxRel).toBeLessThan(1e-5));
+    // Per step: 2 batched + 2 scalar norm dispatches, the finalize, and one update per parameter.
+    expect(engine.recorder.dispatches - dispatches).toBe(5 + shapes.length);
+  });
+
   it('sums a gradient too large for one workgroup over several partial slots', async () => {
     const shapes = [[17, 1447], [3], [4, 4099]]; // 24599 elements: four partial sums of 6150, the last one short; 16396 read as 4099 vec4s: three partials of 1367
     const scenario: AdamScenario = {

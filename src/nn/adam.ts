@@ -44,7 +44,6 @@ const elementsPerPartial = 8192;
 const vec4sPerInvocation = shaderConstant('adam', 'VEC4S_PER_INVOCATION');
 const maxPartials = 256;
 
-/** How many workgroups sum the squares of an n-element gradient: a fixed partition, so a fixed sum order. */
 /** Gradients per batched norm dispatch: six, the slots and the plan fill the 8 storage buffers every adapter allows. */
 const gradientsPerDispatch = 6;
 
@@ -56,6 +55,7 @@ interface DenseNorm {
   slot: number;
 }
 
+/** How many workgroups sum the squares of an n-element gradient: a fixed partition, so a fixed sum order. */
 function partialsFor(n: number): number {
   return Math.min(maxPartials, Math.ceil(n / elementsPerPartial));
 }

@@ -5,10 +5,23 @@ import { Usage } from './flags';
 import type { EntryInterface, ScalarType, UniformLayout } from './shaderInterface';
 import type { UniformArena } from './uniformArena';
 
-/** A buffer that knows what it holds (a tensor); a bare GPUBuffer is bound unchecked. */
+/** A buffer that knows what it holds (a tensor, perhaps at an offset); a bare GPUBuffer is bound unchecked. */
 export interface TypedBuffer {
   readonly buffer: GPUBuffer;
   readonly dtype: ScalarType;
+  /** Bytes from the start of `buffer`, a multiple of minStorageBufferOffsetAlignment. */
+  readonly offset: number;
+  readonly bytes: number;
+}
+
+/**
+ * The whole buffer for a tensor that starts it (kernels index from 0 and never ask its length);
+ * a range for one further in, rounded up to whole vec4s, which its slot always has room for.
+ */
+function resourceOf(value: TypedBuffer): GPUBufferBinding {
+  const { buffer, offset, bytes } = value;
+  if (offset === 0) return { buffer };
+  return { buffer, offset, size: Math.min(Math.ceil(bytes / 16) * 16, buffer.size - offset) };
 }
 
 /** By name; `undefined` only where the shader tags the binding optional. */
@@ -50,7 +63,7 @@ function storageEntries(
     if ('dtype' in value && d.element !== undefined && value.dtype !== d.element) {
       throw new Error(`Kernel ${entry.kernel}: binding '${d.name}' is ${d.type}, got a ${value.dtype} tensor`);
     }
-    return { binding: d.binding, resource: { buffer: 'dtype' in value ? value.buffer : value } };
+    return { binding: d.binding, resource: 'dtype' in value ? resourceOf(value) : { buffer: value } };
   });
 }
 

@@ -1,13 +1,18 @@
 // Adam / AdamW with global gradient-norm clipping, recorded into the current step: no readback, no
-// submit. Per step: sum-of-squares dispatches, six gradients to one (shaders/grad_norm.wgsl), one pass that
-// turns the partial sums into the global norm and a clip scale, then one update dispatch per parameter
-// (shaders/adam.wgsl) that reads the scale from the GPU, so clipping never waits for the CPU.
-// A group may instead take plain SGD steps (shaders/sgd.wgsl) under the same clipping: the PLIF
-// reference trains its slopes as an SGD parameter group whatever the rest of the model uses.
+// submit. The optimizer moves its parameters into packs (one buffer each, as large as a storage binding
+// allows: one pack for any model this tool trains) and keeps a gradient buffer and Adam's moments at
+// the same offsets, so a step is the same three dispatches however many parameters there are: the
+// partial sums of squares of every gradient (shaders/grad_norm.wgsl), the global norm and clip scale,
+// and one update of every parameter (shaders/adam.wgsl) that reads the scale from the GPU, so
+// clipping never waits for the CPU. A group may instead take plain SGD steps under the same clipping:
+// the PLIF reference trains its slopes as an SGD parameter group whatever the rest of the model uses.
+// The gradients reach the pack by buffer copies (no dispatch); the price is one gradient-sized
+// buffer kept between steps.
 import { shaderConstant } from '../gpu';
 import type { Engine } from '../tensor/engine';
 import { grid1d } from '../tensor/workgroups';
 import type { Tensor } from '../tensor/tensor';
+import { packJobs, packLayout, type Pack } from './packLayout';
 
 export interface AdamOptions {
   lr: number;
@@ -34,33 +39,41 @@ export interface ParamGroup {
 }
 
 interface ParamState {
-  /** Adam's first and second moments; empty for SGD parameters, which keep no state. */
+  /** Adam's first and second moments (slices of the pack's moment buffers); empty under SGD. */
   moments: Tensor[];
   /** Updates applied so far; per parameter, since parameters without a gradient are skipped. */
   steps: number;
 }
 
-const elementsPerPartial = 8192;
-const vec4sPerInvocation = shaderConstant('adam', 'VEC4S_PER_INVOCATION');
-const maxPartials = 256;
+/** A parameter's place in a pack and the settings it is updated with. */
+interface Member {
+  param: Tensor;
+  lr: number;
+  weightDecay: number;
+  rule: UpdateRule;
+  /** Bytes from the start of the pack. */
+  offset: number;
+}
 
-/** Gradients per batched norm dispatch: six, the slots and the plan fill the 8 storage buffers every adapter allows. */
-const gradientsPerDispatch = 6;
-
-/** A gradient read as vec4 (n of them) whose partial sums fill `groups` slots from `slot`. */
-interface DenseNorm {
+/** One buffer of parameters and, at the same offsets, their gradients and moments. */
+interface PackState {
+  members: Member[];
+  param: Tensor;
   grad: Tensor;
-  n: number;
-  groups: number;
+  /** As far as the last Adam member (Adam members come first; SGD ones keep no moments). */
+  m: Tensor;
+  v: Tensor;
+  /** u32 [jobs, 4]: the pieces one workgroup each updates or sums (PackJob). */
+  jobs: Tensor;
+  jobCount: number;
+  /** The first of this pack's gradient-norm partial slots. */
   slot: number;
 }
 
-/** How many workgroups sum the squares of an n-element gradient: a fixed partition, so a fixed sum order. */
-function partialsFor(n: number): number {
-  return Math.min(maxPartials, Math.ceil(n / elementsPerPartial));
-}
+const vec4sPerJob = shaderConstant('adam', 'JOB_VEC4S');
 
 export class Adam {
+  /** Each group's parameters and the settings they are updated with. */
   readonly groups: { params: Tensor[]; lr: number; weightDecay: number; rule: UpdateRule }[];
   /** Multiplies every group's lr (learning-rate schedules set this each step). */
   lrScale = 1;
@@ -75,9 +88,8 @@ export class Adam {
    */
   readonly clipStats: Tensor;
   private states = new Map<Tensor, ParamState>();
+  private packs: PackState[] = [];
   private slots: Tensor;
-  /** Layouts of the batched gradient-norm dispatches, by content (see recordDenseNorms). */
-  private readonly plans = new Map<string, Tensor>();
 
   constructor(
     private engine: Engine,
@@ -97,22 +109,74 @@ export class Adam {
       weightDecay: g.weightDecay ?? options.weightDecay ?? 0,
       rule: g.rule ?? 'adam',
     }));
-
-    let partials = 0;
-    for (const { params: groupParams, rule } of this.groups) {
-      for (const param of groupParams) {
-        if (this.states.has(param)) throw new Error(`Parameter ${param} appears twice in the optimizer`);
-        if (param.dtype !== 'f32') throw new Error(`Adam updates f32 parameters only, got ${param}`);
-        const moments =
-          rule === 'adam'
-            ? [this.zeros(param.shape, `${param.label}.adam_m`), this.zeros(param.shape, `${param.label}.adam_v`)]
-            : [];
-        this.states.set(param, { moments, steps: 0 });
-        partials += partialsFor(param.size);
-      }
+    const members: Member[] = this.groups.flatMap(({ params: groupParams, ...settings }) =>
+      groupParams.map((param) => ({ param, ...settings, offset: 0 })),
+    );
+    // Adam members first, so each pack's moment buffers stop where its SGD members begin.
+    members.sort((a, b) => Number(a.rule === 'sgd') - Number(b.rule === 'sgd'));
+    for (const { param } of members) {
+      if (this.states.has(param)) throw new Error(`Parameter ${param} appears twice in the optimizer`);
+      if (param.dtype !== 'f32') throw new Error(`Adam updates f32 parameters only, got ${param}`);
+      this.states.set(param, { moments: [], steps: 0 });
     }
-    this.slots = this.zeros([Math.max(1, partials)], 'adam.grad_norm_partials');
+    const sizes = members.map((m) => m.param.size);
+    const alignment = engine.bindingAlignment / 4;
+    const capacity = Math.floor(engine.limits.maxStorageBufferBindingSize / engine.bindingAlignment) * alignment;
+    let slot = 0;
+    for (const layout of packLayout(sizes, alignment, capacity)) {
+      const pack = this.buildPack(
+        layout,
+        layout.members.map((i) => members[i]!),
+        sizes,
+        slot,
+      );
+      slot += pack.jobCount;
+      this.packs.push(pack);
+    }
+    this.slots = this.zeros([Math.max(1, slot)], 'adam.grad_norm_partials');
     this.clipStats = this.zeros([2], 'adam.clip_stats');
+    // The moves into the packs run now: a later queue write into a parameter must not be overwritten by them.
+    engine.flush();
+  }
+
+  private buildPack(layout: Pack, members: Member[], sizes: number[], slot: number): PackState {
+    const { engine } = this;
+    members.forEach((member, row) => (member.offset = layout.starts[row]! * 4));
+    const param = engine.pack(
+      members.map((m) => m.param),
+      layout.starts,
+      layout.floats,
+      'adam.parameters',
+    );
+    const adamMembers = members.filter((m) => m.rule === 'adam');
+    const momentFloats = Math.max(4, ...adamMembers.map((m) => m.offset / 4 + Math.ceil(m.param.size / 4) * 4));
+    const [m, v] = ['adam_m', 'adam_v'].map((name) => this.zeros([momentFloats], `adam.${name}`)) as [Tensor, Tensor];
+    for (const member of adamMembers) {
+      this.states.get(member.param)!.moments = ['m', 'v'].map((name, k) =>
+        engine.keep(
+          engine.slice(k === 0 ? m : v, member.offset / 4, member.param.shape, `${member.param.label}.adam_${name}`),
+        ),
+      );
+    }
+    const jobs = packJobs(layout, sizes, vec4sPerJob);
+    const jobTable = engine.keep(
+      engine.tensor(
+        Uint32Array.from(jobs.flatMap((j) => [j.row, j.first, j.end, 0])),
+        [jobs.length, 4],
+        'u32',
+        'adam.jobs',
+      ),
+    );
+    return {
+      members,
+      param,
+      grad: this.zeros([layout.floats], 'adam.gradients'),
+      m,
+      v,
+      jobs: jobTable,
+      jobCount: jobs.length,
+      slot,
+    };
   }
 
   private zeros(shape: readonly number[], label: string): Tensor {
@@ -121,10 +185,10 @@ export class Adam {
     return t;
   }
 
-  /** GPU bytes of the optimizer state (moments and norm buffers). */
+  /** GPU bytes the optimizer holds besides the parameters: moments, the packed gradients and the norm's buffers. */
   get stateBytes(): number {
     let bytes = this.slots.bytes + this.clipStats.bytes;
-    for (const { moments } of this.states.values()) for (const t of moments) bytes += t.bytes;
+    for (const pack of this.packs) bytes += pack.grad.bytes + pack.m.bytes + pack.v.bytes + pack.jobs.bytes;
     return bytes;
   }
 
@@ -133,140 +197,85 @@ export class Adam {
    * released with the step). Parameters without a gradient keep their weights, moments and step count.
    */
   step(): void {
-    const active = this.groups.flatMap((g) => g.params).filter((p) => p.grad);
-    if (active.length === 0) return;
-    this.recordGradNorm(active);
-    for (const group of this.groups) {
-      for (const param of group.params) {
-        if (!param.grad) continue;
-        const lr = group.lr * this.lrScale;
-        if (group.rule === 'sgd') this.recordSgdUpdate(param, param.grad, lr, group.weightDecay);
-        else this.recordUpdate(param, param.grad, lr, group.weightDecay);
-        param.grad = undefined;
-      }
-    }
-  }
-
-  private recordGradNorm(active: Tensor[]): void {
-    let slot = 0;
-    const dense: DenseNorm[] = [];
-    for (const param of active) {
-      const grad = param.grad!;
-      if (grad.size !== param.size) throw new Error(`Gradient ${grad} does not match parameter ${param}`);
-      const support = grad.rowSupport;
-      if (support && support.rows.size > 0 && !support.rows.released) {
-        // Only the rows the gradient can be non-zero in; no more groups than the dense sum was given slots for.
-        const groups = Math.min(partialsFor(grad.size), partialsFor(support.rows.size * support.width));
-        this.engine.run({
-          shader: 'grad_norm',
-          entry: 'partial_rows_main',
-          uniforms: {
-            rows: support.rows.size,
-            chunk: Math.ceil(support.rows.size / groups),
-            slot,
-            width: support.width,
-          },
-          bindings: { partial_grad: grad, partial_slots: this.slots, support_rows: support.rows },
-          workgroups: [groups],
-          label: `grad_norm.${param.label}`,
-        });
-        slot += groups;
-        continue;
-      }
-      const groups = partialsFor(grad.size);
-      if (grad.size % 4 === 0) {
-        // Counted in vec4s, as the kernel reads the gradient.
-        dense.push({ grad, n: grad.size / 4, groups, slot });
-      } else {
-        this.engine.run({
-          shader: 'grad_norm',
-          entry: 'partial_main',
-          uniforms: { n: grad.size, chunk: Math.ceil(grad.size / Math.max(1, groups)), slot },
-          bindings: { partial_grad: grad, partial_slots: this.slots },
-          workgroups: [groups],
-          label: `grad_norm.${param.label}`,
-        });
-      }
-      slot += groups;
-    }
-    for (let i = 0; i < dense.length; i += gradientsPerDispatch)
-      this.recordDenseNorms(dense.slice(i, i + gradientsPerDispatch));
+    if (!this.packs.some((pack) => pack.members.some((m) => m.param.grad))) return;
+    const rows = this.packs.map((pack) => this.recordGradients(pack));
     this.engine.run({
       shader: 'grad_norm',
       entry: 'finalize_main',
-      uniforms: { count: slot, clip_norm: this.clipNorm },
+      uniforms: { count: this.slots.size, clip_norm: this.clipNorm },
       bindings: { finalize_slots: this.slots, finalize_stats: this.clipStats },
       workgroups: [1],
       label: 'grad_norm.finalize',
     });
+    this.packs.forEach((pack, i) => {
+      this.engine.run({
+        shader: 'adam',
+        entry: 'adam_main',
+        uniforms: {
+          job_count: pack.jobCount,
+          beta1: this.beta1,
+          beta2: this.beta2,
+          one_minus_beta1: 1 - this.beta1,
+          one_minus_beta2: 1 - this.beta2,
+          eps: this.eps,
+          decoupled: this.decoupled ? 1 : 0,
+        },
+        bindings: {
+          param: pack.param,
+          grad: pack.grad,
+          m: pack.m,
+          v: pack.v,
+          stats: this.clipStats,
+          jobs: pack.jobs,
+          rows: rows[i]!,
+        },
+        workgroups: grid1d(pack.jobCount, 1),
+        label: 'adam',
+      });
+      // Read by this step's dispatches only: back to the pool, reusable after the submit.
+      rows[i]!.release();
+    });
   }
 
-  /** Partial sums of up to six vec4 gradients in one dispatch, into the slots each would fill alone. */
-  private recordDenseNorms(batch: DenseNorm[]): void {
-    let first = 0;
-    const layout = batch.flatMap(({ n, groups, slot }) => {
-      const row = [first, n, Math.ceil(n / Math.max(1, groups)), slot];
-      first += groups;
-      return row;
+  /**
+   * Copies a pack's gradients into its gradient buffer, uploads this step's per-parameter settings
+   * and records the partial sums of squares; returns the settings tensor for the update.
+   */
+  private recordGradients(pack: PackState): Tensor {
+    const { engine } = this;
+    const settings = new Float32Array(pack.members.length * 8);
+    pack.members.forEach(({ param, lr, weightDecay, rule, offset }, row) => {
+      const grad = param.grad;
+      const state = this.states.get(param)!;
+      if (grad) {
+        if (grad.size !== param.size) throw new Error(`Gradient ${grad} does not match parameter ${param}`);
+        engine.recorder.copyBuffer(grad.buffer, grad.offset, pack.grad.buffer, offset, grad.bytes);
+        state.steps++;
+        param.grad = undefined;
+      }
+      const t = Math.max(1, state.steps);
+      settings.set(
+        [
+          lr * this.lrScale,
+          weightDecay,
+          1 - this.beta1 ** t,
+          1 - this.beta2 ** t,
+          rule === 'sgd' ? 1 : 0,
+          grad ? 1 : 0,
+        ],
+        row * 8,
+      );
     });
-    // The same layout every step: uploaded once and kept.
-    const key = layout.join(',');
-    let plan = this.plans.get(key);
-    if (!plan) {
-      plan = this.engine.keep(this.engine.tensor(Uint32Array.from(layout), [batch.length, 4], 'u32', 'grad_norm.plan'));
-      this.plans.set(key, plan);
-    }
-    const grads = Object.fromEntries(batch.map(({ grad }, t) => [`multi_grad${t}`, grad]));
-    this.engine.run({
+    const rows = engine.keep(engine.tensor(settings, [pack.members.length * 2, 4], 'f32', 'adam.settings'));
+    engine.run({
       shader: 'grad_norm',
-      entry: 'partial_multi_main',
-      uniforms: { tensors: batch.length },
-      bindings: { ...grads, partial_slots: this.slots, plan },
-      workgroups: [first],
-      label: 'grad_norm.multi',
+      entry: 'partial_main',
+      uniforms: { job_count: pack.jobCount, slot: pack.slot },
+      bindings: { partial_grad: pack.grad, partial_slots: this.slots, partial_jobs: pack.jobs, partial_rows: rows },
+      workgroups: grid1d(pack.jobCount, 1),
+      label: 'grad_norm',
     });
-  }
-
-  private recordSgdUpdate(param: Tensor, grad: Tensor, lr: number, weightDecay: number): void {
-    this.states.get(param)!.steps++;
-    this.engine.run({
-      shader: 'sgd',
-      entry: 'sgd_main',
-      uniforms: { n: param.size, lr, weight_decay: weightDecay },
-      bindings: { param, grad, stats: this.clipStats },
-      workgroups: grid1d(param.size, 256),
-      label: `sgd.${param.label}`,
-    });
-  }
-
-  private recordUpdate(param: Tensor, grad: Tensor, lr: number, weightDecay: number): void {
-    const state = this.states.get(param)!;
-    state.steps++;
-    const [m, v] = state.moments as [Tensor, Tensor];
-    const vec4 = param.size % 4 === 0;
-    this.engine.run({
-      shader: 'adam',
-      entry: vec4 ? 'adam_vec4_main' : 'adam_main',
-      uniforms: {
-        n: param.size,
-        lr,
-        beta1: this.beta1,
-        beta2: this.beta2,
-        one_minus_beta1: 1 - this.beta1,
-        one_minus_beta2: 1 - this.beta2,
-        eps: this.eps,
-        weight_decay: weightDecay,
-        bias1: 1 - this.beta1 ** state.steps,
-        bias2: 1 - this.beta2 ** state.steps,
-        decoupled: this.decoupled ? 1 : 0,
-      },
-      bindings: vec4
-        ? { param4: param, grad4: grad, m4: m, v4: v, stats: this.clipStats }
-        : { param, grad, m, v, stats: this.clipStats },
-      // The vec4 kernel updates VEC4S_PER_INVOCATION vec4s per invocation, the other one element.
-      workgroups: grid1d(param.size, vec4 ? 256 * 4 * vec4sPerInvocation : 256),
-      label: `adam.${param.label}`,
-    });
+    return rows;
   }
 
   /** A parameter's moments (none under SGD) and update count (for checkpoints). */
@@ -285,11 +294,14 @@ export class Adam {
     return state;
   }
 
-  /** Returns the optimizer's GPU buffers to the pool (end of a run). */
+  /**
+   * Returns the optimizer's GPU buffers to the pool (end of a run). The parameter packs go back once
+   * their parameters are released too.
+   */
   release(): void {
     for (const { moments } of this.states.values()) for (const t of moments) t.release();
+    for (const pack of this.packs) for (const t of [pack.param, pack.grad, pack.m, pack.v, pack.jobs]) t.release();
     this.slots.release();
     this.clipStats.release();
-    for (const plan of this.plans.values()) plan.release();
   }
 }

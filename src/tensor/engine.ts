@@ -72,6 +72,8 @@ export class Engine {
    * Real GPUs want wide workgroups. Tests flip this to cover both paths on one adapter.
    */
   smallWorkgroups: boolean;
+  /** minStorageBufferOffsetAlignment: where in a shared buffer a slice may start, in bytes. */
+  readonly bindingAlignment: number;
   private gradientsOff = 0;
   private phase: string | undefined;
   private scopes: Set<Tensor>[] = [];
@@ -101,6 +103,7 @@ export class Engine {
     );
     this.readback = new ReadbackRing(this.buffers);
     this.smallWorkgroups = isSoftwareAdapter(adapter);
+    this.bindingAlignment = adapter.limits.minStorageBufferOffsetAlignment ?? 256;
   }
 
   get device(): GPUDevice {
@@ -160,14 +163,53 @@ export class Engine {
    * the pool only when the base and every view of it are released, whatever the order.
    */
   view(base: Tensor, shape: Shape, label = 'view'): Tensor {
-    if (base.released) throw new Error(`Cannot view released ${base}`);
     if (sizeOf(shape) !== base.size) {
       throw new Error(
         `Cannot view ${base} (${base.size} elements) as ${describeShape(shape)} (${sizeOf(shape)} elements)`,
       );
     }
-    this.bufferHolders.set(base.buffer, (this.bufferHolders.get(base.buffer) ?? 1) + 1);
-    return this.track(new Tensor(this, base.buffer, shape, base.dtype, false, label));
+    return this.slice(base, 0, shape, label);
+  }
+
+  /**
+   * A tensor of `shape` over `base`'s values from element `start` on, without a copy (released as a
+   * view is). `start` must keep the slice at a storage-binding boundary (`bindingAlignment` bytes).
+   */
+  slice(base: Tensor, start: number, shape: Shape, label = 'slice'): Tensor {
+    if (base.released) throw new Error(`Cannot view released ${base}`);
+    const offset = base.offset + start * 4;
+    if (start < 0 || start + sizeOf(shape) > base.size || offset % this.bindingAlignment !== 0) {
+      throw new Error(
+        `Cannot slice ${describeShape(shape)} from element ${start} of ${base}: out of range or not at a ${this.bindingAlignment}-byte boundary`,
+      );
+    }
+    this.hold(base.buffer);
+    return this.track(new Tensor(this, base.buffer, shape, base.dtype, false, label, offset));
+  }
+
+  /**
+   * Moves `tensors` into one new buffer, tensor i at element `starts[i]` (binding-aligned), and
+   * returns that buffer as one [floats] tensor; each moved tensor keeps its identity (modules and
+   * the optimizer hold it), now as a slice. A kernel can then update them all in one dispatch.
+   */
+  pack(tensors: readonly Tensor[], starts: readonly number[], floats: number, label: string): Tensor {
+    const packed = this.outsideScopes(() => this.empty([floats], 'f32', label));
+    this.recorder.clearBuffer(packed.buffer, 0, packed.bytes);
+    tensors.forEach((t, i) => {
+      const offset = starts[i]! * 4;
+      if (t.dtype !== 'f32' || offset % this.bindingAlignment !== 0 || starts[i]! + t.size > floats)
+        throw new Error(`Cannot pack ${t} at element ${starts[i]} of ${floats}`);
+      this.recorder.copyBuffer(t.buffer, t.offset, packed.buffer, offset, t.bytes);
+      this.releaseBuffer(t.buffer);
+      this.hold(packed.buffer);
+      t.buffer = packed.buffer;
+      t.offset = offset;
+    });
+    return packed;
+  }
+
+  private hold(buffer: GPUBuffer): void {
+    this.bufferHolders.set(buffer, (this.bufferHolders.get(buffer) ?? 1) + 1);
   }
 
   releaseBuffer(buffer: GPUBuffer): void {
@@ -281,7 +323,18 @@ export class Engine {
   /** Schedules a copy to the CPU that settles after the current step's submit, without waiting now. */
   readLater(t: Tensor): Promise<HostArray> {
     const ArrayType = hostArrayOf[t.dtype];
-    return this.readback.read(this.recorder, t.buffer, 0, t.bytes).then((data): HostArray => new ArrayType(data));
+    return this.readback
+      .read(this.recorder, t.buffer, t.offset, t.bytes)
+      .then((data): HostArray => new ArrayType(data));
+  }
+
+  /**
+   * Overwrites a tensor's values from the host now, ahead of any work still being recorded (queue
+   * order): callers restoring state flush first.
+   */
+  write(t: Tensor, data: HostArray, first = 0): void {
+    if (data.length - first < t.size) throw new Error(`${data.length - first} values cannot fill ${t}`);
+    this.device.queue.writeBuffer(t.buffer, t.offset, data.buffer, data.byteOffset + first * 4, t.bytes);
   }
 
   /** Reads a tensor now; throws the first GPU error (invalid shader, out of memory …) raised meanwhile. */

@@ -21,20 +21,21 @@ export class Tensor {
   readonly id = Tensor.counter++;
   /** Filled by `engine.backward` for leaves that require a gradient (parameters, test inputs). */
   grad: Tensor | undefined;
-  /**
-   * Set on a gradient laid out as [V, width] that is zero outside `rows` (u32 [U], an embedding
-   * table's rows the batch used): readers may skip the rest, as the gradient norm does.
-   */
-  rowSupport: { rows: Tensor; width: number } | undefined;
   released = false;
 
   constructor(
     readonly engine: Engine,
-    readonly buffer: GPUBuffer,
+    /**
+     * Where the values live: the tensor's own pooled buffer, or a shared one at `offset` (a view or a
+     * slice). Changed only by `engine.pack`, which moves an optimizer's parameters into one buffer.
+     */
+    public buffer: GPUBuffer,
     readonly shape: Shape,
     readonly dtype: DType,
     public requiresGrad: boolean,
     readonly label: string,
+    /** Byte offset of the first value in `buffer`: a multiple of the storage-binding alignment. */
+    public offset = 0,
   ) {}
 
   get size(): number {

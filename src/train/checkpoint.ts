@@ -114,7 +114,7 @@ export function restoreCheckpoint(run: TrainingRun, bytes: Uint8Array): { wallMs
   run.engine.flush();
   let offset = 0;
   const take = (t: Tensor) => {
-    run.engine.device.queue.writeBuffer(t.buffer, 0, data, offset, t.size);
+    run.engine.write(t, data, offset);
     offset += t.size;
   };
   params.forEach((p, i) => {

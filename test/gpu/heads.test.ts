@@ -137,7 +137,7 @@ describe('output layers', () => {
       return Array.from({ length: N }, (_, i) => Math.hypot(...e.subarray(i * m, (i + 1) * m)));
     };
     for (const n of await norms()) expect(n).toBeCloseTo(Math.sqrt(m), 3);
-    engine.device.queue.writeBuffer(norm.gamma.buffer, 0, new Float32Array(m).fill(2));
+    engine.write(norm.gamma, new Float32Array(m).fill(2));
     for (const n of await norms()) expect(n).toBeCloseTo(2 * Math.sqrt(m), 3);
     const r = await gradCheck(engine, ([x]) => head.loss(x!, targets), [{ data: headHidden, shape: [N, d] }]);
     expect(r.maxRelError).toBeLessThan(3e-3);

@@ -31,7 +31,7 @@ function poisonAfter(...steps: number[]): (event: ProgressEvent) => void {
     if (event.kind !== 'step' || !steps.includes(event.step) || done.has(event.step)) return;
     done.add(event.step);
     const weight = event.runs[1]!.parameters[0]!;
-    event.runs[1]!.engine.device.queue.writeBuffer(weight.buffer, 0, new Float32Array(weight.size).fill(Number.NaN));
+    event.runs[1]!.engine.write(weight, new Float32Array(weight.size).fill(Number.NaN));
   };
 }
 

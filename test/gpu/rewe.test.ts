@@ -107,11 +107,11 @@ describe('ReWE head', () => {
       const direction = Float32Array.from(original, () => random() * 2 - 1);
       const at = async (sign: number) => {
         const shifted = Float32Array.from(original, (value, k) => value + sign * eps * direction[k]!);
-        engine.device.queue.writeBuffer(parameter.buffer, 0, shifted);
+        engine.write(parameter, shifted);
         return weightedLoss(engine, head, hidden, targets, weights);
       };
       const numeric = ((await at(1)) - (await at(-1))) / (2 * eps);
-      engine.device.queue.writeBuffer(parameter.buffer, 0, original);
+      engine.write(parameter, original);
       const exact = Array.from(analytic[index]!).reduce((sum, g, k) => sum + g * direction[k]!, 0);
       const relative = Math.abs(exact - numeric) / Math.max(Math.abs(exact), Math.abs(numeric), 1e-2);
       expect(relative, parameter.label).toBeLessThan(3e-3);

@@ -239,7 +239,7 @@ describe('the NaN guard', () => {
     for (let step = 0; step < 3; step++) await run.trainStep(batches[step]!, clock);
     // A blown-up weight, as a diverging run would leave it.
     const weight = run.parameters[0]!;
-    engine.device.queue.writeBuffer(weight.buffer, 0, new Float32Array(weight.size).fill(Number.NaN));
+    engine.write(weight, new Float32Array(weight.size).fill(Number.NaN));
     for (let step = 3; step < 10; step++) await run.trainStep(batches[step]!, clock);
     await run.settle();
     expect(run.divergence).toEqual({ step: 4, quantity: 'loss', value: NaN });

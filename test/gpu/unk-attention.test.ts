@@ -92,8 +92,7 @@ describe('the attention incremental decoders give back for <unk> replacement', (
     // from the read-back weights alone — while the first decoder layer's cross-attention (other
     // weights) would give a different answer.
     const zeroed = /embedding|\.(self|cross)\.out\.|ffn\.outer\./;
-    for (const p of model.parameters())
-      if (zeroed.test(p.label)) engine.device.queue.writeBuffer(p.buffer, 0, new Float32Array(p.size));
+    for (const p of model.parameters()) if (zeroed.test(p.label)) engine.write(p, new Float32Array(p.size));
     const values = await parameterValues(model);
     const got = await decodedAttention(engine, model);
 
@@ -206,7 +205,7 @@ describe('evaluation', () => {
     const bias = run.model.head.parameters().find((p) => p.label === 'softmax.bias')!;
     const forced = new Float32Array(bias.size);
     forced[specialIds.unk] = 1e3;
-    engine.device.queue.writeBuffer(bias.buffer, 0, forced);
+    engine.write(bias, forced);
 
     const point = await evaluate(run, { batchSentences: 4, decodeSentences: 4, samples: 4 });
     expect(point.samples).toHaveLength(4);

@@ -14,8 +14,13 @@ struct Params { n: u32, shift: i32, shape: vec4<u32>, scale: f32, pair: vec2<f32
 `;
 const entry = new ShaderInterface('test', source).entry('main');
 
-const buffer = (label: string) => ({ label }) as unknown as GPUBuffer;
-const tensor = (label: string, dtype: 'f32' | 'i32' | 'u32') => ({ buffer: buffer(label), dtype });
+const buffer = (label: string, size = 1024) => ({ label, size }) as unknown as GPUBuffer;
+const tensor = (label: string, dtype: 'f32' | 'i32' | 'u32', offset = 0, bytes = 64) => ({
+  buffer: buffer(label),
+  dtype,
+  offset,
+  bytes,
+});
 
 /** Records what the arena was asked to write, in a 256-byte slot of its own. */
 function fakeArena() {
@@ -56,6 +61,15 @@ describe('kernel arguments by name', () => {
     expect([16, 20, 24, 28].map((at) => slot.getUint32(at, true))).toEqual([1, 2, 3, 4]);
     expect(slot.getFloat32(32, true)).toBe(0.5);
     expect([40, 44].map((at) => slot.getFloat32(at, true))).toEqual([-1, 2]);
+  });
+
+  it('binds a tensor that starts its buffer whole, and one further in as its range rounded up to whole vec4s', () => {
+    const { entries } = entriesOf({ x: tensor('x', 'f32', 0, 12), y: tensor('y', 'f32', 768, 36) }, uniforms);
+    expect(entries[0]!.resource).toEqual({ buffer: buffer('x') });
+    expect(entries[2]!.resource).toEqual({ buffer: buffer('y'), offset: 768, size: 48 });
+    // Never past the buffer's end.
+    const { entries: last } = entriesOf({ x: bindings.x, y: tensor('y', 'f32', 1008, 12) }, uniforms);
+    expect(last[2]!.resource).toEqual({ buffer: buffer('y'), offset: 1008, size: 16 });
   });
 
   it('binds one engine-owned placeholder for an absent optional input', () => {

@@ -122,8 +122,7 @@ function simulate(fault: Fault): void {
   if (fault === 'divergence') {
     const run = runs.at(-1);
     const weight = run?.parameters[0];
-    if (run && weight)
-      run.engine.device.queue.writeBuffer(weight.buffer, 0, new Float32Array(weight.size).fill(Number.NaN));
+    if (run && weight) run.engine.write(weight, new Float32Array(weight.size).fill(Number.NaN));
   }
   if (fault === 'crash') {
     setTimeout(() => {

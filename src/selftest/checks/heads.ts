@@ -39,8 +39,7 @@ export function makeHead(engine: Engine, spec: HeadSpec) {
 async function withHead<T>(engine: Engine, spec: HeadSpec, compare: (made: ReturnType<typeof makeHead>) => Promise<T>) {
   const made = makeHead(engine, spec);
   made.head.parameters().forEach((p, i) => {
-    if (p.label.endsWith('.bias'))
-      engine.device.queue.writeBuffer(p.buffer, 0, Float32Array.from(randomArray(p.size, 11 + i, -0.5, 0.5)));
+    if (p.label.endsWith('.bias')) engine.write(p, Float32Array.from(randomArray(p.size, 11 + i, -0.5, 0.5)));
   });
   try {
     return await compare(made);

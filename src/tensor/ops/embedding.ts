@@ -102,7 +102,6 @@ const embeddingOp: Op<[Tensor, IndexTensor], EmbeddingSaved> = {
       workgroups: grid1d(owned),
       label: 'embedding.backward',
     });
-    gradTable.rowSupport = { rows: index.uniqueRows, width };
     return [gradTable];
   },
 };

@@ -12,24 +12,42 @@
 // A batch stride of 0 shares one matrix across the batch.
 //
 // @0 uniform Dims   @1 a: f32[...]   @2 b: f32[...]   @3 c: f32[Z, M, N]
+// @4 bias: f32[N], read when epilogue has EPILOGUE_BIAS   @5 residual: f32[Z, M, N], with EPILOGUE_RESIDUAL
 // Each body declares a and b itself: a register kernel may bind them as arrays of vec4<f32>.
 // Dispatch: (x, y) cover column and row blocks of the output, z = Z.
+//
+// Epilogue, as each output is stored: c = alpha · (A·B) [+ bias[n]] [+ residual[z, m, n]], in that
+// order, so a Linear layer's bias, attention's 1/√d_h and a residual connection cost no dispatch of
+// their own and round exactly as the separate element-wise ops did (alpha = 1 multiplies exactly).
 
 struct Dims {
   m: u32, n: u32, k: u32, reduce: u32,
   a_m: u32, a_k: u32, a_batch: u32,
   b_k: u32, b_n: u32, b_batch: u32,
+  alpha: f32, epilogue: u32,
 }
+
+const EPILOGUE_BIAS: u32 = 1u;
+const EPILOGUE_RESIDUAL: u32 = 2u;
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>; // optional: read only with EPILOGUE_BIAS
+@group(0) @binding(5) var<storage, read> residual: array<f32>; // optional: read only with EPILOGUE_RESIDUAL
+
+fn finish(at: u32, col: u32, product: f32) -> f32 {
+  var out = dims.alpha * product;
+  if ((dims.epilogue & EPILOGUE_BIAS) != 0u) { out += bias[col]; }
+  if ((dims.epilogue & EPILOGUE_RESIDUAL) != 0u) { out += residual[at]; }
+  return out;
+}
 
 // Stores four adjacent outputs of one row, dropping those past the matrix edge.
 fn store_row4(z: u32, row: u32, col: u32, v: vec4<f32>) {
   if (row >= dims.m || col >= dims.n) { return; }
   let at = (z * dims.m + row) * dims.n + col;
-  c[at] = v.x;
-  if (col + 1u < dims.n) { c[at + 1u] = v.y; }
-  if (col + 2u < dims.n) { c[at + 2u] = v.z; }
-  if (col + 3u < dims.n) { c[at + 3u] = v.w; }
+  c[at] = finish(at, col, v.x);
+  if (col + 1u < dims.n) { c[at + 1u] = finish(at + 1u, col + 1u, v.y); }
+  if (col + 2u < dims.n) { c[at + 2u] = finish(at + 2u, col + 2u, v.z); }
+  if (col + 3u < dims.n) { c[at + 3u] = finish(at + 3u, col + 3u, v.w); }
 }

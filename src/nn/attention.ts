@@ -1,7 +1,6 @@
 // Multi-head scaled dot-product attention (Vaswani et al. 2017).
 // Shape legend: B batch, T_q query positions, T_k key positions, d model width, H heads, d_h = d/H.
 import type { Engine } from '../tensor/engine';
-import { scale } from '../tensor/ops/elementwise';
 import { matmul } from '../tensor/ops/matmul';
 import { permute, reshape } from '../tensor/ops/shape';
 import { softmaxRows } from '../tensor/ops/softmax';
@@ -64,7 +63,7 @@ export function attentionWeights(
 ): Tensor {
   const d = query.shape[2]!;
   const q = splitHeads(linear(query, p.q.weight, p.q.bias), heads);
-  const scores = scale(matmul(q, keys.k, { transposeB: true }), 1 / Math.sqrt(d / heads));
+  const scores = matmul(q, keys.k, { transposeB: true, alpha: 1 / Math.sqrt(d / heads) });
   return softmaxRows(scores, { causal, ...(keyLengths ? { keyLengths } : {}) });
 }
 

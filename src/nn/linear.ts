@@ -1,13 +1,14 @@
 import type { Engine } from '../tensor/engine';
-import { add } from '../tensor/ops/elementwise';
 import { matmul } from '../tensor/ops/matmul';
 import type { Tensor } from '../tensor/tensor';
 import { parameterSeed, uniformValues, xavierScale } from './init';
 
-/** y = x·Wᵀ + b for W [out, in], x [N, in] or [Z, N, in]: Linear's map on tensors it does not own. */
+/**
+ * y = x·Wᵀ + b for W [out, in], x [N, in] or [Z, N, in]: Linear's map on tensors it does not own. The
+ * bias is added as the product stores its output (one dispatch).
+ */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor {
-  const y = matmul(x, weight, { transposeB: true });
-  return bias ? add(y, bias) : y;
+  return matmul(x, weight, { transposeB: true, bias });
 }
 
 export interface LinearOptions {

@@ -155,6 +155,59 @@ function gradientCheckOf(
   );
 }
 
+/**
+ * The epilogue out = α·(A·B) + bias[n] + residual, through one kernel: what a Linear layer with a
+ * residual stores, on a batched input with a ragged edge ([2, 3, 5]·[6, 5]ᵀ).
+ */
+function epilogueCheck(kernel: MatmulKernelName): KernelCheck {
+  const [z, m, k, n, alpha] = [2, 3, 8, 6, 0.7];
+  const a = Float32Array.from(randomArray(z * m * k, 51));
+  const b = Float32Array.from(randomArray(n * k, 52));
+  const bias = Float32Array.from(randomArray(n, 53));
+  const residual = Float32Array.from(randomArray(z * m * n, 54));
+  return {
+    kernel: `matmul ${kernel} epilogue (alpha, bias, residual)`,
+    sizes: `[${z}×${m}×${k}]·[${n}×${k}]ᵀ`,
+    tolerance,
+    floor: k * maxAbs(a) * maxAbs(b),
+    async run(engine) {
+      const { geometry, shape } = matmulGeometry([z, m, k], false, [n, k], true);
+      const actual = await engine
+        .tidy(() => {
+          const out = engine.empty(shape, 'f32', 'matmul');
+          dispatchMatmul(engine, kernel, geometry, engine.tensor(a, [z, m, k]), engine.tensor(b, [n, k]), out, {
+            alpha,
+            bias: engine.tensor(bias, [n]),
+            residual: engine.tensor(residual, shape),
+          });
+          return out;
+        })
+        .read();
+      const product = matmulReference(
+        { data: a, shape: [z, m, k], transposed: false },
+        { data: b, shape: [n, k], transposed: true },
+      ).data;
+      return { actual, reference: Array.from(product, (p, i) => alpha * p + bias[i % n]! + residual[i]!) };
+    },
+  };
+}
+
+/** ∂/∂A, ∂/∂B, ∂/∂bias and ∂/∂residual of the epilogue, by finite differences. */
+const epilogueGradientCheck = gradientCheck(
+  'matmul epilogue (alpha, bias, residual)',
+  '[2×3×5]·[6×5]ᵀ',
+  [
+    { data: Float32Array.from(randomArray(30, 61)), shape: [2, 3, 5] },
+    { data: Float32Array.from(randomArray(30, 62)), shape: [6, 5] },
+    { data: Float32Array.from(randomArray(6, 63)), shape: [6] },
+    { data: Float32Array.from(randomArray(36, 64)), shape: [2, 3, 6] },
+  ],
+  () => ({
+    f: ([a, b, bias, residual]) => matmul(a!, b!, { transposeB: true, alpha: 0.7, bias, residual }),
+  }),
+  { differentiates: ['matmul'] },
+);
+
 /** Small sizes that still cross vec4 column groups and leave ragged edges, in each batched form. */
 const gradientCases: Case[] = [
   { m: 3, k: 5, n: 6 },
@@ -178,6 +231,8 @@ export const matmulChecks: KernelCheck[] = [
         .map((t) => check(kernel, c, t, 100 + 10 * i + 2 * transpositions.indexOf(t))),
     ),
   ),
+  ...(['tiled', 'strided32', 'vec4ABt32'] as const).map(epilogueCheck),
+  epilogueGradientCheck,
   ...gradientCases.flatMap((c) => transpositions.map((t) => gradientCheckOf(c, t))),
   // The backward of a shared B under Aᵀ·B sums over the batch (R > 1) in each kernel family.
   ...(['tiled', 'strided32'] as const).map((kernel) =>

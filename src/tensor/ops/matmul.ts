@@ -3,10 +3,13 @@
 //   [M,K]·[K,N] → [M,N]    [Z,M,K]·[Z,K,N] → [Z,M,N]    [Z,M,K]·[K,N] → [Z,M,N] (shared B, a Linear
 //   layer over [Z, seq, d])    [M,K]·[Z,K,N] → [Z,M,N] (shared A)
 // With transposeA, A is stored [.., K, M]; with transposeB, B is stored [.., N, K]; no copy is made.
+// The output may be scaled and take a bias [N] and a residual of its own shape as it is stored
+// (MatmulEpilogue): a Linear layer or attention's scaled scores in one dispatch.
 import { apply, type Op } from '../autograd';
 import type { Engine } from '../engine';
 import type { Tensor } from '../tensor';
-import { dispatchMatmul, matmulGeometry, type MatmulKernelName } from './matmulKernels';
+import { sumToShape } from './elementwise';
+import { dispatchMatmul, matmulGeometry, type MatmulEpilogue, type MatmulKernelName } from './matmulKernels';
 import { currentChoice } from '../tuning';
 import { kernelFor, matmulTunable } from './matmulVariants';
 
@@ -18,6 +21,12 @@ export interface MatmulOptions {
    * their layouts (kernelAccepts), else the dispatch throws. By default the engine's variant decides.
    */
   kernel?: MatmulKernelName;
+  /** Multiplies the product (before bias and residual), e.g. attention's 1/√d_h. */
+  alpha?: number;
+  /** [N], added to every output row: a Linear layer's bias. */
+  bias?: Tensor;
+  /** The output's shape, added: a residual connection. */
+  residual?: Tensor;
 }
 
 function product(
@@ -28,11 +37,12 @@ function product(
   transposeB: boolean,
   kernel: MatmulKernelName | undefined,
   sumBatches = false,
+  epilogue: MatmulEpilogue = {},
 ): Tensor {
   const { geometry: g, shape } = matmulGeometry(a.shape, transposeA, b.shape, transposeB, sumBatches);
   const chosen = kernel ?? kernelFor(currentChoice(engine, matmulTunable).choice, g);
   const out = engine.empty(shape, 'f32', 'matmul');
-  dispatchMatmul(engine, chosen, g, a, b, out);
+  dispatchMatmul(engine, chosen, g, a, b, out, epilogue);
   return out;
 }
 
@@ -42,35 +52,47 @@ type MatmulSaved = {
   transposeA: boolean;
   transposeB: boolean;
   kernel: MatmulKernelName | undefined;
+  alpha: number;
+  biasShape: readonly number[] | undefined;
+  withResidual: boolean;
 };
 
-const matmulOp: Op<[Tensor, Tensor, MatmulOptions], MatmulSaved> = {
+// Bias and residual are tensor arguments of their own (possibly undefined), so autograd sees them.
+const matmulOp: Op<[Tensor, Tensor, Tensor | undefined, Tensor | undefined, MatmulOptions], MatmulSaved> = {
   name: 'matmul',
-  forward(engine, a, b, { transposeA = false, transposeB = false, kernel }) {
+  forward(engine, a, b, bias, residual, { transposeA = false, transposeB = false, kernel, alpha = 1 }) {
     return {
-      out: product(engine, a, transposeA, b, transposeB, kernel),
-      saved: { a, b, transposeA, transposeB, kernel },
+      out: product(engine, a, transposeA, b, transposeB, kernel, false, { alpha, bias, residual }),
+      saved: { a, b, transposeA, transposeB, kernel, alpha, biasShape: bias?.shape, withResidual: !!residual },
     };
   },
   // With A' = op(A), B' = op(B): dA' = dC·B'ᵀ and dB' = A'ᵀ·dC; a transposed operand takes the
   // transpose of its gradient, which is again one strided product. An operand shared across a
   // batched output gets its gradient summed over the batch.
-  backward(engine, dc, { a, b, transposeA, transposeB, kernel }, needs) {
+  // With alpha, each product gradient takes it too (in its epilogue); the bias gets dC summed over
+  // rows, the residual dC itself. Gradients come in argument order, for the tensors passed.
+  backward(engine, dc, { a, b, transposeA, transposeB, kernel, alpha, biasShape, withResidual }, needs) {
     const sumA = a.rank === 2 && dc.rank === 3;
     const sumB = b.rank === 2 && dc.rank === 3;
+    const scaled = { alpha };
     const da = () =>
       transposeA
-        ? product(engine, b, transposeB, dc, true, kernel, sumA) // dA = B'·dCᵀ
-        : product(engine, dc, false, b, !transposeB, kernel, sumA); // dA = dC·B'ᵀ
+        ? product(engine, b, transposeB, dc, true, kernel, sumA, scaled) // dA = B'·dCᵀ
+        : product(engine, dc, false, b, !transposeB, kernel, sumA, scaled); // dA = dC·B'ᵀ
     const db = () =>
       transposeB
-        ? product(engine, dc, true, a, transposeA, kernel, sumB) // dB = dCᵀ·A'
-        : product(engine, a, !transposeA, dc, false, kernel, sumB); // dB = A'ᵀ·dC
-    return [needs[0] ? da() : undefined, needs[1] ? db() : undefined];
+        ? product(engine, dc, true, a, transposeA, kernel, sumB, scaled) // dB = dCᵀ·A'
+        : product(engine, a, !transposeA, dc, false, kernel, sumB, scaled); // dB = A'ᵀ·dC
+    const grads = [needs[0] ? da() : undefined, needs[1] ? db() : undefined];
+    let k = 2;
+    if (biasShape) grads.push(needs[k++] ? sumToShape(engine, dc, biasShape) : undefined);
+    if (withResidual) grads.push(needs[k++] ? dc : undefined);
+    return grads;
   },
 };
 
 export const matmulOps = { matmul: matmulOp };
 
-/** op(A)·op(B) on f32 tensors; see the shape legend at the top of this file. */
-export const matmul = (a: Tensor, b: Tensor, options: MatmulOptions = {}) => apply(matmulOp, a, b, options);
+/** op(A)·op(B) on f32 tensors, with an optional epilogue; see the notes at the top of this file. */
+export const matmul = (a: Tensor, b: Tensor, { bias, residual, ...options }: MatmulOptions = {}) =>
+  apply(matmulOp, a, b, bias, residual, options);

@@ -345,6 +345,18 @@ export function matmulSource(name: MatmulKernelName): string {
   return text;
 }
 
+/** What a product does to each output as it stores it: out = alpha · (A·B) + bias[n] + residual. */
+export interface MatmulEpilogue {
+  alpha?: number;
+  /** [N], added to every row. */
+  bias?: Tensor;
+  /** The output's shape, added element by element. */
+  residual?: Tensor;
+}
+
+const epilogueBias = shaderConstant('matmul_common', 'EPILOGUE_BIAS');
+const epilogueResidual = shaderConstant('matmul_common', 'EPILOGUE_RESIDUAL');
+
 /** Records one product into `out` (no autograd); the op and the benchmarks both dispatch through here. */
 export function dispatchMatmul(
   engine: Engine,
@@ -353,8 +365,11 @@ export function dispatchMatmul(
   a: Tensor,
   b: Tensor,
   out: Tensor,
+  { alpha = 1, bias, residual }: MatmulEpilogue = {},
   label = `matmul:${kernel}`,
 ): void {
+  if (bias && bias.size !== g.n) throw new Error(`matmul: bias ${bias} does not match ${g.n} output columns`);
+  if (residual && residual.size !== out.size) throw new Error(`matmul: residual ${residual} does not match ${out}`);
   if (!kernelAccepts(kernel, g)) {
     throw new Error(
       `matmul: kernel ${kernel} cannot read operands with strides A (m ${g.aM}, k ${g.aK}, batch ${g.aBatch}), B (k ${g.bK}, n ${g.bN}, batch ${g.bBatch}) at K = ${g.k}`,
@@ -380,8 +395,10 @@ export function dispatchMatmul(
       b_k: g.bK,
       b_n: g.bN,
       b_batch: g.bBatch,
+      alpha,
+      epilogue: (bias ? epilogueBias : 0) | (residual ? epilogueResidual : 0),
     },
-    bindings: { a, b, c: out },
+    bindings: { a, b, c: out, bias, residual },
     workgroups: groups,
     label,
   });

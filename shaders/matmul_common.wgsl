@@ -8,11 +8,15 @@
 //   C[z, m, n] = Σ_{r<R} Σ_{k<K} A[z·R + r](m, k) · B[z·R + r](k, n)
 //
 // Operands are read through strides, so transposed operands need no copy:
-//   A(m, k) = a[t·a_batch + m·a_m + k·a_k]    B(k, n) = b[t·b_batch + k·b_k + n·b_n]
-// A batch stride of 0 shares one matrix across the batch.
+//   A(m, k) = a[base_a(t) + m·a_m + k·a_k]    B(k, n) = b[base_b(t) + k·b_k + n·b_n]
+//   C(z, m, n) = c[base_c(z) + m·c_m + n]     base_x(t) = (t / heads)·x_batch + (t % heads)·x_head
+// A batch stride of 0 shares one matrix across the batch. heads > 1 splits a batch index into
+// sentence and head, so a product can read and write attention's heads as column blocks of a
+// [B, T, d] tensor (src/tensor/ops/headAttention.ts); a plain product has heads = 1, c_m = N and
+// c_batch = M·N.
 //
-// @0 uniform Dims   @1 a: f32[...]   @2 b: f32[...]   @3 c: f32[Z, M, N]
-// @4 bias: f32[N], read when epilogue has EPILOGUE_BIAS   @5 residual: f32[Z, M, N], with EPILOGUE_RESIDUAL
+// @0 uniform Dims   @1 a: f32[...]   @2 b: f32[...]   @3 c: f32[Z, M, N] (or as c_m, c_batch, c_head place it)
+// @4 bias: f32[N], read when epilogue has EPILOGUE_BIAS   @5 residual: laid out as c, with EPILOGUE_RESIDUAL
 // Each body declares a and b itself: a register kernel may bind them as arrays of vec4<f32>.
 // Dispatch: (x, y) cover column and row blocks of the output, z = Z.
 //
@@ -24,7 +28,13 @@ struct Dims {
   m: u32, n: u32, k: u32, reduce: u32,
   a_m: u32, a_k: u32, a_batch: u32,
   b_k: u32, b_n: u32, b_batch: u32,
+  heads: u32, a_head: u32, b_head: u32,
+  c_m: u32, c_batch: u32, c_head: u32,
   alpha: f32, epilogue: u32,
+}
+
+fn batch_offset(t: u32, batch: u32, head: u32) -> u32 {
+  return (t / dims.heads) * batch + (t % dims.heads) * head;
 }
 
 const EPILOGUE_BIAS: u32 = 1u;
@@ -45,7 +55,7 @@ fn finish(at: u32, col: u32, product: f32) -> f32 {
 // Stores four adjacent outputs of one row, dropping those past the matrix edge.
 fn store_row4(z: u32, row: u32, col: u32, v: vec4<f32>) {
   if (row >= dims.m || col >= dims.n) { return; }
-  let at = (z * dims.m + row) * dims.n + col;
+  let at = batch_offset(z, dims.c_batch, dims.c_head) + row * dims.c_m + col;
   c[at] = finish(at, col, v.x);
   if (col + 1u < dims.n) { c[at + 1u] = finish(at + 1u, col + 1u, v.y); }
   if (col + 2u < dims.n) { c[at + 2u] = finish(at + 2u, col + 2u, v.z); }

@@ -1,8 +1,7 @@
 // Multi-head scaled dot-product attention (Vaswani et al. 2017).
 // Shape legend: B batch, T_q query positions, T_k key positions, d model width, H heads, d_h = d/H.
 import type { Engine } from '../tensor/engine';
-import { matmul } from '../tensor/ops/matmul';
-import { permute, reshape } from '../tensor/ops/shape';
+import { headContext, headScores } from '../tensor/ops/headAttention';
 import { softmaxRows } from '../tensor/ops/softmax';
 import { describeShape, type Tensor } from '../tensor/tensor';
 import { Linear, linear } from './linear';
@@ -27,29 +26,20 @@ export interface AttentionProjections {
   out: Projection;
 }
 
-/** [B, T, d] → [B·H, T, d_h]: the heads of one batch entry are contiguous, as softmaxRows's keyLengths expects. */
-function splitHeads(x: Tensor, heads: number): Tensor {
-  const [b, t, d] = x.shape as [number, number, number];
-  return reshape(permute(reshape(x, [b, t, heads, d / heads]), [0, 2, 1, 3]), [b * heads, t, d / heads]);
-}
-
-/** [B·H, T, d_h] → [B, T, d]. */
-function mergeHeads(x: Tensor, heads: number): Tensor {
-  const [bh, t, dh] = x.shape as [number, number, number];
-  return reshape(permute(reshape(x, [bh / heads, heads, t, dh]), [0, 2, 1, 3]), [bh / heads, t, heads * dh]);
-}
-
-/** Keys and values split into heads, [B·H, T_k, d_h] each: computed once per memory, or cached while decoding. */
+/**
+ * Projected keys and values, [B, T_k, d] each (head h in columns h·d_h…): computed once per memory,
+ * or cached while decoding.
+ */
 export interface HeadKeys {
   k: Tensor;
   v: Tensor;
 }
 
-/** The keys and values of keyValue [B, T_k, d] under `p`, split into heads. */
-export function projectKeyValues(keyValue: Tensor, p: AttentionProjections, heads: number): HeadKeys {
+/** The keys and values of keyValue [B, T_k, d] under `p`. */
+export function projectKeyValues(keyValue: Tensor, p: AttentionProjections): HeadKeys {
   return {
-    k: splitHeads(linear(keyValue, p.k.weight, p.k.bias), heads),
-    v: splitHeads(linear(keyValue, p.v.weight, p.v.bias), heads),
+    k: linear(keyValue, p.k.weight, p.k.bias),
+    v: linear(keyValue, p.v.weight, p.v.bias),
   };
 }
 
@@ -62,14 +52,14 @@ export function attentionWeights(
   { causal = false, keyLengths }: AttentionOptions = {},
 ): Tensor {
   const d = query.shape[2]!;
-  const q = splitHeads(linear(query, p.q.weight, p.q.bias), heads);
-  const scores = matmul(q, keys.k, { transposeB: true, alpha: 1 / Math.sqrt(d / heads) });
+  const q = linear(query, p.q.weight, p.q.bias);
+  const scores = headScores(q, keys.k, heads, 1 / Math.sqrt(d / heads));
   return softmaxRows(scores, { causal, ...(keyLengths ? { keyLengths } : {}) });
 }
 
 /** weights·V per head (weights from attentionWeights), merged and projected: [B, T_q, d]. */
 export function attendWith(weights: Tensor, keys: HeadKeys, p: AttentionProjections, heads: number): Tensor {
-  return linear(mergeHeads(matmul(weights, keys.v), heads), p.out.weight, p.out.bias);
+  return linear(headContext(weights, keys.v, heads), p.out.weight, p.out.bias);
 }
 
 /** softmax(Q·Kᵀ/√d_h)·V per head for query [B, T_q, d] against projected keys, merged and projected: [B, T_q, d]. */
@@ -112,7 +102,7 @@ export function multiHeadAttention(
       `attention needs keyLengths [${b}] for query ${describeShape(query.shape)}, got ${options.keyLengths}`,
     );
   }
-  return attendTo(query, projectKeyValues(keyValue, p, heads), p, heads, options);
+  return attendTo(query, projectKeyValues(keyValue, p), p, heads, options);
 }
 
 /** Multi-head attention with its own Q, K, V and output projections (d → d, Xavier init, zero bias). */

@@ -92,7 +92,7 @@ class Block implements Module {
 
   /** The cross-attention keys of the encoder output, projected once for a whole greedy decode. */
   crossKeys(memory: Tensor): HeadKeys | undefined {
-    return this.cross && projectKeyValues(memory, this.cross.attention, this.cross.attention.heads);
+    return this.cross && projectKeyValues(memory, this.cross.attention);
   }
 
   /**
@@ -107,7 +107,7 @@ class Block implements Module {
   ): { y: Tensor; cache: HeadKeys; crossWeights: Tensor | undefined } {
     const attention = this.selfAttention;
     const normed = this.selfNorm.forward(x);
-    const fresh = projectKeyValues(normed, attention, attention.heads);
+    const fresh = projectKeyValues(normed, attention);
     const keys = cache ? { k: concat([cache.k, fresh.k], 1), v: concat([cache.v, fresh.v], 1) } : fresh;
     let h = add(x, attendTo(normed, keys, attention, attention.heads));
     let crossWeights: Tensor | undefined;

@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { attentionChecks } from '../../src/selftest/checks/attention';
 import { MultiHeadAttention } from '../../src/nn/attention';
+import { runCheck } from '../../src/selftest';
+import { matmulTunable } from '../../src/tensor/ops/matmulVariants';
+import { currentChoice, setChoice } from '../../src/tensor/tuning';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
 
 describe('multi-head attention against float64 references', () => {
   itPassesChecks(attentionChecks);
+
+  it('reads and writes the heads in place through the tiled kernels as well', async () => {
+    const engine = await getEngine();
+    const chosen = currentChoice(engine, matmulTunable).choice;
+    setChoice(engine, matmulTunable, 'tiled');
+    try {
+      for (const check of attentionChecks) {
+        const result = await runCheck(engine, check);
+        expect(result.error, check.kernel).toBeUndefined();
+        expect(result.maxRel, `${check.kernel} ${check.sizes}`).toBeLessThanOrEqual(check.tolerance);
+      }
+    } finally {
+      setChoice(engine, matmulTunable, chosen);
+    }
+  });
 
   it('has distinct Q, K, V and output weights and counts its parameters', async () => {
     const engine = await getEngine();

@@ -136,7 +136,8 @@ function gradient(c: AttentionCase, what: string, vary: number[]): KernelCheck {
     describeAttention(c),
     inputs,
     () => ({ f: (tensors) => attend(c, tensors) }),
-    { tolerance: 5e-3 },
+    // The per-head products read and write heads in place (headAttention.ts): these checks are theirs.
+    { tolerance: 5e-3, differentiates: vary.includes(0) || vary.includes(1) ? ['headScores', 'headContext'] : [] },
   );
 }
 

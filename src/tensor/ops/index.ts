@@ -14,6 +14,7 @@ import { softmaxXentOps } from './softmaxXent';
 import { softmaxOps } from './softmax';
 import { layerNormOps } from './layernorm';
 import { matmulOps } from './matmul';
+import { headAttentionOps } from './headAttention';
 import { shapeOps } from './shape';
 import { lstmOps } from './lstm';
 import { plifOps } from './plif';
@@ -33,6 +34,7 @@ export const ops = {
   ...softmaxOps,
   ...layerNormOps,
   ...matmulOps,
+  ...headAttentionOps,
   ...shapeOps,
   ...lstmOps,
   ...plifOps,

@@ -20,6 +20,17 @@ export interface MatmulGeometry {
   bK: number;
   bN: number;
   bBatch: number;
+  /**
+   * Batch entries t = s·heads + h address their operands at s·batch + h·head (attention's heads
+   * as column blocks of [B, T, d], headAttention.ts); 1 for a plain batch, where the head strides are 0.
+   */
+  heads: number;
+  aHead: number;
+  bHead: number;
+  /** Where output (z, m, n) goes: (z / heads)·cBatch + (z % heads)·cHead + m·cM + n. */
+  cM: number;
+  cBatch: number;
+  cHead: number;
 }
 
 /** Rows, columns and batch stride of one operand as the product reads it. */
@@ -60,7 +71,7 @@ export function matmulGeometry(
   }
   const batch = la.batch ?? lb.batch;
   const [m, n, k] = [la.rows, lb.cols, la.cols];
-  const geometry: MatmulGeometry = mergeBatches({
+  const geometry = mergeBatches({
     m,
     n,
     k,
@@ -83,13 +94,18 @@ export function matmulGeometry(
  * product of R·K. Selection then sees the real size (M = T alone is too short for the 32×32 block),
  * and the summation order stays the same.
  */
-function mergeBatches(g: MatmulGeometry): MatmulGeometry {
+function mergeBatches(g: DenseGeometry): MatmulGeometry {
+  let merged = g;
   if (g.batches > 1 && g.bBatch === 0 && g.aBatch === g.m * g.aM)
-    return { ...g, m: g.m * g.batches, batches: 1, aBatch: 0 };
-  if (g.reduce > 1 && g.aBatch === g.k * g.aK && g.bBatch === g.k * g.bK)
-    return { ...g, k: g.k * g.reduce, reduce: 1, aBatch: 0, bBatch: 0 };
-  return g;
+    merged = { ...g, m: g.m * g.batches, batches: 1, aBatch: 0 };
+  else if (g.reduce > 1 && g.aBatch === g.k * g.aK && g.bBatch === g.k * g.bK)
+    merged = { ...g, k: g.k * g.reduce, reduce: 1, aBatch: 0, bBatch: 0 };
+  // A dense output, one plain batch.
+  return { ...merged, heads: 1, aHead: 0, bHead: 0, cM: merged.n, cBatch: merged.m * merged.n, cHead: 0 };
 }
+
+/** A product of densely stored operands, before its output layout is fixed. */
+type DenseGeometry = Omit<MatmulGeometry, 'heads' | 'aHead' | 'bHead' | 'cM' | 'cBatch' | 'cHead'>;
 
 /**
  * How a register kernel reads an operand: element by element through its strides (any layout), or
@@ -164,13 +180,13 @@ const vec4Run = (unit: number, ...others: number[]) => unit === 1 && others.ever
 
 const readsA = (g: MatmulGeometry): Record<ReadA, boolean> => ({
   strided: true,
-  vec4K: vec4Run(g.aK, g.aM, g.aBatch),
-  vec4M: vec4Run(g.aM, g.aK, g.aBatch),
+  vec4K: vec4Run(g.aK, g.aM, g.aBatch, g.aHead),
+  vec4M: vec4Run(g.aM, g.aK, g.aBatch, g.aHead),
 });
 const readsB = (g: MatmulGeometry): Record<ReadB, boolean> => ({
   strided: true,
-  vec4K: vec4Run(g.bK, g.bN, g.bBatch),
-  vec4N: vec4Run(g.bN, g.bK, g.bBatch),
+  vec4K: vec4Run(g.bK, g.bN, g.bBatch, g.bHead),
+  vec4N: vec4Run(g.bN, g.bK, g.bBatch, g.bHead),
 });
 
 /** Whether `kernel` reads this product's operands correctly (the strided and tiled ones read any product). */
@@ -212,7 +228,7 @@ function operandCode(
   k: string,
   origin: string,
 ): OperandCode {
-  const batch = `t * dims.${name}_batch`;
+  const batch = `batch_offset(t, dims.${name}_batch, dims.${name}_head)`;
   const cursor = `${name}_at`;
   if (read === 'strided') {
     return {
@@ -395,6 +411,12 @@ export function dispatchMatmul(
       b_k: g.bK,
       b_n: g.bN,
       b_batch: g.bBatch,
+      heads: g.heads,
+      a_head: g.aHead,
+      b_head: g.bHead,
+      c_m: g.cM,
+      c_batch: g.cBatch,
+      c_head: g.cHead,
       alpha,
       epilogue: (bias ? epilogueBias : 0) | (residual ? epilogueResidual : 0),
     },

@@ -24,4 +24,4 @@ export { KernelTimer, type KernelTiming } from './timer';
 export { SubmitSpans } from './submitSpans';
 export { UniformArena } from './uniformArena';
 export { shaderConstant } from './shaderInterface';
-export { KernelArguments, type NamedBindings, type UniformValues } from './kernelArguments';
+export { KernelArguments, boundBytes, type NamedBindings, type UniformValues } from './kernelArguments';

@@ -117,6 +117,23 @@ function uniformEntry(
   return { binding: declaration.binding, resource };
 }
 
+/**
+ * Bytes a call binds read-only and writable (a tensor's own bytes, a bare buffer's size): the traffic
+ * of a kernel that touches each bound byte once, which the engine counts per step whatever the
+ * adapter. A writable binding may also be read (an in-place update); it counts as written.
+ */
+export function boundBytes(entry: EntryInterface, bindings: NamedBindings): { read: number; written: number } {
+  let [read, written] = [0, 0];
+  for (const d of entry.storage) {
+    const value = bindings[d.name];
+    if (value === undefined) continue;
+    const bytes = 'dtype' in value ? value.bytes : value.size;
+    if (d.access === 'read') read += bytes;
+    else written += bytes;
+  }
+  return { read, written };
+}
+
 /** Turns a call's named arguments into bind group entries; owns the placeholder for absent optional inputs. */
 export class KernelArguments {
   private absentInput: GPUBuffer | undefined;

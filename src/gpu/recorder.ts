@@ -17,6 +17,8 @@ export class StepRecorder {
   private afterSubmitCallbacks: (() => void)[] = [];
   dispatches = 0;
   submits = 0;
+  /** Bytes the dispatches bound read-only and writable, and the FLOPs of the products among them (adapter-independent). */
+  traffic = { read: 0, written: 0, flops: 0 };
   /** Dispatches recorded since the last submit: lets tests assert "one submit per step". */
   pendingDispatches = 0;
   /**
@@ -57,7 +59,13 @@ export class StepRecorder {
     this.pass = undefined;
   }
 
-  dispatch(pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[], workgroups: Workgroups, label: string): void {
+  dispatch(
+    pipeline: GPUComputePipeline,
+    entries: GPUBindGroupEntry[],
+    workgroups: Workgroups,
+    label: string,
+    cost: { read: number; written: number; flops: number } = { read: 0, written: 0, flops: 0 },
+  ): void {
     const [x, y = 1, z = 1] = workgroups;
     if (x === 0 || y === 0 || z === 0) return;
     // WebGPU would report it only after the submit, as a validation error that voids the whole
@@ -81,6 +89,9 @@ export class StepRecorder {
     if (this.timer) this.endPass();
     this.dispatches++;
     this.pendingDispatches++;
+    this.traffic.read += cost.read;
+    this.traffic.written += cost.written;
+    this.traffic.flops += cost.flops;
   }
 
   copyBuffer(source: GPUBuffer, sourceOffset: number, target: GPUBuffer, targetOffset: number, bytes: number): void {

@@ -2,7 +2,7 @@
 // submit. The optimizer moves its parameters into packs (one buffer each, as large as a storage binding
 // allows: one pack for any model this tool trains) and keeps a gradient buffer and Adam's moments at
 // the same offsets, so a step is the same three dispatches however many parameters there are: the
-// partial sums of squares of every gradient (shaders/grad_norm.wgsl), the global norm and clip scale,
+// partial sums of squares of the packed gradients (shaders/grad_norm.wgsl), the global norm and clip scale,
 // and one update of every parameter (shaders/adam.wgsl) that reads the scale from the GPU, so
 // clipping never waits for the CPU. A group may instead take plain SGD steps under the same clipping:
 // the PLIF reference trains its slopes as an SGD parameter group whatever the rest of the model uses.
@@ -63,12 +63,17 @@ interface PackState {
   /** As far as the last Adam member (Adam members come first; SGD ones keep no moments). */
   m: Tensor;
   v: Tensor;
-  /** u32 [jobs, 4]: the pieces one workgroup each updates or sums (PackJob). */
+  /** u32 [jobs, 4]: the pieces one workgroup each updates (PackJob). */
   jobs: Tensor;
   jobCount: number;
-  /** The first of this pack's gradient-norm partial slots. */
+  /** The first of this pack's gradient-norm partial slots, and how many it fills. */
   slot: number;
+  partials: number;
 }
+
+/** vec4s per gradient-norm workgroup at least, and at most this many workgroups per pack: a fixed partition. */
+const vec4sPerPartial = 2048;
+const maxPartials = 256;
 
 const vec4sPerJob = shaderConstant('adam', 'JOB_VEC4S');
 
@@ -130,7 +135,7 @@ export class Adam {
         sizes,
         slot,
       );
-      slot += pack.jobCount;
+      slot += pack.partials;
       this.packs.push(pack);
     }
     this.slots = this.zeros([Math.max(1, slot)], 'adam.grad_norm_partials');
@@ -176,6 +181,7 @@ export class Adam {
       jobs: jobTable,
       jobCount: jobs.length,
       slot,
+      partials: Math.min(maxPartials, Math.ceil(layout.floats / 4 / vec4sPerPartial)),
     };
   }
 
@@ -238,8 +244,9 @@ export class Adam {
   }
 
   /**
-   * Copies a pack's gradients into its gradient buffer, uploads this step's per-parameter settings
-   * and records the partial sums of squares; returns the settings tensor for the update.
+   * Copies a pack's gradients into its gradient buffer (zeroing the slot of a parameter without
+   * one, so the norm can sum the whole pack), uploads this step's per-parameter settings and records
+   * the partial sums of squares; returns the settings tensor for the update.
    */
   private recordGradients(pack: PackState): Tensor {
     const { engine } = this;
@@ -252,6 +259,8 @@ export class Adam {
         engine.recorder.copyBuffer(grad.buffer, grad.offset, pack.grad.buffer, offset, grad.bytes);
         state.steps++;
         param.grad = undefined;
+      } else {
+        engine.recorder.clearBuffer(pack.grad.buffer, offset, param.bytes);
       }
       const t = Math.max(1, state.steps);
       settings.set(
@@ -267,12 +276,13 @@ export class Adam {
       );
     });
     const rows = engine.keep(engine.tensor(settings, [pack.members.length * 2, 4], 'f32', 'adam.settings'));
+    const n = pack.grad.size / 4;
     engine.run({
       shader: 'grad_norm',
       entry: 'partial_main',
-      uniforms: { job_count: pack.jobCount, slot: pack.slot },
-      bindings: { partial_grad: pack.grad, partial_slots: this.slots, partial_jobs: pack.jobs, partial_rows: rows },
-      workgroups: grid1d(pack.jobCount, 1),
+      uniforms: { n, chunk: Math.ceil(n / pack.partials), slot: pack.slot },
+      bindings: { partial_grad: pack.grad, partial_slots: this.slots },
+      workgroups: [pack.partials],
       label: 'grad_norm',
     });
     return rows;

@@ -11,6 +11,7 @@ import {
   type DeviceLimits,
   type GpuContext,
   KernelArguments,
+  boundBytes,
   type LedgerSnapshot,
   type PipelineKey,
   type UniformValues,
@@ -31,6 +32,8 @@ export interface KernelCall extends PipelineKey {
   uniforms?: UniformValues;
   workgroups: Workgroups;
   label?: string;
+  /** Floating-point operations, counted for the products (the recorder's traffic). */
+  flops?: number;
 }
 
 export interface EngineOptions {
@@ -303,7 +306,8 @@ export class Engine {
     const { pipeline, entry } = this.pipelines.get(call);
     const entries = this.kernelArguments.entries(entry, call.bindings, call.uniforms);
     const label = call.label ?? entry.kernel;
-    this.recorder.dispatch(pipeline, entries, call.workgroups, this.phase ? `${this.phase}|${label}` : label);
+    const cost = { ...boundBytes(entry, call.bindings), flops: call.flops ?? 0 };
+    this.recorder.dispatch(pipeline, entries, call.workgroups, this.phase ? `${this.phase}|${label}` : label, cost);
   }
 
   /**

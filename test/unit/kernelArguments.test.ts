@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BufferLedger } from '../../src/gpu/bufferLedger';
-import { KernelArguments, type NamedBindings, type UniformValues } from '../../src/gpu/kernelArguments';
+import { KernelArguments, boundBytes, type NamedBindings, type UniformValues } from '../../src/gpu/kernelArguments';
 import { ShaderInterface } from '../../src/gpu/shaderInterface';
 import type { UniformArena } from '../../src/gpu/uniformArena';
 
@@ -70,6 +70,19 @@ describe('kernel arguments by name', () => {
     // Never past the buffer's end.
     const { entries: last } = entriesOf({ x: bindings.x, y: tensor('y', 'f32', 1008, 12) }, uniforms);
     expect(last[2]!.resource).toEqual({ buffer: buffer('y'), offset: 1008, size: 16 });
+  });
+
+  it('counts the bytes a call binds read-only and writable, leaving out an absent optional input', () => {
+    expect(
+      boundBytes(entry, { x: tensor('x', 'f32', 0, 12), ids: tensor('ids', 'i32', 0, 40), y: buffer('y', 64) }),
+    ).toEqual({
+      read: 52,
+      written: 64,
+    });
+    expect(boundBytes(entry, { x: tensor('x', 'f32', 0, 12), y: tensor('y', 'f32', 256, 48) })).toEqual({
+      read: 12,
+      written: 48,
+    });
   });
 
   it('binds one engine-owned placeholder for an absent optional input', () => {

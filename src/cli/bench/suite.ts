@@ -315,14 +315,15 @@ function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
     '',
   );
   lines.push(
-    '| V | softmax tokens/s | NLLvMF tokens/s | NLLvMF ÷ softmax | dispatches/step (softmax, vMF) | submits/step | output layer + Adam + table, MiB (softmax → vMF) | smaller by |',
-    '|---|---|---|---|---|---|---|---|',
+    '| V | softmax tokens/s | NLLvMF tokens/s | NLLvMF ÷ softmax | dispatches/step (softmax, vMF) | submits/step | MiB bound read + written per step (softmax, vMF) | GFLOP per step in products (softmax, vMF) | output layer + Adam + table, MiB (softmax → vMF) | smaller by |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of report.training) {
     const bytes = (h: typeof r.softmax) => h.headBytes.parameters + h.headBytes.optimizerState + h.headBytes.frozen;
     const trainable = (h: typeof r.softmax) => h.headBytes.parameters + h.headBytes.optimizerState;
+    const traffic = (h: typeof r.softmax) => fixed((h.bytesReadPerStep + h.bytesWrittenPerStep) / 2 ** 20, 0);
     lines.push(
-      `| ${r.vocab.toLocaleString('en')}${r.tiedInput ? ', tied input embedding' : ''} | ${fixed(r.softmax.tokensPerSecond, 0)} | ${fixed(r.vmf.tokensPerSecond, 0)} | ${fixed(r.speedup, 1)}× | ${fixed(r.softmax.dispatchesPerStep, 0)}, ${fixed(r.vmf.dispatchesPerStep, 0)} | ${fixed(r.softmax.submitsPerStep, 0)}, ${fixed(r.vmf.submitsPerStep, 0)} | ${mib(bytes(r.softmax))} → ${mib(bytes(r.vmf))} | ${fixed(trainable(r.softmax) / trainable(r.vmf), 0)}× (trainable), ${fixed(bytes(r.softmax) / bytes(r.vmf), 1)}× (with the frozen table) |`,
+      `| ${r.vocab.toLocaleString('en')}${r.tiedInput ? ', tied input embedding' : ''} | ${fixed(r.softmax.tokensPerSecond, 0)} | ${fixed(r.vmf.tokensPerSecond, 0)} | ${fixed(r.speedup, 1)}× | ${fixed(r.softmax.dispatchesPerStep, 0)}, ${fixed(r.vmf.dispatchesPerStep, 0)} | ${fixed(r.softmax.submitsPerStep, 0)}, ${fixed(r.vmf.submitsPerStep, 0)} | ${traffic(r.softmax)}, ${traffic(r.vmf)} | ${fixed(r.softmax.flopsPerStep / 1e9, 2)}, ${fixed(r.vmf.flopsPerStep / 1e9, 2)} | ${mib(bytes(r.softmax))} → ${mib(bytes(r.vmf))} | ${fixed(trainable(r.softmax) / trainable(r.vmf), 0)}× (trainable), ${fixed(bytes(r.softmax) / bytes(r.vmf), 1)}× (with the frozen table) |`,
     );
   }
   lines.push('', '## Shader compilation (pipeline creation, Node/Dawn, slowest first)', '');

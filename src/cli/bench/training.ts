@@ -28,6 +28,10 @@ export interface TrainingBenchHead {
   /** Averaged over the timed steps; the invariant is one submit per step. */
   dispatchesPerStep: number;
   submitsPerStep: number;
+  /** Bytes the step's dispatches bind read-only and writable, and its products' FLOPs: adapter-independent. */
+  bytesReadPerStep: number;
+  bytesWrittenPerStep: number;
+  flopsPerStep: number;
   headParams: number;
   headBytes: HeadBytes;
 }
@@ -152,13 +156,14 @@ export async function benchVocab(
         tag: name,
       }),
   );
-  const counts = runs.map(() => ({ dispatches: 0, submits: 0 }));
+  const counts = runs.map(() => ({ dispatches: 0, submits: 0, read: 0, written: 0, flops: 0 }));
   const clock = new StepClock();
   try {
     // Interleaved, as a comparison trains: each head sees the same device state and the same batches.
     for (let step = 0; step < steps; step++) {
       for (const [i, run] of runs.entries()) {
         const { dispatches, submits } = engine.recorder;
+        const traffic = { ...engine.recorder.traffic };
         await run.trainStep(batches[step % 2]!, clock);
         // One step in flight at a time, so the figures hold on an adapter without timestamp
         // queries too, where two submits finishing within one poll of the queue cannot be told
@@ -167,6 +172,8 @@ export async function benchVocab(
         if (step < warmupSteps) continue;
         counts[i]!.dispatches += engine.recorder.dispatches - dispatches;
         counts[i]!.submits += engine.recorder.submits - submits;
+        for (const key of ['read', 'written', 'flops'] as const)
+          counts[i]![key] += engine.recorder.traffic[key] - traffic[key];
       }
       process.stderr.write(`\r  V=${vocab}: step ${step + 1}/${steps}`);
     }
@@ -182,6 +189,9 @@ export async function benchVocab(
         timedSteps: measured,
         dispatchesPerStep: counts[i]!.dispatches / timed,
         submitsPerStep: counts[i]!.submits / timed,
+        bytesReadPerStep: counts[i]!.read / timed,
+        bytesWrittenPerStep: counts[i]!.written / timed,
+        flopsPerStep: counts[i]!.flops / timed,
         headParams: run.model.head.paramCount,
         headBytes: run.model.head.bytes(),
       };
@@ -227,6 +237,8 @@ export async function trainingBenchReport(engine: Engine): Promise<BenchReport> 
       '× softmax',
       'dispatches/step',
       'submits/step',
+      'MiB bound read/written per step',
+      'GFLOP/step (products)',
       'head params',
       'head MiB (params+Adam+table)',
     ],
@@ -242,6 +254,8 @@ export async function trainingBenchReport(engine: Engine): Promise<BenchReport> 
         (h.tokensPerSecond / r.softmax.tokensPerSecond).toFixed(2),
         h.dispatchesPerStep.toFixed(0),
         h.submitsPerStep.toFixed(2),
+        `${(h.bytesReadPerStep / 2 ** 20).toFixed(0)} / ${(h.bytesWrittenPerStep / 2 ** 20).toFixed(0)}`,
+        (h.flopsPerStep / 1e9).toFixed(2),
         h.headParams.toLocaleString('en'),
         mib(h.headBytes),
       ]);

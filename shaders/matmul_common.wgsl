@@ -9,11 +9,11 @@
 //
 // Operands are read through strides, so transposed operands need no copy:
 //   A(m, k) = a[base_a(t) + m·a_m + k·a_k]    B(k, n) = b[base_b(t) + k·b_k + n·b_n]
-//   C(z, m, n) = c[base_c(z) + m·c_m + n]     base_x(t) = (t / heads)·x_batch + (t % heads)·x_head
+//   C(z, m, n) = c[base_c(z) + m·c_m + n]     base_x(t) = x_first + (t / heads)·x_batch + (t % heads)·x_head
 // A batch stride of 0 shares one matrix across the batch. heads > 1 splits a batch index into
 // sentence and head, so a product can read and write attention's heads as column blocks of a
-// [B, T, d] tensor (src/tensor/ops/headAttention.ts); a plain product has heads = 1, c_m = N and
-// c_batch = M·N.
+// [B, T, width] tensor from its column x_first on (src/tensor/ops/headAttention.ts); a plain product
+// has heads = 1, c_m = N, c_batch = M·N and no first offsets.
 //
 // @0 uniform Dims   @1 a: f32[...]   @2 b: f32[...]   @3 c: f32[Z, M, N] (or as c_m, c_batch, c_head place it)
 // @4 bias: f32[N], read when epilogue has EPILOGUE_BIAS   @5 residual: laid out as c, with EPILOGUE_RESIDUAL
@@ -30,6 +30,7 @@ struct Dims {
   b_k: u32, b_n: u32, b_batch: u32,
   heads: u32, a_head: u32, b_head: u32,
   c_m: u32, c_batch: u32, c_head: u32,
+  a_first: u32, b_first: u32, c_first: u32,
   alpha: f32, epilogue: u32,
 }
 
@@ -55,7 +56,7 @@ fn finish(at: u32, col: u32, product: f32) -> f32 {
 // Stores four adjacent outputs of one row, dropping those past the matrix edge.
 fn store_row4(z: u32, row: u32, col: u32, v: vec4<f32>) {
   if (row >= dims.m || col >= dims.n) { return; }
-  let at = batch_offset(z, dims.c_batch, dims.c_head) + row * dims.c_m + col;
+  let at = dims.c_first + batch_offset(z, dims.c_batch, dims.c_head) + row * dims.c_m + col;
   c[at] = finish(at, col, v.x);
   if (col + 1u < dims.n) { c[at + 1u] = finish(at + 1u, col + 1u, v.y); }
   if (col + 2u < dims.n) { c[at + 2u] = finish(at + 2u, col + 2u, v.z); }

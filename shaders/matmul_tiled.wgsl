@@ -20,12 +20,12 @@ var<workgroup> tile_b: array<f32, 1024>;
 
 fn load_a(t: u32, row: u32, k: u32) -> f32 {
   if (row >= dims.m || k >= dims.k) { return 0.0; }
-  return a[batch_offset(t, dims.a_batch, dims.a_head) + row * dims.a_m + k * dims.a_k];
+  return a[dims.a_first + batch_offset(t, dims.a_batch, dims.a_head) + row * dims.a_m + k * dims.a_k];
 }
 
 fn load_b(t: u32, k: u32, col: u32) -> f32 {
   if (k >= dims.k || col >= dims.n) { return 0.0; }
-  return b[batch_offset(t, dims.b_batch, dims.b_head) + k * dims.b_k + col * dims.b_n];
+  return b[dims.b_first + batch_offset(t, dims.b_batch, dims.b_head) + k * dims.b_k + col * dims.b_n];
 }
 
 @compute @workgroup_size(THREADS, THREADS)

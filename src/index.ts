@@ -40,7 +40,7 @@ export { allChecks, runCheck, runSelfTest, type KernelCheck, type KernelCheckRes
 export { gradCheck, type GradInput, type GradCheckResult } from './selftest/gradcheck';
 export { Transformer, type TransformerOptions } from './nn/transformer';
 export { LstmSeq2seq, type LstmSeq2seqOptions } from './nn/lstmSeq2seq';
-export { MultiHeadAttention } from './nn/attention';
+export { CrossAttention, SelfAttention } from './nn/attention';
 export { LstmCell } from './nn/lstm';
 export type { Backbone, IncrementalDecoder, SequenceBatch } from './nn/backbone';
 export { createHead, type Head, type HeadSpec } from './heads';

@@ -85,6 +85,11 @@ export function largestTensors(config: ExperimentConfig, sizes: TaskSizes): Tens
   });
   add(transformer, { label: 'feed-forward activations', shape: [n, model.ffn], lower: [...batch, 'model.ffn'] });
   add(transformer, {
+    label: 'self-attention Q|K|V',
+    shape: [b * Math.max(t, s), 3 * d],
+    lower: [...batch, 'model.dModel'],
+  });
+  add(transformer, {
     label: 'decoder self-attention scores',
     shape: [b * model.heads, t, t],
     lower: [...batch, 'model.heads'],

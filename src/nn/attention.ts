@@ -1,8 +1,7 @@
 // Multi-head scaled dot-product attention (Vaswani et al. 2017).
 // Shape legend: B batch, T_q query positions, T_k key positions, d model width, H heads, d_h = d/H.
 import type { Engine } from '../tensor/engine';
-import { headContext, headScores } from '../tensor/ops/headAttention';
-import { softmaxRows } from '../tensor/ops/softmax';
+import { attentionCore, crossAttention, selfAttention } from '../tensor/ops/headAttention';
 import { describeShape, type Tensor } from '../tensor/tensor';
 import { Linear, linear } from './linear';
 
@@ -19,72 +18,20 @@ export interface Projection {
   readonly bias: Tensor | undefined;
 }
 
-export interface AttentionProjections {
-  q: Projection;
-  k: Projection;
-  v: Projection;
+/** Self-attention's projections: Q, K and V as one d → 3d product, and the output d → d. */
+export interface SelfProjections {
+  qkv: Projection;
   out: Projection;
 }
 
-/**
- * Projected keys and values, [B, T_k, d] each (head h in columns h·d_h…): computed once per memory,
- * or cached while decoding.
- */
-export interface HeadKeys {
-  k: Tensor;
-  v: Tensor;
+/** Cross-attention's: Q from the queries, K and V as one d → 2d product of the memory, the output. */
+export interface CrossProjections {
+  q: Projection;
+  kv: Projection;
+  out: Projection;
 }
 
-/** The keys and values of keyValue [B, T_k, d] under `p`. */
-export function projectKeyValues(keyValue: Tensor, p: AttentionProjections): HeadKeys {
-  return {
-    k: linear(keyValue, p.k.weight, p.k.bias),
-    v: linear(keyValue, p.v.weight, p.v.bias),
-  };
-}
-
-/** softmax(Q·Kᵀ/√d_h) per head for query [B, T_q, d] against projected keys: [B·H, T_q, T_k]. */
-export function attentionWeights(
-  query: Tensor,
-  keys: HeadKeys,
-  p: AttentionProjections,
-  heads: number,
-  { causal = false, keyLengths }: AttentionOptions = {},
-): Tensor {
-  const d = query.shape[2]!;
-  const q = linear(query, p.q.weight, p.q.bias);
-  const scores = headScores(q, keys.k, heads, 1 / Math.sqrt(d / heads));
-  return softmaxRows(scores, { causal, ...(keyLengths ? { keyLengths } : {}) });
-}
-
-/** weights·V per head (weights from attentionWeights), merged and projected: [B, T_q, d]. */
-export function attendWith(weights: Tensor, keys: HeadKeys, p: AttentionProjections, heads: number): Tensor {
-  return linear(headContext(weights, keys.v, heads), p.out.weight, p.out.bias);
-}
-
-/** softmax(Q·Kᵀ/√d_h)·V per head for query [B, T_q, d] against projected keys, merged and projected: [B, T_q, d]. */
-export function attendTo(
-  query: Tensor,
-  keys: HeadKeys,
-  p: AttentionProjections,
-  heads: number,
-  options: AttentionOptions = {},
-): Tensor {
-  return attendWith(attentionWeights(query, keys, p, heads, options), keys, p, heads);
-}
-
-/**
- * softmax(Q·Kᵀ/√d_h)·V per head with Q, K, V the projections of query [B, T_q, d] and keyValue
- * [B, T_k, d], heads merged and projected again: [B, T_q, d]. The model's tensors are arguments,
- * so a test can differentiate with respect to a weight it passes in.
- */
-export function multiHeadAttention(
-  query: Tensor,
-  keyValue: Tensor,
-  p: AttentionProjections,
-  heads: number,
-  options: AttentionOptions = {},
-): Tensor {
+function checkShapes(query: Tensor, keyValue: Tensor, heads: number, options: AttentionOptions): void {
   const [b, , d] = query.shape;
   if (
     query.rank !== 3 ||
@@ -102,43 +49,129 @@ export function multiHeadAttention(
       `attention needs keyLengths [${b}] for query ${describeShape(query.shape)}, got ${options.keyLengths}`,
     );
   }
+}
+
+/** The keys and values of keyValue [B, T_k, d] under `p`, side by side: [B, T_k, 2d] (computed once per memory). */
+export const projectKeyValues = (keyValue: Tensor, p: CrossProjections): Tensor =>
+  linear(keyValue, p.kv.weight, p.kv.bias);
+
+/**
+ * softmax(Q·Kᵀ/√d_h)·V per head of x [B, T, d] over itself, heads merged and projected: [B, T, d].
+ * The model's tensors are arguments, so a test can differentiate with respect to a weight it passes in.
+ */
+export function selfAttentionLayer(x: Tensor, p: SelfProjections, heads: number, options: AttentionOptions = {}) {
+  checkShapes(x, x, heads, options);
+  const context = selfAttention(linear(x, p.qkv.weight, p.qkv.bias), { heads, ...options });
+  return linear(context, p.out.weight, p.out.bias);
+}
+
+/** softmax(Q·Kᵀ/√d_h)·V per head of query [B, T_q, d] over keyValue [B, T_k, d], merged and projected: [B, T_q, d]. */
+export function crossAttentionLayer(
+  query: Tensor,
+  keyValue: Tensor,
+  p: CrossProjections,
+  heads: number,
+  options: AttentionOptions = {},
+) {
+  checkShapes(query, keyValue, heads, options);
   return attendTo(query, projectKeyValues(keyValue, p), p, heads, options);
 }
 
-/** Multi-head attention with its own Q, K, V and output projections (d → d, Xavier init, zero bias). */
-export class MultiHeadAttention implements AttentionProjections {
-  readonly q: Linear;
-  readonly k: Linear;
-  readonly v: Linear;
+/** Cross-attention of query [B, T_q, d] against keys and values already projected (kv [B, T_k, 2d]). */
+function attendTo(query: Tensor, kv: Tensor, p: CrossProjections, heads: number, options: AttentionOptions = {}) {
+  const context = crossAttention(linear(query, p.q.weight, p.q.bias), kv, { heads, ...options });
+  return linear(context, p.out.weight, p.out.bias);
+}
+
+/**
+ * One decoding position's attention outside autograd: q [B, 1, width] holds Q in its first d columns,
+ * kv [B, T_k, 2d] the keys and values so far. Returns the projected context and the weights
+ * [B·H, 1, T_k].
+ */
+export function attendOnce(
+  q: Tensor,
+  kv: Tensor,
+  out: Projection,
+  heads: number,
+  options: AttentionOptions = {},
+): { y: Tensor; weights: Tensor } {
+  const d = kv.shape[2]! / 2;
+  const { context, weights } = attentionCore(
+    q.engine,
+    { q: { tensor: q, first: 0 }, k: { tensor: kv, first: 0 }, v: { tensor: kv, first: d } },
+    { heads, ...options },
+  );
+  return { y: linear(context, out.weight, out.bias), weights };
+}
+
+const validHeads = (name: string, dModel: number, heads: number) => {
+  if (!Number.isInteger(heads) || heads < 1 || dModel % heads !== 0) {
+    throw new Error(`${name}: ${heads} heads do not divide dModel ${dModel}`);
+  }
+};
+
+interface AttentionSizes {
+  dModel: number;
+  heads: number;
+  initSeed: number;
+}
+
+/**
+ * Multi-head self-attention with Q, K and V as one d → 3d projection (initialised as three d → d
+ * layers `name.q`, `name.k`, `name.v` would be) and an output projection (Xavier, zero bias).
+ */
+export class SelfAttention implements SelfProjections {
+  readonly qkv: Linear;
   readonly out: Linear;
   readonly heads: number;
 
   constructor(
     engine: Engine,
     readonly name: string,
-    { dModel, heads, initSeed }: { dModel: number; heads: number; initSeed: number },
+    { dModel, heads, initSeed }: AttentionSizes,
   ) {
-    if (!Number.isInteger(heads) || heads < 1 || dModel % heads !== 0) {
-      throw new Error(`MultiHeadAttention '${name}': ${heads} heads do not divide dModel ${dModel}`);
-    }
+    validHeads(`SelfAttention '${name}'`, dModel, heads);
     this.heads = heads;
-    const projection = (part: string) => new Linear(engine, `${name}.${part}`, dModel, dModel, { initSeed });
-    this.q = projection('q');
-    this.k = projection('k');
-    this.v = projection('v');
-    this.out = projection('out');
+    const parts = ['q', 'k', 'v'].map((part) => `${name}.${part}`);
+    this.qkv = new Linear(engine, `${name}.qkv`, dModel, 3 * dModel, { initSeed, parts });
+    this.out = new Linear(engine, `${name}.out`, dModel, dModel, { initSeed });
+  }
+
+  /** x [B, T, d] → [B, T, d]. */
+  forward(x: Tensor, options: AttentionOptions = {}): Tensor {
+    return selfAttentionLayer(x, this, this.heads, options);
+  }
+
+  parameters(): Tensor[] {
+    return [...this.qkv.parameters(), ...this.out.parameters()];
+  }
+}
+
+/** Multi-head cross-attention: Q of the queries, K and V of the memory as one d → 2d projection, the output. */
+export class CrossAttention implements CrossProjections {
+  readonly q: Linear;
+  readonly kv: Linear;
+  readonly out: Linear;
+  readonly heads: number;
+
+  constructor(
+    engine: Engine,
+    readonly name: string,
+    { dModel, heads, initSeed }: AttentionSizes,
+  ) {
+    validHeads(`CrossAttention '${name}'`, dModel, heads);
+    this.heads = heads;
+    this.q = new Linear(engine, `${name}.q`, dModel, dModel, { initSeed });
+    this.kv = new Linear(engine, `${name}.kv`, dModel, 2 * dModel, { initSeed, parts: [`${name}.k`, `${name}.v`] });
+    this.out = new Linear(engine, `${name}.out`, dModel, dModel, { initSeed });
   }
 
   /** query [B, T_q, d], keyValue [B, T_k, d] → [B, T_q, d]. */
   forward(query: Tensor, keyValue: Tensor, options: AttentionOptions = {}): Tensor {
-    return multiHeadAttention(query, keyValue, this, this.heads, options);
+    return crossAttentionLayer(query, keyValue, this, this.heads, options);
   }
 
   parameters(): Tensor[] {
-    return [this.q, this.k, this.v, this.out].flatMap((projection) => projection.parameters());
-  }
-
-  get paramCount(): number {
-    return this.parameters().reduce((total, t) => total + t.size, 0);
+    return [...this.q.parameters(), ...this.kv.parameters(), ...this.out.parameters()];
   }
 }

@@ -16,6 +16,12 @@ export interface LinearOptions {
   initSeed: number;
   /** Half-width of the uniform init; default Xavier. */
   initScale?: number;
+  /**
+   * Rows of out / parts.length outputs each, initialised as separate layers named `part` would be
+   * (their own seeds and Xavier bound): one product for attention's Q, K and V that starts where
+   * three layers did.
+   */
+  parts?: readonly string[];
 }
 
 /**
@@ -31,13 +37,18 @@ export class Linear {
     readonly name: string,
     readonly inFeatures: number,
     readonly outFeatures: number,
-    { bias = true, initSeed, initScale = xavierScale(inFeatures, outFeatures) }: LinearOptions,
+    { bias = true, initSeed, initScale, parts = [name] }: LinearOptions,
   ) {
-    this.weight = engine.parameter(
-      uniformValues(inFeatures * outFeatures, initScale, parameterSeed(initSeed, `${name}.weight`)),
-      [outFeatures, inFeatures],
-      `${name}.weight`,
+    const rows = outFeatures / parts.length;
+    const scale = initScale ?? xavierScale(inFeatures, rows);
+    const initial = new Float32Array(inFeatures * outFeatures);
+    parts.forEach((part, i) =>
+      initial.set(
+        uniformValues(inFeatures * rows, scale, parameterSeed(initSeed, `${part}.weight`)),
+        i * inFeatures * rows,
+      ),
     );
+    this.weight = engine.parameter(initial, [outFeatures, inFeatures], `${name}.weight`);
     this.bias = bias ? engine.parameter(new Float32Array(outFeatures), [outFeatures], `${name}.bias`) : undefined;
   }
 

@@ -3,16 +3,10 @@
 // Shape legend: B batch, S source length, T decoder length, d width.
 import type { Engine } from '../tensor/engine';
 import { add, scale, sumToShape } from '../tensor/ops/elementwise';
-import { concat, reshape } from '../tensor/ops/shape';
+import { concat, reshape, slice } from '../tensor/ops/shape';
 import type { Tensor } from '../tensor/tensor';
-import {
-  MultiHeadAttention,
-  attendTo,
-  attendWith,
-  attentionWeights,
-  projectKeyValues,
-  type HeadKeys,
-} from './attention';
+import { CrossAttention, SelfAttention, attendOnce, projectKeyValues } from './attention';
+import { linear } from './linear';
 import type { Backbone, IncrementalDecoder, SequenceBatch, SourceBatch } from './backbone';
 import { parameterSeed, uniformValues } from './init';
 import {
@@ -53,8 +47,8 @@ interface Attend {
 /** One pre-LN block: self-attention, optional cross-attention, feed-forward, each with a residual. */
 class Block implements Module {
   private readonly selfNorm: LayerNorm;
-  private readonly selfAttention: MultiHeadAttention;
-  private readonly cross: { norm: LayerNorm; attention: MultiHeadAttention } | undefined;
+  private readonly selfAttention: SelfAttention;
+  private readonly cross: { norm: LayerNorm; attention: CrossAttention } | undefined;
   private readonly ffnNorm: LayerNorm;
   private readonly ffn: FeedForward;
   private readonly dropoutSeed: number;
@@ -62,11 +56,11 @@ class Block implements Module {
   constructor(engine: Engine, name: string, options: TransformerOptions, withCross: boolean) {
     const { dModel, heads, initSeed } = options;
     this.selfNorm = new LayerNorm(engine, `${name}.self_norm`, dModel);
-    this.selfAttention = new MultiHeadAttention(engine, `${name}.self`, { dModel, heads, initSeed });
+    this.selfAttention = new SelfAttention(engine, `${name}.self`, { dModel, heads, initSeed });
     this.cross = withCross
       ? {
           norm: new LayerNorm(engine, `${name}.cross_norm`, dModel),
-          attention: new MultiHeadAttention(engine, `${name}.cross`, { dModel, heads, initSeed }),
+          attention: new CrossAttention(engine, `${name}.cross`, { dModel, heads, initSeed }),
         }
       : undefined;
     this.ffnNorm = new LayerNorm(engine, `${name}.ffn_norm`, dModel);
@@ -78,7 +72,7 @@ class Block implements Module {
     const residual = (base: Tensor, update: Tensor, site: number) =>
       add(base, siteDropout(update, context, this.dropoutSeed + site));
     const normed = this.selfNorm.forward(x);
-    let h = residual(x, this.selfAttention.forward(normed, normed, self), 0);
+    let h = residual(x, this.selfAttention.forward(normed, self), 0);
     if (this.cross) {
       if (!cross) throw new Error('A decoder block with cross-attention needs the encoder output');
       h = residual(
@@ -90,37 +84,37 @@ class Block implements Module {
     return residual(h, this.ffn.forward(this.ffnNorm.forward(h)), 2);
   }
 
-  /** The cross-attention keys of the encoder output, projected once for a whole greedy decode. */
-  crossKeys(memory: Tensor): HeadKeys | undefined {
+  /** The cross-attention keys and values of the encoder output [B, S, 2d], projected once for a whole greedy decode. */
+  crossKeys(memory: Tensor): Tensor | undefined {
     return this.cross && projectKeyValues(memory, this.cross.attention);
   }
 
   /**
-   * One new position x [B, 1, d] in evaluation (no dropout): its keys join the cached ones of the
-   * earlier positions, so self-attention sees the whole prefix without recomputing it. Also returns
-   * the cross-attention weights averaged over heads, [B, 1, S].
+   * One new position x [B, 1, d] in evaluation (no dropout): its keys and values join the cached
+   * ones of the earlier positions ([B, t, 2d]), so self-attention sees the whole prefix without
+   * recomputing it. Also returns the cross-attention weights averaged over heads, [B, 1, S].
    */
   step(
     x: Tensor,
-    cache: HeadKeys | undefined,
-    cross: { keys: HeadKeys; keyLengths: Tensor } | undefined,
-  ): { y: Tensor; cache: HeadKeys; crossWeights: Tensor | undefined } {
+    cache: Tensor | undefined,
+    cross: { keys: Tensor; keyLengths: Tensor } | undefined,
+  ): { y: Tensor; cache: Tensor; crossWeights: Tensor | undefined } {
     const attention = this.selfAttention;
-    const normed = this.selfNorm.forward(x);
-    const fresh = projectKeyValues(normed, attention);
-    const keys = cache ? { k: concat([cache.k, fresh.k], 1), v: concat([cache.v, fresh.v], 1) } : fresh;
-    let h = add(x, attendTo(normed, keys, attention, attention.heads));
+    const d = x.shape[2]!;
+    const qkv = linear(this.selfNorm.forward(x), attention.qkv.weight, attention.qkv.bias);
+    const fresh = slice(qkv, 2, d, 2 * d);
+    const keys = cache ? concat([cache, fresh], 1) : fresh;
+    let h = add(x, attendOnce(qkv, keys, attention.out, attention.heads).y);
     let crossWeights: Tensor | undefined;
     if (this.cross && cross) {
-      const { heads } = this.cross.attention;
-      const weights = attentionWeights(this.cross.norm.forward(h), cross.keys, this.cross.attention, heads, {
-        keyLengths: cross.keyLengths,
-      });
-      h = add(h, attendWith(weights, cross.keys, this.cross.attention, heads));
+      const { heads, q, out } = this.cross.attention;
+      const query = linear(this.cross.norm.forward(h), q.weight, q.bias);
+      const attended = attendOnce(query, cross.keys, out, heads, { keyLengths: cross.keyLengths });
+      h = add(h, attended.y);
       // [B·H, 1, S] → the mean over heads [B, 1, S].
-      const [bh, , s] = weights.shape as [number, number, number];
+      const [bh, , s] = attended.weights.shape as [number, number, number];
       crossWeights = scale(
-        sumToShape(h.engine, reshape(weights, [bh / heads, heads, s]), [bh / heads, 1, s]),
+        sumToShape(h.engine, reshape(attended.weights, [bh / heads, heads, s]), [bh / heads, 1, s]),
         1 / heads,
       );
     }
@@ -183,8 +177,8 @@ class Stack implements Module {
     engine: Engine,
     ids: Int32Array,
     position: number,
-    caches: (HeadKeys | undefined)[],
-    cross: ({ keys: HeadKeys; keyLengths: Tensor } | undefined)[],
+    caches: (Tensor | undefined)[],
+    cross: ({ keys: Tensor; keyLengths: Tensor } | undefined)[],
   ) {
     const batch = ids.length;
     let x = this.positions.forward(
@@ -301,8 +295,8 @@ export class Transformer implements Backbone {
     );
     const held = new Set<Tensor>();
     const hold = (t: Tensor) => held.add(engine.keep(t));
-    for (const cross of setup) if (cross) [cross.keys.k, cross.keys.v, cross.keyLengths].forEach(hold);
-    let caches: (HeadKeys | undefined)[] = stack.blocks.map(() => undefined);
+    for (const cross of setup) if (cross) [cross.keys, cross.keyLengths].forEach(hold);
+    let caches: (Tensor | undefined)[] = stack.blocks.map(() => undefined);
     let last: Tensor | undefined;
     // The last block's cross-attention (mean over heads) of every position so far, [B, t, S]: an
     // <unk> is replaced by the source word it attended to most.
@@ -311,7 +305,7 @@ export class Transformer implements Backbone {
     const releaseStep = () => {
       last?.release();
       attention?.release();
-      for (const cache of caches) cache && [cache.k, cache.v].forEach((t) => t.release());
+      for (const cache of caches) cache?.release();
     };
     return {
       next: (ids) => {
@@ -325,7 +319,7 @@ export class Transformer implements Backbone {
           }),
         );
         releaseStep();
-        caches = out.caches.map((cache) => ({ k: engine.keep(cache.k), v: engine.keep(cache.v) }));
+        caches = out.caches.map((cache) => engine.keep(cache));
         last = engine.keep(out.states);
         attention = out.attention && engine.keep(out.attention);
         position++;

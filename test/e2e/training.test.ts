@@ -134,7 +134,7 @@ describe('training in a web worker', () => {
     const weights = readSafetensors(new Uint8Array(readFileSync(await (await download).path())));
     expect(weights.metadata?.step).toBe('12');
     expect(JSON.parse(weights.metadata!.config!)).toEqual(config);
-    expect(weights.tensors.get('decoder.0.self.q.weight')?.dtype).toBe('F32');
+    expect(weights.tensors.get('decoder.0.self.qkv.weight')?.dtype).toBe('F32');
 
     // Structure, not speed: the worker posts progress at most once per progressIntervalMs, plus one
     // flush each at pause, the single step and the end, however fast the steps are.

@@ -38,8 +38,8 @@ function thrown(fn: () => unknown): GpuError {
 describe('limits before allocation', () => {
   it('refuses a run whose logits exceed the binding limit, naming them, before creating any GPU buffer', async () => {
     // 32 sentences × 6 positions × 16 words: 12 KiB of logits, the largest tensor; the attention
-    // scores (9 KiB) and everything else fit in 10 KiB.
-    const config = applyOverrides(tinyReverseTask, { 'model.ffn': 8, 'model.dModel': 8 });
+    // scores and Q|K|V (9 KiB each) and everything else fit in 10 KiB.
+    const config = applyOverrides(tinyReverseTask, { 'model.ffn': 8, 'model.dModel': 4 });
     const task = await prepareTask(readNodeAsset, config, { engine: await getEngine() });
     const engine = await engineWithLimits({ maxStorageBufferBindingSize: 10 * 1024 });
     const createBuffer = vi.spyOn(engine.device, 'createBuffer');

@@ -84,7 +84,7 @@ describe('matmul edges past K', () => {
       const b = Float32Array.from(randomArray((k + pad) * n, 52), (v, i) => (i < k * n ? v : NaN));
       const geometry = {
         ...{ m, n, k, batches: 1, reduce: 1, aM: k + pad, aK: 1, aBatch: 0, bK: n, bN: 1, bBatch: 0 },
-        ...{ heads: 1, aHead: 0, bHead: 0, cM: n, cBatch: m * n, cHead: 0 },
+        ...{ heads: 1, aHead: 0, bHead: 0, cM: n, cBatch: m * n, cHead: 0, aFirst: 0, bFirst: 0, cFirst: 0 },
       };
       const out = await engine
         .tidy(() => {

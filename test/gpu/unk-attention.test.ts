@@ -99,9 +99,11 @@ describe('the attention incremental decoders give back for <unk> replacement', (
     const positions = parameter(values, 'positions');
     const normed = (t: number) =>
       layerNorm(positions.subarray(t * d, (t + 1) * d), new Float64Array(d).fill(1), new Float64Array(d), 1, d).y;
-    const [wq, bq, wk, bk] = ['q.weight', 'q.bias', 'k.weight', 'k.bias'].map((name) =>
+    const [wq, bq, wkv, bkv] = ['q.weight', 'q.bias', 'kv.weight', 'kv.bias'].map((name) =>
       parameter(values, `decoder.1.cross.${name}`),
     );
+    // K is the first d rows of the stacked K|V projection.
+    const [wk, bk] = [wkv!.subarray(0, d * d), bkv!.subarray(0, d)];
     const S = batch.sourceLength;
     const want = new Float64Array(got.length);
     for (let b = 0; b < batch.size; b++) {

@@ -1,12 +1,23 @@
 import { randomArray } from '../../math/random';
 import { attentionReference, type ProjectionValues } from '../../math/reference/attention';
-import { MultiHeadAttention, multiHeadAttention, type AttentionOptions } from '../../nn/attention';
+import {
+  CrossAttention,
+  SelfAttention,
+  crossAttentionLayer,
+  selfAttentionLayer,
+  type AttentionOptions,
+} from '../../nn/attention';
 import type { Engine } from '../../tensor/engine';
 import type { Tensor } from '../../tensor/tensor';
 import { gradientCheck, type GradInput } from '../gradcheck';
 import type { KernelCheck } from '../types';
 
+/**
+ * Self-attention (x over itself, Q|K|V one projection; T_q = T_k) or cross-attention (query over
+ * keyValue, Q one projection and K|V another).
+ */
 export interface AttentionCase {
+  kind: 'self' | 'cross';
   batch: number;
   queryLength: number;
   keyLength: number;
@@ -16,26 +27,38 @@ export interface AttentionCase {
   keyLengths?: number[];
 }
 
-const projectionNames = ['q', 'k', 'v', 'out'] as const;
-
-function describeAttention({ batch, queryLength, keyLength, d, heads, causal, keyLengths }: AttentionCase): string {
-  return `B=${batch} Tq=${queryLength} Tk=${keyLength} d=${d} heads=${heads}${causal ? ' causal' : ''}${keyLengths ? ` keyLengths=[${keyLengths.join(',')}]` : ''}`;
+function describeAttention({
+  kind,
+  batch,
+  queryLength,
+  keyLength,
+  d,
+  heads,
+  causal,
+  keyLengths,
+}: AttentionCase): string {
+  const lengths = kind === 'self' ? `T=${queryLength}` : `Tq=${queryLength} Tk=${keyLength}`;
+  return `${kind} B=${batch} ${lengths} d=${d} heads=${heads}${causal ? ' causal' : ''}${keyLengths ? ` keyLengths=[${keyLengths.join(',')}]` : ''}`;
 }
 
+/** Output rows of each projection's weight: Q|K|V and out (self), or Q, K|V and out (cross). */
+const projectionRows = (c: AttentionCase) => (c.kind === 'self' ? [3, 1] : [1, 2, 1]).map((parts) => parts * c.d);
+
 /**
- * query, keyValue, then W and b of the q, k, v and out projections. Weights of half-width 0.8
- * give scores of order 1, so the softmax is neither flat nor one-hot; biases are non-zero.
+ * The sequences (x; or query and keyValue), then W and b of each projection. Weights of half-width
+ * 0.8 give scores of order 1, so the softmax is neither flat nor one-hot; biases are non-zero.
  */
 function attentionInputs(c: AttentionCase, seed: number): GradInput[] {
   const { batch, queryLength, keyLength, d } = c;
   const values = (count: number, s: number, half: number) =>
     Float32Array.from(randomArray(count, seed + s, -half, half));
+  const sequences = [{ data: values(batch * queryLength * d, 0, 1), shape: [batch, queryLength, d] }];
+  if (c.kind === 'cross') sequences.push({ data: values(batch * keyLength * d, 1, 1), shape: [batch, keyLength, d] });
   return [
-    { data: values(batch * queryLength * d, 0, 1), shape: [batch, queryLength, d] },
-    { data: values(batch * keyLength * d, 1, 1), shape: [batch, keyLength, d] },
-    ...projectionNames.flatMap((_, i) => [
-      { data: values(d * d, 2 + 2 * i, 0.8), shape: [d, d] },
-      { data: values(d, 3 + 2 * i, 0.5), shape: [d] },
+    ...sequences,
+    ...projectionRows(c).flatMap((rows, i) => [
+      { data: values(rows * d, 2 + 2 * i, 0.8), shape: [rows, d] },
+      { data: values(rows, 3 + 2 * i, 0.5), shape: [rows] },
     ]),
   ];
 }
@@ -45,31 +68,48 @@ function optionsOf(engine: Engine, c: AttentionCase): AttentionOptions {
   return { causal: c.causal ?? false, ...(keyLengths ? { keyLengths } : {}) };
 }
 
-/** multiHeadAttention over tensors laid out as `attentionInputs`. */
-function attend(c: AttentionCase, [query, keyValue, ...weights]: Tensor[]): Tensor {
+/** The layer over tensors laid out as `attentionInputs`. */
+function attend(c: AttentionCase, tensors: Tensor[]): Tensor {
+  const sequences = c.kind === 'self' ? 1 : 2;
+  const weights = tensors.slice(sequences);
   const projection = (i: number) => ({ weight: weights[2 * i]!, bias: weights[2 * i + 1]! });
-  return multiHeadAttention(
-    query!,
-    keyValue!,
-    { q: projection(0), k: projection(1), v: projection(2), out: projection(3) },
-    c.heads,
-    optionsOf(query!.engine, c),
+  const options = optionsOf(tensors[0]!.engine, c);
+  return c.kind === 'self'
+    ? selfAttentionLayer(tensors[0]!, { qkv: projection(0), out: projection(1) }, c.heads, options)
+    : crossAttentionLayer(
+        tensors[0]!,
+        tensors[1]!,
+        { q: projection(0), kv: projection(1), out: projection(2) },
+        c.heads,
+        options,
+      );
+}
+
+/** Splits each fused projection (W and b as `attentionInputs` lays them out) into its d-row blocks. */
+function splitProjections(c: AttentionCase, weightsAndBiases: ArrayLike<number>[]): ProjectionValues[] {
+  const { d } = c;
+  return projectionRows(c).flatMap((rows, i) =>
+    Array.from({ length: rows / d }, (_, part) => ({
+      weight: Array.prototype.slice.call(weightsAndBiases[2 * i]!, part * d * d, (part + 1) * d * d) as number[],
+      bias: Array.prototype.slice.call(weightsAndBiases[2 * i + 1]!, part * d, (part + 1) * d) as number[],
+    })),
   );
 }
 
-function reference(
-  c: AttentionCase,
-  query: ArrayLike<number>,
-  keyValue: ArrayLike<number>,
-  projections: ProjectionValues[],
-): Float64Array {
-  const [q, k, v, out] = projections as [ProjectionValues, ProjectionValues, ProjectionValues, ProjectionValues];
-  return attentionReference({ ...c, query, keyValue, q, k, v, out });
+function reference(c: AttentionCase, data: ArrayLike<number>[]): Float64Array {
+  const sequences = c.kind === 'self' ? 1 : 2;
+  const [q, k, v, out] = splitProjections(c, data.slice(sequences)) as [
+    ProjectionValues,
+    ProjectionValues,
+    ProjectionValues,
+    ProjectionValues,
+  ];
+  return attentionReference({ ...c, query: data[0]!, keyValue: data[sequences - 1]!, q, k, v, out });
 }
 
 function forwardCheck(c: AttentionCase): KernelCheck {
   return {
-    kernel: 'multiHeadAttention',
+    kernel: `${c.kind}-attention`,
     sizes: describeAttention(c),
     tolerance: 1e-5,
     async run(engine) {
@@ -82,11 +122,13 @@ function forwardCheck(c: AttentionCase): KernelCheck {
           ),
         )
         .read();
-      const projections = projectionNames.map((_, i) => ({
-        weight: inputs[2 + 2 * i]!.data,
-        bias: inputs[3 + 2 * i]!.data,
-      }));
-      return { actual, reference: reference(c, inputs[0]!.data, inputs[1]!.data, projections) };
+      return {
+        actual,
+        reference: reference(
+          c,
+          inputs.map((x) => x.data),
+        ),
+      };
     },
   };
 }
@@ -94,33 +136,30 @@ function forwardCheck(c: AttentionCase): KernelCheck {
 /** The module end to end with its own Xavier-initialised parameters. */
 function moduleCheck(c: AttentionCase): KernelCheck {
   return {
-    kernel: 'MultiHeadAttention.forward',
+    kernel: c.kind === 'self' ? 'SelfAttention.forward' : 'CrossAttention.forward',
     sizes: describeAttention(c),
     tolerance: 1e-5,
     async run(engine) {
-      const [query, keyValue] = attentionInputs(c, 17);
-      const attention = new MultiHeadAttention(engine, 'selftest.attention', {
-        dModel: c.d,
-        heads: c.heads,
-        initSeed: 5,
-      });
+      const inputs = attentionInputs(c, 17);
+      const sizes = { dModel: c.d, heads: c.heads, initSeed: 5 };
+      const attention =
+        c.kind === 'self'
+          ? new SelfAttention(engine, 'selftest.attention', sizes)
+          : new CrossAttention(engine, 'selftest.attention', sizes);
       try {
         const actual = await engine
-          .tidy(() =>
-            attention.forward(
-              engine.tensor(query!.data, query!.shape),
-              engine.tensor(keyValue!.data, keyValue!.shape),
-              optionsOf(engine, c),
-            ),
-          )
+          .tidy(() => {
+            const [x, memory] = inputs.slice(0, c.kind === 'self' ? 1 : 2).map((i) => engine.tensor(i.data, i.shape));
+            return attention instanceof SelfAttention
+              ? attention.forward(x!, optionsOf(engine, c))
+              : attention.forward(x!, memory!, optionsOf(engine, c));
+          })
           .read();
-        const projections = await Promise.all(
-          projectionNames.map(async (name) => ({
-            weight: await attention[name].weight.read(),
-            bias: await attention[name].bias!.read(),
-          })),
-        );
-        return { actual, reference: reference(c, query!.data, keyValue!.data, projections) };
+        const parameters = await Promise.all(attention.parameters().map((p) => p.read()));
+        return {
+          actual,
+          reference: reference(c, [...inputs.slice(0, c.kind === 'self' ? 1 : 2).map((i) => i.data), ...parameters]),
+        };
       } finally {
         for (const p of attention.parameters()) p.release();
       }
@@ -132,32 +171,42 @@ function moduleCheck(c: AttentionCase): KernelCheck {
 function gradient(c: AttentionCase, what: string, vary: number[]): KernelCheck {
   const inputs = attentionInputs(c, 3).map((x, i) => ({ ...x, constant: !vary.includes(i) }));
   return gradientCheck(
-    `multiHeadAttention w.r.t. ${what}`,
+    `${c.kind}-attention w.r.t. ${what}`,
     describeAttention(c),
     inputs,
     () => ({ f: (tensors) => attend(c, tensors) }),
-    // The per-head products read and write heads in place (headAttention.ts): these checks are theirs.
-    { tolerance: 5e-3, differentiates: vary.includes(0) || vary.includes(1) ? ['headScores', 'headContext'] : [] },
+    { tolerance: 5e-3, differentiates: [c.kind === 'self' ? 'selfAttention' : 'crossAttention'] },
   );
 }
 
 const attentionCases: AttentionCase[] = [
-  { batch: 1, queryLength: 1, keyLength: 1, d: 3, heads: 1 },
-  { batch: 2, queryLength: 3, keyLength: 5, d: 8, heads: 2 },
-  { batch: 2, queryLength: 3, keyLength: 5, d: 8, heads: 2, keyLengths: [5, 2] },
-  { batch: 2, queryLength: 4, keyLength: 4, d: 8, heads: 2, causal: true, keyLengths: [3, 4] },
+  { kind: 'self', batch: 1, queryLength: 1, keyLength: 1, d: 3, heads: 1 },
+  { kind: 'cross', batch: 2, queryLength: 3, keyLength: 5, d: 8, heads: 2 },
+  { kind: 'cross', batch: 2, queryLength: 3, keyLength: 5, d: 8, heads: 2, keyLengths: [5, 2] },
+  { kind: 'self', batch: 2, queryLength: 4, keyLength: 4, d: 8, heads: 2, causal: true, keyLengths: [3, 4] },
   // Batch entry 0 has no key at all: its output is the output projection's bias.
-  { batch: 3, queryLength: 5, keyLength: 3, d: 6, heads: 3, keyLengths: [0, 3, 1] },
+  { kind: 'cross', batch: 3, queryLength: 5, keyLength: 3, d: 6, heads: 3, keyLengths: [0, 3, 1] },
+  // d_h = 2: the products read the heads element by element.
+  { kind: 'self', batch: 2, queryLength: 5, keyLength: 5, d: 6, heads: 3, keyLengths: [5, 2] },
 ];
 
-const [, plain, padded, causal] = attentionCases as [AttentionCase, AttentionCase, AttentionCase, AttentionCase];
+const [, plain, padded, causal, , narrow] = attentionCases as AttentionCase[] as [
+  AttentionCase,
+  AttentionCase,
+  AttentionCase,
+  AttentionCase,
+  AttentionCase,
+  AttentionCase,
+];
 
 export const attentionChecks: KernelCheck[] = [
   ...attentionCases.map(forwardCheck),
   moduleCheck(padded),
   moduleCheck(causal),
   gradient(padded, 'query', [0]),
-  gradient(causal, 'keyValue', [1]),
-  gradient(plain, 'every weight and bias', [2, 3, 4, 5, 6, 7, 8, 9]),
-  gradient(causal, 'W_q', [2]),
+  gradient(padded, 'keyValue', [1]),
+  gradient(causal, 'x', [0]),
+  gradient(narrow, 'x', [0]),
+  gradient(plain, 'every weight and bias', [2, 3, 4, 5, 6, 7]),
+  gradient(causal, 'W_qkv and b_qkv', [1, 2]),
 ];

@@ -1,200 +1,236 @@
-// The two batched products of multi-head attention, read and written in the heads' own columns:
-// head h of a [B, T, d] tensor is columns [h·d_h, (h+1)·d_h) of every row, so the products address it
-// through strides (MatmulGeometry's heads), and no permute ever copies Q, K, V or the context.
+// Multi-head attention's core, softmax(α·Q_h·K_hᵀ)·V_h for every head, with Q, K and V read where the
+// projections wrote them: head h of a block of d columns starting at column `first` of a
+// [B, T, width] tensor is columns first + h·d_h … of every row, which the products address through
+// strides (MatmulGeometry's heads and first offsets). No permute copies Q, K, V or the context, and
+// the gradients land in the same columns of one tensor per input (one [B, T, 3d] gradient for a
+// fused Q|K|V projection).
 // Shape legend: B batch, H heads, T_q query and T_k key positions, d = H·d_h.
-//   scores  S[b·H + h] = α · Q_h · K_hᵀ          q [B, T_q, d], k [B, T_k, d] → [B·H, T_q, T_k]
-//   context O[b, :, h·d_h : (h+1)·d_h] = P[b·H + h] · V_h   p [B·H, T_q, T_k], v [B, T_k, d] → [B, T_q, d]
+//   selfAttention(qkv [B, T, 3d])            Q, K, V = columns [0, d), [d, 2d), [2d, 3d)
+//   crossAttention(q [B, T_q, d], kv [B, T_k, 2d])   K, V = columns [0, d), [d, 2d) of kv
+// Both give the context [B, T_q, d], heads side by side; `attentionCore` also gives the weights
+// [B·H, T_q, T_k] (decoding reads cross-attention's to replace <unk>).
 import { apply, type Op } from '../autograd';
 import type { Engine } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
 import { currentChoice } from '../tuning';
 import { dispatchMatmul, type MatmulGeometry } from './matmulKernels';
 import { kernelFor, matmulTunable } from './matmulVariants';
+import { softmaxOps } from './softmax';
 
-/** How a product addresses one [B·H, rows, cols] operand or output: strides of row, column, sentence and head. */
-interface HeadLayout {
+/** d columns of a [B, T, width] tensor from column `first`: where one of Q, K, V lives. */
+export interface ColumnBlock {
+  tensor: Tensor;
+  first: number;
+}
+
+/** How a product addresses one operand or its output per batch entry b·H + h: strides and first element. */
+interface Layout {
   row: number;
   col: number;
   batch: number;
   head: number;
+  first: number;
 }
 
-/** Head h of a [B, T, d] tensor, as a [T, d_h] matrix (transposed: [d_h, T]). */
-const headColumns = (t: number, d: number, dh: number, transposed = false): HeadLayout =>
-  transposed ? { row: 1, col: d, batch: t * d, head: dh } : { row: d, col: 1, batch: t * d, head: dh };
+/** Head h of a column block as a [T, d_h] matrix (transposed: [d_h, T]). */
+function headColumns({ tensor, first }: ColumnBlock, dh: number, transposed = false): Layout {
+  const [, t, width] = tensor.shape as [number, number, number];
+  const [row, col] = transposed ? [1, width] : [width, 1];
+  return { row, col, batch: t * width, head: dh, first };
+}
 
 /** Entry b·H + h of a dense [B·H, rows, cols] tensor (transposed: its [cols, rows] transpose). */
-const dense = (heads: number, rows: number, cols: number, transposed = false): HeadLayout =>
-  transposed
-    ? { row: 1, col: cols, batch: heads * rows * cols, head: rows * cols }
-    : { row: cols, col: 1, batch: heads * rows * cols, head: rows * cols };
+function dense(heads: number, rows: number, cols: number, transposed = false): Layout {
+  const [row, col] = transposed ? [1, cols] : [cols, 1];
+  return { row, col, batch: heads * rows * cols, head: rows * cols, first: 0 };
+}
 
-/** C[z] = α · A[z] · B[z] for z = b·H + h over B·H products of [m, k]·[k, n], into `out` laid out as `c`. */
+/** C[z] = α · A[z] · B[z] for z = b·H + h over B·H products of [m, k]·[k, n]. */
 function headProduct(
   engine: Engine,
-  sizes: { m: number; n: number; k: number; sentences: number; heads: number },
-  a: Tensor,
-  la: HeadLayout,
-  b: Tensor,
-  lb: HeadLayout,
-  out: Tensor,
-  lc: HeadLayout,
+  { m, n, k, sentences, heads }: { m: number; n: number; k: number; sentences: number; heads: number },
+  [a, la]: [Tensor, Layout],
+  [b, lb]: [Tensor, Layout],
+  [out, lc]: [Tensor, Layout],
   alpha = 1,
 ): void {
   const g: MatmulGeometry = {
-    m: sizes.m,
-    n: sizes.n,
-    k: sizes.k,
-    batches: sizes.sentences * sizes.heads,
-    reduce: 1,
-    heads: sizes.heads,
-    aM: la.row,
-    aK: la.col,
-    aBatch: la.batch,
-    aHead: la.head,
-    bK: lb.row,
-    bN: lb.col,
-    bBatch: lb.batch,
-    bHead: lb.head,
-    cM: lc.row,
-    cBatch: lc.batch,
-    cHead: lc.head,
+    ...{ m, n, k, batches: sentences * heads, reduce: 1, heads },
+    ...{ aM: la.row, aK: la.col, aBatch: la.batch, aHead: la.head, aFirst: la.first },
+    ...{ bK: lb.row, bN: lb.col, bBatch: lb.batch, bHead: lb.head, bFirst: lb.first },
+    ...{ cM: lc.row, cBatch: lc.batch, cHead: lc.head, cFirst: lc.first },
   };
   dispatchMatmul(engine, kernelFor(currentChoice(engine, matmulTunable).choice, g), g, a, b, out, { alpha });
 }
 
-function sizesOf(x: Tensor, heads: number, what: string) {
-  const [sentences, positions, d] = x.shape as [number, number, number];
-  if (x.rank !== 3 || d % heads !== 0)
-    throw new Error(`${what}: needs [B, T, d] with ${heads} heads dividing d, got ${describeShape(x.shape)}`);
-  return { sentences, positions, d, dh: d / heads };
+export interface AttentionCoreOptions {
+  heads: number;
+  /** Query position i sees keys 0..i only. */
+  causal?: boolean;
+  /** i32 [B]: keys at positions ≥ keyLengths[b] are padding. */
+  keyLengths?: Tensor;
 }
 
-type ScoresSaved = { q: Tensor; k: Tensor; heads: number; alpha: number };
+interface CoreSources {
+  q: ColumnBlock;
+  k: ColumnBlock;
+  v: ColumnBlock;
+}
 
-const headScoresOp: Op<[Tensor, Tensor, { heads: number; alpha: number }], ScoresSaved> = {
-  name: 'headScores',
-  forward(engine, q, k, { heads, alpha }) {
-    const { sentences, positions: tq, d, dh } = sizesOf(q, heads, 'attention scores');
-    const { positions: tk } = sizesOf(k, heads, 'attention scores');
-    if (k.shape[0] !== sentences || k.shape[2] !== d)
+function sizesOf({ q, k, v }: CoreSources, heads: number) {
+  const [sentences, tq] = q.tensor.shape as [number, number];
+  const tk = k.tensor.shape[1]!;
+  const d = v.tensor.shape[2]! - v.first;
+  for (const { tensor, first } of [q, k, v]) {
+    if (tensor.rank !== 3 || tensor.shape[0] !== sentences || first + d > tensor.shape[2]!)
       throw new Error(
-        `attention scores: keys ${describeShape(k.shape)} do not match queries ${describeShape(q.shape)}`,
+        `attention: ${describeShape(tensor.shape)} has no [B=${sentences}, T, ${d}] block at column ${first}`,
       );
-    const out = engine.empty([sentences * heads, tq, tk], 'f32', 'attention.scores');
-    const sizes = { m: tq, n: tk, k: dh, sentences, heads };
-    headProduct(
-      engine,
-      sizes,
-      q,
-      headColumns(tq, d, dh),
-      k,
-      headColumns(tk, d, dh, true),
-      out,
-      dense(heads, tq, tk),
-      alpha,
-    );
-    return { out, saved: { q, k, heads, alpha } };
+  }
+  if (d % heads !== 0) throw new Error(`attention: ${heads} heads do not divide d = ${d}`);
+  return { sentences, tq, tk, d, dh: d / heads };
+}
+
+/** softmax(α·Q_h·K_hᵀ)·V_h per head, α = 1/√d_h: the context [B, T_q, d] and the weights [B·H, T_q, T_k]. */
+export function attentionCore(
+  engine: Engine,
+  sources: CoreSources,
+  { heads, causal = false, keyLengths }: AttentionCoreOptions,
+) {
+  const { sentences, tq, tk, d, dh } = sizesOf(sources, heads);
+  const alpha = 1 / Math.sqrt(dh);
+  const scores = engine.empty([sentences * heads, tq, tk], 'f32', 'attention.scores');
+  headProduct(
+    engine,
+    { m: tq, n: tk, k: dh, sentences, heads },
+    [sources.q.tensor, headColumns(sources.q, dh)],
+    [sources.k.tensor, headColumns(sources.k, dh, true)],
+    [scores, dense(heads, tq, tk)],
+    alpha,
+  );
+  const softmax = softmaxOps.softmaxRows.forward(engine, scores, causal, keyLengths);
+  scores.release();
+  const context = engine.empty([sentences, tq, d], 'f32', 'attention.context');
+  headProduct(
+    engine,
+    { m: tq, n: dh, k: tk, sentences, heads },
+    [softmax.out, dense(heads, tq, tk)],
+    [sources.v.tensor, headColumns(sources.v, dh)],
+    [context, headColumns({ tensor: context, first: 0 }, dh)],
+  );
+  return { context, weights: softmax.out, softmax: softmax.saved, alpha, dh };
+}
+
+type CoreSaved = { sources: CoreSources; heads: number; core: ReturnType<typeof attentionCore> };
+
+/**
+ * The gradients of Q, K and V, each written into its own columns of `targets` (one tensor for a
+ * self-attention's fused Q|K|V, which every column of gets; q and kv for cross-attention).
+ */
+function backwardCore(
+  engine: Engine,
+  dContext: Tensor,
+  { sources, heads, core }: CoreSaved,
+  targets: CoreSources,
+): void {
+  const { sentences, tq, tk, dh } = sizesOf(sources, heads);
+  const dOut: ColumnBlock = { tensor: dContext, first: 0 };
+  const dWeights = engine.empty(core.weights.shape, 'f32', 'attention.dweights');
+  // dP = dO_h·V_hᵀ; dV_h = Pᵀ·dO_h.
+  headProduct(
+    engine,
+    { m: tq, n: tk, k: dh, sentences, heads },
+    [dContext, headColumns(dOut, dh)],
+    [sources.v.tensor, headColumns(sources.v, dh, true)],
+    [dWeights, dense(heads, tq, tk)],
+  );
+  headProduct(
+    engine,
+    { m: tk, n: dh, k: tq, sentences, heads },
+    [core.weights, dense(heads, tq, tk, true)],
+    [dContext, headColumns(dOut, dh)],
+    [targets.v.tensor, headColumns(targets.v, dh)],
+  );
+  const [dScores] = softmaxOps.softmaxRows.backward(engine, dWeights, core.softmax, [true]);
+  dWeights.release();
+  // dQ_h = α·dS·K_h; dK_h = α·dSᵀ·Q_h.
+  headProduct(
+    engine,
+    { m: tq, n: dh, k: tk, sentences, heads },
+    [dScores!, dense(heads, tq, tk)],
+    [sources.k.tensor, headColumns(sources.k, dh)],
+    [targets.q.tensor, headColumns(targets.q, dh)],
+    core.alpha,
+  );
+  headProduct(
+    engine,
+    { m: tk, n: dh, k: tq, sentences, heads },
+    [dScores!, dense(heads, tq, tk, true)],
+    [sources.q.tensor, headColumns(sources.q, dh)],
+    [targets.k.tensor, headColumns(targets.k, dh)],
+    core.alpha,
+  );
+  dScores!.release();
+}
+
+const blocksOf = (qkv: Tensor, d: number): CoreSources => ({
+  q: { tensor: qkv, first: 0 },
+  k: { tensor: qkv, first: d },
+  v: { tensor: qkv, first: 2 * d },
+});
+
+const crossBlocksOf = (q: Tensor, kv: Tensor, d: number): CoreSources => ({
+  q: { tensor: q, first: 0 },
+  k: { tensor: kv, first: 0 },
+  v: { tensor: kv, first: d },
+});
+
+const selfAttentionOp: Op<[Tensor, AttentionCoreOptions], CoreSaved> = {
+  name: 'selfAttention',
+  forward(engine, qkv, options) {
+    if (qkv.rank !== 3 || qkv.shape[2]! % 3 !== 0)
+      throw new Error(`self-attention needs Q|K|V [B, T, 3d], got ${describeShape(qkv.shape)}`);
+    const sources = blocksOf(qkv, qkv.shape[2]! / 3);
+    const core = attentionCore(engine, sources, options);
+    return { out: core.context, saved: { sources, heads: options.heads, core } };
   },
-  // dQ_h = α·dS·K_h and dK_h = α·dSᵀ·Q_h, each written straight into its heads' columns.
-  backward(engine, ds, { q, k, heads, alpha }, needs) {
-    const { sentences, positions: tq, d, dh } = sizesOf(q, heads, 'attention scores');
-    const tk = k.shape[1]!;
-    const dq = () => {
-      const out = engine.empty(q.shape, 'f32', 'attention.dq');
-      const sizes = { m: tq, n: dh, k: tk, sentences, heads };
-      headProduct(
-        engine,
-        sizes,
-        ds,
-        dense(heads, tq, tk),
-        k,
-        headColumns(tk, d, dh),
-        out,
-        headColumns(tq, d, dh),
-        alpha,
-      );
-      return out;
-    };
-    const dk = () => {
-      const out = engine.empty(k.shape, 'f32', 'attention.dk');
-      const sizes = { m: tk, n: dh, k: tq, sentences, heads };
-      headProduct(
-        engine,
-        sizes,
-        ds,
-        dense(heads, tq, tk, true),
-        q,
-        headColumns(tq, d, dh),
-        out,
-        headColumns(tk, d, dh),
-        alpha,
-      );
-      return out;
-    };
-    return [needs[0] ? dq() : undefined, needs[1] ? dk() : undefined];
+  backward(engine, dContext, saved, needs) {
+    if (!needs[0]) return [undefined];
+    const qkv = saved.sources.q.tensor;
+    const dqkv = engine.empty(qkv.shape, 'f32', 'attention.dqkv');
+    backwardCore(engine, dContext, saved, blocksOf(dqkv, qkv.shape[2]! / 3));
+    return [dqkv];
   },
 };
 
-type ContextSaved = { p: Tensor; v: Tensor; heads: number };
-
-const headContextOp: Op<[Tensor, Tensor, { heads: number }], ContextSaved> = {
-  name: 'headContext',
-  forward(engine, p, v, { heads }) {
-    const { sentences, positions: tk, d, dh } = sizesOf(v, heads, 'attention context');
-    const [bh, tq, pk] = p.shape as [number, number, number];
-    if (p.rank !== 3 || bh !== sentences * heads || pk !== tk)
+const crossAttentionOp: Op<[Tensor, Tensor, AttentionCoreOptions], CoreSaved> = {
+  name: 'crossAttention',
+  forward(engine, q, kv, options) {
+    if (q.rank !== 3 || kv.rank !== 3 || kv.shape[2] !== 2 * q.shape[2]!)
       throw new Error(
-        `attention context: weights ${describeShape(p.shape)} do not match values ${describeShape(v.shape)} with ${heads} heads`,
+        `cross-attention needs Q [B, T_q, d] and K|V [B, T_k, 2d], got ${describeShape(q.shape)} and ${describeShape(kv.shape)}`,
       );
-    const out = engine.empty([sentences, tq, d], 'f32', 'attention.context');
-    const sizes = { m: tq, n: dh, k: tk, sentences, heads };
-    headProduct(engine, sizes, p, dense(heads, tq, tk), v, headColumns(tk, d, dh), out, headColumns(tq, d, dh));
-    return { out, saved: { p, v, heads } };
+    const sources = crossBlocksOf(q, kv, q.shape[2]!);
+    const core = attentionCore(engine, sources, options);
+    return { out: core.context, saved: { sources, heads: options.heads, core } };
   },
-  // dP = dO_h·V_hᵀ (dense, per head) and dV_h = Pᵀ·dO_h (into V's heads' columns).
-  backward(engine, dout, { p, v, heads }, needs) {
-    const { sentences, positions: tk, d, dh } = sizesOf(v, heads, 'attention context');
-    const tq = p.shape[1]!;
-    const dp = () => {
-      const out = engine.empty(p.shape, 'f32', 'attention.dp');
-      const sizes = { m: tq, n: tk, k: dh, sentences, heads };
-      headProduct(
-        engine,
-        sizes,
-        dout,
-        headColumns(tq, d, dh),
-        v,
-        headColumns(tk, d, dh, true),
-        out,
-        dense(heads, tq, tk),
-      );
-      return out;
-    };
-    const dv = () => {
-      const out = engine.empty(v.shape, 'f32', 'attention.dv');
-      const sizes = { m: tk, n: dh, k: tq, sentences, heads };
-      headProduct(
-        engine,
-        sizes,
-        p,
-        dense(heads, tq, tk, true),
-        dout,
-        headColumns(tq, d, dh),
-        out,
-        headColumns(tk, d, dh),
-      );
-      return out;
-    };
-    return [needs[0] ? dp() : undefined, needs[1] ? dv() : undefined];
+  // Both gradients are computed together (dK needs dS, which dQ needs too); an input that needs
+  // none gets its columns written to a scratch tensor released with the step.
+  backward(engine, dContext, saved, needs) {
+    if (!needs[0] && !needs[1]) return [undefined, undefined];
+    const { q, k } = saved.sources;
+    const dq = engine.empty(q.tensor.shape, 'f32', 'attention.dq');
+    const dkv = engine.empty(k.tensor.shape, 'f32', 'attention.dkv');
+    backwardCore(engine, dContext, saved, crossBlocksOf(dq, dkv, q.tensor.shape[2]!));
+    return [needs[0] ? dq : undefined, needs[1] ? dkv : undefined];
   },
 };
 
-export const headAttentionOps = { headScores: headScoresOp, headContext: headContextOp };
+export const headAttentionOps = { selfAttention: selfAttentionOp, crossAttention: crossAttentionOp };
 
-/** α·Q_h·K_hᵀ per head of q [B, T_q, d] and k [B, T_k, d]: [B·H, T_q, T_k]. */
-export const headScores = (q: Tensor, k: Tensor, heads: number, alpha: number) =>
-  apply(headScoresOp, q, k, { heads, alpha });
+/** Attention of every position of qkv [B, T, 3d] (Q|K|V side by side) over the others: [B, T, d]. */
+export const selfAttention = (qkv: Tensor, options: AttentionCoreOptions) => apply(selfAttentionOp, qkv, options);
 
-/** P_h·V_h per head of p [B·H, T_q, T_k] and v [B, T_k, d], heads side by side: [B, T_q, d]. */
-export const headContext = (p: Tensor, v: Tensor, heads: number) => apply(headContextOp, p, v, { heads });
+/** Attention of q [B, T_q, d] over kv [B, T_k, 2d] (K|V side by side): [B, T_q, d]. */
+export const crossAttention = (q: Tensor, kv: Tensor, options: AttentionCoreOptions) =>
+  apply(crossAttentionOp, q, kv, options);

@@ -27,10 +27,14 @@ export interface MatmulGeometry {
   heads: number;
   aHead: number;
   bHead: number;
-  /** Where output (z, m, n) goes: (z / heads)·cBatch + (z % heads)·cHead + m·cM + n. */
+  /** Where output (z, m, n) goes: cFirst + (z / heads)·cBatch + (z % heads)·cHead + m·cM + n. */
   cM: number;
   cBatch: number;
   cHead: number;
+  /** Elements before each operand's and the output's first value (a column block of a wider tensor). */
+  aFirst: number;
+  bFirst: number;
+  cFirst: number;
 }
 
 /** Rows, columns and batch stride of one operand as the product reads it. */
@@ -101,11 +105,18 @@ function mergeBatches(g: DenseGeometry): MatmulGeometry {
   else if (g.reduce > 1 && g.aBatch === g.k * g.aK && g.bBatch === g.k * g.bK)
     merged = { ...g, k: g.k * g.reduce, reduce: 1, aBatch: 0, bBatch: 0 };
   // A dense output, one plain batch.
-  return { ...merged, heads: 1, aHead: 0, bHead: 0, cM: merged.n, cBatch: merged.m * merged.n, cHead: 0 };
+  return {
+    ...merged,
+    ...{ heads: 1, aHead: 0, bHead: 0, cM: merged.n, cBatch: merged.m * merged.n, cHead: 0 },
+    ...{ aFirst: 0, bFirst: 0, cFirst: 0 },
+  };
 }
 
 /** A product of densely stored operands, before its output layout is fixed. */
-type DenseGeometry = Omit<MatmulGeometry, 'heads' | 'aHead' | 'bHead' | 'cM' | 'cBatch' | 'cHead'>;
+type DenseGeometry = Omit<
+  MatmulGeometry,
+  'heads' | 'aHead' | 'bHead' | 'cM' | 'cBatch' | 'cHead' | 'aFirst' | 'bFirst' | 'cFirst'
+>;
 
 /**
  * How a register kernel reads an operand: element by element through its strides (any layout), or
@@ -180,13 +191,13 @@ const vec4Run = (unit: number, ...others: number[]) => unit === 1 && others.ever
 
 const readsA = (g: MatmulGeometry): Record<ReadA, boolean> => ({
   strided: true,
-  vec4K: vec4Run(g.aK, g.aM, g.aBatch, g.aHead),
-  vec4M: vec4Run(g.aM, g.aK, g.aBatch, g.aHead),
+  vec4K: vec4Run(g.aK, g.aM, g.aBatch, g.aHead, g.aFirst),
+  vec4M: vec4Run(g.aM, g.aK, g.aBatch, g.aHead, g.aFirst),
 });
 const readsB = (g: MatmulGeometry): Record<ReadB, boolean> => ({
   strided: true,
-  vec4K: vec4Run(g.bK, g.bN, g.bBatch, g.bHead),
-  vec4N: vec4Run(g.bN, g.bK, g.bBatch, g.bHead),
+  vec4K: vec4Run(g.bK, g.bN, g.bBatch, g.bHead, g.bFirst),
+  vec4N: vec4Run(g.bN, g.bK, g.bBatch, g.bHead, g.bFirst),
 });
 
 /** Whether `kernel` reads this product's operands correctly (the strided and tiled ones read any product). */
@@ -228,7 +239,7 @@ function operandCode(
   k: string,
   origin: string,
 ): OperandCode {
-  const batch = `batch_offset(t, dims.${name}_batch, dims.${name}_head)`;
+  const batch = `dims.${name}_first + batch_offset(t, dims.${name}_batch, dims.${name}_head)`;
   const cursor = `${name}_at`;
   if (read === 'strided') {
     return {
@@ -417,10 +428,14 @@ export function dispatchMatmul(
       c_m: g.cM,
       c_batch: g.cBatch,
       c_head: g.cHead,
+      a_first: g.aFirst,
+      b_first: g.bFirst,
+      c_first: g.cFirst,
       alpha,
       epilogue: (bias ? epilogueBias : 0) | (residual ? epilogueResidual : 0),
     },
     bindings: { a, b, c: out, bias, residual },
+    flops: 2 * g.m * g.n * g.k * g.batches * g.reduce,
     workgroups: groups,
     label,
   });

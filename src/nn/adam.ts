@@ -71,9 +71,15 @@ interface PackState {
   partials: number;
 }
 
-/** vec4s per gradient-norm workgroup at least, and at most this many workgroups per pack: a fixed partition. */
+/**
+ * vec4s per gradient-norm workgroup at least, and at most this many workgroups per pack (a fixed
+ * partition, so a fixed sum order). Few on a CPU-emulated adapter, where each workgroup's reduction
+ * tree costs 256 coroutine switches per barrier (at 256 workgroups the norm of two 50k × 256
+ * tables took 0.46 s a step, the tables' Adam update 1.4 s); many on a GPU, which needs them to
+ * stream the buffer at full bandwidth.
+ */
 const vec4sPerPartial = 2048;
-const maxPartials = 256;
+const maxPartials = { software: 32, gpu: 1024 };
 
 const vec4sPerJob = shaderConstant('adam', 'JOB_VEC4S');
 
@@ -181,7 +187,10 @@ export class Adam {
       jobs: jobTable,
       jobCount: jobs.length,
       slot,
-      partials: Math.min(maxPartials, Math.ceil(layout.floats / 4 / vec4sPerPartial)),
+      partials: Math.min(
+        maxPartials[engine.smallWorkgroups ? 'software' : 'gpu'],
+        Math.ceil(layout.floats / 4 / vec4sPerPartial),
+      ),
     };
   }
 

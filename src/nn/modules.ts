@@ -136,8 +136,8 @@ export class TokenEmbedding implements Module {
   }
 
   forward(index: IndexTensor): Tensor {
-    const rows = embedding(this.table, index);
-    const vectors = this.projection ? this.projection.forward(rows) : rows;
+    if (!this.projection) return embedding(this.table, index, this.outputScale);
+    const vectors = this.projection.forward(embedding(this.table, index));
     return this.outputScale === 1 ? vectors : scale(vectors, this.outputScale);
   }
 

@@ -16,10 +16,16 @@ export interface EmbeddingCase {
   rows: number;
   width: number;
   idsShape: Shape;
+  /** Multiplies the rows (and so the table's gradient); default 1. */
+  scale?: number;
 }
 
 /** Forward and backward of one lookup on the GPU: the gathered rows and the table gradient. */
-export async function embeddingOnGpu(engine: Engine, { rows, width, idsShape }: EmbeddingCase, seed: number) {
+export async function embeddingOnGpu(
+  engine: Engine,
+  { rows, width, idsShape, scale = 1 }: EmbeddingCase,
+  seed: number,
+) {
   const count = idsShape.reduce((a, b) => a * b, 1);
   const ids = randomIds(count, rows, seed);
   const table = Float32Array.from(randomArray(rows * width, seed + 1));
@@ -27,7 +33,7 @@ export async function embeddingOnGpu(engine: Engine, { rows, width, idsShape }: 
   const [out, gradTable] = engine.tidy(() => {
     const t = engine.tensor(table, [rows, width], 'f32', 'table');
     t.requiresGrad = true;
-    const y = embedding(t, uploadIndices(engine, ids, idsShape, rows));
+    const y = embedding(t, uploadIndices(engine, ids, idsShape, rows), scale);
     engine.backward(y, engine.tensor(gradOut, y.shape, 'f32', 'grad_out'));
     return [y, t.grad!];
   });
@@ -45,18 +51,23 @@ const cases: EmbeddingCase[] = [
   { rows: 17, width: 33, idsShape: [3, 5] },
   { rows: 65, width: 65, idsShape: [33] },
   { rows: 257, width: 3, idsShape: [2, 3, 11] },
+  // A transformer's input embedding: rows times √d.
+  { rows: 17, width: 33, idsShape: [3, 5], scale: Math.sqrt(33) },
 ];
 
-const describe = ({ rows, width, idsShape }: EmbeddingCase) => `V=${rows} d=${width} ids[${idsShape.join('×')}]`;
+const describe = ({ rows, width, idsShape, scale }: EmbeddingCase) =>
+  `V=${rows} d=${width} ids[${idsShape.join('×')}]${scale === undefined ? '' : ` scale ${scale.toFixed(3)}`}`;
+const scaled = (values: ArrayLike<number>, scale = 1) => Array.from(values, (v) => v * scale);
 
 const kernelChecks: KernelCheck[] = cases.flatMap((c, i): KernelCheck[] => [
   {
     kernel: 'embedding gather',
     sizes: describe(c),
-    tolerance: 0,
+    // A copy is exact; a scaled copy rounds once.
+    tolerance: c.scale === undefined ? 0 : 1e-6,
     async run(engine) {
       const r = await embeddingOnGpu(engine, c, 100 + i);
-      return { actual: r.out, reference: embeddingGather(r.table, r.ids, c.width) };
+      return { actual: r.out, reference: scaled(embeddingGather(r.table, r.ids, c.width), c.scale) };
     },
   },
   {
@@ -65,19 +76,22 @@ const kernelChecks: KernelCheck[] = cases.flatMap((c, i): KernelCheck[] => [
     tolerance: 1e-6,
     async run(engine) {
       const r = await embeddingOnGpu(engine, c, 200 + i);
-      return { actual: r.gradTable, reference: embeddingScatterAdd(r.gradOut, r.ids, c.rows, c.width) };
+      return {
+        actual: r.gradTable,
+        reference: scaled(embeddingScatterAdd(r.gradOut, r.ids, c.rows, c.width), c.scale),
+      };
     },
   },
 ]);
 
 const gradientIds = randomIds(3 * 5, 7, 31);
 
-/** ∂/∂table by finite differences, through padding and repeated ids. */
+/** ∂/∂table by finite differences, through padding and repeated ids, with a scale. */
 const tableGradientCheck = gradientCheck(
   'embedding',
-  'V=7 d=4 ids [3×5]',
+  'V=7 d=4 ids [3×5] scale 2.5',
   [{ data: Float32Array.from(randomArray(7 * 4, 32)), shape: [7, 4] }],
-  (engine) => ({ f: ([table]) => embedding(table!, uploadIndices(engine, gradientIds, [3, 5], 7)) }),
+  (engine) => ({ f: ([table]) => embedding(table!, uploadIndices(engine, gradientIds, [3, 5], 7), 2.5) }),
   { differentiates: ['embedding'] },
 );
 

@@ -63,11 +63,11 @@ export function uploadIndices(engine: Engine, ids: Int32Array, shape: Shape, row
   };
 }
 
-type EmbeddingSaved = { index: IndexTensor; width: number };
+type EmbeddingSaved = { index: IndexTensor; width: number; scale: number };
 
-const embeddingOp: Op<[Tensor, IndexTensor], EmbeddingSaved> = {
+const embeddingOp: Op<[Tensor, IndexTensor, number], EmbeddingSaved> = {
   name: 'embedding',
-  forward(engine, table, index) {
+  forward(engine, table, index, scale) {
     if (table.rank !== 2 || table.dtype !== 'f32') throw new Error(`Embedding table must be f32 [V×d], got ${table}`);
     if (table.shape[0] !== index.rows) {
       throw new Error(`Ids were validated for V=${index.rows} rows but the table ${table} has ${table.shape[0]}`);
@@ -77,21 +77,21 @@ const embeddingOp: Op<[Tensor, IndexTensor], EmbeddingSaved> = {
     engine.run({
       shader: 'embedding',
       entry: 'gather_main',
-      uniforms: { n: out.size, d: width },
+      uniforms: { n: out.size, d: width, scale },
       bindings: { gather_table: table, gather_ids: index.ids, gather_out: out },
       workgroups: grid1d(out.size),
       label: 'embedding',
     });
-    return { out, saved: { index, width } };
+    return { out, saved: { index, width, scale } };
   },
-  backward(engine, gradOut, { index, width }) {
+  backward(engine, gradOut, { index, width, scale }) {
     const gradTable = engine.empty([index.rows, width], 'f32', 'dembedding');
     engine.recorder.clearBuffer(gradTable.buffer, 0, gradTable.bytes);
     const owned = index.uniqueRows.size * width;
     engine.run({
       shader: 'embedding',
       entry: 'scatter_main',
-      uniforms: { n: owned, d: width },
+      uniforms: { n: owned, d: width, scale },
       bindings: {
         scatter_grad_out: gradOut,
         scatter_rows: index.uniqueRows,
@@ -108,5 +108,5 @@ const embeddingOp: Op<[Tensor, IndexTensor], EmbeddingSaved> = {
 
 export const embeddingOps = { embedding: embeddingOp };
 
-/** Rows of `table` [V×d] picked by `index`: shape [...ids.shape, d]; padding ids give zero rows. */
-export const embedding = (table: Tensor, index: IndexTensor) => apply(embeddingOp, table, index);
+/** Rows of `table` [V×d] picked by `index`, times `scale`: shape [...ids.shape, d]; padding ids give zero rows. */
+export const embedding = (table: Tensor, index: IndexTensor, scale = 1) => apply(embeddingOp, table, index, scale);

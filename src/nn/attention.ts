@@ -104,24 +104,14 @@ export function attendOnce(
   return { y: linear(context, out.weight, out.bias), weights };
 }
 
-const validHeads = (name: string, dModel: number, heads: number) => {
-  if (!Number.isInteger(heads) || heads < 1 || dModel % heads !== 0) {
-    throw new Error(`${name}: ${heads} heads do not divide dModel ${dModel}`);
-  }
-};
-
 interface AttentionSizes {
   dModel: number;
   heads: number;
   initSeed: number;
 }
 
-/**
- * Multi-head self-attention with Q, K and V as one d → 3d projection (initialised as three d → d
- * layers `name.q`, `name.k`, `name.v` would be) and an output projection (Xavier, zero bias).
- */
-export class SelfAttention implements SelfProjections {
-  readonly qkv: Linear;
+/** What both attentions share: the head count (checked to divide d) and the output projection d → d. */
+abstract class AttentionModule {
   readonly out: Linear;
   readonly heads: number;
 
@@ -130,11 +120,25 @@ export class SelfAttention implements SelfProjections {
     readonly name: string,
     { dModel, heads, initSeed }: AttentionSizes,
   ) {
-    validHeads(`SelfAttention '${name}'`, dModel, heads);
+    if (!Number.isInteger(heads) || heads < 1 || dModel % heads !== 0) {
+      throw new Error(`Attention '${name}': ${heads} heads do not divide dModel ${dModel}`);
+    }
     this.heads = heads;
-    const parts = ['q', 'k', 'v'].map((part) => `${name}.${part}`);
-    this.qkv = new Linear(engine, `${name}.qkv`, dModel, 3 * dModel, { initSeed, parts });
     this.out = new Linear(engine, `${name}.out`, dModel, dModel, { initSeed });
+  }
+}
+
+/**
+ * Multi-head self-attention with Q, K and V as one d → 3d projection (initialised as three d → d
+ * layers `name.q`, `name.k`, `name.v` would be) and an output projection (Xavier, zero bias).
+ */
+export class SelfAttention extends AttentionModule implements SelfProjections {
+  readonly qkv: Linear;
+
+  constructor(engine: Engine, name: string, sizes: AttentionSizes) {
+    super(engine, name, sizes);
+    const parts = ['q', 'k', 'v'].map((part) => `${name}.${part}`);
+    this.qkv = new Linear(engine, `${name}.qkv`, sizes.dModel, 3 * sizes.dModel, { initSeed: sizes.initSeed, parts });
   }
 
   /** x [B, T, d] → [B, T, d]. */
@@ -148,22 +152,14 @@ export class SelfAttention implements SelfProjections {
 }
 
 /** Multi-head cross-attention: Q of the queries, K and V of the memory as one d → 2d projection, the output. */
-export class CrossAttention implements CrossProjections {
+export class CrossAttention extends AttentionModule implements CrossProjections {
   readonly q: Linear;
   readonly kv: Linear;
-  readonly out: Linear;
-  readonly heads: number;
 
-  constructor(
-    engine: Engine,
-    readonly name: string,
-    { dModel, heads, initSeed }: AttentionSizes,
-  ) {
-    validHeads(`CrossAttention '${name}'`, dModel, heads);
-    this.heads = heads;
+  constructor(engine: Engine, name: string, { dModel, initSeed, ...rest }: AttentionSizes) {
+    super(engine, name, { dModel, initSeed, ...rest });
     this.q = new Linear(engine, `${name}.q`, dModel, dModel, { initSeed });
     this.kv = new Linear(engine, `${name}.kv`, dModel, 2 * dModel, { initSeed, parts: [`${name}.k`, `${name}.v`] });
-    this.out = new Linear(engine, `${name}.out`, dModel, dModel, { initSeed });
   }
 
   /** query [B, T_q, d], keyValue [B, T_k, d] → [B, T_q, d]. */

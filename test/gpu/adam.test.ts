@@ -15,6 +15,15 @@ import { embedding, uploadIndices } from '../../src/tensor/ops/embedding';
 import { sumAll } from '../../src/tensor/ops/reduce';
 import { getEngine, itPassesChecks } from '../helpers/gpu';
 
+/** Random values for a tensor of `shape`. */
+const sized = (shape: number[], seed: number) =>
+  Float32Array.from(
+    randomArray(
+      shape.reduce((a, b) => a * b),
+      seed,
+    ),
+  );
+
 describe('Adam against the float64 reference', () => {
   itPassesChecks(adamChecks);
 
@@ -166,13 +175,6 @@ describe('Adam inside a training step', () => {
   it('updates every parameter in three dispatches per step, whatever their number and sizes', async () => {
     // Eleven parameters, sizes that are and are not multiples of 4, one of several workgroups.
     const shapes = [[8], [4, 3], [5], [16], [4, 4099], [12], [7, 3], [20], [24], [28], [32]];
-    const sized = (shape: number[], seed: number) =>
-      Float32Array.from(
-        randomArray(
-          shape.reduce((a, b) => a * b),
-          seed,
-        ),
-      );
     const scenario: AdamScenario = {
       shapes,
       initial: shapes.map((shape, i) => sized(shape, 110 + i)),
@@ -243,13 +245,6 @@ describe('parameters in several packs', () => {
     try {
       // Adam members come first: [17×33], [33], [300], [7] (padded to 576 + 64 + 320 + 64) fill one pack; [3] and the SGD [250] the next.
       const shapes = [[17, 33], [33], [3], [300], [250], [7]];
-      const sized = (shape: number[], seed: number) =>
-        Float32Array.from(
-          randomArray(
-            shape.reduce((a, b) => a * b),
-            seed,
-          ),
-        );
       const scenario: AdamScenario = {
         shapes,
         initial: shapes.map((shape, i) => sized(shape, 150 + i)),

@@ -17,12 +17,17 @@
 //
 // @0 uniform Dims   @1 a: f32[...]   @2 b: f32[...]   @3 c: f32[Z, M, N] (or as c_m, c_batch, c_head place it)
 // @4 bias: f32[N], read when epilogue has EPILOGUE_BIAS   @5 residual: laid out as c, with EPILOGUE_RESIDUAL
+// @6 row_sums: f32[Z, M], written when epilogue has EPILOGUE_ROW_SUMS
 // Each body declares a and b itself: a register kernel may bind them as arrays of vec4<f32>.
 // Dispatch: (x, y) cover column and row blocks of the output, z = Z.
 //
 // Epilogue, as each output is stored: c = alpha · (A·B) [+ bias[n]] [+ residual[z, m, n]], in that
 // order, so a Linear layer's bias, attention's 1/√d_h and a residual connection cost no dispatch of
 // their own and round exactly as the separate element-wise ops did (alpha = 1 multiplies exactly).
+//
+// Row sums, on request: row_sums[z, m] = Σ_{r<R} Σ_{k<K} A[z·R + r](m, k), unscaled, written by the
+// invocations that own the first column block. For a Linear layer's dW = dYᵀ·X this is Σ over tokens
+// of dY: its bias gradient, from operand values the product loads anyway, without a dispatch.
 
 struct Dims {
   m: u32, n: u32, k: u32, reduce: u32,
@@ -40,11 +45,21 @@ fn batch_offset(t: u32, batch: u32, head: u32) -> u32 {
 
 const EPILOGUE_BIAS: u32 = 1u;
 const EPILOGUE_RESIDUAL: u32 = 2u;
+const EPILOGUE_ROW_SUMS: u32 = 4u;
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>; // optional: read only with EPILOGUE_BIAS
 @group(0) @binding(5) var<storage, read> residual: array<f32>; // optional: read only with EPILOGUE_RESIDUAL
+@group(0) @binding(6) var<storage, read_write> row_sums: array<f32>; // optional: written only with EPILOGUE_ROW_SUMS
+
+fn wants_row_sums() -> bool {
+  return (dims.epilogue & EPILOGUE_ROW_SUMS) != 0u;
+}
+
+fn store_row_sum(z: u32, row: u32, sum: f32) {
+  if (row < dims.m) { row_sums[z * dims.m + row] = sum; }
+}
 
 fn finish(at: u32, col: u32, product: f32) -> f32 {
   var out = dims.alpha * product;

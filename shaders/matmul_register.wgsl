@@ -29,6 +29,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let row0 = gid.y * {{ROWS}}u;
   let col0 = gid.x * {{COLS}}u;
   if (row0 >= dims.m || col0 >= dims.n) { return; }
+  // Only the first column block sums rows of A (see matmul_common.wgsl): ROWS adds per ROWS × COLS dots.
+  let sums_rows = col0 == 0u && wants_row_sums();
 {{STRIDES}}
 {{ACCUMULATORS}}
   for (var r = 0u; r < dims.reduce; r++) {
@@ -39,9 +41,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 {{LOADS}}
 {{TAIL}}
 {{PRODUCTS}}
+      if (sums_rows) {
+{{ROW_SUMS}}
+      }
       a_at += {{A_STEP}};
       b_at += {{B_STEP}};
     }
+  }
+  if (sums_rows) {
+{{ROW_SUM_STORES}}
   }
   // One guarded store in a loop rather than ROWS × COLS/4 unrolled ones, whose edge branches
   // would make the shader JIT (seconds already for 32×32) slower still.

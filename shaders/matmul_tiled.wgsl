@@ -36,6 +36,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let row0 = lid.y * PER_THREAD;
   let col0 = lid.x * PER_THREAD;
   var acc: array<vec4<f32>, 4>;
+  // Row sums of A (see matmul_common.wgsl): the first column of invocations of the first column tile.
+  let sums_rows = wid.x == 0u && lid.x == 0u && wants_row_sums();
+  var sums = vec4<f32>();
   for (var r = 0u; r < dims.reduce; r++) {
     let t = wid.z * dims.reduce + r;
     for (var k0 = 0u; k0 < dims.k; k0 += TILE_K) {
@@ -52,14 +55,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       for (var kk = 0u; kk < TILE_K; kk++) {
         let bv = vec4<f32>(tile_b[kk * TILE + col0], tile_b[kk * TILE + col0 + 1u],
                            tile_b[kk * TILE + col0 + 2u], tile_b[kk * TILE + col0 + 3u]);
+        let av = vec4<f32>(tile_a[kk * TILE + row0], tile_a[kk * TILE + row0 + 1u],
+                           tile_a[kk * TILE + row0 + 2u], tile_a[kk * TILE + row0 + 3u]);
         for (var i = 0u; i < PER_THREAD; i++) {
-          acc[i] += tile_a[kk * TILE + row0 + i] * bv;
+          acc[i] += av[i] * bv;
         }
+        if (sums_rows) { sums += av; }
       }
       workgroupBarrier();
     }
   }
   for (var i = 0u; i < PER_THREAD; i++) {
     store_row4(wid.z, tile_row + row0 + i, tile_col + col0, acc[i]);
+    if (sums_rows) { store_row_sum(wid.z, tile_row + row0 + i, sums[i]); }
   }
 }

@@ -2,7 +2,7 @@
 // group entries: every error names the kernel (shader:entry) and the binding or uniform member.
 import type { BufferLedger } from './bufferLedger';
 import { Usage } from './flags';
-import type { EntryInterface, ScalarType, UniformLayout } from './shaderInterface';
+import type { BindingDeclaration, EntryInterface, ScalarType, UniformLayout } from './shaderInterface';
 import type { UniformArena } from './uniformArena';
 
 /** A buffer that knows what it holds (a tensor, perhaps at an offset); a bare GPUBuffer is bound unchecked. */
@@ -42,11 +42,11 @@ function unknownNames(given: object, known: string[], what: string, kernel: stri
     throw new Error(`Kernel ${kernel} has no ${what} '${unknown}' (it has: ${known.join(', ') || 'none'})`);
 }
 
-/** The storage bind group entries; an absent optional input gets `placeholder`. */
+/** The storage bind group entries; an absent optional binding gets `placeholder` for its access. */
 function storageEntries(
   entry: EntryInterface,
   bindings: NamedBindings,
-  placeholder: () => GPUBuffer,
+  placeholder: (access: BindingDeclaration['access']) => GPUBuffer,
 ): GPUBindGroupEntry[] {
   unknownNames(
     bindings,
@@ -58,7 +58,7 @@ function storageEntries(
     const value = bindings[d.name];
     if (value === undefined) {
       if (!d.optional) throw new Error(`Kernel ${entry.kernel}: binding '${d.name}' (${d.type}) is missing`);
-      return { binding: d.binding, resource: { buffer: placeholder() } };
+      return { binding: d.binding, resource: { buffer: placeholder(d.access) } };
     }
     if ('dtype' in value && d.element !== undefined && value.dtype !== d.element) {
       throw new Error(`Kernel ${entry.kernel}: binding '${d.name}' is ${d.type}, got a ${value.dtype} tensor`);
@@ -134,9 +134,13 @@ export function boundBytes(entry: EntryInterface, bindings: NamedBindings): { re
   return { read, written };
 }
 
-/** Turns a call's named arguments into bind group entries; owns the placeholder for absent optional inputs. */
+/**
+ * Turns a call's named arguments into bind group entries; owns the placeholders for absent optional
+ * bindings: one for inputs and one for outputs, since WebGPU forbids one buffer bound both read-only
+ * and writable in a dispatch.
+ */
 export class KernelArguments {
-  private absentInput: GPUBuffer | undefined;
+  private readonly absent = new Map<BindingDeclaration['access'], GPUBuffer>();
 
   constructor(
     private ledger: BufferLedger,
@@ -144,19 +148,24 @@ export class KernelArguments {
   ) {}
 
   entries(entry: EntryInterface, bindings: NamedBindings, uniforms: UniformValues | undefined): GPUBindGroupEntry[] {
-    const entries = storageEntries(entry, bindings, () => this.placeholder());
+    const entries = storageEntries(entry, bindings, (access) => this.placeholder(access));
     const uniform = uniformEntry(entry, uniforms, this.arena);
     return uniform ? [...entries, uniform] : entries;
   }
 
   /** 16 bytes hold one element of any array the kernels declare; the kernel ignores its values. */
-  private placeholder(): GPUBuffer {
-    this.absentInput ??= this.ledger.createBuffer({ size: 16, usage: Usage.STORAGE, label: 'absent optional input' });
-    return this.absentInput;
+  private placeholder(access: BindingDeclaration['access']): GPUBuffer {
+    let buffer = this.absent.get(access);
+    if (!buffer) {
+      const label = access === 'read' ? 'absent optional input' : 'absent optional output';
+      buffer = this.ledger.createBuffer({ size: 16, usage: Usage.STORAGE, label });
+      this.absent.set(access, buffer);
+    }
+    return buffer;
   }
 
   destroy(): void {
-    if (this.absentInput) this.ledger.destroy(this.absentInput);
-    this.absentInput = undefined;
+    for (const buffer of this.absent.values()) this.ledger.destroy(buffer);
+    this.absent.clear();
   }
 }

@@ -4,7 +4,8 @@
 // A binding declaration may end with a tag comment:
 //   `// optional: …`   the call may leave it out; the engine binds a placeholder whose values the
 //                      kernel must ignore (a uniform flag or an override tells it so; a `select` that
-//                      loads it anyway is safe, WebGPU bounding every access). Only for `read` storage.
+//                      loads it anyway is safe, WebGPU bounding every access). On `read_write` storage
+//                      it is an extra output the call may not want: the kernel writes it only when told.
 //   `// any dtype: …`  the kernel moves raw words, so a tensor of any dtype may be bound.
 import { shaderSource } from '#shader-sources';
 
@@ -70,8 +71,8 @@ function parseBindings(source: string): BindingDeclaration[] {
       element: space === 'storage' && tag !== 'any dtype' ? (/(f32|i32|u32)/.exec(type)?.[1] as ScalarType) : undefined,
       optional: tag === 'optional',
     };
-    if (declaration.optional && (space !== 'storage' || declaration.access !== 'read'))
-      throw new Error(`Binding '${declaration.name}' is tagged optional but is not read-only storage`);
+    if (declaration.optional && space !== 'storage')
+      throw new Error(`Binding '${declaration.name}' is tagged optional but is not storage`);
     return declaration;
   });
 }

@@ -96,6 +96,23 @@ describe('kernel arguments by name', () => {
     );
   });
 
+  it('binds a separate placeholder for an absent optional output, never the input one', () => {
+    const withOutput = new ShaderInterface(
+      'sums',
+      `@group(0) @binding(0) var<storage, read> x: array<f32>; // optional: read when wanted
+@group(0) @binding(1) var<storage, read_write> sums: array<f32>; // optional: written when wanted
+@compute @workgroup_size(1) fn main() { sums[0] = x[0]; }`,
+    ).entry('main');
+    const [input, output] = new KernelArguments(new BufferLedger(fakeDevice), fakeArena().arena).entries(
+      withOutput,
+      {},
+      undefined,
+    );
+    const label = (e: GPUBindGroupEntry) =>
+      ((e.resource as GPUBufferBinding).buffer as unknown as { label: string }).label;
+    expect([label(input!), label(output!)]).toEqual(['absent optional input', 'absent optional output']);
+  });
+
   it.each([
     [
       'an unknown binding',

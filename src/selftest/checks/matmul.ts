@@ -90,6 +90,24 @@ function sumOverBatch(data: ArrayLike<number>, outputSize: number): Float64Array
 }
 
 /**
+ * Σ_r Σ_k A(m, k) for each output batch z and row m, laid out [Z, M] as the kernels' row sums are:
+ * r runs over the batches summed into z (all of them with `sumBatches`), a 2-D A serves every batch.
+ */
+function rowSumsReference(a: Float32Array, c: Case, transposeA: boolean): Float64Array {
+  const batches = c.batch ?? 1;
+  const [outputs, summed] = c.sumBatches ? [1, batches] : [c.batch === undefined ? 1 : batches, 1];
+  const aBatched = c.batch !== undefined && c.shared !== 'A';
+  const sums = new Float64Array(outputs * c.m);
+  for (let z = 0; z < outputs; z++)
+    for (let r = 0; r < summed; r++) {
+      const base = aBatched ? (z * summed + r) * c.m * c.k : 0;
+      for (let m = 0; m < c.m; m++)
+        for (let k = 0; k < c.k; k++) sums[z * c.m + m]! += a[base + (transposeA ? k * c.m + m : m * c.k + k)]!;
+    }
+  return sums;
+}
+
+/**
  * f32 accumulation of K products: the rounding error of one output grows like √K·u·Σ|aᵢbᵢ| for
  * random data (u ≈ 6e-8) and at worst like K·u·Σ|aᵢbᵢ|. Errors are therefore measured against
  * R·K·max|A|·max|B| (the floor; no output exceeds it), and 1e-5 of that leaves a wide margin at
@@ -113,24 +131,33 @@ function check(kernel: MatmulKernelName, c: Case, t: (typeof transpositions)[num
   );
   const summed = c.sumBatches ? (c.batch ?? 1) : 1;
   return {
-    kernel: `matmul ${kernel} ${t.name}`,
+    kernel: `matmul ${kernel} ${t.name} (+ row sums of A)`,
     sizes: describeCase(c),
     tolerance,
     floor: summed * c.k * maxAbs(a) * maxAbs(b) || 1,
     async run(engine) {
       const { geometry, shape } = matmulGeometry(aShape, t.transposeA, bShape, t.transposeB, c.sumBatches);
-      const actual = await engine
+      // The product and, from the same dispatch, the row sums of A (a Linear layer's bias gradient).
+      const [product, rowSums] = await engine
         .tidy(() => {
           const out = engine.empty(shape, 'f32', 'matmul');
-          dispatchMatmul(engine, kernel, geometry, engine.tensor(a, aShape), engine.tensor(b, bShape), out);
-          return out;
+          const sums = engine.empty([geometry.batches * geometry.m], 'f32', 'matmul');
+          const [ta, tb] = [engine.tensor(a, aShape), engine.tensor(b, bShape)];
+          dispatchMatmul(engine, kernel, geometry, ta, tb, out, { rowSums: sums });
+          return [out, sums];
         })
-        .read();
+        .map((t) => t.read());
       const reference = matmulReference(
         { data: a, shape: aShape, transposed: t.transposeA },
         { data: b, shape: bShape, transposed: t.transposeB },
       ).data;
-      return { actual, reference: c.sumBatches ? sumOverBatch(reference, c.m * c.n) : reference };
+      return {
+        actual: [...(await product!), ...(await rowSums!)],
+        reference: [
+          ...(c.sumBatches ? sumOverBatch(reference, c.m * c.n) : reference),
+          ...rowSumsReference(a, c, t.transposeA),
+        ],
+      };
     },
   };
 }
@@ -192,21 +219,25 @@ function epilogueCheck(kernel: MatmulKernelName): KernelCheck {
   };
 }
 
-/** ∂/∂A, ∂/∂B, ∂/∂bias and ∂/∂residual of the epilogue, by finite differences. */
-const epilogueGradientCheck = gradientCheck(
-  'matmul epilogue (alpha, bias, residual)',
-  '[2×3×5]·[6×5]ᵀ',
-  [
-    { data: Float32Array.from(randomArray(30, 61)), shape: [2, 3, 5] },
-    { data: Float32Array.from(randomArray(30, 62)), shape: [6, 5] },
-    { data: Float32Array.from(randomArray(6, 63)), shape: [6] },
-    { data: Float32Array.from(randomArray(36, 64)), shape: [2, 3, 6] },
-  ],
-  () => ({
-    f: ([a, b, bias, residual]) => matmul(a!, b!, { transposeB: true, alpha: 0.7, bias, residual }),
-  }),
-  { differentiates: ['matmul'] },
-);
+/**
+ * ∂/∂A, ∂/∂B, ∂/∂bias and ∂/∂residual of the epilogue, by finite differences; the bias gradient comes
+ * from the row sums of the ∂/∂B product, so each kernel family is checked.
+ */
+const epilogueGradientCheck = (kernel?: MatmulKernelName) =>
+  gradientCheck(
+    `matmul epilogue (alpha, bias, residual)${kernel ? ` (${kernel})` : ''}`,
+    '[2×3×5]·[6×5]ᵀ',
+    [
+      { data: Float32Array.from(randomArray(30, 61)), shape: [2, 3, 5] },
+      { data: Float32Array.from(randomArray(30, 62)), shape: [6, 5] },
+      { data: Float32Array.from(randomArray(6, 63)), shape: [6] },
+      { data: Float32Array.from(randomArray(36, 64)), shape: [2, 3, 6] },
+    ],
+    () => ({
+      f: ([a, b, bias, residual]) => matmul(a!, b!, { transposeB: true, alpha: 0.7, bias, residual, kernel }),
+    }),
+    { differentiates: ['matmul'] },
+  );
 
 /** Small sizes that still cross vec4 column groups and leave ragged edges, in each batched form. */
 const gradientCases: Case[] = [
@@ -232,7 +263,7 @@ export const matmulChecks: KernelCheck[] = [
     ),
   ),
   ...(['tiled', 'strided32', 'vec4ABt32'] as const).map(epilogueCheck),
-  epilogueGradientCheck,
+  ...[undefined, 'tiled', 'strided8'].map((kernel) => epilogueGradientCheck(kernel as MatmulKernelName | undefined)),
   ...gradientCases.flatMap((c) => transpositions.map((t) => gradientCheckOf(c, t))),
   // The backward of a shared B under Aᵀ·B sums over the batch (R > 1) in each kernel family.
   ...(['tiled', 'strided32'] as const).map((kernel) =>

@@ -71,22 +71,25 @@ const matmulOp: Op<[Tensor, Tensor, Tensor | undefined, Tensor | undefined, Matm
   // batched output gets its gradient summed over the batch.
   // With alpha, each product gradient takes it too (in its epilogue); the bias gets dC summed over
   // rows, the residual dC itself. Gradients come in argument order, for the tensors passed.
+  // A Linear layer's bias gradient comes out of its dW product: with B transposed, dB = dCᵀ·A' and the
+  // row sums of its first operand dCᵀ are dC summed over rows (over the batch too when B is shared).
   backward(engine, dc, { a, b, transposeA, transposeB, kernel, alpha, biasShape, withResidual }, needs) {
     const sumA = a.rank === 2 && dc.rank === 3;
     const sumB = b.rank === 2 && dc.rank === 3;
-    const scaled = { alpha };
+    const wantsBias = biasShape !== undefined && needs[2];
+    const biasBesideDb = wantsBias && needs[1] && transposeB && (dc.rank === 2 || sumB);
+    const biasGrad = biasBesideDb ? engine.empty(biasShape, 'f32', 'matmul') : undefined;
     const da = () =>
       transposeA
-        ? product(engine, b, transposeB, dc, true, kernel, sumA, scaled) // dA = B'·dCᵀ
-        : product(engine, dc, false, b, !transposeB, kernel, sumA, scaled); // dA = dC·B'ᵀ
+        ? product(engine, b, transposeB, dc, true, kernel, sumA, { alpha }) // dA = B'·dCᵀ
+        : product(engine, dc, false, b, !transposeB, kernel, sumA, { alpha }); // dA = dC·B'ᵀ
     const db = () =>
       transposeB
-        ? product(engine, dc, true, a, transposeA, kernel, sumB, scaled) // dB = dCᵀ·A'
-        : product(engine, a, !transposeA, dc, false, kernel, sumB, scaled); // dB = A'ᵀ·dC
+        ? product(engine, dc, true, a, transposeA, kernel, sumB, { alpha, rowSums: biasGrad }) // dB = dCᵀ·A'
+        : product(engine, a, !transposeA, dc, false, kernel, sumB, { alpha }); // dB = A'ᵀ·dC
     const grads = [needs[0] ? da() : undefined, needs[1] ? db() : undefined];
-    let k = 2;
-    if (biasShape) grads.push(needs[k++] ? sumToShape(engine, dc, biasShape) : undefined);
-    if (withResidual) grads.push(needs[k++] ? dc : undefined);
+    if (biasShape) grads.push(wantsBias ? (biasGrad ?? sumToShape(engine, dc, biasShape)) : undefined);
+    if (withResidual) grads.push(needs[grads.length] ? dc : undefined);
     return grads;
   },
 };

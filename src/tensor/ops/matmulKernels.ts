@@ -319,7 +319,10 @@ function registerSlots(kernel: RegisterKernel): Record<string, string> {
     B_ELEMENT: b.element,
     STRIDES: lines([...a.strides, ...b.strides], '  '),
     ACCUMULATORS: lines(
-      range(rows).flatMap((i) => range(cols).map((j) => `var acc${i}_${j} = 0.0;`)),
+      [
+        ...range(rows).flatMap((i) => range(cols).map((j) => `var acc${i}_${j} = 0.0;`)),
+        ...range(rows).map((i) => `var sum${i} = vec4<f32>();`),
+      ],
       '  ',
     ),
     A_START: a.start,
@@ -331,6 +334,14 @@ function registerSlots(kernel: RegisterKernel): Record<string, string> {
     PRODUCTS: lines(
       range(rows).flatMap((i) => range(cols).map((j) => `acc${i}_${j} += dot(a${i}, b${j});`)),
       '      ',
+    ),
+    ROW_SUMS: lines(
+      range(rows).map((i) => `sum${i} += a${i};`),
+      '        ',
+    ),
+    ROW_SUM_STORES: lines(
+      range(rows).map((i) => `store_row_sum(gid.z, row0 + ${i}u, dot(sum${i}, vec4<f32>(1.0)));`),
+      '    ',
     ),
     STORES: lines(
       range(rows).flatMap((i) =>
@@ -372,17 +383,23 @@ export function matmulSource(name: MatmulKernelName): string {
   return text;
 }
 
-/** What a product does to each output as it stores it: out = alpha · (A·B) + bias[n] + residual. */
+/**
+ * What a product does to each output as it stores it: out = alpha · (A·B) + bias[n] + residual; and
+ * what else it may write on the way.
+ */
 export interface MatmulEpilogue {
   alpha?: number;
   /** [N], added to every row. */
   bias?: Tensor;
   /** The output's shape, added element by element. */
   residual?: Tensor;
+  /** [Z, M] (or [M] for one batch): receives Σ_r Σ_k A(m, k), unscaled — a Linear layer's bias gradient beside its dW. */
+  rowSums?: Tensor;
 }
 
 const epilogueBias = shaderConstant('matmul_common', 'EPILOGUE_BIAS');
 const epilogueResidual = shaderConstant('matmul_common', 'EPILOGUE_RESIDUAL');
+const epilogueRowSums = shaderConstant('matmul_common', 'EPILOGUE_ROW_SUMS');
 
 /** Records one product into `out` (no autograd); the op and the benchmarks both dispatch through here. */
 export function dispatchMatmul(
@@ -392,11 +409,13 @@ export function dispatchMatmul(
   a: Tensor,
   b: Tensor,
   out: Tensor,
-  { alpha = 1, bias, residual }: MatmulEpilogue = {},
+  { alpha = 1, bias, residual, rowSums }: MatmulEpilogue = {},
   label = `matmul:${kernel}`,
 ): void {
   if (bias && bias.size !== g.n) throw new Error(`matmul: bias ${bias} does not match ${g.n} output columns`);
   if (residual && residual.size !== out.size) throw new Error(`matmul: residual ${residual} does not match ${out}`);
+  if (rowSums && rowSums.size !== g.batches * g.m)
+    throw new Error(`matmul: row sums ${rowSums} do not match ${g.batches}×${g.m} output rows`);
   if (!kernelAccepts(kernel, g)) {
     throw new Error(
       `matmul: kernel ${kernel} cannot read operands with strides A (m ${g.aM}, k ${g.aK}, batch ${g.aBatch}), B (k ${g.bK}, n ${g.bN}, batch ${g.bBatch}) at K = ${g.k}`,
@@ -432,9 +451,9 @@ export function dispatchMatmul(
       b_first: g.bFirst,
       c_first: g.cFirst,
       alpha,
-      epilogue: (bias ? epilogueBias : 0) | (residual ? epilogueResidual : 0),
+      epilogue: (bias ? epilogueBias : 0) | (residual ? epilogueResidual : 0) | (rowSums ? epilogueRowSums : 0),
     },
-    bindings: { a, b, c: out, bias, residual },
+    bindings: { a, b, c: out, bias, residual, row_sums: rowSums },
     flops: 2 * g.m * g.n * g.k * g.batches * g.reduce,
     workgroups: groups,
     label,

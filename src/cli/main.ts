@@ -145,7 +145,10 @@ export async function main(argv: string[]): Promise<number> {
       "small: the repository's results, hours on a software GPU; paper: the papers' sizes, for a real GPU",
       'small',
     )
-    .option('--only <part...>', `only these parts (${partNames.join(', ')})`)
+    .option(
+      '--only <part...>',
+      `only these parts (${partNames.join(', ')}), or one run of a part as PART/RUN, named as its record (language-model/softmax-seed1)`,
+    )
     .option(
       '--out <dir>',
       'records, checkpoints and figures go here, the document beside it as <dir>.md (default docs/results, or docs/results-paper)',

@@ -74,4 +74,23 @@ describe('the results-suite runner', () => {
     expect(lines).toEqual([]);
     expect(statSync(file).mtimeMs).toBe(written);
   }, 120_000);
+
+  it('runs only the runs asked for (--only PART/RUN), leaving the rest for later', async () => {
+    const short = mergeConfig(config, { train: { steps: 2, evalEvery: 2 } });
+    const two: Part = {
+      ...part,
+      runs: [1, 2].map((seed) => ({ id: `softmax-seed${seed}`, head: 'softmax', seed, config: short })),
+    };
+    const out = mkdtempSync(join(tmpdir(), 'continuum-reproduce-'));
+    const context: SuiteContext = {
+      engine: await getEngine(),
+      adapter: 'test',
+      out,
+      scale: 'small',
+      command: 'test',
+      log: () => {},
+    };
+    expect(await runPart(context, two, new Set(['softmax-seed2']))).toBe(true);
+    expect([1, 2].map((seed) => existsSync(recordFile(out, 'tiny', `softmax-seed${seed}`)))).toEqual([false, true]);
+  }, 120_000);
 });

@@ -4,7 +4,7 @@ import { adapterLine } from '../format';
 import { kernelLines, openEngine } from '../engine';
 import { writeReport, type Shipped } from './report';
 import { runPart, type SuiteContext } from './runner';
-import { partNames, scales, suiteParts, type PartName, type Scale } from './suite';
+import { partNames, runIds, scales, suiteParts, type Part, type PartName, type Scale } from './suite';
 
 export interface ReproduceOptions {
   scale: string;
@@ -23,6 +23,30 @@ const shippedComparison: Shipped = {
   title: 'King James → World English: softmax vs NLLvMF',
 };
 
+/**
+ * `--only` entries, `PART` or `PART/RUN` (a record's name, e.g. `language-model/softmax-seed1`): each
+ * wanted part with the runs asked for, or undefined for all of them. No entries: every part.
+ */
+function chosenRuns(only: readonly string[], parts: readonly Part[]): Map<PartName, Set<string> | undefined> {
+  const wanted = new Map<PartName, Set<string> | undefined>();
+  if (only.length === 0) for (const name of partNames) wanted.set(name, undefined);
+  for (const entry of only) {
+    const [name, run] = entry.split('/', 2) as [string, string | undefined];
+    if (!(partNames as readonly string[]).includes(name))
+      throw new Error(`Unknown part ${name} in --only ${entry}; the parts are ${partNames.join(', ')}`);
+    const part = name as PartName;
+    if (run === undefined) {
+      wanted.set(part, undefined);
+      continue;
+    }
+    const ids = runIds(parts.find((p) => p.name === part)!);
+    if (!ids.includes(run)) throw new Error(`Part ${part} has no run ${run}; its runs are ${ids.join(', ')}`);
+    if (wanted.has(part) && wanted.get(part) === undefined) continue;
+    wanted.set(part, new Set([...(wanted.get(part) ?? []), run]));
+  }
+  return wanted;
+}
+
 /** docs/results for the small suite (the repository's results), docs/results-paper for the other. */
 const defaultOut = (scale: Scale) => (scale === 'small' ? 'docs/results' : `docs/results-${scale}`);
 
@@ -30,11 +54,9 @@ export async function reproduceCommand(options: ReproduceOptions, command: strin
   if (!(scales as readonly string[]).includes(options.scale))
     throw new Error(`--scale must be one of ${scales.join(', ')}, got '${options.scale}'`);
   const scale = options.scale as Scale;
-  const unknown = (options.only ?? []).filter((name) => !(partNames as readonly string[]).includes(name));
-  if (unknown.length) throw new Error(`Unknown part ${unknown.join(', ')}; the parts are ${partNames.join(', ')}`);
-  const wanted = new Set<PartName>((options.only?.length ? options.only : partNames) as PartName[]);
   const out = options.out ?? defaultOut(scale);
   const parts = suiteParts(scale);
+  const wanted = chosenRuns(options.only ?? [], parts);
   let complete = true;
   if (!options.reportOnly) {
     const { engine, kernels } = await openEngine();
@@ -59,7 +81,7 @@ export async function reproduceCommand(options: ReproduceOptions, command: strin
     };
     for (const part of parts.filter((p) => wanted.has(p.name as PartName))) {
       if (interrupted) break;
-      complete = (await runPart(context, part)) && complete;
+      complete = (await runPart(context, part, wanted.get(part.name as PartName))) && complete;
     }
     process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
   }

@@ -14,7 +14,7 @@ import type { TrainingBenchRow } from '../bench/training';
 import { renderFigures, type FigureSpec } from './figures';
 import { recordFile, type SuiteStamp } from './runner';
 import { describeSetup, meanStd, reportedEval, type Summary } from './statistics';
-import { homeOf, syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
+import { homeOf, runIds, syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
 
 interface Stamped {
   stamp: SuiteStamp;
@@ -541,7 +541,7 @@ export async function writeReport({
       totalMs += records.reduce((sum, r) => sum + r.stamp.wallMs, 0);
       section = trainingSection(part, records, figureDir, docDir);
     } else {
-      const ids = part.kind === 'speed' ? part.vocabs.map((v) => `v${v}`) : syntheticSeeds.map((s) => `seed${s}`);
+      const ids = runIds(part);
       const records = (await Promise.all(ids.map((id) => readJson(recordFile(out, part.name, id))))).filter(
         Boolean,
       ) as Array<SpeedRecord & SyntheticRecord>;

@@ -16,7 +16,7 @@ import { toJson, type ComparisonRecord, type RunRecord, type Stamp } from '../..
 import { fixed } from '../../train/summary';
 import { benchVocab } from '../bench/training';
 import { currentCommit } from '../commit';
-import { homeOf, syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
+import { homeOf, speedRunId, syntheticRunId, syntheticSeeds, type Part, type PlannedRun, type Scale } from './suite';
 
 /** A record file's stamp: the record's own, with the scale and the unit's wall time always set. */
 export type SuiteStamp = Stamp & { scale: Scale; wallMs: number };
@@ -128,10 +128,14 @@ async function trainPlanned(context: SuiteContext, part: Part, planned: PlannedR
 }
 
 /** Runs what is left of one part; true when the whole part is recorded. */
-export async function runPart(context: SuiteContext, part: Part): Promise<boolean> {
+/**
+ * Runs what is left of `part`; with `only`, just those of its runs (ids as the records are named:
+ * `softmax-seed1`, `v50000`, `seed3`).
+ */
+export async function runPart(context: SuiteContext, part: Part, only?: ReadonlySet<string>): Promise<boolean> {
   const { out, log } = context;
   const pending = <T>(items: T[], id: (item: T) => string, home = (_item: T) => part.name) =>
-    items.filter((item) => !existsSync(recordFile(out, home(item), id(item))));
+    items.filter((item) => (!only || only.has(id(item))) && !existsSync(recordFile(out, home(item), id(item))));
   if (part.kind === 'training') {
     let complete = true;
     const planned = pending(
@@ -146,7 +150,7 @@ export async function runPart(context: SuiteContext, part: Part): Promise<boolea
     return complete;
   }
   if (part.kind === 'speed') {
-    for (const vocab of pending(part.vocabs, (v) => `v${v}`)) {
+    for (const vocab of pending(part.vocabs, speedRunId)) {
       if (context.interrupted?.()) return false;
       log(`speed / V = ${vocab}: ${part.timedSteps} timed steps per head`);
       const started = performance.now();
@@ -156,14 +160,14 @@ export async function runPart(context: SuiteContext, part: Part): Promise<boolea
         `  softmax ${fixed(row.softmax.tokensPerSecond, 0)} tokens/s, NLLvMF ${fixed(row.vmf.tokensPerSecond, 0)} tokens/s: ${fixed(row.speedup, 2)}×`,
       );
       await writeAtomically(
-        recordFile(out, part.name, `v${vocab}`),
+        recordFile(out, part.name, speedRunId(vocab)),
         JSON.stringify({ format: 'continuum-speed', row, stamp }, null, 2),
       );
     }
     return true;
   }
   // A seed of the sweep has no checkpoint: an interruption ends the part after the seed in progress.
-  for (const seed of pending(syntheticSeeds, (s) => `seed${s}`)) {
+  for (const seed of pending(syntheticSeeds, syntheticRunId)) {
     if (context.interrupted?.()) return false;
     const config = parseBottleneckConfig({ ...part.settings, seed });
     log(
@@ -175,7 +179,7 @@ export async function runPart(context: SuiteContext, part: Part): Promise<boolea
     const stamp = stampOf(context, performance.now() - started);
     log(`  done in ${minutes(stamp.wallMs)}`);
     await writeAtomically(
-      recordFile(out, part.name, `seed${seed}`),
+      recordFile(out, part.name, syntheticRunId(seed)),
       JSON.stringify(
         { format: 'continuum-bottleneck', config, entropy: task.entropy, logProbRank: rank, rows, stamp },
         null,

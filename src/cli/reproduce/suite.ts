@@ -249,3 +249,14 @@ export function suiteParts(scale: Scale): Part[] {
 
 /** Seeds of the synthetic sweep. */
 export const syntheticSeeds = [1, 2, 3];
+
+/** How a part's records are named: a run's id, `v<V>` for a vocabulary size, `seed<n>` for a sweep. */
+export const speedRunId = (vocab: number) => `v${vocab}`;
+export const syntheticRunId = (seed: number) => `seed${seed}`;
+
+/** Every record a part makes, by name (what `--only PART/RUN` may name). */
+export function runIds(part: Part): string[] {
+  if (part.kind === 'training') return part.runs.map((r) => r.id);
+  if (part.kind === 'speed') return part.vocabs.map(speedRunId);
+  return syntheticSeeds.map(syntheticRunId);
+}

@@ -8,13 +8,24 @@ const accuracies = (...values: number[]) =>
   values.map((accuracy1, i) => ({ step: 100 * (i + 1), validLoss: -87.5, accuracy1 }));
 
 describe('early stopping', () => {
-  it('counts evaluations since the best, which must beat it by more than 0.1 %', () => {
+  it('counts evaluations since the best, which must beat it by more than 0.1 % of the progress since the first', () => {
     expect(sinceBest([])).toBeUndefined();
     expect(sinceBest(evals(5, 4, 3))).toEqual({ evaluations: 0, bestStep: 300 });
     expect(sinceBest(evals(5, 4, 4.5, 4.2))).toEqual({ evaluations: 2, bestStep: 200 });
-    // 3.999 is within 0.1 % of 4: a plateau, not an improvement.
-    expect(sinceBest(evals(5, 4, 3.999, 3.998))).toEqual({ evaluations: 2, bestStep: 200 });
+    // 5 → 4 is the progress; 0.1 % of it is 0.001: 3.9995 and 3.9991 are a plateau, 3.998 is not.
+    expect(sinceBest(evals(5, 4, 3.9995, 3.9991))).toEqual({ evaluations: 2, bestStep: 200 });
+    expect(sinceBest(evals(5, 4, 3.9995, 3.998))).toEqual({ evaluations: 0, bestStep: 400 });
     expect(sinceBest(evals(-8, -8.1))).toEqual({ evaluations: 0, bestStep: 200 });
+  });
+
+  it('does not depend on an offset of the loss: NLLvMF at −41 stops where the same curve at 4 does', () => {
+    const curve = [5.32, 4.85, 4.69, 4.6, 4.59, 4.589, 4.5885, 4.5884, 4.5883];
+    const shifted = curve.map((loss) => loss - 46);
+    expect(stopAfter(evals(...shifted), 3)).toBe(stopAfter(evals(...curve), 3));
+    expect(stopAfter(evals(...curve), 3)).toBe(600);
+    // The curve NLLvMF's language model recorded: still learning (acc@1 9.8 → 17.8 %) by a few
+    // hundredths per evaluation, which 0.1 % of |−41| (0.041) would have called a plateau.
+    expect(stopAfter(evals(-40.9963, -41.0187, -41.0332, -41.0476, -41.0579, -41.066, -41.0711), 3)).toBeUndefined();
   });
 
   it('stops once patience evaluations have passed without improvement, and never when patience is 0', () => {

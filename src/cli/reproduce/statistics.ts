@@ -42,7 +42,7 @@ export function describeSetup(config: ExperimentConfig): string {
   const figure =
     train.stopOn === 'accuracy'
       ? 'validation token accuracy @1 has not risen by 0.1 points'
-      : 'validation loss has not fallen by 0.1 %';
+      : 'validation loss has not beaten its best by 0.1 % of its progress since the first evaluation';
   const stop =
     train.patience > 0
       ? `until ${figure} for ${train.patience} evaluations in a row (every ${train.evalEvery} steps)${train.minSteps > 0 ? `, no sooner than step ${train.minSteps}` : ''}, at most ${train.steps} steps`

@@ -133,9 +133,10 @@ function translationPart(name: PartName, dataset: string, direction: string, sca
 
 function languageModelPart(scale: Scale): Part {
   // Small: the lm-bottleneck preset trained to early stopping. Paper: a 10k vocabulary of PTB's size.
-  // A language model stops on its own validation loss (each run against its best, so NLLvMF's scale
-  // does not matter): accuracy on a small validation set moves by single tokens, and stopping on
-  // it ended a PLIF run whose perplexity was still falling. 200 windows = 4,800 validation tokens.
+  // A language model stops on its own validation loss (each run against its own progress, so
+  // NLLvMF's offset does not matter; earlyStopping.ts): accuracy on a small validation set moves by
+  // single tokens, and stopping on it ended a PLIF run whose perplexity was still falling. 200
+  // windows = 4,800 validation tokens.
   const small = mergeConfig(presetBase(presetNamed('lm-bottleneck')), {
     data: { validSentences: 200 },
     train: { steps: 3000, evalEvery: 100, patience: 3, stopOn: 'loss', checkpointEvery: 100 },

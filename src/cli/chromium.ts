@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { createServer } from 'vite';
+import type { AdapterIdentity } from '../gpu';
+import { isSoftwareAdapter } from '../tensor/workgroups';
 
 const chromiumPath = '/usr/bin/chromium';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,15 +29,35 @@ const quietArgs = [
  * adapter on machines that do have a GPU. `--enable-features=Vulkan` is not needed. Without these
  * flags `navigator.gpu` still exists but `requestAdapter()` resolves to null.
  */
-const webGpuArgs = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+const softwareWebGpuArgs = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+
+/**
+ * A hardware adapter in headless Chromium on Linux: WebGPU over Vulkan (ANGLE on Vulkan too, so the
+ * GPU process initialises Vulkan) with no window surface to present to, and no GPU blocklist (a
+ * benchmark machine's driver may be on it). The combination Chrome's team documents for headless
+ * GPU testing; not verifiable on a machine without a GPU, where the adapter stays SwiftShader.
+ */
+const hardwareWebGpuArgs = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-angle=vulkan',
+  '--disable-vulkan-surface',
+  '--ignore-gpu-blocklist',
+];
 
 export interface LaunchedBrowser {
   context: BrowserContext;
   close(): Promise<void>;
 }
 
+/**
+ * Which WebGPU adapter a launch asks for: `software` pins SwiftShader (tests: the same adapter on
+ * every machine); `hardware` lets Chromium take the machine's GPU where it has one (benchmarks).
+ */
+export type WebGpuChoice = false | 'software' | 'hardware';
+
 /** A fresh Chromium profile per launch, with or without WebGPU; fails loudly when Chromium is missing. */
-export async function launchChromium({ webgpu }: { webgpu: boolean }): Promise<LaunchedBrowser> {
+export async function launchChromium({ webgpu }: { webgpu: WebGpuChoice | true }): Promise<LaunchedBrowser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `The browser tests and benchmarks need the system Chromium at ${chromiumPath} (it also ships SwiftShader ` +
@@ -46,7 +68,7 @@ export async function launchChromium({ webgpu }: { webgpu: boolean }): Promise<L
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args: webgpu ? [...webGpuArgs, ...quietArgs] : quietArgs,
+    args: [...(webgpu === 'hardware' ? hardwareWebGpuArgs : webgpu ? softwareWebGpuArgs : []), ...quietArgs],
     viewport: { width: 1100, height: 900 },
   });
   return {
@@ -85,4 +107,39 @@ export async function startDevServer({ hmr = false }: { hmr?: boolean } = {}): P
     throw new Error('The Vite dev server started but reported no local URL');
   }
   return { url, close: () => server.close() };
+}
+
+/** The adapter a page at `url` (a secure origin: WebGPU needs one) would get; undefined when none. */
+async function pageAdapter(context: BrowserContext, url: string): Promise<AdapterIdentity | undefined> {
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    return await page.evaluate(async () => {
+      const adapter = await navigator.gpu?.requestAdapter();
+      if (!adapter) return undefined;
+      const { vendor, architecture, device, description } = adapter.info;
+      const isFallback = (adapter.info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
+      return { vendor, architecture, device, description, isFallback };
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Chromium on the machine's GPU where it has one, else on SwiftShader — for benchmarks, which must
+ * measure what the user's browser would use. Each launch is probed at `probeUrl`; the result says
+ * which adapter the pages will get and whether it is a software one (whose figures are not GPU figures).
+ */
+export async function launchChromiumForBenchmarks(
+  probeUrl: string,
+): Promise<{ browser: LaunchedBrowser; adapter: AdapterIdentity; software: boolean }> {
+  for (const webgpu of ['hardware', 'software'] as const) {
+    const browser = await launchChromium({ webgpu });
+    const adapter = await pageAdapter(browser.context, probeUrl).catch(() => undefined);
+    const software = adapter ? isSoftwareAdapter(adapter) : true;
+    if (adapter && (!software || webgpu === 'software')) return { browser, adapter, software };
+    await browser.close();
+  }
+  throw new Error('Chromium offers no WebGPU adapter, not even SwiftShader: is the chromium package complete?');
 }

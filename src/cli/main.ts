@@ -39,7 +39,7 @@ async function selfTest(options: { json?: boolean; filter?: string }): Promise<n
   return failed > 0 ? 1 : 0;
 }
 
-async function bench(names: string[], options: { json?: boolean; out?: string }): Promise<number> {
+async function bench(names: string[], options: { json?: boolean; out?: string; quick?: boolean }): Promise<number> {
   const unknown = names.filter((n) => !(n in benchmarks));
   if (unknown.length) {
     console.error(`Unknown benchmark: ${unknown.join(', ')}. Available: ${Object.keys(benchmarks).join(', ')}`);
@@ -47,9 +47,14 @@ async function bench(names: string[], options: { json?: boolean; out?: string })
   }
   const { engine, kernels } = await openEngine();
   console.error(`${adapterLine(engine.gpu.adapter)}\n${kernelLines(kernels)}`);
+  if (options.quick && names.length > 0) {
+    console.error('--quick shortens the suite; it does not apply to a named benchmark');
+    return 2;
+  }
   if (names.length === 0) {
-    const out = options.out ?? `bench/results/bench-${new Date().toISOString().slice(0, 16).replace(':', '-')}`;
-    const report = await runSuite(engine, { out });
+    const stamp = new Date().toISOString().slice(0, 16).replace(':', '-');
+    const out = options.out ?? `bench/results/bench-${options.quick ? 'quick-' : ''}${stamp}`;
+    const report = await runSuite(engine, { out, quick: options.quick ?? false });
     console.log(options.json ? JSON.stringify(report, null, 2) : report.markdown);
     return 0;
   }
@@ -81,7 +86,11 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[names...]', 'detailed benchmarks to run instead of the suite')
     .option('--json', 'print the results as JSON')
     .option('--out <prefix>', 'the suite writes <prefix>.json and <prefix>.md (default bench/results/bench-<date>)')
-    .action(async (names: string[], options: { json?: boolean; out?: string }) => {
+    .option(
+      '--quick',
+      'a short suite: TF.js at 1024³ and 2048³, the logits products, the training step at V = 5k and 50k',
+    )
+    .action(async (names: string[], options: { json?: boolean; out?: string; quick?: boolean }) => {
       exitCode = await bench(names, options);
     });
   program

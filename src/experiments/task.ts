@@ -104,6 +104,19 @@ function fits(tokens: readonly string[], maxLength: number): boolean {
   return tokens.length > 0 && tokens.length <= maxLength;
 }
 
+/**
+ * Whether `text` has more than `limit` whitespace-separated pieces. Each piece holds at least one
+ * token, so such a line cannot fit and is skipped before it is tokenised — most of a corpus at a
+ * short limit (bible-kjv-en at 16 keeps 3,711 of 30,637 verses; tokenising them all took 0.68 s).
+ */
+const piece = /\S+/g;
+function morePiecesThan(text: string, limit: number): boolean {
+  piece.lastIndex = 0;
+  let count = 0;
+  while (piece.exec(text)) if (++count > limit) return true;
+  return false;
+}
+
 async function translationPairs(
   read: ReadAsset,
   config: ExperimentConfig,
@@ -122,6 +135,7 @@ async function translationPairs(
   const limit = split === 'train' ? config.data.maxLength : validationLengthLimit(config);
   const pairs: Pair[] = [];
   for (let i = 0; i < text.src.length && (cap === 0 || pairs.length < cap); i++) {
+    if (morePiecesThan(text.src[i]!, limit) || morePiecesThan(text.tgt[i]!, limit)) continue;
     const pair = { source: tokenizeWords(text.src[i]!), target: tokenizeWords(text.tgt[i]!) };
     if (fits(pair.source, limit) && fits(pair.target, limit)) pairs.push(pair);
   }

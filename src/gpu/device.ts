@@ -23,8 +23,11 @@ export interface GpuContext {
   destroy(): void;
 }
 
+/** What names an adapter: its identity, without features and limits. */
+export type AdapterIdentity = Pick<AdapterSummary, 'vendor' | 'architecture' | 'device' | 'description' | 'isFallback'>;
+
 /** One line naming the adapter: printed by the CLI and stored in run records. */
-export function adapterLine(adapter: AdapterSummary): string {
+export function adapterLine(adapter: AdapterIdentity): string {
   const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description]
     .filter(Boolean)
     .join(' / ');

@@ -2,6 +2,7 @@ export {
   acquireGpu,
   adapterLine,
   deviceLimits,
+  type AdapterIdentity,
   type AdapterSummary,
   type DeviceLimits,
   type GpuContext,

@@ -39,6 +39,12 @@ export interface KernelCall extends PipelineKey {
 export interface EngineOptions {
   /** Time every dispatch with timestamp queries (one compute pass per dispatch; slower). */
   timing?: boolean;
+  /**
+   * Compile kernels that take seconds to compile in the background, running a quick-to-compile
+   * kernel that computes the same values until they land (matmulVariants.ts `chosenKernel`): the
+   * page's first training step then waits for none of them. Off where speed is measured.
+   */
+  backgroundCompiles?: boolean;
 }
 
 /** Every GPU buffer an engine holds; `tensorBytes` of the storage are tensors' now, the rest waits in the pool. */
@@ -75,6 +81,7 @@ export class Engine {
    * Real GPUs want wide workgroups. Tests flip this to cover both paths on one adapter.
    */
   smallWorkgroups: boolean;
+  readonly backgroundCompiles: boolean;
   /** minStorageBufferOffsetAlignment: where in a shared buffer a slice may start, in bytes. */
   readonly bindingAlignment: number;
   private gradientsOff = 0;
@@ -92,6 +99,7 @@ export class Engine {
     this.buffers = new BufferLedger(device);
     this.pool = new BufferPool(this.buffers, this.limits);
     this.pipelines = new PipelineCache(device);
+    this.backgroundCompiles = options.backgroundCompiles ?? false;
     this.uniforms = new UniformArena(this.buffers, adapter.limits.minUniformBufferOffsetAlignment!);
     this.kernelArguments = new KernelArguments(this.buffers, this.uniforms);
     const timer = options.timing && gpu.hasTimestamps ? new KernelTimer(this.buffers) : undefined;

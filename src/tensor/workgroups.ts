@@ -1,6 +1,6 @@
 // Workgroup geometry for kernel dispatches. Below the engine, so that ops can size their dispatches
 // without importing the engine, which imports the ops through its backward pass.
-import type { GpuContext } from '../gpu';
+import type { AdapterIdentity } from '../gpu';
 
 const maxGroups = 65535;
 
@@ -13,7 +13,7 @@ export function grid1d(n: number, perGroup = 256): [number, number] {
 }
 
 /** SwiftShader, llvmpipe/lavapipe and any adapter that calls itself a fallback run on the CPU. */
-export function isSoftwareAdapter(adapter: GpuContext['adapter']): boolean {
+export function isSoftwareAdapter(adapter: AdapterIdentity): boolean {
   return (
     adapter.isFallback ||
     /swiftshader|llvmpipe|lavapipe/i.test(`${adapter.architecture} ${adapter.device} ${adapter.description}`)

@@ -8,7 +8,14 @@ import { matmulCases, matmulChecks, operandShapes } from '../../src/selftest/che
 import { Engine } from '../../src/tensor/engine';
 import { fileKernelChoices } from '../../src/tensor/nodeKernelChoices';
 import { matmul } from '../../src/tensor/ops/matmul';
-import { dispatchMatmul, matmulKernels, matmulSource, type MatmulKernelName } from '../../src/tensor/ops/matmulKernels';
+import {
+  dispatchMatmul,
+  matmulGeometry,
+  matmulKernels,
+  matmulPipeline,
+  matmulSource,
+  type MatmulKernelName,
+} from '../../src/tensor/ops/matmulKernels';
 import { matmulTunable, matmulTunableAt, matmulVariants, timeKernel } from '../../src/tensor/ops/matmulVariants';
 import { currentChoice, setChoice, tune, type Tunable } from '../../src/tensor/tuning';
 import { medianSubmitMs } from '../../src/tensor/timing';
@@ -124,6 +131,56 @@ describe('matmul kernels on the training hot paths', () => {
       engine.destroy();
     }
   });
+});
+
+describe('matmul block sizes', () => {
+  // Same operand reads and the same acc += dot(a, b) per output over k in fours: the 8×8 block can
+  // stand in for the 32×32 one while it compiles (chosenKernel) without changing a bit of a run.
+  it.each([
+    ['vec4ABt', [272, 64], false, [500, 64], true],
+    ['vec4AB', [272, 500], false, [500, 64], false],
+    ['vec4AtB', [272, 500], true, [272, 64], false],
+    ['strided', [130, 67], false, [67, 129], false],
+  ] as const)('computes the same bits in the 8×8 and 32×32 %s blocks', async (family, aShape, ta, bShape, tb) => {
+    const engine = await getEngine();
+    const { geometry, shape } = matmulGeometry(aShape, ta, bShape, tb);
+    const [small, large] = await engine
+      .tidy(() => {
+        const a = engine.tensor(Float32Array.from(randomArray(aShape[0] * aShape[1], 7)), aShape);
+        const b = engine.tensor(Float32Array.from(randomArray(bShape[0] * bShape[1], 8)), bShape);
+        return ([`${family}8`, `${family}32`] as MatmulKernelName[]).map((kernel) => {
+          const out = engine.empty(shape, 'f32', 'matmul');
+          dispatchMatmul(engine, kernel, geometry, a, b, out);
+          return out;
+        });
+      })
+      .map((t) => t.read());
+    expect(Buffer.from((await large!).buffer).equals(Buffer.from((await small!).buffer))).toBe(true);
+  });
+
+  it('with background compiles, runs the 8×8 block until the 32×32 one has compiled, then switches', async () => {
+    const engine = new Engine((await getEngine()).gpu, { backgroundCompiles: true });
+    setChoice(engine, matmulTunable, 'register');
+    const large = matmulPipeline('vec4ABt32');
+    try {
+      const x = engine.tensor(Float32Array.from(randomArray(256 * 128, 9)), [256, 128]);
+      const w = engine.tensor(Float32Array.from(randomArray(256 * 128, 10)), [256, 128]);
+      const product = () => engine.tidy(() => matmul(x, w, { transposeB: true })).read();
+      const shaders = () => engine.pipelines.compiles.map((c) => (JSON.parse(c.key) as string[])[0]!);
+      const before = await product();
+      expect(shaders()).toContain('matmul_vec4ABt8');
+      expect(engine.pipelines.has(large)).toBe(false);
+      await expect.poll(() => engine.pipelines.has(large), { timeout: 60_000, interval: 50 }).toBe(true);
+      const after = await product();
+      expect(shaders()).toContain('matmul_vec4ABt32');
+      expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+      expect(engine.gpu.takeErrors()).toEqual([]);
+      x.release();
+      w.release();
+    } finally {
+      engine.destroy();
+    }
+  }, 120_000);
 });
 
 // What is timed and stored does not depend on the product's size: the tests of the choice and its

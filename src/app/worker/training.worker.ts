@@ -144,7 +144,7 @@ async function train(command: StartCommand): Promise<void> {
     phase = 'opening the GPU';
     const context = await acquireGpu(navigator.gpu);
     gpu = context;
-    const engine = new Engine(context);
+    const engine = new Engine(context, { backgroundCompiles: true });
     phase = 'choosing kernels for this GPU';
     // The stored choices, or the adapter's defaults where this adapter has none yet: timing them
     // first held the first point back by ~20 s on SwiftShader. They are timed after the comparison.

@@ -1,6 +1,7 @@
 import type { Engine } from '../../tensor/engine';
 import { bottleneckBenchReport } from './bottleneck';
 import { embeddingsBenchReport } from './embeddings';
+import { firstPointBenchReport } from './firstPoint';
 import { headsBenchReport } from './heads';
 import { matmulBenchReport } from './matmul';
 import { memoryBenchReport } from './memory';
@@ -15,4 +16,5 @@ export const benchmarks: Record<string, (engine: Engine) => Promise<BenchReport>
   training: (engine) => trainingBenchReport(engine),
   bottleneck: (engine) => bottleneckBenchReport(engine),
   memory: (engine) => memoryBenchReport(engine),
+  'first-point': () => firstPointBenchReport(),
 };

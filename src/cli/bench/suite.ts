@@ -13,12 +13,14 @@ import type { Engine } from '../../tensor/engine';
 import { mul, sub } from '../../tensor/ops/elementwise';
 import { topKByDot, topKMethods, topKTunable, type TopKMethod } from '../../tensor/ops/nearest';
 import { currentChoice } from '../../tensor/tuning';
+import { isSoftwareAdapter } from '../../tensor/workgroups';
 import { logSumExpRows, sumAll, sumRows } from '../../tensor/ops/reduce';
 import { softmaxCrossEntropy } from '../../tensor/ops/softmaxXent';
 import { measure, timeSubmitted } from '../../tensor/timing';
 import type { Tensor } from '../../tensor/tensor';
 import { adapterLine } from '../format';
 import type { PeerReport, PeerProduct } from './browser/matmulShapes';
+import { firstPointLines, firstPointTimes, type FirstPointReport } from './firstPoint';
 import { memorySoak, soakHead, soakTable, type SoakRow } from './memory';
 import { peerMatmul } from './peer';
 import { benchVocab, type TrainingBenchRow } from './training';
@@ -35,12 +37,14 @@ export interface SuiteReport {
   format: 'continuum-bench';
   date: string;
   versions: Record<string, string>;
-  adapter: { node: string; chromium: string };
+  adapter: { node: string; nodeSoftware: boolean; chromium: string };
   figures: Figure[];
-  matmul: PeerReport & { chromium: string };
-  crossEntropy: { tokens: number; vocab: number; fusedMs: number; unfusedMs: number };
+  matmul: PeerReport & { chromium: string; software: boolean };
+  /** `npm run bench -- --quick`: the parts below marked optional were left out. */
+  quick: boolean;
+  crossEntropy?: { tokens: number; vocab: number; fusedMs: number; unfusedMs: number };
   /** `chosen`: the method the engine's tuning picked for this adapter. */
-  decoding: {
+  decoding?: {
     tokens: number;
     vocab: number;
     hidden: number;
@@ -51,13 +55,17 @@ export interface SuiteReport {
   };
   training: TrainingBenchRow[];
   compiles: Array<{ pipeline: string; ms: number }>;
-  memory: SoakRow[];
+  memory?: SoakRow[];
+  firstPoint?: FirstPointReport;
   markdown: string;
 }
 
-/** Products for the matmul table: square sizes, and the output layer's logits h·Wᵀ at two vocabularies. */
-const matmulShapes: PeerProduct[] = [
-  ...[256, 512, 1024, 2048].map(
+/**
+ * Products for the matmul table: square sizes (the quick run's two largest), and the output layer's
+ * logits h·Wᵀ at two vocabularies.
+ */
+const matmulShapes = (quick: boolean): PeerProduct[] => [
+  ...(quick ? [1024, 2048] : [256, 512, 1024, 2048]).map(
     (size): PeerProduct => ({ m: size, k: size, n: size, transposeB: false, role: 'square' }),
   ),
   // 640 tokens: the [640, 50k] logits stay under SwiftShader's 128 MiB binding limit.
@@ -90,7 +98,7 @@ export async function benchCrossEntropy(
   engine: Engine,
   tokens = 640,
   vocab = 20_000,
-): Promise<SuiteReport['crossEntropy']> {
+): Promise<NonNullable<SuiteReport['crossEntropy']>> {
   const logits = randomTensor(engine, [tokens, vocab], 3, 'bench.logits', true);
   const random = mulberry32(4);
   const ids = Int32Array.from({ length: tokens }, () => Math.floor(random() * vocab));
@@ -135,7 +143,7 @@ export async function benchDecoding(
   vocab = 50_000,
   hidden = 256,
   k = 5,
-): Promise<SuiteReport['decoding']> {
+): Promise<NonNullable<SuiteReport['decoding']>> {
   const queries = randomTensor(engine, [tokens, hidden], 5, 'bench.queries');
   const table = randomTensor(engine, [vocab, hidden], 6, 'bench.table');
   const search = (method: TopKMethod) => () => topKByDot(engine, queries, table, k, { method });
@@ -204,14 +212,18 @@ function figuresOf(report: Omit<SuiteReport, 'figures' | 'markdown'>): Figure[] 
       });
   }
   const { crossEntropy: ce, decoding } = report;
-  figures.push(
-    { id: 'crossEntropy.fusedMs', value: ce.fusedMs, unit: 'ms', better: 'lower' },
-    { id: 'crossEntropy.unfusedMs', value: ce.unfusedMs, unit: 'ms', better: 'lower' },
-  );
-  figures.push(
-    { id: 'decoding.fusedMs', value: decoding.fusedMs, unit: 'ms', better: 'lower' },
-    { id: 'decoding.matmulTopKMs', value: decoding.matmulTopKMs, unit: 'ms', better: 'lower' },
-  );
+  if (ce)
+    figures.push(
+      { id: 'crossEntropy.fusedMs', value: ce.fusedMs, unit: 'ms', better: 'lower' },
+      { id: 'crossEntropy.unfusedMs', value: ce.unfusedMs, unit: 'ms', better: 'lower' },
+    );
+  if (decoding)
+    figures.push(
+      { id: 'decoding.fusedMs', value: decoding.fusedMs, unit: 'ms', better: 'lower' },
+      { id: 'decoding.matmulTopKMs', value: decoding.matmulTopKMs, unit: 'ms', better: 'lower' },
+    );
+  for (const { visit, ms } of report.firstPoint?.visits ?? [])
+    figures.push({ id: `firstPoint.${visit}Ms`, value: ms, unit: 'ms', better: 'lower' });
   for (const row of report.training) {
     const setting = `V${row.vocab}${row.tiedInput ? '.tiedInput' : ''}`;
     for (const [name, head] of [
@@ -233,7 +245,7 @@ function figuresOf(report: Omit<SuiteReport, 'figures' | 'markdown'>): Figure[] 
     }
     figures.push({ id: `training.speedup.${setting}`, value: row.speedup, unit: '×', better: 'higher' });
   }
-  for (const row of report.memory) {
+  for (const row of report.memory ?? []) {
     const last = row.at.at(-1)!;
     figures.push(
       { id: `memory.liveBuffers.${row.preset}`, value: last.buffers, unit: 'buffers', better: 'lower' },
@@ -250,9 +262,10 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
   const lines: string[] = [];
   lines.push(`# Continuum benchmark, ${report.date}`, '');
+  const software = ' — a software adapter: CPU figures, not GPU ones';
   lines.push(
-    `- Node adapter: ${report.adapter.node}`,
-    `- Chromium adapter: ${report.matmul.adapter} (Chromium ${report.matmul.chromium})`,
+    `- Node adapter: ${report.adapter.node}${report.adapter.nodeSoftware ? software : ''}`,
+    `- Chromium adapter: ${report.matmul.adapter} (Chromium ${report.matmul.chromium})${report.matmul.software ? software : ''}`,
   );
   lines.push(
     `- Versions: ${Object.entries(report.versions)
@@ -270,7 +283,7 @@ function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
     `| shape (M×K×N) | ${implementations.join(' | ')} | best ours ÷ TF.js |`,
     `|---|${implementations.map(() => '---|').join('')}---|`,
   );
-  for (const shape of matmulShapes) {
+  for (const shape of matmulShapes(report.quick)) {
     const rows = report.matmul.rows.filter((r) => shapeName(r.shape) === shapeName(shape));
     const cell = (impl: string) => {
       const row = rows.find((r) => r.implementation === impl);
@@ -300,15 +313,17 @@ function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
   );
 
   const { crossEntropy: ce, decoding: dec } = report;
-  lines.push('## Fused kernels against their unfused form (Node/Dawn)', '');
-  lines.push('| what | fused ms | unfused ms | speed-up |', '|---|---|---|---|');
-  lines.push(
-    `| softmax cross-entropy, forward + backward, N = ${ce.tokens}, V = ${ce.vocab.toLocaleString('en')} | ${fixed(ce.fusedMs, 1)} | ${fixed(ce.unfusedMs, 1)} (logsumexp − Σ z⊙onehot) | ${fixed(ce.unfusedMs / ce.fusedMs, 1)}× |`,
-  );
-  lines.push(
-    `| top-${dec.k} of h·Wᵀ, N = ${dec.tokens}, d = ${dec.hidden}, V = ${dec.vocab.toLocaleString('en')} (tuning chose ${dec.chosen}) | ${fixed(dec.fusedMs, 1)} | ${fixed(dec.matmulTopKMs, 1)} (matmul, then top-k) | ${fixed(dec.matmulTopKMs / dec.fusedMs, 2)}× |`,
-    '',
-  );
+  if (ce && dec) {
+    lines.push('## Fused kernels against their unfused form (Node/Dawn)', '');
+    lines.push('| what | fused ms | unfused ms | speed-up |', '|---|---|---|---|');
+    lines.push(
+      `| softmax cross-entropy, forward + backward, N = ${ce.tokens}, V = ${ce.vocab.toLocaleString('en')} | ${fixed(ce.fusedMs, 1)} | ${fixed(ce.unfusedMs, 1)} (logsumexp − Σ z⊙onehot) | ${fixed(ce.unfusedMs / ce.fusedMs, 1)}× |`,
+    );
+    lines.push(
+      `| top-${dec.k} of h·Wᵀ, N = ${dec.tokens}, d = ${dec.hidden}, V = ${dec.vocab.toLocaleString('en')} (tuning chose ${dec.chosen}) | ${fixed(dec.fusedMs, 1)} | ${fixed(dec.matmulTopKMs, 1)} (matmul, then top-k) | ${fixed(dec.matmulTopKMs / dec.fusedMs, 2)}× |`,
+      '',
+    );
+  }
 
   lines.push(
     `## One training step, softmax against NLLvMF (same backbone and batches, ${report.training[0]?.tokensPerStep ?? 0} target tokens, Node/Dawn)`,
@@ -336,9 +351,14 @@ function suiteMarkdown(report: Omit<SuiteReport, 'markdown'>): string {
         0,
       )} ms in all | |`,
     );
-  lines.push('', `## Memory soak (${report.memory[0]?.steps ?? 0} steps per preset, Node/Dawn)`, '');
-  lines.push(`| ${soakHead.join(' | ')} |`, `|${soakHead.map(() => '---|').join('')}`);
-  for (const cells of soakTable(report.memory)) lines.push(`| ${cells.join(' | ')} |`);
+  if (report.firstPoint) lines.push('', '## First loss point on the page', '', ...firstPointLines(report.firstPoint));
+  if (report.memory) {
+    lines.push('', `## Memory soak (${report.memory[0]?.steps ?? 0} steps per preset, Node/Dawn)`, '');
+    lines.push(`| ${soakHead.join(' | ')} |`, `|${soakHead.map(() => '---|').join('')}`);
+    for (const cells of soakTable(report.memory)) lines.push(`| ${cells.join(' | ')} |`);
+  }
+  if (report.quick)
+    lines.push('', 'A quick run (`--quick`): no fused-kernel table, first-point timing or memory soak.');
   return lines.join('\n');
 }
 
@@ -347,31 +367,39 @@ export interface SuiteOptions {
   out: string;
   /** Timed training steps per head (after the warm-up). */
   trainingSteps?: number;
+  /** Only the TF.js peer at 1024³ and 2048³, the logits products and the training step at V = 5k and 50k. */
+  quick?: boolean;
   log?: (line: string) => void;
 }
 
 export async function runSuite(
   engine: Engine,
-  { out, trainingSteps = 2, log = (line) => console.error(line) }: SuiteOptions,
+  { out, trainingSteps = 2, quick = false, log = (line) => console.error(line) }: SuiteOptions,
 ): Promise<SuiteReport> {
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   log('Matmul in Chromium: our kernels and TensorFlow.js WebGPU…');
-  const matmulReport = await peerMatmul(matmulShapes, { budgetMs: 8000, maxProductMs: 30_000 }, log);
+  const matmulReport = await peerMatmul(matmulShapes(quick), { budgetMs: 8000, maxProductMs: 30_000 }, log);
   log(`Fused kernels (${elapsed()})…`);
-  const crossEntropy = await benchCrossEntropy(engine);
-  const decoding = await benchDecoding(engine);
+  const fused = quick ? {} : { crossEntropy: await benchCrossEntropy(engine), decoding: await benchDecoding(engine) };
   log(`Training steps (${elapsed()})…`);
   const adapter = adapterLine(engine.gpu.adapter);
   const training: TrainingBenchRow[] = [];
-  for (const vocab of [5000, 20_000, 50_000]) training.push(await benchVocab(engine, adapter, vocab, trainingSteps));
+  for (const vocab of quick ? [5000, 50_000] : [5000, 20_000, 50_000])
+    training.push(await benchVocab(engine, adapter, vocab, trainingSteps));
   // The same at 50k with the decoder's input embedding tied to the frozen target table: a V×d table
   // fewer for Adam in both runs, the V-dependent cost a real translation setup often drops.
-  training.push(await benchVocab(engine, adapter, 50_000, trainingSteps, { tiedInput: true }));
-  log(`Memory soak (${elapsed()})…`);
-  const memory = await memorySoak(engine);
+  if (!quick) training.push(await benchVocab(engine, adapter, 50_000, trainingSteps, { tiedInput: true }));
+  let rest = {};
+  if (!quick) {
+    log(`First loss point on the page (${elapsed()})…`);
+    const firstPoint = await firstPointTimes(log);
+    log(`Memory soak (${elapsed()})…`);
+    rest = { firstPoint, memory: await memorySoak(engine) };
+  }
   const base = {
     format: 'continuum-bench' as const,
+    quick,
     date: new Date().toISOString(),
     versions: {
       continuum: packageVersion(''),
@@ -380,13 +408,12 @@ export async function runSuite(
       '@tensorflow/tfjs-backend-webgpu': packageVersion('node_modules/@tensorflow/tfjs-backend-webgpu'),
       chromium: matmulReport.chromium,
     },
-    adapter: { node: adapter, chromium: matmulReport.adapter },
+    adapter: { node: adapter, nodeSoftware: isSoftwareAdapter(engine.gpu.adapter), chromium: matmulReport.adapter },
     matmul: matmulReport,
-    crossEntropy,
-    decoding,
+    ...fused,
     training,
     compiles: compileTimes(engine),
-    memory,
+    ...rest,
   };
   const withFigures = { ...base, figures: figuresOf(base) };
   const report: SuiteReport = { ...withFigures, markdown: suiteMarkdown(withFigures) };

@@ -12,9 +12,8 @@
 import { apply, type Op } from '../autograd';
 import type { Engine } from '../engine';
 import { describeShape, type Tensor } from '../tensor';
-import { currentChoice } from '../tuning';
 import { dispatchMatmul, type MatmulGeometry } from './matmulKernels';
-import { kernelFor, matmulTunable } from './matmulVariants';
+import { chosenKernel } from './matmulVariants';
 import { softmaxOps } from './softmax';
 
 /** d columns of a [B, T, width] tensor from column `first`: where one of Q, K, V lives. */
@@ -60,7 +59,7 @@ function headProduct(
     ...{ bK: lb.row, bN: lb.col, bBatch: lb.batch, bHead: lb.head, bFirst: lb.first },
     ...{ cM: lc.row, cBatch: lc.batch, cHead: lc.head, cFirst: lc.first },
   };
-  dispatchMatmul(engine, kernelFor(currentChoice(engine, matmulTunable).choice, g), g, a, b, out, { alpha });
+  dispatchMatmul(engine, chosenKernel(engine, g), g, a, b, out, { alpha });
 }
 
 export interface AttentionCoreOptions {

@@ -10,8 +10,7 @@ import type { Engine } from '../engine';
 import type { Tensor } from '../tensor';
 import { sumToShape } from './elementwise';
 import { dispatchMatmul, matmulGeometry, type MatmulEpilogue, type MatmulKernelName } from './matmulKernels';
-import { currentChoice } from '../tuning';
-import { kernelFor, matmulTunable } from './matmulVariants';
+import { chosenKernel } from './matmulVariants';
 
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -40,7 +39,7 @@ function product(
   epilogue: MatmulEpilogue = {},
 ): Tensor {
   const { geometry: g, shape } = matmulGeometry(a.shape, transposeA, b.shape, transposeB, sumBatches);
-  const chosen = kernel ?? kernelFor(currentChoice(engine, matmulTunable).choice, g);
+  const chosen = kernel ?? chosenKernel(engine, g);
   const out = engine.empty(shape, 'f32', 'matmul');
   dispatchMatmul(engine, chosen, g, a, b, out, epilogue);
   return out;

@@ -383,6 +383,12 @@ export function matmulSource(name: MatmulKernelName): string {
   return text;
 }
 
+/** The pipeline a kernel's products run: its name and generated WGSL. */
+export const matmulPipeline = (kernel: MatmulKernelName) => ({
+  shader: `matmul_${kernel}`,
+  source: matmulSource(kernel),
+});
+
 /**
  * What a product does to each output as it stores it: out = alpha · (A·B) + bias[n] + residual; and
  * what else it may write on the way.
@@ -428,8 +434,7 @@ export function dispatchMatmul(
     g.batches,
   ];
   engine.run({
-    shader: `matmul_${kernel}`,
-    source: matmulSource(kernel),
+    ...matmulPipeline(kernel),
     uniforms: {
       m: g.m,
       n: g.n,

@@ -3,7 +3,7 @@
 // Within the register family, `kernelFor` picks the block size and the operand reads per product.
 import type { Engine } from '../engine';
 import type { Tensor } from '../tensor';
-import { hashSources, type Tunable } from '../tuning';
+import { currentChoice, hashSources, type Tunable } from '../tuning';
 import { median, timeSubmitted } from '../timing';
 import { isSoftwareAdapter } from '../workgroups';
 import {
@@ -11,6 +11,7 @@ import {
   kernelAccepts,
   matmulGeometry,
   matmulKernels,
+  matmulPipeline,
   matmulSource,
   type MatmulGeometry,
   type MatmulKernelName,
@@ -32,13 +33,35 @@ const registerKernels = {
 /**
  * The kernel of `variant` for one product. The 32×32 register block does 4× the work of the 8×8
  * per loaded value but costs a 2–4 s compile and wastes most of its block on products narrower
- * than 32, so it only runs on large products.
+ * than 32, so it only runs on large products — and only once `compiled` says it may.
  */
-export function kernelFor(variant: MatmulVariant, g: MatmulGeometry): MatmulKernelName {
+export function kernelFor(
+  variant: MatmulVariant,
+  g: MatmulGeometry,
+  compiled: (kernel: MatmulKernelName) => boolean = () => true,
+): MatmulKernelName {
   if (variant === 'tiled') return 'tiled';
-  const large = g.m >= 128 && g.n >= 128 && g.m * g.n * g.k * g.reduce >= 2 ** 22;
   // The last candidate (strided) accepts every product.
-  return registerKernels[large ? 'large' : 'small'].find((kernel) => kernelAccepts(kernel, g))!;
+  const pick = (kernels: readonly MatmulKernelName[]) => kernels.find((kernel) => kernelAccepts(kernel, g))!;
+  const large = g.m >= 128 && g.n >= 128 && g.m * g.n * g.k * g.reduce >= 2 ** 22;
+  if (large && compiled(pick(registerKernels.large))) return pick(registerKernels.large);
+  return pick(registerKernels.small);
+}
+
+/**
+ * The kernel the engine runs for a product: its tuned family's. On an engine with background
+ * compiles, a 32×32 block not compiled yet starts compiling and its 8×8 sibling runs meanwhile: the
+ * same reads and the same sequence of operations per output (acc += dot(a, b) over k in fours), so
+ * the values are the same to the bit on SwiftShader (test/gpu/matmul.test.ts checks it); only the
+ * speed changes when the large block lands.
+ */
+export function chosenKernel(engine: Engine, g: MatmulGeometry): MatmulKernelName {
+  const compiled = (kernel: MatmulKernelName) => {
+    if (!engine.backgroundCompiles || engine.pipelines.has(matmulPipeline(kernel))) return true;
+    engine.pipelines.compileInBackground(matmulPipeline(kernel));
+    return false;
+  };
+  return kernelFor(currentChoice(engine, matmulTunable).choice, g, compiled);
 }
 
 /** A product to time: C = op(A)·op(B) with A stored [M, K] (or [K, M] with transposeA) and B [K, N] (or [N, K]). */

@@ -61,9 +61,11 @@ describe('kernelFor on the products of a linear layer y = x·Wᵀ (W [out, in])'
     expect(pick([64, 33], false, [48, 33], true)).toBe('strided8');
   });
 
-  it('reads Aᵀ·Bᵀ through the strides, and always uses the tile in the tiled variant', () => {
+  it('reads Aᵀ·Bᵀ through the strides, and always uses the tile in a tiled variant', () => {
     expect(pick([256, 1024], true, [1024, 256], true)).toBe('strided32');
-    expect(kernelFor('tiled', productGeometry({ m: 1024, k: 256, n: 5000, transposeB: true }).geometry)).toBe('tiled');
+    const logits = productGeometry({ m: 1024, k: 256, n: 5000, transposeB: true }).geometry;
+    expect(kernelFor('tiled', logits)).toBe('tiled');
+    expect(kernelFor('tiledWide', logits)).toBe('tiledWide');
   });
 });
 
@@ -81,7 +83,7 @@ describe('kernelAccepts', () => {
     ({ transposeA, transposeB, kernels }) => {
       const { geometry } = productGeometry({ m: 12, k: 8, n: 20, transposeA, transposeB });
       expect(all.filter((k) => kernelAccepts(k, geometry)).sort()).toEqual(
-        ['strided32', 'strided8', 'tiled', ...kernels].sort(),
+        ['strided32', 'strided8', 'tiled', 'tiledWide', ...kernels].sort(),
       );
     },
   );

@@ -262,11 +262,13 @@ export const matmulChecks: KernelCheck[] = [
         .map((t) => check(kernel, c, t, 100 + 10 * i + 2 * transpositions.indexOf(t))),
     ),
   ),
-  ...(['tiled', 'strided32', 'vec4ABt32'] as const).map(epilogueCheck),
-  ...[undefined, 'tiled', 'strided8'].map((kernel) => epilogueGradientCheck(kernel as MatmulKernelName | undefined)),
+  ...(['tiled', 'tiledWide', 'strided32', 'vec4ABt32'] as const).map(epilogueCheck),
+  ...[undefined, 'tiled', 'tiledWide', 'strided8'].map((kernel) =>
+    epilogueGradientCheck(kernel as MatmulKernelName | undefined),
+  ),
   ...gradientCases.flatMap((c) => transpositions.map((t) => gradientCheckOf(c, t))),
   // The backward of a shared B under Aᵀ·B sums over the batch (R > 1) in each kernel family.
-  ...(['tiled', 'strided32'] as const).map((kernel) =>
+  ...(['tiled', 'tiledWide', 'strided32'] as const).map((kernel) =>
     gradientCheckOf({ m: 9, k: 7, n: 10, batch: 2, shared: 'B' }, transpositions[2], kernel),
   ),
 ];

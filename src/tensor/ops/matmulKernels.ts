@@ -138,13 +138,19 @@ interface RegisterKernel {
 
 interface TiledKernel {
   kind: 'tiled';
+  /** The WGSL body appended to matmul_common.wgsl. */
+  shader: 'matmul_tiled' | 'matmul_tiled_wide';
   rows: number;
   cols: number;
   workgroup: readonly [number, number];
 }
 
-const tiledPerThread = shaderConstant('matmul_tiled', 'PER_THREAD');
-const tiledThreads = shaderConstant('matmul_tiled', 'THREADS');
+/** A workgroup-memory kernel, sized by its shader's own constants. */
+function tiled(shader: TiledKernel['shader']): TiledKernel {
+  const perThread = shaderConstant(shader, 'PER_THREAD');
+  const threads = shaderConstant(shader, 'THREADS');
+  return { kind: 'tiled', shader, rows: perThread, cols: perThread, workgroup: [threads, threads] };
+}
 
 /** 8×8 blocks compile in ~0.1 s; 32×32 ones run faster on large products but take 2–3 s to compile. */
 const register = (size: 8 | 32, readA: ReadA, readB: ReadB): RegisterKernel => ({
@@ -177,8 +183,10 @@ export const matmulKernels = {
   /** Aᵀ·B: dW = dYᵀ·X of a linear layer. */
   vec4AtB8: register(8, 'vec4M', 'vec4N'),
   vec4AtB32: register(32, 'vec4M', 'vec4N'),
-  /** 64×64 workgroup-memory tile, 4×4 per invocation: what wins on real GPUs. */
-  tiled: { kind: 'tiled', rows: tiledPerThread, cols: tiledPerThread, workgroup: [tiledThreads, tiledThreads] },
+  /** 64×64 workgroup-memory tile, 4×4 per invocation: the real GPUs' default. */
+  tiled: tiled('matmul_tiled'),
+  /** 128×128 tile, 8×8 per invocation, double-buffered slices: the next rung for the tuner to time. */
+  tiledWide: tiled('matmul_tiled_wide'),
 } as const satisfies Record<string, RegisterKernel | TiledKernel>;
 
 export type MatmulKernelName = keyof typeof matmulKernels;
@@ -376,7 +384,7 @@ export function matmulSource(name: MatmulKernelName): string {
             (template, [slot, code]) => template.replaceAll(`{{${slot}}}`, code),
             shaderSource('matmul_register'),
           )
-        : shaderSource('matmul_tiled');
+        : shaderSource(shape.shader);
     text = `${shaderSource('matmul_common')}\n${body}`;
     sources.set(name, text);
   }

@@ -17,9 +17,13 @@ import {
   type MatmulKernelName,
 } from './matmulKernels';
 
-/** A kernel family; the register family picks its block size and operand reads per product. */
-export type MatmulVariant = 'register' | 'tiled';
-export const matmulVariants = ['register', 'tiled'] as const satisfies readonly MatmulVariant[];
+/**
+ * A kernel family; the register family picks its block size and operand reads per product. The
+ * workgroup-memory tiles form a ladder the tuner times on each adapter: the 64×64 tile, and the
+ * 128×128 double-buffered one.
+ */
+export type MatmulVariant = 'register' | 'tiled' | 'tiledWide';
+export const matmulVariants = ['register', 'tiled', 'tiledWide'] as const satisfies readonly MatmulVariant[];
 
 /**
  * Register kernels by block size, best first: vec4 reads where the strides allow them, else the
@@ -40,7 +44,7 @@ export function kernelFor(
   g: MatmulGeometry,
   compiled: (kernel: MatmulKernelName) => boolean = () => true,
 ): MatmulKernelName {
-  if (variant === 'tiled') return 'tiled';
+  if (variant !== 'register') return variant;
   // The last candidate (strided) accepts every product.
   const pick = (kernels: readonly MatmulKernelName[]) => kernels.find((kernel) => kernelAccepts(kernel, g))!;
   const large = g.m >= 128 && g.n >= 128 && g.m * g.n * g.k * g.reduce >= 2 ** 22;

@@ -27,6 +27,8 @@ export class PipelineCache {
   /** Compiles started by `compileInBackground` that have not landed yet, and those that failed. */
   private pending = new Set<string>();
   private failed = new Set<string>();
+  /** While set, background compiles wait here instead of starting (`holdBackground`). */
+  private held: Map<string, PipelineKey> | undefined;
   /** Parsed once per source text, shared by its entry points and override variants. */
   private interfaces = new Map<string, ShaderInterface>();
   readonly compiles: CompileRecord[] = [];
@@ -62,6 +64,10 @@ export class PipelineCache {
   compileInBackground(key: PipelineKey): void {
     const id = idOf(key);
     if (this.kernels.has(id) || this.pending.has(id)) return;
+    if (this.held) {
+      this.held.set(id, key);
+      return;
+    }
     this.pending.add(id);
     const started = performance.now();
     const { entry, descriptor } = this.describe(key);
@@ -77,6 +83,20 @@ export class PipelineCache {
         this.failed.add(id);
       },
     );
+  }
+
+  /**
+   * Queues background compiles until `releaseBackground`: on a machine with few cores they would
+   * compete with the compiles and the work of the step that is waited for (the page's first one).
+   */
+  holdBackground(): void {
+    this.held ??= new Map();
+  }
+
+  releaseBackground(): void {
+    const queued = this.held;
+    this.held = undefined;
+    for (const key of queued?.values() ?? []) this.compileInBackground(key);
   }
 
   private describe(key: PipelineKey): { entry: EntryInterface; descriptor: GPUComputePipelineDescriptor } {

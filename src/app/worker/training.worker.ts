@@ -145,6 +145,8 @@ async function train(command: StartCommand): Promise<void> {
     const context = await acquireGpu(navigator.gpu);
     gpu = context;
     const engine = new Engine(context, { backgroundCompiles: true });
+    // The slow kernels compile once the first step is done, not beside it: the first point first.
+    engine.pipelines.holdBackground();
     phase = 'choosing kernels for this GPU';
     // The stored choices, or the adapter's defaults where this adapter has none yet: timing them
     // first held the first point back by ~20 s on SwiftShader. They are timed after the comparison.
@@ -180,6 +182,7 @@ async function train(command: StartCommand): Promise<void> {
           reporter.rewind(index, run.record.metrics.length);
           post({ type: 'restored', runIndex: index, metrics: run.record.metrics, evals: run.record.evals });
         } else if (event.kind === 'step') {
+          engine.pipelines.releaseBackground();
           reporter.update(
             event.step,
             runs.map((run) => run.record),

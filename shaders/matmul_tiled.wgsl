@@ -3,6 +3,7 @@
 // workgroup memory (8 KiB) so each global value is loaded once per workgroup. What wins on real
 // GPUs; on SwiftShader the barriers cost more than the reuse saves (see platform.md).
 // Out-of-range elements are staged as 0, so edge tiles need no special inner loop.
+// use: lib/matmul_tile_loads
 
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
@@ -17,16 +18,6 @@ const PER_THREAD = 4u;
 // tile_a[k][m] and tile_b[k][n]: the inner loop reads a row of each.
 var<workgroup> tile_a: array<f32, 1024>;
 var<workgroup> tile_b: array<f32, 1024>;
-
-fn load_a(t: u32, row: u32, k: u32) -> f32 {
-  if (row >= dims.m || k >= dims.k) { return 0.0; }
-  return a[dims.a_first + batch_offset(t, dims.a_batch, dims.a_head) + row * dims.a_m + k * dims.a_k];
-}
-
-fn load_b(t: u32, k: u32, col: u32) -> f32 {
-  if (k >= dims.k || col >= dims.n) { return 0.0; }
-  return b[dims.b_first + batch_offset(t, dims.b_batch, dims.b_head) + k * dims.b_k + col * dims.b_n];
-}
 
 @compute @workgroup_size(THREADS, THREADS)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,

@@ -6,33 +6,23 @@
 // against 16 there. A rung of the ladder the tuner times on a real GPU; on SwiftShader the barriers
 // and the wide per-invocation state make it slower than the register blocks (platform.md).
 // Out-of-range elements are staged as 0, so edge tiles need no special inner loop.
+// use: lib/matmul_tile_loads
 
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 
+// The sizes as in matmul_tiled.wgsl (THREADS · PER_THREAD = TILE; matmulKernels.ts reads the two),
+// then the vec4s along m (or n) in one k-row of a slice, and in one half of the double buffer.
 const TILE = 128u;
 const TILE_K = 8u;
-// Invocations along each side of the workgroup, and outputs along each side per invocation:
-// THREADS · PER_THREAD = TILE. src/tensor/ops/matmulKernels.ts reads both to size the grid.
 const THREADS = 16u;
 const PER_THREAD = 8u;
-// vec4s along m (or n) in one k-row of a slice, and in one half of the double buffer.
 const QUADS = 32u;
 const HALF = 256u;
 
 // [half][k][m / 4] and [half][k][n / 4]: 2 × 8 × 32 vec4s each, 8 KiB each, 16 KiB in all.
 var<workgroup> tile_a: array<vec4<f32>, 512>;
 var<workgroup> tile_b: array<vec4<f32>, 512>;
-
-fn load_a(t: u32, row: u32, k: u32) -> f32 {
-  if (row >= dims.m || k >= dims.k) { return 0.0; }
-  return a[dims.a_first + batch_offset(t, dims.a_batch, dims.a_head) + row * dims.a_m + k * dims.a_k];
-}
-
-fn load_b(t: u32, k: u32, col: u32) -> f32 {
-  if (k >= dims.k || col >= dims.n) { return 0.0; }
-  return b[dims.b_first + batch_offset(t, dims.b_batch, dims.b_head) + k * dims.b_k + col * dims.b_n];
-}
 
 // Slice `step` of the whole contraction (operand batch r = step / k_steps, k from (step % k_steps)·TILE_K)
 // into half `half`: each of the 256 invocations stages one vec4 of A and one of B.

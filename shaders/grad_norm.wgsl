@@ -15,7 +15,9 @@
 // norm gives scale 0, which tells the optimizer to skip the step.
 // use: lib/workgroup_reduce
 
-const WG: u32 = 256u;
+// 16 on a CPU-emulated adapter (src/nn/adam.ts): there a 256-wide reduction tree took ~0.5 s to
+// compile per entry point, and the few partial workgroups do not need the width.
+override WG: u32 = 256u;
 
 struct Partial { n: u32, chunk: u32, slot: u32 }
 struct Finalize { count: u32, clip_norm: f32 }

@@ -80,6 +80,8 @@ interface PackState {
  */
 const vec4sPerPartial = 2048;
 const maxPartials = { software: 32, gpu: 1024 };
+/** The norm's workgroup width (shaders/grad_norm.wgsl `WG`): narrow where a reduction tree is slow to compile and run. */
+const normWorkgroup = { software: 16, gpu: 256 };
 
 const vec4sPerJob = shaderConstant('adam', 'JOB_VEC4S');
 
@@ -217,6 +219,7 @@ export class Adam {
     this.engine.run({
       shader: 'grad_norm',
       entry: 'finalize_main',
+      overrides: { WG: normWorkgroup[this.engine.smallWorkgroups ? 'software' : 'gpu'] },
       uniforms: { count: this.slots.size, clip_norm: this.clipNorm },
       bindings: { finalize_slots: this.slots, finalize_stats: this.clipStats },
       workgroups: [1],
@@ -289,6 +292,7 @@ export class Adam {
     engine.run({
       shader: 'grad_norm',
       entry: 'partial_main',
+      overrides: { WG: normWorkgroup[engine.smallWorkgroups ? 'software' : 'gpu'] },
       uniforms: { n, chunk: Math.ceil(n / pack.partials), slot: pack.slot },
       bindings: { partial_grad: pack.grad, partial_slots: this.slots },
       workgroups: [pack.partials],

@@ -25,7 +25,7 @@ const sized = (shape: number[], seed: number) =>
   );
 
 describe('Adam against the float64 reference', () => {
-  itPassesChecks(adamChecks);
+  itPassesChecks(adamChecks, { bothWorkgroupSizes: true });
 
   it('clips exactly when the global norm exceeds clipNorm', async () => {
     const scenario = adamScenario(true);

@@ -16,7 +16,13 @@ import {
   matmulSource,
   type MatmulKernelName,
 } from '../../src/tensor/ops/matmulKernels';
-import { matmulTunable, matmulTunableAt, matmulVariants, timeKernel } from '../../src/tensor/ops/matmulVariants';
+import {
+  matmulTunable,
+  matmulTunableAt,
+  matmulVariants,
+  precompileMatmulKernels,
+  timeKernel,
+} from '../../src/tensor/ops/matmulVariants';
 import { currentChoice, setChoice, tune, type Tunable } from '../../src/tensor/tuning';
 import { medianSubmitMs } from '../../src/tensor/timing';
 import { sumAll } from '../../src/tensor/ops/reduce';
@@ -183,6 +189,28 @@ describe('matmul block sizes', () => {
       w.release();
     } finally {
       engine.destroy();
+    }
+  }, 120_000);
+});
+
+describe('matmul precompiling', () => {
+  it("compiles the family's everyday kernels in the background: the 8×8 register blocks, or the tile", async () => {
+    for (const [variant, kernels] of [
+      ['register', ['vec4ABt8', 'vec4AB8', 'vec4AtB8', 'strided8']],
+      ['tiled', ['tiled']],
+    ] as const) {
+      const engine = new Engine((await getEngine()).gpu);
+      setChoice(engine, matmulTunable, variant);
+      try {
+        precompileMatmulKernels(engine);
+        await expect
+          .poll(() => kernels.every((k) => engine.pipelines.has(matmulPipeline(k))), { timeout: 60_000, interval: 50 })
+          .toBe(true);
+        const shaders = engine.pipelines.compiles.map((c) => (JSON.parse(c.key) as string[])[0]!);
+        expect(shaders.sort()).toEqual(kernels.map((k) => `matmul_${k}`).sort());
+      } finally {
+        engine.destroy();
+      }
     }
   }, 120_000);
 });

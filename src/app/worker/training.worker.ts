@@ -12,6 +12,7 @@ import { catalogWith, noUploads } from '../../experiments/uploads';
 import { GpuError, acquireGpu, adapterLine, type GpuContext } from '../../gpu';
 import { Engine } from '../../tensor/engine';
 import { describeTuned, tuneKernels, untimed } from '../../tensor/ops/tunables';
+import { precompileMatmulKernels } from '../../tensor/ops/matmulVariants';
 import { rollBack } from '../../train/checkpoint';
 import { checkpointSchedule } from '../../train/checkpointSchedule';
 import { runComparison } from '../../train/compare';
@@ -145,14 +146,16 @@ async function train(command: StartCommand): Promise<void> {
     const context = await acquireGpu(navigator.gpu);
     gpu = context;
     const engine = new Engine(context, { backgroundCompiles: true });
-    // The slow kernels compile once the first step is done, not beside it: the first point first.
-    engine.pipelines.holdBackground();
     phase = 'choosing kernels for this GPU';
     // The stored choices, or the adapter's defaults where this adapter has none yet: timing them
     // first held the first point back by ~20 s on SwiftShader. They are timed after the comparison.
     const store = indexedDbKernelChoices();
     const tuned = await tuneKernels(engine, store, { timeIfMissing: false });
     post({ type: 'adapter', summary: context.adapter, kernels: describeTuned(tuned) });
+    // The products' kernels compile while the data is read; the slow 32×32 blocks once the first
+    // step is done, not beside it: the first point first.
+    precompileMatmulKernels(engine);
+    engine.pipelines.holdBackground();
     // A loss while paused would go unnoticed until resumed: let the comparison see it and stop the runs.
     void context.lost.then(() => {
       deviceLost = true;

@@ -53,6 +53,17 @@ export function kernelFor(
 }
 
 /**
+ * Starts compiling, in the background, the kernels of the engine's matmul family that every training
+ * step runs (the 8×8 register blocks of each layout, or the tile): a page calls this before it reads
+ * its data, so the compiles overlap that work instead of opening the first step.
+ */
+export function precompileMatmulKernels(engine: Engine): void {
+  const variant = currentChoice(engine, matmulTunable).choice;
+  const kernels: readonly MatmulKernelName[] = variant === 'register' ? registerKernels.small : [variant];
+  for (const kernel of kernels) engine.pipelines.compileInBackground(matmulPipeline(kernel));
+}
+
+/**
  * The kernel the engine runs for a product: its tuned family's. On an engine with background
  * compiles, a 32×32 block not compiled yet starts compiling and its 8×8 sibling runs meanwhile: the
  * same reads and the same sequence of operations per output (acc += dot(a, b) over k in fours), so

@@ -75,7 +75,7 @@ describe('the page in Chromium', () => {
 
       // The kernel choices were timed at the start of the run (IndexedDB is empty in this profile).
       expect(await page.getByTestId('selftest-kernels').innerText()).toMatch(
-        /Kernels chosen for this adapter: matmul: register \(timed now on a 256³ product: register [\d.]+ ms, tiled [\d.]+ ms\); top-k search: matmul \(timed now on .*: fused [\d.]+ ms, matmul [\d.]+ ms\)/,
+        /Kernels chosen for this adapter: matmul: register \(timed now on a 256³ product: register [\d.]+ ms, tiled [\d.]+ ms, tiledWide [\d.]+ ms\); top-k search: matmul \(timed now on .*: fused [\d.]+ ms, matmul [\d.]+ ms\)/,
       );
       const summaryText = await summary.innerText();
       const results = page.getByRole('table', { name: 'Self-test results' });

@@ -57,7 +57,7 @@ export interface LaunchedBrowser {
 export type WebGpuChoice = false | 'software' | 'hardware';
 
 /** A fresh Chromium profile per launch, with or without WebGPU; fails loudly when Chromium is missing. */
-export async function launchChromium({ webgpu }: { webgpu: WebGpuChoice | true }): Promise<LaunchedBrowser> {
+export async function launchChromium({ webgpu }: { webgpu: WebGpuChoice }): Promise<LaunchedBrowser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `The browser tests and benchmarks need the system Chromium at ${chromiumPath} (it also ships SwiftShader ` +
@@ -68,7 +68,7 @@ export async function launchChromium({ webgpu }: { webgpu: WebGpuChoice | true }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args: [...(webgpu === 'hardware' ? hardwareWebGpuArgs : webgpu ? softwareWebGpuArgs : []), ...quietArgs],
+    args: [...{ hardware: hardwareWebGpuArgs, software: softwareWebGpuArgs, off: [] }[webgpu || 'off'], ...quietArgs],
     viewport: { width: 1100, height: 900 },
   });
   return {

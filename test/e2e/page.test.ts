@@ -35,7 +35,7 @@ let browserHasWebGpu: boolean | undefined;
 async function openBrowser(webgpu: boolean): Promise<LaunchedBrowser> {
   if (browser && browserHasWebGpu === webgpu) return browser;
   await browser?.close();
-  browser = await launchChromium({ webgpu });
+  browser = await launchChromium({ webgpu: webgpu && 'software' });
   browserHasWebGpu = webgpu;
   return browser;
 }

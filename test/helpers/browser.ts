@@ -34,7 +34,7 @@ export function usePageSession(): { readonly server: DevServer; readonly browser
   const session = {} as { server: DevServer; browser: LaunchedBrowser };
   beforeAll(async () => {
     session.server = await startDevServer();
-    session.browser = await launchChromium({ webgpu: true });
+    session.browser = await launchChromium({ webgpu: 'software' });
   });
   afterAll(async () => {
     await session.browser?.close();
@@ -73,7 +73,7 @@ export function useBuiltSite(): { readonly site: BuiltSite; readonly browser: La
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error('vite preview reported no local URL');
     session.site = { outDir, url };
-    session.browser = await launchChromium({ webgpu: true });
+    session.browser = await launchChromium({ webgpu: 'software' });
   }, 180_000);
   afterAll(async () => {
     await session.browser?.close();

@@ -1,8 +1,9 @@
 // How long a visitor waits for the first loss point: the page opened without a link (the recorded
 // comparison), "Train it yourself" pressed, until the training-loss plot holds a point. Measured in
 // the system Chromium on its adapter, from a fresh profile and again in the same profile (warm: the
-// browser's caches and the kernel choices a first visit stored). Data, models and every pipeline
-// the first step needs are inside the figure; loading the page (until the network is idle) is not.
+// browser's caches; no kernel choices, which a page stores only once a comparison is over). Data,
+// models and every pipeline the first step needs are inside the figure; loading the page (until the
+// network is idle) is not.
 import type { Page } from 'playwright-core';
 import { adapterLine } from '../../gpu';
 import type { BenchReport } from './report';

@@ -8,6 +8,12 @@ export interface VocabularyOptions {
   maxSize: number;
   /** Tokens seen fewer times map to <unk>. */
   minCount?: number;
+  /**
+   * Tokens that always follow the special ones, whatever their counts, within maxSize (the numbered
+   * unknowns of data/numberedUnknowns.ts): a vocabulary built before and after sentences are
+   * rewritten with them then holds the same words.
+   */
+  reserved?: readonly string[];
 }
 
 export class Vocabulary {
@@ -21,14 +27,18 @@ export class Vocabulary {
   }
 
   /** Most frequent first; equal counts in code-point order of the token, so the result never depends on input order. */
-  static fromCounts(counts: ReadonlyMap<string, number>, { maxSize, minCount = 1 }: VocabularyOptions): Vocabulary {
-    const specials = new Set<string>(Object.values(specialTokens));
+  static fromCounts(
+    counts: ReadonlyMap<string, number>,
+    { maxSize, minCount = 1, reserved = [] }: VocabularyOptions,
+  ): Vocabulary {
+    const placed = new Set<string>([...Object.values(specialTokens), ...reserved]);
     const kept = [...counts]
-      .filter(([token, count]) => count >= minCount && !specials.has(token))
+      .filter(([token, count]) => count >= minCount && !placed.has(token))
       .sort(([ta, ca], [tb, cb]) => cb - ca || (ta < tb ? -1 : ta > tb ? 1 : 0))
-      .slice(0, Math.max(0, maxSize - 4))
+      .slice(0, Math.max(0, maxSize - 4 - reserved.length))
       .map(([token]) => token);
-    return new Vocabulary([specialTokens.pad, specialTokens.unk, specialTokens.bos, specialTokens.eos, ...kept]);
+    const { pad, unk, bos, eos } = specialTokens;
+    return new Vocabulary([pad, unk, bos, eos, ...reserved, ...kept]);
   }
 
   static fromSentences(sentences: Iterable<readonly string[]>, options: VocabularyOptions): Vocabulary {

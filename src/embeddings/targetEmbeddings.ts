@@ -11,6 +11,8 @@ import { buildInAppEmbeddings, type InAppEmbeddings, type SvdEmbeddingOptions } 
 export interface TargetEmbeddingOptions extends SvdEmbeddingOptions {
   /** Vocabulary cap including the four special tokens (default 10,000). */
   vocabSize?: number;
+  /** Tokens the vocabulary holds whatever their counts (see VocabularyOptions.reserved). */
+  reserved?: readonly string[];
   /** Shipped vectors to prefer where they have the word; omit for in-app vectors only. */
   pretrained?: PretrainedVectors;
 }
@@ -42,7 +44,10 @@ export async function buildTargetEmbeddings(
   sentences: readonly string[][],
   options: TargetEmbeddingOptions = {},
 ): Promise<TargetEmbeddings> {
-  const vocabulary = Vocabulary.fromSentences(sentences, { maxSize: options.vocabSize ?? 10_000 });
+  const vocabulary = Vocabulary.fromSentences(sentences, {
+    maxSize: options.vocabSize ?? 10_000,
+    reserved: options.reserved ?? [],
+  });
   const inApp = await buildInAppEmbeddings(
     sentences.map((s) => vocabulary.encode(s)),
     vocabulary.size,

@@ -57,6 +57,13 @@ const shape = z.strictObject({
      * so copying it is something the model starts out able to do.
      */
     sharedVocabulary: z.boolean().default(false),
+    /**
+     * Up to this many unknown words per source sentence become <unk1>, <unk2>, …, and the same word
+     * outside the target vocabulary becomes the same token, which decoding turns back into the word
+     * (Luong et al. 2015's copyable unknowns; data/numberedUnknowns.ts). 0 = plain <unk> only. The
+     * numbered tokens count within each vocabulary's size.
+     */
+    numberedUnknowns: int(0, 64).default(0),
   }),
   /** The target embedding table for continuous heads. */
   embeddings: z.strictObject({
@@ -145,6 +152,28 @@ export const configSchema = shape.superRefine((c, ctx) => {
       'must be false with data.targetTokenization "bpe" (the frozen table holds word embeddings)',
       'data.targetTokenization',
     );
+  }
+  if (c.data.numberedUnknowns > 0) {
+    if (c.task !== 'translation')
+      fail(
+        'data.numberedUnknowns',
+        `needs task "translation" (the numbers point into a source sentence), got "${c.task}"`,
+        'task',
+      );
+    if (c.data.targetTokenization !== 'word')
+      fail(
+        'data.numberedUnknowns',
+        'needs data.targetTokenization "word" (subword targets have no unknown words)',
+        'data.targetTokenization',
+      );
+    const smaller = Math.min(c.data.sourceVocab, c.data.targetVocab);
+    if (c.data.numberedUnknowns > smaller - 8)
+      fail(
+        'data.numberedUnknowns',
+        `must leave room for words in the vocabularies (at most ${smaller - 8} of ${smaller}), got ${c.data.numberedUnknowns}`,
+        'data.sourceVocab',
+        'data.targetVocab',
+      );
   }
   if (c.data.sharedVocabulary) {
     if (c.task !== 'translation')
@@ -235,6 +264,7 @@ export const defaultConfig: ExperimentConfig = {
     targetTokenization: 'word',
     bpeMerges: 4000,
     sharedVocabulary: false,
+    numberedUnknowns: 0,
   },
   embeddings: { source: 'glove', dimension: gloveDimension, pretrainedWeight: 1 },
   model: {

@@ -81,14 +81,23 @@ const presetList: Preset[] = [
     name: 'kjv-web-live',
     title: 'King James → World English: softmax vs NLLvMF, live on any adapter',
     description:
-      'English to English: the 3,711 King James verses of at most 16 words into the World English Bible, with 500-word ' +
-      'vocabularies, a one-layer transformer and a constant learning rate, so that both runs train to readable output in about ' +
-      'four minutes on a software GPU (docs/live-default.md has what was tried). A smaller version of the results suite’s ' +
+      'English to English: the 3,711 King James verses of at most 16 words into the World English Bible, with one ' +
+      '500-word vocabulary for both sides whose rare words are numbered so that the model can copy them (<unk1>, <unk2>, …), ' +
+      'a one-layer transformer and a constant learning rate, so that both runs train to readable output in about four ' +
+      'minutes on a software GPU (docs/live-default.md has what was tried). A smaller version of the results suite’s ' +
       'main comparison (preset kjv-web); the target embeddings are trained in the app (32-d), so nothing large is downloaded.',
     base: {
       task: 'translation',
       dataset: 'bible-kjv-en',
-      data: { sourceVocab: 500, targetVocab: 500, maxLength: 16, trainSentences: 0, validSentences: 48 },
+      data: {
+        sourceVocab: 500,
+        targetVocab: 500,
+        sharedVocabulary: true,
+        numberedUnknowns: 8,
+        maxLength: 16,
+        trainSentences: 0,
+        validSentences: 48,
+      },
       embeddings: { source: 'in-app', dimension: 32 },
       model: { encoderLayers: 1, decoderLayers: 1, dModel: 64, heads: 2, ffn: 128, dropout: 0 },
       train: {

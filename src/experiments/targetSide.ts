@@ -2,6 +2,7 @@
 // heads, from pretrained vectors, random rows (methods.md "Random target embeddings"), or a mix.
 import type { ReadAsset } from '../data/assets';
 import { normaliseRows } from '../data/datasets';
+import { numberedUnknownTokens } from '../data/numberedUnknowns';
 import { Vocabulary, specialIds } from '../data/vocabulary';
 import type { PretrainedVectors } from '../embeddings/fillMissing';
 import { mixTables, randomTable } from '../embeddings/randomTargets';
@@ -66,6 +67,7 @@ async function pretrainedTargetSide(
   const pretrained = await pretrainedVectors(read, config, uploads);
   const built = await buildTargetEmbeddings(sentences, {
     vocabSize: data.targetVocab,
+    reserved: numberedUnknownTokens(data.numberedUnknowns),
     // Uploaded vectors may be up to 1024-d; in-app vectors beyond the in-app limit would only make
     // the SVD slower, since the Procrustes map carries them into the wider space either way.
     dimension: Math.min(settings.dimension, inAppDimensions.max, data.targetVocab - 1),
@@ -115,7 +117,10 @@ export async function targetSide(
   // A synthetic task's symbols have no pretrained vectors: its table is random whatever the source
   // (from the data seed, unless a random source asks for its own draw), and α has nothing to mix.
   if (isSyntheticDataset(config.dataset) || isRandomSource(settings.source)) {
-    const vocabulary = Vocabulary.fromSentences(sentences, { maxSize: data.targetVocab });
+    const vocabulary = Vocabulary.fromSentences(sentences, {
+      maxSize: data.targetVocab,
+      reserved: numberedUnknownTokens(data.numberedUnknowns),
+    });
     const m = settings.dimension;
     const rows = isRandomSource(settings.source)
       ? randomTable(settings.source, vocabulary.size, m, train.initSeed)

@@ -4,6 +4,7 @@
 import type { ReadAsset } from '../data/assets';
 import { seq2seqExamples, languageModelExamples, type Example } from '../data/batching';
 import { loadCorpus, loadParallel } from '../data/datasets';
+import { numberUnknowns, numberedUnknownTokens, type NumberedPair } from '../data/numberedUnknowns';
 import { detokenize, tokenizeWords } from '../data/tokenize';
 import { Vocabulary, specialIds } from '../data/vocabulary';
 import type { Engine } from '../tensor/engine';
@@ -24,9 +25,10 @@ export interface Task {
   valid: Example[];
   /**
    * Per validation example: its source and reference as readable (tokenised, detokenised) text, and
-   * the source's word tokens (the ids' words, before any became <unk>) for <unk> replacement.
+   * the source's word tokens (the ids' words, before any became <unk>) for <unk> replacement, and the
+   * words its numbered unknowns stand for (entry N − 1 for <unkN>; empty without data.numberedUnknowns).
    */
-  validText: { source: string; reference: string; sourceTokens: string[] }[];
+  validText: { source: string; reference: string; sourceTokens: string[]; unknownWords: string[] }[];
   /** Unit-row target table [V, m] with the reference code's special rows (methods.md A1). */
   targetTable: Float32Array;
   tableDimension: number;
@@ -143,6 +145,40 @@ async function translationPairs(
 }
 
 /**
+ * The pairs with their unknown words numbered (data.numberedUnknowns), judged by vocabularies counted
+ * as the task counts its own from the rewritten pairs: the numbered tokens are reserved places and a
+ * rewrite only lowers the counts of words already left out, so both hold the same words.
+ */
+function numberPairs(
+  config: ExperimentConfig,
+  train: Pair[],
+  valid: Pair[],
+): { train: NumberedPair[]; valid: NumberedPair[] } {
+  const { data } = config;
+  const reserved = numberedUnknownTokens(data.numberedUnknowns);
+  const targetSentences = train.map((p) => p.target);
+  const sourceSentences = train.map((p) => p.source);
+  const targets = Vocabulary.fromSentences(
+    data.sharedVocabulary ? [...targetSentences, ...sourceSentences] : targetSentences,
+    {
+      maxSize: data.targetVocab,
+      reserved,
+    },
+  );
+  const sources = data.sharedVocabulary
+    ? targets
+    : Vocabulary.fromSentences(sourceSentences, { maxSize: data.sourceVocab, reserved });
+  const number = (pair: Pair) =>
+    numberUnknowns(
+      pair,
+      reserved.length,
+      (word) => sources.has(word),
+      (word) => targets.has(word),
+    );
+  return { train: train.map(number), valid: valid.map(number) };
+}
+
+/**
  * The corpus lines that fill `windows` windows of data.maxLength tokens (0 = every line): for a
  * language model a "sentence" is one such window, since a corpus line can be a whole speech.
  */
@@ -192,12 +228,18 @@ export async function prepareTask(
 ): Promise<Task> {
   const { data } = config;
   const translation = config.task === 'translation';
-  const [trainPairs, validPairs] = translation
+  const [rawTrainPairs, rawValidPairs] = translation
     ? await Promise.all([
         translationPairs(read, config, 'train', data.trainSentences, uploads),
         translationPairs(read, config, 'valid', data.validSentences, uploads),
       ])
     : [null, null];
+  const numbered =
+    rawTrainPairs && rawValidPairs && data.numberedUnknowns > 0
+      ? numberPairs(config, rawTrainPairs, rawValidPairs)
+      : undefined;
+  const trainPairs: Pair[] | null = numbered?.train ?? rawTrainPairs;
+  const validPairs: Pair[] | null = numbered?.valid ?? rawValidPairs;
   const [trainLines, validLines] = translation
     ? [null, null]
     : await Promise.all([
@@ -226,12 +268,12 @@ export async function prepareTask(
     pretrainedShare,
   };
 
-  if (trainPairs && validPairs) {
+  if (trainPairs && validPairs && rawValidPairs) {
     const sourceVocabulary = data.sharedVocabulary
       ? codec.vocabulary
       : Vocabulary.fromSentences(
           trainPairs.map((p) => p.source),
-          { maxSize: data.sourceVocab },
+          { maxSize: data.sourceVocab, reserved: numberedUnknownTokens(data.numberedUnknowns) },
         );
     const limit = sequenceLimit(config) - 1;
     const encode = (pairs: Pair[]) =>
@@ -246,10 +288,11 @@ export async function prepareTask(
       sourceVocabulary,
       train: encode(trainPairs),
       valid: encode(validPairs),
-      validText: validPairs.map((p) => ({
+      validText: rawValidPairs.map((p, i) => ({
         source: detokenize(p.source),
         reference: detokenize(p.target),
         sourceTokens: p.source,
+        unknownWords: numbered?.valid[i]?.unknownWords ?? [],
       })),
     };
   }
@@ -267,6 +310,7 @@ export async function prepareTask(
       source: '',
       reference: detokenize(codec.decode(example.target)),
       sourceTokens: [],
+      unknownWords: [],
     })),
   };
 }

@@ -7,7 +7,7 @@
 // Shape legend: B batch, T length, N = B·T, S source length.
 import { buildBatch, evaluationBatches, ignoredTarget, type Batch } from '../data/batching';
 import { detokenize } from '../data/tokenize';
-import { specialIds, specialTokens } from '../data/vocabulary';
+import { specialIds } from '../data/vocabulary';
 import { sequenceLimit } from '../experiments/model';
 import { bleu } from '../math/bleu';
 import { brierLm } from '../math/brier';
@@ -20,7 +20,7 @@ import { brierOfRun } from './brierLm';
 import { bleuWithAndWithoutDuplicates } from './hypothesisBleu';
 import type { EvalPoint, RunRecord } from './record';
 import { sequenceBatch, type TrainingRun } from './run';
-import { unknownReplacements } from './unknownReplacement';
+import { isUnresolvedUnknown, numberedReplacements, unknownReplacements } from './unknownReplacement';
 
 export interface EvaluationOptions {
   /** Sentences per evaluation batch. */
@@ -280,8 +280,11 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
       decoded.ids.forEach((ids, row) => {
         const units = task.targetVocabulary.decode(ids);
         const attention = decoded.attention?.[row] ?? [];
-        const replacements = unknownReplacements(task.validText[group[row]!]!.sourceTokens, units, attention);
-        hypotheses.push({ kept: task.decodeTarget(ids), replaced: task.decodeTarget(ids, replacements) });
+        const { sourceTokens, unknownWords } = task.validText[group[row]!]!;
+        hypotheses.push({
+          kept: task.decodeTarget(ids, numberedReplacements(units, unknownWords)),
+          replaced: task.decodeTarget(ids, unknownReplacements(sourceTokens, units, attention, unknownWords)),
+        });
       });
       details.push(...decoded.details);
     }
@@ -297,8 +300,7 @@ export async function evaluate(run: TrainingRun, options: EvaluationOptions): Pr
       references,
     ).score;
     const emitted = hypotheses.flatMap((h) => h.kept);
-    point.unknownShare =
-      emitted.length === 0 ? 0 : emitted.filter((token) => token === specialTokens.unk).length / emitted.length;
+    point.unknownShare = emitted.length === 0 ? 0 : emitted.filter(isUnresolvedUnknown).length / emitted.length;
     const map = continuousHead(run) ? embeddingMap(task) : undefined;
     point.samples = hypotheses.slice(0, options.samples).map((hypothesis, i) => ({
       source: task.validText[i]!.source,

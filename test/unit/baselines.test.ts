@@ -34,8 +34,18 @@ function task(kind: Task['kind'], parts: Partial<Task>): Task {
 describe('baselines', () => {
   it('copy the source for translation, over the sentences BLEU decodes', () => {
     const validText = [
-      { source: 'in the beginning god created', reference: 'in the beginning god created', sourceTokens: [] },
-      { source: 'completely different words here', reference: 'nothing alike at all today', sourceTokens: [] },
+      {
+        source: 'in the beginning god created',
+        reference: 'in the beginning god created',
+        sourceTokens: [],
+        unknownWords: [],
+      },
+      {
+        source: 'completely different words here',
+        reference: 'nothing alike at all today',
+        sourceTokens: [],
+        unknownWords: [],
+      },
     ];
     expect(baselines(task('translation', { validText }), 1).copyBleu).toBeCloseTo(100, 10);
     expect(baselines(task('translation', { validText }), 100).copyBleu).toBeLessThan(100);

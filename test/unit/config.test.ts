@@ -103,6 +103,23 @@ describe('the experiment config schema', () => {
     ]);
   });
 
+  it('numbers unknown words only for word-level translation, leaving room for words', () => {
+    const numbered = (data: Record<string, unknown>, rest: Record<string, unknown> = {}) =>
+      errorsOf({ ...defaultConfig, ...rest, data: { ...defaultConfig.data, numberedUnknowns: 8, ...data } });
+    expect(numbered({})).toEqual([]);
+    expect(numbered({ targetTokenization: 'bpe' })).toEqual([
+      'data.numberedUnknowns needs data.targetTokenization "word" (subword targets have no unknown words)',
+    ]);
+    expect(numbered({ sourceVocab: 20, numberedUnknowns: 13 })).toEqual([
+      'data.numberedUnknowns must leave room for words in the vocabularies (at most 12 of 20), got 13',
+    ]);
+    expect(numbered({ sourceVocab: 20, numberedUnknowns: 12 })).toEqual([]);
+    const lm = { task: 'language-model', dataset: 'sotu', model: { ...defaultConfig.model, encoderLayers: 0 } };
+    expect(numbered({}, lm)).toEqual([
+      'data.numberedUnknowns needs task "translation" (the numbers point into a source sentence), got "language-model"',
+    ]);
+  });
+
   it('reports every problem at once, unknown settings included', () => {
     const input = { ...withChange('train.steps', -1), extra: 1, data: { ...defaultConfig.data, vocab: 3 } };
     expect(errorsOf(input)).toEqual(

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeSetup, meanStd, reportedEval } from '../../src/cli/reproduce/statistics';
 import { partNames, scales, suiteParts } from '../../src/cli/reproduce/suite';
-import { parseConfig } from '../../src/experiments/config';
+import { parseConfig, type ExperimentConfig } from '../../src/experiments/config';
 import { fullRun } from '../helpers/runRecord';
 
 describe('the results suite', () => {
@@ -43,13 +43,23 @@ describe('the results suite', () => {
       if (home.kind !== 'training') throw new Error('not a training part');
       expect(home.runs.find((r) => r.id === run.id)?.config).toEqual(run.config);
     }
-    // The rest differ from the shared NLLvMF run in the head or the target table only.
+    // The rest differ from the shared NLLvMF run in the head, the target table or the vocabulary's
+    // coverage (one vocabulary with numbered unknowns) only.
     const [, vmf] = shared;
+    const coverage = ({ sharedVocabulary, numberedUnknowns }: ExperimentConfig['data']) => ({
+      sharedVocabulary,
+      numberedUnknowns,
+    });
     for (const run of comparators.runs.filter((r) => !r.recordedIn)) {
-      const { head, embeddings, ...rest } = run.config;
-      const { head: _head, embeddings: _embeddings, ...sharedRest } = vmf!.config;
+      const { head, embeddings, data, ...rest } = run.config;
+      const { head: _head, embeddings: _embeddings, data: sharedData, ...sharedRest } = vmf!.config;
       expect(rest).toEqual(sharedRest);
-      expect([head, embeddings]).not.toEqual([vmf!.config.head, vmf!.config.embeddings]);
+      expect({ ...data, ...coverage(sharedData) }).toEqual(sharedData);
+      expect([head, embeddings, coverage(data)]).not.toEqual([
+        vmf!.config.head,
+        vmf!.config.embeddings,
+        coverage(sharedData),
+      ]);
     }
   });
 

@@ -146,6 +146,10 @@ function editedState(
   const { shape, ...model } = edits.model ?? {};
   const { dataset, ...rest } = edits;
   const partial: DeepPartial<ExperimentConfig> = { ...rest, model: { ...model, ...shape } };
+  // One vocabulary for both sides has one size (kjv-web-live): a source-size edit edits both.
+  const sourceVocab = rest.data?.sourceVocab;
+  if (base.data.sharedVocabulary && sourceVocab !== undefined)
+    partial.data = { ...rest.data, targetVocab: sourceVocab };
   // A dataset of the preset's own task: the other one of its kind.
   if (dataset) partial.dataset = base.task === 'translation' ? 'bible-kjv-en' : 'brown';
   return {

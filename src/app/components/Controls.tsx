@@ -75,6 +75,12 @@ const sections: { title: string; fields: Field[] }[] = [
         disabled: (c) => c.data.targetTokenization === 'bpe',
       },
       { path: 'data.sharedVocabulary', label: 'One vocabulary and input embedding for both sides', kind: 'checkbox' },
+      {
+        path: 'data.numberedUnknowns',
+        label: 'Copyable unknowns per sentence (<unk1>, …)',
+        kind: 'number',
+        disabled: (c) => c.task !== 'translation' || c.data.targetTokenization === 'bpe',
+      },
       { path: 'data.targetTokenization', label: 'Target units', kind: 'select', options: () => ['word', 'bpe'] },
       {
         path: 'data.bpeMerges',

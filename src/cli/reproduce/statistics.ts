@@ -32,7 +32,7 @@ export function describeSetup(config: ExperimentConfig): string {
   const { data, model, train, embeddings } = config;
   const vocab =
     config.task === 'translation'
-      ? `source/target vocabularies ${data.sourceVocab}/${data.targetVocab}, training pairs of at most ${data.maxLength} words`
+      ? `source/target vocabularies ${data.sourceVocab}/${data.targetVocab}${data.sharedVocabulary ? ' (one for both sides)' : ''}${data.numberedUnknowns > 0 ? `, up to ${data.numberedUnknowns} unknown words per sentence numbered for copying` : ''}, training pairs of at most ${data.maxLength} words`
       : `vocabulary ${data.targetVocab}, windows of ${data.maxLength} tokens${data.trainSentences ? ` (${data.trainSentences} for training)` : ''}`;
   const layers =
     config.task === 'translation'

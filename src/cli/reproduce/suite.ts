@@ -194,6 +194,12 @@ function comparatorsPart(scale: Scale): Part {
     config: withHead(base, head, 1),
     recordedIn: 'translation-kjv-web',
   });
+  // The live default's coverage lever at the suite's size: one vocabulary for both sides with its rare
+  // words numbered, so that the model can copy them (data.numberedUnknowns; methods.md).
+  const copyable = (head: HeadSpec): ExperimentConfig => {
+    const config = withHead(base, head, 1);
+    return { ...config, data: { ...config.data, sharedVocabulary: true, numberedUnknowns: 8 } };
+  };
   const run = (name: string, config: ExperimentConfig): PlannedRun => ({
     id: `${slug(name)}-seed1`,
     head: name,
@@ -205,7 +211,7 @@ function comparatorsPart(scale: Scale): Part {
     name: 'comparators-kjv-web',
     title: 'Newer comparators, King James → World English',
     question:
-      'Does the power-spherical loss match NLLvMF, does a continuous regression help softmax as a regulariser (ReWE), and do random target tables serve NLLvMF as well as pretrained ones?',
+      'Does the power-spherical loss match NLLvMF, does a continuous regression help softmax as a regulariser (ReWE), do random target tables serve NLLvMF as well as pretrained ones, and does letting each head copy rare words (numbered unknowns) bring it closer to copying the source?',
     runs: [
       shared('softmax', softmax),
       shared('NLLvMF log(1+κ)(0.2−cos)', nllVmfCode),
@@ -215,6 +221,8 @@ function comparatorsPart(scale: Scale): Part {
       run('NLLvMF, random-sphere targets', withTargets({ source: 'random-sphere' })),
       run('NLLvMF, random-hypercube targets', withTargets({ source: 'random-hypercube' })),
       run('NLLvMF, GloVe + random (α = 0.5)', withTargets({ source: 'glove', pretrainedWeight: 0.5 })),
+      run('softmax, copyable unknowns', copyable(softmax)),
+      run('NLLvMF, copyable unknowns', copyable(nllVmfCode)),
     ],
   };
 }

@@ -153,19 +153,18 @@ export const configSchema = shape.superRefine((c, ctx) => {
       'data.targetTokenization',
     );
   }
-  if (c.data.numberedUnknowns > 0) {
-    if (c.task !== 'translation')
-      fail(
-        'data.numberedUnknowns',
-        `needs task "translation" (the numbers point into a source sentence), got "${c.task}"`,
-        'task',
-      );
+  // Settings about the words of a source sentence: word-level translation only.
+  const needsWordTranslation = (path: string, withoutSource: string, withoutWords: string) => {
+    if (c.task !== 'translation') fail(path, `needs task "translation" (${withoutSource}), got "${c.task}"`, 'task');
     if (c.data.targetTokenization !== 'word')
-      fail(
-        'data.numberedUnknowns',
-        'needs data.targetTokenization "word" (subword targets have no unknown words)',
-        'data.targetTokenization',
-      );
+      fail(path, `needs data.targetTokenization "word" (${withoutWords})`, 'data.targetTokenization');
+  };
+  if (c.data.numberedUnknowns > 0) {
+    needsWordTranslation(
+      'data.numberedUnknowns',
+      'the numbers point into a source sentence',
+      'subword targets have no unknown words',
+    );
     const smaller = Math.min(c.data.sourceVocab, c.data.targetVocab);
     if (c.data.numberedUnknowns > smaller - 8)
       fail(
@@ -176,18 +175,7 @@ export const configSchema = shape.superRefine((c, ctx) => {
       );
   }
   if (c.data.sharedVocabulary) {
-    if (c.task !== 'translation')
-      fail(
-        'data.sharedVocabulary',
-        `needs task "translation" (a language model has no source side), got "${c.task}"`,
-        'task',
-      );
-    if (c.data.targetTokenization !== 'word')
-      fail(
-        'data.sharedVocabulary',
-        'needs data.targetTokenization "word" (the source side is words)',
-        'data.targetTokenization',
-      );
+    needsWordTranslation('data.sharedVocabulary', 'a language model has no source side', 'the source side is words');
     if (c.data.sourceVocab !== c.data.targetVocab) {
       fail(
         'data.sourceVocab',

@@ -32,6 +32,8 @@ interface AppState {
 
 /** A macrotask boundary: lets React commit and the browser paint before the next GPU check. */
 const yieldToBrowser = () => new Promise<void>((resolve) => setTimeout(resolve));
+/** How often a running self-test shows its new results. */
+const selfTestRefreshMs = 250;
 
 export const useAppStore = create<AppState>()((set, get) => ({
   gpu: { status: 'detecting' },
@@ -67,14 +69,24 @@ export const useAppStore = create<AppState>()((set, get) => ({
     // A failed timing leaves the adapter's default; the kernel checks below then show why.
     const kernels = await tuneKernels(gpu.engine, indexedDbKernelChoices());
     set((s) => ({ selfTest: { ...s.selfTest, kernels } }));
-    // runSelfTest() offers no pause between checks, so the page walks the list with runCheck
-    // and yields after each one: every result becomes a table row as soon as it exists.
+    // runSelfTest() offers no pause between checks, so the page walks the list with runCheck and
+    // shows what has finished every few frames: rendering the ~900-row table after every check
+    // took longer than the checks themselves.
+    const results: KernelCheckResult[] = [];
+    let shown = performance.now();
+    const show = () => {
+      set((s) => ({ selfTest: { ...s.selfTest, results: [...results] } }));
+      shown = performance.now();
+    };
     for (const check of allChecks) {
       if (get().deviceLost) break;
-      const result = await runCheck(gpu.engine, check);
-      set((s) => ({ selfTest: { ...s.selfTest, results: [...s.selfTest.results, result] } }));
-      await yieldToBrowser();
+      results.push(await runCheck(gpu.engine, check));
+      if (performance.now() - shown >= selfTestRefreshMs) {
+        show();
+        await yieldToBrowser();
+      }
     }
+    show();
     set((s) => ({ selfTest: { ...s.selfTest, running: false, elapsedMs: performance.now() - started } }));
   },
 }));

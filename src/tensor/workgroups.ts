@@ -21,10 +21,15 @@ export function isSoftwareAdapter(adapter: AdapterIdentity): boolean {
 }
 
 /**
- * Invocations per workgroup for kernels that give one workgroup to each row of `width` values: 16
- * on software adapters; elsewhere the smallest power of two ≥ width within [32, 256].
+ * Invocations per workgroup for kernels that give one workgroup to each row of `width` values: 4 on
+ * software adapters, elsewhere the smallest power of two ≥ width within [32, 256]. A CPU runs a
+ * workgroup on one thread, one SIMD group of 4 invocations at a time, and every barrier of the
+ * workgroup's reduction switches between those groups: with 4 there is one group and the switches
+ * vanish. On SwiftShader here (2026-12-03) layer norm over 160 rows of 32 took 1.05 ms instead of
+ * 3.78 with 16, the attention softmax 1.08 instead of 4.93, and a step of the live default 21–26 %
+ * less time.
  */
 export function rowWorkgroupSize(engine: { smallWorkgroups: boolean }, width: number): number {
-  if (engine.smallWorkgroups) return 16;
+  if (engine.smallWorkgroups) return 4;
   return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(width))));
 }

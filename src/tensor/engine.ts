@@ -77,7 +77,8 @@ export class Engine {
   /**
    * Row kernels (reductions, softmax, layer norm, the embedding losses) use few invocations per
    * workgroup on a CPU-emulated adapter: SwiftShader runs a workgroup as coroutines that switch at
-   * every barrier, so 16 invocations per row ran a 1024×1000 softmax 20× faster than 256 did.
+   * every barrier, so few invocations per row (rowWorkgroupSize) ran a 1024×1000 softmax 20× faster
+   * than 256 did.
    * Real GPUs want wide workgroups. Tests flip this to cover both paths on one adapter.
    */
   smallWorkgroups: boolean;

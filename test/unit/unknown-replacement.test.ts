@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unknownReplacements } from '../../src/train/unknownReplacement';
+import { isUnresolvedUnknown, unknownReplacements } from '../../src/train/unknownReplacement';
 
 const source = ['el', 'señor', 'García', 'vive', 'en', 'Toledo', '.'];
 
@@ -46,5 +46,16 @@ describe('unknownReplacements (the reference -replace_unk rule, no lexicon)', ()
   it('leaves hypotheses without <unk> (and empty sources) alone', () => {
     expect(unknownReplacements(source, ['the', 'end'], []).size).toBe(0);
     expect(unknownReplacements([], ['<unk>'], [[]]).size).toBe(0);
+  });
+
+  it('resolves a numbered unknown from its word, and replaces one without a word like <unk>', () => {
+    const hypothesis = ['<unk2>', '<unk5>', 'lives'];
+    const attention = [row(0, 1), row(1, 0), row(3, 2)];
+    const replacements = unknownReplacements(source, hypothesis, attention, ['señor', 'García']);
+    expect([...replacements]).toEqual([
+      [0, 'García'],
+      [1, 'señor'],
+    ]);
+    expect(['<unk>', '<unk5>', 'lives', 'García'].map(isUnresolvedUnknown)).toEqual([true, true, false, false]);
   });
 });

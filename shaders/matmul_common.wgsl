@@ -30,7 +30,7 @@
 // of dY: its bias gradient, from operand values the product loads anyway, without a dispatch.
 
 struct Dims {
-  m: u32, n: u32, k: u32, reduce: u32,
+  m: u32, n: u32, k: u32, batches: u32, reduce: u32,
   a_m: u32, a_k: u32, a_batch: u32,
   b_k: u32, b_n: u32, b_batch: u32,
   heads: u32, a_head: u32, b_head: u32,

@@ -24,11 +24,17 @@
 @group(0) @binding(1) var<storage, read> a: array<{{A_ELEMENT}}>;
 @group(0) @binding(2) var<storage, read> b: array<{{B_ELEMENT}}>;
 
-@compute @workgroup_size({{WG_X}}, {{WG_Y}})
+// The workgroup's shape is the engine's to choose (blockWorkgroup in src/tensor/workgroups.ts): on
+// a CPU, z > 1 packs several output batches of a small product into one workgroup.
+override WG_X: u32 = {{WG_X}}u;
+override WG_Y: u32 = {{WG_Y}}u;
+override WG_Z: u32 = 1u;
+
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let row0 = gid.y * {{ROWS}}u;
   let col0 = gid.x * {{COLS}}u;
-  if (row0 >= dims.m || col0 >= dims.n) { return; }
+  if (row0 >= dims.m || col0 >= dims.n || gid.z >= dims.batches) { return; }
   // Only the first column block sums rows of A (see matmul_common.wgsl): ROWS adds per ROWS × COLS dots.
   let sums_rows = col0 == 0u && wants_row_sums();
 {{STRIDES}}

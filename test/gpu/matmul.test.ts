@@ -117,6 +117,40 @@ describe('matmul edges past K', () => {
   );
 });
 
+describe('matmul batches packed into one workgroup', () => {
+  // On a CPU adapter 16 small products share a workgroup (blockWorkgroup): with 19 batches the last
+  // workgroup holds 13 invocations past the end, which must neither store nor disturb what follows.
+  it.each(['strided8', 'vec4ABt8'] as const)('%s stores batches 0–18 and nothing after them', async (kernel) => {
+    const engine = await getEngine();
+    const policy = engine.smallWorkgroups;
+    engine.smallWorkgroups = true;
+    try {
+      const [z, m, k, n] = [19, 6, 8, 5];
+      const a = randomArray(z * m * k, 61);
+      const b = randomArray(z * n * k, 62);
+      const { geometry } = matmulGeometry([z, m, k], false, [z, n, k], true);
+      const out = await engine
+        .tidy(() => {
+          // One batch more than the product writes, filled with a sentinel.
+          const c = engine.fill([z + 1, m, n], 7);
+          dispatchMatmul(engine, kernel, geometry, engine.tensor(a, [z, m, k]), engine.tensor(b, [z, n, k]), c);
+          return c;
+        })
+        .read();
+      for (let t = 0; t < z; t++)
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) {
+            let sum = 0;
+            for (let p = 0; p < k; p++) sum += a[(t * m + i) * k + p]! * b[(t * n + j) * k + p]!;
+            expect(out[(t * m + i) * n + j], `C(${t}, ${i}, ${j})`).toBeCloseTo(sum, 5);
+          }
+      expect([...out.subarray(z * m * n)]).toEqual(new Array(m * n).fill(7));
+    } finally {
+      engine.smallWorkgroups = policy;
+    }
+  });
+});
+
 describe('matmul kernels on the training hot paths', () => {
   it('reads x·Wᵀ, dY·W and dYᵀ·X of a linear layer (batched input) with the vec4 kernels', async () => {
     // A fresh engine on the same device: its pipeline cache lists exactly the kernels that ran.
@@ -183,6 +217,35 @@ describe('matmul block sizes', () => {
       await expect.poll(() => engine.pipelines.has(large), { timeout: 60_000, interval: 50 }).toBe(true);
       const after = await product();
       expect(shaders()).toContain('matmul_vec4ABt32');
+      expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+      expect(engine.gpu.takeErrors()).toEqual([]);
+      x.release();
+      w.release();
+    } finally {
+      engine.destroy();
+    }
+  }, 120_000);
+});
+
+describe('matmul workgroup shapes with background compiles', () => {
+  it('runs a small batched product in the usual 8×8 workgroup until its own shape has compiled, then switches', async () => {
+    const engine = new Engine((await getEngine()).gpu, { backgroundCompiles: true });
+    setChoice(engine, matmulTunable, 'register');
+    // 19 products of 6 × 5 on this CPU adapter: 16 batches to a workgroup of 1 × 1 × 16.
+    const packed = matmulPipeline('vec4ABt8', [1, 1, 16]);
+    try {
+      const x = engine.tensor(Float32Array.from(randomArray(19 * 6 * 8, 11)), [19, 6, 8]);
+      const w = engine.tensor(Float32Array.from(randomArray(19 * 5 * 8, 12)), [19, 5, 8]);
+      const product = () => engine.tidy(() => matmul(x, w, { transposeB: true })).read();
+      const overrides = () => engine.pipelines.compiles.map((c) => (JSON.parse(c.key) as unknown[])[2]);
+      engine.pipelines.holdBackground();
+      const before = await product();
+      expect(overrides()).toContainEqual({});
+      expect(engine.pipelines.has(packed)).toBe(false);
+      engine.pipelines.releaseBackground();
+      await expect.poll(() => engine.pipelines.has(packed), { timeout: 60_000, interval: 50 }).toBe(true);
+      const after = await product();
+      expect(overrides()).toContainEqual({ WG_X: 1, WG_Y: 1, WG_Z: 16 });
       expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
       expect(engine.gpu.takeErrors()).toEqual([]);
       x.release();

@@ -49,6 +49,9 @@ export const matmulCases: Case[] = [
   { m: 127, k: 8, n: 129 },
   { m: 132, k: 44, n: 260 },
   ...batchedForms({ m: 20, k: 12, n: 36, batch: 3 }),
+  // Attention's many small products: on a CPU adapter 16 batches share a workgroup, and the last
+  // workgroup's invocations past batch 19 must store nothing.
+  { m: 6, k: 8, n: 5, batch: 19 },
 ];
 
 const transpositions = [

@@ -4,6 +4,7 @@ import { shaderSource } from '#shader-sources';
 import { shaderConstant } from '../../gpu';
 import type { Engine } from '../engine';
 import { describeShape, type Shape, type Tensor } from '../tensor';
+import { blockWorkgroup, blockWorkgroupShapes, type WorkgroupShape } from '../workgroups';
 
 /** Everything a kernel needs to know about one product; strides are in elements. */
 export interface MatmulGeometry {
@@ -391,11 +392,31 @@ export function matmulSource(name: MatmulKernelName): string {
   return text;
 }
 
-/** The pipeline a kernel's products run: its name and generated WGSL. */
-export const matmulPipeline = (kernel: MatmulKernelName) => ({
-  shader: `matmul_${kernel}`,
-  source: matmulSource(kernel),
-});
+/**
+ * The pipeline a kernel's products run: its name and generated WGSL, and for a register kernel a
+ * workgroup shape other than its usual one (blockWorkgroup) as override constants.
+ */
+export function matmulPipeline(
+  kernel: MatmulKernelName,
+  [x, y, z]: WorkgroupShape = [...matmulKernels[kernel].workgroup, 1],
+) {
+  const usual = matmulKernels[kernel].workgroup;
+  return {
+    shader: `matmul_${kernel}`,
+    source: matmulSource(kernel),
+    ...(x === usual[0] && y === usual[1] && z === 1 ? {} : { overrides: { WG_X: x, WG_Y: y, WG_Z: z } }),
+  };
+}
+
+/**
+ * Workgroup shapes the kernel may run with on this engine. The 32 × 32 blocks keep theirs: they run
+ * only on large products (kernelFor), and each variant compiles for seconds.
+ */
+function matmulWorkgroupShapes(engine: Engine, kernel: MatmulKernelName): readonly WorkgroupShape[] {
+  const shape: RegisterKernel | TiledKernel = matmulKernels[kernel];
+  if (shape.kind === 'register' && shape.rows === 8) return blockWorkgroupShapes(engine, shape.workgroup);
+  return [[...shape.workgroup, 1]];
+}
 
 /**
  * What a product does to each output as it stores it: out = alpha · (A·B) + bias[n] + residual; and
@@ -414,6 +435,21 @@ export interface MatmulEpilogue {
 const epilogueBias = shaderConstant('matmul_common', 'EPILOGUE_BIAS');
 const epilogueResidual = shaderConstant('matmul_common', 'EPILOGUE_RESIDUAL');
 const epilogueRowSums = shaderConstant('matmul_common', 'EPILOGUE_ROW_SUMS');
+
+/**
+ * The workgroup shape a product runs with (blockWorkgroup). On an engine with background compiles
+ * (a page), a shape not compiled yet starts compiling and the usual shape runs meanwhile, so the
+ * first step waits for no more compiles than before: the values are the same either way.
+ */
+function workgroupFor(engine: Engine, kernel: MatmulKernelName, blocks: readonly [number, number, number]) {
+  const shapes = matmulWorkgroupShapes(engine, kernel);
+  const best = blockWorkgroup(blocks, shapes);
+  if (best === shapes[0] || !engine.backgroundCompiles) return best;
+  const pipeline = matmulPipeline(kernel, best);
+  if (engine.pipelines.has(pipeline)) return best;
+  engine.pipelines.compileInBackground(pipeline);
+  return shapes[0]!;
+}
 
 /** Records one product into `out` (no autograd); the op and the benchmarks both dispatch through here. */
 export function dispatchMatmul(
@@ -435,18 +471,17 @@ export function dispatchMatmul(
       `matmul: kernel ${kernel} cannot read operands with strides A (m ${g.aM}, k ${g.aK}, batch ${g.aBatch}), B (k ${g.bK}, n ${g.bN}, batch ${g.bBatch}) at K = ${g.k}`,
     );
   }
-  const { rows, cols, workgroup } = matmulKernels[kernel];
-  const groups: [number, number, number] = [
-    Math.ceil(g.n / (cols * workgroup[0])),
-    Math.ceil(g.m / (rows * workgroup[1])),
-    g.batches,
-  ];
+  const { rows, cols } = matmulKernels[kernel];
+  const blocks = [Math.ceil(g.n / cols), Math.ceil(g.m / rows), g.batches] as const;
+  const workgroup = workgroupFor(engine, kernel, blocks);
+  const [x, y, z] = workgroup;
   engine.run({
-    ...matmulPipeline(kernel),
+    ...matmulPipeline(kernel, workgroup),
     uniforms: {
       m: g.m,
       n: g.n,
       k: g.k,
+      batches: g.batches,
       reduce: g.reduce,
       a_m: g.aM,
       a_k: g.aK,
@@ -468,7 +503,7 @@ export function dispatchMatmul(
     },
     bindings: { a, b, c: out, bias, residual, row_sums: rowSums },
     flops: 2 * g.m * g.n * g.k * g.batches * g.reduce,
-    workgroups: groups,
+    workgroups: [Math.ceil(blocks[0] / x), Math.ceil(blocks[1] / y), Math.ceil(blocks[2] / z)],
     label,
   });
 }

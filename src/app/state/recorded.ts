@@ -15,7 +15,7 @@ export const recordedPath = 'results/kjv-web.json';
 /** The results suite's main comparison, and the smaller version a software adapter trains in minutes. */
 const suitePreset = 'kjv-web';
 const softwarePreset = 'kjv-web-live';
-/** Both runs of kjv-web-live, measured on a 2-core machine's SwiftShader (docs/live-default.md, c10). */
+/** Both runs of kjv-web-live, measured on a quiet 2-core machine's SwiftShader: 3.93 min at fff9ecf (docs/live-default.md). */
 const softwareMinutes = 4;
 
 function recordedUrl(): string {

@@ -1,5 +1,5 @@
 // Training in the dedicated worker, driven from the page through the panel's buttons (keyboard
-// only) and watched through the store: two runs of a 12-step copy task grow their metrics, pause
+// only) and watched through the store: two runs of a 30-step copy task grow their metrics, pause
 // holds the step counter, one step advances it by exactly one, resume runs to the end (and a
 // finished run's "Export weights" downloads its safetensors file), and the worker's progress
 // messages wake the main thread at most ten times a second. Code for the page goes as strings:
@@ -39,6 +39,12 @@ const snapshot = (page: Page) =>
  * Waits for a condition on the store, written as an expression over `s` (its state). Polled through
  * page.evaluate: waitForFunction compiles its predicate in the page, which the page's CSP forbids.
  */
+/**
+ * The page's task length (test/e2e/pages/training.tsx): enough steps that the pause after step 2
+ * lands mid-run however fast a step is.
+ */
+const steps = 30;
+
 const until = (page: Page, condition: string, timeout = 120_000) =>
   expect
     .poll(
@@ -95,13 +101,13 @@ describe('training in a web worker', () => {
     await until(page, `s.steps >= 2 || s.state === 'failed'`);
     const early = await snapshot(page);
     expect(early.state, early.message).toBe('running');
-    expect(early.totalSteps).toBe(12);
+    expect(early.totalSteps).toBe(steps);
 
     await press(page, 'Pause training');
     await until(page, `s.state !== 'running'`);
     const paused = await snapshot(page);
     expect(paused.state, paused.message).toBe('paused');
-    expect(paused.steps).toBeLessThan(12);
+    expect(paused.steps).toBeLessThan(steps);
     // The worker settles in-flight reads before saying "paused": a point for every step shown.
     expect(paused.lastMetricStep).toEqual([paused.steps, paused.steps]);
     for (const [i, count] of paused.metrics.entries()) expect(count).toBeGreaterThan(early.metrics[i]!);
@@ -116,23 +122,23 @@ describe('training in a web worker', () => {
     expect(stepped.state).toBe('paused');
     expect(stepped.steps).toBe(paused.steps + 1);
     expect(stepped.lastMetricStep).toEqual([stepped.steps, stepped.steps]);
-    expect(await page.getByTestId('training-status').innerText()).toBe(`Paused — step ${stepped.steps} / 12`);
+    expect(await page.getByTestId('training-status').innerText()).toBe(`Paused — step ${stepped.steps} / ${steps}`);
 
     await press(page, 'Resume training');
     await until(page, `s.state !== 'running' && s.state !== 'paused'`);
     const done = await snapshot(page);
     expect(done.state, done.message).toBe('finished');
     expect(done.statuses).toEqual(['finished', 'finished']);
-    expect(done.metrics).toEqual([12, 12]);
+    expect(done.metrics).toEqual([steps, steps]);
     expect(done.evals).toEqual([1, 1]);
-    expect(await page.getByTestId('training-loss-1').innerText()).toMatch(/^-?\d+\.\d{3} @12$/);
+    expect(await page.getByTestId('training-loss-1').innerText()).toMatch(new RegExp(`^-?\\d+\\.\\d{3} @${steps}$`));
 
     // The worker read each finished run's weights; its button downloads them as safetensors.
     const { label, config } = (await page.evaluate('window.__training.runs[1]')) as { label: string; config: unknown };
     const download = page.waitForEvent('download', { timeout: 60_000 });
     await press(page, `Export weights of ${label}`);
     const weights = readSafetensors(new Uint8Array(readFileSync(await (await download).path())));
-    expect(weights.metadata?.step).toBe('12');
+    expect(weights.metadata?.step).toBe(String(steps));
     expect(JSON.parse(weights.metadata!.config!)).toEqual(config);
     expect(weights.tensors.get('decoder.0.self.qkv.weight')?.dtype).toBe('F32');
 

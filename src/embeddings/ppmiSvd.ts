@@ -1,9 +1,9 @@
 // In-app word vectors: the PPMI matrix of the task's own text (src/data/cooccurrence) factored by a
 // randomized truncated SVD, each word's vector the row of U_k·S_k^p (Levy, Goldberg & Dagan 2015).
 // Shape legend: V vocabulary, k dimension, l = k + oversampling columns per product.
-// With an engine, the sparse×dense products (the only costly step, V×V·V×l six times) run as WGSL
-// kernels in f32; the QR and small SVD of the V×l and l×l blocks stay in float64 on the CPU. Without
-// one, the same algorithm runs entirely in float64 on the CPU.
+// With an engine and a large enough matrix, the sparse×dense products (the only costly step, V×V·V×l
+// six times) run as WGSL kernels in f32; the QR and small SVD of the V×l and l×l blocks stay in
+// float64 on the CPU. Otherwise the same algorithm runs entirely in float64 on the CPU.
 import { ppmiMatrix, type CooccurrenceOptions, type PpmiOptions } from '../data/cooccurrence';
 import { randomizedSvd, type LinearOperator, type TruncatedSvd } from '../math/randomizedSvd';
 import { csrOperator, transposeCsr, type CsrMatrix } from '../math/sparse';
@@ -23,9 +23,18 @@ export interface SvdEmbeddingOptions {
   eigenvalueWeighting?: number;
   /** Seed of the random test matrix; the same seed gives the same vectors. */
   seed?: number;
-  /** Run the products on this GPU engine; without it everything runs on the CPU. */
+  /** Run the products on this GPU engine when they are worth it (`gpuFromWork`); without it everything runs on the CPU. */
   engine?: Engine;
+  /**
+   * Multiply-adds per product (nonzeros × l) from which the engine runs them (default 2^24). Below,
+   * the kernels' compiles and six read-backs cost more than the CPU's float64 products: for the live
+   * default's 500 × 500 matrix (31,737 nonzeros, l = 42) the GPU path took 0.53 s in Node on
+   * SwiftShader, the CPU one 0.05 s, and the data are prepared before the first loss point.
+   */
+  gpuFromWork?: number;
 }
+
+const defaultGpuFromWork = 2 ** 24;
 
 export interface InAppEmbeddings {
   /** Row w is word w's vector, [V×k] row-major; a word with no co-occurrences gets a zero row. */
@@ -79,9 +88,10 @@ function gpuOperator(engine: Engine, operand: SparseOperand): LinearOperator {
 
 /** The truncated SVD of a sparse matrix, its products on the GPU when an engine is given. */
 export async function sparseRandomizedSvd(a: CsrMatrix, options: SvdEmbeddingOptions = {}): Promise<TruncatedSvd> {
-  const { dimension = defaultDimension, oversampling = 10, powerIterations = 2, seed = 1, engine } = options;
+  const { dimension = defaultDimension, oversampling = 10, powerIterations = 2, seed = 1 } = options;
   const svdOptions = { rank: dimension, oversampling, powerIterations, seed };
   const transposed = transposeCsr(a);
+  const engine = productEngine(a, options);
   if (!engine) return randomizedSvd(csrOperator(a, transposed), svdOptions);
   const operand = uploadSparse(engine, a, 'ppmi', transposed);
   try {
@@ -91,6 +101,12 @@ export async function sparseRandomizedSvd(a: CsrMatrix, options: SvdEmbeddingOpt
   }
 }
 
+/** The engine the products run on, if any: the given one when they are worth it (`gpuFromWork`). */
+function productEngine(a: CsrMatrix, options: SvdEmbeddingOptions): Engine | undefined {
+  const { dimension = defaultDimension, oversampling = 10, gpuFromWork = defaultGpuFromWork } = options;
+  return a.values.length * (dimension + oversampling) >= gpuFromWork ? options.engine : undefined;
+}
+
 /** Word vectors U_k·S_k^p from a V×V PPMI matrix. */
 export async function factorPpmi(ppmi: CsrMatrix, options: SvdEmbeddingOptions = {}): Promise<InAppEmbeddings> {
   const p = options.eigenvalueWeighting ?? defaultEigenvalueWeighting;
@@ -98,7 +114,8 @@ export async function factorPpmi(ppmi: CsrMatrix, options: SvdEmbeddingOptions =
   const k = svd.rank;
   const weights = svd.s.map((s) => s ** p);
   const vectors = Float32Array.from(svd.u, (value, i) => value * weights[i % k]!);
-  return { vectors, vocabSize: ppmi.rows, dimension: k, singularValues: svd.s, device: options.engine ? 'gpu' : 'cpu' };
+  const device = productEngine(ppmi, options) ? 'gpu' : 'cpu';
+  return { vectors, vocabSize: ppmi.rows, dimension: k, singularValues: svd.s, device };
 }
 
 /**

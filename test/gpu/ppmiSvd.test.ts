@@ -1,3 +1,4 @@
+import type { Engine } from '../../src/tensor/engine';
 import { describe, expect, it } from 'vitest';
 import { ppmiMatrix } from '../../src/data/cooccurrence';
 import { buildInAppEmbeddings, sparseRandomizedSvd } from '../../src/embeddings/ppmiSvd';
@@ -45,11 +46,13 @@ describe('PPMI-SVD on the GPU against the float64 CPU path', () => {
   const corpus = syntheticCorpus({ vocabSize: V, tokens: 6000, topics: 6, seed: 4 });
   const ppmi = ppmiMatrix(corpus, V);
   const options = { dimension: 10, oversampling: 10, powerIterations: 2, seed: 2 };
+  // A matrix this small would stay on the CPU: the GPU path is asked for whatever the size.
+  const onGpu = (engine: Engine) => ({ ...options, engine, gpuFromWork: 0 });
 
   it('matches singular values within 1e-3 relative and the singular subspaces', async () => {
     const engine = await getEngine();
     const cpu = await sparseRandomizedSvd(ppmi, options);
-    const gpu = await sparseRandomizedSvd(ppmi, { ...options, engine });
+    const gpu = await sparseRandomizedSvd(ppmi, onGpu(engine));
     gpu.s.forEach((s, i) => expect(Math.abs(s - cpu.s[i]!) / cpu.s[i]!).toBeLessThan(1e-3));
     // The leading directions are well separated here, so they agree one by one (signs are fixed by the SVD).
     for (let j = 0; j < 3; j++) {
@@ -65,7 +68,7 @@ describe('PPMI-SVD on the GPU against the float64 CPU path', () => {
     const engine = await getEngine();
     const withUnseen = corpus.map((s) => s.map((id) => (id === 7 ? 8 : id)));
     const cpu = await buildInAppEmbeddings(withUnseen, V, options);
-    const gpu = await buildInAppEmbeddings(withUnseen, V, { ...options, engine });
+    const gpu = await buildInAppEmbeddings(withUnseen, V, onGpu(engine));
     expect([cpu.device, gpu.device]).toEqual(['cpu', 'gpu']);
     expect(gpu.vectors.length).toBe(V * 10);
     expect([...gpu.vectors.subarray(70, 80)].every((v) => v === 0)).toBe(true);
@@ -81,5 +84,15 @@ describe('PPMI-SVD on the GPU against the float64 CPU path', () => {
       ng += gpu.vectors[w * 10]! ** 2;
     }
     expect(dot / Math.sqrt(nc * ng)).toBeGreaterThan(0.999);
+  });
+
+  it('keeps a small matrix on the CPU even with an engine: the kernels would cost more than they save', async () => {
+    const engine = await getEngine();
+    const compiles = engine.pipelines.compiles.length;
+    const small = await buildInAppEmbeddings(corpus, V, { ...options, engine });
+    const cpu = await buildInAppEmbeddings(corpus, V, options);
+    expect(small.device).toBe('cpu');
+    expect(small.vectors).toEqual(cpu.vectors);
+    expect(engine.pipelines.compiles.length).toBe(compiles);
   });
 });

@@ -19,7 +19,8 @@
 // @4 bias: f32[N], read when epilogue has EPILOGUE_BIAS   @5 residual: laid out as c, with EPILOGUE_RESIDUAL
 // @6 row_sums: f32[Z, M], written when epilogue has EPILOGUE_ROW_SUMS
 // Each body declares a and b itself: a register kernel may bind them as arrays of vec4<f32>.
-// Dispatch: (x, y) cover column and row blocks of the output, z = Z.
+// Dispatch: (x, y) cover column and row blocks of the output, z the Z batches (a register kernel on a
+// CPU may take several batches per workgroup: its WG_Z override, matmul_register.wgsl).
 //
 // Epilogue, as each output is stored: c = alpha · (A·B) [+ bias[n]] [+ residual[z, m, n]], in that
 // order, so a Linear layer's bias, attention's 1/√d_h and a residual connection cost no dispatch of

@@ -86,7 +86,7 @@ function gpuOperator(engine: Engine, operand: SparseOperand): LinearOperator {
   };
 }
 
-/** The truncated SVD of a sparse matrix, its products on the GPU when an engine is given. */
+/** The truncated SVD of a sparse matrix, its products on the GPU when an engine is given and they are worth it. */
 export async function sparseRandomizedSvd(a: CsrMatrix, options: SvdEmbeddingOptions = {}): Promise<TruncatedSvd> {
   const { dimension = defaultDimension, oversampling = 10, powerIterations = 2, seed = 1 } = options;
   const svdOptions = { rank: dimension, oversampling, powerIterations, seed };

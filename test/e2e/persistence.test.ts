@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/train/protocol';
 import { collectPageErrors, usePageSession } from '../helpers/browser';
 
-const steps = 24;
+// Enough steps that the runs are still going when a fault arrives after step 6, however fast a step
+// is: the poll that sees step 6 and the fault that follows take well under 26 steps.
+const steps = 32;
 const link =
   '?v=1&preset=tiny-demo&dataset=synthetic-copy&data.sourceVocab=16&data.targetVocab=16&data.maxLength=4' +
   `&train.steps=${steps}&train.evalEvery=0&train.logEvery=1&train.checkpointEvery=4&train.dataSeed=3&train.initSeed=5`;
@@ -54,17 +56,6 @@ async function lastShownStep(page: Page): Promise<number> {
 
 async function waitForStep(page: Page, step: number): Promise<void> {
   await expect.poll(() => lastShownStep(page), { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(step);
-}
-
-/**
- * Pauses the runs once they show `step`, so that a fault lands mid-run however fast the steps are
- * (on SwiftShader a step of this model takes tens of milliseconds: the runs could end between the
- * poll that saw the step and the fault).
- */
-async function pauseAfter(page: Page, step: number): Promise<void> {
-  await waitForStep(page, step);
-  await page.getByRole('button', { name: 'Pause training' }).click();
-  await page.getByTestId('training-status').filter({ hasText: 'Paused' }).waitFor({ timeout: 30_000 });
 }
 
 interface SavedRun {
@@ -156,7 +147,7 @@ describe('persistence and recovery', () => {
     async (mishap, message) => {
       const { page, errors } = await openLink();
       await page.getByRole('button', { name: 'Start training' }).click();
-      await pauseAfter(page, 6);
+      await waitForStep(page, 6);
       const shown = await lastShownStep(page);
       await simulateFault(page, mishap);
 
@@ -174,13 +165,11 @@ describe('persistence and recovery', () => {
   it('pauses every run when one turns NaN, names step, head and value, and rolls it back at half the learning rate', async () => {
     const { page, errors } = await openLink();
     await page.getByRole('button', { name: 'Start training' }).click();
-    await pauseAfter(page, 6);
+    await waitForStep(page, 6);
     await simulateFault(page, 'divergence');
-    await page.getByRole('button', { name: 'Resume training' }).click();
 
-    await page.getByRole('alert').filter({ hasText: 'the loss is NaN' }).waitFor({ timeout: 30_000 });
     await page.getByTestId('training-status').filter({ hasText: 'Paused' }).waitFor({ timeout: 30_000 });
-    const alert = await page.getByRole('alert').filter({ hasText: 'the loss is NaN' }).innerText();
+    const alert = await page.getByRole('alert').first().innerText();
     const [, step, rollbackStep] =
       /^Step (\d+): the loss is NaN for the NLLvMF .* head \(run "head: NLLvMF.*"\)\. Training paused; every metric recorded is kept\. Roll it back to its checkpoint at step (\d+) with half the learning rate, or end it/.exec(
         alert,

@@ -199,62 +199,62 @@ describe('matmul block sizes', () => {
   });
 
   it('with background compiles, runs the 8×8 block until the 32×32 one has compiled (once released), then switches', async () => {
-    const engine = new Engine((await getEngine()).gpu, { backgroundCompiles: true });
-    setChoice(engine, matmulTunable, 'register');
-    const large = matmulPipeline('vec4ABt32');
-    try {
-      const x = engine.tensor(Float32Array.from(randomArray(256 * 128, 9)), [256, 128]);
-      const w = engine.tensor(Float32Array.from(randomArray(256 * 128, 10)), [256, 128]);
-      const product = () => engine.tidy(() => matmul(x, w, { transposeB: true })).read();
-      const shaders = () => engine.pipelines.compiles.map((c) => (JSON.parse(c.key) as string[])[0]!);
-      // Held (the page holds them through its first step): asked for, queued, not started.
-      engine.pipelines.holdBackground();
-      const before = await product();
-      await product();
-      expect(shaders()).toContain('matmul_vec4ABt8');
-      expect(engine.pipelines.has(large)).toBe(false);
-      engine.pipelines.releaseBackground();
-      await expect.poll(() => engine.pipelines.has(large), { timeout: 60_000, interval: 50 }).toBe(true);
-      const after = await product();
-      expect(shaders()).toContain('matmul_vec4ABt32');
-      expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
-      expect(engine.gpu.takeErrors()).toEqual([]);
-      x.release();
-      w.release();
-    } finally {
-      engine.destroy();
-    }
+    await expectSwitchOnceCompiled([256, 128], [256, 128], matmulPipeline('vec4ABt32'), ([shader]) =>
+      expect(shader).toBe('matmul_vec4ABt8'),
+    );
   }, 120_000);
 });
 
 describe('matmul workgroup shapes with background compiles', () => {
   it('runs a small batched product in the usual 8×8 workgroup until its own shape has compiled, then switches', async () => {
-    const engine = new Engine((await getEngine()).gpu, { backgroundCompiles: true });
-    setChoice(engine, matmulTunable, 'register');
     // 19 products of 6 × 5 on this CPU adapter: 16 batches to a workgroup of 1 × 1 × 16.
-    const packed = matmulPipeline('vec4ABt8', [1, 1, 16]);
-    try {
-      const x = engine.tensor(Float32Array.from(randomArray(19 * 6 * 8, 11)), [19, 6, 8]);
-      const w = engine.tensor(Float32Array.from(randomArray(19 * 5 * 8, 12)), [19, 5, 8]);
-      const product = () => engine.tidy(() => matmul(x, w, { transposeB: true })).read();
-      const overrides = () => engine.pipelines.compiles.map((c) => (JSON.parse(c.key) as unknown[])[2]);
-      engine.pipelines.holdBackground();
-      const before = await product();
-      expect(overrides()).toContainEqual({});
-      expect(engine.pipelines.has(packed)).toBe(false);
-      engine.pipelines.releaseBackground();
-      await expect.poll(() => engine.pipelines.has(packed), { timeout: 60_000, interval: 50 }).toBe(true);
-      const after = await product();
-      expect(overrides()).toContainEqual({ WG_X: 1, WG_Y: 1, WG_Z: 16 });
-      expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
-      expect(engine.gpu.takeErrors()).toEqual([]);
-      x.release();
-      w.release();
-    } finally {
-      engine.destroy();
-    }
+    await expectSwitchOnceCompiled([19, 6, 8], [19, 5, 8], matmulPipeline('vec4ABt8', [1, 1, 16]), ([, overrides]) =>
+      expect(overrides).toEqual({}),
+    );
   }, 120_000);
 });
+
+/**
+ * x·wᵀ on an engine with background compiles, held (as the page holds them through its first step):
+ * the product runs on a pipeline compiled at once (`first` checks its [shader, overrides]) while
+ * `awaited` is only queued; once released and compiled, the product runs on `awaited`, to the bit.
+ */
+async function expectSwitchOnceCompiled(
+  xShape: number[],
+  wShape: number[],
+  awaited: { shader: string; overrides?: Record<string, number> },
+  first: (key: [string, unknown]) => void,
+): Promise<void> {
+  const engine = new Engine((await getEngine()).gpu, { backgroundCompiles: true });
+  setChoice(engine, matmulTunable, 'register');
+  try {
+    const size = (shape: number[]) => shape.reduce((a, b) => a * b);
+    const x = engine.tensor(Float32Array.from(randomArray(size(xShape), 9)), xShape);
+    const w = engine.tensor(Float32Array.from(randomArray(size(wShape), 10)), wShape);
+    const product = () => engine.tidy(() => matmul(x, w, { transposeB: true })).read();
+    const keys = () =>
+      engine.pipelines.compiles.map((c) => {
+        const [shader, , overrides] = JSON.parse(c.key) as [string, string, unknown];
+        return [shader, overrides] as [string, unknown];
+      });
+    engine.pipelines.holdBackground();
+    const before = await product();
+    const matmuls = keys().filter(([shader]) => shader.startsWith('matmul_'));
+    expect(matmuls).toHaveLength(1);
+    first(matmuls[0]!);
+    expect(engine.pipelines.has(awaited)).toBe(false);
+    engine.pipelines.releaseBackground();
+    await expect.poll(() => engine.pipelines.has(awaited), { timeout: 60_000, interval: 50 }).toBe(true);
+    const after = await product();
+    expect(keys()).toContainEqual([awaited.shader, awaited.overrides ?? {}]);
+    expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+    expect(engine.gpu.takeErrors()).toEqual([]);
+    x.release();
+    w.release();
+  } finally {
+    engine.destroy();
+  }
+}
 
 describe('matmul precompiling', () => {
   it("compiles the family's everyday kernels in the background: the 8×8 register blocks, or the tile", async () => {
